@@ -1,0 +1,87 @@
+"""Ravand's settings: defaults, then an optional TOML file, then ``RAVAND_*`` environment variables.
+
+A leaf module: it imports nothing of Ravand. The composition root (``api.create_app`` and the
+``ravand`` CLI) loads the settings once and passes them down; nothing deeper reads globals.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path(os.environ.get("RAVAND_DATA_DIR", "instance"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{DEFAULT_DATA_DIR / 'ravand.sqlite'}"
+    secret_key: str = ""
+    token_ttl_s: int = 3600
+    script_timeout_s: float = 2.0
+    script_memory_mb: int = 256
+    script_max_iterations: int = 1_000_000
+    script_workers: int = 2
+    script_isolation: bool = True
+    max_deployment_bytes: int = 5 * 1024 * 1024
+    engine_retries: int = 5
+    locale: str = "en"
+    timezone: str = "Asia/Tehran"
+    cors_origins: tuple[str, ...] = ()
+    scheduler_enabled: bool = True
+    scheduler_interval_s: float = 0.5
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def data_dir(self) -> Path:
+        """Where the embedded default keeps its files (the SQLite file's folder)."""
+        url = self.database_url
+        return Path(url.removeprefix("sqlite:///")).parent if url.startswith("sqlite:///") else DEFAULT_DATA_DIR
+
+    def with_overrides(self, **values: Any) -> Settings:
+        return replace(self, **values)
+
+
+def _coerce(raw: Any, like: Any) -> Any:
+    if isinstance(like, bool):
+        if isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return bool(raw)
+    if isinstance(like, int) and not isinstance(like, bool):
+        return int(raw)
+    if isinstance(like, float):
+        return float(raw)
+    if isinstance(like, tuple):
+        if isinstance(raw, str):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return tuple(raw)
+    return raw
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None, **overrides: Any
+) -> Settings:
+    """Build settings from defaults, the TOML file (``path`` or ``$RAVAND_CONFIG``), the environment
+    and explicit ``overrides``, in that order of increasing precedence."""
+    environ = os.environ if environ is None else environ
+    base = Settings()
+    known = {f.name: getattr(base, f.name) for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    toml_path = path or environ.get("RAVAND_CONFIG")
+    if toml_path:
+        with open(toml_path, "rb") as handle:
+            document = tomllib.load(handle)
+        section = document.get("ravand", document)
+        extra = {k: v for k, v in section.items() if k not in known}
+        values.update({k: _coerce(v, known[k]) for k, v in section.items() if k in known})
+        if extra:
+            values["extra"] = extra
+    for name, default in known.items():
+        env_value = environ.get(f"RAVAND_{name.upper()}")
+        if env_value is not None and name != "extra":
+            values[name] = _coerce(env_value, default)
+    values.update(overrides)
+    return replace(base, **values)
