@@ -1,0 +1,235 @@
+"""What Ravand reads from a diagram beyond BPMN itself: the Camunda 7 (and Zeebe) extension
+attributes on user and service tasks, lanes as candidate groups, and the rewrites that let
+diagrams drawn for Camunda run on SpiffWorkflow (ISO 8601 timer literals, ``${...}`` expressions)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+DMN_NAMESPACES = (
+    "https://www.omg.org/spec/DMN/20191111/MODEL/",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/",
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+)
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
+ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+TASK_TYPES = {
+    "task", "userTask", "manualTask", "serviceTask", "sendTask", "receiveTask", "scriptTask",
+    "businessRuleTask", "callActivity", "subProcess", "transaction",
+}
+EVENT_TYPES = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}
+GATEWAY_TYPES = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway"}
+FLOW_NODE_TYPES = TASK_TYPES | EVENT_TYPES | GATEWAY_TYPES
+ISO_TIMER = re.compile(r"^\s*(R\d*/)?([+-]?P[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)"
+                       r"(/\S+)?\s*$")
+EXPRESSION = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.DOTALL)
+
+
+def q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def line_of(element: etree._Element) -> int | None:
+    return element.sourceline
+
+
+def camunda(element: etree._Element, name: str) -> str | None:
+    value = element.get(q(CAMUNDA_NS, name))
+    return value.strip() if value and value.strip() else None
+
+
+def expression_body(value: str | None) -> str | None:
+    """``${x}`` → ``x``; anything else → None."""
+    match = EXPRESSION.match(value or "")
+    return match.group(1).strip() if match else None
+
+
+def lane_names(process: etree._Element) -> dict[str, str]:
+    """Element id → name of the innermost lane that holds it."""
+    lanes: dict[str, str] = {}
+    for lane in process.iter(q(BPMN_NS, "lane")):
+        name = (lane.get("name") or "").strip()
+        if not name:
+            continue
+        for ref in lane.findall(q(BPMN_NS, "flowNodeRef")):
+            if ref.text:
+                lanes[ref.text.strip()] = name
+    return lanes
+
+
+def _zeebe_user_task(element: etree._Element) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    ext = element.find(q(BPMN_NS, "extensionElements"))
+    if ext is None:
+        return found
+    assignment = ext.find(q(ZEEBE_NS, "assignmentDefinition"))
+    if assignment is not None:
+        found.update(candidate_groups=assignment.get("candidateGroups"),
+                     candidate_users=assignment.get("candidateUsers"), assignee=assignment.get("assignee"))
+    schedule = ext.find(q(ZEEBE_NS, "taskSchedule"))
+    if schedule is not None:
+        found.update(due_date=schedule.get("dueDate"), follow_up=schedule.get("followUpDate"))
+    form = ext.find(q(ZEEBE_NS, "formDefinition"))
+    if form is not None:
+        found.update(form_ref=form.get("formId"), form_key=form.get("formKey"))
+    priority = ext.find(q(ZEEBE_NS, "priorityDefinition"))
+    if priority is not None:
+        found["priority"] = priority.get("priority")
+    return {k: v for k, v in found.items() if v}
+
+
+def form_data_fields(element: etree._Element) -> list[dict[str, Any]]:
+    """Camunda 7 generated-form fields (``camunda:formData``) as form-js components."""
+    types = {"string": "textfield", "long": "number", "boolean": "checkbox", "date": "datetime", "enum": "select"}
+    components: list[dict[str, Any]] = []
+    for field in element.iter(q(CAMUNDA_NS, "formField")):
+        key = field.get("id")
+        kind = types.get(field.get("type") or "string", "textfield")
+        component: dict[str, Any] = {"key": key, "type": kind, "label": field.get("label") or key}
+        if kind == "select":
+            component["values"] = [{"value": v.get("id"), "label": v.get("name") or v.get("id")}
+                                   for v in field.iter(q(CAMUNDA_NS, "value"))]
+        if kind == "datetime":
+            component["subtype"] = "date"
+        validate: dict[str, Any] = {}
+        for constraint in field.iter(q(CAMUNDA_NS, "constraint")):
+            name, config = constraint.get("name"), constraint.get("config")
+            if name == "required":
+                validate["required"] = True
+            elif name in {"minlength", "maxlength"} and config and config.isdigit():
+                validate["minLength" if name == "minlength" else "maxLength"] = int(config)
+            elif name in {"min", "max"} and config:
+                validate[name] = float(config)
+        if validate:
+            component["validate"] = validate
+        components.append(component)
+    return components
+
+
+def user_task_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "candidate_groups": camunda(element, "candidateGroups"),
+        "candidate_users": camunda(element, "candidateUsers"),
+        "assignee": camunda(element, "assignee"),
+        "due_date": camunda(element, "dueDate"),
+        "follow_up": camunda(element, "followUpDate"),
+        "priority": camunda(element, "priority"),
+        "form_key": camunda(element, "formKey"),
+        "form_ref": camunda(element, "formRef"),
+    }
+    meta.update(_zeebe_user_task(element))
+    lane = lanes.get(element.get("id") or "")
+    meta["lane"] = lane
+    if not (meta["candidate_groups"] or meta["candidate_users"] or meta["assignee"]) and lane:
+        meta["candidate_groups"] = lane
+    fields = form_data_fields(element)
+    if fields:
+        meta["form_fields"] = fields
+    return {k: v for k, v in meta.items() if v is not None}
+
+
+def service_handler_name(element: etree._Element) -> str:
+    """The registry name a service-like task asks for."""
+    for attribute in ("delegateExpression", "expression"):
+        body = expression_body(camunda(element, attribute))
+        if body:
+            return body
+    for attribute in ("topic", "class"):
+        value = camunda(element, attribute)
+        if value:
+            return value.rsplit(".", 1)[-1] if attribute == "class" else value
+    ext = element.find(q(BPMN_NS, "extensionElements"))
+    definition = ext.find(q(ZEEBE_NS, "taskDefinition")) if ext is not None else None
+    if definition is not None and definition.get("type"):
+        return definition.get("type")
+    return element.get("id") or ""
+
+
+def _event_names(root: etree._Element) -> dict[str, str]:
+    """Message and signal ids → their names."""
+    return {e.get("id"): (e.get("name") or "").strip() for e in root
+            if local(e.tag) in {"message", "signal"} and e.get("id")}
+
+
+def start_meta(element: etree._Element, names: dict[str, str]) -> dict[str, Any]:
+    """How a top-level start event starts its process: by timer, message or signal."""
+    if local(element.getparent().tag) != "process":
+        return {}
+    for definition in element:
+        kind = local(definition.tag)
+        if kind == "timerEventDefinition":
+            for child in definition:
+                if local(child.tag) in {"timeDate", "timeDuration", "timeCycle"} and (child.text or "").strip():
+                    return {"start": "timer", "timer": {"kind": local(child.tag), "expression": child.text.strip()}}
+        elif kind in {"messageEventDefinition", "signalEventDefinition"}:
+            ref = definition.get("messageRef") or definition.get("signalRef")
+            name = names.get(ref or "", "")
+            if name:
+                return {"start": kind.removesuffix("EventDefinition"), "event": name}
+    return {}
+
+
+def element_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, Any]:
+    kind = local(element.tag)
+    meta: dict[str, Any] = {"type": kind, "name": (element.get("name") or "").strip() or element.get("id")}
+    if kind == "userTask":
+        meta.update(user_task_meta(element, lanes))
+    elif kind == "serviceTask":
+        meta["handler"] = service_handler_name(element)
+        cycle = element.find(f"{q(BPMN_NS, 'extensionElements')}/{q(CAMUNDA_NS, 'failedJobRetryTimeCycle')}")
+        if cycle is not None and (cycle.text or "").strip():
+            meta["retry"] = cycle.text.strip()
+    elif kind == "businessRuleTask":
+        meta["decision_ref"] = camunda(element, "decisionRef")
+    elif kind == "startEvent":
+        if camunda(element, "initiator"):
+            meta["initiator"] = camunda(element, "initiator")
+        meta.update(start_meta(element, _event_names(element.getroottree().getroot())))
+    elif kind == "scriptTask":
+        meta["script_format"] = (element.get("scriptFormat") or "").strip().lower()
+    return meta
+
+
+def process_elements(process: etree._Element) -> dict[str, dict[str, Any]]:
+    """Metadata for every flow node in a process (subprocesses included), by element id."""
+    lanes = lane_names(process)
+    return {
+        element.get("id"): element_meta(element, lanes)
+        for element in process.iter()
+        if local(element.tag) in FLOW_NODE_TYPES and element.get("id")
+    }
+
+
+def split_names(raw: str | None) -> list[str]:
+    return [part.strip() for part in (raw or "").split(",") if part.strip()]
+
+
+def _quote_timer(text: str) -> str:
+    body = expression_body(text)
+    if body is not None:
+        return body
+    if ISO_TIMER.match(text):
+        return repr(text.strip())
+    return text
+
+
+def normalise_for_spiff(root: etree._Element, to_python: Any) -> None:
+    """Rewrite, in place, what SpiffWorkflow reads differently from Camunda: unquoted ISO 8601 timer
+    literals are quoted, ``${...}`` conditions become Python."""
+    for tag in ("timeDuration", "timeDate", "timeCycle"):
+        for node in root.iter(q(BPMN_NS, tag)):
+            if node.text and node.text.strip():
+                node.text = _quote_timer(node.text)
+    for node in root.iter(q(BPMN_NS, "conditionExpression")):
+        if node.text and node.text.strip():
+            node.text = to_python(node.text.strip())

@@ -1,0 +1,182 @@
+"""Outside events driving instances: timers falling due, messages correlated, signals broadcast,
+and the start events (timer, message, signal) of the latest version of each process."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine import journal, runtime
+from engine.clock import as_utc, utcnow
+from engine.db import is_postgres
+from engine.errors import Conflict, NotFound
+from engine.models import BufferedMessage, ProcessDefinition, ProcessInstance, Subscription, Timer
+from engine.retries import RETRY
+from engine.schedule import first_due, next_due
+from engine.waits import matches
+
+
+def register_start_events(session: Session, definition: ProcessDefinition, now: datetime) -> None:
+    """The newest version of a key owns its start timers and start subscriptions."""
+    older = select(ProcessDefinition.id).where(ProcessDefinition.key == definition.key)
+    session.execute(delete(Timer).where(Timer.process_instance_id.is_(None), Timer.definition_id.in_(older)))
+    session.execute(delete(Subscription).where(Subscription.process_instance_id.is_(None),
+                                               Subscription.definition_id.in_(older)))
+    for element, meta in definition.elements.items():
+        kind = meta.get("start")
+        if kind == "timer":
+            timer = meta["timer"]
+            due, remaining = first_due(timer["kind"], timer["expression"], now)
+            if due is not None:
+                session.add(Timer(due_at=due, definition_id=definition.id, element_id=element,
+                                  expression=timer["expression"] if timer["kind"] == "timeCycle" else None,
+                                  remaining=remaining))
+        elif kind in {"message", "signal"}:
+            session.add(Subscription(kind=kind, name=meta["event"], definition_id=definition.id,
+                                     element_id=element, created_at=now))
+
+
+def due_timers(session: Session, now: datetime, limit: int) -> list[int]:
+    """Ids of timers due by ``now``, oldest first. On PostgreSQL rows another worker holds are skipped."""
+    stmt = select(Timer.id).where(Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
+    if is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update(skip_locked=True)
+    return list(session.scalars(stmt))
+
+
+def next_timer_due(session: Session) -> datetime | None:
+    return as_utc(session.scalar(select(Timer.due_at).order_by(Timer.due_at).limit(1)))
+
+
+def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datetime) -> bool:
+    """Fire one timer in the caller's transaction; False if it is gone (fired elsewhere) or not due."""
+    stmt = select(Timer).where(Timer.id == timer_id)
+    if is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update(skip_locked=True)
+    timer = session.scalars(stmt).first()
+    if timer is None or as_utc(timer.due_at) > now:
+        return False
+    if timer.process_instance_id is None:
+        _fire_start_timer(ctx, session, timer, now)
+        return True
+    loaded = runtime.load(ctx, session, timer.process_instance_id)
+    if loaded.instance.state in {"completed", "cancelled"}:
+        session.delete(timer)
+        return True
+    if timer.expression == RETRY:  # a failed service task's next try
+        session.delete(timer)
+        task = loaded.workflow.get_task_from_id(UUID(timer.task_id))
+        if task is not None and task.has_state(TaskState.ERROR):
+            task._set_state(TaskState.READY)
+    runtime.run_steps(ctx, session, loaded, None, now)
+    runtime.save(session, loaded, None, now)  # the projection replaces the instance's timer rows
+    return True
+
+
+def _fire_start_timer(ctx: runtime.Context, session: Session, timer: Timer, now: datetime) -> None:
+    definition = ctx.specs.definition(session, timer.definition_id)
+    due = as_utc(timer.due_at)
+    journal.record(session, "timer.fired", None, element_id=timer.element_id,
+                   data={"definition_id": definition.id, "key": definition.key, "due_at": due.isoformat()})
+    if timer.expression:
+        upcoming, remaining = next_due(timer.expression, due, timer.remaining)
+        while upcoming is not None and upcoming <= now:  # missed firings while stopped: fire once, move on
+            upcoming, remaining = next_due(timer.expression, upcoming, remaining)
+    else:
+        upcoming, remaining = None, None
+    if upcoming is None:
+        session.delete(timer)
+    else:
+        timer.due_at, timer.remaining = upcoming, remaining
+    runtime.start_definition(ctx, session, definition, None, {}, None, trigger=("timer", timer.element_id, None))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a message went: ``instance`` received it (``started`` if it started it) or ``buffered``."""
+
+    instance_ids: list[str]
+    started: bool = False
+    buffered: bool = False
+
+
+def _waiting(session: Session, kind: str, name: str, business_key: str | None,
+             correlation: Mapping[str, Any]) -> list[Subscription]:
+    stmt = select(Subscription).where(Subscription.kind == kind, Subscription.name == name,
+                                      Subscription.process_instance_id.is_not(None))
+    if business_key is not None:
+        stmt = stmt.where(Subscription.business_key == business_key)
+    rows = list(session.scalars(stmt.order_by(Subscription.id)))
+    if correlation:
+        instances = {i.id: i for i in session.scalars(select(ProcessInstance).where(
+            ProcessInstance.id.in_({r.process_instance_id for r in rows})))}
+        rows = [r for r in rows if matches(instances[r.process_instance_id], correlation)]
+    return rows
+
+
+def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str, name: str,
+            variables: Mapping[str, Any], actor: str | None) -> None:
+    loaded = runtime.load(ctx, session, instance_id)
+    definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
+    now = utcnow()
+    loaded.workflow.catch(BpmnEvent(definition, runtime.plain(dict(variables))))
+    journal.record(session, f"{kind}.correlated", actor, instance_id=instance_id,
+                   business_key=loaded.instance.business_key, data={"name": name, "variables": dict(variables)})
+    runtime.run_steps(ctx, session, loaded, actor, now)
+    runtime.save(session, loaded, actor, now)
+
+
+def correlate(ctx: runtime.Context, session: Session, name: str, business_key: str | None,
+              correlation: Mapping[str, Any], variables: Mapping[str, Any], actor: str | None,
+              buffer_for: timedelta | None = None) -> Delivery:
+    """Deliver a message to the one instance waiting for it, or start the process whose start event
+    it names, or keep it for ``buffer_for`` until someone waits; otherwise NotFound."""
+    waiting = _waiting(session, "message", name, business_key, correlation)
+    instances = sorted({s.process_instance_id for s in waiting})
+    if len(instances) > 1:
+        raise Conflict(f"the message {name!r} matches {len(instances)} instances; narrow the correlation")
+    if instances:
+        deliver(ctx, session, instances[0], "message", name, variables, actor)
+        return Delivery(instances)
+    starter = session.scalars(select(Subscription).where(
+        Subscription.kind == "message", Subscription.name == name, Subscription.process_instance_id.is_(None))
+        .order_by(Subscription.id.desc())).first()
+    if starter is not None:
+        definition = ctx.specs.definition(session, starter.definition_id)
+        instance = runtime.start_definition(ctx, session, definition, business_key, variables, actor,
+                                            trigger=("message", starter.element_id, name))
+        return Delivery([instance.id], started=True)
+    if buffer_for:
+        now = utcnow()
+        session.add(BufferedMessage(name=name, business_key=business_key, correlation=dict(correlation),
+                                    variables=runtime.plain(dict(variables)), created_at=now,
+                                    expires_at=now + buffer_for, sender=actor))
+        journal.record(session, "message.buffered", actor, business_key=business_key,
+                       data={"name": name, "expires_at": (now + buffer_for).isoformat()})
+        return Delivery([], buffered=True)
+    raise NotFound(f"no instance waits for the message {name!r} and no process starts with it")
+
+
+def broadcast(ctx: runtime.Context, session: Session, name: str, variables: Mapping[str, Any],
+              actor: str | None) -> Delivery:
+    """A signal reaches every instance waiting for it and starts every process it starts."""
+    reached = sorted({s.process_instance_id for s in _waiting(session, "signal", name, None, {})})
+    for instance_id in reached:
+        deliver(ctx, session, instance_id, "signal", name, variables, actor)
+    started = []
+    for starter in session.scalars(select(Subscription).where(
+            Subscription.kind == "signal", Subscription.name == name, Subscription.process_instance_id.is_(None))):
+        definition = ctx.specs.definition(session, starter.definition_id)
+        started.append(runtime.start_definition(ctx, session, definition, None, variables, actor,
+                                                trigger=("signal", starter.element_id, name)).id)
+    journal.record(session, "signal.broadcast", actor, data={"name": name, "reached": reached, "started": started})
+    return Delivery(reached + started, started=bool(started))

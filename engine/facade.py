@@ -1,0 +1,193 @@
+"""``Engine``: the one object the API, the CLI, the scheduler and the CRM talk to.
+
+Commands take the caller's session and leave the commit to the caller (the unit of work belongs
+to the entry point); ``Engine.transaction`` runs a command in its own transaction, retrying the
+engine's own work when another command changed the instance first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine import deploy as deploying
+from engine import events, queries, runtime, tasks
+from engine import journal as journaling
+from engine.errors import Conflict, NotFound
+from engine.incidents import open_incidents
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource
+from engine.scripting import SandboxScriptEngine
+from engine.services import HandlerRegistry
+from engine.specs import SpecCache
+from engine.views import (
+    Actor,
+    CommentView,
+    DefinitionView,
+    InstanceView,
+    JournalView,
+    Page,
+    TaskDetail,
+    TaskView,
+)
+
+T = TypeVar("T")
+
+
+class Engine:
+    def __init__(self, handlers: HandlerRegistry | None = None, settings: Mapping[str, Any] | None = None) -> None:
+        self.handlers = handlers or HandlerRegistry()
+        self.specs = SpecCache()
+        self.ctx = runtime.Context(self.specs, self.handlers, SandboxScriptEngine(), dict(settings or {}))
+        # message name → seconds a message that finds no waiting instance is kept ("*": any name)
+        self.message_buffers: dict[str, float] = dict((settings or {}).get("message_buffers", {}))
+
+    # -- transactions -------------------------------------------------------------------------
+    def transaction(self, sessions: sessionmaker[Session], command: Callable[[Session], T], *,
+                    retries: int = 0) -> T:
+        """Run ``command`` in a transaction and commit; on a lost race retry up to ``retries`` times,
+        then raise Conflict."""
+        for attempt in range(retries + 1):
+            with sessions() as session:
+                try:
+                    result = command(session)
+                    session.commit()
+                    return result
+                except (StaleDataError, OperationalError) as exc:
+                    session.rollback()
+                    if isinstance(exc, OperationalError) and not _is_contention(exc):
+                        raise
+                    if attempt == retries:
+                        raise Conflict("another change to this process instance came first; try again") from exc
+        raise AssertionError("unreachable")
+
+    # -- designers ----------------------------------------------------------------------------
+    def deploy(self, session: Session, files: list[tuple[str, bytes]], actor: str | None) -> list[deploying.Deployed]:
+        return deploying.deploy(session, files, actor, self.handlers)
+
+    def definitions(self, session: Session, key: str | None = None, latest_only: bool = False,
+                    limit: int = 100, offset: int = 0) -> Page[DefinitionView]:
+        return queries.definitions(session, key, latest_only, limit, offset)
+
+    def definition(self, session: Session, definition_id: int) -> DefinitionView:
+        return DefinitionView.of(self._definition(session, definition_id))
+
+    def definition_xml(self, session: Session, definition_id: int) -> str:
+        definition = self._definition(session, definition_id)
+        own = next(r for r in definition.resources if r["kind"] == "bpmn" and r["name"] == definition.file_name)
+        return session.get(Resource, own["hash"]).content
+
+    def statistics(self, session: Session, definition_id: int) -> dict[str, dict[str, int]]:
+        self._definition(session, definition_id)
+        return queries.statistics(session, definition_id)
+
+    @staticmethod
+    def _definition(session: Session, definition_id: int) -> ProcessDefinition:
+        row = session.get(ProcessDefinition, definition_id)
+        if row is None:
+            raise NotFound(f"no process definition {definition_id}")
+        return row
+
+    # -- instances ----------------------------------------------------------------------------
+    def start(self, session: Session, key: str, business_key: str | None = None,
+              variables: Mapping[str, Any] | None = None, actor: str | None = None) -> InstanceView:
+        instance = runtime.start(self.ctx, session, key, business_key, variables, actor)
+        return self._view(session, instance)
+
+    @staticmethod
+    def _view(session: Session, instance: ProcessInstance) -> InstanceView:
+        incidents = open_incidents(session, instance.id) if instance.state == "failed" else []
+        return InstanceView.of(instance, incidents)
+
+    def instance(self, session: Session, instance_id: str) -> InstanceView:
+        row = session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"no process instance {instance_id!r}")
+        return self._view(session, row)
+
+    def instances(self, session: Session, query: queries.InstanceQuery) -> Page[InstanceView]:
+        return queries.instances(session, query)
+
+    def cancel(self, session: Session, instance_id: str, reason: str, actor: str | None) -> InstanceView:
+        return self._view(session, runtime.cancel(self.ctx, session, instance_id, reason, actor).instance)
+
+    def retry(self, session: Session, instance_id: str, incident_id: int, actor: str | None) -> InstanceView:
+        return self._view(session, runtime.retry(self.ctx, session, instance_id, incident_id, actor).instance)
+
+    def history(self, session: Session, instance_id: str, limit: int = 1000, offset: int = 0) -> Page[JournalView]:
+        self.instance(session, instance_id)
+        return queries.journal(session, queries.JournalQuery(process_instance=instance_id, limit=limit,
+                                                             offset=offset))
+
+    # -- tasks --------------------------------------------------------------------------------
+    def tasks(self, session: Session, query: tasks.TaskQuery) -> Page[TaskView]:
+        return tasks.find(session, query)
+
+    def task(self, session: Session, task_id: str, actor: Actor) -> TaskDetail:
+        row = tasks.get_visible(session, task_id, actor)
+        instance = session.get(ProcessInstance, row.process_instance_id)
+        return TaskDetail(TaskView.of(row), tasks.form_schema(session, row), dict(instance.variables))
+
+    def claim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
+        return TaskView.of(tasks.claim(session, task_id, actor))
+
+    def unclaim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
+        return TaskView.of(tasks.unclaim(session, task_id, actor))
+
+    def assign(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
+        return TaskView.of(tasks.assign(session, task_id, user, actor))
+
+    def delegate(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
+        return TaskView.of(tasks.assign(session, task_id, user, actor, delegate=True))
+
+    def complete(self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskView:
+        return TaskView.of(tasks.complete(self.ctx, session, task_id, data, actor))
+
+    def add_comment(self, session: Session, task_id: str, text: str, actor: Actor) -> CommentView:
+        return CommentView.of(tasks.add_comment(session, task_id, text, actor))
+
+    def comments(self, session: Session, task_id: str, actor: Actor) -> list[CommentView]:
+        return [CommentView.of(c) for c in tasks.comments(session, task_id, actor)]
+
+    def open_task_ids(self, session: Session, instance_id: str) -> list[str]:
+        return list(session.scalars(select(HumanTask.id).where(
+            HumanTask.process_instance_id == instance_id, HumanTask.state.in_(("ready", "claimed")))
+            .order_by(HumanTask.created_at)))
+
+    # -- events -------------------------------------------------------------------------------
+    def correlate(self, session: Session, name: str, business_key: str | None = None,
+                  correlation: Mapping[str, Any] | None = None, variables: Mapping[str, Any] | None = None,
+                  actor: str | None = None) -> events.Delivery:
+        buffer_s = self.message_buffers.get(name, self.message_buffers.get("*", 0))
+        return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
+                                dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None)
+
+    def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
+               actor: str | None = None) -> events.Delivery:
+        return events.broadcast(self.ctx, session, name, dict(variables or {}), actor)
+
+    def due_timers(self, session: Session, now: datetime, limit: int = 100) -> list[int]:
+        return events.due_timers(session, now, limit)
+
+    def fire_timer(self, session: Session, timer_id: int, now: datetime) -> bool:
+        return events.fire_timer(self.ctx, session, timer_id, now)
+
+    def next_timer_due(self, session: Session) -> datetime | None:
+        return events.next_timer_due(session)
+
+    # -- journal ------------------------------------------------------------------------------
+    def journal(self, session: Session, query: queries.JournalQuery) -> Page[JournalView]:
+        return queries.journal(session, query)
+
+    def verify_journal(self, session: Session) -> journaling.Verification:
+        return journaling.verify(session)
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return any(word in text for word in ("could not serialize", "deadlock", "database is locked"))

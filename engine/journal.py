@@ -1,0 +1,126 @@
+"""The append-only, hash-chained journal.
+
+Commands call ``record``; the events wait in the session and are sealed just before commit:
+numbered, chained to the previous row's hash, and inserted while holding the journal lock (a
+transaction-scoped advisory lock on PostgreSQL; SQLite already has one writer at a time). The
+lock is therefore held only for the last moments of a transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.orm import Session
+
+from engine.clock import as_utc, utcnow
+from engine.db import is_postgres
+from engine.models import JournalEntry
+
+GENESIS = "0" * 64
+LOCK_KEY = 0x52617661  # "Rava"
+PENDING = "ravand.journal.pending"
+
+
+def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
+    """JSON-normalised copy: what is hashed is exactly what the database gives back."""
+    return json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
+
+
+def record(session: Session, kind: str, actor: str | None, *, instance_id: str | None = None,
+           business_key: str | None = None, element_id: str | None = None,
+           data: dict[str, Any] | None = None) -> None:
+    """Queue one event; it is written when the session commits."""
+    session.info.setdefault(PENDING, []).append({
+        "at": utcnow(), "actor": actor, "kind": kind, "process_instance_id": instance_id,
+        "business_key": business_key, "element_id": element_id, "data": _plain(data),
+    })
+
+
+def canonical(seq: int, at: datetime, actor: str | None, kind: str, instance_id: str | None,
+              business_key: str | None, element_id: str | None, data: Any, prev_hash: str) -> bytes:
+    content = {
+        "seq": seq, "at": as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "actor": actor, "kind": kind,
+        "process_instance_id": instance_id, "business_key": business_key, "element_id": element_id,
+        "data": data, "prev_hash": prev_hash,
+    }
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(entry: Any) -> str:
+    return hashlib.sha256(canonical(
+        entry.seq, entry.at, entry.actor, entry.kind, entry.process_instance_id, entry.business_key,
+        entry.element_id, entry.data, entry.prev_hash,
+    )).hexdigest()
+
+
+def _head(session: Session) -> tuple[int, str]:
+    if is_postgres(session.get_bind()):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    row = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc())
+                          .limit(1)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def seal(session: Session) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    session.flush()  # the rows the events speak of go first
+    seq, prev = _head(session)
+    rows = []
+    for item in pending:
+        seq += 1
+        row = {**item, "seq": seq, "prev_hash": prev}
+        row["hash"] = prev = hashlib.sha256(canonical(
+            seq, item["at"], item["actor"], item["kind"], item["process_instance_id"], item["business_key"],
+            item["element_id"], item["data"], row["prev_hash"])).hexdigest()
+        rows.append(row)
+    session.execute(insert(JournalEntry.__table__), rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_before_commit(session: Session) -> None:
+    seal(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    checked: int
+    first_broken: int | None = None
+    reason: str | None = None
+
+
+def _entries(session: Session, batch: int = 2000) -> Iterator[Any]:
+    table, last = JournalEntry.__table__, 0
+    while True:
+        rows = session.execute(select(table).where(table.c.seq > last).order_by(table.c.seq).limit(batch)).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def verify(session: Session) -> Verification:
+    """Walk the chain from the first row; name the first row that does not match."""
+    expected_seq, prev, checked = 1, GENESIS, 0
+    for entry in _entries(session):
+        if entry.seq != expected_seq:
+            return Verification(False, checked, expected_seq, f"row {expected_seq} is missing")
+        if entry.prev_hash != prev:
+            return Verification(False, checked, entry.seq, "its prev_hash does not match the row before")
+        if entry_hash(entry) != entry.hash:
+            return Verification(False, checked, entry.seq, "its content does not match its hash")
+        prev, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    return Verification(True, checked)

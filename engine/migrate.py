@@ -1,0 +1,29 @@
+"""Schema migrations through Alembic, callable from code (``ravand init``, tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str, extra_locations: tuple[Path, ...] = ()) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    locations = [str(MIGRATIONS / "versions"), *(str(p) for p in extra_locations)]
+    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("path_separator", "space")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, extra_locations: tuple[Path, ...] = ()) -> None:
+    """Bring the database to the newest schema (idempotent)."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False), extra_locations)
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        command.upgrade(cfg, "heads")

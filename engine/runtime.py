@@ -1,0 +1,305 @@
+"""The unit of work on one instance: restore → apply → run engine steps until every token waits
+→ save state → update projections → journal. Engine code adds and flushes; the entry point commits.
+
+Failures of scripts, conditions and service handlers become incidents: the failed task is put in
+SpiffWorkflow's ERROR state, other branches go on, and a retry puts it back to READY.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from sqlalchemy.orm import Session
+
+from engine import journal, state
+from engine.clock import as_utc, utcnow
+from engine.errors import Conflict, EngineError, NotFound
+from engine.incidents import open_incidents, raise_incident, resolve_incident
+from engine.models import Incident, ProcessInstance, Subscription, Timer
+from engine.projections import Snapshot, sync_human_tasks
+from engine.retries import ATTEMPTS, RETRY, next_retry
+from engine.services import HandlerRegistry, ServiceCall
+from engine.specs import DefinitionInfo, SpecCache
+from engine.waits import sync_waits, take_buffered
+
+MAX_ROUNDS = 10_000
+
+
+@dataclass
+class Context:
+    specs: SpecCache
+    handlers: HandlerRegistry
+    script_engine: Any
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Loaded:
+    instance: ProcessInstance
+    definition: DefinitionInfo
+    workflow: BpmnWorkflow
+    ctx: Context | None = None
+    incidents_touched: bool = False
+    retries: list[tuple[str, str, datetime]] = field(default_factory=list)
+
+
+def plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def _element(task: Any) -> str:
+    return getattr(task.task_spec, "bpmn_id", None) or task.task_spec.name
+
+
+def _kind(task: Any) -> str:
+    if isinstance(task.task_spec, ServiceTask):
+        return "service"
+    return "script" if hasattr(task.task_spec, "script") else "expression"
+
+
+def _fail(session: Session, loaded: Loaded, task: Any, message: str, actor: str | None, now: datetime) -> None:
+    loaded.incidents_touched = True
+    if not task.has_state(TaskState.ERROR):
+        task._set_state(TaskState.ERROR)
+    raise_incident(session, loaded.instance, str(task.id), _element(task), _kind(task), message, actor, now)
+
+
+def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, actor: str | None,
+                  now: datetime) -> None:
+    element = _element(task)
+    name = loaded.definition.elements.get(element, {}).get("handler", element)
+    call = ServiceCall(session, loaded.instance.id, loaded.instance.business_key, element, actor, ctx.settings)
+    try:
+        with session.begin_nested():
+            result = ctx.handlers.call(name, plain(task.data), call)
+    except Exception as exc:
+        message = f"service {name!r} failed: {type(exc).__name__}: {exc}"
+        attempts = task.internal_data.get(ATTEMPTS, 0) + 1
+        task.internal_data[ATTEMPTS] = attempts
+        due = next_retry(loaded.definition.elements.get(element, {}).get("retry"), attempts, now)
+        if due is None:
+            _fail(session, loaded, task, message, actor, now)
+            return
+        task._set_state(TaskState.ERROR)
+        loaded.retries.append((str(task.id), element, due))
+        journal.record(session, "service.retry_scheduled", actor, instance_id=loaded.instance.id,
+                       business_key=loaded.instance.business_key, element_id=element,
+                       data={"attempt": attempts, "error": message, "retry_at": due.isoformat()})
+        return
+    if result:
+        task.data.update(result)
+    task.complete()
+
+
+def run_steps(ctx: Context, session: Session, loaded: Loaded, actor: str | None, now: datetime) -> None:
+    """Advance until every token waits on a person, an event, or an incident."""
+    workflow = loaded.workflow
+    for _ in range(MAX_ROUNDS):
+        try:
+            workflow.refresh_timers()  # SpiffWorkflow refreshes only after its steps: a due timer would wait
+            workflow.do_engine_steps()
+        except WorkflowException as exc:
+            task = getattr(exc, "task", None)
+            if task is None:
+                raise EngineError(f"the engine stopped: {exc}") from exc
+            _fail(session, loaded, task, str(exc), actor, now)
+            continue
+        services = [t for t in workflow.get_tasks(state=TaskState.STARTED) if isinstance(t.task_spec, ServiceTask)]
+        if not services:
+            return
+        for task in services:
+            _call_service(ctx, session, loaded, task, actor, now)
+    raise EngineError("the instance did not come to rest (runaway loop?)")
+
+
+def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
+         completed_task_id: str | None = None) -> None:
+    instance, workflow = loaded.instance, loaded.workflow
+    before = instance.variables or {}
+    instance.workflow_state = state.dump(workflow)
+    snap = Snapshot.of(workflow)
+    instance.variables = plain(snap.variables(workflow, workflow.is_completed()))
+    instance.active_elements = snap.active_elements()
+    instance.element_counts = snap.counts
+    instance.updated_at = now
+    if instance.state not in {"cancelled"}:
+        _update_state(session, loaded, actor, now)
+    new = instance not in session
+    if new:  # inserted once, complete: its tasks and waits refer to it
+        session.add(instance)
+        session.flush()
+    sync_human_tasks(session, instance, snap, loaded.definition, actor, now, completed_task_id, new=new)
+    new_subscriptions = sync_waits(session, instance, workflow, now, actor)
+    for task_id, element, due in loaded.retries:
+        session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,
+                          task_id=task_id, element_id=element, expression=RETRY))
+    loaded.retries.clear()
+    changed = {k: v for k, v in instance.variables.items() if before.get(k, _MISSING) != v}
+    removed = [k for k in before if k not in instance.variables]
+    if changed or removed:
+        journal.record(session, "variables.changed", actor, instance_id=instance.id,
+                       business_key=instance.business_key, data={"set": changed, "removed": removed})
+    _deliver_buffered(session, loaded, new_subscriptions, now)
+
+
+def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[Subscription], now: datetime) -> None:
+    """A message kept in the buffer reaches the instance as soon as it starts waiting for it."""
+    for subscription in subscriptions:
+        message = take_buffered(session, loaded.instance, subscription.name, now)
+        if message is None:
+            continue
+        loaded.workflow.catch(BpmnEvent(MessageEventDefinition(message.name), dict(message.variables)))
+        journal.record(session, "message.correlated", message.sender, instance_id=loaded.instance.id,
+                       business_key=loaded.instance.business_key,
+                       data={"name": message.name, "variables": message.variables, "buffered_since":
+                             as_utc(message.created_at).isoformat()})
+        run_steps(loaded.ctx, session, loaded, message.sender, now)
+        save(session, loaded, message.sender, now)
+        return
+
+
+_MISSING = object()
+
+
+def _update_state(session: Session, loaded: Loaded, actor: str | None, now: datetime) -> None:
+    instance, workflow = loaded.instance, loaded.workflow
+    if workflow.is_completed():
+        if instance.state != "completed":
+            instance.state, instance.ended_at = "completed", now
+            journal.record(session, "instance.completed", actor, instance_id=instance.id,
+                           business_key=instance.business_key)
+    elif loaded.incidents_touched or instance.state == "failed":
+        session.flush()
+        instance.state = "failed" if open_incidents(session, instance.id) else "running"
+    else:
+        instance.state = "running"
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def start(ctx: Context, session: Session, key: str, business_key: str | None,
+          variables: Mapping[str, Any] | None, actor: str | None) -> ProcessInstance:
+    return start_definition(ctx, session, ctx.specs.latest(session, key), business_key, variables, actor)
+
+
+def _trigger(workflow: BpmnWorkflow, trigger: tuple[str, str, str | None], payload: dict[str, Any]) -> None:
+    """Fire the start event that started this instance (a timer, message or signal)."""
+    kind, element, name = trigger
+    workflow.do_engine_steps()
+    if kind == "timer":
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            if getattr(task.task_spec, "bpmn_id", None) == element:
+                task._set_internal_data(event_fired=True)
+                task.task_spec._update(task)
+    else:
+        definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
+        workflow.catch(BpmnEvent(definition, payload))
+
+
+def start_definition(ctx: Context, session: Session, definition: DefinitionInfo, business_key: str | None,
+                     variables: Mapping[str, Any] | None, actor: str | None,
+                     trigger: tuple[str, str, str | None] | None = None) -> ProcessInstance:
+    specs = ctx.specs.get(session, definition)
+    workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=ctx.script_engine)
+    initial = plain(dict(variables or {}))
+    for meta in definition.elements.values():
+        if meta.get("initiator") and actor:  # camunda:initiator names the variable that holds the starter
+            initial.setdefault(meta["initiator"], actor)
+    if trigger is None or trigger[0] == "timer":
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(initial)
+    now = utcnow()
+    instance = ProcessInstance(
+        id=new_id(), definition_id=definition.id, process_key=definition.key, business_key=business_key,
+        state="running", started_by=actor, started_at=now, updated_at=now, variables={},
+        active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"",
+    )
+    journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
+                   data={"key": definition.key, "version": definition.version, "variables": initial,
+                         "trigger": trigger[0] if trigger else None})
+    loaded = Loaded(instance, definition, workflow, ctx)
+    if trigger is not None:
+        _trigger(workflow, trigger, initial)
+    run_steps(ctx, session, loaded, actor, now)
+    save(session, loaded, actor, now)
+    return instance
+
+
+def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"no process instance {instance_id!r}")
+    definition = ctx.specs.definition(session, instance.definition_id)
+    workflow = state.load(instance.workflow_state, ctx.specs.get(session, definition))
+    workflow.script_engine = ctx.script_engine
+    return Loaded(instance, definition, workflow, ctx)
+
+
+def require_running(instance: ProcessInstance) -> None:
+    if instance.state in {"completed", "cancelled"}:
+        raise Conflict(f"the process instance is {instance.state}")
+
+
+def complete_task(ctx: Context, session: Session, instance_id: str, task_id: str, data: Mapping[str, Any],
+                  actor: str | None) -> Loaded:
+    loaded = load(ctx, session, instance_id)
+    require_running(loaded.instance)
+    task = loaded.workflow.get_task_from_id(uuid.UUID(task_id))
+    if task is None or not task.has_state(TaskState.READY):
+        raise Conflict("the task is no longer open")
+    now = utcnow()
+    task.data.update(plain(dict(data)))
+    try:
+        task.run()
+    except SpiffWorkflowException as exc:
+        _fail(session, loaded, task, str(exc), actor, now)
+    run_steps(ctx, session, loaded, actor, now)
+    save(session, loaded, actor, now, completed_task_id=task_id)
+    return loaded
+
+
+def cancel(ctx: Context, session: Session, instance_id: str, reason: str, actor: str | None) -> Loaded:
+    loaded = load(ctx, session, instance_id)
+    require_running(loaded.instance)
+    now = utcnow()
+    loaded.workflow.cancel()
+    loaded.instance.state, loaded.instance.ended_at, loaded.instance.end_reason = "cancelled", now, reason
+    journal.record(session, "instance.cancelled", actor, instance_id=instance_id,
+                   business_key=loaded.instance.business_key, data={"reason": reason})
+    save(session, loaded, actor, now)
+    return loaded
+
+
+def retry(ctx: Context, session: Session, instance_id: str, incident_id: int, actor: str | None) -> Loaded:
+    loaded = load(ctx, session, instance_id)
+    require_running(loaded.instance)
+    incident = session.get(Incident, incident_id)
+    if incident is None or incident.process_instance_id != instance_id:
+        raise NotFound(f"no incident {incident_id} on this instance")
+    if incident.resolved_at is not None:
+        raise Conflict("the incident is already resolved")
+    task = loaded.workflow.get_task_from_id(uuid.UUID(incident.task_id))
+    if task is None or not task.has_state(TaskState.ERROR):
+        raise Conflict("the failed task is no longer waiting for a retry")
+    now = utcnow()
+    task._set_state(TaskState.READY)
+    journal.record(session, "incident.retried", actor, instance_id=instance_id,
+                   business_key=loaded.instance.business_key, element_id=incident.element_id,
+                   data={"incident_id": incident.id})
+    run_steps(ctx, session, loaded, actor, now)
+    if not task.has_state(TaskState.ERROR):
+        resolve_incident(session, incident, loaded.instance, actor, now)
+    save(session, loaded, actor, now)
+    return loaded

@@ -1,0 +1,100 @@
+"""The worker loop: fire due timers, each in its own transaction through the unit of work.
+
+Any number of workers may run against PostgreSQL: due timers are taken under row locks with
+SKIP LOCKED, so no two workers fire the same timer, and a worker killed mid-batch loses nothing
+(its transaction rolls back and the timer is still due). On SQLite one worker runs, inside the
+server process. APScheduler runs the loop every ``interval_s`` and earlier when the next timer is
+due sooner; ``nudge()`` runs it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, timedelta
+
+from apscheduler.job import Job
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import utcnow
+from engine.errors import EngineError
+from engine.facade import Engine
+
+log = logging.getLogger("ravand.scheduler")
+logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)  # "skipped: already running" after a nudge
+
+
+class TimerWorker:
+    def __init__(self, engine: Engine, sessions: sessionmaker[Session], *, interval_s: float = 0.5,
+                 batch: int = 50) -> None:
+        self.engine, self.sessions = engine, sessions
+        self.interval_s, self.batch = interval_s, batch
+        self._stop = threading.Event()
+        self._job: Job | None = None
+        self.fired = 0
+
+    def nudge(self) -> None:
+        """Run now rather than at the next tick (after a command created a timer due soon)."""
+        if self._job is not None:
+            self._job.modify(next_run_time=utcnow())
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_once(self) -> int:
+        """Fire every timer due now; returns how many fired."""
+        fired = 0
+        while not self._stop.is_set():
+            now = utcnow()
+            with self.sessions() as session:
+                ids = self.engine.due_timers(session, now, self.batch)
+                session.rollback()  # only a peek: each timer is locked again in its own transaction
+            if not ids:
+                return fired
+            for timer_id in ids:
+                fired += self._fire(timer_id)
+            if len(ids) < self.batch:
+                return fired
+        return fired
+
+    def _fire(self, timer_id: int) -> int:
+        try:
+            done = self.engine.transaction(self.sessions, lambda s: self.engine.fire_timer(s, timer_id, utcnow()),
+                                           retries=5)
+        except EngineError as exc:
+            log.warning("timer %s could not fire: %s", timer_id, exc.detail)
+            return 0
+        except Exception:  # a worker must outlive any single timer
+            log.exception("timer %s failed", timer_id)
+            return 0
+        self.fired += int(done)
+        return int(done)
+
+    def _tick(self) -> None:
+        try:
+            self.run_once()
+            with self.sessions() as session:
+                due = self.engine.next_timer_due(session)
+        except Exception:  # the database may be briefly away; the next tick tries again
+            log.exception("timer worker poll failed")
+            return
+        if due is not None and self._job is not None and due < utcnow() + timedelta(seconds=self.interval_s):
+            self._job.modify(next_run_time=max(due, utcnow()))
+
+    def _schedule(self, scheduler: BaseScheduler) -> BaseScheduler:
+        self._job = scheduler.add_job(self._tick, "interval", seconds=self.interval_s, max_instances=1,
+                                      coalesce=True, next_run_time=utcnow(), id="ravand-timers")
+        return scheduler
+
+    def start_background(self) -> BackgroundScheduler:
+        """Inside the server process (the embedded default)."""
+        scheduler = self._schedule(BackgroundScheduler(timezone=UTC))
+        scheduler.start()
+        return scheduler
+
+    def run_blocking(self) -> None:
+        """As its own process (``ravand worker``); returns when stopped."""
+        self._schedule(BlockingScheduler(timezone=UTC)).start()

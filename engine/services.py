@@ -1,0 +1,54 @@
+"""The service-task registry: a name (from camunda:delegateExpression, camunda:expression,
+camunda:class, camunda:topic, zeebe:taskDefinition, or the element id) → a Python function.
+
+A handler takes the instance's variables (a copy) and, if it declares a second parameter, a
+``ServiceCall`` carrying the database session, so CRM rows are written in the same transaction.
+It returns a dict of variables to set (or None)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+Handler = Callable[..., Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    session: Session
+    instance_id: str
+    business_key: str | None
+    element_id: str
+    actor: str | None
+    settings: Mapping[str, Any]
+
+
+class HandlerRegistry:
+    def __init__(self) -> None:
+        self._handlers: dict[str, tuple[Handler, bool]] = {}
+
+    def register(self, name: str, handler: Handler | None = None) -> Any:
+        """``registry.register("name", fn)`` or ``@registry.register("name")``."""
+        def add(fn: Handler) -> Handler:
+            takes_call = len(inspect.signature(fn).parameters) >= 2
+            self._handlers[name] = (fn, takes_call)
+            return fn
+
+        return add(handler) if handler is not None else add
+
+    def call(self, name: str, variables: dict[str, Any], call: ServiceCall) -> Mapping[str, Any] | None:
+        fn, takes_call = self._handlers[name]
+        return fn(variables, call) if takes_call else fn(variables)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._handlers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._handlers)
+
+    def __len__(self) -> int:
+        return len(self._handlers)

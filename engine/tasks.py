@@ -1,0 +1,213 @@
+"""Human-task commands (claim, unclaim, assign, delegate, complete) and task queries, answered
+from the ``human_task`` projection alone."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from engine import journal, runtime
+from engine.clock import utcnow
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.models import HumanTask, Resource, TaskCandidate, TaskComment
+from engine.projections import OPEN_STATES
+from engine.views import Actor, Page, TaskView
+from forms import FormDataInvalid, load_form
+
+SORTS = {
+    "created": HumanTask.created_at, "due": HumanTask.due_at, "priority": HumanTask.priority,
+    "name": HumanTask.name,
+}
+
+
+def is_candidate(row: HumanTask, actor: Actor) -> bool:
+    return actor.name in row.candidate_users or bool(actor.groups.intersection(row.candidate_groups))
+
+
+def can_see(row: HumanTask, actor: Actor) -> bool:
+    return actor.admin or actor.name in {row.assignee, row.owner} or is_candidate(row, actor)
+
+
+def get_visible(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None or not can_see(row, actor):
+        raise NotFound(f"no task {task_id!r}")  # a task you may not see does not exist for you
+    return row
+
+
+def _event(session: Session, row: HumanTask, kind: str, actor: Actor, **data: Any) -> None:
+    journal.record(session, kind, actor.name, instance_id=row.process_instance_id, business_key=row.business_key,
+                   element_id=row.element_id, data={"task_id": row.id, **data})
+
+
+def claim(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    row = get_visible(session, task_id, actor)
+    if not (is_candidate(row, actor) or actor.admin):
+        raise Forbidden("you are not a candidate for this task")
+    now = utcnow()
+    won = session.execute(
+        update(HumanTask).where(HumanTask.id == task_id, HumanTask.state == "ready", HumanTask.assignee.is_(None))
+        .values(state="claimed", assignee=actor.name, claimed_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        session.refresh(row)
+        raise Conflict(f"the task is already claimed by {row.assignee}" if row.assignee else "the task is closed")
+    session.refresh(row)
+    _event(session, row, "task.claimed", actor)
+    return row
+
+
+def _open(row: HumanTask) -> None:
+    if row.state not in OPEN_STATES:
+        raise Conflict(f"the task is {row.state}")
+
+
+def unclaim(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    row = get_visible(session, task_id, actor)
+    _open(row)
+    if row.assignee is None:
+        raise Conflict("the task is not claimed")
+    if row.assignee != actor.name and not actor.admin:
+        raise Forbidden("only the assignee or an administrator can release this task")
+    _event(session, row, "task.unclaimed", actor, previous=row.assignee)
+    row.assignee, row.owner, row.state, row.claimed_at = None, None, "ready", None
+    session.flush()
+    return row
+
+
+def assign(session: Session, task_id: str, user: str, actor: Actor, *, delegate: bool = False) -> HumanTask:
+    """Hand the task to ``user``. Its assignee (or an administrator) may; a delegation keeps the
+    delegating user as the owner, who still sees the task."""
+    row = get_visible(session, task_id, actor)
+    _open(row)
+    if not actor.admin and row.assignee != actor.name:
+        raise Forbidden("only the assignee or an administrator can hand this task over")
+    if not user or not user.strip():
+        raise InvalidData({"user": ["a user name is required"]})
+    previous = row.assignee
+    if delegate:
+        row.owner = row.owner or previous or actor.name
+    row.assignee, row.state, row.claimed_at = user.strip(), "claimed", utcnow()
+    session.flush()
+    _event(session, row, "task.delegated" if delegate else "task.assigned", actor, user=row.assignee,
+           previous=previous, owner=row.owner)
+    return row
+
+
+@lru_cache(maxsize=512)
+def _form(content: str) -> Any:
+    return load_form(content)
+
+
+def form_schema(session: Session, row: HumanTask) -> dict[str, Any] | None:
+    if not row.form_key:
+        return None
+    resource = session.get(Resource, row.form_key)
+    return json.loads(resource.content) if resource is not None and resource.kind == "form" else None
+
+
+def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
+    resource = session.get(Resource, row.form_key) if row.form_key else None
+    if resource is None or resource.kind != "form":
+        return dict(data)
+    try:
+        return _form(resource.content).validate(data)
+    except FormDataInvalid as exc:
+        raise InvalidData(exc.field_errors) from exc
+
+
+def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping[str, Any],
+             actor: Actor) -> HumanTask:
+    row = get_visible(session, task_id, actor)
+    _open(row)
+    if row.assignee is not None and row.assignee != actor.name and not actor.admin:
+        raise Forbidden(f"the task is claimed by {row.assignee}")
+    if row.assignee is None and not (is_candidate(row, actor) or actor.admin):
+        raise Forbidden("you are not a candidate for this task")
+    if not isinstance(data, Mapping):
+        raise InvalidData({"data": ["must be an object"]})
+    cleaned = validate_form(session, row, data)
+    if row.assignee is None:
+        row.assignee, row.claimed_at = actor.name, utcnow()
+        _event(session, row, "task.claimed", actor, implicit=True)
+    _event(session, row, "task.completed", actor, data=cleaned)
+    runtime.complete_task(ctx, session, row.process_instance_id, task_id, cleaned, actor.name)
+    return row
+
+
+@dataclass(frozen=True)
+class TaskQuery:
+    assignee: str | None = None
+    candidate: Actor | None = None
+    unassigned: bool = False
+    process_instance: str | None = None
+    process_key: str | None = None
+    business_key: str | None = None
+    due_before: datetime | None = None
+    state: str = "open"
+    visible_to: Actor | None = None
+    sort: str = "created"
+    descending: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def _offered_to(actor: Actor) -> Any:
+    offered = or_(and_(TaskCandidate.kind == "user", TaskCandidate.name == actor.name),
+                  and_(TaskCandidate.kind == "group", TaskCandidate.name.in_(sorted(actor.groups))))
+    return HumanTask.id.in_(select(TaskCandidate.task_id).where(offered))
+
+
+def _filtered(query: TaskQuery) -> Select:
+    stmt = select(HumanTask)
+    if query.state == "open":
+        stmt = stmt.where(HumanTask.state.in_(OPEN_STATES))
+    elif query.state != "all":
+        stmt = stmt.where(HumanTask.state == query.state)
+    conditions = [
+        (query.assignee is not None, lambda: HumanTask.assignee == query.assignee),
+        (query.candidate is not None, lambda: _offered_to(query.candidate)),
+        (query.unassigned, lambda: HumanTask.assignee.is_(None)),
+        (query.process_instance is not None, lambda: HumanTask.process_instance_id == query.process_instance),
+        (query.process_key is not None, lambda: HumanTask.process_key == query.process_key),
+        (query.business_key is not None, lambda: HumanTask.business_key == query.business_key),
+        (query.due_before is not None, lambda: HumanTask.due_at < query.due_before),
+    ]
+    stmt = stmt.where(*[make() for wanted, make in conditions if wanted])
+    viewer = query.visible_to
+    if viewer is not None and not viewer.admin:
+        stmt = stmt.where(or_(HumanTask.assignee == viewer.name, HumanTask.owner == viewer.name, _offered_to(viewer)))
+    return stmt
+
+
+def find(session: Session, query: TaskQuery) -> Page[TaskView]:
+    stmt = _filtered(query)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    column = SORTS.get(query.sort, HumanTask.created_at)
+    order = column.desc() if query.descending else column.asc()
+    rows = session.scalars(stmt.order_by(order, HumanTask.id).limit(query.limit).offset(query.offset)).all()
+    return Page([TaskView.of(r) for r in rows], total or 0, query.limit, query.offset)
+
+
+def add_comment(session: Session, task_id: str, text: str, actor: Actor) -> TaskComment:
+    row = get_visible(session, task_id, actor)
+    if not text or not text.strip():
+        raise InvalidData({"text": ["must not be empty"]})
+    comment = TaskComment(task_id=row.id, author=actor.name, text=text.strip(), created_at=utcnow())
+    session.add(comment)
+    session.flush()
+    _event(session, row, "task.commented", actor, comment_id=comment.id, text=comment.text)
+    return comment
+
+
+def comments(session: Session, task_id: str, actor: Actor) -> list[TaskComment]:
+    get_visible(session, task_id, actor)
+    return list(session.scalars(select(TaskComment).where(TaskComment.task_id == task_id).order_by(TaskComment.id)))

@@ -1,0 +1,62 @@
+"""The journal: every event chained; UPDATE/DELETE refused by the database; verify finds tampering."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+
+from engine.queries import JournalQuery
+from tests.engine import bpmn
+from tests.engine.helpers import Harness
+
+
+@pytest.fixture
+def h(db):
+    harness = Harness(db)
+    harness.deploy(bpmn.approval_files())
+    instance = harness.start("approval", "BK-7")
+    [task] = harness.open_tasks(instance.id)
+    harness.complete(task, {"approved": True, "amount": 4})
+    return harness
+
+
+def test_chain_verifies(h):
+    result = h(lambda s: h.engine.verify_journal(s))
+    assert result.ok and result.checked >= 7
+    page = h(lambda s: h.engine.journal(s, JournalQuery(business_key="BK-7")))
+    assert page.total >= 6 and all(e.business_key == "BK-7" for e in page.items)
+    assert h(lambda s: h.engine.journal(s, JournalQuery(kind="deployed"))).total == 1
+    assert h(lambda s: h.engine.journal(s, JournalQuery(actor="designer"))).items[0].kind == "deployed"
+
+
+@pytest.mark.parametrize("statement", ["UPDATE journal SET actor = 'mallory' WHERE seq = 2",
+                                       "DELETE FROM journal WHERE seq = 2"])
+def test_database_refuses_changes(h, statement):
+    with pytest.raises(DatabaseError, match="append-only"), h.db.engine.begin() as conn:
+        conn.execute(text(statement))
+
+
+def _drop_protection(h: Harness) -> None:
+    with h.db.engine.begin() as conn:
+        if h.db.dialect == "postgresql" or h.db.dialect == "postgres":
+            conn.execute(text("DROP TRIGGER journal_no_change ON journal"))
+        else:
+            conn.execute(text("DROP TRIGGER journal_no_update"))
+            conn.execute(text("DROP TRIGGER journal_no_delete"))
+
+
+def test_verify_names_the_first_altered_row(h):
+    _drop_protection(h)  # an attacker with database access
+    with h.db.engine.begin() as conn:
+        conn.execute(text("UPDATE journal SET actor = 'mallory' WHERE seq = 3"))
+    result = h(lambda s: h.engine.verify_journal(s))
+    assert not result.ok and result.first_broken == 3 and "content" in result.reason
+
+
+def test_verify_notices_a_deleted_row(h):
+    _drop_protection(h)
+    with h.db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM journal WHERE seq = 4"))
+    result = h(lambda s: h.engine.verify_journal(s))
+    assert not result.ok and result.first_broken == 4 and "missing" in result.reason
