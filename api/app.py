@@ -1,0 +1,80 @@
+"""``create_app``: the Flask application serving the API (and, later, the web app)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Flask, Response
+
+from api import errors
+from api.composition import Ravand, build
+from api.context import close_session
+from api.identity.service import AccessTokens
+from api.openapi import RavandApi, document_errors
+from api.ratelimit import RateLimiter
+from config import Settings, load_settings
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "font-src 'self' data:; frame-ancestors 'none'",
+}
+
+
+def _secret(settings: Settings) -> str:
+    """The configured key, else one kept beside the embedded database (never in the repository)."""
+    if settings.secret_key:
+        return settings.secret_key
+    if not settings.database_url.startswith("sqlite:///"):
+        raise RuntimeError("set RAVAND_SECRET_KEY when the database is not the embedded SQLite file")
+    path = settings.data_dir / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _configure_openapi(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Ravand API", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="v1/openapi.json", OPENAPI_REDOC_PATH="/docs",
+        OPENAPI_REDOC_URL="/static/vendor/redoc.standalone.js",
+    )
+
+
+def _security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -> Flask:
+    settings = settings or load_settings()
+    ravand = ravand or build(settings, migrate=True)
+    app = Flask(__name__, static_folder=None)
+    app.config.update(SECRET_KEY=_secret(settings), MAX_CONTENT_LENGTH=settings.max_deployment_bytes + 64 * 1024,
+                      JSON_SORT_KEYS=False)
+    _configure_openapi(app)
+    app.extensions["ravand"] = ravand
+    app.extensions["ravand.tokens"] = AccessTokens(app.config["SECRET_KEY"], settings.token_ttl_s)
+    app.extensions["ravand.sign_in_limiter"] = RateLimiter(limit=10, window_s=60)
+    api = RavandApi(app, spec_kwargs={"info": {"description": "Ravand: a CRM whose work runs as BPMN processes."}})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    from api.resources import register_all
+
+    register_all(api)
+    document_errors(api)
+    errors.register(app)
+    app.teardown_appcontext(close_session)
+    app.after_request(_security_headers)
+    if settings.scheduler_enabled:
+        ravand.timers.start_background()
+    if settings.cors_origins:
+        from flask_cors import CORS
+
+        CORS(app, origins=list(settings.cors_origins))
+    return app

@@ -1,0 +1,200 @@
+"""The ``ravand`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from api.composition import Ravand, build
+from config import load_settings
+from engine.errors import EngineError, InvalidDefinition
+from engine.queries import InstanceQuery
+from engine.tasks import TaskQuery
+
+
+def _ravand(ctx: click.Context, migrate: bool = False) -> Ravand:
+    return build(load_settings(ctx.obj.get("config")), migrate=migrate)
+
+
+@click.group()
+@click.option("--config", type=click.Path(dir_okay=False), help="A TOML settings file.")
+@click.pass_context
+def main(ctx: click.Context, config: str | None) -> None:
+    """Ravand: a CRM whose work runs as BPMN processes."""
+    ctx.ensure_object(dict)["config"] = config
+
+
+@main.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create or upgrade the database schema."""
+    ravand = _ravand(ctx, migrate=True)
+    click.echo(f"database ready: {ravand.database.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--actor", default="cli", show_default=True)
+@click.pass_context
+def deploy(ctx: click.Context, files: tuple[str, ...], actor: str) -> None:
+    """Deploy BPMN, DMN and form files; print each process key and version."""
+    ravand = _ravand(ctx, migrate=True)
+    payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
+    try:
+        results = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, payload, actor))
+    except InvalidDefinition as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(1)
+    for item in results:
+        note = "" if item.created else " (unchanged)"
+        click.echo(f"{item.key} v{item.version}{note}")
+
+
+def _table(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo("  ".join(str(v) if v is not None else "-" for v in row.values()))
+
+
+@main.command()
+@click.option("--key")
+@click.option("--state", type=click.Choice(["running", "completed", "cancelled", "failed"]))
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def instances(ctx: click.Context, key: str | None, state: str | None, limit: int, as_json: bool) -> None:
+    """List process instances, newest first."""
+    ravand = _ravand(ctx)
+    page = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.instances(
+        s, InstanceQuery(process_key=key, state=state, limit=limit)))
+    _table([{"id": i.id, "key": i.process_key, "business_key": i.business_key, "state": i.state,
+             "started": i.started_at.isoformat(timespec="seconds"), "at": ",".join(i.active_elements)}
+            for i in page.items], as_json)
+    click.echo(f"{page.total} instance(s)", err=True)
+
+
+@main.command()
+@click.option("--assignee")
+@click.option("--key")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def tasks(ctx: click.Context, assignee: str | None, key: str | None, limit: int, as_json: bool) -> None:
+    """List open user tasks."""
+    ravand = _ravand(ctx)
+    page = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.tasks(
+        s, TaskQuery(assignee=assignee, process_key=key, limit=limit)))
+    _table([{"id": t.id, "name": t.name, "key": t.process_key, "state": t.state, "assignee": t.assignee,
+             "groups": ",".join(t.candidate_groups)} for t in page.items], as_json)
+    click.echo(f"{page.total} task(s)", err=True)
+
+
+@main.group()
+def journal() -> None:
+    """The audit journal."""
+
+
+@journal.command("verify")
+@click.pass_context
+def journal_verify(ctx: click.Context) -> None:
+    """Walk the hash chain; exit 1 and name the first broken row if it does not hold."""
+    ravand = _ravand(ctx.find_root())
+    result = ravand.engine.transaction(ravand.sessions, ravand.engine.verify_journal)
+    if result.ok:
+        click.echo(f"ok: {result.checked} entries verified")
+        return
+    click.echo(f"BROKEN at entry {result.first_broken}: {result.reason} ({result.checked} verified before it)")
+    sys.exit(1)
+
+
+@main.group()
+def users() -> None:
+    """Users and their roles and groups."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", type=click.Choice(["admin", "designer", "employee", "auditor"]), required=True)
+@click.option("--groups", default="", help="comma-separated candidate groups, e.g. sales,managers")
+@click.option("--display-name")
+@click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
+@click.pass_context
+def users_add(ctx: click.Context, name: str, password: str, role: str, groups: str, display_name: str | None,
+              locale: str) -> None:
+    """Create a user."""
+    from api.identity.service import create_user
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    group_list = [g for g in groups.split(",") if g.strip()]
+    ravand.engine.transaction(ravand.sessions, lambda s: create_user(s, name, password, role, group_list,
+                                                                     display_name, locale))
+    click.echo(f"user {name} ({role}) created")
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Create the demo users (once) and print their passwords."""
+    from api.demo_users import ensure_demo_users
+
+    ravand = _ravand(ctx, migrate=True)
+    credentials = ravand.settings.data_dir / "demo-users.txt"
+    rows = ravand.engine.transaction(ravand.sessions, lambda s: ensure_demo_users(s, credentials))
+    click.echo("demo users (user / role / password):")
+    for name, role, password in rows:
+        click.echo(f"  {name:10} {role:9} {password}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=2, show_default=True)
+@click.option("--threads", default=4, show_default=True)
+@click.option("--dev", is_flag=True, help="Flask's development server with reload")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+    """Serve the API (and web app) under gunicorn."""
+    from api.app import create_app
+    from api.serve import serve as run_server
+
+    config = ctx.obj.get("config")
+    _ravand(ctx, migrate=True)  # migrate once, before workers start
+    click.echo(f"Ravand on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
+    run_server(lambda: create_app(load_settings(config)), host, port, workers, threads, dev)
+
+
+@main.command()
+@click.option("--batch", default=50, show_default=True, help="timers taken per poll")
+@click.pass_context
+def worker(ctx: click.Context, batch: int) -> None:
+    """Fire due timers (run any number of these beside `ravand serve` on PostgreSQL)."""
+    ravand = _ravand(ctx, migrate=True)
+    ravand.timers.batch = batch
+    if ravand.database.dialect.name == "sqlite":
+        click.echo("note: on SQLite one worker runs inside `ravand serve`; a second one only waits for locks",
+                   err=True)
+    click.echo("timer worker running; Ctrl-C stops it")
+    try:
+        ravand.timers.run_blocking()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo(f"stopped after firing {ravand.timers.fired} timer(s)")
+
+
+def run() -> None:
+    try:
+        main(obj={})
+    except EngineError as exc:
+        click.echo(f"error: {exc.detail}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,52 @@
+"""The composition root: settings → database → engine with its service handlers. The API app and
+the ``ravand`` CLI both build Ravand here, and nowhere else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine as Database
+from sqlalchemy.orm import Session, sessionmaker
+
+from config import Settings
+from engine import sandbox
+from engine.db import make_engine, make_read_session_factory, make_session_factory
+from engine.facade import Engine
+from engine.migrate import upgrade
+from engine.scheduler import TimerWorker
+from engine.services import HandlerRegistry
+
+MIGRATIONS = (Path(__file__).parent / "migrations" / "versions",)
+
+
+@dataclass
+class Ravand:
+    settings: Settings
+    database: Database
+    sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
+    engine: Engine
+    timers: TimerWorker
+
+    def nudge(self) -> None:
+        """A command may have created a timer due soon: let the worker look now."""
+        self.timers.nudge()
+
+
+def handlers() -> HandlerRegistry:
+    """Every service-task handler Ravand ships (the CRM processes add theirs here)."""
+    return HandlerRegistry()
+
+
+def build(settings: Settings, *, migrate: bool = False) -> Ravand:
+    sandbox.configure(timeout_s=settings.script_timeout_s, memory_mb=settings.script_memory_mb,
+                      max_iterations=settings.script_max_iterations, workers=settings.script_workers,
+                      isolate=settings.script_isolation)
+    database = make_engine(settings.database_url)
+    if migrate:
+        upgrade(database, MIGRATIONS)
+    engine = Engine(handlers(), settings={"locale": settings.locale, **dict(settings.extra)})
+    sessions = make_session_factory(database)
+    timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s)
+    return Ravand(settings, database, sessions, make_read_session_factory(database), engine, timers)

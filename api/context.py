@@ -1,0 +1,37 @@
+"""Per-request access to Ravand: one database session per request, closed at teardown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from api.composition import Ravand
+
+T = TypeVar("T")
+
+
+def ravand() -> Ravand:
+    return current_app.extensions["ravand"]
+
+
+def db() -> Session:
+    """The request's read-only session (queries and authentication)."""
+    session = g.get("db_session")
+    if session is None:
+        session = g.db_session = ravand().read_sessions()
+    return session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def command(fn: Callable[[Session], T]) -> T:
+    """Run a state-changing command in its own transaction (a lost race becomes 409)."""
+    app = ravand()
+    return app.engine.transaction(app.sessions, fn)

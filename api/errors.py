@@ -1,0 +1,86 @@
+"""The one mapping from errors to HTTP: RFC 9457 problem details (application/problem+json)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, json
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    Conflict,
+    EngineError,
+    Forbidden,
+    InvalidData,
+    InvalidDefinition,
+    NotFound,
+    ScriptError,
+)
+
+log = logging.getLogger("ravand.api")
+PROBLEM = "application/problem+json"
+
+STATUS: dict[type[EngineError], int] = {
+    NotFound: 404, Conflict: 409, Forbidden: 403, InvalidData: 422, InvalidDefinition: 422, ScriptError: 422,
+}
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
+    body = {"type": "about:blank", "status": status, "title": title}
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="ravand"'
+    return response
+
+
+def _engine_error(error: EngineError) -> Response:
+    status = next((code for cls, code in STATUS.items() if isinstance(error, cls)), 400)
+    extra: dict[str, Any] = {}
+    if isinstance(error, InvalidData):
+        extra["errors"] = error.field_errors
+    if isinstance(error, InvalidDefinition):
+        extra["problems"] = [
+            {"message": p.message, "file": p.file, "element_id": p.element_id, "line": p.line} for p in error.problems
+        ]
+    return problem(status, error.title, error.detail, **extra)
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs nests errors by location and field; clients want ``{"field.path": [messages]}``."""
+    if isinstance(messages, list):
+        return {prefix or "_": [str(m) for m in messages]}
+    flat: dict[str, list[str]] = {}
+    for key, value in (messages or {}).items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        flat.update(_flatten(value, path))
+    return flat
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    extra: dict[str, Any] = {}
+    data = getattr(error, "data", None) or {}
+    if status == 422 and "messages" in data:
+        # drop the location level (json, query, files, ...) webargs puts first
+        extra["errors"] = {k: v for loc in data["messages"].values() for k, v in _flatten(loc).items()}
+        return problem(422, "Invalid request", "some fields are invalid", **extra)
+    response = problem(status, error.name, error.description if status != 500 else None)
+    for name, value in error.get_headers():
+        if name.lower() not in {"content-type", "content-length"}:
+            response.headers[name] = value
+    return response
+
+
+def _unexpected(error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    return problem(500, "Internal Server Error", "something went wrong on our side; it has been logged")
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(EngineError, _engine_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)

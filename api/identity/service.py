@@ -1,0 +1,154 @@
+"""Users and credentials: password hashing (argon2), signed access tokens, API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.identity.models import ROLES, ApiToken, User
+from engine.clock import utcnow
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.views import Actor
+
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("not a real password")
+API_TOKEN_PREFIX = "rvd_"  # noqa: S105 - a public marker, not a secret
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    user_id: int
+    username: str
+    role: str
+    groups: frozenset[str]
+    locale: str = "en"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.username, self.groups, admin=self.role == "admin")
+
+
+def principal_of(user: User) -> Principal:
+    return Principal(user.id, user.username, user.role, frozenset(user.groups or ()), user.locale or "en")
+
+
+def _clean_groups(groups: Iterable[str]) -> list[str]:
+    return sorted({g.strip() for g in groups if g and g.strip()})
+
+
+def create_user(session: Session, username: str, password: str, role: str, groups: Iterable[str] = (),
+                display_name: str | None = None, locale: str = "en") -> User:
+    errors: dict[str, list[str]] = {}
+    if role not in ROLES:
+        errors["role"] = [f"must be one of {', '.join(ROLES)}"]
+    if len(password) < 8:
+        errors["password"] = ["must be at least 8 characters"]
+    if not username.strip():
+        errors["username"] = ["must not be empty"]
+    if errors:
+        raise InvalidData(errors)
+    if session.scalar(select(User.id).where(User.username == username.strip())):
+        raise Conflict(f"a user named {username!r} exists")
+    now = utcnow()
+    user = User(username=username.strip(), display_name=display_name, password_hash=_hasher.hash(password),
+                role=role, groups=_clean_groups(groups), locale=locale, active=True, token_version=1,
+                created_at=now, updated_at=now)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(session: Session, user: User, *, password: str | None = None, role: str | None = None,
+                groups: Iterable[str] | None = None, active: bool | None = None,
+                display_name: str | None = None, locale: str | None = None) -> User:
+    if role is not None and role not in ROLES:
+        raise InvalidData({"role": [f"must be one of {', '.join(ROLES)}"]})
+    if password is not None:
+        if len(password) < 8:
+            raise InvalidData({"password": ["must be at least 8 characters"]})
+        user.password_hash = _hasher.hash(password)
+        user.token_version += 1  # signs out every access token issued before
+    if active is False:
+        user.token_version += 1
+    for name, value in (("role", role), ("active", active), ("display_name", display_name), ("locale", locale)):
+        if value is not None:
+            setattr(user, name, value)
+    if groups is not None:
+        user.groups = _clean_groups(groups)
+    user.updated_at = utcnow()
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.username == username))
+    try:
+        if user is None or not user.active:
+            _hasher.verify(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
+            return None
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user
+
+
+class AccessTokens:
+    """Short-lived signed bearer tokens; a token dies with a password change or deactivation."""
+
+    def __init__(self, secret: str, ttl_s: int) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt="ravand.access")
+        self.ttl_s = ttl_s
+
+    def issue(self, user: User) -> str:
+        return self._serializer.dumps({"u": user.id, "v": user.token_version})
+
+    def read(self, session: Session, token: str) -> User | None:
+        try:
+            claims = self._serializer.loads(token, max_age=self.ttl_s)
+        except (BadSignature, SignatureExpired):
+            return None
+        if not isinstance(claims, dict):
+            return None
+        user = session.get(User, claims.get("u"))
+        if user is None or not user.active or user.token_version != claims.get("v"):
+            return None
+        return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, user: User, name: str) -> tuple[ApiToken, str]:
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name.strip() or "token", prefix=secret[:10], token_hash=_digest(secret),
+                   created_at=utcnow())
+    session.add(row)
+    session.flush()
+    return row, secret
+
+
+def read_api_token(session: Session, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    user = session.get(User, row.user_id)
+    return user if user is not None and user.active else None
+
+
+def revoke_api_token(session: Session, user: User, token_id: int, as_admin: bool) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None or (row.user_id != user.id and not as_admin):
+        raise NotFound(f"no API token {token_id}")
+    row.revoked_at = row.revoked_at or utcnow()
+    return row

@@ -1,0 +1,12 @@
+"""Every blueprint of the API, registered in one place."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register_all(api: Api) -> None:
+    from api.resources import auth, definitions, health, instances, journal, messages, tasks, users
+
+    for module in (health, auth, users, definitions, instances, tasks, messages, journal):
+        api.register_blueprint(module.blp)

@@ -1,0 +1,117 @@
+"""Sign-in (``POST /api/v1/auth/token``), the caller's profile, and long-lived API tokens."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from api.context import command, db
+from api.errors import problem
+from api.guard import ANYONE, BEARER, current_principal, requires
+from api.identity.models import ApiToken, User
+from api.identity.service import authenticate, create_api_token, revoke_api_token
+
+blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and API tokens")
+
+
+class Credentials(Schema):
+    username = fields.String(required=True, validate=validate.Length(1, 150))
+    password = fields.String(required=True, validate=validate.Length(1, 1024), load_only=True)
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class MeSchema(Schema):
+    username = fields.String()
+    role = fields.String()
+    groups = fields.List(fields.String())
+    locale = fields.String()
+
+
+class ApiTokenIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 255))
+
+
+class ApiTokenOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String()
+    created_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    token = fields.String(metadata={"description": "shown once, at creation"})
+
+
+@blp.route("/token")
+class Token(MethodView):
+    @blp.arguments(Credentials)
+    @blp.response(200, TokenSchema)
+    @blp.alt_response(401, description="Wrong user name or password")
+    @blp.alt_response(429, description="Too many attempts")
+    def post(self, body: dict) -> object:
+        """Exchange a user name and password for a bearer access token."""
+        limiter = current_app.extensions["ravand.sign_in_limiter"]
+        key = f"{request.remote_addr}|{body['username'].lower()}"
+        if limiter.blocked(key):
+            return problem(429, "Too Many Requests", "too many failed sign-in attempts; wait a minute")
+        user = authenticate(db(), body["username"], body["password"])
+        if user is None:
+            limiter.hit(key)  # only failures count
+            return problem(401, "Unauthorized", "wrong user name or password")
+        tokens = current_app.extensions["ravand.tokens"]
+        return {"access_token": tokens.issue(user), "token_type": "Bearer", "expires_in": tokens.ttl_s}
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, MeSchema)
+    @requires(*ANYONE)
+    def get(self) -> object:
+        """Who am I?"""
+        p = current_principal()
+        return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale}
+
+
+@blp.route("/api-tokens")
+class ApiTokens(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ApiTokenOut(many=True))
+    @requires(*ANYONE)
+    def get(self) -> object:
+        """My API tokens (the secrets are never shown again)."""
+        user_id = current_principal().user_id
+        return db().scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)).all()
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ApiTokenIn)
+    @blp.response(201, ApiTokenOut)
+    @requires(*ANYONE)
+    def post(self, body: dict) -> object:
+        """Create a long-lived token for an integration; it acts as me, with my role."""
+        user_id = current_principal().user_id
+
+        def create(session: object) -> dict:
+            row, secret = create_api_token(session, session.get(User, user_id), body["name"])
+            return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": row.created_at,
+                    "revoked_at": None, "token": secret}
+
+        return command(create)
+
+
+@blp.route("/api-tokens/<int:token_id>")
+class ApiTokenItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ApiTokenOut)
+    @requires(*ANYONE)
+    def delete(self, token_id: int) -> object:
+        """Revoke a token (mine, or anyone's for an administrator)."""
+        principal = current_principal()
+        return command(lambda s: revoke_api_token(s, s.get(User, principal.user_id), token_id,
+                                                  principal.role == "admin"))

@@ -1,0 +1,142 @@
+"""Deployments and process definitions (designers), and starting instances."""
+
+from __future__ import annotations
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.context import command, db, ravand
+from api.errors import problem
+from api.guard import ANYONE, BEARER, DESIGN, current_principal, requires
+from api.resources.common import PageArgs, as_dict, page_schema
+from api.resources.instances import InstanceSchema
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="Deployments and process definitions")
+
+
+class DeployedSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    created = fields.Boolean(metadata={"description": "false when the content matched the latest version"})
+
+
+class DeploymentForm(Schema):
+    files = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+class DefinitionSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    name = fields.String(allow_none=True)
+    content_hash = fields.String()
+    file_name = fields.String()
+    deployed_by = fields.String(allow_none=True)
+    deployed_at = fields.DateTime()
+    resources = fields.List(fields.Dict())
+
+
+class DefinitionArgs(PageArgs):
+    key = fields.String(validate=validate.Length(1, 255))
+    latest = fields.Boolean(load_default=False)
+
+
+class StartSchema(Schema):
+    business_key = fields.String(allow_none=True, validate=validate.Length(1, 255))
+    variables = fields.Dict(keys=fields.String(validate=validate.Length(1, 200)), load_default=dict)
+
+
+class ElementStats(Schema):
+    element_id = fields.String()
+    active = fields.Integer()
+    completed = fields.Integer()
+    incidents = fields.Integer()
+
+
+DefinitionPage = page_schema(DefinitionSchema, "DefinitionPage")
+
+
+@blp.route("/deployments")
+class Deployments(MethodView):
+    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": DeploymentForm}}})
+    @blp.response(201, DeployedSchema(many=True))
+    @blp.alt_response(413, description="The deployment is larger than allowed")
+    @blp.alt_response(422, description="Refused, with the located problems")
+    @requires(*DESIGN)
+    def post(self) -> object:
+        """Deploy BPMN, DMN and form files (multipart field ``files``, repeatable)."""
+        uploads = request.files.getlist("files")
+        if not uploads:
+            return problem(400, "Bad Request", "send the files as multipart/form-data in the field 'files'")
+        limit = ravand().settings.max_deployment_bytes
+        files, size = [], 0
+        for upload in uploads:
+            content = upload.read(limit + 1)
+            size += len(content)
+            if size > limit:
+                return problem(413, "Payload Too Large", f"a deployment may hold at most {limit} bytes")
+            files.append((upload.filename or "unnamed", content))
+        actor = current_principal().username
+        engine = ravand().engine
+        return [as_dict(d) for d in command(lambda s: engine.deploy(s, files, actor))]
+
+
+@blp.route("/process-definitions")
+class Definitions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(DefinitionArgs, location="query")
+    @blp.response(200, DefinitionPage)
+    @requires(*ANYONE)
+    def get(self, args: dict) -> object:
+        """Deployed definitions, newest version first; ``latest=true`` keeps one per key."""
+        page = ravand().engine.definitions(db(), args.get("key"), args["latest"], args["limit"], args["offset"])
+        return as_dict(page)
+
+
+@blp.route("/process-definitions/<int:definition_id>")
+class Definition(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, DefinitionSchema)
+    @requires(*ANYONE)
+    def get(self, definition_id: int) -> object:
+        """One definition version."""
+        return as_dict(ravand().engine.definition(db(), definition_id))
+
+
+@blp.route("/process-definitions/<int:definition_id>/xml")
+class DefinitionXml(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The BPMN XML as deployed",
+                                                  "content": {"application/xml": {"schema": {"type": "string"}}}}})
+    @requires(*ANYONE)
+    def get(self, definition_id: int) -> Response:
+        """The BPMN XML as deployed."""
+        xml = ravand().engine.definition_xml(db(), definition_id)
+        return Response(xml, mimetype="application/xml")
+
+
+@blp.route("/process-definitions/<int:definition_id>/statistics")
+class DefinitionStatistics(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ElementStats(many=True))
+    @requires("admin", "designer", "auditor")
+    def get(self, definition_id: int) -> object:
+        """Per element: tokens waiting now, completions, open incidents (the heat map)."""
+        stats = ravand().engine.statistics(db(), definition_id)
+        return [{"element_id": element, **counts} for element, counts in sorted(stats.items())]
+
+
+@blp.route("/process-definitions/key/<key>/start")
+class StartByKey(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(StartSchema)
+    @blp.response(201, InstanceSchema)
+    @requires("admin", "designer", "employee")
+    def post(self, body: dict, key: str) -> object:
+        """Start an instance of the latest version of ``key``."""
+        actor = current_principal().username
+        engine = ravand().engine
+        return as_dict(command(lambda s: engine.start(s, key, body.get("business_key"), body["variables"], actor)))

@@ -1,0 +1,155 @@
+"""Process instances: list, read, cancel, retry an incident, history (JSON or CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.context import command, db, ravand
+from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
+from api.resources.common import PageArgs, as_dict, page_schema
+from api.resources.journal import JournalEntrySchema
+from engine.queries import InstanceQuery
+
+blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Process instances")
+STATES = ("running", "completed", "cancelled", "failed")
+
+
+class IncidentSchema(Schema):
+    id = fields.Integer()
+    task_id = fields.String()
+    element_id = fields.String()
+    kind = fields.String()
+    message = fields.String()
+    attempts = fields.Integer()
+    created_at = fields.DateTime()
+    resolved_at = fields.DateTime(allow_none=True)
+
+
+class InstanceSchema(Schema):
+    id = fields.String()
+    definition_id = fields.Integer()
+    process_key = fields.String()
+    business_key = fields.String(allow_none=True)
+    state = fields.String(metadata={"enum": list(STATES)})
+    variables = fields.Dict()
+    active_elements = fields.List(fields.String())
+    started_by = fields.String(allow_none=True)
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+    end_reason = fields.String(allow_none=True)
+    incidents = fields.List(fields.Nested(IncidentSchema))
+
+
+class InstanceArgs(PageArgs):
+    key = fields.String(validate=validate.Length(1, 255))
+    business_key = fields.String(validate=validate.Length(1, 255))
+    state = fields.String(validate=validate.OneOf(STATES))
+    started_by = fields.String(validate=validate.Length(1, 255))
+    started_after = fields.DateTime()
+    started_before = fields.DateTime()
+    definition_id = fields.Integer()
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class HistoryArgs(PageArgs):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    limit = fields.Integer(load_default=1000, validate=validate.Range(1, 10_000))
+
+
+InstancePage = page_schema(InstanceSchema, "InstancePage")
+HistoryPage = page_schema(JournalEntrySchema, "HistoryPage")
+
+
+@blp.route("")
+class Instances(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(InstanceArgs, location="query")
+    @blp.response(200, InstancePage)
+    @requires(*READ_PROCESSES)
+    def get(self, args: dict) -> object:
+        """Instances, newest first, filtered by key, business key, state, starter, time range."""
+        query = InstanceQuery(process_key=args.get("key"), business_key=args.get("business_key"),
+                              state=args.get("state"), started_by=args.get("started_by"),
+                              started_after=args.get("started_after"), started_before=args.get("started_before"),
+                              definition_id=args.get("definition_id"), limit=args["limit"], offset=args["offset"])
+        return as_dict(ravand().engine.instances(db(), query))
+
+
+@blp.route("/<instance_id>")
+class Instance(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, InstanceSchema)
+    @requires(*READ_PROCESSES)
+    def get(self, instance_id: str) -> object:
+        """State, variables, where the tokens wait, open incidents."""
+        return as_dict(ravand().engine.instance(db(), instance_id))
+
+
+@blp.route("/<instance_id>/cancel")
+class Cancel(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CancelSchema)
+    @blp.response(200, InstanceSchema)
+    @requires(*DESIGN)
+    def post(self, body: dict, instance_id: str) -> object:
+        """Cancel a running instance, with a reason."""
+        actor, engine = current_principal().username, ravand().engine
+        return as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor)))
+
+
+@blp.route("/<instance_id>/incidents/<int:incident_id>/retry")
+class Retry(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, InstanceSchema)
+    @requires(*DESIGN)
+    def post(self, instance_id: str, incident_id: int) -> object:
+        """Run the failed task again."""
+        actor, engine = current_principal().username, ravand().engine
+        return as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor)))
+
+
+CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")
+CSV_DOC = {"description": "the same entries as CSV", "content_type": "text/csv", "schema": {"type": "string"},
+           "success": True}
+
+
+def _cell(value: object) -> object:
+    """Spreadsheets run cells that start like a formula: make them text."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def history_csv(items: list) -> Response:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for entry in items:
+        row = as_dict(entry)
+        writer.writerow([_cell(row["at"].isoformat() if c == "at" else json.dumps(row[c], ensure_ascii=False)
+                               if c == "data" else row[c]) for c in CSV_COLUMNS])
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=history.csv"})
+
+
+@blp.route("/<instance_id>/history")
+class History(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(HistoryArgs, location="query")
+    @blp.response(200, HistoryPage)
+    @blp.alt_response(200, **CSV_DOC)
+    @requires(*READ_PROCESSES)
+    def get(self, args: dict, instance_id: str) -> object:
+        """Everything that happened to the instance, in order (``format=csv`` or Accept: text/csv)."""
+        page = ravand().engine.history(db(), instance_id, args["limit"], args["offset"])
+        if args["format"] == "csv" or request.accept_mimetypes.best == "text/csv":
+            return history_csv(page.items)
+        return as_dict(page)

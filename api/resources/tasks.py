@@ -1,0 +1,202 @@
+"""User tasks: the tasklist, claim/unclaim/assign/delegate/complete, comments.
+
+Employees see only tasks assigned to them, delegated by them, or offered to them or their groups;
+anything else is 404. Auditors and designers read every task and act on none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.context import command, db, ravand
+from api.guard import ANYONE, BEARER, WORK, current_principal, requires
+from api.resources.common import PageArgs, as_dict, page_schema
+from engine.tasks import SORTS, TaskQuery
+from engine.views import Actor
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
+STATES = ("open", "ready", "claimed", "completed", "cancelled", "all")
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    element_id = fields.String()
+    process_instance = fields.String()
+    process_key = fields.String()
+    business_key = fields.String(allow_none=True)
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    candidate_groups = fields.List(fields.String())
+    candidate_users = fields.List(fields.String())
+    priority = fields.Integer()
+    due = fields.DateTime(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    claimed_at = fields.DateTime(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form = fields.Dict(allow_none=True, metadata={"description": "the form-js schema, if the task has one"})
+    data = fields.Dict(metadata={"description": "the instance's current variables"})
+
+
+class TaskArgs(PageArgs):
+    assignee = fields.String(validate=validate.Length(1, 255), metadata={"description": "'me' or a user name"})
+    candidate = fields.String(validate=validate.OneOf(["me"]))
+    unassigned = fields.Boolean(load_default=False)
+    process_instance = fields.String(validate=validate.Length(1, 36))
+    process_key = fields.String(validate=validate.Length(1, 255))
+    business_key = fields.String(validate=validate.Length(1, 255))
+    due_before = fields.DateTime()
+    state = fields.String(load_default="open", validate=validate.OneOf(STATES))
+    sort = fields.String(load_default="created", validate=validate.OneOf([*SORTS, *(f"-{s}" for s in SORTS)]))
+
+
+class UserArg(Schema):
+    user = fields.String(required=True, validate=validate.Length(1, 150))
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(keys=fields.String(validate=validate.Length(1, 200)), load_default=dict)
+
+
+class CommentIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(1, 10_000))
+
+
+class CommentSchema(Schema):
+    id = fields.Integer()
+    task_id = fields.String()
+    author = fields.String()
+    text = fields.String()
+    created_at = fields.DateTime()
+
+
+TaskPage = page_schema(TaskSchema, "TaskPage")
+
+
+def _actor() -> Actor:
+    principal = current_principal()
+    actor = principal.actor
+    # auditors and designers read every task (and act on none: the routes that act refuse them)
+    return Actor(actor.name, actor.groups, admin=principal.role in {"admin", "auditor", "designer"})
+
+
+def _query(args: dict[str, Any], actor: Actor) -> TaskQuery:
+    sort = args["sort"]
+    assignee = args.get("assignee")
+    return TaskQuery(
+        assignee=actor.name if assignee == "me" else assignee,
+        candidate=actor if args.get("candidate") == "me" else None,
+        unassigned=args["unassigned"], process_instance=args.get("process_instance"),
+        process_key=args.get("process_key"), business_key=args.get("business_key"),
+        due_before=args.get("due_before"), state=args["state"], visible_to=actor,
+        sort=sort.lstrip("-"), descending=sort.startswith("-"), limit=args["limit"], offset=args["offset"],
+    )
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(TaskArgs, location="query")
+    @blp.response(200, TaskPage)
+    @requires(*ANYONE)
+    def get(self, args: dict) -> object:
+        """The tasklist: ``assignee=me``, ``candidate=me`` (my user or any of my groups), ``unassigned``, ..."""
+        return as_dict(ravand().engine.tasks(db(), _query(args, _actor())))
+
+
+@blp.route("/<task_id>")
+class Task(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, TaskDetailSchema)
+    @requires(*ANYONE)
+    def get(self, task_id: str) -> object:
+        """One task with its form and the instance's current data."""
+        detail = ravand().engine.task(db(), task_id, _actor())
+        return {**as_dict(detail.task), "form": detail.form, "data": detail.data}
+
+
+def _act(action: str, task_id: str, *args: Any) -> object:
+    actor, engine = current_principal().actor, ravand().engine
+    return as_dict(command(lambda s: getattr(engine, action)(s, task_id, *args, actor)))
+
+
+@blp.route("/<task_id>/claim")
+class Claim(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, TaskSchema)
+    @blp.alt_response(409, description="Someone else claimed it first")
+    @requires(*WORK)
+    def post(self, task_id: str) -> object:
+        """Claim a task offered to me or my groups."""
+        return _act("claim", task_id)
+
+
+@blp.route("/<task_id>/unclaim")
+class Unclaim(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, TaskSchema)
+    @requires(*WORK)
+    def post(self, task_id: str) -> object:
+        """Give a claimed task back to its candidates."""
+        return _act("unclaim", task_id)
+
+
+@blp.route("/<task_id>/assign")
+class Assign(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(UserArg)
+    @blp.response(200, TaskSchema)
+    @requires(*WORK)
+    def post(self, body: dict, task_id: str) -> object:
+        """Hand the task to another user (its assignee or an administrator)."""
+        return _act("assign", task_id, body["user"])
+
+
+@blp.route("/<task_id>/delegate")
+class Delegate(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(UserArg)
+    @blp.response(200, TaskSchema)
+    @requires(*WORK)
+    def post(self, body: dict, task_id: str) -> object:
+        """Delegate: the user works the task; I stay its owner and keep seeing it."""
+        return _act("delegate", task_id, body["user"])
+
+
+@blp.route("/<task_id>/complete")
+class Complete(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CompleteSchema)
+    @blp.response(200, TaskSchema)
+    @blp.alt_response(422, description="The data does not pass the task's form; field errors by name")
+    @requires(*WORK)
+    def post(self, body: dict, task_id: str) -> object:
+        """Complete the task with data validated against its form."""
+        return _act("complete", task_id, body["data"])
+
+
+@blp.route("/<task_id>/comments")
+class Comments(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CommentSchema(many=True))
+    @requires(*ANYONE)
+    def get(self, task_id: str) -> object:
+        """Comments on the task, oldest first."""
+        return as_dict(ravand().engine.comments(db(), task_id, _actor()))
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CommentIn)
+    @blp.response(201, CommentSchema)
+    @requires(*WORK)
+    def post(self, body: dict, task_id: str) -> object:
+        """Add a comment."""
+        return _act("add_comment", task_id, body["text"])
