@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
 from config import Settings
-from engine import sandbox
+from crm.unit import Ctx
+from engine import journal, sandbox
 from engine.db import make_engine, make_read_session_factory, make_session_factory
 from engine.facade import Engine
 from engine.migrate import upgrade
 from engine.scheduler import TimerWorker
 from engine.services import HandlerRegistry
 
-MIGRATIONS = (Path(__file__).parent / "migrations" / "versions",)
+MIGRATIONS = (Path(__file__).parent / "migrations" / "versions",
+              Path(__file__).parents[1] / "crm" / "migrations" / "versions")
 
 
 @dataclass
@@ -32,6 +35,14 @@ class Ravand:
     def nudge(self) -> None:
         """A command may have created a timer due soon: let the worker look now."""
         self.timers.nudge()
+
+
+def ravand_ctx(session: Session, actor: str | None) -> Ctx:
+    """A CRM context whose record changes go to the engine's journal, in the same transaction."""
+    def audit(kind: str, data: dict[str, Any]) -> None:
+        journal.record(session, kind, actor, data=data)
+
+    return Ctx(session, actor, audit)
 
 
 def handlers() -> HandlerRegistry:

@@ -8,7 +8,8 @@ from typing import TypeVar
 from flask import current_app, g
 from sqlalchemy.orm import Session
 
-from api.composition import Ravand
+from api.composition import Ravand, ravand_ctx
+from crm.unit import Ctx
 
 T = TypeVar("T")
 
@@ -29,6 +30,13 @@ def close_session(_exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def crm_ctx(session: Session) -> Ctx:
+    """The CRM's context for a command: who acts (the signed-in user), changes written to the journal."""
+    from api.guard import current_principal
+
+    return ravand_ctx(session, current_principal().username)
 
 
 def command(fn: Callable[[Session], T]) -> T:

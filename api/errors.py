@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, json
 from werkzeug.exceptions import HTTPException
 
+from crm.errors import CrmError, InvalidRecord, RecordConflict, RecordNotFound, Rejected
 from engine.errors import (
     Conflict,
     EngineError,
@@ -49,6 +50,18 @@ def _engine_error(error: EngineError) -> Response:
     return problem(status, error.title, error.detail, **extra)
 
 
+CRM_STATUS: dict[type[CrmError], tuple[int, str]] = {
+    RecordNotFound: (404, "Not found"), RecordConflict: (409, "Conflict"),
+    InvalidRecord: (422, "Invalid record"), Rejected: (422, "Refused"),
+}
+
+
+def _crm_error(error: CrmError) -> Response:
+    status, title = next((v for cls, v in CRM_STATUS.items() if isinstance(error, cls)), (400, "Bad request"))
+    errors = error.field_errors if isinstance(error, InvalidRecord) else None
+    return problem(status, title, error.message, errors=errors or None)
+
+
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     """webargs nests errors by location and field; clients want ``{"field.path": [messages]}``."""
     if isinstance(messages, list):
@@ -82,5 +95,6 @@ def _unexpected(error: Exception) -> Response:
 
 def register(app: Flask) -> None:
     app.register_error_handler(EngineError, _engine_error)
+    app.register_error_handler(CrmError, _crm_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)

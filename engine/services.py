@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import journal
+
 Handler = Callable[..., Mapping[str, Any] | None]
 
 
@@ -25,6 +27,11 @@ class ServiceCall:
     element_id: str
     actor: str | None
     settings: Mapping[str, Any]
+
+    def record(self, kind: str, data: dict[str, Any]) -> None:
+        """Write an event of this instance to the journal (in the command's transaction)."""
+        journal.record(self.session, kind, self.actor, instance_id=self.instance_id,
+                       business_key=self.business_key, element_id=self.element_id, data=data)
 
 
 class HandlerRegistry:

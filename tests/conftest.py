@@ -8,6 +8,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine as SAEngine
@@ -76,23 +77,35 @@ def _drop_schema(schema: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Database]:
-    url, schema = _sqlite(tmp_path) if request.param == "sqlite" else _postgres()
+def _database(kind: str, tmp_path: object, locations: tuple[Path, ...] = ()) -> Iterator[Database]:
+    url, schema = _sqlite(tmp_path) if kind == "sqlite" else _postgres()
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, locations)
     try:
-        yield Database(url, engine, make_session_factory(engine), request.param)
+        yield Database(url, engine, make_session_factory(engine), kind)
     finally:
         engine.dispose()
         if schema:
             _drop_schema(schema)
 
 
+BOTH = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BOTH)
+def db(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Database]:
+    """The engine's tables, on each database."""
+    yield from _database(request.param, tmp_path)
+
+
 @pytest.fixture
 def sqlite_db(tmp_path: object) -> Iterator[Database]:
-    url, _ = _sqlite(tmp_path)
-    engine = make_engine(url)
-    upgrade(engine)
-    yield Database(url, engine, make_session_factory(engine), "sqlite")
-    engine.dispose()
+    yield from _database("sqlite", tmp_path)
+
+
+@pytest.fixture(params=BOTH)
+def crm_db(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Database]:
+    """Every table Ravand has (engine, identity, CRM), on each database."""
+    from api.composition import MIGRATIONS
+
+    yield from _database(request.param, tmp_path, MIGRATIONS)

@@ -1,0 +1,16 @@
+"""The CRM's routes: one module per record kind (routes and schemas), each with a ``blp``."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask_smorest import Api
+
+# one module name per line
+MODULES: tuple[str, ...] = (
+)
+
+
+def register(api: Api) -> None:
+    for name in MODULES:
+        api.register_blueprint(import_module(f"api.resources.crm.{name}").blp)

@@ -1,0 +1,308 @@
+"""The CRM's records. Amounts are integer rials; times are UTC. A record that a process drives
+points at its process instance by id (``process_instance_id``), never by a foreign key: the CRM
+knows nothing of the engine's tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from crm.clock import as_utc
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC in and out, also on SQLite (which keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UtcDateTime(), date: Date(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Stamped:
+    """Who created and last changed a record, and when."""
+
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(150))
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[str | None] = mapped_column(String(150))
+
+
+class Customer(Stamped, Base):
+    """A person or a company; ``status`` potential (not yet bought) or actual."""
+
+    __tablename__ = "customer"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # person | company
+    company_name: Mapped[str | None] = mapped_column(String(255))
+    person_name: Mapped[str | None] = mapped_column(String(255))
+    name_key: Mapped[str] = mapped_column(String(512), index=True)  # normalised, for search and duplicates
+    phone: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    mobile: Mapped[str | None] = mapped_column(String(20), index=True)  # E.164
+    email: Mapped[str | None] = mapped_column(String(255), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(String(120))
+    interests: Mapped[list[Any]] = mapped_column(JSON)
+    region: Mapped[str | None] = mapped_column(String(120), index=True)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # potential | actual
+    segment: Mapped[str | None] = mapped_column(String(80))
+    owner: Mapped[str | None] = mapped_column(String(150), index=True)
+    referral_code: Mapped[str] = mapped_column(String(16), unique=True)
+    locale: Mapped[str] = mapped_column(String(8))  # language the customer is written to in
+
+
+class Contact(Stamped, Base):
+    """A person to talk to at a customer (a company's buyer, an accountant)."""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(255))
+
+
+class Lead(Stamped, Base):
+    __tablename__ = "lead"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    person_name: Mapped[str | None] = mapped_column(String(255))
+    company_name: Mapped[str | None] = mapped_column(String(255))
+    name_key: Mapped[str] = mapped_column(String(512), index=True)
+    phone: Mapped[str | None] = mapped_column(String(20))
+    mobile: Mapped[str | None] = mapped_column(String(20), index=True)
+    email: Mapped[str | None] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(String(20))  # web_form | phone | walk_in | referral | campaign
+    product: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    estimated_revenue: Mapped[int] = mapped_column(BigInteger)  # rials
+    budget_confirmed: Mapped[bool] = mapped_column(Boolean)
+    authority: Mapped[bool] = mapped_column(Boolean)
+    need: Mapped[str | None] = mapped_column(String(16))  # low | medium | high
+    timeline: Mapped[str | None] = mapped_column(String(16))  # now | quarter | year | unknown
+    score: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(String(8))
+    sales_group: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # new | qualifying | qualified | disqualified | nurture
+    disqualify_reason: Mapped[str | None] = mapped_column(Text)
+    recontact_at: Mapped[datetime | None]
+    duplicate_of: Mapped[int | None] = mapped_column(Integer)
+    referral_id: Mapped[int | None] = mapped_column(Integer)
+    process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class Opportunity(Stamped, Base):
+    __tablename__ = "opportunity"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
+    title: Mapped[str] = mapped_column(String(255))
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    probability: Mapped[int] = mapped_column(Integer)  # percent
+    expected_close: Mapped[date | None]
+    owner: Mapped[str | None] = mapped_column(String(150))
+    stage_entered_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+
+class StageVisit(Base):
+    """One stay of an opportunity in a funnel stage (for conversion and time in stage)."""
+
+    __tablename__ = "opportunity_stage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20), index=True)
+    entered_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+
+
+class Complaint(Stamped, Base):
+    __tablename__ = "complaint"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    contact_name: Mapped[str | None] = mapped_column(String(255))
+    contact_mobile: Mapped[str | None] = mapped_column(String(20))
+    contact_email: Mapped[str | None] = mapped_column(String(255))
+    category: Mapped[str] = mapped_column(String(40))  # billing | delivery | product | service | other
+    severity: Mapped[str] = mapped_column(String(16))  # low | medium | high | critical
+    channel: Mapped[str] = mapped_column(String(20))  # portal | api | phone | email | message
+    description: Mapped[str] = mapped_column(Text)
+    tier: Mapped[int] = mapped_column(Integer)
+    team: Mapped[str | None] = mapped_column(String(80))
+    assignee: Mapped[str | None] = mapped_column(String(150))
+    sla_due: Mapped[datetime | None]
+    breaches: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    satisfaction_comment: Mapped[str | None] = mapped_column(Text)
+    handling_seconds: Mapped[int | None] = mapped_column(Integer)
+    resolved_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class ComplaintUpdate(Base):
+    """A note on a complaint; public ones are shown to the customer through the portal."""
+
+    __tablename__ = "complaint_update"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    at: Mapped[datetime]
+    author: Mapped[str | None] = mapped_column(String(150))
+    text: Mapped[str] = mapped_column(Text)
+    public: Mapped[bool] = mapped_column(Boolean)
+
+
+class Contract(Stamped, Base):
+    __tablename__ = "contract"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    discount_percent: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[str] = mapped_column(Text)
+    standard_terms: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    rounds: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    document_html: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class ContractRevision(Base):
+    """Every change of a contract: who changed which fields from what to what."""
+
+    __tablename__ = "contract_revision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    by: Mapped[str | None] = mapped_column(String(150))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ContractDecision(Base):
+    __tablename__ = "contract_decision"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    level: Mapped[str] = mapped_column(String(20))  # manager | finance | legal
+    decision: Mapped[str] = mapped_column(String(16))  # approve | reject | changes
+    comment: Mapped[str | None] = mapped_column(Text)
+    by: Mapped[str | None] = mapped_column(String(150))
+    at: Mapped[datetime]
+
+
+class Referral(Stamped, Base):
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), index=True)  # the referrer's referral code
+    referrer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    referred_name: Mapped[str] = mapped_column(String(255))
+    referred_mobile: Mapped[str | None] = mapped_column(String(20))
+    referred_email: Mapped[str | None] = mapped_column(String(255))
+    referred_customer_id: Mapped[int | None] = mapped_column(Integer)
+    lead_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    reward_kind: Mapped[str | None] = mapped_column(String(16))  # points | discount
+    reward_value: Mapped[int | None] = mapped_column(Integer)
+    purchase_id: Mapped[int | None] = mapped_column(Integer)
+    rewarded_at: Mapped[datetime | None]
+    process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class LoyaltyAccount(Base):
+    __tablename__ = "loyalty_account"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), primary_key=True)
+    tier: Mapped[str] = mapped_column(String(16))  # bronze | silver | gold | platinum
+    points: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column()
+    lifetime_value: Mapped[int] = mapped_column(BigInteger)  # rials, estimated
+    ranked_at: Mapped[datetime | None]
+
+
+class LoyaltyEntry(Base):
+    """The points ledger: a balance is the sum of its entries."""
+
+    __tablename__ = "loyalty_entry"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    at: Mapped[datetime]
+    points: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(255))
+    referral_id: Mapped[int | None] = mapped_column(Integer)
+    by: Mapped[str | None] = mapped_column(String(150))
+
+
+class Purchase(Base):
+    __tablename__ = "purchase"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)  # rials
+    purchased_at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(20))  # store | online | phone | agent
+    paid_on_time: Mapped[bool] = mapped_column(Boolean)
+    reference: Mapped[str | None] = mapped_column(String(80))
+    created_by: Mapped[str | None] = mapped_column(String(150))
+
+
+class Notification(Base):
+    """The outbox: every message to a customer or employee, sent or not, visible to auditors."""
+
+    __tablename__ = "notification"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    recipient: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    template: Mapped[str | None] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(12), index=True)  # pending | sent | failed | kept
+    attempts: Mapped[int] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)

@@ -1,0 +1,68 @@
+"""What every CRM command runs with: the session (the caller commits), who acts, and where record
+changes are written (the journal, supplied by the composition root). Every change of a record is
+written there with who made it and each field's value before and after."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crm.clock import utcnow
+
+Audit = Callable[[str, dict[str, Any]], None]
+
+
+def _nowhere(_kind: str, _data: dict[str, Any]) -> None:
+    return None
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+@dataclass(frozen=True)
+class Ctx:
+    session: Session
+    actor: str | None
+    audit: Audit = field(default=_nowhere)
+
+    def record(self, kind: str, **data: Any) -> None:
+        self.audit(kind, data)
+
+    def add(self, record: Any, name: str, **extra: Any) -> Any:
+        """Insert a new record (stamped if it has stamps), flush for its id, journal ``crm.NAME.created``."""
+        now = utcnow()
+        for attr, value in (("created_at", now), ("updated_at", now), ("created_by", self.actor),
+                            ("updated_by", self.actor)):
+            if hasattr(type(record), attr) and getattr(record, attr, None) is None:
+                setattr(record, attr, value)
+        self.session.add(record)
+        self.session.flush()
+        fields = {c.key: _plain(getattr(record, c.key)) for c in record.__table__.columns}
+        self.record(f"crm.{name}.created", record=name, id=_key(record), fields=fields, **extra)
+        return record
+
+    def change(self, record: Any, name: str, changes: Mapping[str, Any], **extra: Any) -> dict[str, list[Any]]:
+        """Set fields; journal ``crm.NAME.changed`` with ``{field: [before, after]}`` for those that differ."""
+        diff: dict[str, list[Any]] = {}
+        for attr, value in changes.items():
+            before = getattr(record, attr)
+            if before != value:
+                diff[attr] = [_plain(before), _plain(value)]
+                setattr(record, attr, value)
+        if diff:
+            if hasattr(type(record), "updated_at"):
+                record.updated_at = utcnow()
+                record.updated_by = self.actor
+            self.session.flush()
+            self.record(f"crm.{name}.changed", record=name, id=_key(record), changes=diff, **extra)
+        return diff
+
+
+def _key(record: Any) -> Any:
+    identity = record.__mapper__.primary_key_from_instance(record)
+    return identity[0] if len(identity) == 1 else identity
