@@ -123,6 +123,11 @@ def _waiting(session: Session, kind: str, name: str, business_key: str | None,
     return rows
 
 
+def waiting_instances(session: Session, name: str, business_key: str | None,
+                      correlation: Mapping[str, Any]) -> set[str]:
+    return {s.process_instance_id for s in _waiting(session, "message", name, business_key, correlation)}
+
+
 def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str, name: str,
             variables: Mapping[str, Any], actor: str | None) -> None:
     loaded = runtime.load(ctx, session, instance_id)

@@ -26,6 +26,7 @@ from engine.clock import as_utc, utcnow
 from engine.errors import Conflict, EngineError, NotFound
 from engine.incidents import open_incidents, raise_incident, resolve_incident
 from engine.models import Incident, ProcessInstance, Subscription, Timer
+from engine.outgoing import Messenger
 from engine.projections import Snapshot, sync_human_tasks
 from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
@@ -78,7 +79,8 @@ def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, act
                   now: datetime) -> None:
     element = _element(task)
     name = loaded.definition.elements.get(element, {}).get("handler", element)
-    call = ServiceCall(session, loaded.instance.id, loaded.instance.business_key, element, actor, ctx.settings)
+    call = ServiceCall(session, loaded.instance.id, loaded.instance.business_key, element, actor, ctx.settings,
+                       Messenger(ctx, session, loaded.instance.id, actor))
     try:
         with session.begin_nested():
             result = ctx.handlers.call(name, plain(task.data), call)

@@ -10,13 +10,24 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
 from engine import journal
 
 Handler = Callable[..., Mapping[str, Any] | None]
+
+
+class Outgoing(Protocol):
+    """What a handler may ask of other instances, in the same transaction."""
+
+    def send_message(self, name: str, *, business_key: str | None = None,
+                     correlation: Mapping[str, Any] | None = None,
+                     variables: Mapping[str, Any] | None = None) -> list[str]: ...
+
+    def start_process(self, key: str, *, business_key: str | None = None,
+                      variables: Mapping[str, Any] | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -27,6 +38,23 @@ class ServiceCall:
     element_id: str
     actor: str | None
     settings: Mapping[str, Any]
+    outgoing: Outgoing | None = None
+
+    def send_message(self, name: str, *, business_key: str | None = None,
+                     correlation: Mapping[str, Any] | None = None,
+                     variables: Mapping[str, Any] | None = None) -> list[str]:
+        """Correlate a message to another instance (or start the process it starts); the ids reached."""
+        if self.outgoing is None:
+            raise RuntimeError("this call cannot reach other instances")
+        return self.outgoing.send_message(name, business_key=business_key, correlation=correlation,
+                                          variables=variables)
+
+    def start_process(self, key: str, *, business_key: str | None = None,
+                      variables: Mapping[str, Any] | None = None) -> str:
+        """Start the latest version of another process; the new instance's id."""
+        if self.outgoing is None:
+            raise RuntimeError("this call cannot start processes")
+        return self.outgoing.start_process(key, business_key=business_key, variables=variables)
 
     def record(self, kind: str, data: dict[str, Any]) -> None:
         """Write an event of this instance to the journal (in the command's transaction)."""

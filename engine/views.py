@@ -78,12 +78,13 @@ class InstanceView:
     ended_at: datetime | None
     end_reason: str | None
     incidents: list[IncidentView] = field(default_factory=list)
+    element_counts: dict[str, int] = field(default_factory=dict)  # element → times completed (the path taken)
 
     @classmethod
     def of(cls, row: ProcessInstance, incidents: list[Incident] | None = None) -> InstanceView:
         return cls(row.id, row.definition_id, row.process_key, row.business_key, row.state, row.variables,
                    row.active_elements, row.started_by, as_utc(row.started_at), as_utc(row.ended_at),
-                   row.end_reason, [IncidentView.of(i) for i in incidents or []])
+                   row.end_reason, [IncidentView.of(i) for i in incidents or []], dict(row.element_counts or {}))
 
 
 @dataclass(frozen=True)
