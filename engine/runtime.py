@@ -16,6 +16,7 @@ from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.control import StartEventSplit
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
@@ -196,6 +197,23 @@ def start(ctx: Context, session: Session, key: str, business_key: str | None,
     return start_definition(ctx, session, ctx.specs.latest(session, key), business_key, variables, actor)
 
 
+def _choose_start(workflow: BpmnWorkflow, definition: DefinitionInfo, element: str | None) -> None:
+    """With several start events, only the one that starts this instance runs: the triggered one, else
+    the none start event. The others are cancelled, so an instance started through the API does not
+    also wait at its message start event, and a message start does not run the none start first."""
+    if element is None and not any("start" in meta for meta in definition.elements.values()):
+        return  # only none start events: nothing to choose
+    starts = [t for t in workflow.get_tasks()
+              if t.parent is not None and isinstance(t.parent.task_spec, StartEventSplit)]
+    if element is None:
+        element = next((_element(t) for t in starts if "start" not in definition.elements.get(_element(t), {})), None)
+    if element is None:
+        return
+    for task in starts:
+        if _element(task) != element:
+            task.cancel()
+
+
 def _trigger(workflow: BpmnWorkflow, trigger: tuple[str, str, str | None], payload: dict[str, Any]) -> None:
     """Fire the start event that started this instance (a timer, message or signal)."""
     kind, element, name = trigger
@@ -232,6 +250,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
                    data={"key": definition.key, "version": definition.version, "variables": initial,
                          "trigger": trigger[0] if trigger else None})
     loaded = Loaded(instance, definition, workflow, ctx)
+    _choose_start(workflow, definition, trigger[1] if trigger else None)
     if trigger is not None:
         _trigger(workflow, trigger, initial)
     run_steps(ctx, session, loaded, actor, now)

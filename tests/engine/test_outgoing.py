@@ -73,3 +73,20 @@ def test_an_instance_cannot_message_itself(db):
     first = h.instance(first.id)
     assert first.state == "failed"
     assert "cannot send 'paid' to itself" in first.incidents[0].message
+
+
+TWO_STARTS = bpmn.diagram("two", bpmn.start() + '<bpmn:startEvent id="by_message"><bpmn:messageEventDefinition '
+                          'messageRef="m_paid"/></bpmn:startEvent>' + bpmn.user("call", candidateGroups="sales")
+                          + bpmn.end() + bpmn.chain("start", "call", "end") + bpmn.flow("by_message", "call"),
+                          extra=MESSAGES)
+
+
+def test_only_the_start_event_that_started_an_instance_runs(db):
+    h = Harness(db)
+    h.deploy([("two.bpmn", TWO_STARTS)])
+    by_api = h.start("two", "A", variables={"via": "api"})
+    assert h.instance(by_api.id).active_elements == ["call"]
+    delivery = h(lambda s: h.engine.correlate(s, "paid", "B", variables={"amount": 3}))
+    assert delivery.started and delivery.instance_ids != [by_api.id]  # the API-started one does not wait for it
+    by_message = h.instance(delivery.instance_ids[0])
+    assert by_message.variables == {"amount": 3} and by_message.active_elements == ["call"]
