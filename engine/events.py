@@ -82,6 +82,32 @@ def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datet
     return True
 
 
+def reschedule(ctx: runtime.Context, session: Session, timer_id: int, due_at: datetime, actor: str | None) -> None:
+    """Move a timer (an operator's "run this escalation now" or "give them two more days"). The
+    waiting event itself is moved, so the next save projects the same due time; if the new time has
+    passed, the timer fires in this same transaction."""
+    timer = session.get(Timer, timer_id)
+    if timer is None:
+        raise NotFound(f"no timer {timer_id}")
+    due_at, now = as_utc(due_at), utcnow()
+    journal.record(session, "timer.rescheduled", actor, instance_id=timer.process_instance_id,
+                   element_id=timer.element_id, data={"timer_id": timer_id, "from": as_utc(timer.due_at).isoformat(),
+                                                      "to": due_at.isoformat()})
+    if timer.process_instance_id is None or timer.expression == RETRY:
+        timer.due_at = due_at
+        return
+    loaded = runtime.load(ctx, session, timer.process_instance_id)
+    runtime.require_running(loaded.instance)
+    task = loaded.workflow.get_task_from_id(UUID(timer.task_id)) if timer.task_id else None
+    if task is None or not task.has_state(TaskState.WAITING):
+        raise Conflict("the timer's event is no longer waiting")
+    value = task._get_internal_data("event_value")
+    task._set_internal_data(event_value={**value, "next": due_at.isoformat()} if isinstance(value, dict)
+                            else due_at.isoformat())
+    runtime.run_steps(ctx, session, loaded, actor, now)
+    runtime.save(session, loaded, actor, now)
+
+
 def _fire_start_timer(ctx: runtime.Context, session: Session, timer: Timer, now: datetime) -> None:
     definition = ctx.specs.definition(session, timer.definition_id)
     due = as_utc(timer.due_at)

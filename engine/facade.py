@@ -21,7 +21,7 @@ from engine import events, queries, runtime, tasks
 from engine import journal as journaling
 from engine.errors import Conflict, NotFound
 from engine.incidents import open_incidents
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource
+from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
@@ -34,6 +34,7 @@ from engine.views import (
     Page,
     TaskDetail,
     TaskView,
+    TimerView,
 )
 
 T = TypeVar("T")
@@ -176,6 +177,15 @@ class Engine:
 
     def fire_timer(self, session: Session, timer_id: int, now: datetime) -> bool:
         return events.fire_timer(self.ctx, session, timer_id, now)
+
+    def timers(self, session: Session, instance_id: str) -> list[TimerView]:
+        """The instance's pending timers, soonest first."""
+        return [TimerView.of(t) for t in session.scalars(
+            select(Timer).where(Timer.process_instance_id == instance_id).order_by(Timer.due_at, Timer.id))]
+
+    def reschedule_timer(self, session: Session, timer_id: int, due_at: datetime, actor: str | None) -> None:
+        """Move a timer; one whose new time has passed fires at once, in this transaction."""
+        events.reschedule(self.ctx, session, timer_id, due_at, actor)
 
     def next_timer_due(self, session: Session) -> datetime | None:
         return events.next_timer_due(session)

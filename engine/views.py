@@ -7,7 +7,16 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from engine.clock import as_utc
-from engine.models import HumanTask, Incident, JournalEntry, ProcessDefinition, ProcessInstance, TaskComment
+from engine.models import (
+    HumanTask,
+    Incident,
+    JournalEntry,
+    ProcessDefinition,
+    ProcessInstance,
+    TaskComment,
+    Timer,
+)
+from engine.retries import RETRY
 
 T = TypeVar("T")
 
@@ -153,3 +162,15 @@ class CommentView:
     @classmethod
     def of(cls, row: TaskComment) -> CommentView:
         return cls(row.id, row.task_id, row.author, row.text, as_utc(row.created_at))
+
+
+@dataclass(frozen=True)
+class TimerView:
+    id: int
+    element_id: str
+    due_at: datetime
+    retry: bool
+
+    @classmethod
+    def of(cls, row: Timer) -> TimerView:
+        return cls(row.id, row.element_id, as_utc(row.due_at), row.expression == RETRY)
