@@ -10,7 +10,7 @@ from pathlib import Path
 from engine.services import HandlerRegistry
 
 HERE = Path(__file__).parent
-KEYS = ("lead_qualification",)
+KEYS = ("lead_qualification", "complaint_escalation")
 SUFFIXES = (".bpmn", ".dmn", ".form")
 
 
