@@ -104,6 +104,8 @@ def reschedule(ctx: runtime.Context, session: Session, timer_id: int, due_at: da
     value = task._get_internal_data("event_value")
     task._set_internal_data(event_value={**value, "next": due_at.isoformat()} if isinstance(value, dict)
                             else due_at.isoformat())
+    timer.due_at = due_at  # what the save compares with to see that it fired
+    session.flush()
     runtime.run_steps(ctx, session, loaded, actor, now)
     runtime.save(session, loaded, actor, now)
 

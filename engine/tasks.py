@@ -17,7 +17,7 @@ from sqlalchemy.sql import Select
 from engine import journal, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import HumanTask, Resource, TaskCandidate, TaskComment
+from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.projections import OPEN_STATES
 from engine.views import Actor, Page, TaskView
 from forms import FormDataInvalid, load_form
@@ -118,8 +118,9 @@ def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any]) -> 
     resource = session.get(Resource, row.form_key) if row.form_key else None
     if resource is None or resource.kind != "form":
         return dict(data)
+    instance = session.get(ProcessInstance, row.process_instance_id)  # its variables feed conditional.hide
     try:
-        return _form(resource.content).validate(data)
+        return _form(resource.content).validate(data, instance.variables if instance is not None else None)
     except FormDataInvalid as exc:
         raise InvalidData(exc.field_errors) from exc
 

@@ -116,25 +116,36 @@ def _place(process: etree._Element) -> dict[str, tuple[float, float, int, int]]:
     return boxes
 
 
+def _draw(root: etree._Element, container: etree._Element) -> None:
+    """One plane for ``container`` (a process or a collapsed subprocess), then one for each subprocess in it."""
+    boxes = _place(container)
+    diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id=f"diagram_{container.get('id')}")
+    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id=f"plane_{container.get('id')}",
+                             bpmnElement=container.get("id"))
+    subprocesses = [c for c in container if isinstance(c.tag, str) and etree.QName(c).localname == "subProcess"]
+    for element_id, (x, y, w, h) in boxes.items():
+        _shape(plane, element_id, x, y, w, h)
+        if any(sub.get("id") == element_id for sub in subprocesses):
+            plane[-1].set("isExpanded", "false")
+    bottom = max(y + h for _, y, _, h in boxes.values()) + 40
+    boundary_ids = {c.get("id") for c in container if isinstance(c.tag, str)
+                    and etree.QName(c).localname == "boundaryEvent"}
+    for flow in container.findall(f"{{{BPMN}}}sequenceFlow"):
+        source, target = boxes[flow.get("sourceRef")], boxes[flow.get("targetRef")]
+        backwards = target[0] <= source[0] and flow.get("sourceRef") not in boundary_ids
+        _edge(plane, flow.get("id"), _route(source, target, backwards, bottom,
+                                            flow.get("sourceRef") in boundary_ids))
+    for sub in subprocesses:
+        _draw(root, sub)
+
+
 def lay_out(xml: bytes) -> bytes:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=True)
     root = etree.fromstring(xml, parser)
     for old in root.findall(f"{{{BPMNDI}}}BPMNDiagram"):
         root.remove(old)
     for process in root.findall(f"{{{BPMN}}}process"):
-        boxes = _place(process)
-        diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id=f"diagram_{process.get('id')}")
-        plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id=f"plane_{process.get('id')}",
-                                 bpmnElement=process.get("id"))
-        for element_id, (x, y, w, h) in boxes.items():
-            _shape(plane, element_id, x, y, w, h)
-        bottom = max(y + h for _, y, _, h in boxes.values()) + 40
-        boundary_ids = {c.get("id") for c in process if etree.QName(c).localname == "boundaryEvent"}
-        for flow in process.findall(f"{{{BPMN}}}sequenceFlow"):
-            source, target = boxes[flow.get("sourceRef")], boxes[flow.get("targetRef")]
-            backwards = target[0] <= source[0] and flow.get("sourceRef") not in boundary_ids
-            _edge(plane, flow.get("id"), _route(source, target, backwards, bottom,
-                                                flow.get("sourceRef") in boundary_ids))
+        _draw(root, process)
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

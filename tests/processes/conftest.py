@@ -76,12 +76,20 @@ class Flow:
         return self(lambda s: self.engine.complete(s, task.id, data, actor))
 
     def later(self, instance_id: str, **delta: float) -> int:
-        """Bring the instance's timers ``delta`` closer (as an operator can); returns how many fired."""
+        """Bring each of the instance's timers ``delta`` closer (as an operator can); returns how many fired.
+        A timer that fires may replace the others, so they are read again after each move."""
         before = len(self.journal("timer.fired", instance_id))
-        for timer in self(lambda s: self.engine.timers(s, instance_id)):
-            if not timer.retry:
-                due = timer.due_at - timedelta(**delta)
-                self(lambda s, t=timer.id, d=due: self.engine.reschedule_timer(s, t, d, "operator"))
+        waiting = {t.element_id for t in self(lambda s: self.engine.timers(s, instance_id)) if not t.retry}
+        moved: set[str] = set()
+        while True:
+            pending = [t for t in self(lambda s: self.engine.timers(s, instance_id))
+                       if t.element_id in waiting - moved]
+            if not pending:
+                break
+            timer = pending[0]
+            moved.add(timer.element_id)
+            due = timer.due_at - timedelta(**delta)
+            self(lambda s, t=timer.id, d=due: self.engine.reschedule_timer(s, t, d, "operator"))
         self.timers.run_once()
         return len(self.journal("timer.fired", instance_id)) - before
 

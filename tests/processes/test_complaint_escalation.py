@@ -31,7 +31,8 @@ def test_resolved_at_tier_one_and_survey_answered(flow: Flow):
     complaint = _complaint(flow, started.id)
     assert complaint.status == "in_progress" and complaint.tier == 1 and complaint.sla_due is not None
     assert _outbox(flow) == [("complaint_received", "sms", "+989351234567")]
-    flow.work(started.id, "tier1", "maryam", {"resolution": "ارسال مجدد انجام شد", "public_update": "بسته امروز ارسال شد"})
+    flow.work(started.id, "tier1", "maryam", {"resolution": "ارسال مجدد انجام شد",
+                                              "public_update": "بسته امروز ارسال شد"})
     assert flow.instance(started.id).active_elements == ["survey"]
     assert [t for t, _, _ in _outbox(flow)] == ["complaint_received", "complaint_resolved", "survey_request"]
     flow.write(lambda ctx: complaints.answer_survey(ctx, complaint.tracking_code, 4, "سریع بود"))
