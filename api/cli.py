@@ -142,7 +142,8 @@ def users_add(ctx: click.Context, name: str, password: str, role: str, groups: s
 @main.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
-    """Create the demo users (once) and print their passwords."""
+    """Create the demo users, deploy the CRM processes and load demo records (once); print the passwords."""
+    from api.demo_data import load_demo_data
     from api.demo_users import ensure_demo_users
 
     ravand = _ravand(ctx, migrate=True)
@@ -151,6 +152,8 @@ def demo(ctx: click.Context) -> None:
     click.echo("demo users (user / role / password):")
     for name, role, password in rows:
         click.echo(f"  {name:10} {role:9} {password}")
+    loaded = load_demo_data(ravand)
+    click.echo("CRM processes deployed; " + ("demo records loaded" if loaded else "demo records already there"))
 
 
 @main.command()
@@ -186,6 +189,45 @@ def worker(ctx: click.Context, batch: int) -> None:
         ravand.timers.run_blocking()
     except (KeyboardInterrupt, SystemExit):
         click.echo(f"stopped after firing {ravand.timers.fired} timer(s)")
+
+
+@main.group()
+def notifications() -> None:
+    """The outbox of e-mail and SMS messages."""
+
+
+@notifications.command("dispatch")
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="at most this many messages")
+@click.pass_context
+def notifications_dispatch(ctx: click.Context, batch: int) -> None:
+    """Send the messages that are due now, once, and print what happened."""
+    from api.outbox import dispatch_outbox
+    from crm.errors import CrmError
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    try:
+        report = dispatch_outbox(ravand, batch=batch)
+    except CrmError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(str(report))
+    if report.kept:
+        click.echo("note: kept messages wait for a sender (set RAVAND_SMTP_HOST / RAVAND_SMS_ENDPOINT), then "
+                   "run `ravand notifications release-kept`", err=True)
+
+
+@notifications.command("release-kept")
+@click.option("--channel", type=click.Choice(["email", "sms"]))
+@click.pass_context
+def notifications_release_kept(ctx: click.Context, channel: str | None) -> None:
+    """Queue the kept messages again (after a sender was configured)."""
+    from api.composition import ravand_ctx
+    from crm.notify import release_kept
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    count = ravand.engine.transaction(ravand.sessions, lambda s: release_kept(ravand_ctx(s, "cli"), channel=channel))
+    click.echo(f"{count} message(s) queued again")
 
 
 def run() -> None:

@@ -46,8 +46,10 @@ def ravand_ctx(session: Session, actor: str | None) -> Ctx:
 
 
 def handlers() -> HandlerRegistry:
-    """Every service-task handler Ravand ships (the CRM processes add theirs here)."""
-    return HandlerRegistry()
+    """Every service-task handler Ravand ships: those of the CRM processes."""
+    import processes
+
+    return processes.register(HandlerRegistry())
 
 
 def build(settings: Settings, *, migrate: bool = False) -> Ravand:

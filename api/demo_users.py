@@ -14,12 +14,12 @@ from api.identity.service import create_user
 DEMO_USERS = (
     ("admin", "admin", [], "Administrator", "en"),
     ("designer", "designer", [], "Dana Designer", "en"),
-    ("sara", "employee", ["sales"], "سارا احمدی", "fa"),
-    ("reza", "employee", ["sales", "managers"], "رضا محمدی", "fa"),
+    ("sara", "employee", ["sales", "sales-enterprise"], "سارا احمدی", "fa"),
+    ("reza", "employee", ["sales", "sales-regions", "managers"], "رضا محمدی", "fa"),
     ("maryam", "employee", ["support-1"], "مریم حسینی", "fa"),
     ("omid", "employee", ["support-2", "managers"], "امید کریمی", "fa"),
     ("nima", "employee", ["finance", "legal"], "نیما رضایی", "fa"),
-    ("john", "employee", ["sales", "support-1"], "John Carter", "en"),
+    ("john", "employee", ["sales", "sales-regions", "support-1"], "John Carter", "en"),
     ("auditor", "auditor", [], "Audrey Auditor", "en"),
 )
 
