@@ -3,6 +3,12 @@ marshmallow schema that validates what a user submits.  A leaf package: stdlib +
 
     form = load_form(path.read_bytes(), filename=path.name)   # FormError if the form is unusable
     clean = form.validate(request_json)                       # FormDataInvalid(field_errors) if not
+    clean = form.validate(request_json, context=variables)    # conditional.hide also sees variables
+
+``conditional.hide`` expressions (a FEEL subset, see ``forms.feel``) are evaluated on the submitted
+data over the context: a hidden component is dropped and not checked, a shown one is checked in
+full.  One outside the subset leaves its component optional and is listed in
+``form.unevaluated_conditions``.
 """
 
 from forms.errors import FormDataInvalid, FormError

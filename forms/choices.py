@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, missing
 
 from forms.fieldtypes import MAX_ITEMS, REQUIRED, SpecField, text_value
+from forms.model import HIDDEN
 
 NOT_ALLOWED = "Not one of the allowed values."
 _MISSING = object()
@@ -59,6 +60,11 @@ class ItemListField(fields.List):
 
     def __init__(self, item: fields.Field) -> None:
         super().__init__(item, allow_none=True, error_messages={"invalid": "Not a valid list."})
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is HIDDEN:  # the list is hidden by its conditions: left out
+            return missing
+        return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
         return super()._deserialize(list_value(value), attr, data, **kwargs)

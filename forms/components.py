@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from forms.errors import FormError
+from forms.feel import Expression
 from forms.model import (
     ANY_JSON,
     BOOLEAN,
@@ -44,8 +45,20 @@ _SUBTYPES = {"date": DATE, "time": TIME, "datetime": DATETIME}
 _VALIDATION_TYPES = {None: None, "": None, "custom": None, "email": "email", "phone": "phone"}
 
 
-def build_field(comp: dict[str, Any], name: str, full_path: str, optional: bool, where: str) -> FieldSpec:
-    """The spec of a keyed component; ``optional`` is True inside a conditionally hidden container."""
+def build_field(
+    comp: dict[str, Any],
+    name: str,
+    full_path: str,
+    optional: bool,
+    where: str,
+    hide: tuple[Expression, ...] = (),
+) -> FieldSpec:
+    """The spec of a keyed component.
+
+    ``optional`` is True when the component may be hidden by a condition that cannot be evaluated
+    (its own or a container's); ``hide`` are the conditions that can, its own and its containers'.
+    A field that may be hidden is never required; one with ``hide`` is required only when shown.
+    """
     kind = _kind(comp, where)
     validate = comp.get("validate")
     if validate is None:
@@ -53,7 +66,7 @@ def build_field(comp: dict[str, Any], name: str, full_path: str, optional: bool,
     if not isinstance(validate, dict):
         raise FormError(f"{where}: 'validate' must be an object")
     ignored = _flag(comp, "disabled", where) or _flag(comp, "readonly", where)
-    maybe_hidden = optional or is_conditional(comp) or isinstance(comp.get("readonly"), str)
+    maybe_hidden = optional or isinstance(comp.get("readonly"), str)
     required = _flag(validate, "required", where) and not (ignored or maybe_hidden or kind == ANY_JSON)
     default = comp.get("defaultValue", NO_DEFAULT)
     if default is None or ignored or kind == ANY_JSON or (required and _is_empty(default, kind)):
@@ -68,23 +81,13 @@ def build_field(comp: dict[str, Any], name: str, full_path: str, optional: bool,
         default=default,
         rules=_rules(comp, validate, kind, where),
         options=_options(comp, where) if kind in (CHOICE, MULTI_CHOICE) else None,
+        hide=() if ignored else hide,
     )
 
 
 def _is_empty(value: Any, kind: str) -> bool:
     """An empty default of a required field is no default: the user must still fill the field in."""
     return value in ("", []) or (kind == BOOLEAN and value is False)
-
-
-def is_conditional(comp: dict[str, Any]) -> bool:
-    """True if ``conditional.hide`` may hide the component (any expression other than a literal false)."""
-    conditional = comp.get("conditional")
-    if not isinstance(conditional, dict):
-        return False
-    hide = conditional.get("hide")
-    if isinstance(hide, str):
-        return hide.strip().lstrip("=").strip().lower() not in ("", "false")
-    return bool(hide)
 
 
 def _kind(comp: dict[str, Any], where: str) -> str:

@@ -14,9 +14,9 @@ import re
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, missing
 
-from forms.model import NO_DEFAULT, FieldSpec
+from forms.model import HIDDEN, NO_DEFAULT, FieldSpec
 from forms.patterns import is_email, normalise_digits, normalise_number_text, normalise_phone, pattern_matches
 
 REQUIRED = "This field is required."
@@ -54,7 +54,11 @@ def storable(text: str) -> bool:
 
 
 class SpecField(fields.Field):
-    """Base: required/None/default handling shared by every form field."""
+    """Base: required/None/default handling shared by every form field.
+
+    A field hidden by its conditions receives ``HIDDEN`` (see ``forms.conditions``): it is left
+    out of the result, with neither a check nor a default.
+    """
 
     def __init__(self, spec: FieldSpec) -> None:
         has_default = spec.default is not NO_DEFAULT
@@ -67,6 +71,11 @@ class SpecField(fields.Field):
             kwargs["load_default"] = lambda: copy.deepcopy(spec.default)
         super().__init__(**kwargs)
         self.spec = spec
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        if value is HIDDEN:
+            return missing
+        return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         return self.clean(value)

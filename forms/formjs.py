@@ -8,6 +8,11 @@ Component types:
 - display-only components are ignored; ``filepicker`` is refused (uploads are not supported);
 - an unknown type is refused if it has a ``key``, ``path`` or ``components`` (it would carry
   data we cannot check) and ignored otherwise.
+
+``conditional.hide`` (see ``forms.conditions``) of a field, group or dynamic list is parsed here;
+a group's or list's conditions pass down to the fields inside it (a dynamic list's children are
+evaluated per item, the list's own conditions once, outside).  An expression that cannot be
+evaluated does not refuse the form: it is listed in ``ParsedForm.unevaluated_conditions``.
 """
 
 from __future__ import annotations
@@ -17,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-from forms.components import KINDS, build_field, is_conditional
+from forms.components import KINDS, build_field
+from forms.conditions import read_hide
 from forms.errors import FormError
+from forms.feel import Expression
 from forms.model import FieldSpec, ListNode, ObjectNode
 
 DISPLAY_TYPES = frozenset(
@@ -34,6 +41,7 @@ class ParsedForm:
     document: dict[str, Any]
     root: ObjectNode
     fields: tuple[str, ...]
+    unevaluated_conditions: tuple[str, ...] = ()
 
 
 def parse_form(raw: bytes | str | dict, filename: str | None = None) -> ParsedForm:
@@ -49,7 +57,8 @@ def parse_form(raw: bytes | str | dict, filename: str | None = None) -> ParsedFo
         raise FormError(f"{label}{exc}") from None
     except RecursionError:
         raise FormError(f"{label}the form is nested too deeply") from None
-    return ParsedForm(form_id, document, builder.root, tuple(_leaf_paths(builder.root)))
+    fields = tuple(_leaf_paths(builder.root))
+    return ParsedForm(form_id, document, builder.root, fields, tuple(builder.unevaluated))
 
 
 def _read_document(raw: Any) -> dict[str, Any]:
@@ -99,14 +108,19 @@ def _form_id(document: dict[str, Any], filename: str | None) -> str:
 class _Scope:
     node: ObjectNode  # where keys land
     where: str  # location of the components list, for messages
-    optional: bool  # inside a container that may be hidden
+    optional: bool  # inside a container that may be hidden by a condition we cannot evaluate
     depth: int
+    hide: tuple[Expression, ...] = ()  # the containers' conditions, up to the nearest dynamic list
+
+    def inner(self, node: ObjectNode, where: str, optional: bool, hide: tuple[Expression, ...]) -> _Scope:
+        return _Scope(node, where, optional, self.depth + 1, hide)
 
 
 @dataclass
 class _TreeBuilder:
     root: ObjectNode = field(default_factory=ObjectNode)
     seen_ids: set[str] = field(default_factory=set)
+    unevaluated: list[str] = field(default_factory=list)
 
     def walk(self, components: Any, scope: _Scope) -> None:
         if not isinstance(components, list):
@@ -147,13 +161,23 @@ class _TreeBuilder:
             raise FormError(f"{where}: duplicate component id {comp_id!r}")
         self.seen_ids.add(comp_id)
 
+    def _conditions(self, comp: dict[str, Any], where: str, scope: _Scope) -> tuple[bool, tuple[Expression, ...]]:
+        """(maybe hidden by a condition we cannot evaluate, the conditions we can) of a component."""
+        own = read_hide(comp)
+        if own is None:
+            return scope.optional, scope.hide
+        if own.expression is None:
+            self.unevaluated.append(f"{where}: {own.problem}")
+            return True, scope.hide
+        return scope.optional, (*scope.hide, own.expression)
+
     def _group(self, comp: dict[str, Any], loc: str, where: str, scope: _Scope) -> None:
         path = comp.get("path")
         node = scope.node
         if path not in (None, ""):
             node = _descend(node, _segments(path, "path", where), where)
-        optional = scope.optional or is_conditional(comp)
-        self.walk(comp.get("components", []), _Scope(node, f"{loc}.components", optional, scope.depth + 1))
+        optional, hide = self._conditions(comp, where, scope)
+        self.walk(comp.get("components", []), scope.inner(node, f"{loc}.components", optional, hide))
 
     def _dynamic_list(self, comp: dict[str, Any], loc: str, where: str, scope: _Scope) -> None:
         segments = _segments(comp.get("path"), "path", where)
@@ -161,16 +185,18 @@ class _TreeBuilder:
         full_path = _join(parent.full_path, segments[-1])
         _claim(parent, segments[-1], full_path, where)
         item = ObjectNode(full_path=full_path)
-        parent.children[segments[-1]] = ListNode(full_path=full_path, item=item)
-        optional = scope.optional or is_conditional(comp)
-        self.walk(comp.get("components", []), _Scope(item, f"{loc}.components", optional, scope.depth + 1))
+        optional, hide = self._conditions(comp, where, scope)
+        parent.children[segments[-1]] = ListNode(full_path=full_path, item=item, hide=hide)
+        self.walk(comp.get("components", []), scope.inner(item, f"{loc}.components", optional, ()))
 
     def _field(self, comp: dict[str, Any], where: str, scope: _Scope) -> None:
         segments = _segments(comp.get("key"), "key", where)
         parent = _descend(scope.node, segments[:-1], where)
         full_path = _join(parent.full_path, segments[-1])
         _claim(parent, segments[-1], full_path, where)
-        parent.children[segments[-1]] = build_field(comp, segments[-1], full_path, scope.optional, where)
+        optional, hide = self._conditions(comp, where, scope)
+        spec = build_field(comp, segments[-1], full_path, optional, where, hide)
+        parent.children[segments[-1]] = spec
 
 
 def _describe(comp: dict[str, Any], loc: str) -> str:

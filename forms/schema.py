@@ -4,6 +4,8 @@ One ``Schema`` class per JSON object of the form (the root, each group path, eac
 items), built once per form.  Every schema refuses unknown keys ("Unknown field."), drops the
 values of readonly/disabled fields, and fills in an absent object when something inside it is
 required or has a default (so a missing group reports its required fields instead of passing).
+Before loading, ``forms.conditions.mark_hidden`` marks the values hidden by ``conditional.hide``;
+their fields leave them out, and an object left empty by hiding is left out too.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, pre_load
 
 from forms.choices import ChoiceField, ItemListField, MultiChoiceField
+from forms.conditions import mark_hidden
 from forms.errors import FormDataInvalid, FormError
 from forms.fieldtypes import AnyJsonField, BooleanField, NumberField, SpecField, TemporalField, TextField
 from forms.model import (
@@ -30,6 +33,8 @@ from forms.model import (
     FieldSpec,
     ListNode,
     ObjectNode,
+    PrunedObject,
+    needs_object,
 )
 
 FIELD_CLASSES: dict[str, type[SpecField]] = {
@@ -70,19 +75,54 @@ class FormSchema(Schema):
         return prepared
 
 
+class ObjectField(fields.Nested):
+    """A nested object; one whose every value was hidden by conditions is left out."""
+
+    def deserialize(self, value: Any, attr: str | None = None, data: Any = None, **kwargs: Any) -> Any:
+        result = super().deserialize(value, attr, data, **kwargs)
+        if isinstance(value, PrunedObject) and result == {}:
+            return missing
+        return result
+
+
 class CompiledForm:
-    """The marshmallow schema of one form, built once; ``validate`` may be called concurrently."""
+    """The marshmallow schema of one form, built once; ``validate`` may be called concurrently.
 
-    def __init__(self, root: ObjectNode) -> None:
+    ``unevaluated_conditions`` names the components whose ``conditional.hide`` could not be
+    understood (they are treated as maybe hidden: optional).
+    """
+
+    def __init__(self, root: ObjectNode, unevaluated_conditions: tuple[str, ...] = ()) -> None:
+        self._root = root
         self._schema = schema_class(root, "Form")()
+        self._conditional = has_conditions(root)
+        self.unevaluated_conditions = unevaluated_conditions
 
-    def validate(self, data: Any) -> dict[str, Any]:
+    def validate(self, data: Any, context: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if not isinstance(data, Mapping):
             raise FormDataInvalid({WHOLE: ["Expected an object of field values."]})
+        if context is not None and not isinstance(context, Mapping):
+            raise TypeError(f"context must be a mapping of variables, not {type(context).__name__}")
+        if self._conditional:
+            data = mark_hidden(self._root, data, context)
         try:
             return self._schema.load(data)
         except ValidationError as exc:
             raise FormDataInvalid(flatten_errors(exc.messages)) from None
+
+
+def has_conditions(node: ObjectNode) -> bool:
+    """True if a field or list of the tree has a hide condition to evaluate."""
+    for child in node.children.values():
+        if isinstance(child, FieldSpec):
+            found = bool(child.hide)
+        elif isinstance(child, ListNode):
+            found = bool(child.hide) or has_conditions(child.item)
+        else:
+            found = has_conditions(child)
+        if found:
+            return True
+    return False
 
 
 def schema_class(node: ObjectNode, name: str) -> type[FormSchema]:
@@ -98,14 +138,14 @@ def schema_class(node: ObjectNode, name: str) -> type[FormSchema]:
             declared[key] = ItemListField(_nested(child.item, f"{name}_{len(declared)}", allow_none=False))
         else:
             declared[key] = _nested(child, f"{name}_{len(declared)}")
-            if _needs_object(child):
+            if needs_object(child):
                 autofill.add(key)
     attrs = {**declared, "ignored_keys": frozenset(ignored), "autofill_keys": frozenset(autofill)}
     return type(name, (FormSchema,), attrs)
 
 
 def _nested(node: ObjectNode, name: str, allow_none: bool = True) -> fields.Nested:
-    return fields.Nested(schema_class(node, name), allow_none=allow_none, error_messages=_NESTED_MESSAGES)
+    return ObjectField(schema_class(node, name), allow_none=allow_none, error_messages=_NESTED_MESSAGES)
 
 
 def leaf_field(spec: FieldSpec) -> SpecField:
@@ -118,17 +158,6 @@ def leaf_field(spec: FieldSpec) -> SpecField:
             where = f"{spec.component_type} key={spec.full_path!r}"
             raise FormError(f"{where}: bad defaultValue: {problems}") from None
     return field
-
-
-def _needs_object(node: ObjectNode) -> bool:
-    """True if an absent object would hide a required field or a default value."""
-    for child in node.children.values():
-        if isinstance(child, FieldSpec):
-            if not child.ignored and (child.required or child.default is not NO_DEFAULT):
-                return True
-        elif isinstance(child, ObjectNode) and _needs_object(child):
-            return True
-    return False
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

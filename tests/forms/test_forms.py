@@ -16,9 +16,9 @@ def make_form(*components: dict, **extra) -> Form:
     return load_form({"type": "default", "id": "f", "components": list(components), **extra})
 
 
-def errors_of(form: Form, data) -> dict[str, list[str]]:
+def errors_of(form: Form, data, context=None) -> dict[str, list[str]]:
     with pytest.raises(FormDataInvalid) as info:
-        form.validate(data)
+        form.validate(data, context)
     return info.value.field_errors
 
 

@@ -148,7 +148,8 @@ def test_readonly_expression_means_editable_but_not_required():
     assert form.validate({"maybe": "x"}) == {"maybe": "x"}
 
 
-def test_conditional_fields_are_not_required_but_still_checked():
+def test_conditional_fields_are_required_when_shown_and_dropped_when_hidden():
+    # (see tests/forms/test_conditions.py for the details)
     form = make_form(
         text("reason", validate={"required": True, "minLength": 5}, conditional={"hide": "=approved"}),
         text("always", validate=REQ, conditional={"hide": "=false"}),
@@ -159,9 +160,11 @@ def test_conditional_fields_are_not_required_but_still_checked():
             "components": [text("inner", validate=REQ)],
         },
     )
-    assert form.validate({"always": "a"}) == {"always": "a"}
-    assert errors_of(form, {}) == {"always": ["This field is required."]}
-    assert errors_of(form, {"always": "a", "reason": "no"}) == {
+    required = ["This field is required."]
+    assert errors_of(form, {}) == {"always": required, "reason": required, "g.inner": required}
+    hidden = {"approved": True, "x": 1}
+    assert form.validate({"always": "a", "reason": "no", "g": {"inner": ""}}, hidden) == {"always": "a"}
+    assert errors_of(form, {"always": "a", "reason": "no"}, {"x": 1}) == {
         "reason": ["Must be at least 5 characters long."]
     }
 
