@@ -168,6 +168,11 @@ class Engine:
         return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
                                 dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None)
 
+    def waiting_for(self, session: Session, name: str, business_key: str | None = None,
+                    correlation: Mapping[str, Any] | None = None) -> list[str]:
+        """The instances waiting for message ``name`` that these keys would reach."""
+        return sorted(events.waiting_instances(session, name, business_key, dict(correlation or {})))
+
     def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
                actor: str | None = None) -> events.Delivery:
         return events.broadcast(self.ctx, session, name, dict(variables or {}), actor)

@@ -47,7 +47,7 @@ def start_lead(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
     """The referred person becomes a lead, qualified by the sales team like any other."""
     ctx = ctx_of(call)
     referral = _referral(ctx, variables)
-    lead_instance = call.start_process(LEAD_PROCESS, business_key=f"referral-{referral.id}", variables={
+    lead_instance = call.start_process(LEAD_PROCESS, business_key=f"lead-for-referral-{referral.id}", variables={
         "person_name": referral.referred_name, "mobile": referral.referred_mobile,
         "email": referral.referred_email, "source": "referral", "referral_id": referral.id})
     lead_id = ctx.session.scalar(select(Lead.id).where(Lead.process_instance_id == lead_instance))
