@@ -68,11 +68,16 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
 
     register_all(api)
     document_errors(api)
+    import web
+
+    web.register(app)
     errors.register(app)
     app.teardown_appcontext(close_session)
     app.after_request(_security_headers)
     if settings.scheduler_enabled:
-        ravand.timers.start_background()
+        from api.outbox import schedule_outbox
+
+        ravand.timers.start_background(also=lambda scheduler: schedule_outbox(scheduler, ravand))
     if settings.cors_origins:
         from flask_cors import CORS
 

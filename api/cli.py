@@ -186,7 +186,9 @@ def worker(ctx: click.Context, batch: int) -> None:
                    err=True)
     click.echo("timer worker running; Ctrl-C stops it")
     try:
-        ravand.timers.run_blocking()
+        from api.outbox import schedule_outbox
+
+        ravand.timers.run_blocking(also=lambda scheduler: schedule_outbox(scheduler, ravand))
     except (KeyboardInterrupt, SystemExit):
         click.echo(f"stopped after firing {ravand.timers.fired} timer(s)")
 
@@ -228,6 +230,61 @@ def notifications_release_kept(ctx: click.Context, channel: str | None) -> None:
     ravand = _ravand(ctx.find_root(), migrate=True)
     count = ravand.engine.transaction(ravand.sessions, lambda s: release_kept(ravand_ctx(s, "cli"), channel=channel))
     click.echo(f"{count} message(s) queued again")
+
+
+@main.group()
+def customers() -> None:
+    """Customers: import from CSV or Excel, export to CSV."""
+
+
+@customers.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--on-duplicate", type=click.Choice(["skip", "create"]), default="skip", show_default=True,
+              help="what to do with a row that looks like a customer already there")
+@click.option("--actor", default="cli", show_default=True, help="who the journal names")
+@click.pass_context
+def customers_import(ctx: click.Context, file: str, on_duplicate: str, actor: str) -> None:
+    """Import customers from a .csv or .xlsx FILE (headers in English or Persian); print each refused row."""
+    from api.composition import ravand_ctx
+    from crm.errors import CrmError
+    from crm.importing import import_customers, read_rows
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    try:
+        rows = list(read_rows(Path(file)))
+    except CrmError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    with click.progressbar(length=len(rows), label="importing", file=sys.stderr) as bar:
+        report = ravand.engine.transaction(ravand.sessions, lambda s: import_customers(
+            ravand_ctx(s, actor), rows, bar.update, on_duplicate))
+    click.echo(f"{report.rows} row(s): {report.created} created, {len(report.skipped)} skipped as duplicates, "
+               f"{len(report.rejected)} rejected")
+    for note in report.skipped:
+        click.echo(f"  row {note.row}: skipped, {note.reason}")
+    for note in report.rejected:
+        click.echo(f"  row {note.row}: rejected, {note.reason}")
+
+
+@customers.command("export")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="a file (default: standard output)")
+@click.option("--q", help="only customers matching this search")
+@click.option("--status", type=click.Choice(["potential", "actual"]))
+@click.pass_context
+def customers_export(ctx: click.Context, out: str | None, q: str | None, status: str | None) -> None:
+    """Export customers as CSV (UTF-8 with BOM, for Excel; `customers import` reads it back)."""
+    from crm.importing import export_customers_csv
+
+    ravand = _ravand(ctx.find_root())
+    with ravand.read_sessions() as session:
+        chunks = export_customers_csv(session, q=q, status=status)
+        if out is None:
+            for chunk in chunks:
+                click.echo(chunk, nl=False)
+            return
+        with open(out, "w", encoding="utf-8", newline="") as target:
+            target.writelines(chunks)
+        click.echo(f"written to {out}", err=True)
 
 
 def run() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = Path(os.environ.get("RAVAND_DATA_DIR", "instance"))
+ENV_ONLY = frozenset({"smtp_password", "sms_token"})  # secrets: never read from the settings file
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,18 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     scheduler_enabled: bool = True
     scheduler_interval_s: float = 0.5
+    # the notification outbox: e-mail over SMTP, SMS over an HTTP gateway; nothing set → messages are kept
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = field(default="", repr=False)  # RAVAND_SMTP_PASSWORD only
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    sms_endpoint: str = ""
+    sms_template: str = '{"to": "{recipient}", "text": "{body}"}'
+    sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only
+    notify_max_attempts: int = 5
+    notify_interval_s: float = 30.0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -75,6 +88,10 @@ def load_settings(
         with open(toml_path, "rb") as handle:
             document = tomllib.load(handle)
         section = document.get("ravand", document)
+        secrets_in_file = sorted(ENV_ONLY & set(section))
+        if secrets_in_file:
+            raise ValueError(f"{', '.join(secrets_in_file)} may only be set in the environment "
+                             f"(RAVAND_{secrets_in_file[0].upper()}), not in {toml_path}")
         extra = {k: v for k, v in section.items() if k not in known}
         values.update({k: _coerce(v, known[k]) for k, v in section.items() if k in known})
         if extra:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, timedelta
 
 from apscheduler.job import Job
@@ -89,12 +90,17 @@ class TimerWorker:
                                       coalesce=True, next_run_time=utcnow(), id="ravand-timers")
         return scheduler
 
-    def start_background(self) -> BackgroundScheduler:
-        """Inside the server process (the embedded default)."""
+    def start_background(self, also: Callable[[BaseScheduler], object] | None = None) -> BackgroundScheduler:
+        """Inside the server process (the embedded default); ``also`` adds more jobs to the same scheduler."""
         scheduler = self._schedule(BackgroundScheduler(timezone=UTC))
+        if also is not None:
+            also(scheduler)
         scheduler.start()
         return scheduler
 
-    def run_blocking(self) -> None:
+    def run_blocking(self, also: Callable[[BaseScheduler], object] | None = None) -> None:
         """As its own process (``ravand worker``); returns when stopped."""
-        self._schedule(BlockingScheduler(timezone=UTC)).start()
+        scheduler = self._schedule(BlockingScheduler(timezone=UTC))
+        if also is not None:
+            also(scheduler)
+        scheduler.start()

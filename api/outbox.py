@@ -1,0 +1,44 @@
+"""Sending the notification outbox from the composition root: the scheduler's periodic job,
+``ravand notifications dispatch`` and the API all come through here or ``crm.notify.dispatch``."""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+
+from api.composition import Ravand, ravand_ctx
+from crm.errors import CrmError
+from crm.notify import DispatchReport, dispatch, senders_from
+
+log = logging.getLogger("ravand.outbox")
+ACTOR = "outbox"
+
+
+def dispatch_outbox(ravand: Ravand, *, batch: int = 100) -> DispatchReport:
+    """Send what is due now with the configured senders, in one transaction; raises on bad settings."""
+    settings = ravand.settings
+    senders = senders_from(settings)
+    return ravand.engine.transaction(ravand.sessions, lambda s: dispatch(
+        ravand_ctx(s, ACTOR), senders, batch=batch, max_attempts=settings.notify_max_attempts))
+
+
+def outbox_job(ravand: Ravand) -> None:
+    """The scheduler's job: like ``dispatch_outbox`` but never raises (the next run tries again)."""
+    try:
+        report = dispatch_outbox(ravand)
+    except CrmError as exc:
+        log.error("the outbox cannot be sent: %s", exc.message)
+        return
+    except Exception:  # the database may be briefly away
+        log.exception("the outbox dispatch failed")
+        return
+    if report.sent or report.retrying or report.failed or report.kept:
+        log.info("outbox: %s", report)
+
+
+def schedule_outbox(scheduler: BaseScheduler, ravand: Ravand) -> Job:
+    """Add the periodic outbox job to an APScheduler scheduler (the embedded one or ``ravand worker``'s)."""
+    return scheduler.add_job(outbox_job, "interval", args=[ravand], seconds=ravand.settings.notify_interval_s,
+                             max_instances=1, coalesce=True, id="ravand-outbox", replace_existing=True)

@@ -1,0 +1,170 @@
+"""Contract documents: an HTML page (Jinja2, everything escaped) and its PDF (WeasyPrint).
+
+Persian documents are right-to-left (``<html dir="rtl" lang="fa">``), with Persian digits, Jalali dates and
+amounts in rials and toman; English ones use Gregorian dates. The PDF embeds the Vazirmatn font when the
+web app's ``web/node_modules/vazirmatn`` is installed, else DejaVu Sans from ``/usr/share/fonts`` (it has
+the Persian letters too); pango and harfbuzz shape the Persian text. Only those font files and ``data:`` URLs
+are ever fetched while rendering: a document cannot make the server read other files or call the network."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from crm.clock import utcnow
+from crm.errors import InvalidRecord
+from crm.jalali import long_date, persian_digits
+from crm.models import Contract, Customer
+
+DOCUMENTS = Path(__file__).parent / "templates" / "documents"
+ROOT = Path(__file__).resolve().parents[1]
+VAZIRMATN = ROOT / "web" / "node_modules" / "vazirmatn"
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+FONT_FAMILY = "Ravand Document"
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "contract": "Contract", "number": "Contract number", "revision": "Revision", "date": "Date",
+        "valid_until": "Valid until", "parties": "Parties", "seller": "Seller", "customer": "Customer",
+        "seller_default": "________________", "represented_by": "Represented by", "phone": "Phone", "mobile": "Mobile",
+        "email": "E-mail", "address": "Address", "price": "Price", "amount": "Amount", "rial": "rials",
+        "toman": "toman", "discount": "Discount", "payable": "Payable", "terms": "Terms",
+        "standard": "standard terms", "for_seller": "For the Seller", "for_customer": "For the Customer",
+    },
+    "fa": {
+        "contract": "قرارداد", "number": "شماره قرارداد", "revision": "ویرایش", "date": "تاریخ",
+        "valid_until": "معتبر تا", "parties": "طرفین قرارداد", "seller": "فروشنده", "customer": "خریدار",
+        "seller_default": "________________", "represented_by": "به نمایندگی", "phone": "تلفن", "mobile": "تلفن همراه",
+        "email": "ایمیل", "address": "نشانی", "price": "مبلغ قرارداد", "amount": "مبلغ", "rial": "ریال",
+        "toman": "تومان", "discount": "تخفیف", "payable": "مبلغ قابل پرداخت", "terms": "شرایط",
+        "standard": "شرایط استاندارد", "for_seller": "از طرف فروشنده", "for_customer": "از طرف خریدار",
+    },
+}
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(DOCUMENTS), autoescape=select_autoescape(default=True),
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def number(value: int, locale: str) -> str:
+    """``1,250,000`` in English; ``۱٬۲۵۰٬۰۰۰`` (Persian digits and separators) in Persian."""
+    text = f"{value:,}"
+    return persian_digits(text.replace(",", "\u066c")) if locale == "fa" else text
+
+
+def money(rials: int, locale: str) -> dict[str, str]:
+    """An amount in rials and in toman (ten rials; a tenth shown only when there is one)."""
+    whole, tenth = divmod(rials, 10)
+    toman = number(whole, locale)
+    if tenth:
+        toman += f"\u066b{persian_digits(tenth)}" if locale == "fa" else f".{tenth}"
+    return {"rial": number(rials, locale), "toman": toman}
+
+
+def _day(value: datetime | None, tz: ZoneInfo) -> date | None:
+    return None if value is None else value.astimezone(tz).date()
+
+
+def _customer_lines(customer: Customer, t: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, value, direction): numbers and addresses of the internet always read left to right."""
+    lines = []
+    if customer.kind == "company" and customer.person_name:
+        lines.append((t["represented_by"], customer.person_name, "auto"))
+    for field in ("phone", "mobile", "email", "address"):
+        value = getattr(customer, field)
+        if value:
+            lines.append((t[field], value, "auto" if field == "address" else "ltr"))
+    return lines
+
+
+def _context(contract: Contract, customer: Customer, locale: str, seller: str | None, issued: date,
+             tz: ZoneInfo) -> dict[str, Any]:
+    t = LABELS[locale]
+    digits = persian_digits if locale == "fa" else str
+    discount = max(0, min(100, contract.discount_percent or 0))
+    payable = (contract.amount * (100 - discount) + 50) // 100
+    expires = _day(contract.expires_at, tz)
+    return {
+        "t": t, "lang": locale, "dir": "rtl" if locale == "fa" else "ltr", "contract": contract,
+        "css": Markup((DOCUMENTS / "contract.css").read_text(encoding="utf-8")),  # noqa: S704 (our own file)
+        "number": digits(contract.id), "revision": digits(contract.revision or 1),
+        "issued": long_date(issued, locale), "expires": long_date(expires, locale) if expires else None,
+        "seller": seller or t["seller_default"],
+        "customer_name": customer.company_name or customer.person_name or "",
+        "customer_lines": _customer_lines(customer, t), "amount": money(contract.amount, locale),
+        "discount": f"{digits(discount)}٪" if locale == "fa" else f"{discount}%", "payable": money(payable, locale),
+        "terms": [line.strip() for line in (contract.terms or "").splitlines() if line.strip()],
+    }
+
+
+def render_contract_html(contract: Contract, customer: Customer, *, locale: str = "fa", seller: str | None = None,
+                         issued_on: date | None = None, timezone: str = "Asia/Tehran") -> str:
+    """The contract as a complete HTML document in ``locale`` (``fa`` or ``en``); ``issued_on`` defaults to
+    today in ``timezone``."""
+    if locale not in LABELS:
+        raise InvalidRecord("unsupported language", {"locale": [f"one of: {', '.join(LABELS)}"]})
+    tz = ZoneInfo(timezone)
+    issued = issued_on or utcnow().astimezone(tz).date()
+    return _environment().get_template("contract.html").render(
+        _context(contract, customer, locale, seller, issued, tz))
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+def document_fonts() -> tuple[Path, Path | None] | None:
+    """(regular, bold) font files for PDFs: Vazirmatn if the web app installed it, else DejaVu Sans."""
+    if VAZIRMATN.is_dir():
+        regular = sorted(VAZIRMATN.glob("**/Vazirmatn-Regular.ttf"), key=lambda p: len(p.parts))
+        if regular:
+            bold = regular[0].with_name("Vazirmatn-Bold.ttf")
+            return regular[0], bold if bold.exists() else None
+    if (DEJAVU / "DejaVuSans.ttf").exists():
+        bold = DEJAVU / "DejaVuSans-Bold.ttf"
+        return DEJAVU / "DejaVuSans.ttf", bold if bold.exists() else None
+    return None
+
+
+def font_css(fonts: tuple[Path, Path | None] | None) -> str:
+    if fonts is None:
+        return ""
+    regular, bold = fonts
+    rules = [f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: normal; src: url("{regular.as_uri()}"); }}']
+    if bold is not None:
+        rules.append(f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: bold; src: url("{bold.as_uri()}"); }}')
+    rules.append(f'body {{ font-family: "{FONT_FAMILY}", sans-serif; }}')
+    return "\n".join(rules)
+
+
+def _fetcher(allowed: set[str]) -> Any:
+    from weasyprint import URLFetcher
+
+    class FontsOnly(URLFetcher):
+        """Fetch the document's font files and ``data:`` URLs, nothing else."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not (url.startswith("data:") or url in allowed):
+                raise ValueError(f"documents may not load {url[:80]}")
+            return super().fetch(url, headers)
+
+    return FontsOnly(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of an HTML document (A4), with the document font embedded."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = document_fonts()
+    allowed = {p.as_uri() for p in fonts or () if p is not None}
+    fetcher = _fetcher(allowed)
+    config = FontConfiguration()
+    stylesheet = CSS(string=font_css(fonts), font_config=config, url_fetcher=fetcher)
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet], font_config=config)

@@ -1,0 +1,239 @@
+"""The notification outbox: every message to a customer or an employee is first a ``notification`` row.
+
+``queue`` renders a template in the recipient's language and leaves the message ``pending``; ``dispatch``
+(run by the scheduler, ``ravand notifications dispatch`` or the API) sends what is due. A failure counts an
+attempt, keeps the error and waits longer each time (exponential back-off); after ``max_attempts`` the
+message is ``failed``. A channel with no sender configured leaves its messages ``kept`` in the outbox
+(``release_kept`` puts them back in the queue once a sender exists). Messages are sent at least once: a
+dispatch whose transaction is lost after sending will send again. Every change is journaled through the Ctx."""
+
+from __future__ import annotations
+
+import logging
+import re
+import string
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from crm.clock import as_utc, utcnow
+from crm.errors import InvalidRecord
+from crm.jalali import ascii_digits, long_date, persian_digits
+from crm.models import Notification
+from crm.senders import (
+    DEFAULT_SMS_TEMPLATE,
+    HttpSmsSender,
+    Sender,
+    SendFailed,
+    SmtpSender,
+    senders_from,
+)
+from crm.unit import Ctx
+
+__all__ = ["CHANNELS", "DEFAULT_SMS_TEMPLATE", "LOCALES", "STATUSES", "DispatchReport", "HttpSmsSender", "SendFailed",
+           "Sender", "SmtpSender", "backoff", "dispatch", "list_notifications", "queue", "release_kept", "render",
+           "senders_from", "templates"]
+
+log = logging.getLogger("ravand.outbox")
+CHANNELS = ("email", "sms")
+LOCALES = ("fa", "en")
+STATUSES = ("pending", "sent", "failed", "kept")
+TEMPLATES = Path(__file__).parent / "templates" / "messages"
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+MOBILE = re.compile(r"^\+?\d{7,15}$")
+
+
+# -- templates ------------------------------------------------------------------------------------
+
+@cache
+def templates(locale: str) -> dict[str, dict[str, str]]:
+    """The message templates of a language: ``{name: {"subject": ..., "body": ...}}``."""
+    with open(TEMPLATES / f"{locale}.toml", "rb") as handle:
+        loaded = tomllib.load(handle)
+    for name, parts in loaded.items():
+        for text in parts.values():
+            bad = [f for f in _fields(text) if not f.isidentifier()]
+            if bad:
+                raise ValueError(f"template {name} ({locale}) has parameters that are not plain names: {bad}")
+    return {name: {"subject": parts.get("subject", ""), "body": parts["body"].strip()}
+            for name, parts in loaded.items()}
+
+
+def _fields(text: str) -> list[str]:
+    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+
+
+def _locale(locale: str) -> str:
+    short = (locale or "").replace("_", "-").split("-")[0].lower()
+    if short not in LOCALES:
+        raise InvalidRecord("unsupported language", {"locale": [f"one of: {', '.join(LOCALES)}"]})
+    return short
+
+
+def _display(value: Any, locale: str) -> str:
+    """Numbers with thousands separators and dates written out (a date-time by its date in its own time
+    zone); Persian digits for Persian."""
+    if isinstance(value, datetime | date):
+        return long_date(value.date() if isinstance(value, datetime) else value, locale)
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:,}"
+        return persian_digits(text.replace(",", "٬")) if locale == "fa" else text
+    return str(value)
+
+
+def render(template: str, params: Mapping[str, Any], locale: str = "fa") -> tuple[str, str]:
+    """(subject, body) of a template in a language; a missing parameter is an ``InvalidRecord``."""
+    locale = _locale(locale)
+    parts = templates(locale).get(template)
+    if parts is None:
+        raise InvalidRecord("unknown message template", {"template": [f"one of: {', '.join(templates(locale))}"]})
+    needed = dict.fromkeys(_fields(parts["subject"]) + _fields(parts["body"]))
+    missing = [name for name in needed if name not in params]
+    if missing:
+        raise InvalidRecord(f"template {template} needs: {', '.join(missing)}",
+                            {f"params.{name}": ["missing"] for name in missing})
+    values = {name: _display(params[name], locale) for name in needed}
+    return " ".join(parts["subject"].format_map(values).split()), parts["body"].format_map(values)
+
+
+# -- queueing -------------------------------------------------------------------------------------
+
+def _recipient(channel: str, recipient: str) -> str:
+    if channel not in CHANNELS:
+        raise InvalidRecord("unknown channel", {"channel": [f"one of: {', '.join(CHANNELS)}"]})
+    text = (recipient or "").strip()
+    if channel == "email":
+        if len(text) > 255 or not EMAIL.match(text):
+            raise InvalidRecord("not an e-mail address", {"recipient": ["an e-mail address"]})
+        return text
+    number = re.sub(r"[\s\-().]", "", ascii_digits(text))
+    if not MOBILE.match(number):
+        raise InvalidRecord("not a mobile number", {"recipient": ["a mobile number, e.g. +989121234567"]})
+    return number
+
+
+def queue(ctx: Ctx, *, channel: Literal["email", "sms"], recipient: str, template: str, params: Mapping[str, Any],
+          locale: str = "fa", customer_id: int | None = None,
+          process_instance_id: str | None = None) -> Notification:
+    """Put a message in the outbox, ``pending`` and due now, rendered in the recipient's language."""
+    address = _recipient(channel, recipient)
+    subject, body = render(template, params, locale)
+    now = utcnow()
+    return ctx.add(Notification(
+        channel=channel, recipient=address, subject=subject[:255] if channel == "email" else None, body=body,
+        template=template, status="pending", attempts=0, next_attempt_at=now, created_at=now,
+        customer_id=customer_id, process_instance_id=process_instance_id,
+    ), "notification")
+
+
+# -- dispatching ----------------------------------------------------------------------------------
+
+@dataclass
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    kept: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, retrying {self.retrying}, failed {self.failed}, kept {self.kept}"
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failure: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def _due(session: Session, now: datetime, batch: int) -> list[Notification]:
+    query = (select(Notification)
+             .where(Notification.status == "pending",
+                    or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+             .order_by(Notification.id).limit(batch)
+             .with_for_update(skip_locked=True))  # two workers never take the same message (PostgreSQL)
+    return list(session.scalars(query))
+
+
+def _attempt(sender: Sender, message: Notification) -> str | None:
+    """None when sent, else why not."""
+    try:
+        sender.send(message)
+    except SendFailed as exc:
+        return exc.message
+    except Exception as exc:  # a sender's bug must not stop the outbox
+        log.exception("sender for %s failed unexpectedly on notification %s", message.channel, message.id)
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: datetime, max_attempts: int,
+             report: DispatchReport) -> None:
+    if sender is None:
+        log.warning("no %s sender is configured: notification %s to %s stays in the outbox",
+                    message.channel, message.id, message.recipient)
+        ctx.change(message, "notification", {"status": "kept", "next_attempt_at": None,
+                                             "last_error": f"no {message.channel} sender is configured"})
+        report.kept += 1
+        return
+    error = _attempt(sender, message)
+    attempts = message.attempts + 1
+    if error is None:
+        ctx.change(message, "notification", {"status": "sent", "attempts": attempts, "sent_at": now,
+                                             "next_attempt_at": None})
+        report.sent += 1
+    elif attempts >= max_attempts:
+        log.warning("notification %s failed for good after %s attempts: %s", message.id, attempts, error)
+        ctx.change(message, "notification", {"status": "failed", "attempts": attempts, "last_error": error,
+                                             "next_attempt_at": None})
+        report.failed += 1
+    else:
+        ctx.change(message, "notification", {"attempts": attempts, "last_error": error,
+                                             "next_attempt_at": now + backoff(attempts)})
+        report.retrying += 1
+
+
+def dispatch(ctx: Ctx, senders: Mapping[str, Sender], *, now: datetime | None = None, batch: int = 100,
+             max_attempts: int = 5) -> DispatchReport:
+    """Send up to ``batch`` pending messages that are due at ``now``; the caller commits."""
+    wrong = {name: ["at least 1"] for name, value in (("batch", batch), ("max_attempts", max_attempts)) if value < 1}
+    if wrong:
+        raise InvalidRecord(f"{' and '.join(wrong)} must be at least 1", wrong)
+    moment = as_utc(now) if now else utcnow()
+    report = DispatchReport()
+    for message in _due(ctx.session, moment, batch):
+        _deliver(ctx, message, senders.get(message.channel), moment, max_attempts, report)
+    return report
+
+
+def release_kept(ctx: Ctx, *, channel: str | None = None) -> int:
+    """Put kept messages back in the queue (after a sender was configured); returns how many."""
+    query = select(Notification).where(Notification.status == "kept")
+    if channel:
+        query = query.where(Notification.channel == channel)
+    kept = list(ctx.session.scalars(query.order_by(Notification.id)))
+    for message in kept:
+        ctx.change(message, "notification", {"status": "pending", "next_attempt_at": utcnow()})
+    return len(kept)
+
+
+def list_notifications(session: Session, *, status: str | None = None, channel: str | None = None,
+                       customer_id: int | None = None, process_instance_id: str | None = None, limit: int = 50,
+                       offset: int = 0) -> tuple[list[Notification], int]:
+    """The outbox, newest first, with the total matching."""
+    query = select(Notification)
+    for column, value in ((Notification.status, status), (Notification.channel, channel),
+                          (Notification.customer_id, customer_id),
+                          (Notification.process_instance_id, process_instance_id)):
+        if value is not None:
+            query = query.where(column == value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(query.order_by(Notification.id.desc()).limit(limit).offset(offset))
+    return list(items), total
