@@ -1,0 +1,143 @@
+"""Contracts: the list, one contract, revising a draft (``PATCH``: every change becomes a revision), its
+revisions and approval decisions, and its generated document. Approval, sending and signing are the
+contract process's steps."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.context import db
+from api.guard import BEARER, requires
+from api.resources.common import PageArgs, page_schema
+from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page
+from crm import contracts
+from crm.errors import RecordNotFound
+
+blp = Blueprint("crm_contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
+# the document is shown as a page of its own: no scripts, no requests elsewhere, no framing
+DOCUMENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; sandbox"
+
+
+class ContractSchema(Schema):
+    id = fields.Integer()
+    customer_id = fields.Integer()
+    title = fields.String()
+    amount = fields.Integer(metadata={"description": "rials, before the discount"})
+    discount_percent = fields.Integer()
+    terms = fields.String()
+    standard_terms = fields.Boolean()
+    status = fields.String(metadata={"enum": list(contracts.STATUSES)})
+    rounds = fields.Integer(metadata={"description": "approval rounds so far"})
+    revision = fields.Integer()
+    has_document = fields.Function(lambda c: bool(c.document_html), metadata={"type": "boolean"})
+    sent_at = fields.DateTime(allow_none=True)
+    signed_at = fields.DateTime(allow_none=True)
+    expires_at = fields.DateTime(allow_none=True)
+    process_instance_id = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+    updated_by = fields.String(allow_none=True)
+
+
+class RevisionSchema(Schema):
+    number = fields.Integer()
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    changes = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw()),
+                          metadata={"description": "field → [before, after]"})
+
+
+class DecisionSchema(Schema):
+    id = fields.Integer()
+    round = fields.Integer()
+    level = fields.String(metadata={"enum": list(contracts.LEVELS)})
+    decision = fields.String(metadata={"enum": list(contracts.DECISIONS)})
+    comment = fields.String(allow_none=True)
+    by = fields.String(allow_none=True)
+    at = fields.DateTime()
+
+
+class ContractArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(contracts.STATUSES))
+    customer_id = fields.Integer(validate=validate.Range(1, ID))
+
+
+class ContractPatch(Schema):
+    title = fields.String(validate=validate.Length(1, 255))
+    amount = Amount()
+    discount_percent = fields.Integer(validate=validate.Range(0, 100))
+    terms = fields.String(validate=validate.Length(max=100_000))
+    standard_terms = fields.Boolean()
+
+
+ContractPage = page_schema(ContractSchema, "ContractPage")
+
+
+@blp.route("")
+class Contracts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContractArgs, location="query")
+    @blp.response(200, ContractPage)
+    @requires(*READ)
+    def get(self, args: dict) -> object:
+        """Contracts, newest first."""
+        return page(contracts.list_contracts(db(), status=args.get("status"), customer_id=args.get("customer_id"),
+                                             limit=args["limit"], offset=args["offset"]), args)
+
+
+@blp.route("/<int:contract_id>")
+class Contract(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ContractSchema)
+    @requires(*READ)
+    def get(self, contract_id: int) -> object:
+        """One contract."""
+        return contracts.get_contract(db(), contract_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContractPatch)
+    @blp.response(200, ContractSchema)
+    @blp.alt_response(409, description="Only a draft, or a contract sent back for changes, is revised")
+    @requires(*WRITE)
+    def patch(self, body: dict, contract_id: int) -> object:
+        """Revise the terms; the change is kept as a revision (who, which fields, before and after)."""
+        return act(lambda ctx: contracts.revise(ctx, contract_id, body))
+
+
+@blp.route("/<int:contract_id>/revisions")
+class Revisions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, RevisionSchema(many=True))
+    @requires(*READ)
+    def get(self, contract_id: int) -> object:
+        """Every revision, the first (the draft's values) first."""
+        return contracts.revisions(db(), contract_id)
+
+
+@blp.route("/<int:contract_id>/decisions")
+class Decisions(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, DecisionSchema(many=True))
+    @requires(*READ)
+    def get(self, contract_id: int) -> object:
+        """The approvers' decisions, round by round."""
+        return contracts.decisions(db(), contract_id)
+
+
+@blp.route("/<int:contract_id>/document")
+class Document(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The contract's generated document",
+                                                  "content": {"text/html": {"schema": {"type": "string"}}}}})
+    @requires(*READ)
+    def get(self, contract_id: int) -> Response:
+        """The generated document (HTML), shown without scripts; 404 until one is generated."""
+        contract = contracts.get_contract(db(), contract_id)
+        if not contract.document_html:
+            raise RecordNotFound(f"contract {contract_id} has no document yet")
+        response = Response(contract.document_html, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
+        return response

@@ -1,0 +1,142 @@
+"""The customer portal: filing a complaint, following it by its tracking code, answering the survey.
+
+No account is needed, so these routes are public (``security: []`` in the OpenAPI document) and rate
+limited per client address. A tracking code shows that one complaint as ``crm.complaints.public_view``
+gives it and nothing else; unknown and malformed codes get the same 404, so codes cannot be probed."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
+
+from api.composition import ravand_ctx
+from api.context import command, db
+from api.errors import problem
+from api.ratelimit import RateLimiter
+from crm import complaints
+from crm.errors import InvalidRecord
+from crm.models import Complaint
+
+blp = Blueprint("crm_portal", __name__, url_prefix="/api/v1/portal", description="The customer portal (public)")
+PUBLIC: list = []  # no credentials: the OpenAPI ``security`` of a public operation
+PORTAL_ACTOR = "portal"
+LIMITS = {"write": (20, 60.0), "read": (60, 60.0)}  # requests per window (seconds) per client address
+TO_RECORD = {"name": "contact_name", "mobile": "contact_mobile", "email": "contact_email"}
+TO_PORTAL = {v: k for k, v in TO_RECORD.items()}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _limiter(kind: str) -> RateLimiter:
+    limiters = current_app.extensions.setdefault("ravand.portal_limiters", {})
+    if kind not in limiters:
+        limiters[kind] = RateLimiter(*LIMITS[kind])
+    return limiters[kind]
+
+
+def limited(kind: str) -> Callable[[F], F]:
+    """Count every request (valid or not) of the client address; refuse with 429 over the limit."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            limiter, key = _limiter(kind), f"{kind}|{request.remote_addr}"
+            if limiter.blocked(key):
+                answer = problem(429, "Too Many Requests", "too many requests from your address; wait a minute")
+                answer.headers["Retry-After"] = str(math.ceil(limiter.window_s))
+                return answer
+            limiter.hit(key)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def portal_file_complaint(session: Session, data: Mapping[str, Any]) -> Complaint:
+    """File a complaint from the portal (channel ``portal``); field errors use the portal's field names."""
+    record = {**{TO_RECORD.get(k, k): v for k, v in data.items()}, "channel": "portal"}
+    try:
+        return complaints.file_complaint(ravand_ctx(session, PORTAL_ACTOR), record)
+    except InvalidRecord as exc:
+        raise InvalidRecord(exc.message, {TO_PORTAL.get(k, k): v for k, v in exc.field_errors.items()}) from exc
+
+
+class ComplaintIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 255))
+    mobile = fields.String(validate=validate.Length(max=40), metadata={"description": "mobile or email is needed"})
+    email = fields.String(validate=validate.Length(max=255))
+    category = fields.String(required=True, validate=validate.OneOf(complaints.CATEGORIES))
+    severity = fields.String(required=True, validate=validate.OneOf(complaints.SEVERITIES))
+    description = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
+
+
+class TrackingSchema(Schema):
+    tracking_code = fields.String(metadata={"description": "keep it: it is the only way to follow the complaint"})
+
+
+class PublicUpdate(Schema):
+    at = fields.DateTime()
+    text = fields.String()
+
+
+class PublicComplaint(Schema):
+    tracking_code = fields.String()
+    category = fields.String()
+    status = fields.String(metadata={"enum": list(complaints.STATUSES)})
+    tier = fields.String(metadata={"description": "who handles it now, in words"})
+    created_at = fields.DateTime()
+    updates = fields.List(fields.Nested(PublicUpdate))
+    resolution = fields.String(allow_none=True)
+    survey_open = fields.Boolean()
+
+
+class SurveyIn(Schema):
+    score = fields.Integer(required=True, validate=validate.Range(1, 5))
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+
+
+@blp.route("/complaints")
+class PortalComplaints(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(ComplaintIn)
+    @blp.response(201, TrackingSchema)
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
+    def post(self, body: dict) -> object:
+        """File a complaint; the answer holds its tracking code."""
+        return {"tracking_code": command(lambda session: portal_file_complaint(session, body).tracking_code)}
+
+
+@blp.route("/complaints/<code>")
+class PortalComplaint(MethodView):
+    @limited("read")
+    @blp.doc(security=PUBLIC)
+    @blp.response(200, PublicComplaint)
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
+    def get(self, code: str) -> object:
+        """Where the complaint stands: status, who handles it, the public notes, the resolution."""
+        return complaints.public_view(db(), code)
+
+
+@blp.route("/complaints/<code>/survey")
+class PortalSurvey(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(SurveyIn)
+    @blp.response(200, PublicComplaint)
+    @blp.alt_response(409, description="The complaint is not resolved yet, or the survey was answered already")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
+    def post(self, body: dict, code: str) -> object:
+        """Say how satisfied you are with the resolution (1 to 5), once."""
+        def answer(session: Session) -> dict:
+            complaints.answer_survey(ravand_ctx(session, PORTAL_ACTOR), code, body["score"], body.get("comment"))
+            return complaints.public_view(session, code)
+
+        return command(answer)

@@ -1,0 +1,39 @@
+"""What the CRM record routes share: who may read and write, the amount field, pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from api.context import command, crm_ctx
+from crm.unit import Ctx
+
+READ = ("admin", "employee", "designer", "auditor")
+WRITE = ("admin", "employee")
+ID = 2**31 - 1  # the largest id a path or filter may name
+
+
+class Amount(fields.Field):
+    """Whole rials in, as a number or as typed ("۱٬۲۵۰٬۰۰۰", "125,000 تومان"); the CRM reads the text."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "maxLength": 64}],
+                    "description": "whole rials: a number, or text with Persian digits, separators, tomans"}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | str) or (isinstance(value, str) and len(value) > 64):
+            raise ValidationError("a whole number of rials, or text such as 1,250,000")
+        return value
+
+
+def page(found: tuple[list[Any], int], args: dict[str, Any]) -> dict[str, Any]:
+    items, total = found
+    return {"items": items, "total": total, "limit": args["limit"], "offset": args["offset"]}
+
+
+def act(fn: Callable[[Ctx], Any]) -> Any:
+    """Run ``fn`` with a CRM context for the signed-in user, in one committed transaction."""
+    return command(lambda session: fn(crm_ctx(session)))

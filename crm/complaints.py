@@ -1,0 +1,254 @@
+"""Complaints: filed by a customer (or by someone with no account, through the portal), routed to a
+team, escalated tier by tier when their deadline passes, resolved, surveyed, closed.
+
+The tracking code is the customer's only key to a complaint; ``public_view`` is all the portal ever
+shows for it. Lifecycle: received → in_progress ⇄ escalated → resolved → closed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.clock import as_utc, utcnow
+from crm.codes import read_tracking_code, tracking_code
+from crm.customers import get_customer
+from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
+from crm.models import Complaint, ComplaintUpdate, Customer
+from crm.unit import Ctx
+from crm.validation import Form, fetch, only, parse_int, required_text
+
+CATEGORIES = ("billing", "delivery", "product", "service", "other")
+SEVERITIES = ("low", "medium", "high", "critical")
+CHANNELS = ("portal", "api", "phone", "email", "message")
+STATUSES = ("received", "in_progress", "escalated", "resolved", "closed")
+ACTIVE = ("received", "in_progress", "escalated")  # being handled: may be routed, escalated, resolved
+MAX_TEXT = 10_000
+UNKNOWN_CODE = "no complaint has this tracking code"
+
+
+def get_complaint(session: Session, complaint_id: int, *, lock: bool = False) -> Complaint:
+    return fetch(session, Complaint, complaint_id, "complaint", lock=lock)
+
+
+def by_tracking_code(session: Session, code: str, *, lock: bool = False) -> Complaint:
+    """The complaint a typed code names; unknown and malformed codes are refused alike."""
+    canonical = read_tracking_code(code)
+    query = select(Complaint).where(Complaint.tracking_code == canonical)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    complaint = None if canonical is None else session.scalars(query).first()
+    if complaint is None:
+        raise RecordNotFound(UNKNOWN_CODE)
+    return complaint
+
+
+def _read(data: Mapping[str, Any]) -> dict[str, Any]:
+    form = Form(data)
+    values = {
+        "customer_id": form.integer("customer_id", 1, 2**31 - 1),
+        "contact_name": form.text("contact_name"), "contact_mobile": form.phone("contact_mobile", mobile=True),
+        "contact_email": form.email("contact_email"),
+        "category": form.choice("category", CATEGORIES, required=True),
+        "severity": form.choice("severity", SEVERITIES, required=True),
+        "channel": form.choice("channel", CHANNELS, required=True),
+        "description": form.text("description", required=True, max_len=MAX_TEXT, plain=True),
+        "process_instance_id": form.text("process_instance_id", max_len=36),
+    }
+    if values["customer_id"] is None and not form.errors.get("customer_id"):
+        if not values["contact_name"] and "contact_name" not in form.errors:
+            form.fail("contact_name", "give your name (or file for a known customer)")
+        if not (values["contact_mobile"] or values["contact_email"]) and not (
+                form.errors.get("contact_mobile") or form.errors.get("contact_email")):
+            form.fail("contact_mobile", "give a mobile number or an email address so we can answer you")
+    form.check("the complaint is not valid")
+    return values
+
+
+def _new_code(session: Session) -> str:
+    for _ in range(5):
+        code = tracking_code()
+        if session.scalar(select(func.count()).where(Complaint.tracking_code == code)) == 0:
+            return code
+    raise RecordConflict("could not draw an unused tracking code; try again")  # 2^-50 per draw: never in practice
+
+
+def file_complaint(ctx: Ctx, data: Mapping[str, Any]) -> Complaint:
+    """Record a complaint (``received``, tier 1) with a fresh, unguessable tracking code."""
+    values = _read(data)
+    if values["customer_id"] is not None:
+        get_customer(ctx.session, values["customer_id"])
+    complaint = Complaint(**values, tracking_code=_new_code(ctx.session), status="received", tier=1, breaches=0)
+    return ctx.add(complaint, "complaint")
+
+
+def _active(session: Session, complaint_id: int, action: str, statuses: tuple[str, ...] = ACTIVE) -> Complaint:
+    complaint = get_complaint(session, complaint_id, lock=True)
+    if complaint.status not in statuses:
+        raise RecordConflict(f"complaint {complaint.tracking_code} is {complaint.status} and cannot be {action}")
+    return complaint
+
+
+def _handling(team: str, tier: int, sla_due: datetime | None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    if not isinstance(team, str) or not team.strip() or len(team) > 80:
+        errors["team"] = ["a team name (1 to 80 characters)"]
+    if isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 9:
+        errors["tier"] = ["a tier from 1 to 9"]
+    if sla_due is not None and not isinstance(sla_due, datetime):
+        errors["sla_due"] = ["a date and time"]
+    if errors:
+        raise InvalidRecord("the routing is not valid", errors)
+    return {"team": team.strip(), "tier": tier, "sla_due": as_utc(sla_due) if sla_due else None}
+
+
+def route(ctx: Ctx, complaint_id: int, *, team: str, tier: int, sla_due: datetime | None) -> Complaint:
+    """Hand the complaint to a team at a tier with a deadline; it is now ``in_progress``."""
+    values = _handling(team, tier, sla_due)
+    complaint = _active(ctx.session, complaint_id, "routed")
+    ctx.change(complaint, "complaint", {**values, "status": "in_progress"})
+    return complaint
+
+
+def escalate(ctx: Ctx, complaint_id: int, *, team: str, tier: int, sla_due: datetime | None) -> Complaint:
+    """The deadline passed: count the breach, move to ``tier`` (never down) and tell the customer."""
+    values = _handling(team, tier, sla_due)
+    complaint = _active(ctx.session, complaint_id, "escalated")
+    if tier < complaint.tier:
+        raise InvalidRecord("an escalation never lowers the tier", {"tier": [f"at least {complaint.tier}"]})
+    ctx.change(complaint, "complaint", {**values, "status": "escalated", "breaches": complaint.breaches + 1})
+    add_update(ctx, complaint.id, _escalated_text(ctx.session, complaint), public=True)
+    return complaint
+
+
+def assign(ctx: Ctx, complaint_id: int, assignee: str) -> Complaint:
+    name = required_text(assignee, "assignee", max_len=150)
+    complaint = _active(ctx.session, complaint_id, "assigned")
+    ctx.change(complaint, "complaint", {"assignee": name})
+    return complaint
+
+
+def add_update(ctx: Ctx, complaint_id: int, text: str, *, public: bool) -> ComplaintUpdate:
+    """A note on the complaint; a ``public`` one is shown to the customer in the portal."""
+    body = required_text(text, "text", MAX_TEXT)
+    _active(ctx.session, complaint_id, "noted", (*ACTIVE, "resolved"))
+    update = ComplaintUpdate(complaint_id=complaint_id, at=utcnow(), author=ctx.actor, text=body, public=bool(public))
+    return ctx.add(update, "complaint_update")
+
+
+def updates(session: Session, complaint_id: int, *, public_only: bool = False) -> list[ComplaintUpdate]:
+    query = select(ComplaintUpdate).where(ComplaintUpdate.complaint_id == complaint_id)
+    if public_only:
+        query = query.where(ComplaintUpdate.public.is_(True))
+    return list(session.scalars(query.order_by(ComplaintUpdate.at, ComplaintUpdate.id)))
+
+
+def resolve(ctx: Ctx, complaint_id: int, resolution: str) -> Complaint:
+    """Record what was done; the customer sees the resolution and may answer the survey."""
+    text = required_text(resolution, "resolution", MAX_TEXT)
+    complaint = _active(ctx.session, complaint_id, "resolved")
+    ctx.change(complaint, "complaint", {"status": "resolved", "resolution": text, "resolved_at": utcnow()})
+    return complaint
+
+
+def answer_survey(ctx: Ctx, tracking_code: str, score: int, comment: str | None = None) -> Complaint:
+    """The customer's satisfaction (1–5) with a resolved complaint; once only."""
+    try:
+        value = parse_int(score)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 5:
+        raise InvalidRecord("the score is from 1 to 5", {"score": ["a whole number from 1 to 5"]})
+    if comment is not None and (not isinstance(comment, str) or len(comment) > 2000):
+        raise InvalidRecord("the comment is too long", {"comment": ["text of at most 2000 characters"]})
+    complaint = by_tracking_code(ctx.session, tracking_code, lock=True)
+    if complaint.satisfaction is not None:
+        raise RecordConflict("the survey for this complaint has already been answered")
+    if complaint.status != "resolved":
+        raise RecordConflict(f"the survey opens once the complaint is resolved (it is {complaint.status})")
+    ctx.change(complaint, "complaint", {"satisfaction": value,
+                                        "satisfaction_comment": (comment or "").strip() or None})
+    return complaint
+
+
+def close(ctx: Ctx, complaint_id: int, *, now: datetime | None = None) -> Complaint:
+    """Close a resolved complaint. ``handling_seconds`` is resolved_at − created_at: the time the customer
+    waited for a resolution (the survey's waiting time is not counted)."""
+    complaint = _active(ctx.session, complaint_id, "closed", ("resolved",))
+    closed_at = as_utc(now) if now else utcnow()
+    resolved_at = complaint.resolved_at or closed_at
+    seconds = max(0, int((resolved_at - as_utc(complaint.created_at)).total_seconds()))
+    ctx.change(complaint, "complaint", {"status": "closed", "closed_at": closed_at, "handling_seconds": seconds})
+    return complaint
+
+
+def update_complaint(ctx: Ctx, complaint_id: int, changes: Mapping[str, Any]) -> Complaint:
+    """Correct the category or link the complaint to a known customer while it is being handled."""
+    only(changes, ("category", "customer_id"), "these fields cannot be changed here")
+    complaint = _active(ctx.session, complaint_id, "changed", (*ACTIVE, "resolved"))
+    form = Form(changes)
+    values = {"category": form.choice("category", CATEGORIES, default=complaint.category),
+              "customer_id": form.integer("customer_id", 1, 2**31 - 1, default=complaint.customer_id)}
+    form.check("the change is not valid")
+    if values["customer_id"] is not None and values["customer_id"] != complaint.customer_id:
+        get_customer(ctx.session, values["customer_id"])
+    ctx.change(complaint, "complaint", values)
+    return complaint
+
+
+def list_complaints(session: Session, *, status: str | None = None, category: str | None = None,
+                    severity: str | None = None, team: str | None = None, assignee: str | None = None,
+                    customer_id: int | None = None, limit: int = 50,
+                    offset: int = 0) -> tuple[list[Complaint], int]:
+    query = select(Complaint)
+    for column, value in ((Complaint.status, status), (Complaint.category, category),
+                          (Complaint.severity, severity), (Complaint.team, team), (Complaint.assignee, assignee),
+                          (Complaint.customer_id, customer_id)):
+        if value is not None and value != "":
+            query = query.where(column == value)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(Complaint.id.desc()).limit(limit).offset(offset))), total
+
+
+# -- what the customer sees ---------------------------------------------------------------------------
+
+TIERS = {"en": {1: "our support desk", 2: "a specialist team", 3: "senior management"},
+         "fa": {1: "واحد پشتیبانی", 2: "تیم تخصصی", 3: "مدیریت ارشد"}}
+ESCALATED = {"en": "Your complaint has been escalated to tier {tier} ({who}) so that it is handled sooner.",
+             "fa": "شکایت شما برای رسیدگی سریع‌تر به سطح {tier} ({who}) ارجاع شد."}
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def _locale(session: Session, complaint: Complaint) -> str:
+    """The customer's language: a known customer's setting, else the script the complaint was written in."""
+    if complaint.customer_id is not None:
+        customer = session.get(Customer, complaint.customer_id)
+        if customer is not None and customer.locale in TIERS:
+            return customer.locale
+    return "fa" if any("\u0600" <= c <= "\u06ff" for c in complaint.description) else "en"
+
+
+def _tier_text(locale: str, tier: int) -> str:
+    return TIERS[locale][min(max(tier, 1), 3)]
+
+
+def _escalated_text(session: Session, complaint: Complaint) -> str:
+    locale = _locale(session, complaint)
+    tier = str(complaint.tier).translate(PERSIAN_DIGITS) if locale == "fa" else str(complaint.tier)
+    return ESCALATED[locale].format(tier=tier, who=_tier_text(locale, complaint.tier))
+
+
+def public_view(session: Session, tracking_code: str) -> dict[str, Any]:
+    """Only what the customer may see: never internal notes, names of staff, contacts or other complaints."""
+    complaint = by_tracking_code(session, tracking_code)
+    locale = _locale(session, complaint)
+    return {
+        "tracking_code": complaint.tracking_code, "category": complaint.category, "status": complaint.status,
+        "tier": _tier_text(locale, complaint.tier), "created_at": complaint.created_at,
+        "updates": [{"at": u.at, "text": u.text} for u in updates(session, complaint.id, public_only=True)],
+        "resolution": complaint.resolution if complaint.status in ("resolved", "closed") else None,
+        "survey_open": complaint.status == "resolved" and complaint.satisfaction is None,
+    }

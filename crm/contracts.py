@@ -1,0 +1,202 @@
+"""Contracts: drafted, revised (every change kept as a revision: who, which fields, before and after),
+sent through rounds of approval (one decision per level and round), then sent to the customer with an
+expiry, signed or expired.
+
+draft ⇄ changes_requested → in_approval → approved | rejected; approved → sent → signed | expired."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from crm.clock import as_utc, utcnow
+from crm.customers import get_customer
+from crm.errors import InvalidRecord, RecordConflict
+from crm.models import Contract, ContractDecision, ContractRevision
+from crm.unit import Ctx
+from crm.validation import Form, fetch, only
+
+STATUSES = ("draft", "changes_requested", "in_approval", "approved", "rejected", "sent", "signed", "expired")
+EDITING = ("draft", "changes_requested")
+LEVELS = ("manager", "finance", "legal")
+DECISIONS = ("approve", "reject", "changes")
+TERMS = ("title", "amount", "discount_percent", "terms", "standard_terms")
+MAX_DOCUMENT = 2_000_000  # characters of HTML
+
+
+def get_contract(session: Session, contract_id: int, *, lock: bool = False) -> Contract:
+    return fetch(session, Contract, contract_id, "contract", lock=lock)
+
+
+def _read(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    form = Form(data)
+    values = {
+        "title": form.text("title", required=not partial or "title" in data),
+        "amount": form.amount("amount", required=not partial or "amount" in data),
+        "discount_percent": form.integer("discount_percent", 0, 100, default=0),
+        "terms": form.text("terms", max_len=100_000, plain=True) or "",
+        "standard_terms": form.flag("standard_terms", default=True),
+    }
+    if partial:
+        values = {k: v for k, v in values.items() if k in data}
+    else:
+        values["customer_id"] = form.integer("customer_id", 1, 2**31 - 1)
+        values["process_instance_id"] = form.text("process_instance_id", max_len=36)
+        if values["customer_id"] is None and "customer_id" not in form.errors:
+            form.fail("customer_id", "this field is required")
+    form.check("the contract is not valid")
+    return values
+
+
+def _require_terms(standard: bool, terms: str) -> None:
+    if not standard and not terms:
+        raise InvalidRecord("a contract off the standard terms states its terms",
+                            {"terms": ["write the terms (or use the standard terms)"]})
+
+
+def _in(session: Session, contract_id: int, statuses: tuple[str, ...], action: str) -> Contract:
+    contract = get_contract(session, contract_id, lock=True)
+    if contract.status not in statuses:
+        raise RecordConflict(f"contract {contract_id} is {contract.status}; only a contract that is "
+                             f"{' or '.join(statuses)} can be {action}")
+    return contract
+
+
+def _revision(ctx: Ctx, contract: Contract, changes: dict[str, list[Any]]) -> ContractRevision:
+    return ctx.add(ContractRevision(contract_id=contract.id, number=contract.revision, at=utcnow(), by=ctx.actor,
+                                    changes=changes), "contract_revision")
+
+
+def draft(ctx: Ctx, data: Mapping[str, Any]) -> Contract:
+    """A new contract for a customer (``draft``, revision 1, no approval rounds yet)."""
+    values = _read(data, partial=False)
+    _require_terms(values["standard_terms"], values["terms"])
+    get_customer(ctx.session, values["customer_id"])
+    contract = ctx.add(Contract(**values, status="draft", revision=1, rounds=0), "contract")
+    _revision(ctx, contract, {k: [None, values[k]] for k in TERMS})
+    return contract
+
+
+def revise(ctx: Ctx, contract_id: int, changes: Mapping[str, Any]) -> Contract:
+    """Change the terms of a draft (or of a contract sent back for changes); a revision records the diff.
+    A change that changes nothing makes no revision. The generated document, now stale, is dropped."""
+    only(changes, TERMS, "these fields cannot be revised")
+    contract = _in(ctx.session, contract_id, EDITING, "revised")
+    values = _read(changes, partial=True)
+    _require_terms(values.get("standard_terms", contract.standard_terms), values.get("terms", contract.terms))
+    diff = {k: [getattr(contract, k), v] for k, v in values.items() if getattr(contract, k) != v}
+    if not diff:
+        return contract
+    ctx.change(contract, "contract", {**values, "revision": contract.revision + 1, "document_html": None})
+    _revision(ctx, contract, diff)
+    return contract
+
+
+def submit(ctx: Ctx, contract_id: int) -> Contract:
+    """Send the contract into a new round of approval."""
+    contract = _in(ctx.session, contract_id, EDITING, "submitted for approval")
+    ctx.change(contract, "contract", {"status": "in_approval", "rounds": contract.rounds + 1})
+    return contract
+
+
+def decide(ctx: Ctx, contract_id: int, *, level: str, decision: str, comment: str | None = None) -> ContractDecision:
+    """One approver level's decision in the current round; rejecting or asking for changes needs a comment."""
+    errors: dict[str, list[str]] = {}
+    if level not in LEVELS:
+        errors["level"] = [f"one of: {', '.join(LEVELS)}"]
+    if decision not in DECISIONS:
+        errors["decision"] = [f"one of: {', '.join(DECISIONS)}"]
+    text = comment.strip() if isinstance(comment, str) else None
+    if decision in ("reject", "changes") and not text:
+        errors["comment"] = ["say why (a comment is required to reject or to ask for changes)"]
+    if errors:
+        raise InvalidRecord("the decision is not valid", errors)
+    contract = _in(ctx.session, contract_id, ("in_approval",), "decided on")
+    taken = ctx.session.scalar(select(func.count()).where(
+        ContractDecision.contract_id == contract_id, ContractDecision.round == contract.rounds,
+        ContractDecision.level == level))
+    if taken:
+        raise RecordConflict(f"the {level} level has already decided in round {contract.rounds}")
+    return ctx.add(ContractDecision(contract_id=contract_id, round=contract.rounds, level=level, decision=decision,
+                                    comment=text or None, by=ctx.actor, at=utcnow()), "contract_decision")
+
+
+def request_changes(ctx: Ctx, contract_id: int) -> Contract:
+    contract = _in(ctx.session, contract_id, ("in_approval",), "sent back for changes")
+    ctx.change(contract, "contract", {"status": "changes_requested"})
+    return contract
+
+
+def approve(ctx: Ctx, contract_id: int) -> Contract:
+    contract = _in(ctx.session, contract_id, ("in_approval",), "approved")
+    ctx.change(contract, "contract", {"status": "approved"})
+    return contract
+
+
+def reject(ctx: Ctx, contract_id: int) -> Contract:
+    contract = _in(ctx.session, contract_id, ("in_approval",), "rejected")
+    ctx.change(contract, "contract", {"status": "rejected"})
+    return contract
+
+
+def attach_document(ctx: Ctx, contract_id: int, html: str) -> Contract:
+    """Keep the generated document (HTML) of a contract that is not yet sent."""
+    if not isinstance(html, str) or not html.strip() or len(html) > MAX_DOCUMENT:
+        raise InvalidRecord("the document is empty or too large", {"html": [f"1 to {MAX_DOCUMENT} characters"]})
+    contract = _in(ctx.session, contract_id, (*EDITING, "in_approval", "approved"), "given a document")
+    ctx.change(contract, "contract", {"document_html": html})
+    return contract
+
+
+def mark_sent(ctx: Ctx, contract_id: int, *, expires_at: datetime) -> Contract:
+    """The approved contract, with its document, went to the customer; the offer stands until ``expires_at``."""
+    if not isinstance(expires_at, datetime) or as_utc(expires_at) <= utcnow():
+        raise InvalidRecord("the offer must expire in the future", {"expires_at": ["a future date and time"]})
+    contract = _in(ctx.session, contract_id, ("approved",), "sent")
+    if not contract.document_html:
+        raise RecordConflict(f"contract {contract_id} has no document yet; attach it before sending")
+    ctx.change(contract, "contract", {"status": "sent", "sent_at": utcnow(), "expires_at": as_utc(expires_at)})
+    return contract
+
+
+def mark_signed(ctx: Ctx, contract_id: int, *, now: datetime | None = None) -> Contract:
+    """The customer signed a sent offer before it expired."""
+    contract = _in(ctx.session, contract_id, ("sent",), "signed")
+    at = as_utc(now) if now else utcnow()
+    if contract.expires_at is not None and at >= contract.expires_at:
+        raise RecordConflict(f"the offer expired at {contract.expires_at.isoformat()}; it can no longer be signed")
+    ctx.change(contract, "contract", {"status": "signed", "signed_at": at})
+    return contract
+
+
+def mark_expired(ctx: Ctx, contract_id: int) -> Contract:
+    contract = _in(ctx.session, contract_id, ("sent",), "expired")
+    ctx.change(contract, "contract", {"status": "expired"})
+    return contract
+
+
+def revisions(session: Session, contract_id: int) -> list[ContractRevision]:
+    get_contract(session, contract_id)
+    return list(session.scalars(select(ContractRevision).where(ContractRevision.contract_id == contract_id)
+                                .order_by(ContractRevision.number)))
+
+
+def decisions(session: Session, contract_id: int) -> list[ContractDecision]:
+    get_contract(session, contract_id)
+    return list(session.scalars(select(ContractDecision).where(ContractDecision.contract_id == contract_id)
+                                .order_by(ContractDecision.id)))
+
+
+def list_contracts(session: Session, *, status: str | None = None, customer_id: int | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[Contract], int]:
+    query = select(Contract)
+    if status:
+        query = query.where(Contract.status == status)
+    if customer_id is not None:
+        query = query.where(Contract.customer_id == customer_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(Contract.id.desc()).limit(limit).offset(offset))), total

@@ -1,0 +1,157 @@
+"""Referrals: a customer hands on their referral code; the person they refer becomes a lead, may buy,
+and the referrer is rewarded (loyalty points or a discount).
+
+pending → lead → purchased → rewarded; pending or lead → expired. Refused outright (``Rejected``):
+referring oneself, referring someone who is already a customer, and referring a person who already
+has a referral under way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from crm.clock import utcnow
+from crm.codes import read_referral_code
+from crm.customers import find_customer_by_referral_code, find_duplicates
+from crm.errors import InvalidRecord, RecordConflict, Rejected
+from crm.loyalty import credit
+from crm.models import Customer, Lead, Referral
+from crm.text import name_key
+from crm.unit import Ctx
+from crm.validation import Form, fetch, required_text
+
+STATUSES = ("pending", "lead", "purchased", "rewarded", "expired")
+UNDER_WAY = ("pending", "lead")
+KINDS = ("points", "discount")
+
+
+def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> Referral:
+    return fetch(session, Referral, referral_id, "referral", lock=lock)
+
+
+def _referrer(session: Session, code: Any) -> Customer:
+    canonical = read_referral_code(code)
+    referrer = find_customer_by_referral_code(session, canonical) if canonical else None
+    if referrer is None:
+        raise InvalidRecord("unknown referral code", {"code": ["no customer has this referral code"]})
+    return referrer
+
+
+def _referred(name: Any, mobile: Any, email: Any) -> dict[str, Any]:
+    form = Form({"referred_name": name, "referred_mobile": mobile, "referred_email": email})
+    values = {"referred_name": form.text("referred_name", required=True),
+              "referred_mobile": form.phone("referred_mobile", mobile=True),
+              "referred_email": form.email("referred_email")}
+    if not (values["referred_mobile"] or values["referred_email"] or "referred_mobile" in form.errors
+            or "referred_email" in form.errors):
+        form.fail("referred_mobile", "give the referred person's mobile or email address")
+    form.check("the referral is not valid")
+    return values
+
+
+def _is_referrer(referrer: Customer, values: dict[str, Any]) -> bool:
+    mobile, email, key = values["referred_mobile"], values["referred_email"], name_key(values["referred_name"])
+    own_keys = {referrer.name_key, name_key(referrer.person_name), name_key(referrer.company_name)} - {""}
+    return bool((mobile and mobile in (referrer.mobile, referrer.phone))
+                or (email and referrer.email and email == referrer.email.lower())
+                or key in own_keys)
+
+
+def _already_referred(session: Session, referrer_id: int, values: dict[str, Any]) -> bool:
+    """Someone refers this person already (same mobile or email), or this referrer named them already."""
+    contacts = []
+    if values["referred_mobile"]:
+        contacts.append(Referral.referred_mobile == values["referred_mobile"])
+    if values["referred_email"]:
+        contacts.append(Referral.referred_email == values["referred_email"])
+    under_way = select(func.count()).where(Referral.status.in_(UNDER_WAY))
+    if session.scalar(under_way.where(or_(*contacts))):
+        return True
+    key = name_key(values["referred_name"])
+    names = session.scalars(select(Referral.referred_name).where(Referral.status.in_(UNDER_WAY),
+                                                                 Referral.referrer_id == referrer_id))
+    return any(name_key(name) == key for name in names)
+
+
+def refer(ctx: Ctx, *, code: str, referred_name: str, referred_mobile: str | None = None,
+          referred_email: str | None = None, process_instance_id: str | None = None) -> Referral:
+    """Record that the customer whose referral code is ``code`` refers someone (``pending``)."""
+    referrer = _referrer(ctx.session, code)
+    values = _referred(referred_name, referred_mobile, referred_email)
+    if _is_referrer(referrer, values):
+        raise Rejected("a customer cannot refer themselves")
+    if find_duplicates(ctx.session, name=values["referred_name"], mobile=values["referred_mobile"],
+                       email=values["referred_email"]):
+        raise Rejected("the referred person is already a customer; referrals are for new customers")
+    if _already_referred(ctx.session, referrer.id, values):
+        raise Rejected("this person has already been referred and the referral is still under way")
+    referral = Referral(**values, code=referrer.referral_code, referrer_id=referrer.id, status="pending",
+                        process_instance_id=process_instance_id)
+    return ctx.add(referral, "referral")
+
+
+def _in(session: Session, referral_id: int, statuses: tuple[str, ...], action: str) -> Referral:
+    referral = get_referral(session, referral_id, lock=True)
+    if referral.status not in statuses:
+        raise RecordConflict(f"referral {referral_id} is {referral.status}; only a referral that is "
+                             f"{' or '.join(statuses)} can be {action}")
+    return referral
+
+
+def link_lead(ctx: Ctx, referral_id: int, lead_id: int) -> Referral:
+    """The referred person was captured as lead ``lead_id``."""
+    referral = _in(ctx.session, referral_id, ("pending",), "linked to a lead")
+    fetch(ctx.session, Lead, lead_id, "lead")
+    ctx.change(referral, "referral", {"status": "lead", "lead_id": lead_id})
+    return referral
+
+
+def mark_purchased(ctx: Ctx, referral_id: int, *, purchase_id: int | None,
+                   customer_id: int | None) -> Referral:
+    """The referred person bought (as customer ``customer_id``, purchase ``purchase_id``)."""
+    referral = _in(ctx.session, referral_id, UNDER_WAY, "marked as purchased")
+    if customer_id is not None:
+        fetch(ctx.session, Customer, customer_id, "customer")
+    ctx.change(referral, "referral", {"status": "purchased", "purchase_id": purchase_id,
+                                      "referred_customer_id": customer_id})
+    return referral
+
+
+def reward(ctx: Ctx, referral_id: int, *, kind: str, value: int) -> Referral:
+    """Reward the referrer: ``points`` go to their loyalty ledger; a ``discount`` (percent) is recorded
+    for the next sale."""
+    errors: dict[str, list[str]] = {}
+    if kind not in KINDS:
+        errors["kind"] = [f"one of: {', '.join(KINDS)}"]
+    high = 100 if kind == "discount" else 1_000_000
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
+        errors["value"] = [f"a whole number from 1 to {high}"]
+    if errors:
+        raise InvalidRecord("the reward is not valid", errors)
+    referral = _in(ctx.session, referral_id, ("purchased",), "rewarded")
+    if kind == "points":
+        credit(ctx, referral.referrer_id, value, f"referral {referral.id}", referral_id=referral.id)
+    ctx.change(referral, "referral", {"status": "rewarded", "reward_kind": kind, "reward_value": value,
+                                      "rewarded_at": utcnow()})
+    return referral
+
+
+def expire(ctx: Ctx, referral_id: int, reason: str) -> Referral:
+    """The referral lapsed (no purchase in time, the person declined); the reason is kept."""
+    text = required_text(reason, "reason", 2000)
+    referral = _in(ctx.session, referral_id, UNDER_WAY, "expired")
+    ctx.change(referral, "referral", {"status": "expired", "reject_reason": text})
+    return referral
+
+
+def list_referrals(session: Session, *, status: str | None = None, referrer_id: int | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[Referral], int]:
+    query = select(Referral)
+    if status:
+        query = query.where(Referral.status == status)
+    if referrer_id is not None:
+        query = query.where(Referral.referrer_id == referrer_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(session.scalars(query.order_by(Referral.id.desc()).limit(limit).offset(offset))), total
