@@ -18,6 +18,15 @@ FILED = {"name": "Sara Ahmadi", "mobile": "۰۹۳۵ ۱۱۱ ۲۲۳۳", "category"
          "description": "My parcel never arrived."}
 
 
+@pytest.fixture
+def api(api: Api) -> Api:
+    """The API with the CRM processes deployed: a complaint filed in the portal starts its process."""
+    import processes
+
+    assert api.deploy(processes.bundle()).status_code == 201
+    return api
+
+
 def _file(api: Api, body: dict | None = None, address: str = "10.0.0.1") -> Any:
     return api.call("POST", PORTAL, None, json=body or FILED, environ_base={"REMOTE_ADDR": address})
 
@@ -48,6 +57,8 @@ def test_file_without_an_account(api: Api):
     assert (staff["channel"], staff["contact_mobile"], staff["created_by"]) == ("portal", "+989351112233", "portal")
     created = api.call("GET", "/api/v1/journal?kind=crm.complaint.created&actor=portal", "auditor").get_json()
     assert created["total"] == 1
+    instance = api.call("GET", f"/api/v1/process-instances?business_key={code}", "designer").get_json()["items"]
+    assert [i["process_key"] for i in instance] == ["complaint_escalation"]  # its process took it over
 
 
 def test_field_errors_use_the_portal_names(api: Api):

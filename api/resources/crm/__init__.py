@@ -8,6 +8,16 @@ from flask_smorest import Api
 
 # one module name per line
 MODULES: tuple[str, ...] = (
+    "leads",
+    "opportunities",
+    "complaints",
+    "contracts",
+    "referrals",
+    "portal",
+    "reports",
+    "notifications",
+    "customers",
+    "purchases",
 )
 
 

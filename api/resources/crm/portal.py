@@ -18,8 +18,9 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from api.composition import ravand_ctx
-from api.context import command, db
+from api.context import command, db, ravand
 from api.errors import problem
+from api.intake import start_complaint, survey_answered
 from api.ratelimit import RateLimiter
 from crm import complaints
 from crm.errors import InvalidRecord
@@ -63,7 +64,7 @@ def portal_file_complaint(session: Session, data: Mapping[str, Any]) -> Complain
     """File a complaint from the portal (channel ``portal``); field errors use the portal's field names."""
     record = {**{TO_RECORD.get(k, k): v for k, v in data.items()}, "channel": "portal"}
     try:
-        return complaints.file_complaint(ravand_ctx(session, PORTAL_ACTOR), record)
+        return start_complaint(ravand(), session, record, PORTAL_ACTOR)[0]
     except InvalidRecord as exc:
         raise InvalidRecord(exc.message, {TO_PORTAL.get(k, k): v for k, v in exc.field_errors.items()}) from exc
 
@@ -136,7 +137,9 @@ class PortalSurvey(MethodView):
     def post(self, body: dict, code: str) -> object:
         """Say how satisfied you are with the resolution (1 to 5), once."""
         def answer(session: Session) -> dict:
-            complaints.answer_survey(ravand_ctx(session, PORTAL_ACTOR), code, body["score"], body.get("comment"))
+            complaint = complaints.answer_survey(ravand_ctx(session, PORTAL_ACTOR), code, body["score"],
+                                                 body.get("comment"))
+            survey_answered(ravand(), session, complaint.tracking_code, PORTAL_ACTOR)
             return complaints.public_view(session, code)
 
         return command(answer)

@@ -47,6 +47,9 @@ def upgrade() -> None:
     op.create_index(op.f('ix_customer_phone'), 'customer', ['phone'], unique=False)
     op.create_index(op.f('ix_customer_region'), 'customer', ['region'], unique=False)
     op.create_index(op.f('ix_customer_status'), 'customer', ['status'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':  # name_key LIKE 'key|%' (duplicates) in any collation
+        op.create_index('ix_customer_name_key_prefix', 'customer', ['name_key'], unique=False,
+                        postgresql_ops={'name_key': 'varchar_pattern_ops'})
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sa.String(length=8), nullable=False),

@@ -1,0 +1,299 @@
+"""Customers: search and filters, create (likely duplicates come back as a warning), change, contacts,
+the 360 view (with the customer's open tasks and process instances), import from CSV/Excel and export
+to CSV. Purchases, loyalty and ranking are in ``api.resources.crm.purchases``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from api.context import db
+from api.errors import problem
+from api.guard import BEARER, requires
+from api.resources.common import PageArgs, page_schema
+from api.resources.crm.customer_processes import process_links
+from api.resources.crm.shared import READ, WRITE, act, page
+from crm import customers, importing
+from crm.customer_fields import KINDS, LOCALES, STATUSES
+from crm.loyalty import TIERS
+
+blp = Blueprint("crm_customers", __name__, url_prefix="/api/v1/customers", description="Customers")
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class CustomerSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": list(KINDS)})
+    company_name = fields.String(allow_none=True)
+    person_name = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True, metadata={"description": "E.164"})
+    mobile = fields.String(allow_none=True, metadata={"description": "E.164"})
+    email = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    industry = fields.String(allow_none=True)
+    interests = fields.List(fields.String())
+    region = fields.String(allow_none=True)
+    channel = fields.String(allow_none=True)
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    segment = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    referral_code = fields.String()
+    locale = fields.String(metadata={"enum": list(LOCALES)})
+    created_at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+    updated_at = fields.DateTime()
+    updated_by = fields.String(allow_none=True)
+
+
+def _text(size: int = 255) -> fields.String:
+    return fields.String(allow_none=True, validate=validate.Length(max=size))
+
+
+class CustomerPatch(Schema):
+    """Text as typed: names are cleaned, telephone numbers (any digits, spaces, dashes) become E.164."""
+
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    company_name = _text()
+    person_name = _text()
+    phone = _text(40)
+    mobile = _text(40)
+    email = _text()
+    address = _text(2000)
+    industry = _text(120)
+    interests = fields.List(fields.String(validate=validate.Length(max=80)), allow_none=True,
+                            validate=validate.Length(max=50))
+    region = _text(120)
+    channel = _text(40)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    segment = _text(80)
+    owner = _text(150)
+    locale = fields.String(validate=validate.OneOf(LOCALES))
+
+
+class CustomerIn(CustomerPatch):
+    """A person needs ``person_name``, a company ``company_name`` (the kind is inferred if not given)."""
+
+
+class CreatedSchema(Schema):
+    customer = fields.Nested(CustomerSchema)
+    duplicates = fields.List(fields.Nested(CustomerSchema), metadata={
+        "description": "customers that look like this one (same mobile, telephone, e-mail or name): a warning"})
+
+
+class CustomerArgs(PageArgs):
+    q = fields.String(validate=validate.Length(1, 200), metadata={
+        "description": "name (Persian or English, however typed), telephone digits in any script, e-mail"})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    segment = fields.String(validate=validate.Length(1, 80))
+    region = fields.String(validate=validate.Length(1, 120))
+    owner = fields.String(validate=validate.Length(1, 150))
+    tier = fields.String(validate=validate.OneOf(TIERS))
+
+
+class ExportArgs(Schema):
+    q = fields.String(validate=validate.Length(1, 200))
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    segment = fields.String(validate=validate.Length(1, 80))
+    region = fields.String(validate=validate.Length(1, 120))
+    owner = fields.String(validate=validate.Length(1, 150))
+    tier = fields.String(validate=validate.OneOf(TIERS))
+
+
+class ContactSchema(Schema):
+    id = fields.Integer()
+    customer_id = fields.Integer()
+    name = fields.String()
+    role = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    mobile = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    created_by = fields.String(allow_none=True)
+
+
+class ContactIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 255))
+    role = _text(120)
+    phone = _text(40)
+    mobile = _text(40)
+    email = _text()
+
+
+class TaskBrief(Schema):
+    id = fields.String()
+    name = fields.String()
+    process_key = fields.String()
+    process_instance_id = fields.String()
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+    candidate_groups = fields.List(fields.String())
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class InstanceBrief(Schema):
+    id = fields.String()
+    process_key = fields.String()
+    business_key = fields.String(allow_none=True)
+    state = fields.String()
+    started_at = fields.DateTime()
+    ended_at = fields.DateTime(allow_none=True)
+
+
+class Customer360(Schema):
+    customer = fields.Nested(CustomerSchema)
+    contacts = fields.List(fields.Dict())
+    leads = fields.List(fields.Dict())
+    opportunities = fields.List(fields.Dict())
+    complaints = fields.List(fields.Dict())
+    contracts = fields.List(fields.Dict())
+    referrals_made = fields.List(fields.Dict())
+    referrals_received = fields.List(fields.Dict())
+    loyalty = fields.Dict(metadata={"description": "tier, points, score, lifetime_value (rials), ranked_at, ledger"})
+    purchases = fields.Dict(metadata={"description": "count, total (rials), last_at, items (the newest)"})
+    open_tasks = fields.List(fields.Nested(TaskBrief))
+    instances = fields.List(fields.Nested(InstanceBrief))
+
+
+class ImportForm(Schema):
+    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
+
+
+class ImportArgs(Schema):
+    on_duplicate = fields.String(load_default="skip", validate=validate.OneOf(importing.ON_DUPLICATE))
+
+
+class RowProblemSchema(Schema):
+    row = fields.Integer(metadata={"description": "the spreadsheet's row number (the header is row 1)"})
+    reason = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    duplicate_ids = fields.List(fields.Integer())
+
+
+class ImportReportSchema(Schema):
+    rows = fields.Integer()
+    created = fields.Integer()
+    created_ids = fields.List(fields.Integer())
+    skipped = fields.List(fields.Nested(RowProblemSchema), metadata={"description": "likely duplicates"})
+    rejected = fields.List(fields.Nested(RowProblemSchema))
+
+
+CustomerPage = page_schema(CustomerSchema, "CustomerPage")
+CSV = {"description": "the customers as CSV (UTF-8 with BOM), the columns the import reads",
+       "content_type": "text/csv", "schema": {"type": "string"}}
+
+
+@blp.route("")
+class Customers(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(CustomerArgs, location="query")
+    @blp.response(200, CustomerPage)
+    @requires(*READ)
+    def get(self, args: dict) -> object:
+        """Customers, newest first: ``q`` finds "علی کریمی" when typed "علي كريمي", phones by any digits."""
+        filters = {k: args.get(k) for k in ("q", "status", "segment", "region", "owner", "tier")}
+        return page(customers.search_customers(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CustomerIn)
+    @blp.response(201, CreatedSchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """Create a customer; customers that look like it come back in ``duplicates`` (a warning)."""
+        customer, duplicates = act(lambda ctx: customers.create_customer(ctx, body))
+        return {"customer": customer, "duplicates": duplicates}
+
+
+@blp.route("/<int:customer_id>")
+class Customer(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, CustomerSchema)
+    @requires(*READ)
+    def get(self, customer_id: int) -> object:
+        """One customer."""
+        return customers.get_customer(db(), customer_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(CustomerPatch)
+    @blp.response(200, CustomerSchema)
+    @requires(*WRITE)
+    def patch(self, body: dict, customer_id: int) -> object:
+        """Change fields; the journal keeps each one's value before and after."""
+        return act(lambda ctx: customers.update_customer(ctx, customer_id, body))
+
+
+@blp.route("/<int:customer_id>/contacts")
+class Contacts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, ContactSchema(many=True))
+    @requires(*READ)
+    def get(self, customer_id: int) -> object:
+        """The customer's contacts."""
+        return customers.contacts_of(db(), customer_id)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContactIn)
+    @blp.response(201, ContactSchema)
+    @requires(*WRITE)
+    def post(self, body: dict, customer_id: int) -> object:
+        """Add a contact person."""
+        return act(lambda ctx: customers.add_contact(ctx, customer_id, body))
+
+
+@blp.route("/<int:customer_id>/360")
+class View360(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, Customer360)
+    @requires(*READ)
+    def get(self, customer_id: int) -> object:
+        """Everything about the customer, with the open tasks and process instances about them."""
+        session = db()
+        view = customers.customer_360(session, customer_id)
+        return {**view, "customer": customers.get_customer(session, customer_id),
+                **process_links(session, customer_id)}
+
+
+def _upload() -> tuple[bytes, str] | Response:
+    upload = request.files.get("file")
+    if upload is None:
+        return problem(400, "Bad Request", "send the spreadsheet as multipart/form-data in the field 'file'")
+    content = upload.read(MAX_IMPORT_BYTES + 1)
+    if len(content) > MAX_IMPORT_BYTES:
+        return problem(413, "Payload Too Large", f"an import may hold at most {MAX_IMPORT_BYTES} bytes")
+    return content, upload.filename or "upload.csv"
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": ImportForm}}})
+    @blp.arguments(ImportArgs, location="query")
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(400, description="No file in the field 'file'")
+    @blp.alt_response(413, description="The file is larger than allowed")
+    @blp.alt_response(422, description="The file cannot be read (not CSV or .xlsx, no known column)")
+    @requires(*WRITE)
+    def post(self, args: dict) -> object:
+        """Import customers from a CSV or .xlsx file (headers in English or Persian); bad rows are reported
+        with their row number and reason, likely duplicates skipped unless ``on_duplicate=create``."""
+        uploaded = _upload()
+        if isinstance(uploaded, Response):
+            return uploaded
+        rows = list(importing.read_rows(*uploaded))  # an unreadable file is refused before anything is written
+        return act(lambda ctx: importing.import_customers(ctx, rows, on_duplicate=args["on_duplicate"]))
+
+
+@blp.route("/export")
+class Export(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ExportArgs, location="query")
+    @blp.response(200, **CSV)
+    @requires(*READ)
+    def get(self, args: dict) -> Any:
+        """The customers matching the filters as CSV, for Excel (Persian shows) and for ``/import``."""
+        body = "".join(importing.export_customers_csv(db(), **args))
+        return Response(body, mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=customers.csv"})

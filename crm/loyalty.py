@@ -1,0 +1,90 @@
+"""Loyalty: an account per customer (tier, points balance, ranking score, estimated lifetime value) and
+a points ledger. The balance is always the sum of the ledger's entries: points only move through
+``credit`` and ``debit``, each writing an entry and the new balance, both journaled."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from crm.clock import utcnow
+from crm.customers import get_customer
+from crm.errors import InvalidRecord, Rejected
+from crm.models import LoyaltyAccount, LoyaltyEntry
+from crm.text import clean
+from crm.unit import Ctx
+
+TIERS = ("bronze", "silver", "gold", "platinum")
+MAX_POINTS = 1_000_000_000  # per entry; the balance is a 32-bit integer
+
+
+def new_account(customer_id: int) -> LoyaltyAccount:
+    """An account as it is before anything happened (not added to any session)."""
+    return LoyaltyAccount(customer_id=customer_id, tier=TIERS[0], points=0, score=0.0, lifetime_value=0,
+                          ranked_at=None)
+
+
+def account(ctx_or_session: Ctx | Session, customer_id: int, *, lock: bool = False) -> LoyaltyAccount:
+    """The customer's account. Given a ``Ctx`` it is created (bronze, no points, journaled) on first use;
+    given only a session nothing is written and a customer without one gets an unsaved fresh account."""
+    ctx = ctx_or_session if isinstance(ctx_or_session, Ctx) else None
+    session = ctx.session if ctx else ctx_or_session
+    get_customer(session, customer_id)
+    found = session.get(LoyaltyAccount, customer_id, with_for_update=lock or None)
+    if found is not None or ctx is None:
+        return found or new_account(customer_id)
+    try:
+        with session.begin_nested():
+            return ctx.add(new_account(customer_id), "loyalty_account")
+    except IntegrityError:  # someone else created it meanwhile (ctx.add journals only after its flush)
+        return session.get(LoyaltyAccount, customer_id, with_for_update=lock or None, populate_existing=True)
+
+
+def _reason(reason: str) -> str:
+    text = clean(reason) if isinstance(reason, str) else None
+    if not text or len(text) > 255:
+        raise InvalidRecord("reason: required, at most 255 characters",
+                            {"reason": ["required, at most 255 characters"]})
+    return text
+
+
+def _points(points: int) -> int:
+    if isinstance(points, bool) or not isinstance(points, int) or not 0 < points <= MAX_POINTS:
+        raise InvalidRecord("points: a whole number above 0", {"points": [f"a whole number from 1 to {MAX_POINTS}"]})
+    return points
+
+
+def _move(ctx: Ctx, customer_id: int, points: int, reason: str, referral_id: int | None) -> LoyaltyEntry:
+    holder = account(ctx, customer_id, lock=True)
+    if holder.points + points < 0:
+        raise Rejected(f"the balance is {holder.points} points; {-points} cannot be taken")
+    if holder.points + points > 2**31 - 1:
+        raise Rejected("the balance would exceed the largest balance an account may hold")
+    entry = ctx.add(LoyaltyEntry(customer_id=customer_id, at=utcnow(), points=points, reason=reason,
+                                 referral_id=referral_id, by=ctx.actor), "loyalty_entry")
+    ctx.change(holder, "loyalty_account", {"points": holder.points + points}, entry_id=entry.id)
+    return entry
+
+
+def credit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: int | None = None) -> LoyaltyEntry:
+    """Add points (``points`` > 0) with the reason; returns the ledger entry."""
+    return _move(ctx, customer_id, _points(points), _reason(reason), referral_id)
+
+
+def debit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: int | None = None) -> LoyaltyEntry:
+    """Take points (``points`` > 0) with the reason; refused (``Rejected``) beyond the balance."""
+    return _move(ctx, customer_id, -_points(points), _reason(reason), referral_id)
+
+
+def ledger(session: Session, customer_id: int, limit: int = 50, offset: int = 0) -> list[LoyaltyEntry]:
+    """The customer's ledger entries, newest first."""
+    get_customer(session, customer_id)
+    return list(session.scalars(select(LoyaltyEntry).where(LoyaltyEntry.customer_id == customer_id)
+                                .order_by(LoyaltyEntry.id.desc()).limit(limit).offset(offset)))
+
+
+def ledger_balance(session: Session, customer_id: int) -> int:
+    """The sum of the ledger's entries (equals the account's ``points``)."""
+    return int(session.scalar(select(func.coalesce(func.sum(LoyaltyEntry.points), 0))
+                              .where(LoyaltyEntry.customer_id == customer_id)) or 0)

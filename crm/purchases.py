@@ -1,0 +1,69 @@
+"""Purchases: what a customer bought, for how much (integer rials), through which channel, and whether
+they paid on time. The first purchase makes a potential customer an actual one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.clock import as_utc, utcnow
+from crm.customers import get_customer, mark_actual
+from crm.errors import InvalidRecord
+from crm.models import Purchase
+from crm.money import check_amount
+from crm.text import clean
+from crm.unit import Ctx
+
+CHANNELS = ("store", "online", "phone", "agent")
+_CLOCK_SKEW = timedelta(minutes=5)
+_EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def _problem(field: str, reason: str) -> InvalidRecord:
+    return InvalidRecord(f"{field}: {reason}", {field: [reason]})
+
+
+def _checked(amount: int, purchased_at: datetime | None, channel: str, reference: str | None) -> dict:
+    errors: dict[str, list[str]] = {}
+    try:
+        check_amount(amount)
+        if amount == 0:
+            raise _problem("amount", "a purchase costs more than 0 rials")
+    except InvalidRecord as exc:
+        errors.update(exc.field_errors)
+    when = utcnow()
+    try:
+        when = when if purchased_at is None else as_utc(purchased_at)
+        if not _EARLIEST <= when <= utcnow() + _CLOCK_SKEW:
+            errors["purchased_at"] = ["a purchase is not in the future (nor before 1900)"]
+    except (OverflowError, ValueError, TypeError, AttributeError):
+        errors["purchased_at"] = ["a date and time"]
+    if channel not in CHANNELS:
+        errors["channel"] = [f"one of {', '.join(CHANNELS)}"]
+    text = clean(reference)
+    if text is not None and len(text) > 80:
+        errors["reference"] = ["at most 80 characters"]
+    if errors:
+        raise InvalidRecord("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()), errors)
+    return {"amount": amount, "purchased_at": when, "channel": channel, "reference": text}
+
+
+def record_purchase(ctx: Ctx, customer_id: int, *, amount: int, purchased_at: datetime | None = None,
+                    channel: str = "store", paid_on_time: bool = True, reference: str | None = None) -> Purchase:
+    """Record a purchase (journaled) and mark the customer actual."""
+    get_customer(ctx.session, customer_id)
+    values = _checked(amount, purchased_at, channel, reference)
+    purchase = ctx.add(Purchase(customer_id=customer_id, paid_on_time=bool(paid_on_time), created_by=ctx.actor,
+                                **values), "purchase")
+    mark_actual(ctx, customer_id)
+    return purchase
+
+
+def purchases_of(session: Session, customer_id: int, limit: int | None = None, offset: int = 0) -> list[Purchase]:
+    """The customer's purchases, newest first."""
+    get_customer(session, customer_id)
+    stmt = (select(Purchase).where(Purchase.customer_id == customer_id)
+            .order_by(Purchase.purchased_at.desc(), Purchase.id.desc()).offset(offset))
+    return list(session.scalars(stmt if limit is None else stmt.limit(limit)))

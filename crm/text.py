@@ -1,0 +1,78 @@
+"""Persian and English text as people type it: digits in three scripts, Arabic and Persian forms of
+the same letter, the zero-width non-joiner (ZWNJ), diacritics (harakat) and the tatweel.
+
+``clean`` is for storing and showing text (it keeps the words as written, with the Persian letter
+forms); ``name_key`` is for finding and comparing names: it keeps only letters and digits, folded so
+that every way of typing one name gives one key ("علي كريمي", "علی کریمی", "علی‌کریمی" and
+"عَلی کریمی" all give "علیکریمی"; "José" and "jose" give "jose")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+TATWEEL = "\u0640"
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_ASCII = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
+_TO_PERSIAN = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
+
+# the Arabic letter forms Persian writes otherwise (kept by ``clean``)
+_PERSIAN_FORMS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", TATWEEL: None})
+# letters a key folds onto one base letter (hamza carriers, teh marbuta, heh forms)
+_KEY_FOLDS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ھ": "ه", "ۂ": "ه",
+    "ؤ": "و", "ئ": "ی", "ي": "ی", "ى": "ی", "ې": "ی", "ۍ": "ی",
+    "ك": "ک", "ڪ": "ک", "ء": None, TATWEEL: None,
+})
+_SPACES = re.compile(r"\s+")
+_INVISIBLE = str.maketrans(dict.fromkeys(("\u200b", "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f")))
+_ZWNJS = re.compile(f"{ZWNJ}+")
+_LOOSE_ZWNJ = re.compile(f" ?{ZWNJ} | {ZWNJ}")
+
+
+def ascii_digits(text: str) -> str:
+    """Persian (۰-۹) and Arabic-Indic (٠-٩) digits become 0-9; everything else stays."""
+    return text.translate(_TO_ASCII)
+
+
+def persian_digits(text: str) -> str:
+    """0-9 and Arabic-Indic digits become Persian digits (۰-۹)."""
+    return text.translate(_TO_PERSIAN)
+
+
+def clean(text: str | None) -> str | None:
+    """Strip, collapse whitespace, Persian ی and ک for their Arabic forms, no tatweel, no control or
+    invisible characters; blank is None.
+
+    A ZWNJ stays where it joins two letters (it is spelling in Persian), never doubled or beside a space."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", str(text)).translate(_PERSIAN_FORMS).translate(_INVISIBLE)
+    text = "".join(ch for ch in _SPACES.sub(" ", text) if unicodedata.category(ch) not in {"Cc", "Cs"})
+    text = _LOOSE_ZWNJ.sub(" ", _ZWNJS.sub(ZWNJ, text)).strip(" " + ZWNJ)
+    return text or None
+
+
+def name_key(text: str | None) -> str:
+    """The search and duplicate key of a name: lower case, letters and digits only (ASCII digits),
+    no diacritics, no spaces or ZWNJ, Arabic letter forms folded onto their Persian base letter."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_KEY_FOLDS)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = (ch for ch in decomposed if unicodedata.category(ch)[0] in "LN")
+    return unicodedata.normalize("NFC", ascii_digits("".join(kept)))
+
+
+def words(query: str | None) -> list[str]:
+    """The keys of a query's words (empty words dropped), for matching each word on its own."""
+    return [key for key in (name_key(w) for w in (clean(query) or "").replace(ZWNJ, " ").split(" ")) if key]
+
+
+def matches(query: str, key: str) -> bool:
+    """True when every word of ``query`` appears in ``key`` (a ``name_key``), in any order."""
+    parts = words(query)
+    return bool(parts) and all(part in key for part in parts)
