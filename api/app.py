@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from flask import Flask, Response
+from werkzeug.routing import IntegerConverter
 
 from api import errors
 from api.composition import Ravand, build
@@ -46,6 +48,14 @@ def _configure_openapi(app: Flask) -> None:
     )
 
 
+class BoundedInt(IntegerConverter):
+    """Path ids as the database holds them: a number no column can hold matches no route (404)."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -56,6 +66,7 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
     settings = settings or load_settings()
     ravand = ravand or build(settings, migrate=True)
     app = Flask(__name__, static_folder=None)
+    app.url_map.converters["int"] = BoundedInt
     app.config.update(SECRET_KEY=_secret(settings), MAX_CONTENT_LENGTH=settings.max_deployment_bytes + 64 * 1024,
                       JSON_SORT_KEYS=False)
     _configure_openapi(app)

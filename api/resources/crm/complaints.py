@@ -10,8 +10,9 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
+from api.intake import start_complaint
 from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, act, page
+from api.resources.crm.shared import ID, READ, WRITE, act, page, start
 from crm import complaints
 
 blp = Blueprint("crm_complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
@@ -79,6 +80,17 @@ class UpdateIn(Schema):
     public = fields.Boolean(load_default=False, metadata={"description": "true: the customer sees it"})
 
 
+class NewComplaint(Schema):
+    customer_id = fields.Integer(validate=validate.Range(1, ID), metadata={"description": "a known customer, or"})
+    contact_name = fields.String(validate=validate.Length(1, 255))
+    contact_mobile = fields.String(validate=validate.Length(1, 40))
+    contact_email = fields.String(validate=validate.Length(1, 255))
+    category = fields.String(required=True, validate=validate.OneOf(complaints.CATEGORIES))
+    severity = fields.String(required=True, validate=validate.OneOf(complaints.SEVERITIES))
+    channel = fields.String(load_default="api", validate=validate.OneOf(complaints.CHANNELS))
+    description = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
+
+
 ComplaintPage = page_schema(ComplaintSchema, "ComplaintPage")
 
 
@@ -92,6 +104,15 @@ class Complaints(MethodView):
         """Complaints, newest first."""
         filters = {k: args.get(k) for k in ("status", "category", "severity", "team", "assignee", "customer_id")}
         return page(complaints.list_complaints(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(NewComplaint)
+    @blp.response(201, ComplaintSchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """File a complaint (taken by phone, e-mail, ...) and start ``complaint_escalation``: routing, the
+        SLA, the tracking code sent to the customer."""
+        return start(start_complaint, body)
 
 
 @blp.route("/<int:complaint_id>")

@@ -11,8 +11,9 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
+from api.intake import start_contract
 from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page
+from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page, start
 from crm import contracts
 from crm.errors import RecordNotFound
 
@@ -74,6 +75,13 @@ class ContractPatch(Schema):
     standard_terms = fields.Boolean()
 
 
+class ContractIn(ContractPatch):
+    customer_id = fields.Integer(required=True, validate=validate.Range(1, ID))
+    title = fields.String(required=True, validate=validate.Length(1, 255))
+    amount = Amount(required=True)
+    terms = fields.String(required=True, validate=validate.Length(1, 100_000))
+
+
 ContractPage = page_schema(ContractSchema, "ContractPage")
 
 
@@ -87,6 +95,15 @@ class Contracts(MethodView):
         """Contracts, newest first."""
         return page(contracts.list_contracts(db(), status=args.get("status"), customer_id=args.get("customer_id"),
                                              limit=args["limit"], offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ContractIn)
+    @blp.response(201, ContractSchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """Open a draft and start ``contract_approval``: the drafter (you) edits it, the approval levels
+        decide, the customer signs."""
+        return start(start_contract, body)
 
 
 @blp.route("/<int:contract_id>")

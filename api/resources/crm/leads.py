@@ -9,8 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
+from api.intake import start_lead
 from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import READ, WRITE, Amount, act, page
+from api.resources.crm.shared import READ, WRITE, Amount, act, page, start
 from crm import leads
 
 blp = Blueprint("crm_leads", __name__, url_prefix="/api/v1/leads", description="Leads")
@@ -74,6 +75,10 @@ class LeadPatch(Schema):
     timeline = fields.String(validate=validate.OneOf(leads.TIMELINES))
 
 
+class LeadIn(LeadPatch):
+    source = fields.String(required=True, validate=validate.OneOf(leads.SOURCES))
+
+
 LeadPage = page_schema(LeadSchema, "LeadPage")
 
 
@@ -88,6 +93,15 @@ class Leads(MethodView):
         return page(leads.list_leads(db(), status=args.get("status"), source=args.get("source"),
                                      sales_group=args.get("sales_group"), q=args.get("q"), limit=args["limit"],
                                      offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(LeadIn)
+    @blp.response(201, LeadSchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """Capture a lead and start its ``lead_qualification`` process (scoring, routing, the call).
+        A lead that looks like an existing customer is captured all the same, ``duplicate_of`` naming it."""
+        return start(start_lead, body)
 
 
 @blp.route("/<int:lead_id>")

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db, ravand
 from api.guard import BEARER, requires
+from api.intake import purchase_recorded
 from api.resources.common import PageArgs, as_dict
 from api.resources.crm.shared import READ, WRITE, Amount, act
 from crm import loyalty, purchases, ranking
@@ -108,8 +109,12 @@ class Purchases(MethodView):
     def post(self, body: dict, customer_id: int) -> object:
         """Record a purchase (amount in rials, or as typed: "۱٬۲۵۰٬۰۰۰", "125,000 تومان"); a potential
         customer becomes actual."""
+        app = ravand()
+
         def record(ctx: Any) -> object:
-            return purchases.record_purchase(ctx, customer_id, **{**body, "amount": parse_amount(body["amount"])})
+            purchase = purchases.record_purchase(ctx, customer_id, **{**body, "amount": parse_amount(body["amount"])})
+            purchase_recorded(app, ctx.session, customer_id, purchase.id, purchase.amount, ctx.actor)
+            return purchase
 
         return act(record)
 

@@ -9,8 +9,9 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
+from api.intake import start_referral
 from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, page
+from api.resources.crm.shared import ID, READ, WRITE, page, start
 from crm import referrals
 
 blp = Blueprint("crm_referrals", __name__, url_prefix="/api/v1/referrals", description="Referrals")
@@ -43,6 +44,14 @@ class ReferralArgs(PageArgs):
     referrer_id = fields.Integer(validate=validate.Range(1, ID))
 
 
+class ReferralIn(Schema):
+    code = fields.String(required=True, validate=validate.Length(1, 32),
+                         metadata={"description": "the referrer's code"})
+    referred_name = fields.String(required=True, validate=validate.Length(1, 255))
+    referred_mobile = fields.String(validate=validate.Length(1, 40))
+    referred_email = fields.String(validate=validate.Length(1, 255))
+
+
 ReferralPage = page_schema(ReferralSchema, "ReferralPage")
 
 
@@ -56,6 +65,15 @@ class Referrals(MethodView):
         """Referrals, newest first."""
         return page(referrals.list_referrals(db(), status=args.get("status"), referrer_id=args.get("referrer_id"),
                                              limit=args["limit"], offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ReferralIn)
+    @blp.response(201, ReferralSchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """A customer refers someone: refused (422, with the reason) for a self-referral, an existing
+        customer, or a person already referred; else ``referral_rewards`` starts."""
+        return start(start_referral, body)
 
 
 @blp.route("/<int:referral_id>")

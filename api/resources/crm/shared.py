@@ -34,6 +34,17 @@ def page(found: tuple[list[Any], int], args: dict[str, Any]) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": args["limit"], "offset": args["offset"]}
 
 
+def start(intake: Callable[..., tuple[Any, str]], body: dict[str, Any]) -> Any:
+    """Write the record and start the process that takes it over, in one committed transaction."""
+    from api.context import ravand
+    from api.guard import current_principal
+
+    app, actor = ravand(), current_principal().username
+    record, _ = command(lambda session: intake(app, session, body, actor))
+    app.nudge()
+    return record
+
+
 def act(fn: Callable[[Ctx], Any]) -> Any:
     """Run ``fn`` with a CRM context for the signed-in user, in one committed transaction."""
     return command(lambda session: fn(crm_ctx(session)))

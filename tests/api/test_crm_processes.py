@@ -1,0 +1,68 @@
+"""The CRM routes that hand a record to its process: validated first (422, nothing started), then the
+record and its process instance in one transaction; the tasks appear in the right people's lists."""
+
+from __future__ import annotations
+
+import pytest
+
+import processes
+from tests.api.conftest import Api
+
+LEAD = {"person_name": "علي رضايي", "mobile": "0912 345 6789", "source": "phone", "product": "software",
+        "region": "tehran", "estimated_revenue": "۲٬۰۰۰٬۰۰۰٬۰۰۰", "need": "high", "timeline": "now"}
+
+
+@pytest.fixture
+def api(api: Api) -> Api:
+    assert api.deploy(processes.bundle()).status_code == 201
+    return api
+
+
+def _mine(api: Api, who: str) -> list[dict]:
+    return api.call("GET", "/api/v1/tasks?candidate=me", who).get_json()["items"]
+
+
+def test_lead_starts_its_qualification(api: Api):
+    bad = api.call("POST", "/api/v1/leads", "employee", json={**LEAD, "mobile": "12"})
+    assert bad.status_code == 422 and "mobile" in bad.get_json()["errors"]
+    assert api.call("GET", "/api/v1/process-instances", "designer").get_json()["total"] == 0
+    created = api.call("POST", "/api/v1/leads", "employee", json=LEAD)
+    assert created.status_code == 201, created.get_json()
+    lead = created.get_json()
+    assert lead["person_name"] == "علی رضایی" and lead["process_instance_id"]
+    assert lead["estimated_revenue"] == 2_000_000_000
+    [task] = _mine(api, "employee")  # alice is in sales
+    assert task["element_id"] == "call" and task["business_key"] == f"lead-{lead['id']}"
+    assert _mine(api, "outsider") == []  # carol (support-1) does not see it
+    assert api.call("POST", "/api/v1/leads", "auditor", json=LEAD).status_code == 403
+
+
+def test_complaint_and_contract_start_their_processes(api: Api):
+    complaint = api.call("POST", "/api/v1/complaints", "employee", json={
+        "contact_name": "Mina", "contact_email": "mina@example.com", "category": "delivery", "severity": "low",
+        "description": "late"})
+    assert complaint.status_code == 201, complaint.get_json()
+    body = complaint.get_json()
+    assert body["tracking_code"].startswith("RC-") and body["status"] == "in_progress" and body["sla_due"]
+    assert [t["element_id"] for t in _mine(api, "outsider")] == ["tier1"]  # carol is support-1
+    customer = api.call("POST", "/api/v1/customers", "employee", json={"kind": "company", "company_name": "Acme",
+                                                                        "email": "buy@acme.example"}).get_json()
+    contract = api.call("POST", "/api/v1/contracts", "employee", json={
+        "customer_id": customer["customer"]["id"], "title": "Support", "amount": 5_000_000, "terms": "standard"})
+    assert contract.status_code == 201, contract.get_json()
+    drafts = api.call("GET", "/api/v1/tasks?assignee=me", "employee").get_json()["items"]
+    assert [t["element_id"] for t in drafts] == ["edit"]  # the drafter drafts
+
+
+def test_referral_refused_with_reason_or_started(api: Api):
+    referrer = api.call("POST", "/api/v1/customers", "employee", json={
+        "kind": "person", "person_name": "Nasrin", "mobile": "09121110000"}).get_json()["customer"]
+    self_referral = api.call("POST", "/api/v1/referrals", "employee", json={
+        "code": referrer["referral_code"], "referred_name": "Nasrin B", "referred_mobile": "09121110000"})
+    assert self_referral.status_code == 422 and "themselves" in self_referral.get_json()["detail"]
+    referral = api.call("POST", "/api/v1/referrals", "employee", json={
+        "code": referrer["referral_code"], "referred_name": "Omid", "referred_mobile": "09351110000"})
+    assert referral.status_code == 201, referral.get_json()
+    assert referral.get_json()["status"] == "lead"  # its lead_qualification instance runs
+    [call] = api.call("GET", "/api/v1/tasks?process_key=lead_qualification", "designer").get_json()["items"]
+    assert call["element_id"] == "call" and call["candidate_groups"] == ["sales-regions"]
