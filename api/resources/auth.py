@@ -12,7 +12,7 @@ from api.context import command, db
 from api.errors import problem
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.identity.models import ApiToken, User
-from api.identity.service import authenticate, create_api_token, revoke_api_token
+from api.identity.service import authenticate, create_api_token, revoke_api_token, update_user
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and API tokens")
 
@@ -33,6 +33,11 @@ class MeSchema(Schema):
     role = fields.String()
     groups = fields.List(fields.String())
     locale = fields.String()
+
+
+class MePatch(Schema):
+    locale = fields.String(required=True, validate=validate.OneOf(["en", "fa"]),
+                           metadata={"description": "the interface language: en, or fa (Persian, right-to-left)"})
 
 
 class ApiTokenIn(Schema):
@@ -77,6 +82,21 @@ class Me(MethodView):
         """Who am I?"""
         p = current_principal()
         return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale}
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(MePatch)
+    @blp.response(200, MeSchema)
+    @requires(*ANYONE)
+    def patch(self, body: dict) -> object:
+        """Change my own preferences: the interface language."""
+        user_id = current_principal().user_id
+
+        def change(session: object) -> dict:
+            user = update_user(session, session.get(User, user_id), locale=body["locale"])
+            return {"username": user.username, "role": user.role, "groups": sorted(user.groups or ()),
+                    "locale": user.locale}
+
+        return command(change)
 
 
 @blp.route("/api-tokens")

@@ -12,6 +12,10 @@ from api.errors import problem
 from api.guard import ANYONE, BEARER, DESIGN, current_principal, requires
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
+from engine.deploy import validate as validate_deployment
+from engine.errors import NotFound
+from engine.models import Resource
+from engine.resources import read_files
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="Deployments and process definitions")
 
@@ -22,6 +26,10 @@ class DeployedSchema(Schema):
     version = fields.Integer()
     name = fields.String(allow_none=True)
     created = fields.Boolean(metadata={"description": "false when the content matched the latest version"})
+
+
+class CheckedSchema(Schema):
+    ok = fields.Boolean()
 
 
 class DeploymentForm(Schema):
@@ -69,20 +77,44 @@ class Deployments(MethodView):
     @requires(*DESIGN)
     def post(self) -> object:
         """Deploy BPMN, DMN and form files (multipart field ``files``, repeatable)."""
-        uploads = request.files.getlist("files")
-        if not uploads:
-            return problem(400, "Bad Request", "send the files as multipart/form-data in the field 'files'")
-        limit = ravand().settings.max_deployment_bytes
-        files, size = [], 0
-        for upload in uploads:
-            content = upload.read(limit + 1)
-            size += len(content)
-            if size > limit:
-                return problem(413, "Payload Too Large", f"a deployment may hold at most {limit} bytes")
-            files.append((upload.filename or "unnamed", content))
+        files = _uploads()
+        if isinstance(files, Response):
+            return files
         actor = current_principal().username
         engine = ravand().engine
         return [as_dict(d) for d in command(lambda s: engine.deploy(s, files, actor))]
+
+
+@blp.route("/deployments/validate")
+class DeploymentCheck(MethodView):
+    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": DeploymentForm}}})
+    @blp.response(200, CheckedSchema)
+    @blp.alt_response(413, description="The deployment is larger than allowed")
+    @blp.alt_response(422, description="Refused, with the located problems")
+    @requires(*DESIGN)
+    def post(self) -> object:
+        """Run every check a deployment runs, storing nothing (the modeler's "validate")."""
+        files = _uploads()
+        if isinstance(files, Response):
+            return files
+        validate_deployment(read_files(files), ravand().engine.handlers)
+        return {"ok": True}
+
+
+def _uploads() -> list[tuple[str, bytes]] | Response:
+    """The multipart ``files`` as (name, content), or the problem answer."""
+    uploads = request.files.getlist("files")
+    if not uploads:
+        return problem(400, "Bad Request", "send the files as multipart/form-data in the field 'files'")
+    limit = ravand().settings.max_deployment_bytes
+    files, size = [], 0
+    for upload in uploads:
+        content = upload.read(limit + 1)
+        size += len(content)
+        if size > limit:
+            return problem(413, "Payload Too Large", f"a deployment may hold at most {limit} bytes")
+        files.append((upload.filename or "unnamed", content))
+    return files
 
 
 @blp.route("/process-definitions")
@@ -116,6 +148,25 @@ class DefinitionXml(MethodView):
         """The BPMN XML as deployed."""
         xml = ravand().engine.definition_xml(db(), definition_id)
         return Response(xml, mimetype="application/xml")
+
+
+RESOURCE_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
+
+
+@blp.route("/process-definitions/<int:definition_id>/resources/<path:name>")
+class DefinitionResource(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The file as deployed (BPMN, DMN or form)",
+                                                  "content": {"application/xml": {"schema": {"type": "string"}},
+                                                              "application/json": {"schema": {"type": "object"}}}}})
+    @requires(*ANYONE)
+    def get(self, definition_id: int, name: str) -> Response:
+        """One file of the version (a DMN table or a form it uses), by the name listed in ``resources``."""
+        definition = ravand().engine.definition(db(), definition_id)
+        entry = next((r for r in definition.resources if r.get("name") == name), None)
+        row = db().get(Resource, entry["hash"]) if entry else None
+        if row is None:
+            raise NotFound(f"process definition {definition_id} holds no file named {name!r}")
+        return Response(row.content, mimetype=RESOURCE_TYPES.get(row.kind, "text/plain"))
 
 
 @blp.route("/process-definitions/<int:definition_id>/statistics")

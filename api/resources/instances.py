@@ -45,6 +45,8 @@ class InstanceSchema(Schema):
     ended_at = fields.DateTime(allow_none=True)
     end_reason = fields.String(allow_none=True)
     incidents = fields.List(fields.Nested(IncidentSchema))
+    element_counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                                 metadata={"description": "element id → times completed (the path taken)"})
 
 
 class InstanceArgs(PageArgs):

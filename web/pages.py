@@ -1,0 +1,112 @@
+"""The pages: sign-in and sign-out, the app shell at ``/app/...`` and the static files."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
+
+from api.context import db
+from api.identity.service import authenticate
+from web import assets, csrf, i18n
+from web import session as web_session
+
+bp = Blueprint("web", __name__, template_folder="templates")
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _default_locale() -> str:
+    return current_app.extensions["ravand"].settings.locale
+
+
+def _safe_next(target: str | None) -> str:
+    """Only paths inside the app: never an open redirect."""
+    if not target:
+        return "/app/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/app") or "\\" in target:
+        return "/app/"
+    return target
+
+
+def _login_page(status: int = 200, error_key: str | None = None, username: str = "") -> tuple[str, int]:
+    locale = i18n.page_locale(_default_locale())
+    html = render_template("login.html", t=i18n.translator(locale), lang=locale, dir=i18n.direction(locale),
+                           csrf_token=csrf.token(), next=_safe_next(request.values.get("next")),
+                           error_key=error_key, username=username, css=(assets.manifest() or {}).get("app.css"))
+    return html, status
+
+
+@bp.get("/login")
+def login_form() -> object:
+    if web_session.current_user() is not None:
+        return redirect(_safe_next(request.args.get("next")))
+    return _login_page()
+
+
+@bp.post("/login", endpoint="login")
+def login() -> object:
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not csrf.valid():
+        return _login_page(403, "login.expired", username)
+    if not username or not password or len(username) > 150 or len(password) > 1024:
+        return _login_page(400, "login.missing", username)
+    limiter = current_app.extensions["ravand.sign_in_limiter"]
+    key = f"{request.remote_addr}|{username.lower()}"
+    if limiter.blocked(key):
+        return _login_page(429, "login.throttled", username)
+    user = authenticate(db(), username, password)
+    if user is None:
+        limiter.hit(key)
+        return _login_page(401, "login.wrong", username)
+    web_session.sign_in(user)
+    return redirect(_safe_next(request.form.get("next")), code=303)
+
+
+@bp.post("/logout", endpoint="logout")
+def logout() -> object:
+    if "uid" in session and not csrf.valid():
+        return _login_page(403, "login.expired")
+    web_session.sign_out()
+    return redirect(url_for("web.login_form"), code=303)
+
+
+@bp.get("/")
+def root() -> object:
+    return redirect("/app/")
+
+
+@bp.get("/app")
+@bp.get("/app/")
+@bp.get("/app/<path:_path>")
+def shell(_path: str = "") -> object:
+    user = web_session.current_user()
+    if user is None:
+        return redirect(url_for("web.login_form", next=request.full_path.rstrip("?")))
+    locale = user.locale if user.locale in i18n.LOCALES else "en"
+    urls = assets.manifest()
+    if urls is None:
+        html = render_template("build_missing.html", t=i18n.translator(locale), lang=locale,
+                               dir=i18n.direction(locale), hint=assets.BUILD_HINT)
+        return Response(html, status=503, mimetype="text/html", headers={"Retry-After": "60"})
+    html = render_template("app.html", lang=locale, dir=i18n.direction(locale), assets=urls,
+                           csrf_token=csrf.token(), t=i18n.translator(locale),
+                           display_name=user.display_name or user.username)
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/static/<path:filename>")
+def static(filename: str) -> Response:
+    hashed = filename.startswith("dist/") and filename != "dist/manifest.json"
+    return send_from_directory(assets.STATIC, filename, max_age=ONE_YEAR if hashed else 300)

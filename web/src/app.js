@@ -1,0 +1,83 @@
+// Ravand's browser app: who am I, the shell (navigation by role, language, sign-out), the router.
+
+import './styles/app.css';
+import { api } from './core/api.js';
+import { h, replace } from './core/dom.js';
+import { setLocale, t } from './core/i18n.js';
+import { installKeyboard } from './core/keyboard.js';
+import { configure, navigate, show } from './core/router.js';
+import { toast } from './core/ui.js';
+import { NAV, ROUTES } from './routes.js';
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content || '';
+}
+
+async function changeLocale(me, locale) {
+  if (locale === me.locale) return;
+  try {
+    await api.patch('/auth/me', { locale });
+    location.reload();
+  } catch (error) {
+    toast(error.message, 'error');
+  }
+}
+
+function languageSwitch(me) {
+  const other = me.locale === 'fa' ? 'en' : 'fa';
+  return h('button', {
+    type: 'button', class: 'btn btn-ghost lang-switch', lang: other, 'data-testid': 'lang-switch',
+    title: t('settings.language'), onclick: () => changeLocale(me, other),
+  }, other === 'fa' ? 'فارسی' : 'English');
+}
+
+function userMenu(me) {
+  return h('div', { class: 'user-menu' },
+    h('span', { class: 'user-name', 'data-testid': 'user-name', title: me.username }, me.displayName || me.username),
+    h('span', { class: 'badge' }, t(`role.${me.role}`)),
+    languageSwitch(me),
+    h('form', { method: 'post', action: '/logout', class: 'inline' },
+      h('input', { type: 'hidden', name: 'csrf_token', value: csrfToken() }),
+      h('button', { type: 'submit', class: 'btn btn-ghost', 'data-testid': 'sign-out' }, t('nav.sign_out'))));
+}
+
+function shell(me) {
+  const links = NAV.filter((item) => item.roles.includes(me.role)).map((item) =>
+    h('a', { href: item.href, class: 'nav-link', 'data-nav': item.key }, t(item.label)));
+  const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
+  const layout = h('div', { class: 'layout' },
+    h('a', { href: '#main', class: 'skip-link' }, t('nav.skip')),
+    h('header', { class: 'topbar' },
+      h('a', { href: '/app/', class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'ر'), t('app.name')),
+      h('nav', { class: 'nav', 'aria-label': t('nav.main') }, links),
+      userMenu(me)),
+    main);
+  return { layout, main };
+}
+
+function markCurrent(pathname) {
+  for (const link of document.querySelectorAll('.nav-link')) {
+    const active = pathname === link.getAttribute('href') || pathname.startsWith(`${link.getAttribute('href')}/`)
+      || (link.dataset.nav === 'processes' && (pathname.startsWith('/app/definitions') || pathname.startsWith('/app/compare')));
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+async function boot() {
+  const root = document.getElementById('app');
+  const me = { ...(await api.get('/auth/me')), displayName: root.dataset.displayName };
+  setLocale(me.locale);
+  const { layout, main } = shell(me);
+  replace(root, layout);
+  root.classList.remove('app-loading');
+  root.removeAttribute('aria-busy');
+  configure(ROUTES, { me, main, navigate, onNavigate: markCurrent });
+  installKeyboard(navigate);
+  await show(location.pathname, location.search, false);
+}
+
+boot().catch((error) => {
+  const root = document.getElementById('app');
+  replace(root, h('div', { class: 'alert alert-error', role: 'alert' }, error.message || String(error)));
+});

@@ -1,0 +1,92 @@
+// The API client: same-origin fetch with the session cookie, the CSRF header on every state change,
+// and problem+json answers turned into ApiError (status, title, detail, field errors, problems).
+
+const BASE = '/api/v1';
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && (body.detail || body.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.title = body?.title || '';
+    this.detail = body?.detail || '';
+    this.errors = body?.errors || {};
+    this.problems = body?.problems || [];
+  }
+}
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content || '';
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params || {})) {
+    if (value === undefined || value === null || value === '') continue;
+    search.append(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export function url(path, params) {
+  return `${BASE}${path}${query(params)}`;
+}
+
+async function parse(response) {
+  const type = response.headers.get('Content-Type') || '';
+  if (type.includes('json')) return response.json();
+  return response.text();
+}
+
+export async function request(method, path, { params, json, form, signal, raw } = {}) {
+  const headers = { Accept: 'application/json' };
+  let body;
+  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(json);
+  } else if (form) {
+    body = form;
+  }
+  let response;
+  try {
+    response = await fetch(url(path, params), { method, headers, body, signal, credentials: 'same-origin' });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ApiError(0, { title: 'Network error', detail: error.message });
+  }
+  if (response.status === 401) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    location.assign(`/login?next=${next}`);
+    throw new ApiError(401, { title: 'Unauthorized' });
+  }
+  if (!response.ok) {
+    let problem;
+    try { problem = await response.json(); } catch { problem = { title: response.statusText }; }
+    throw new ApiError(response.status, problem);
+  }
+  if (raw) return response;
+  return response.status === 204 ? null : parse(response);
+}
+
+export const api = {
+  get: (path, params, opts = {}) => request('GET', path, { params, ...opts }),
+  text: (path, opts = {}) => request('GET', path, opts),
+  post: (path, json, opts = {}) => request('POST', path, { json: json ?? {}, ...opts }),
+  patch: (path, json, opts = {}) => request('PATCH', path, { json, ...opts }),
+  upload: (path, files, opts = {}) => {
+    const form = new FormData();
+    for (const file of files) form.append('files', new Blob([file.content], { type: file.type || 'application/octet-stream' }), file.name);
+    return request('POST', path, { form, ...opts });
+  },
+};
+
+// GET that answers null instead of failing when the route does not exist (yet): optional features.
+export async function optional(path, params) {
+  try {
+    return await api.get(path, params);
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 404 || error.status === 405 || error.status === 403)) return null;
+    throw error;
+  }
+}

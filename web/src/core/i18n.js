@@ -1,0 +1,82 @@
+// Messages, direction, dates and numbers for the two interface languages. Persian shows Jalali dates
+// and Persian digits (Intl's fa-IR with the Persian calendar), English Gregorian dates.
+
+import en from '../../i18n/en.json';
+import fa from '../../i18n/fa.json';
+
+const CATALOGUES = { en, fa };
+const INTL = { en: 'en-GB', fa: 'fa-IR-u-ca-persian' };
+let current = 'en';
+
+export function setLocale(locale) {
+  current = CATALOGUES[locale] ? locale : 'en';
+  document.documentElement.lang = current;
+  document.documentElement.dir = dir();
+}
+
+export const locale = () => current;
+export const dir = () => (current === 'fa' ? 'rtl' : 'ltr');
+export const isRtl = () => current === 'fa';
+
+// t('tasks.count', { n: 3 }): the message with {name} placeholders filled (numbers localised).
+export function t(key, params) {
+  const message = CATALOGUES[current][key] ?? en[key] ?? key;
+  if (!params) return message;
+  return message.replace(/\{(\w+)\}/g, (whole, name) => {
+    const value = params[name];
+    if (value === undefined || value === null) return whole;
+    return typeof value === 'number' ? number(value) : String(value);
+  });
+}
+
+export function has(key) {
+  return key in CATALOGUES[current] || key in en;
+}
+
+export function number(value, options) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return '—';
+  return new Intl.NumberFormat(INTL[current], options).format(Number(value));
+}
+
+export function percent(value) {
+  if (value === null || value === undefined || Number.isNaN(Number(value))) return '—';
+  // the reports give percentages (45.5 means 45.5 %)
+  return number(Number(value) / 100, { style: 'percent', maximumFractionDigits: 1 });
+}
+
+function asDate(value) {
+  if (!value) return null;
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+export function dateTime(value) {
+  const date = asDate(value);
+  if (!date) return '—';
+  return new Intl.DateTimeFormat(INTL[current], { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function date(value) {
+  const date_ = asDate(value);
+  if (!date_) return '—';
+  return new Intl.DateTimeFormat(INTL[current], { dateStyle: 'medium' }).format(date_);
+}
+
+// "in 3 hours", "2 days ago"
+export function relative(value, now = Date.now()) {
+  const target = asDate(value);
+  if (!target) return '';
+  const seconds = Math.round((target.getTime() - now) / 1000);
+  const units = [['day', 86400], ['hour', 3600], ['minute', 60]];
+  const format = new Intl.RelativeTimeFormat(current === 'fa' ? 'fa-IR' : 'en-GB', { numeric: 'auto' });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.round(seconds / size), unit);
+  }
+  return format.format(seconds, 'second');
+}
+
+// Persian digits in free text (counts inside sentences built elsewhere).
+export function digits(text) {
+  if (current !== 'fa') return String(text);
+  return String(text).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
+}

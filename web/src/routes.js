@@ -1,0 +1,34 @@
+// Which pages exist, who is offered them, and where each role lands.
+
+export const ROLES = {
+  work: ['admin', 'employee'],
+  design: ['admin', 'designer'],
+  read: ['admin', 'designer', 'auditor'],
+  audit: ['admin', 'auditor'],
+  all: ['admin', 'designer', 'employee', 'auditor'],
+};
+
+export const NAV = [
+  { href: '/app/tasks', label: 'nav.tasks', roles: ROLES.work, key: 'tasks' },
+  { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes' },
+  { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
+  { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
+  { href: '/app/dashboards', label: 'nav.dashboards', roles: ROLES.all, key: 'dashboards' },
+];
+
+const LANDING = { admin: '/app/tasks', employee: '/app/tasks', designer: '/app/processes', auditor: '/app/journal' };
+
+export const ROUTES = [
+  { path: '/', redirect: (me) => LANDING[me.role] || '/app/dashboards' },
+  { path: '/tasks', title: 'nav.tasks', roles: ROLES.work, view: () => import('./views/tasklist.js') },
+  { path: '/tasks/:id', title: 'task.title', roles: ROLES.work, view: () => import('./views/task.js') },
+  { path: '/processes', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/definitions.js') },
+  { path: '/processes/new', title: 'modeler.new_title', roles: ROLES.design, view: () => import('./views/modeler.js') },
+  { path: '/processes/:key', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/versions.js') },
+  { path: '/definitions/:id/edit', title: 'modeler.title', roles: ROLES.design, view: () => import('./views/modeler.js') },
+  { path: '/compare', title: 'compare.title', roles: ROLES.design, view: () => import('./views/compare.js') },
+  { path: '/instances', title: 'nav.instances', roles: ROLES.read, view: () => import('./views/instances.js') },
+  { path: '/instances/:id', title: 'instance.title', roles: ROLES.read, view: () => import('./views/instance.js') },
+  { path: '/journal', title: 'nav.journal', roles: ROLES.audit, view: () => import('./views/journal.js') },
+  { path: '/dashboards', title: 'nav.dashboards', roles: ROLES.all, view: () => import('./views/dashboards.js') },
+];

@@ -1,0 +1,50 @@
+// Process instances (designers and auditors): filter by process, business key, state, starter, time.
+
+import { api } from '../core/api.js';
+import { h, ltr, replace } from '../core/dom.js';
+import { dateTime, t } from '../core/i18n.js';
+import { setQuery } from '../core/router.js';
+import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
+import { dateField, isoOf } from './timefields.js';
+
+const STATES = ['', 'running', 'completed', 'failed', 'cancelled'];
+const LIMIT = 50;
+
+export async function render({ root, query }) {
+  const filters = h('form', { class: 'filters card', 'aria-label': t('common.filters') },
+    field(t('instances.key'), h('input', { name: 'key', class: 'input', value: query.key || '', dir: 'ltr' })),
+    field(t('instances.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr', 'data-search': '' })),
+    field(t('instances.state'), h('select', { name: 'state', class: 'input' },
+      STATES.map((s) => h('option', { value: s, selected: s === (query.state || '') }, s ? t(`state.${s}`) : t('common.any'))))),
+    field(t('instances.started_by'), h('input', { name: 'started_by', class: 'input', value: query.started_by || '' })),
+    dateField(t('common.after'), 'started_after', query.started_after),
+    dateField(t('common.before'), 'started_before', query.started_before),
+    h('input', { type: 'hidden', name: 'definition_id', value: query.definition_id || '' }),
+    h('div', { class: 'row end filters-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.search'))));
+  const results = h('div', { 'data-testid': 'instances' }, loading());
+  replace(root, pageHeader(t('nav.instances')), filters, results);
+
+  async function load(offset = 0) {
+    const values = Object.fromEntries(new FormData(filters));
+    const params = { ...values, started_after: isoOf(values.started_after), started_before: isoOf(values.started_before) };
+    setQuery(values);
+    try {
+      const page = await api.get('/process-instances', { ...params, limit: LIMIT, offset });
+      if (!page.items.length) { replace(results, empty(t('instances.empty'))); return; }
+      replace(results,
+        table([
+          { label: t('instances.id'), cell: (i) => h('a', { href: `/app/instances/${i.id}`, 'data-nav-item': '' }, ltr(i.id.slice(0, 8))) },
+          { label: t('instances.key'), cell: (i) => ltr(i.process_key) },
+          { label: t('instances.business_key'), cell: (i) => (i.business_key ? ltr(i.business_key) : '—') },
+          { label: t('instances.state'), cell: (i) => [stateBadge(i.state), i.incidents?.length ? [' ', h('span', { class: 'badge badge-danger' }, t('instance.incidents_n', { n: i.incidents.length }))] : null] },
+          { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => ltr(e)).flatMap((n, k) => (k ? [', ', n] : [n])) },
+          { label: t('instances.started'), cell: (i) => [dateTime(i.started_at), i.started_by ? h('span', { class: 'muted' }, ` · ${i.started_by}`) : null] },
+        ], page.items, { rowAttrs: (i) => ({ 'data-instance': i.id }) }),
+        pager({ ...page, onPage: load }));
+    } catch (error) {
+      replace(results, errorBox(error));
+    }
+  }
+  filters.addEventListener('submit', (event) => { event.preventDefault(); load(0); });
+  await load(0);
+}

@@ -1,0 +1,95 @@
+// The audit journal (auditors): search by instance, business key, actor, kind and time range; verify
+// the hash chain and see where it breaks; export what was found as CSV.
+
+import { api, url } from '../core/api.js';
+import { h, ltr, replace } from '../core/dom.js';
+import { dateTime, has, number, t } from '../core/i18n.js';
+import { setQuery } from '../core/router.js';
+import { empty, errorBox, field, loading, pageHeader, pager, setBusy, table } from '../core/ui.js';
+import { dateField, isoOf } from './timefields.js';
+
+const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast'];
+const LIMIT = 50;
+
+function kindLabel(kind) {
+  return has(`kind.${kind}`) ? t(`kind.${kind}`) : kind;
+}
+
+function dataSummary(data) {
+  const text = JSON.stringify(data || {});
+  return text === '{}' ? '' : text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+export async function render({ root, query }) {
+  const filters = h('form', { class: 'filters card', 'aria-label': t('common.filters'), 'data-testid': 'journal-filters' },
+    field(t('journal.instance'), h('input', { name: 'process_instance', class: 'input', value: query.process_instance || '', dir: 'ltr', 'data-search': '' })),
+    field(t('journal.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr' })),
+    field(t('journal.actor'), h('input', { name: 'actor', class: 'input', value: query.actor || '' })),
+    field(t('journal.kind'), h('input', { name: 'kind', class: 'input', value: query.kind || '', list: 'journal-kinds', dir: 'ltr' })),
+    h('datalist', { id: 'journal-kinds' }, KINDS.map((k) => h('option', { value: k }, kindLabel(k)))),
+    dateField(t('common.after'), 'after', query.after),
+    dateField(t('common.before'), 'before', query.before),
+    h('div', { class: 'row end filters-actions' },
+      h('button', { type: 'reset', class: 'btn btn-ghost' }, t('common.clear')),
+      h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'journal-search' }, t('common.search'))));
+  const verifyBox = h('div', { 'aria-live': 'polite', 'data-testid': 'verify-result' });
+  const results = h('div', { 'data-testid': 'journal-results' }, loading());
+  const csv = h('a', { class: 'btn', download: 'journal.csv', 'data-testid': 'csv' }, t('journal.csv'));
+  const verifyButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'verify', onclick: () => verify() }, t('journal.verify'));
+  let brokenAt = null;
+  replace(root, pageHeader(t('nav.journal'), csv, verifyButton), verifyBox, filters, results);
+
+  function params() {
+    const values = Object.fromEntries(new FormData(filters));
+    return { values, api: { ...values, after: isoOf(values.after), before: isoOf(values.before) } };
+  }
+
+  async function verify() {
+    setBusy(verifyButton, true);
+    try {
+      const result = await api.get('/journal/verify');
+      brokenAt = result.ok ? null : result.first_broken;
+      replace(verifyBox, result.ok
+        ? h('p', { class: 'alert alert-ok', 'data-testid': 'chain-ok' }, t('journal.chain_ok', { n: number(result.checked) }))
+        : h('div', { class: 'alert alert-error', 'data-testid': 'chain-broken', role: 'alert' },
+          h('strong', {}, t('journal.chain_broken', { seq: number(result.first_broken) })),
+          result.reason ? h('p', {}, result.reason) : null,
+          h('p', { class: 'muted' }, t('journal.chain_checked', { n: number(result.checked) }))));
+      for (const row of results.querySelectorAll('tr[data-seq]')) row.classList.toggle('row-broken', Number(row.dataset.seq) === brokenAt);
+    } catch (error) {
+      replace(verifyBox, errorBox(error));
+    } finally {
+      setBusy(verifyButton, false);
+    }
+  }
+
+  async function load(offset = 0) {
+    const { values, api: apiParams } = params();
+    setQuery(values);
+    csv.href = url('/journal', { ...apiParams, format: 'csv', limit: 500 });
+    try {
+      const page = await api.get('/journal', { ...apiParams, limit: LIMIT, offset });
+      if (!page.items.length) { replace(results, empty(t('journal.empty'))); return; }
+      replace(results,
+        h('p', { class: 'muted' }, t('journal.found', { n: number(page.total) })),
+        table([
+          { label: '#', cell: (e) => number(e.seq), class: 'num' },
+          { label: t('journal.at'), cell: (e) => dateTime(e.at), class: 'nowrap' },
+          { label: t('journal.kind'), cell: (e) => kindLabel(e.kind) },
+          { label: t('journal.actor'), cell: (e) => e.actor || '—' },
+          { label: t('journal.instance'), cell: (e) => (e.process_instance ? h('a', { href: `/app/instances/${e.process_instance}` }, ltr(e.process_instance.slice(0, 8))) : '—') },
+          { label: t('journal.business_key'), cell: (e) => (e.business_key ? ltr(e.business_key) : '—') },
+          { label: t('journal.element'), cell: (e) => (e.element_id ? ltr(e.element_id) : '—') },
+          { label: t('journal.data'), cell: (e) => h('code', { dir: 'ltr', class: 'data', title: JSON.stringify(e.data || {}) }, dataSummary(e.data)) },
+          { label: t('journal.hash'), cell: (e) => h('code', { dir: 'ltr', title: e.hash }, e.hash.slice(0, 10)) },
+        ], page.items, { rowAttrs: (e) => ({ 'data-seq': e.seq, class: e.seq === brokenAt ? 'row-broken' : undefined }) }),
+        pager({ ...page, onPage: load }));
+    } catch (error) {
+      replace(results, errorBox(error));
+    }
+  }
+
+  filters.addEventListener('submit', (event) => { event.preventDefault(); load(0); });
+  filters.addEventListener('reset', () => setTimeout(() => load(0)));
+  await load(0);
+}

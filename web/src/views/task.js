@@ -1,0 +1,183 @@
+// One task: what it is, claim/unclaim, its form (form-js) validated by the server with the field errors
+// shown in place, comments, and beside it the customer's 360° view.
+
+import { Form } from '@bpmn-io/form-js-viewer';
+import { api, ApiError } from '../core/api.js';
+import { h, ltr, replace } from '../core/dom.js';
+import { dateTime, number, relative, t } from '../core/i18n.js';
+import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
+import { renderCustomer } from './customer.js';
+import { dueState } from './tasklist.js';
+
+// form-js keeps errors by field id; the server answers by data path ("amount", "address.city").
+function errorsById(form, serverErrors) {
+  const registry = form.get('formFieldRegistry');
+  const paths = form.get('pathRegistry');
+  const byPath = {};
+  for (const field of registry.getAll()) {
+    if (!field.key && !field.path) continue;
+    const path = (paths.getValuePath(field) || []).join('.');
+    if (path) byPath[path] = field.id;
+  }
+  const mapped = {};
+  const unplaced = [];
+  for (const [path, messages] of Object.entries(serverErrors || {})) {
+    const id = byPath[path] || byPath[path.split('.')[0]];
+    if (id) mapped[id] = [...(mapped[id] || []), ...messages];
+    else unplaced.push(...messages.map((m) => (path === '_' ? m : `${path}: ${m}`)));
+  }
+  return { mapped, unplaced };
+}
+
+function header(task, me) {
+  const due = dueState(task);
+  return h('header', { class: 'page-header' },
+    h('div', {},
+      h('p', { class: 'crumbs' }, h('a', { href: '/app/tasks' }, t('nav.tasks'))),
+      h('h1', { tabindex: '-1', 'data-testid': 'task-title' }, task.name)),
+    h('div', { class: 'page-actions' },
+      stateBadge(task.state),
+      due ? badge(t(due === 'overdue' ? 'tasks.overdue' : 'tasks.due_soon'), due === 'overdue' ? 'danger' : 'warn') : null,
+      task.assignee === me.username ? badge(t('tasks.assigned_me'), 'ok') : null));
+}
+
+function details(task) {
+  return facts([
+    [t('task.process'), ltr(task.process_key)],
+    [t('task.business_key'), task.business_key ? ltr(task.business_key) : '—'],
+    [t('task.assignee'), task.assignee || t('tasks.unassigned')],
+    [t('task.candidates'), [...(task.candidate_groups || []), ...(task.candidate_users || [])].join('، ') || '—'],
+    [t('task.due'), task.due ? `${dateTime(task.due)} (${relative(task.due)})` : '—'],
+    [t('task.priority'), number(task.priority)],
+    [t('task.created'), dateTime(task.created_at)],
+  ]);
+}
+
+function comments(task, canWrite) {
+  const list = h('ol', { class: 'comments', 'data-testid': 'comments' });
+  const text = h('textarea', { class: 'input', rows: 3, maxlength: 10000, required: true, 'aria-label': t('task.comment_text'), 'data-testid': 'comment-text' });
+  const section = h('section', { class: 'card', 'aria-labelledby': 'comments-title' },
+    h('h2', { id: 'comments-title' }, t('task.comments')), list);
+  async function load() {
+    const items = await api.get(`/tasks/${encodeURIComponent(task.id)}/comments`);
+    replace(list, items.length ? items.map((c) => h('li', { class: 'comment' },
+      h('p', { class: 'comment-meta muted' }, h('strong', {}, c.author), ' · ', dateTime(c.created_at)),
+      h('p', { class: 'comment-text' }, c.text))) : h('li', { class: 'muted' }, t('task.no_comments')));
+  }
+  if (canWrite) {
+    const button = h('button', { type: 'submit', class: 'btn' }, t('task.add_comment'));
+    section.append(h('form', {
+      class: 'stack', onsubmit: async (event) => {
+        event.preventDefault();
+        if (!text.value.trim()) return;
+        setBusy(button, true);
+        try {
+          await api.post(`/tasks/${encodeURIComponent(task.id)}/comments`, { text: text.value.trim() });
+          text.value = '';
+          await load();
+        } catch (error) {
+          toast(error.message, 'error');
+        } finally {
+          setBusy(button, false);
+        }
+      },
+    }, text, h('div', { class: 'row end' }, button)));
+  }
+  load().catch((error) => list.append(errorBox(error)));
+  return section;
+}
+
+async function mountForm(container, task, readOnly) {
+  const form = new Form({ container });
+  await form.importSchema(task.form, task.data || {});
+  if (readOnly) form.setProperty('readOnly', true);
+  return form;
+}
+
+export async function render({ root, params, me, navigate }) {
+  const id = params.id;
+  const task = await api.get(`/tasks/${encodeURIComponent(id)}`);
+  const mine = task.assignee === me.username;
+  const open = task.state === 'ready' || task.state === 'claimed';
+  const takenByOther = task.assignee && !mine;
+  const formBox = h('div', { class: 'form-box', 'data-testid': 'task-form' });
+  const formErrors = h('div', { 'aria-live': 'assertive' });
+  const actions = h('div', { class: 'row' });
+  const customer = h('aside', { class: 'side', 'aria-label': t('customer.title') });
+  let form = null;
+
+  async function act(action, button) {
+    setBusy(button, true);
+    try {
+      await api.post(`/tasks/${encodeURIComponent(id)}/${action}`);
+      toast(t(action === 'claim' ? 'task.claimed' : 'task.unclaimed'), 'ok');
+      navigate(`/app/tasks/${encodeURIComponent(id)}`, { replace: true });
+    } catch (error) {
+      setBusy(button, false);
+      toast(error.status === 409 ? t('task.claim_conflict') : error.message, 'error');
+    }
+  }
+
+  // form.submit() runs form-js's own checks and emits "submit" with the data; the server decides.
+  function complete(button) {
+    if (form) form.submit();
+    else send({}, button);
+  }
+
+  async function send(data, button) {
+    replace(formErrors);
+    setBusy(button, true);
+    try {
+      await api.post(`/tasks/${encodeURIComponent(id)}/complete`, { data });
+      toast(t('task.completed'), 'ok');
+      navigate('/app/tasks');
+    } catch (error) {
+      setBusy(button, false);
+      if (error instanceof ApiError && error.status === 422 && form) {
+        const { mapped, unplaced } = errorsById(form, error.errors);
+        form._setState({ errors: mapped });
+        replace(formErrors, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
+          t('task.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null));
+        const first = formBox.querySelector('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select');
+        first?.focus();
+      } else {
+        replace(formErrors, errorBox(error));
+      }
+    }
+  }
+
+  if (open && !task.assignee) {
+    actions.append(h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'claim', onclick: (e) => act('claim', e.currentTarget) }, t('task.claim')));
+  }
+  if (open && mine) {
+    actions.append(h('button', { type: 'button', class: 'btn', 'data-testid': 'unclaim', onclick: (e) => act('unclaim', e.currentTarget) }, t('task.unclaim')));
+  }
+  const canComplete = open && !takenByOther;
+  const completeButton = canComplete
+    ? h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'complete', onclick: (e) => complete(e.currentTarget) }, t('task.complete'))
+    : null;
+
+  replace(root,
+    header(task, me),
+    h('div', { class: 'split' },
+      h('div', { class: 'split-main stack' },
+        h('section', { class: 'card' }, details(task), actions),
+        h('section', { class: 'card', 'aria-labelledby': 'form-title' },
+          h('h2', { id: 'form-title' }, t('task.form')),
+          takenByOther && open ? h('p', { class: 'alert' }, t('task.taken_by', { user: task.assignee })) : null,
+          !open ? h('p', { class: 'alert' }, t('task.closed')) : null,
+          formErrors, formBox,
+          canComplete && !mine ? h('p', { class: 'muted' }, t('task.complete_claims')) : null,
+          h('div', { class: 'row end' }, completeButton)),
+        comments(task, open)),
+      customer));
+
+  if (task.form) {
+    form = await mountForm(formBox, task, !canComplete);
+    form.on('submit', ({ data }) => { if (completeButton) send(data, completeButton); });
+  } else {
+    formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
+  }
+  renderCustomer(customer, task.data?.customer_id ?? task.data?.customerId);
+  return { cleanup: () => form?.destroy() };
+}
