@@ -108,6 +108,7 @@ class Complaints(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(NewComplaint)
     @blp.response(201, ComplaintSchema)
+    @blp.alt_response(404, description="No customer with that id")
     @requires(*WRITE)
     def post(self, body: dict) -> object:
         """File a complaint (taken by phone, e-mail, ...) and start ``complaint_escalation``: routing, the

@@ -99,6 +99,7 @@ class Contracts(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(ContractIn)
     @blp.response(201, ContractSchema)
+    @blp.alt_response(404, description="No customer with that id")
     @requires(*WRITE)
     def post(self, body: dict) -> object:
         """Open a draft and start ``contract_approval``: the drafter (you) edits it, the approval levels
