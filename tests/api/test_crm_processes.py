@@ -66,3 +66,28 @@ def test_referral_refused_with_reason_or_started(api: Api):
     assert referral.get_json()["status"] == "lead"  # its lead_qualification instance runs
     [call] = api.call("GET", "/api/v1/tasks?process_key=lead_qualification", "designer").get_json()["items"]
     assert call["element_id"] == "call" and call["candidate_groups"] == ["sales-regions"]
+
+
+def _work(api: Api, who: str, element: str, data: dict) -> None:
+    [task] = [t for t in api.call("GET", "/api/v1/tasks?unassigned=false", "designer").get_json()["items"]
+              if t["element_id"] == element]
+    if task["assignee"] is None:
+        assert api.call("POST", f"/api/v1/tasks/{task['id']}/claim", who).status_code == 200
+    done = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", who, json={"data": data})
+    assert done.status_code == 200, done.get_json()
+
+
+def test_approved_contract_document_as_html_and_pdf(api: Api):
+    customer = api.call("POST", "/api/v1/customers", "employee", json={
+        "kind": "company", "company_name": "شرکت آلفا", "mobile": "09121234000"}).get_json()["customer"]
+    terms = {"title": "قرارداد نگهداری", "amount": 7_000_000, "terms": "پرداخت ماهانه", "standard_terms": True}
+    contract = api.call("POST", "/api/v1/contracts", "employee", json={"customer_id": customer["id"], **terms})
+    contract_id = contract.get_json()["id"]
+    assert api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "employee").status_code == 404
+    _work(api, "employee", "edit", terms)
+    _work(api, "admin", "approve_manager", {"decision": "approve"})
+    assert api.call("GET", f"/api/v1/contracts/{contract_id}", "employee").get_json()["status"] == "sent"
+    html = api.call("GET", f"/api/v1/contracts/{contract_id}/document", "employee")
+    assert html.status_code == 200 and 'dir="rtl"' in html.get_data(as_text=True)
+    pdf = api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "auditor")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")

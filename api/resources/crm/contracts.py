@@ -15,6 +15,7 @@ from api.intake import start_contract
 from api.resources.common import PageArgs, page_schema
 from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page, start
 from crm import contracts
+from crm.documents import render_pdf
 from crm.errors import RecordNotFound
 
 blp = Blueprint("crm_contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
@@ -158,4 +159,22 @@ class Document(MethodView):
             raise RecordNotFound(f"contract {contract_id} has no document yet")
         response = Response(contract.document_html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
+        return response
+
+
+@blp.route("/<int:contract_id>/document.pdf")
+class DocumentPdf(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The contract's document as PDF (right to left "
+                                                                 "for Persian)",
+                                                  "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                             "format": "binary"}}}}})
+    @blp.alt_response(404, description="No such contract, or no document generated yet")
+    @requires(*READ)
+    def get(self, contract_id: int) -> Response:
+        """The generated document rendered as PDF."""
+        contract = contracts.get_contract(db(), contract_id)
+        if not contract.document_html:
+            raise RecordNotFound(f"contract {contract_id} has no document yet")
+        response = Response(render_pdf(contract.document_html), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="contract-{contract_id}.pdf"'
         return response
