@@ -51,6 +51,16 @@ class Database:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> None:
+    """argon2's production costs (64 MiB, ~0.1-0.7 s a hash) would dominate the API tests' set-up."""
+    from argon2 import PasswordHasher
+
+    from api.identity.service import use_hasher
+
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _fast_scripts() -> Iterator[None]:
     """Unit tests run scripts in-process (layer 1 only); the sandbox tests switch isolation on."""
     sandbox.configure(isolate=False)

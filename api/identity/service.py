@@ -19,6 +19,13 @@ from engine.errors import Conflict, InvalidData, NotFound
 from engine.views import Actor
 
 _hasher = PasswordHasher()
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Replace the password hasher (argon2 with its recommended costs). The test suite uses cheap
+    parameters so that its hundreds of users do not each cost most of a second."""
+    global _hasher
+    _hasher = hasher
 _DUMMY_HASH = _hasher.hash("not a real password")
 API_TOKEN_PREFIX = "rvd_"  # noqa: S105 - a public marker, not a secret
 
