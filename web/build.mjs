@@ -12,7 +12,7 @@ const outdir = path.join(here, 'static', 'dist');
 await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
-const entryPoints = { app: 'src/app.js', editors: 'src/styles/editors.css' };
+const entryPoints = { app: 'src/app.js', portal: 'src/portal.js', editors: 'src/styles/editors.css' };
 const result = await build({
   absWorkingDir: here,
   entryPoints,

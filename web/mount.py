@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from web import csrf, session
+from web import portal as _portal  # noqa: F401  (importing it adds the portal's pages to the blueprint)
 from web.pages import ONE_YEAR, bp
 
 

@@ -108,6 +108,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def crm(server: Server) -> Server:
+    """The server with the CRM's own processes deployed (complaints, leads, ...), as ``ravand demo`` does."""
+    import processes
+
+    server.deploy(processes.bundle())
+    return server
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("the browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
@@ -131,11 +140,12 @@ def page_for(browser: Any, server: Server, request: pytest.FixtureRequest) -> It
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def open_page(who: str, locale: str = "en-GB", base: Server | None = None, fresh: bool = False) -> Any:
+    def open_page(who: str | None, locale: str = "en-GB", base: Server | None = None, fresh: bool = False) -> Any:
         """A page signed in as ``who``: through the login form once per user and server, then with the
-        session cookie that sign-in gave (``fresh=True`` goes through the form again)."""
+        session cookie that sign-in gave (``fresh=True`` goes through the form again). ``who=None``: a
+        visitor without an account and without cookies (the customer portal), on a blank page."""
         target = base or server
-        state = None if fresh else _signed_in.get((target.url, who))
+        state = None if fresh or who is None else _signed_in.get((target.url, who))
         context = browser.new_context(base_url=target.url, locale=locale, viewport={"width": 1360, "height": 900},
                                       storage_state=state)
         context.set_default_timeout(10_000)
@@ -143,6 +153,8 @@ def page_for(browser: Any, server: Server, request: pytest.FixtureRequest) -> It
         page = context.new_page()
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" and _real(m.text) else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
+        if who is None:
+            return page
         if state is None:
             sign_in(page, who)
             _signed_in[(target.url, who)] = context.storage_state()

@@ -58,7 +58,8 @@ function shell(me) {
 function markCurrent(pathname) {
   for (const link of document.querySelectorAll('.nav-link')) {
     const active = pathname === link.getAttribute('href') || pathname.startsWith(`${link.getAttribute('href')}/`)
-      || (link.dataset.nav === 'processes' && (pathname.startsWith('/app/definitions') || pathname.startsWith('/app/compare')));
+      || (link.dataset.nav === 'processes' && (pathname.startsWith('/app/definitions') || pathname.startsWith('/app/compare')))
+      || (link.dataset.nav === 'customers' && (pathname.startsWith('/app/leads/') || pathname.startsWith('/app/complaints/')));
     if (active) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }

@@ -10,6 +10,7 @@ export const ROLES = {
 
 export const NAV = [
   { href: '/app/tasks', label: 'nav.tasks', roles: ROLES.work, key: 'tasks' },
+  { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers' },
   { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes' },
   { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
@@ -22,6 +23,10 @@ export const ROUTES = [
   { path: '/', redirect: (me) => LANDING[me.role] || '/app/dashboards' },
   { path: '/tasks', title: 'nav.tasks', roles: ROLES.work, view: () => import('./views/tasklist.js') },
   { path: '/tasks/:id', title: 'task.title', roles: ROLES.work, view: () => import('./views/task.js') },
+  { path: '/customers', title: 'customers.title', roles: ROLES.all, view: () => import('./views/customers.js') },
+  { path: '/customers/:id', title: 'customer.title', roles: ROLES.all, view: () => import('./views/customer_page.js') },
+  { path: '/leads/new', title: 'lead_new.title', roles: ROLES.work, view: () => import('./views/lead_new.js') },
+  { path: '/complaints/new', title: 'complaint_new.title', roles: ROLES.work, view: () => import('./views/complaint_new.js') },
   { path: '/processes', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/definitions.js') },
   { path: '/processes/new', title: 'modeler.new_title', roles: ROLES.design, view: () => import('./views/modeler.js') },
   { path: '/processes/:key', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/versions.js') },

@@ -1,5 +1,7 @@
 // The API client: same-origin fetch with the session cookie, the CSRF header on every state change,
 // and problem+json answers turned into ApiError (status, title, detail, field errors, problems).
+// `anonymous: true` (the public customer portal) sends no cookie at all, so neither the session nor
+// its CSRF token is involved, and a 401 is an error rather than a trip to the sign-in page.
 
 const BASE = '/api/v1';
 
@@ -38,10 +40,10 @@ async function parse(response) {
   return response.text();
 }
 
-export async function request(method, path, { params, json, form, signal, raw } = {}) {
+export async function request(method, path, { params, json, form, signal, raw, anonymous = false } = {}) {
   const headers = { Accept: 'application/json' };
   let body;
-  if (method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = csrfToken();
+  if (method !== 'GET' && method !== 'HEAD' && !anonymous) headers['X-CSRF-Token'] = csrfToken();
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(json);
@@ -50,12 +52,12 @@ export async function request(method, path, { params, json, form, signal, raw } 
   }
   let response;
   try {
-    response = await fetch(url(path, params), { method, headers, body, signal, credentials: 'same-origin' });
+    response = await fetch(url(path, params), { method, headers, body, signal, credentials: anonymous ? 'omit' : 'same-origin' });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
     throw new ApiError(0, { title: 'Network error', detail: error.message });
   }
-  if (response.status === 401) {
+  if (response.status === 401 && !anonymous) {
     const next = encodeURIComponent(location.pathname + location.search);
     location.assign(`/login?next=${next}`);
     throw new ApiError(401, { title: 'Unauthorized' });
@@ -68,6 +70,12 @@ export async function request(method, path, { params, json, form, signal, raw } 
   if (raw) return response;
   return response.status === 204 ? null : parse(response);
 }
+
+// The public portal's calls: no cookie, no CSRF token (the portal API needs neither).
+export const publicApi = {
+  get: (path, params, opts = {}) => request('GET', path, { params, anonymous: true, ...opts }),
+  post: (path, json, opts = {}) => request('POST', path, { json: json ?? {}, anonymous: true, ...opts }),
+};
 
 export const api = {
   get: (path, params, opts = {}) => request('GET', path, { params, ...opts }),

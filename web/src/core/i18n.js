@@ -80,3 +80,12 @@ export function digits(text) {
   if (current !== 'fa') return String(text);
   return String(text).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
 }
+
+// Amounts are whole rials: "1,250,000 rials (125,000 tomans)", in Persian "۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)".
+export function money(rials, { toman = true } = {}) {
+  if (rials === null || rials === undefined || rials === '' || Number.isNaN(Number(rials))) return '—';
+  const value = Number(rials);
+  const text = t('money.rials', { amount: number(value, { maximumFractionDigits: 0 }) });
+  if (!toman) return text;
+  return `${text} (${t('money.tomans', { amount: number(value / 10, { maximumFractionDigits: 1 }) })})`;
+}

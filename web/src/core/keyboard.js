@@ -4,7 +4,7 @@
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-const JUMPS = { t: '/app/tasks', p: '/app/processes', i: '/app/instances', j: '/app/journal', d: '/app/dashboards' };
+const JUMPS = { t: '/app/tasks', c: '/app/customers', p: '/app/processes', i: '/app/instances', j: '/app/journal', d: '/app/dashboards' };
 let pendingG = false;
 
 function typing(target) {
@@ -46,7 +46,7 @@ export function installKeyboard(navigate) {
 
 function showHelp() {
   const rows = [['/', 'keys.search'], ['j / k', 'keys.move'], ['Enter', 'keys.open'], ['g t', 'keys.go_tasks'],
-    ['g p', 'keys.go_processes'], ['g i', 'keys.go_instances'], ['g j', 'keys.go_journal'], ['g d', 'keys.go_dashboards']];
+    ['g c', 'keys.go_customers'], ['g p', 'keys.go_processes'], ['g i', 'keys.go_instances'], ['g j', 'keys.go_journal'], ['g d', 'keys.go_dashboards']];
   const box = h('dialog', { class: 'dialog', 'aria-labelledby': 'keys-title' },
     h('h2', { id: 'keys-title' }, t('keys.title')),
     h('table', { class: 'table compact' }, h('tbody', {}, rows.map(([key, label]) =>

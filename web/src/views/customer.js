@@ -3,7 +3,7 @@
 
 import { api, ApiError } from '../core/api.js';
 import { append, h, ltr, replace } from '../core/dom.js';
-import { date, has, number, t } from '../core/i18n.js';
+import { date, has, money, number, t } from '../core/i18n.js';
 import { facts, loading } from '../core/ui.js';
 
 const SECTIONS = ['contacts', 'leads', 'opportunities', 'complaints', 'contracts', 'referrals_made', 'referrals_received',
@@ -15,8 +15,11 @@ function label(key) {
   return has(`customer.${key}`) ? t(`customer.${key}`) : key.replace(/_/g, ' ');
 }
 
+const AMOUNTS = new Set(['amount', 'total', 'lifetime_value', 'estimated_revenue']); // whole rials
+
 function scalar(key, value) {
   if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'number' && AMOUNTS.has(key)) return money(value);
   if (typeof value === 'number') return number(value);
   if (typeof value === 'boolean') return t(value ? 'common.yes' : 'common.no');
   if (typeof value === 'string' && /(_at|date)$/.test(key) && !Number.isNaN(Date.parse(value))) return date(value);
@@ -78,6 +81,7 @@ export async function renderCustomer(container, customerId) {
   card.lastChild.remove();
   const customer = data.customer || data;
   const name = customer.name || customer.company_name || customer.person_name || customer.full_name || `#${customerId}`;
-  append(card, [h('p', { class: 'customer-name' }, h('strong', {}, name)), profile(customer), loyalty(data.loyalty ?? customer.loyalty),
+  const page = customer.id ? h('a', { href: `/app/customers/${encodeURIComponent(customer.id)}`, 'data-testid': 'customer-page-link' }, t('customer.open_page')) : null;
+  append(card, [h('p', { class: 'customer-name' }, h('strong', {}, name)), page, profile(customer), loyalty(data.loyalty ?? customer.loyalty),
     SECTIONS.filter((key) => key in data || key in customer).map((key) => section(key, data[key] ?? customer[key]))]);
 }

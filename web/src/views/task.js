@@ -4,7 +4,8 @@
 import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, number, relative, t } from '../core/i18n.js';
+import { localizeSchema } from '../core/formlocale.js';
+import { dateTime, locale, number, relative, t } from '../core/i18n.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
 import { dueState } from './tasklist.js';
@@ -89,7 +90,7 @@ function comments(task, canWrite) {
 
 async function mountForm(container, task, readOnly) {
   const form = new Form({ container });
-  await form.importSchema(task.form, task.data || {});
+  await form.importSchema(localizeSchema(task.form, locale()), task.data || {});
   if (readOnly) form.setProperty('readOnly', true);
   return form;
 }

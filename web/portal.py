@@ -1,0 +1,38 @@
+"""The customer portal's pages: file a complaint at ``/portal``, follow it at ``/portal/complaints/<code>``
+(the address the notification e-mails and SMS give). Public: no account, no session cookie, no CSRF
+token; the page's script calls the public ``/api/v1/portal`` routes without credentials. The language
+is ``?lang=fa|en``, else the browser's Accept-Language, else the configured default."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, render_template
+
+from web import assets, i18n
+from web.pages import bp
+
+MAX_CODE = 64  # longer is no tracking code: the page still says "not found", from the API
+
+
+def _portal_page(page: str, code: str = "") -> Response:
+    locale = i18n.page_locale(current_app.extensions["ravand"].settings.locale)
+    t = i18n.translator(locale)
+    urls = assets.manifest()
+    if urls is None or "portal.js" not in urls:
+        html = render_template("build_missing.html", t=t, lang=locale, dir=i18n.direction(locale),
+                               hint=assets.BUILD_HINT)
+        return Response(html, status=503, mimetype="text/html", headers={"Retry-After": "60"})
+    html = render_template("portal.html", t=t, lang=locale, dir=i18n.direction(locale), assets=urls, page=page,
+                           code=code[:MAX_CODE])
+    # the language follows Accept-Language; the page holds no personal data (the script fetches it)
+    return Response(html, mimetype="text/html", headers={"Cache-Control": "no-cache", "Vary": "Accept-Language"})
+
+
+@bp.get("/portal")
+@bp.get("/portal/")
+def portal_home() -> Response:
+    return _portal_page("file")
+
+
+@bp.get("/portal/complaints/<code>")
+def portal_complaint(code: str) -> Response:
+    return _portal_page("status", code)

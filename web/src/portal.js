@@ -1,0 +1,219 @@
+// The customer portal (public, no account): file a complaint and get its tracking code; follow a
+// complaint by its code (status, who handles it, public notes, resolution) and answer the survey.
+// The server picked the language (?lang=, else Accept-Language) and wrote it on <html lang>; the
+// calls go to the public /api/v1/portal routes without cookies (publicApi), so no session is involved.
+
+import './styles/app.css';
+import './styles/portal.css';
+import { ApiError, publicApi } from './core/api.js';
+import { h, ltr, replace } from './core/dom.js';
+import { choiceGroup, clearErrors, formField, formValues, showErrors } from './core/fields.js';
+import { dateTime, locale, number, setLocale, t } from './core/i18n.js';
+import { setBusy } from './core/ui.js';
+
+const CATEGORIES = ['billing', 'delivery', 'product', 'service', 'other'];
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const STEPS = ['received', 'in_progress', 'resolved', 'closed'];
+const SCORES = [1, 2, 3, 4, 5];
+
+const statusPath = (code) => `/portal/complaints/${encodeURIComponent(code)}?lang=${locale()}`;
+
+function focusHeading(main) {
+  main.querySelector('h1')?.focus({ preventScroll: false });
+}
+
+// A failed call in a form: field errors in place, the rest in the form's alert.
+function problemShown(form, alertBox, error, prefix) {
+  let lines = [];
+  if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
+    const unplaced = showErrors(form, error.errors, { prefix, details: false });
+    lines = [t('portal.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null];
+  } else if (error instanceof ApiError && error.status === 429) {
+    lines = [t('portal.too_many')];
+  } else if (error instanceof ApiError && error.status === 409) {
+    lines = [t('portal.survey_closed')];
+  } else {
+    lines = [t('portal.failed'), ' ', h('span', { lang: 'en', dir: 'auto' }, error.message)];
+  }
+  replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' }, lines));
+}
+
+function lookupCard() {
+  const input = h('input', { class: 'input', dir: 'ltr', autocomplete: 'off', spellcheck: 'false', maxlength: 64,
+    placeholder: 'RC-XXXXXXXXXX', 'data-testid': 'portal-lookup-code' });
+  const form = h('form', { class: 'stack', role: 'search', novalidate: true },
+    formField('code', t('portal.lookup_code'), input),
+    h('div', { class: 'row end' }, h('button', { type: 'submit', class: 'btn' }, t('portal.lookup_submit'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const code = input.value.trim().toUpperCase();
+    if (code) location.assign(statusPath(code));
+  });
+  return h('aside', { class: 'card portal-side', 'aria-labelledby': 'lookup-title' },
+    h('h2', { id: 'lookup-title' }, t('portal.lookup_title')),
+    h('p', { class: 'muted' }, t('portal.lookup_body')), form);
+}
+
+function filed(main, code) {
+  const copy = h('button', { type: 'button', class: 'btn', 'data-testid': 'portal-copy' }, t('portal.copy'));
+  copy.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(code);
+      copy.textContent = t('portal.copied');
+    } catch {
+      window.getSelection()?.selectAllChildren(main.querySelector('.tracking-code'));
+    }
+  });
+  replace(main, h('section', { class: 'card portal-card portal-narrow portal-centred', 'data-testid': 'portal-filed' },
+    h('h1', { tabindex: '-1' }, t('portal.filed_title')),
+    h('p', {}, t('portal.filed_body')),
+    h('p', { class: 'tracking-code', 'data-testid': 'tracking-code' }, ltr(code, 'span')),
+    h('p', { class: 'muted' }, t('portal.keep_code')),
+    h('div', { class: 'row' }, copy,
+      h('a', { class: 'btn btn-primary', href: statusPath(code), 'data-testid': 'portal-follow' }, t('portal.follow')))));
+  document.title = `${t('portal.filed_title')} · ${t('app.name')}`;
+  focusHeading(main);
+}
+
+function filePage(main) {
+  const alertBox = h('div', { 'aria-live': 'assertive' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'portal-submit' }, t('portal.submit'));
+  const form = h('form', { class: 'stack', novalidate: true, 'data-testid': 'portal-form' },
+    formField('name', t('portal.name'), h('input', { class: 'input', autocomplete: 'name', maxlength: 255 }), { required: true }),
+    h('div', { class: 'pair' },
+      formField('mobile', t('portal.mobile'), h('input', {
+        class: 'input', type: 'tel', autocomplete: 'tel', inputmode: 'tel', dir: 'ltr', maxlength: 40, placeholder: '09xx xxx xxxx',
+      })),
+      formField('email', t('portal.email'), h('input', { class: 'input', type: 'email', autocomplete: 'email', dir: 'ltr', maxlength: 255 }))),
+    h('p', { class: 'muted field-hint' }, t('portal.contact_hint')),
+    formField('category', t('portal.category'), h('select', { class: 'input' },
+      h('option', { value: '' }, t('portal.choose')),
+      CATEGORIES.map((c) => h('option', { value: c }, t(`complaint.category.${c}`)))), { required: true }),
+    choiceGroup('severity', t('portal.severity'), SEVERITIES.map((s) => [s, t(`complaint.severity.${s}`)]), { required: true }),
+    formField('description', t('portal.description'), h('textarea', { class: 'input', rows: 6, maxlength: 10000, dir: 'auto' }),
+      { required: true, hint: t('portal.description_hint') }),
+    alertBox,
+    h('div', { class: 'row end' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    replace(alertBox);
+    setBusy(submit, true);
+    try {
+      const answer = await publicApi.post('/portal/complaints', formValues(form));
+      filed(main, answer.tracking_code);
+    } catch (error) {
+      setBusy(submit, false);
+      problemShown(form, alertBox, error, 'portal.error');
+    }
+  });
+  replace(main, h('div', { class: 'portal-grid' },
+    h('section', { class: 'card portal-card', 'aria-labelledby': 'file-title' },
+      h('h1', { id: 'file-title', tabindex: '-1' }, t('portal.file_title')),
+      h('p', { class: 'muted' }, t('portal.file_intro')), form),
+    lookupCard()));
+  document.title = `${t('portal.file_title')} · ${t('app.name')}`;
+}
+
+function steps(status) {
+  const at = status === 'escalated' ? 1 : STEPS.indexOf(status);
+  return h('ol', { class: 'steps', 'aria-label': t('portal.progress'), 'data-testid': 'portal-steps' },
+    STEPS.map((step, index) => h('li', {
+      class: ['step', (index < at || status === 'closed') && 'step-done', index === at && status !== 'closed' && 'step-current'],
+      'aria-current': index === at ? 'step' : null,
+    }, h('span', { class: 'step-dot', 'aria-hidden': 'true' }, number(index + 1)),
+    h('span', {}, t(`complaint.status.${index === at && status === 'escalated' ? 'escalated' : step}`)))));
+}
+
+function surveyForm(main, view) {
+  const alertBox = h('div', { 'aria-live': 'assertive' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'survey-submit' }, t('portal.survey_submit'));
+  const form = h('form', { class: 'stack', novalidate: true, 'data-testid': 'survey-form' },
+    choiceGroup('score', t('portal.survey_question'),
+      SCORES.map((score) => [score, [h('strong', {}, number(score)), ' ', t(`portal.score.${score}`)]]), { required: true }),
+    formField('comment', t('portal.survey_comment'), h('textarea', { class: 'input', rows: 3, maxlength: 2000, dir: 'auto' })),
+    alertBox, h('div', { class: 'row end' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    replace(alertBox);
+    const values = formValues(form);
+    setBusy(submit, true);
+    try {
+      const body = { score: values.score === undefined ? null : Number(values.score), comment: values.comment ?? null };
+      const answer = await publicApi.post(`/portal/complaints/${encodeURIComponent(view.tracking_code)}/survey`, body);
+      drawStatus(main, answer, true);
+    } catch (error) {
+      setBusy(submit, false);
+      problemShown(form, alertBox, error, 'portal.error');
+    }
+  });
+  return h('section', { class: 'card portal-card', 'aria-labelledby': 'survey-title', 'data-testid': 'survey' },
+    h('h2', { id: 'survey-title' }, t('portal.survey_title')), h('p', { class: 'muted' }, t('portal.survey_intro')), form);
+}
+
+function drawStatus(main, view, thanked = false) {
+  const updates = view.updates || [];
+  replace(main, h('div', { class: 'portal-status stack', 'data-testid': 'portal-status', 'data-status': view.status },
+    h('section', { class: 'card portal-card' },
+      h('p', { class: 'crumbs' }, h('a', { href: `/portal?lang=${locale()}` }, t('portal.file_another'))),
+      h('h1', { tabindex: '-1' }, t('portal.status_title')),
+      h('p', { class: 'tracking-code small', 'data-testid': 'tracking-code' }, ltr(view.tracking_code, 'span')),
+      thanked ? h('p', { class: 'alert alert-ok', role: 'status', 'data-testid': 'survey-thanks' }, t('portal.survey_thanks')) : null,
+      steps(view.status),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('portal.status')), h('dd', { 'data-testid': 'portal-status-text' }, h('strong', {}, t(`complaint.status.${view.status}`))),
+        h('dt', {}, t('portal.category')), h('dd', {}, t(`complaint.category.${view.category}`)),
+        h('dt', {}, t('portal.filed_at')), h('dd', {}, dateTime(view.created_at)),
+        h('dt', {}, t('portal.handled_by')), h('dd', { dir: 'auto', 'data-testid': 'portal-tier' }, view.tier || '—'))),
+    view.resolution ? h('section', { class: 'card portal-card', 'aria-labelledby': 'resolution-title', 'data-testid': 'portal-resolution' },
+      h('h2', { id: 'resolution-title' }, t('portal.resolution')), h('p', { class: 'prewrap', dir: 'auto' }, view.resolution)) : null,
+    h('section', { class: 'card portal-card', 'aria-labelledby': 'updates-title' },
+      h('h2', { id: 'updates-title' }, t('portal.updates')),
+      updates.length
+        ? h('ol', { class: 'timeline', 'data-testid': 'portal-updates' }, updates.map((u) => h('li', {},
+          h('span', { class: 'timeline-time muted' }, dateTime(u.at)), ' ', h('span', { class: 'prewrap', dir: 'auto' }, u.text))))
+        : h('p', { class: 'muted' }, t('portal.no_updates'))),
+    view.survey_open ? surveyForm(main, view) : null));
+  document.title = `${t('portal.status_title')} · ${t('app.name')}`;
+  focusHeading(main);
+}
+
+function notFound(main, code) {
+  replace(main, h('div', { class: 'portal-narrow stack' },
+    h('section', { class: 'card portal-card portal-centred', 'data-testid': 'portal-not-found' },
+      h('h1', { tabindex: '-1' }, t('portal.not_found_title')),
+      h('p', {}, t('portal.not_found_body')),
+      code ? h('p', { class: 'tracking-code small' }, ltr(code, 'span')) : null,
+      h('p', {}, h('a', { class: 'btn btn-primary', href: `/portal?lang=${locale()}` }, t('portal.file_new')))),
+    lookupCard()));
+  document.title = `${t('portal.not_found_title')} · ${t('app.name')}`;
+}
+
+async function statusPage(main, code) {
+  let view;
+  try {
+    view = await publicApi.get(`/portal/complaints/${encodeURIComponent(code)}`);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) { notFound(main, code); return; }
+    const text = error instanceof ApiError && error.status === 429 ? t('portal.too_many') : `${t('portal.failed')} ${error.message}`;
+    replace(main, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' }, text));
+    return;
+  }
+  drawStatus(main, view);
+}
+
+async function boot() {
+  setLocale(document.documentElement.lang);
+  const main = document.getElementById('portal');
+  try {
+    if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
+    else filePage(main);
+  } finally {
+    main.removeAttribute('aria-busy');
+  }
+}
+
+boot().catch((error) => {
+  replace(document.getElementById('portal'), h('p', { class: 'alert alert-error', role: 'alert' }, error.message || String(error)));
+});
