@@ -43,8 +43,10 @@ def _secret(settings: Settings) -> str:
 def _configure_openapi(app: Flask) -> None:
     app.config.update(
         API_TITLE="Ravand API", API_VERSION="v1", OPENAPI_VERSION="3.0.3", OPENAPI_URL_PREFIX="/api",
-        OPENAPI_JSON_PATH="v1/openapi.json", OPENAPI_REDOC_PATH="/docs",
-        OPENAPI_REDOC_URL="/static/vendor/redoc.standalone.js",
+        OPENAPI_JSON_PATH="v1/openapi.json", OPENAPI_RAPIDOC_PATH="/docs",
+        OPENAPI_RAPIDOC_URL="/static/dist/vendor/rapidoc-min.js",
+        OPENAPI_RAPIDOC_CONFIG={"theme": "light", "render-style": "read", "show-header": "false",
+                                "regular-font": "system-ui, sans-serif", "mono-font": "monospace"},
     )
 
 

@@ -2,7 +2,7 @@
 // Flask pages read to link the current files. Run with `npm run build` (the Makefile does).
 
 import { build } from 'esbuild';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,3 +43,15 @@ for (const [file, info] of Object.entries(result.metafile.outputs)) {
 }
 await writeFile(path.join(outdir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 console.log('web build:', Object.entries(manifest).map(([k, v]) => `${k} → ${v}`).join(', '));
+
+// The API reference page (/api/docs) uses RapiDoc, served from here like everything else. Its bundle
+// loads its font from Google's servers: it gets Vazirmatn (Latin and Persian), copied beside it.
+const vendor = path.join(outdir, 'vendor');
+const rapidoc = path.join(here, 'node_modules', 'rapidoc', 'dist');
+await mkdir(vendor, { recursive: true });
+const font = 'Vazirmatn-Regular.woff2';
+await copyFile(path.join(here, 'node_modules', 'vazirmatn', 'fonts', 'webfonts', font), path.join(vendor, font));
+const script = await readFile(path.join(rapidoc, 'rapidoc-min.js'), 'utf8');
+await writeFile(path.join(vendor, 'rapidoc-min.js'),
+  script.replace(/https:\/\/fonts\.gstatic\.com\/[^)'"]*/g, `/static/dist/vendor/${font}`));
+await copyFile(path.join(rapidoc, 'rapidoc-min.js.LICENSE.txt'), path.join(vendor, 'rapidoc-min.js.LICENSE.txt'));

@@ -86,3 +86,13 @@ def test_dashboards_draw_charts_or_say_there_is_no_data(page_for):
         expect(section).to_be_visible()
         assert section.locator("canvas, [data-testid=empty], .kpis").count() > 0
     shot(page, "dashboards")
+
+
+def test_the_api_reference_renders_from_our_own_files(page_for):
+    page = page_for(None)
+    page.goto("/api/docs")
+    # RapiDoc (built into web/static/dist/vendor) fetches /api/v1/openapi.json and renders it in its shadow DOM
+    expect(page.locator("rapi-doc")).to_have_count(1)
+    page.wait_for_function("() => document.querySelector('rapi-doc')?.shadowRoot?.textContent.includes('Ravand API')",
+                           timeout=20_000)
+    shot(page, "api-reference")
