@@ -28,7 +28,7 @@ def _size(tag: str) -> tuple[int, int]:
     return next((size for suffix, size in SIZES.items() if name.endswith(suffix)), (110, 80))
 
 
-def _layers(nodes: list[str], edges: list[tuple[str, str]], starts: list[str]) -> tuple[dict[str, int], set]:
+def _layers(nodes: list[str], edges: list[tuple[str, str]], starts: list[str]) -> dict[str, int]:
     """Longest-path layers over the graph without its back edges (found by depth-first search)."""
     outgoing: dict[str, list[str]] = defaultdict(list)
     for source, target in edges:
@@ -56,7 +56,7 @@ def _layers(nodes: list[str], edges: list[tuple[str, str]], starts: list[str]) -
                 layer[target], changed = layer[source] + 1, True
         if not changed:
             break
-    return layer, back
+    return layer
 
 
 def _shape(plane: etree._Element, element_id: str, x: float, y: float, w: int, h: int) -> None:
@@ -99,7 +99,7 @@ def _place(process: etree._Element) -> dict[str, tuple[float, float, int, int]]:
     # a boundary event's flows leave from its task, for the layering
     edges = [(boundaries.get(f.get("sourceRef"), f.get("sourceRef")), f.get("targetRef")) for f in flows]
     starts = [n for n in nodes if etree.QName(tags[n]).localname == "startEvent"]
-    layer, _ = _layers(nodes, edges, starts)
+    layer = _layers(nodes, edges, starts)
     rows: dict[int, int] = defaultdict(int)
     boxes: dict[str, tuple[float, float, int, int]] = {}
     for node in sorted(nodes, key=lambda n: (layer[n], nodes.index(n))):

@@ -70,6 +70,7 @@ def _fast_scripts() -> Iterator[None]:
 
 _templates: dict[str, Path] = {}
 _schemas: list[str] = []
+_admin: list[SAEngine] = []  # one administrative connection per test process, for emptying its schema
 
 
 def _migrations() -> tuple[Path, ...]:
@@ -120,18 +121,16 @@ def _postgres() -> tuple[str, str]:
 def _empty_schema(schema: str) -> None:
     """Every table emptied and its ids restarted; triggers (the journal's refusals) are off for this
     one statement, in this one administrative session."""
-    admin = make_engine(POSTGRES_URL, pool_size=1)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
-            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :schema "
-                                       "AND tablename <> 'alembic_version'"), {"schema": schema}).scalars().all()
-            names = ", ".join(f'"{schema}"."{table}"' for table in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            conn.execute(text(f'ALTER TABLE "{schema}".journal ENABLE TRIGGER ALL'))  # a test may switch it off
-    finally:
-        admin.dispose()
+    if not _admin:
+        _admin.append(make_engine(POSTGRES_URL, pool_size=1))
+    with _admin[0].begin() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+        tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :schema "
+                                   "AND tablename <> 'alembic_version'"), {"schema": schema}).scalars().all()
+        names = ", ".join(f'"{schema}"."{table}"' for table in tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f'ALTER TABLE "{schema}".journal ENABLE TRIGGER ALL'))  # a test may switch it off
 
 
 def _drop_schema(schema: str) -> None:

@@ -10,7 +10,7 @@ from crm.models import Complaint
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
 from processes.common import as_datetime, ctx_of, need
-from processes.notices import public_url, tell
+from processes.notices import public_url, tell, tell_customer
 
 NEXT_TEAM = {2: "tier2_group", 3: "manager_group"}
 
@@ -19,21 +19,14 @@ def _complaint(ctx: Ctx, variables: dict[str, Any]) -> Complaint:
     return complaints.get_complaint(ctx.session, int(need(variables, "complaint_id")))
 
 
-def _contact(ctx: Ctx, complaint: Complaint) -> dict[str, Any]:
-    """Who to answer and in which language: the customer on record, else the person who filed it."""
-    if complaint.customer_id:
-        customer = get_customer(ctx.session, complaint.customer_id)
-        return {"name": customer.person_name or customer.company_name or "", "mobile": customer.mobile,
-                "email": customer.email, "locale": customer.locale or "fa", "customer_id": customer.id}
-    return {"name": complaint.contact_name or "", "mobile": complaint.contact_mobile,
-            "email": complaint.contact_email, "locale": "fa", "customer_id": None}
-
-
 def _tell(ctx: Ctx, call: ServiceCall, complaint: Complaint, template: str, **params: Any) -> None:
-    contact = _contact(ctx, complaint)
-    tell(ctx, call, template=template, mobile=contact["mobile"], email=contact["email"], locale=contact["locale"],
-         customer_id=contact["customer_id"], params={"name": contact["name"], "tracking_code":
-                                                     complaint.tracking_code, **params})
+    """Answer the customer on record, else the person who filed the complaint."""
+    params["tracking_code"] = complaint.tracking_code
+    if complaint.customer_id:
+        tell_customer(ctx, call, get_customer(ctx.session, complaint.customer_id), template=template, params=params)
+    else:
+        tell(ctx, call, template=template, params={"name": complaint.contact_name or "", **params},
+             mobile=complaint.contact_mobile, email=complaint.contact_email)
 
 
 def register_complaint(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:

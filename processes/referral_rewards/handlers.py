@@ -95,18 +95,15 @@ def declined(variables: dict[str, Any], call: ServiceCall) -> None:
 
 
 def expire(variables: dict[str, Any], call: ServiceCall) -> None:
-    """Lapsed: disqualified, not qualified in time, or no purchase in time."""
-    reason = {"lead_lost": "the referred lead was disqualified", "qualify_deadline": "not qualified in time",
-              "purchase_deadline": "no purchase in time"}
+    """Lapsed: the lead was disqualified (its reason came with the message), it was not qualified in
+    time, or the qualified customer bought nothing in time."""
     ctx = ctx_of(call)
     referral = _referral(ctx, variables)
-    why = variables.get("lost_reason")
-    text = f"{reason['lead_lost']}: {why}" if why else reason.get(_lapse(referral), "lapsed")
-    referrals.expire(ctx, referral.id, text)
-
-
-def _lapse(referral: Referral) -> str:
-    return "purchase_deadline" if referral.referred_customer_id else "qualify_deadline"
+    if variables.get("lost_reason"):
+        reason = f"the referred lead was disqualified: {variables['lost_reason']}"
+    else:
+        reason = "no purchase in time" if referral.referred_customer_id else "not qualified in time"
+    referrals.expire(ctx, referral.id, reason)
 
 
 def register(registry: HandlerRegistry) -> None:
