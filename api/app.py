@@ -13,7 +13,6 @@ from api.composition import Ravand, build
 from api.context import close_session
 from api.identity.service import AccessTokens
 from api.openapi import RavandApi, document_errors
-from api.ratelimit import RateLimiter
 from config import Settings, load_settings
 
 SECURITY_HEADERS = {
@@ -74,7 +73,6 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
     _configure_openapi(app)
     app.extensions["ravand"] = ravand
     app.extensions["ravand.tokens"] = AccessTokens(app.config["SECRET_KEY"], settings.token_ttl_s)
-    app.extensions["ravand.sign_in_limiter"] = RateLimiter(limit=10, window_s=60)
     api = RavandApi(app, spec_kwargs={"info": {"description": "Ravand: a CRM whose work runs as BPMN processes."}})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     from api.resources import register_all

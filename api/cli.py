@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from api.composition import Ravand, build
+from api.identity.models import LOCALES, ROLES
 from config import load_settings
 from engine.errors import EngineError, InvalidDefinition
 from engine.queries import InstanceQuery
@@ -122,10 +123,10 @@ def users() -> None:
 @users.command("add")
 @click.argument("name")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-@click.option("--role", type=click.Choice(["admin", "designer", "employee", "auditor"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--groups", default="", help="comma-separated candidate groups, e.g. sales,managers")
 @click.option("--display-name")
-@click.option("--locale", type=click.Choice(["en", "fa"]), default="en", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True)
 @click.pass_context
 def users_add(ctx: click.Context, name: str, password: str, role: str, groups: str, display_name: str | None,
               locale: str) -> None:

@@ -12,19 +12,15 @@ from sqlalchemy.orm import Session
 
 import processes
 from api.composition import Ravand, ravand_ctx
+from api.demo_users import DEMO_USERS
 from crm import complaints, opportunities
 from crm.customers import create_customer
 from crm.models import Customer
 from crm.purchases import record_purchase
 from engine.views import Actor
 
-PEOPLE = {
-    "sara": Actor("sara", frozenset({"sales", "sales-enterprise"})),
-    "reza": Actor("reza", frozenset({"sales", "sales-regions", "managers"})),
-    "maryam": Actor("maryam", frozenset({"support-1"})),
-    "omid": Actor("omid", frozenset({"support-2", "managers"})),
-    "nima": Actor("nima", frozenset({"finance", "legal"})),
-}
+# the demo employees as the engine sees them (their groups are those ensure_demo_users gives them)
+PEOPLE = {name: Actor(name, frozenset(groups)) for name, role, groups, *_ in DEMO_USERS if role == "employee"}
 CUSTOMERS = [
     {"kind": "company", "company_name": "پارس افزار", "person_name": "علی کریمی", "mobile": "09121234567",
      "email": "karimi@parsafzar.example", "industry": "نرم‌افزار", "region": "tehran", "channel": "referral"},

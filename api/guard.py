@@ -9,13 +9,36 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from api.identity.service import API_TOKEN_PREFIX, Principal, principal_of, read_api_token
+from api.identity.models import User
+from api.identity.service import API_TOKEN_PREFIX, Principal, authenticate, principal_of, read_api_token
+from api.ratelimit import limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
+SIGN_IN_LIMIT = (10, 60.0)  # failed sign-ins per minute, per client address and user name
 
 
-def _token() -> str | None:
+class TooManyAttempts(Exception):
+    """Too many failed sign-ins for this user name from this address: wait a minute."""
+
+
+def check_password(username: str, password: str) -> User | None:
+    """The active user these credentials name, else None (the API's and the sign-in page's one way in).
+    Failures are counted per client address and user name; over the limit, even the right password
+    raises ``TooManyAttempts``."""
+    from api.context import db
+
+    throttle, key = limiter("sign_in", *SIGN_IN_LIMIT), f"{request.remote_addr}|{username.lower()}"
+    if throttle.blocked(key):
+        raise TooManyAttempts
+    user = authenticate(db(), username, password)
+    if user is None:
+        throttle.hit(key)
+    return user
+
+
+def bearer_token() -> str | None:
+    """The request's ``Authorization: Bearer`` credential, if it has one."""
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -33,7 +56,7 @@ def current_principal() -> Principal:
 
 
 def _from_bearer() -> Principal | None:
-    token = _token()
+    token = bearer_token()
     if token is None:
         return None
     from api.context import db
@@ -73,3 +96,4 @@ DESIGN = ("admin", "designer")
 WORK = ("admin", "employee")
 AUDIT = ("admin", "auditor")
 READ_PROCESSES = ("admin", "designer", "auditor")
+START = ("admin", "designer", "employee")  # start instances, send messages and signals

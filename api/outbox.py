@@ -16,12 +16,12 @@ log = logging.getLogger("ravand.outbox")
 ACTOR = "outbox"
 
 
-def dispatch_outbox(ravand: Ravand, *, batch: int = 100) -> DispatchReport:
+def dispatch_outbox(ravand: Ravand, *, batch: int = 100, actor: str = ACTOR) -> DispatchReport:
     """Send what is due now with the configured senders, in one transaction; raises on bad settings."""
     settings = ravand.settings
     senders = senders_from(settings)
     return ravand.engine.transaction(ravand.sessions, lambda s: dispatch(
-        ravand_ctx(s, ACTOR), senders, batch=batch, max_attempts=settings.notify_max_attempts))
+        ravand_ctx(s, actor), senders, batch=batch, max_attempts=settings.notify_max_attempts))
 
 
 def outbox_job(ravand: Ravand) -> None:

@@ -6,6 +6,8 @@ import threading
 import time
 from collections import deque
 
+from flask import current_app
+
 
 class RateLimiter:
     def __init__(self, limit: int, window_s: float) -> None:
@@ -29,3 +31,11 @@ class RateLimiter:
             self._recent(key, now).append(now)
             if len(self._hits) > 10_000:  # forget idle keys
                 self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] <= self.window_s}
+
+
+def limiter(name: str, limit: int, window_s: float) -> RateLimiter:
+    """The application's limiter called ``name`` (``limit`` hits per ``window_s`` seconds per key), made on
+    first use and shared by every thread of the app."""
+    limiters: dict[str, RateLimiter] = current_app.extensions.setdefault("ravand.limiters", {})
+    found = limiters.get(name)
+    return found if found is not None else limiters.setdefault(name, RateLimiter(limit, window_s))

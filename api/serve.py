@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -9,8 +10,11 @@ from gunicorn.app.base import BaseApplication
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
-        self._app, self._options = app, options
+    """gunicorn with its options given here; each worker builds its own app (its own database pool)
+    after the fork."""
+
+    def __init__(self, app_factory: Callable[[], Flask], options: dict[str, Any]) -> None:
+        self._app_factory, self._options = app_factory, options
         super().__init__()
 
     def load_config(self) -> None:
@@ -18,19 +22,13 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Flask:
-        return self._app
+        return self._app_factory()
 
 
-def serve(app_factory: Any, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+def serve(app_factory: Callable[[], Flask], host: str, port: int, workers: int, threads: int, dev: bool) -> None:
     if dev:
         app_factory().run(host=host, port=port, debug=True, use_reloader=True)
         return
-    # each worker builds its own app (its own database pool) after the fork
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
                "accesslog": "-", "timeout": 60, "graceful_timeout": 20}
-
-    class Lazy(_Gunicorn):
-        def load(self) -> Flask:
-            return app_factory()
-
-    Lazy(None, options).run()  # type: ignore[arg-type]
+    _Gunicorn(app_factory, options).run()

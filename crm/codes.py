@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crm.errors import RecordConflict
 from crm.text import ascii_digits
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, none that look like another
@@ -31,6 +37,16 @@ def tracking_code() -> str:
 def referral_code() -> str:
     """A new referral code for a customer to hand on, e.g. ``Q8M3ZK2T``."""
     return _draw(REFERRAL_LENGTH)
+
+
+def unused(session: Session, column: Any, draw: Callable[[], str], tries: int = 5) -> str:
+    """A code from ``draw`` that no row holds in ``column`` yet; ``RecordConflict`` (try again) if every try
+    was taken (with 32^8 or more codes: never in practice)."""
+    for _ in range(tries):
+        code = draw()
+        if session.scalar(select(column).where(column == code).limit(1)) is None:
+            return code
+    raise RecordConflict(f"could not draw an unused {column.key.replace('_', ' ')}; try again")
 
 
 def _symbols(raw: object, max_len: int = 64) -> str | None:

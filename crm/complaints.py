@@ -10,16 +10,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
-from crm.codes import read_tracking_code, tracking_code
+from crm.codes import read_tracking_code, tracking_code, unused
 from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 from crm.models import Complaint, ComplaintUpdate, Customer
+from crm.text import LOCALES, persian_digits
 from crm.unit import Ctx
-from crm.validation import Form, fetch, only, parse_int, required_text
+from crm.validation import Form, fetch, fetch_in, only, page, parse_int, required_text
 
 CATEGORIES = ("billing", "delivery", "product", "service", "other")
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -49,7 +50,7 @@ def by_tracking_code(session: Session, code: str, *, lock: bool = False) -> Comp
 def _read(data: Mapping[str, Any]) -> dict[str, Any]:
     form = Form(data)
     values = {
-        "customer_id": form.integer("customer_id", 1, 2**31 - 1),
+        "customer_id": form.record_id("customer_id"),
         "contact_name": form.text("contact_name"), "contact_mobile": form.phone("contact_mobile", mobile=True),
         "contact_email": form.email("contact_email"),
         "category": form.choice("category", CATEGORIES, required=True),
@@ -68,28 +69,18 @@ def _read(data: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _new_code(session: Session) -> str:
-    for _ in range(5):
-        code = tracking_code()
-        if session.scalar(select(func.count()).where(Complaint.tracking_code == code)) == 0:
-            return code
-    raise RecordConflict("could not draw an unused tracking code; try again")  # 2^-50 per draw: never in practice
-
-
 def file_complaint(ctx: Ctx, data: Mapping[str, Any]) -> Complaint:
     """Record a complaint (``received``, tier 1) with a fresh, unguessable tracking code."""
     values = _read(data)
     if values["customer_id"] is not None:
         get_customer(ctx.session, values["customer_id"])
-    complaint = Complaint(**values, tracking_code=_new_code(ctx.session), status="received", tier=1, breaches=0)
+    code = unused(ctx.session, Complaint.tracking_code, tracking_code)
+    complaint = Complaint(**values, tracking_code=code, status="received", tier=1, breaches=0)
     return ctx.add(complaint, "complaint")
 
 
 def _active(session: Session, complaint_id: int, action: str, statuses: tuple[str, ...] = ACTIVE) -> Complaint:
-    complaint = get_complaint(session, complaint_id, lock=True)
-    if complaint.status not in statuses:
-        raise RecordConflict(f"complaint {complaint.tracking_code} is {complaint.status} and cannot be {action}")
-    return complaint
+    return fetch_in(session, Complaint, complaint_id, "complaint", statuses, action)
 
 
 def _handling(team: str, tier: int, sla_due: datetime | None) -> dict[str, Any]:
@@ -191,7 +182,7 @@ def update_complaint(ctx: Ctx, complaint_id: int, changes: Mapping[str, Any]) ->
     complaint = _active(ctx.session, complaint_id, "changed", (*ACTIVE, "resolved"))
     form = Form(changes)
     values = {"category": form.choice("category", CATEGORIES, default=complaint.category),
-              "customer_id": form.integer("customer_id", 1, 2**31 - 1, default=complaint.customer_id)}
+              "customer_id": form.record_id("customer_id", default=complaint.customer_id)}
     form.check("the change is not valid")
     if values["customer_id"] is not None and values["customer_id"] != complaint.customer_id:
         get_customer(ctx.session, values["customer_id"])
@@ -209,8 +200,7 @@ def list_complaints(session: Session, *, status: str | None = None, category: st
                           (Complaint.customer_id, customer_id)):
         if value is not None and value != "":
             query = query.where(column == value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Complaint.id.desc()).limit(limit).offset(offset))), total
+    return page(session, query.order_by(Complaint.id.desc()), limit, offset)
 
 
 # -- what the customer sees ---------------------------------------------------------------------------
@@ -219,14 +209,13 @@ TIERS = {"en": {1: "our support desk", 2: "a specialist team", 3: "senior manage
          "fa": {1: "واحد پشتیبانی", 2: "تیم تخصصی", 3: "مدیریت ارشد"}}
 ESCALATED = {"en": "Your complaint has been escalated to tier {tier} ({who}) so that it is handled sooner.",
              "fa": "شکایت شما برای رسیدگی سریع‌تر به سطح {tier} ({who}) ارجاع شد."}
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def _locale(session: Session, complaint: Complaint) -> str:
     """The customer's language: a known customer's setting, else the script the complaint was written in."""
     if complaint.customer_id is not None:
         customer = session.get(Customer, complaint.customer_id)
-        if customer is not None and customer.locale in TIERS:
+        if customer is not None and customer.locale in LOCALES:
             return customer.locale
     return "fa" if any("\u0600" <= c <= "\u06ff" for c in complaint.description) else "en"
 
@@ -237,7 +226,7 @@ def _tier_text(locale: str, tier: int) -> str:
 
 def _escalated_text(session: Session, complaint: Complaint) -> str:
     locale = _locale(session, complaint)
-    tier = str(complaint.tier).translate(PERSIAN_DIGITS) if locale == "fa" else str(complaint.tier)
+    tier = persian_digits(complaint.tier) if locale == "fa" else str(complaint.tier)
     return ESCALATED[locale].format(tier=tier, who=_tier_text(locale, complaint.tier))
 
 

@@ -18,7 +18,7 @@ from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict
 from crm.models import Contract, ContractDecision, ContractRevision
 from crm.unit import Ctx
-from crm.validation import Form, fetch, only
+from crm.validation import Form, fetch, fetch_in, only, page
 
 STATUSES = ("draft", "changes_requested", "in_approval", "approved", "rejected", "sent", "signed", "expired")
 EDITING = ("draft", "changes_requested")
@@ -44,7 +44,7 @@ def _read(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
     if partial:
         values = {k: v for k, v in values.items() if k in data}
     else:
-        values["customer_id"] = form.integer("customer_id", 1, 2**31 - 1)
+        values["customer_id"] = form.record_id("customer_id")
         values["process_instance_id"] = form.text("process_instance_id", max_len=36)
         if values["customer_id"] is None and "customer_id" not in form.errors:
             form.fail("customer_id", "this field is required")
@@ -59,11 +59,7 @@ def _require_terms(standard: bool, terms: str) -> None:
 
 
 def _in(session: Session, contract_id: int, statuses: tuple[str, ...], action: str) -> Contract:
-    contract = get_contract(session, contract_id, lock=True)
-    if contract.status not in statuses:
-        raise RecordConflict(f"contract {contract_id} is {contract.status}; only a contract that is "
-                             f"{' or '.join(statuses)} can be {action}")
-    return contract
+    return fetch_in(session, Contract, contract_id, "contract", statuses, action)
 
 
 def _revision(ctx: Ctx, contract: Contract, changes: dict[str, list[Any]]) -> ContractRevision:
@@ -198,5 +194,4 @@ def list_contracts(session: Session, *, status: str | None = None, customer_id: 
         query = query.where(Contract.status == status)
     if customer_id is not None:
         query = query.where(Contract.customer_id == customer_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Contract.id.desc()).limit(limit).offset(offset))), total
+    return page(session, query.order_by(Contract.id.desc()), limit, offset)

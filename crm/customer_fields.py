@@ -1,8 +1,8 @@
 """The fields of customers and contacts: what each may hold, and how what people type is normalised
 (names cleaned, telephone numbers to E.164, e-mail in lower case, interests as a list of tags).
 
-Each field has one normaliser in a registry; ``normalise`` runs them and gathers every field's
-problem into one ``InvalidRecord`` instead of stopping at the first."""
+Each field has one normaliser in a registry; ``customer_values`` and ``contact_values`` run them and
+gather every field's problem into one ``InvalidRecord`` instead of stopping at the first."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from crm.errors import InvalidRecord
-from crm.phones import is_iranian_mobile, normalise_phone
-from crm.text import clean, name_key
+from crm.errors import InvalidRecord, invalid, refuse_fields
+from crm.phones import normalise_mobile, normalise_phone
+from crm.text import LOCALES, clean, name_key
+from crm.validation import parse_email
 
 KINDS = ("person", "company")
 STATUSES = ("potential", "actual")
-LOCALES = ("fa", "en")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _TAG_SPLIT = re.compile(r"[,،;؛\n]")
 
 Normaliser = Callable[[Any, str], Any]
@@ -26,10 +25,10 @@ Normaliser = Callable[[Any, str], Any]
 def _text(limit: int) -> Normaliser:
     def normalise(value: Any, field: str) -> str | None:
         if (value is not None and not isinstance(value, str | int | float)) or isinstance(value, bool):
-            raise _problem(field, "must be text")
+            raise invalid(field, "must be text")
         text = clean(None if value is None else str(value))
         if text is not None and len(text) > limit:
-            raise _problem(field, f"at most {limit} characters")
+            raise invalid(field, f"at most {limit} characters")
         return text
 
     return normalise
@@ -41,32 +40,31 @@ def _choice(options: tuple[str, ...]) -> Normaliser:
         if text is None:
             return None
         if not isinstance(text, str) or text.lower() not in options:
-            raise _problem(field, f"one of {', '.join(options)}")
+            raise invalid(field, f"one of {', '.join(options)}")
         return text.lower()
 
     return normalise
 
 
-def _phone(value: Any, field: str) -> str | None:
+def _number_text(value: Any, field: str) -> str | None:
     if (value is not None and not isinstance(value, str | int)) or isinstance(value, bool):
-        raise _problem(field, "must be text")
-    return normalise_phone(None if value is None else str(value), field)
+        raise invalid(field, "must be text")
+    return None if value is None else str(value)
+
+
+def _phone(value: Any, field: str) -> str | None:
+    return normalise_phone(_number_text(value, field), field)
 
 
 def _mobile(value: Any, field: str) -> str | None:
-    number = _phone(value, field)
-    if number and number.startswith("+98") and not is_iranian_mobile(number):
-        raise _problem(field, "not a mobile number (Iranian mobile numbers start with 09)")
-    return number
+    return normalise_mobile(_number_text(value, field), field)
 
 
 def _email(value: Any, field: str) -> str | None:
-    text = _text(255)(value, field)
-    if text is None:
-        return None
-    if not _EMAIL.fullmatch(text):
-        raise _problem(field, "not an e-mail address")
-    return text.lower()
+    try:
+        return parse_email(value)
+    except ValueError as exc:
+        raise invalid(field, str(exc)) from None
 
 
 def _tags(value: Any, field: str) -> list[str]:
@@ -74,13 +72,13 @@ def _tags(value: Any, field: str) -> list[str]:
         return []
     items = _TAG_SPLIT.split(value) if isinstance(value, str) else value
     if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
-        raise _problem(field, "a list of words, or words separated by commas")
+        raise invalid(field, "a list of words, or words separated by commas")
     tags: list[str] = []
     for item in (clean(i) for i in items):
         if item and item not in tags:
             tags.append(item)
     if len(tags) > 50 or any(len(t) > 80 for t in tags):
-        raise _problem(field, "at most 50 interests of at most 80 characters")
+        raise invalid(field, "at most 50 interests of at most 80 characters")
     return tags
 
 
@@ -94,10 +92,6 @@ CONTACT_FIELDS: dict[str, Normaliser] = {
     "name": _text(255), "role": _text(120), "phone": _phone, "mobile": _mobile, "email": _email,
 }
 CUSTOMER_DEFAULTS: dict[str, Any] = {"status": "potential", "locale": "fa", "interests": []}
-
-
-def _problem(field: str, reason: str) -> InvalidRecord:
-    return InvalidRecord(f"{field}: {reason}", {field: [reason]})
 
 
 def _collect(data: Mapping[str, Any], fields: Mapping[str, Normaliser]) -> tuple[dict[str, Any], dict[str, list]]:
@@ -118,19 +112,6 @@ def _collect(data: Mapping[str, Any], fields: Mapping[str, Normaliser]) -> tuple
     return values, errors
 
 
-def _raise_if(errors: Mapping[str, list[str]]) -> None:
-    if errors:
-        raise InvalidRecord("; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items()),
-                            dict(errors))
-
-
-def normalise(data: Mapping[str, Any], fields: Mapping[str, Normaliser]) -> dict[str, Any]:
-    """Every given field normalised; unknown fields and every bad value reported together."""
-    values, errors = _collect(data, fields)
-    _raise_if(errors)
-    return values
-
-
 def customer_values(data: Mapping[str, Any], current: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The normalised values of a new customer (``current`` None) or of a change to one; the kind is
     inferred when not given (a company name alone makes a company) and its name is required. Every
@@ -148,7 +129,7 @@ def customer_values(data: Mapping[str, Any], current: Mapping[str, Any] | None =
     required = "company_name" if merged.get("kind") == "company" else "person_name"
     if merged.get("kind") and not merged.get(required) and required not in errors:
         errors[required] = [f"required for a {merged['kind']}"]
-    _raise_if(errors)
+    refuse_fields(errors)
     values["name_key"] = customer_name_key(merged["kind"], merged.get("person_name"), merged.get("company_name"))
     return values
 
@@ -161,10 +142,10 @@ def customer_name_key(kind: str, person_name: str | None, company_name: str | No
     return f"{key}|{name_key(other)}" if other and name_key(other) else key
 
 
-def contact_values(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
-    """A contact's normalised values; its name is required (unless ``partial``)."""
+def contact_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A contact's normalised values; its name is required."""
     values, errors = _collect(data, CONTACT_FIELDS)
-    if not partial and not values.get("name") and "name" not in errors:
+    if not values.get("name") and "name" not in errors:
         errors["name"] = ["required"]
-    _raise_if(errors)
+    refuse_fields(errors)
     return values

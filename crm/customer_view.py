@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from crm.errors import RecordNotFound
+from crm.loyalty import new_account
 from crm.models import (
     Complaint,
     Contact,
@@ -22,20 +21,12 @@ from crm.models import (
     Purchase,
     Referral,
 )
+from crm.unit import plain
+from crm.validation import fetch
 
 LIMIT = 50
 LEDGER_LIMIT = 20
 _LEFT_OUT = {Contract: {"document_html", "terms"}}
-
-
-def plain(record: Any, exclude: set[str] | frozenset[str] = frozenset()) -> dict[str, Any]:
-    """A record's columns as a dict; dates and times as ISO 8601 strings."""
-    values = {}
-    for column in record.__table__.columns:
-        if column.key not in exclude:
-            value = getattr(record, column.key)
-            values[column.key] = value.isoformat() if isinstance(value, datetime | date) else value
-    return values
 
 
 def _rows(session: Session, model: Any, condition: Any, order: Any, limit: int = LIMIT) -> list[dict[str, Any]]:
@@ -44,9 +35,8 @@ def _rows(session: Session, model: Any, condition: Any, order: Any, limit: int =
 
 
 def _loyalty(session: Session, customer_id: int) -> dict[str, Any]:
-    account = session.get(LoyaltyAccount, customer_id)
-    summary = ({"tier": "bronze", "points": 0, "score": 0.0, "lifetime_value": 0, "ranked_at": None}
-               if account is None else plain(account, {"customer_id"}))
+    account = session.get(LoyaltyAccount, customer_id) or new_account(customer_id)
+    summary = plain(account, {"customer_id"})
     ledger = _rows(session, LoyaltyEntry, LoyaltyEntry.customer_id == customer_id, LoyaltyEntry.id, LEDGER_LIMIT)
     return {**summary, "ledger": ledger}
 
@@ -62,11 +52,7 @@ def _purchases(session: Session, customer_id: int) -> dict[str, Any]:
 def customer_360(session: Session, customer_id: int) -> dict[str, Any]:
     """The customer, contacts, leads, opportunities, complaints, contracts, referrals made and received,
     the loyalty account with its recent ledger, and purchases (count, total, the newest)."""
-    if not isinstance(customer_id, int) or not 0 < customer_id < 2**31:
-        raise RecordNotFound(f"customer {customer_id} does not exist")
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise RecordNotFound(f"customer {customer_id} does not exist")
+    customer = fetch(session, Customer, customer_id, "customer")
     return {
         "customer": plain(customer),
         "contacts": _rows(session, Contact, Contact.customer_id == customer_id, Contact.id),

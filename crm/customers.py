@@ -7,51 +7,38 @@ Every change goes through ``Ctx`` so the journal holds who changed what from wha
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from crm.codes import read_referral_code, referral_code, unused
 from crm.customer_fields import contact_values, customer_name_key, customer_values
 from crm.customer_view import customer_360
-from crm.errors import InvalidRecord, RecordNotFound
+from crm.errors import InvalidRecord
 from crm.models import Contact, Customer, LoyaltyAccount
+from crm.phones import SEPARATORS as PHONE_SEPARATORS
 from crm.phones import normalise_phone
 from crm.text import ascii_digits, clean, name_key
 from crm.unit import Ctx
+from crm.validation import fetch, page
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
-CODE_LENGTH = 8
-MAX_ID = 2**31 - 1
 _PHONE_QUERY = re.compile(r"\+?[0-9]{3,}")
-_PHONE_NOISE = re.compile(r"[\s\-().\u200c/]+")
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
     """The customer, or ``RecordNotFound`` (also for ids no row can have)."""
-    valid = isinstance(customer_id, int) and not isinstance(customer_id, bool) and 0 < customer_id <= MAX_ID
-    customer = session.get(Customer, customer_id) if valid else None
-    if customer is None:
-        raise RecordNotFound(f"customer {customer_id} does not exist")
-    return customer
+    return fetch(session, Customer, customer_id, "customer")
 
 
-def find_customer_by_referral_code(session: Session, code: str | None) -> Customer | None:
-    """The customer whose referral code this is (typed in any case, Persian digits allowed)."""
-    text = clean(code)
-    if text is None:
+def find_customer_by_referral_code(session: Session, code: object) -> Customer | None:
+    """The customer whose referral code this is, typed leniently (``read_referral_code``: any case, spaces
+    or dashes, Persian digits)."""
+    canonical = read_referral_code(code)
+    if canonical is None:
         return None
-    return session.scalars(select(Customer).where(Customer.referral_code == ascii_digits(text).upper())).first()
-
-
-def _new_referral_code(session: Session) -> str:
-    for _ in range(20):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if session.scalar(select(Customer.id).where(Customer.referral_code == code)) is None:
-            return code
-    raise RuntimeError("could not find a free referral code")  # 32**8 codes: never in practice
+    return session.scalars(select(Customer).where(Customer.referral_code == canonical)).first()
 
 
 def create_customer(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Customer, list[Customer]]:
@@ -70,7 +57,7 @@ def duplicates_of(session: Session, values: Mapping[str, Any], exclude_id: int |
 
 def insert_customer(ctx: Ctx, values: Mapping[str, Any]) -> Customer:
     """Insert a customer from normalised values (``customer_values``), with a fresh referral code."""
-    customer = Customer(**values, referral_code=_new_referral_code(ctx.session))
+    customer = Customer(**values, referral_code=unused(ctx.session, Customer.referral_code, referral_code))
     return ctx.add(customer, "customer")
 
 
@@ -130,7 +117,7 @@ def find_duplicates(session: Session, *, name: str | None = None, phone: str | N
 def _text_condition(q: str) -> ColumnElement[bool] | None:
     """Phone-like queries match the digits of either number; otherwise every word must match a name,
     an e-mail address or (three digits or more) a number."""
-    compact = _PHONE_NOISE.sub("", ascii_digits(clean(q) or ""))
+    compact = PHONE_SEPARATORS.sub("", ascii_digits(clean(q) or ""))
     if _PHONE_QUERY.fullmatch(compact):
         digits = compact.lstrip("+").lstrip("0") or compact
         return or_(Customer.phone.contains(digits), Customer.mobile.contains(digits),
@@ -177,8 +164,7 @@ def search_customers(session: Session, *, q: str | None = None, status: str | No
     """A page of customers and the total. ``q`` matches names whichever way they were typed ("علي كريمي"
     finds "علی کریمی"), telephone digits in any script ("۰۹۱۲۱۲۳" finds +98912123…), and e-mail."""
     stmt = customer_query(q=q, status=status, segment=segment, region=region, owner=owner, tier=tier)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return list(session.scalars(stmt.limit(limit).offset(offset))), total
+    return page(session, stmt, limit, offset)
 
 
 def add_contact(ctx: Ctx, customer_id: int, data: Mapping[str, Any]) -> Contact:

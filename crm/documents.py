@@ -18,9 +18,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from crm.clock import utcnow
-from crm.errors import InvalidRecord
-from crm.jalali import long_date, persian_digits
+from crm.jalali import long_date
 from crm.models import Contract, Customer
+from crm.money import format_figure
+from crm.text import persian_digits, read_locale
 
 DOCUMENTS = Path(__file__).parent / "templates" / "documents"
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,19 +55,9 @@ def _environment() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def number(value: int, locale: str) -> str:
-    """``1,250,000`` in English; ``۱٬۲۵۰٬۰۰۰`` (Persian digits and separators) in Persian."""
-    text = f"{value:,}"
-    return persian_digits(text.replace(",", "\u066c")) if locale == "fa" else text
-
-
 def money(rials: int, locale: str) -> dict[str, str]:
     """An amount in rials and in toman (ten rials; a tenth shown only when there is one)."""
-    whole, tenth = divmod(rials, 10)
-    toman = number(whole, locale)
-    if tenth:
-        toman += f"\u066b{persian_digits(tenth)}" if locale == "fa" else f".{tenth}"
-    return {"rial": number(rials, locale), "toman": toman}
+    return {unit: format_figure(rials, unit, locale) for unit in ("rial", "toman")}
 
 
 def _day(value: datetime | None, tz: ZoneInfo) -> date | None:
@@ -107,10 +98,9 @@ def _context(contract: Contract, customer: Customer, locale: str, seller: str | 
 
 def render_contract_html(contract: Contract, customer: Customer, *, locale: str = "fa", seller: str | None = None,
                          issued_on: date | None = None, timezone: str = "Asia/Tehran") -> str:
-    """The contract as a complete HTML document in ``locale`` (``fa`` or ``en``); ``issued_on`` defaults to
-    today in ``timezone``."""
-    if locale not in LABELS:
-        raise InvalidRecord("unsupported language", {"locale": [f"one of: {', '.join(LABELS)}"]})
+    """The contract as a complete HTML document in ``locale`` (``fa`` or ``en``, also as ``fa-IR`` …);
+    ``issued_on`` defaults to today in ``timezone``."""
+    locale = read_locale(locale)
     tz = ZoneInfo(timezone)
     issued = issued_on or utcnow().astimezone(tz).date()
     return _environment().get_template("contract.html").render(

@@ -31,3 +31,15 @@ class InvalidRecord(CrmError):
 
 class Rejected(CrmError):
     """A business rule says no (a self-referral, a code that shows another complaint)."""
+
+
+def invalid(field: str, reason: str) -> InvalidRecord:
+    """One field's problem, the message naming the field."""
+    return InvalidRecord(f"{field}: {reason}", {field: [reason]})
+
+
+def refuse_fields(errors: Mapping[str, list[str]]) -> None:
+    """Raise one ``InvalidRecord`` with every field's problems (all of them in its message), if there are any."""
+    if errors:
+        raise InvalidRecord("; ".join(f"{field}: {', '.join(messages)}" for field, messages in errors.items()),
+                            dict(errors))

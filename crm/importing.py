@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from crm.customer_fields import customer_values
 from crm.customers import customer_query, duplicates_of, insert_customer
-from crm.errors import InvalidRecord
+from crm.errors import InvalidRecord, invalid
 from crm.models import Customer
-from crm.text import name_key
+from crm.text import FORMULA_STARTS, defuse_formula, name_key
 from crm.unit import Ctx
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -59,7 +59,6 @@ VALUES: dict[str, dict[str, str]] = {
 EXPORT_COLUMNS = ("id", "kind", "person_name", "company_name", "mobile", "phone", "email", "address", "industry",
                   "interests", "region", "channel", "status", "segment", "owner", "locale", "referral_code",
                   "created_at")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ON_DUPLICATE = ("skip", "create")
 
 
@@ -78,10 +77,6 @@ class ImportReport:
     created_ids: list[int] = field(default_factory=list)
     skipped: list[RowProblem] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
-
-
-def _refuse(reason: str) -> InvalidRecord:
-    return InvalidRecord(f"file: {reason}", {"file": [reason]})
 
 
 def _cell(value: Any) -> str | None:
@@ -116,7 +111,7 @@ def _rows_of(table: Iterable[Iterable[Any]]) -> Iterator[tuple[int, dict[str, An
                 row[column] = VALUES.get(column, {}).get(name_key(value), value)
         yield number, row
     if columns is None:
-        raise _refuse("the file is empty")
+        raise invalid("file", "the file is empty")
 
 
 def _columns(headers: list[str | None]) -> list[str | None]:
@@ -126,8 +121,8 @@ def _columns(headers: list[str | None]) -> list[str | None]:
         columns.append(column if column not in seen else None)
         seen.add(column)
     if not seen - {None}:
-        raise _refuse("no known column in the first row; expected e.g. person, company, mobile, phone, email "
-                      "(or نام، شرکت، موبایل، تلفن، ایمیل)")
+        raise invalid("file", "no known column in the first row; expected e.g. person, company, mobile, phone, "
+                              "email (or نام، شرکت، موبایل، تلفن، ایمیل)")
     return columns
 
 
@@ -151,7 +146,7 @@ def _xlsx_table(content: bytes) -> Iterator[tuple[Any, ...]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise _refuse("not a readable Excel .xlsx workbook") from exc
+        raise invalid("file", "not a readable Excel .xlsx workbook") from exc
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
@@ -168,11 +163,11 @@ def read_rows(path_or_bytes: str | Path | bytes, filename: str | None = None) ->
     suffix = Path(filename or "").suffix.lower()
     readers = {".csv": _csv_table, ".txt": _csv_table, ".xlsx": _xlsx_table}
     if suffix not in readers:
-        raise _refuse("send a .csv or .xlsx file")
+        raise invalid("file", "send a .csv or .xlsx file")
     try:
         yield from _rows_of(readers[suffix](content))
     except csv.Error as exc:
-        raise _refuse(f"not a readable CSV file ({exc})") from exc
+        raise invalid("file", f"not a readable CSV file ({exc})") from exc
 
 
 def import_customers(ctx: Ctx, rows: Iterable[tuple[int, Mapping[str, Any]]],
@@ -212,8 +207,7 @@ def _export_cell(customer: Any, column: str) -> Any:
         value = ", ".join(value or [])
     elif isinstance(value, datetime):
         value = value.isoformat(timespec="seconds")
-    # spreadsheets run cells that start like a formula: guard them (the import removes the guard)
-    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+    return defuse_formula(value)  # the import removes the guard
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -1,5 +1,4 @@
-"""Calendars and digits for reports and documents: Gregorian or Jalali (Solar Hijri) months and dates,
-and Persian digits for Persian text."""
+"""Calendars for reports and documents: Gregorian or Jalali (Solar Hijri) months and dates."""
 
 from __future__ import annotations
 
@@ -8,10 +7,10 @@ from datetime import date
 import jdatetime
 
 from crm.errors import InvalidRecord
+from crm.text import persian_digits
 
+__all__ = ["CALENDARS", "check_calendar", "jalali", "long_date", "month_of"]
 CALENDARS = ("gregorian", "jalali")
-_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December")
 
@@ -32,15 +31,6 @@ def month_of(day: date, calendar: str = "gregorian") -> str:
         shamsi = jalali(day)
         return f"{shamsi.year:04d}-{shamsi.month:02d}"
     return f"{day.year:04d}-{day.month:02d}"
-
-
-def persian_digits(text: object) -> str:
-    return str(text).translate(_PERSIAN)
-
-
-def ascii_digits(text: str) -> str:
-    """Persian and Arabic-Indic digits → ASCII digits."""
-    return text.translate(_ASCII)
 
 
 def long_date(day: date, locale: str) -> str:

@@ -10,18 +10,18 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.customer_fields import customer_name_key
 from crm.customers import create_customer, find_duplicates, get_customer
-from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
+from crm.errors import InvalidRecord, RecordNotFound
 from crm.models import Customer, Lead, Opportunity
 from crm.opportunities import open_opportunity
 from crm.text import ascii_digits, name_key
 from crm.unit import Ctx
-from crm.validation import Form, fetch, only, required_text
+from crm.validation import Form, fetch, fetch_in, only, page, required_text
 
 SOURCES = ("web_form", "phone", "walk_in", "referral", "campaign")
 NEEDS = ("low", "medium", "high")
@@ -49,7 +49,7 @@ def _read(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     }
     if not partial:
         values["source"] = form.choice("source", SOURCES, required=True)
-        values["referral_id"] = form.integer("referral_id", 1, 2**31 - 1)
+        values["referral_id"] = form.record_id("referral_id")
         values["process_instance_id"] = form.text("process_instance_id", max_len=36)
     else:
         values = {k: v for k, v in values.items() if k in data}
@@ -101,11 +101,7 @@ def update_lead(ctx: Ctx, lead_id: int, changes: Mapping[str, Any]) -> Lead:
 
 
 def _in(session: Session, lead_id: int, statuses: tuple[str, ...], action: str) -> Lead:
-    lead = get_lead(session, lead_id, lock=True)
-    if lead.status not in statuses:
-        raise RecordConflict(f"lead {lead_id} is {lead.status}; only a lead that is {' or '.join(statuses)} "
-                             f"can be {action}")
-    return lead
+    return fetch_in(session, Lead, lead_id, "lead", statuses, action)
 
 
 def set_score(ctx: Ctx, lead_id: int, *, score: int, grade: str, sales_group: str) -> Lead:
@@ -194,5 +190,4 @@ def list_leads(session: Session, *, status: str | None = None, source: str | Non
             query = query.where(column == value)
     if q and q.strip():
         query = query.where(_search(q))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Lead.id.desc()).limit(limit).offset(offset))), total
+    return page(session, query.order_by(Lead.id.desc()), limit, offset)

@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
-from crm.customers import get_customer
 from crm.errors import InvalidRecord, Rejected
-from crm.models import LoyaltyAccount, LoyaltyEntry
+from crm.models import Customer, LoyaltyAccount, LoyaltyEntry
 from crm.text import clean
 from crm.unit import Ctx
+from crm.validation import fetch
 
 TIERS = ("bronze", "silver", "gold", "platinum")
 MAX_POINTS = 1_000_000_000  # per entry; the balance is a 32-bit integer
@@ -30,7 +30,7 @@ def account(ctx_or_session: Ctx | Session, customer_id: int, *, lock: bool = Fal
     given only a session nothing is written and a customer without one gets an unsaved fresh account."""
     ctx = ctx_or_session if isinstance(ctx_or_session, Ctx) else None
     session = ctx.session if ctx else ctx_or_session
-    get_customer(session, customer_id)
+    fetch(session, Customer, customer_id, "customer")  # crm.customers imports this module (its 360 view)
     found = session.get(LoyaltyAccount, customer_id, with_for_update=lock or None)
     if found is not None or ctx is None:
         return found or new_account(customer_id)
@@ -79,7 +79,7 @@ def debit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: 
 
 def ledger(session: Session, customer_id: int, limit: int = 50, offset: int = 0) -> list[LoyaltyEntry]:
     """The customer's ledger entries, newest first."""
-    get_customer(session, customer_id)
+    fetch(session, Customer, customer_id, "customer")
     return list(session.scalars(select(LoyaltyEntry).where(LoyaltyEntry.customer_id == customer_id)
                                 .order_by(LoyaltyEntry.id.desc()).limit(limit).offset(offset)))
 

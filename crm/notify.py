@@ -20,13 +20,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.errors import InvalidRecord
-from crm.jalali import ascii_digits, long_date, persian_digits
+from crm.jalali import long_date
 from crm.models import Notification
+from crm.money import format_number
 from crm.senders import (
     DEFAULT_SMS_TEMPLATE,
     HttpSmsSender,
@@ -35,7 +36,9 @@ from crm.senders import (
     SmtpSender,
     senders_from,
 )
+from crm.text import LOCALES, ascii_digits, read_locale
 from crm.unit import Ctx
+from crm.validation import EMAIL, page
 
 __all__ = ["CHANNELS", "DEFAULT_SMS_TEMPLATE", "LOCALES", "STATUSES", "DispatchReport", "HttpSmsSender", "SendFailed",
            "Sender", "SmtpSender", "backoff", "dispatch", "list_notifications", "queue", "release_kept", "render",
@@ -43,12 +46,10 @@ __all__ = ["CHANNELS", "DEFAULT_SMS_TEMPLATE", "LOCALES", "STATUSES", "DispatchR
 
 log = logging.getLogger("ravand.outbox")
 CHANNELS = ("email", "sms")
-LOCALES = ("fa", "en")
 STATUSES = ("pending", "sent", "failed", "kept")
 TEMPLATES = Path(__file__).parent / "templates" / "messages"
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 MOBILE = re.compile(r"^\+?\d{7,15}$")
 
 
@@ -72,27 +73,19 @@ def _fields(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
 
 
-def _locale(locale: str) -> str:
-    short = (locale or "").replace("_", "-").split("-")[0].lower()
-    if short not in LOCALES:
-        raise InvalidRecord("unsupported language", {"locale": [f"one of: {', '.join(LOCALES)}"]})
-    return short
-
-
 def _display(value: Any, locale: str) -> str:
     """Numbers with thousands separators and dates written out (a date-time by its date in its own time
     zone); Persian digits for Persian."""
     if isinstance(value, datetime | date):
         return long_date(value.date() if isinstance(value, datetime) else value, locale)
     if isinstance(value, int) and not isinstance(value, bool):
-        text = f"{value:,}"
-        return persian_digits(text.replace(",", "٬")) if locale == "fa" else text
+        return format_number(value, locale)
     return str(value)
 
 
 def render(template: str, params: Mapping[str, Any], locale: str = "fa") -> tuple[str, str]:
     """(subject, body) of a template in a language; a missing parameter is an ``InvalidRecord``."""
-    locale = _locale(locale)
+    locale = read_locale(locale)
     parts = templates(locale).get(template)
     if parts is None:
         raise InvalidRecord("unknown message template", {"template": [f"one of: {', '.join(templates(locale))}"]})
@@ -112,7 +105,7 @@ def _recipient(channel: str, recipient: str) -> str:
         raise InvalidRecord("unknown channel", {"channel": [f"one of: {', '.join(CHANNELS)}"]})
     text = (recipient or "").strip()
     if channel == "email":
-        if len(text) > 255 or not EMAIL.match(text):
+        if len(text) > 255 or not EMAIL.fullmatch(text):
             raise InvalidRecord("not an e-mail address", {"recipient": ["an e-mail address"]})
         return text
     number = re.sub(r"[\s\-().]", "", ascii_digits(text))
@@ -234,6 +227,4 @@ def list_notifications(session: Session, *, status: str | None = None, channel: 
                           (Notification.process_instance_id, process_instance_id)):
         if value is not None:
             query = query.where(column == value)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(query.order_by(Notification.id.desc()).limit(limit).offset(offset))
-    return list(items), total
+    return page(session, query.order_by(Notification.id.desc()), limit, offset)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
@@ -18,7 +18,7 @@ from crm.funnel import CLOSED_STAGES as CLOSED
 from crm.funnel import OPEN_STAGES, PROBABILITY, STAGES
 from crm.models import Customer, Opportunity, StageVisit
 from crm.unit import Ctx
-from crm.validation import Form, fetch, only
+from crm.validation import Form, fetch, only, page
 
 EDITABLE = ("title", "amount", "expected_close", "owner")
 
@@ -120,6 +120,4 @@ def list_opportunities(session: Session, *, stage: str | None = None, owner: str
         query = query.where(Opportunity.owner == owner)
     if customer_id is not None:
         query = query.where(Opportunity.customer_id == customer_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(query.order_by(Opportunity.id.desc()).limit(limit).offset(offset)).all()
-    return list(items), total
+    return page(session, query.order_by(Opportunity.id.desc()), limit, offset)

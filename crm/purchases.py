@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.customers import get_customer, mark_actual
-from crm.errors import InvalidRecord
+from crm.errors import InvalidRecord, invalid, refuse_fields
 from crm.models import Purchase
 from crm.money import check_amount
 from crm.text import clean
@@ -21,16 +21,12 @@ _CLOCK_SKEW = timedelta(minutes=5)
 _EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 
-def _problem(field: str, reason: str) -> InvalidRecord:
-    return InvalidRecord(f"{field}: {reason}", {field: [reason]})
-
-
 def _checked(amount: int, purchased_at: datetime | None, channel: str, reference: str | None) -> dict:
     errors: dict[str, list[str]] = {}
     try:
         check_amount(amount)
         if amount == 0:
-            raise _problem("amount", "a purchase costs more than 0 rials")
+            raise invalid("amount", "a purchase costs more than 0 rials")
     except InvalidRecord as exc:
         errors.update(exc.field_errors)
     when = utcnow()
@@ -45,8 +41,7 @@ def _checked(amount: int, purchased_at: datetime | None, channel: str, reference
     text = clean(reference)
     if text is not None and len(text) > 80:
         errors["reference"] = ["at most 80 characters"]
-    if errors:
-        raise InvalidRecord("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()), errors)
+    refuse_fields(errors)
     return {"amount": amount, "purchased_at": when, "channel": channel, "reference": text}
 
 

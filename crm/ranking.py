@@ -65,7 +65,6 @@ class CustomerStats:
     on_time: int = 0
     channels: Mapping[str, int] = field(default_factory=dict)
     first_at: datetime | None = None
-    last_at: datetime | None = None
 
 
 def _number(value: object) -> float | None:
@@ -191,16 +190,15 @@ def load_stats(session: Session) -> dict[int, CustomerStats]:
     on_time = func.sum(case((Purchase.paid_on_time.is_(True), 1), else_=0))
     totals = session.execute(select(
         Purchase.customer_id, func.sum(Purchase.amount), func.count(Purchase.id), on_time,
-        func.min(Purchase.purchased_at), func.max(Purchase.purchased_at)).group_by(Purchase.customer_id)).all()
+        func.min(Purchase.purchased_at)).group_by(Purchase.customer_id)).all()
     channels: dict[int, dict[str, int]] = {}
     for customer_id, channel, count in session.execute(select(
             Purchase.customer_id, Purchase.channel, func.count(Purchase.id))
             .group_by(Purchase.customer_id, Purchase.channel)):
         channels.setdefault(customer_id, {})[channel] = count
     stats = {cid: CustomerStats(cid) for cid in session.scalars(select(Customer.id))}
-    for cid, amount, count, paid, first, last in totals:
-        stats[cid] = CustomerStats(cid, int(amount or 0), int(count), int(paid or 0), channels.get(cid, {}),
-                                   first, last)
+    for cid, amount, count, paid, first in totals:
+        stats[cid] = CustomerStats(cid, int(amount or 0), int(count), int(paid or 0), channels.get(cid, {}), first)
     return stats
 
 

@@ -13,14 +13,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
-from crm.codes import read_referral_code
 from crm.customers import find_customer_by_referral_code, find_duplicates
-from crm.errors import InvalidRecord, RecordConflict, Rejected
+from crm.errors import InvalidRecord, Rejected
 from crm.loyalty import credit
 from crm.models import Customer, Lead, Referral
 from crm.text import name_key
 from crm.unit import Ctx
-from crm.validation import Form, fetch, required_text
+from crm.validation import Form, fetch, fetch_in, page, required_text
 
 STATUSES = ("pending", "lead", "purchased", "rewarded", "expired")
 UNDER_WAY = ("pending", "lead")
@@ -32,8 +31,7 @@ def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> R
 
 
 def _referrer(session: Session, code: Any) -> Customer:
-    canonical = read_referral_code(code)
-    referrer = find_customer_by_referral_code(session, canonical) if canonical else None
+    referrer = find_customer_by_referral_code(session, code)
     if referrer is None:
         raise InvalidRecord("unknown referral code", {"code": ["no customer has this referral code"]})
     return referrer
@@ -93,11 +91,7 @@ def refer(ctx: Ctx, *, code: str, referred_name: str, referred_mobile: str | Non
 
 
 def _in(session: Session, referral_id: int, statuses: tuple[str, ...], action: str) -> Referral:
-    referral = get_referral(session, referral_id, lock=True)
-    if referral.status not in statuses:
-        raise RecordConflict(f"referral {referral_id} is {referral.status}; only a referral that is "
-                             f"{' or '.join(statuses)} can be {action}")
-    return referral
+    return fetch_in(session, Referral, referral_id, "referral", statuses, action)
 
 
 def link_lead(ctx: Ctx, referral_id: int, lead_id: int) -> Referral:
@@ -153,5 +147,4 @@ def list_referrals(session: Session, *, status: str | None = None, referrer_id: 
         query = query.where(Referral.status == status)
     if referrer_id is not None:
         query = query.where(Referral.referrer_id == referrer_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    return list(session.scalars(query.order_by(Referral.id.desc()).limit(limit).offset(offset))), total
+    return page(session, query.order_by(Referral.id.desc()), limit, offset)

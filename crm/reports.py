@@ -22,6 +22,7 @@ from crm.errors import InvalidRecord
 from crm.funnel import OPEN_STAGES, PATH, PROBABILITY, STAGES
 from crm.jalali import check_calendar, month_of
 from crm.models import Complaint, Opportunity, Referral, StageVisit, UtcDateTime
+from crm.text import defuse_formula
 
 CONVERTED = ("purchased", "rewarded")
 Instant = datetime | date | None
@@ -230,7 +231,7 @@ def _cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula is made plain text; nested values become JSON."""
     if isinstance(value, Mapping | list | tuple):
         value = json.dumps(value, ensure_ascii=False)
-    return f"'{value}" if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+    return defuse_formula(value)
 
 
 def to_csv(report_rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:

@@ -4,13 +4,19 @@ the same letter, the zero-width non-joiner (ZWNJ), diacritics (harakat) and the 
 ``clean`` is for storing and showing text (it keeps the words as written, with the Persian letter
 forms); ``name_key`` is for finding and comparing names: it keeps only letters and digits, folded so
 that every way of typing one name gives one key ("علي كريمي", "علی کریمی", "علی‌کریمی" and
-"عَلی کریمی" all give "علیکریمی"; "José" and "jose" give "jose")."""
+"عَلی کریمی" all give "علیکریمی"; "José" and "jose" give "jose").
+
+Also the CRM's languages (``read_locale``) and the guard on text a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from crm.errors import InvalidRecord
+
+LOCALES = ("fa", "en")  # the languages the CRM writes to people in
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # how a spreadsheet cell that it runs as a formula starts
 ZWNJ = "\u200c"
 TATWEEL = "\u0640"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -38,9 +44,23 @@ def ascii_digits(text: str) -> str:
     return text.translate(_TO_ASCII)
 
 
-def persian_digits(text: str) -> str:
-    """0-9 and Arabic-Indic digits become Persian digits (۰-۹)."""
-    return text.translate(_TO_PERSIAN)
+def persian_digits(text: object) -> str:
+    """0-9 and Arabic-Indic digits become Persian digits (۰-۹); a number is written out first."""
+    return str(text).translate(_TO_PERSIAN)
+
+
+def defuse_formula(value: object) -> object:
+    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) is made plain
+    text by a leading apostrophe; anything else is returned as it is."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+
+
+def read_locale(locale: str | None) -> str:
+    """One of ``LOCALES`` from a language tag as written ("fa", "fa-IR", "en_US", "EN"); ``InvalidRecord`` else."""
+    short = (locale or "").replace("_", "-").split("-")[0].lower()
+    if short not in LOCALES:
+        raise InvalidRecord("unsupported language", {"locale": [f"one of: {', '.join(LOCALES)}"]})
+    return short
 
 
 def clean(text: str | None) -> str | None:

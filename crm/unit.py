@@ -4,7 +4,7 @@ written there with who made it and each field's value before and after."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +22,11 @@ def _nowhere(_kind: str, _data: dict[str, Any]) -> None:
 
 def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def plain(record: Any, exclude: Collection[str] = frozenset()) -> dict[str, Any]:
+    """A record's columns as a dict; dates and times as ISO 8601 strings."""
+    return {c.key: _plain(getattr(record, c.key)) for c in record.__table__.columns if c.key not in exclude}
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,7 @@ class Ctx:
                 setattr(record, attr, value)
         self.session.add(record)
         self.session.flush()
-        fields = {c.key: _plain(getattr(record, c.key)) for c in record.__table__.columns}
-        self.record(f"crm.{name}.created", record=name, id=_key(record), fields=fields, **extra)
+        self.record(f"crm.{name}.created", record=name, id=_key(record), fields=plain(record), **extra)
         return record
 
     def change(self, record: Any, name: str, changes: Mapping[str, Any], **extra: Any) -> dict[str, list[Any]]:

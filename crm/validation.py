@@ -9,16 +9,15 @@ from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from crm.clock import as_utc
-from crm.errors import InvalidRecord, RecordNotFound
-from crm.money import parse_amount
-from crm.phones import is_iranian_mobile, normalise_phone
+from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
+from crm.money import SEPARATORS, parse_amount
+from crm.phones import normalise_mobile, normalise_phone
 from crm.text import ascii_digits, clean
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-SEPARATORS = re.compile(r"[\s,_\u066b\u066c\u060c'’]")  # spaces, commas, Arabic thousands/decimal marks
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")  # fullmatch: a local part, @, a dotted domain
 TRUE, FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off", ""}
 MISSING = "this field is required"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers
@@ -47,7 +46,7 @@ def parse_email(value: Any) -> str | None:
             raise ValueError("must be text")
         return None
     text = text.lower()
-    if len(text) > 255 or not EMAIL.match(text):
+    if len(text) > 255 or not EMAIL.fullmatch(text):
         raise ValueError("is not an email address")
     return text
 
@@ -70,6 +69,22 @@ def fetch(session: Session, model: type[T], record_id: Any, label: str, *, lock:
     if record is None:
         raise RecordNotFound(f"no {label} {record_id}")
     return record
+
+
+def fetch_in(session: Session, model: type[T], record_id: Any, label: str, statuses: Collection[str],
+             action: str) -> T:
+    """``fetch`` with its row locked, refused (``RecordConflict``) unless its ``status`` is one of ``statuses``."""
+    record = fetch(session, model, record_id, label, lock=True)
+    if record.status not in statuses:
+        raise RecordConflict(f"{label} {record_id} is {record.status}; only a {label} that is "
+                             f"{' or '.join(statuses)} can be {action}")
+    return record
+
+
+def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+    """A page of an ordered select's records, and how many records the whole select holds."""
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
 def only(changes: Mapping[str, Any], allowed: Collection[str], message: str) -> None:
@@ -156,6 +171,10 @@ class Form:
             self.fail(field, f"must be between {low} and {high}")
         return number
 
+    def record_id(self, field: str, *, default: int | None = None) -> int | None:
+        """The id of another record (a whole number a key can hold)."""
+        return self.integer(field, 1, MAX_ID, default=default)
+
     def flag(self, field: str, *, default: bool = False) -> bool:
         value = self.data.get(field)
         if value is None or isinstance(value, bool):
@@ -174,14 +193,10 @@ class Form:
             self.fail(field, "must be text")
             return None
         try:
-            number = normalise_phone(value, field)
+            return (normalise_mobile if mobile else normalise_phone)(value, field)
         except InvalidRecord as exc:
             self._take(exc, field)
             return None
-        if mobile and number and number.startswith("+98") and not is_iranian_mobile(number):
-            self.fail(field, "not a mobile number (Iranian mobile numbers start with 09)")
-            return None
-        return number
 
     def email(self, field: str) -> str | None:
         try:
@@ -189,19 +204,6 @@ class Form:
         except ValueError as exc:
             self.fail(field, str(exc))
             return None
-
-    def moment(self, field: str) -> datetime | None:
-        value = self.data.get(field)
-        if isinstance(value, str) and value.strip():
-            try:
-                value = datetime.fromisoformat(ascii_digits(value.strip()))
-            except ValueError:
-                self.fail(field, "must be a date and time (ISO 8601)")
-                return None
-        if value in (None, "") or isinstance(value, datetime):
-            return as_utc(value) if value else None
-        self.fail(field, "must be a date and time")
-        return None
 
     def day(self, field: str) -> date | None:
         value = self.data.get(field)

@@ -13,6 +13,7 @@ import secrets
 from flask import Response, request, session
 
 from api.errors import problem
+from api.guard import bearer_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADER = "X-CSRF-Token"
@@ -42,14 +43,9 @@ def valid() -> bool:
     return isinstance(expected, str) and bool(sent) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
-def has_bearer() -> bool:
-    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and bool(value.strip())
-
-
 def guard() -> Response | None:
     """``before_request``: refuse a cookie-authenticated state change that lacks the token."""
-    if request.method in SAFE_METHODS or has_bearer() or "uid" not in session:
+    if request.method in SAFE_METHODS or bearer_token() is not None or "uid" not in session:
         return None
     if request.endpoint in {"web.login", "web.logout"}:
         return None  # those views check the token themselves and answer with a page

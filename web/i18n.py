@@ -8,8 +8,9 @@ from pathlib import Path
 
 from flask import request
 
+from api.identity.models import LOCALES
+
 CATALOGUES = Path(__file__).parent / "i18n"
-LOCALES = ("en", "fa")
 RTL = frozenset({"fa"})
 
 
@@ -18,6 +19,7 @@ def catalogue(locale: str) -> dict[str, str]:
     return json.loads((CATALOGUES / f"{locale}.json").read_text(encoding="utf-8"))
 
 
+@cache
 def translator(locale: str) -> dict[str, str]:
     """The locale's messages with the English ones beneath (a missing key never shows as blank)."""
     return {**catalogue("en"), **catalogue(locale)}

@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -16,8 +15,8 @@ from flask import (
     url_for,
 )
 
-from api.context import db
-from api.identity.service import authenticate
+from api.context import ravand
+from api.guard import TooManyAttempts, check_password
 from web import assets, csrf, i18n
 from web import session as web_session
 
@@ -25,8 +24,14 @@ bp = Blueprint("web", __name__, template_folder="templates")
 ONE_YEAR = 365 * 24 * 3600
 
 
-def _default_locale() -> str:
-    return current_app.extensions["ravand"].settings.locale
+def default_locale() -> str:
+    return ravand().settings.locale
+
+
+def build_missing(t: dict[str, str], locale: str) -> Response:
+    """The page saying the web app is not built, and how to build it (503: try again later)."""
+    html = render_template("build_missing.html", t=t, lang=locale, dir=i18n.direction(locale), hint=assets.BUILD_HINT)
+    return Response(html, status=503, mimetype="text/html", headers={"Retry-After": "60"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,7 +45,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(status: int = 200, error_key: str | None = None, username: str = "") -> tuple[str, int]:
-    locale = i18n.page_locale(_default_locale())
+    locale = i18n.page_locale(default_locale())
     html = render_template("login.html", t=i18n.translator(locale), lang=locale, dir=i18n.direction(locale),
                            csrf_token=csrf.token(), next=_safe_next(request.values.get("next")),
                            error_key=error_key, username=username, css=(assets.manifest() or {}).get("app.css"))
@@ -62,13 +67,11 @@ def login() -> object:
         return _login_page(403, "login.expired", username)
     if not username or not password or len(username) > 150 or len(password) > 1024:
         return _login_page(400, "login.missing", username)
-    limiter = current_app.extensions["ravand.sign_in_limiter"]
-    key = f"{request.remote_addr}|{username.lower()}"
-    if limiter.blocked(key):
+    try:
+        user = check_password(username, password)
+    except TooManyAttempts:
         return _login_page(429, "login.throttled", username)
-    user = authenticate(db(), username, password)
     if user is None:
-        limiter.hit(key)
         return _login_page(401, "login.wrong", username)
     web_session.sign_in(user)
     return redirect(_safe_next(request.form.get("next")), code=303)
@@ -97,9 +100,7 @@ def shell(_path: str = "") -> object:
     locale = user.locale if user.locale in i18n.LOCALES else "en"
     urls = assets.manifest()
     if urls is None:
-        html = render_template("build_missing.html", t=i18n.translator(locale), lang=locale,
-                               dir=i18n.direction(locale), hint=assets.BUILD_HINT)
-        return Response(html, status=503, mimetype="text/html", headers={"Retry-After": "60"})
+        return build_missing(i18n.translator(locale), locale)
     html = render_template("app.html", lang=locale, dir=i18n.direction(locale), assets=urls,
                            csrf_token=csrf.token(), t=i18n.translator(locale),
                            display_name=user.display_name or user.username)

@@ -5,22 +5,20 @@ is ``?lang=fa|en``, else the browser's Accept-Language, else the configured defa
 
 from __future__ import annotations
 
-from flask import Response, current_app, render_template
+from flask import Response, render_template
 
 from web import assets, i18n
-from web.pages import bp
+from web.pages import bp, build_missing, default_locale
 
 MAX_CODE = 64  # longer is no tracking code: the page still says "not found", from the API
 
 
 def _portal_page(page: str, code: str = "") -> Response:
-    locale = i18n.page_locale(current_app.extensions["ravand"].settings.locale)
+    locale = i18n.page_locale(default_locale())
     t = i18n.translator(locale)
     urls = assets.manifest()
     if urls is None or "portal.js" not in urls:
-        html = render_template("build_missing.html", t=t, lang=locale, dir=i18n.direction(locale),
-                               hint=assets.BUILD_HINT)
-        return Response(html, status=503, mimetype="text/html", headers={"Retry-After": "60"})
+        return build_missing(t, locale)
     html = render_template("portal.html", t=t, lang=locale, dir=i18n.direction(locale), assets=urls, page=page,
                            code=code[:MAX_CODE])
     # the language follows Accept-Language; the page holds no personal data (the script fetches it)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.models import Base
 
 ROLES = ("admin", "designer", "employee", "auditor")
+LOCALES = ("en", "fa")  # the interface languages
 
 
 class User(Base):

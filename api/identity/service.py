@@ -19,14 +19,24 @@ from engine.errors import Conflict, InvalidData, NotFound
 from engine.views import Actor
 
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None  # what an unknown user's password is checked against, made on first use
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
     """Replace the password hasher (argon2 with its recommended costs). The test suite uses cheap
     parameters so that its hundreds of users do not each cost most of a second."""
-    global _hasher
-    _hasher = hasher
-_DUMMY_HASH = _hasher.hash("not a real password")
+    global _hasher, _dummy_hash
+    _hasher, _dummy_hash = hasher, None
+
+
+def _dummy() -> str:
+    """A hash made with the current hasher's costs, so that an unknown user costs what a known one does."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not a real password")
+    return _dummy_hash
+
+
 API_TOKEN_PREFIX = "rvd_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -101,7 +111,7 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     user = session.scalar(select(User).where(User.username == username))
     try:
         if user is None or not user.active:
-            _hasher.verify(_DUMMY_HASH, password)  # same work either way: no user enumeration by timing
+            _hasher.verify(_dummy(), password)  # same work either way: no user enumeration by timing
             return None
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):

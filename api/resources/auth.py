@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from api.context import command, db
 from api.errors import problem
-from api.guard import ANYONE, BEARER, current_principal, requires
-from api.identity.models import ApiToken, User
-from api.identity.service import authenticate, create_api_token, revoke_api_token, update_user
+from api.guard import ANYONE, BEARER, TooManyAttempts, check_password, current_principal, requires
+from api.identity.models import LOCALES, ApiToken, User
+from api.identity.service import Principal, create_api_token, principal_of, revoke_api_token, update_user
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-in and API tokens")
 
@@ -36,7 +36,7 @@ class MeSchema(Schema):
 
 
 class MePatch(Schema):
-    locale = fields.String(required=True, validate=validate.OneOf(["en", "fa"]),
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES),
                            metadata={"description": "the interface language: en, or fa (Persian, right-to-left)"})
 
 
@@ -61,16 +61,18 @@ class Token(MethodView):
     @blp.alt_response(429, description="Too many attempts")
     def post(self, body: dict) -> object:
         """Exchange a user name and password for a bearer access token."""
-        limiter = current_app.extensions["ravand.sign_in_limiter"]
-        key = f"{request.remote_addr}|{body['username'].lower()}"
-        if limiter.blocked(key):
+        try:
+            user = check_password(body["username"], body["password"])
+        except TooManyAttempts:
             return problem(429, "Too Many Requests", "too many failed sign-in attempts; wait a minute")
-        user = authenticate(db(), body["username"], body["password"])
         if user is None:
-            limiter.hit(key)  # only failures count
             return problem(401, "Unauthorized", "wrong user name or password")
         tokens = current_app.extensions["ravand.tokens"]
         return {"access_token": tokens.issue(user), "token_type": "Bearer", "expires_in": tokens.ttl_s}
+
+
+def _profile(p: Principal) -> dict:
+    return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale}
 
 
 @blp.route("/me")
@@ -80,8 +82,7 @@ class Me(MethodView):
     @requires(*ANYONE)
     def get(self) -> object:
         """Who am I?"""
-        p = current_principal()
-        return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale}
+        return _profile(current_principal())
 
     @blp.doc(security=BEARER)
     @blp.arguments(MePatch)
@@ -92,9 +93,7 @@ class Me(MethodView):
         user_id = current_principal().user_id
 
         def change(session: object) -> dict:
-            user = update_user(session, session.get(User, user_id), locale=body["locale"])
-            return {"username": user.username, "role": user.role, "groups": sorted(user.groups or ()),
-                    "locale": user.locale}
+            return _profile(principal_of(update_user(session, session.get(User, user_id), locale=body["locale"])))
 
         return command(change)
 

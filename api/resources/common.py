@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from datetime import UTC, datetime
 from typing import Any
 
-from marshmallow import Schema, fields, validate
+from flask import Response, request
+from marshmallow import Schema, ValidationError, fields, validate
+
+from crm.text import ascii_digits
+
+ID = 2**31 - 1  # the largest id a path or filter may name (what the database's columns hold)
 
 
 class PageArgs(Schema):
@@ -23,11 +30,38 @@ class ProblemSchema(Schema):
     problems = fields.List(fields.Dict(), metadata={"description": "located deployment problems (422)"})
 
 
+class Instant(fields.DateTime):
+    """An ISO 8601 date-time in UTC (without a zone: UTC), or a date meaning its midnight UTC; Persian
+    digits are accepted. A moment UTC cannot hold (year 1 east of Greenwich) is a field error, not a 500."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str):
+            value = ascii_digits(value.strip())
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                value += "T00:00:00+00:00"
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+        except OverflowError as exc:
+            raise ValidationError("out of range") from exc
+
+
+def text(size: int = 255) -> fields.String:
+    """Optional text of at most ``size`` characters; null clears it."""
+    return fields.String(allow_none=True, validate=validate.Length(max=size))
+
+
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict({
         "items": fields.List(fields.Nested(item)), "total": fields.Integer(),
         "limit": fields.Integer(), "offset": fields.Integer(),
     }, name=name)
+
+
+def page(found: tuple[list[Any], int], args: dict[str, Any]) -> dict[str, Any]:
+    """``(items, total)`` with the page asked for, as ``page_schema`` dumps it."""
+    items, total = found
+    return {"items": items, "total": total, "limit": args["limit"], "offset": args["offset"]}
 
 
 def as_dict(value: Any) -> Any:
@@ -37,3 +71,14 @@ def as_dict(value: Any) -> Any:
     if isinstance(value, list):
         return [as_dict(v) for v in value]
     return value
+
+
+def wants_csv(fmt: str) -> bool:
+    """``format=csv``, or a client whose Accept header prefers CSV."""
+    return fmt == "csv" or request.accept_mimetypes.best == "text/csv"
+
+
+def csv_download(body: str, name: str) -> Response:
+    """CSV for spreadsheets, as a download: UTF-8 with a byte order mark, so Excel reads Persian."""
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})

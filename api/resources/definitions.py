@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import command, db, ravand
 from api.errors import problem
-from api.guard import ANYONE, BEARER, DESIGN, current_principal, requires
+from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, current_principal, requires
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
 from engine.deploy import validate as validate_deployment
@@ -173,7 +173,7 @@ class DefinitionResource(MethodView):
 class DefinitionStatistics(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, ElementStats(many=True))
-    @requires("admin", "designer", "auditor")
+    @requires(*READ_PROCESSES)
     def get(self, definition_id: int) -> object:
         """Per element: tokens waiting now, completions, open incidents (the heat map)."""
         stats = ravand().engine.statistics(db(), definition_id)
@@ -185,7 +185,7 @@ class StartByKey(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(StartSchema)
     @blp.response(201, InstanceSchema)
-    @requires("admin", "designer", "employee")
+    @requires(*START)
     def post(self, body: dict, key: str) -> object:
         """Start an instance of the latest version of ``key``."""
         actor = current_principal().username

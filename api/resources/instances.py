@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import command, db, ravand
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
-from api.resources.common import PageArgs, as_dict, page_schema
+from api.resources.common import ID, Instant, PageArgs, as_dict, csv_download, page_schema, wants_csv
 from api.resources.journal import JournalEntrySchema
+from crm.reports import to_csv
 from engine.queries import InstanceQuery
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", description="Process instances")
@@ -54,9 +51,9 @@ class InstanceArgs(PageArgs):
     business_key = fields.String(validate=validate.Length(1, 255))
     state = fields.String(validate=validate.OneOf(STATES))
     started_by = fields.String(validate=validate.Length(1, 255))
-    started_after = fields.DateTime()
-    started_before = fields.DateTime()
-    definition_id = fields.Integer()
+    started_after = Instant()
+    started_before = Instant()
+    definition_id = fields.Integer(validate=validate.Range(1, ID))
 
 
 class CancelSchema(Schema):
@@ -125,21 +122,10 @@ CSV_DOC = {"description": "the same entries as CSV", "content_type": "text/csv",
            "success": True}
 
 
-def _cell(value: object) -> object:
-    """Spreadsheets run cells that start like a formula: make them text."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
-
-
 def history_csv(items: list) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for entry in items:
-        row = as_dict(entry)
-        writer.writerow([_cell(row["at"].isoformat() if c == "at" else json.dumps(row[c], ensure_ascii=False)
-                               if c == "data" else row[c]) for c in CSV_COLUMNS])
-    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=history.csv"})
+    """Journal entries as CSV (formula-like text made plain, ``data`` as JSON)."""
+    rows = [{**as_dict(entry), "at": entry.at.isoformat()} for entry in items]
+    return csv_download(to_csv(rows, CSV_COLUMNS), "history")
 
 
 @blp.route("/<instance_id>/history")
@@ -152,6 +138,6 @@ class History(MethodView):
     def get(self, args: dict, instance_id: str) -> object:
         """Everything that happened to the instance, in order (``format=csv`` or Accept: text/csv)."""
         page = ravand().engine.history(db(), instance_id, args["limit"], args["offset"])
-        if args["format"] == "csv" or request.accept_mimetypes.best == "text/csv":
+        if wants_csv(args["format"]):
             return history_csv(page.items)
         return as_dict(page)

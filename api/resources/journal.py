@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db, ravand
 from api.guard import AUDIT, BEARER, requires
-from api.resources.common import PageArgs, as_dict, page_schema
+from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from engine.queries import JournalQuery
 
 blp = Blueprint("journal", __name__, url_prefix="/api/v1/journal", description="The append-only audit journal")
@@ -32,8 +32,8 @@ class JournalArgs(PageArgs):
     business_key = fields.String(validate=validate.Length(1, 255))
     actor = fields.String(validate=validate.Length(1, 255))
     kind = fields.String(validate=validate.Length(1, 64), metadata={"description": "prefix, e.g. 'task.'"})
-    after = fields.DateTime()
-    before = fields.DateTime()
+    after = Instant()
+    before = Instant()
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
 
 

@@ -7,11 +7,10 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import command, ravand
-from api.guard import BEARER, current_principal, requires
+from api.guard import BEARER, START, current_principal, requires
 from api.resources.common import as_dict
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Messages and signals")
-SENDERS = ("admin", "designer", "employee")
 
 
 class MessageSchema(Schema):
@@ -40,7 +39,7 @@ class Messages(MethodView):
     @blp.response(200, DeliverySchema)
     @blp.alt_response(404, description="No instance waits for the message and no process starts with it")
     @blp.alt_response(409, description="More than one instance matches; narrow the correlation")
-    @requires(*SENDERS)
+    @requires(*START)
     def post(self, body: dict) -> object:
         """Deliver a message by business key and/or correlation values, or start the process it starts."""
         actor, engine = current_principal().username, ravand().engine
@@ -55,7 +54,7 @@ class Signals(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(SignalSchema)
     @blp.response(200, DeliverySchema)
-    @requires(*SENDERS)
+    @requires(*START)
     def post(self, body: dict) -> object:
         """Broadcast a signal to every instance waiting for it and every process it starts."""
         actor, engine = current_principal().username, ravand().engine

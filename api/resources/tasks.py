@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
-from api.resources.common import PageArgs, as_dict, page_schema
+from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from engine.tasks import SORTS, TaskQuery
 from engine.views import Actor
 
@@ -54,7 +54,7 @@ class TaskArgs(PageArgs):
     process_instance = fields.String(validate=validate.Length(1, 36))
     process_key = fields.String(validate=validate.Length(1, 255))
     business_key = fields.String(validate=validate.Length(1, 255))
-    due_before = fields.DateTime()
+    due_before = Instant()
     state = fields.String(load_default="open", validate=validate.OneOf(STATES))
     sort = fields.String(load_default="created", validate=validate.OneOf([*SORTS, *(f"-{s}" for s in SORTS)]))
 

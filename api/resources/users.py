@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 
 from api.context import command, db
 from api.guard import BEARER, requires
-from api.identity.models import ROLES, User
+from api.identity.models import LOCALES, ROLES, User
 from api.identity.service import create_user, update_user
-from api.resources.common import PageArgs, page_schema
+from api.resources.common import PageArgs, page, page_schema
 from engine.errors import NotFound
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="Users, roles and groups")
@@ -24,7 +24,7 @@ class UserSchema(Schema):
     password = fields.String(load_only=True, required=True, validate=validate.Length(8, 1024))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     groups = fields.List(fields.String(validate=validate.Length(1, 100)), load_default=list)
-    locale = fields.String(load_default="en", validate=validate.OneOf(["en", "fa"]))
+    locale = fields.String(load_default="en", validate=validate.OneOf(LOCALES))
     active = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
@@ -34,7 +34,7 @@ class UserPatch(Schema):
     password = fields.String(load_only=True, validate=validate.Length(8, 1024))
     role = fields.String(validate=validate.OneOf(ROLES))
     groups = fields.List(fields.String(validate=validate.Length(1, 100)))
-    locale = fields.String(validate=validate.OneOf(["en", "fa"]))
+    locale = fields.String(validate=validate.OneOf(LOCALES))
     active = fields.Boolean()
 
 
@@ -58,7 +58,7 @@ class Users(MethodView):
         """List users."""
         session = db()
         items = session.scalars(select(User).order_by(User.username).limit(args["limit"]).offset(args["offset"]))
-        return {"items": list(items), "total": session.scalar(select(func.count(User.id))), **args}
+        return page((list(items), session.scalar(select(func.count(User.id)))), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(UserSchema)

@@ -1,17 +1,13 @@
 // Ravand's browser app: who am I, the shell (navigation by role, language, sign-out), the router.
 
 import './styles/app.css';
-import { api } from './core/api.js';
+import { api, csrfToken } from './core/api.js';
 import { h, replace } from './core/dom.js';
 import { setLocale, t } from './core/i18n.js';
 import { installKeyboard } from './core/keyboard.js';
 import { configure, navigate, show } from './core/router.js';
 import { toast } from './core/ui.js';
 import { NAV, ROUTES } from './routes.js';
-
-function csrfToken() {
-  return document.querySelector('meta[name="csrf-token"]')?.content || '';
-}
 
 async function changeLocale(me, locale) {
   if (locale === me.locale) return;
@@ -55,12 +51,15 @@ function shell(me) {
   return { layout, main };
 }
 
+// A section is current on its own pages and on those it names in `also` (address prefixes).
+function isCurrent(item, pathname) {
+  return pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.also || []).some((prefix) => pathname.startsWith(prefix));
+}
+
 function markCurrent(pathname) {
   for (const link of document.querySelectorAll('.nav-link')) {
-    const active = pathname === link.getAttribute('href') || pathname.startsWith(`${link.getAttribute('href')}/`)
-      || (link.dataset.nav === 'processes' && (pathname.startsWith('/app/definitions') || pathname.startsWith('/app/compare')))
-      || (link.dataset.nav === 'customers' && (pathname.startsWith('/app/leads/') || pathname.startsWith('/app/complaints/')));
-    if (active) link.setAttribute('aria-current', 'page');
+    const item = NAV.find((entry) => entry.key === link.dataset.nav);
+    if (item && isCurrent(item, pathname)) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
 }

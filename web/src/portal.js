@@ -7,12 +7,11 @@ import './styles/app.css';
 import './styles/portal.css';
 import { ApiError, publicApi } from './core/api.js';
 import { h, ltr, replace } from './core/dom.js';
-import { choiceGroup, clearErrors, formField, formValues, showErrors } from './core/fields.js';
+import { choiceGroup, clearErrors, formField, formValues, showProblem } from './core/fields.js';
 import { dateTime, locale, number, setLocale, t } from './core/i18n.js';
 import { setBusy } from './core/ui.js';
+import { CATEGORIES, SEVERITIES } from './views/crmtext.js';
 
-const CATEGORIES = ['billing', 'delivery', 'product', 'service', 'other'];
-const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const STEPS = ['received', 'in_progress', 'resolved', 'closed'];
 const SCORES = [1, 2, 3, 4, 5];
 
@@ -22,20 +21,18 @@ function focusHeading(main) {
   main.querySelector('h1')?.focus({ preventScroll: false });
 }
 
-// A failed call in a form: field errors in place, the rest in the form's alert.
-function problemShown(form, alertBox, error, prefix) {
-  let lines = [];
-  if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
-    const unplaced = showErrors(form, error.errors, { prefix, details: false });
-    lines = [t('portal.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null];
-  } else if (error instanceof ApiError && error.status === 429) {
-    lines = [t('portal.too_many')];
-  } else if (error instanceof ApiError && error.status === 409) {
-    lines = [t('portal.survey_closed')];
-  } else {
-    lines = [t('portal.failed'), ' ', h('span', { lang: 'en', dir: 'auto' }, error.message)];
-  }
-  replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' }, lines));
+// What a visitor reads when a call fails for another reason than the fields (no English needed).
+function visitorLines(error) {
+  if (error instanceof ApiError && error.status === 429) return [t('portal.too_many')];
+  if (error instanceof ApiError && error.status === 409) return [t('portal.survey_closed')];
+  return [t('portal.failed'), ' ', h('span', { lang: 'en', dir: 'auto' }, error.message)];
+}
+
+// A failed call in a form: field errors in place (in the visitor's words only), the rest in the form's alert.
+function problemShown(form, alertBox, error) {
+  showProblem(form, alertBox, error, {
+    prefix: 'portal.error', details: false, fixKey: 'portal.fix_fields', testid: 'portal-error', other: visitorLines,
+  });
 }
 
 function lookupCard() {
@@ -104,7 +101,7 @@ function filePage(main) {
       filed(main, answer.tracking_code);
     } catch (error) {
       setBusy(submit, false);
-      problemShown(form, alertBox, error, 'portal.error');
+      problemShown(form, alertBox, error);
     }
   });
   replace(main, h('div', { class: 'portal-grid' },
@@ -145,7 +142,7 @@ function surveyForm(main, view) {
       drawStatus(main, answer, true);
     } catch (error) {
       setBusy(submit, false);
-      problemShown(form, alertBox, error, 'portal.error');
+      problemShown(form, alertBox, error);
     }
   });
   return h('section', { class: 'card portal-card', 'aria-labelledby': 'survey-title', 'data-testid': 'survey' },

@@ -1,4 +1,5 @@
-// Which pages exist, who is offered them, and where each role lands.
+// Which pages exist, who is offered them, and where each role lands. A navigation entry is also
+// current on the pages whose addresses start with one of its `also` prefixes.
 
 export const ROLES = {
   work: ['admin', 'employee'],
@@ -10,8 +11,8 @@ export const ROLES = {
 
 export const NAV = [
   { href: '/app/tasks', label: 'nav.tasks', roles: ROLES.work, key: 'tasks' },
-  { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers' },
-  { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes' },
+  { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers', also: ['/app/leads/', '/app/complaints/'] },
+  { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes', also: ['/app/definitions', '/app/compare'] },
   { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
   { href: '/app/dashboards', label: 'nav.dashboards', roles: ROLES.all, key: 'dashboards' },

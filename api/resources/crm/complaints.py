@@ -11,8 +11,8 @@ from marshmallow import Schema, fields, validate
 from api.context import db
 from api.guard import BEARER, requires
 from api.intake import start_complaint
-from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, act, page, start
+from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.shared import READ, WRITE, act, start
 from crm import complaints
 
 blp = Blueprint("crm_complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
@@ -92,6 +92,7 @@ class NewComplaint(Schema):
 
 
 ComplaintPage = page_schema(ComplaintSchema, "ComplaintPage")
+COMPLAINT_FIELDS = tuple(ComplaintSchema().fields)
 
 
 @blp.route("")
@@ -125,8 +126,8 @@ class Complaint(MethodView):
         """One complaint with all its notes, internal and public."""
         session = db()
         complaint = complaints.get_complaint(session, complaint_id)
-        fields_ = {name: getattr(complaint, name) for name in ComplaintSchema().fields}
-        return {**fields_, "updates": complaints.updates(session, complaint_id)}
+        return {**{name: getattr(complaint, name) for name in COMPLAINT_FIELDS},
+                "updates": complaints.updates(session, complaint_id)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(ComplaintPatch)

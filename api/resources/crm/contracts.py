@@ -12,8 +12,8 @@ from marshmallow import Schema, fields, validate
 from api.context import db
 from api.guard import BEARER, requires
 from api.intake import start_contract
-from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page, start
+from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.shared import READ, WRITE, Amount, act, start
 from crm import contracts
 from crm.documents import render_pdf
 from crm.errors import RecordNotFound
@@ -147,6 +147,14 @@ class Decisions(MethodView):
         return contracts.decisions(db(), contract_id)
 
 
+def _document(contract_id: int) -> str:
+    """The contract's generated document (HTML); 404 until one is generated."""
+    html = contracts.get_contract(db(), contract_id).document_html
+    if not html:
+        raise RecordNotFound(f"contract {contract_id} has no document yet")
+    return html
+
+
 @blp.route("/<int:contract_id>/document")
 class Document(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The contract's generated document",
@@ -154,10 +162,7 @@ class Document(MethodView):
     @requires(*READ)
     def get(self, contract_id: int) -> Response:
         """The generated document (HTML), shown without scripts; 404 until one is generated."""
-        contract = contracts.get_contract(db(), contract_id)
-        if not contract.document_html:
-            raise RecordNotFound(f"contract {contract_id} has no document yet")
-        response = Response(contract.document_html, mimetype="text/html")
+        response = Response(_document(contract_id), mimetype="text/html")
         response.headers["Content-Security-Policy"] = DOCUMENT_POLICY
         return response
 
@@ -172,9 +177,6 @@ class DocumentPdf(MethodView):
     @requires(*READ)
     def get(self, contract_id: int) -> Response:
         """The generated document rendered as PDF."""
-        contract = contracts.get_contract(db(), contract_id)
-        if not contract.document_html:
-            raise RecordNotFound(f"contract {contract_id} has no document yet")
-        response = Response(render_pdf(contract.document_html), mimetype="application/pdf")
+        response = Response(render_pdf(_document(contract_id)), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="contract-{contract_id}.pdf"'
         return response

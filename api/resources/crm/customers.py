@@ -14,9 +14,9 @@ from marshmallow import Schema, fields, validate
 from api.context import db
 from api.errors import problem
 from api.guard import BEARER, requires
-from api.resources.common import PageArgs, page_schema
+from api.resources.common import PageArgs, page, page_schema, text
 from api.resources.crm.customer_processes import process_links
-from api.resources.crm.shared import READ, WRITE, act, page
+from api.resources.crm.shared import READ, WRITE, act
 from crm import customers, importing
 from crm.customer_fields import KINDS, LOCALES, STATUSES
 from crm.loyalty import TIERS
@@ -49,28 +49,24 @@ class CustomerSchema(Schema):
     updated_by = fields.String(allow_none=True)
 
 
-def _text(size: int = 255) -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=size))
-
-
 class CustomerPatch(Schema):
     """Text as typed: names are cleaned, telephone numbers (any digits, spaces, dashes) become E.164."""
 
     kind = fields.String(validate=validate.OneOf(KINDS))
-    company_name = _text()
-    person_name = _text()
-    phone = _text(40)
-    mobile = _text(40)
-    email = _text()
-    address = _text(2000)
-    industry = _text(120)
+    company_name = text()
+    person_name = text()
+    phone = text(40)
+    mobile = text(40)
+    email = text()
+    address = text(2000)
+    industry = text(120)
     interests = fields.List(fields.String(validate=validate.Length(max=80)), allow_none=True,
                             validate=validate.Length(max=50))
-    region = _text(120)
-    channel = _text(40)
+    region = text(120)
+    channel = text(40)
     status = fields.String(validate=validate.OneOf(STATUSES))
-    segment = _text(80)
-    owner = _text(150)
+    segment = text(80)
+    owner = text(150)
     locale = fields.String(validate=validate.OneOf(LOCALES))
 
 
@@ -84,7 +80,9 @@ class CreatedSchema(Schema):
         "description": "customers that look like this one (same mobile, telephone, e-mail or name): a warning"})
 
 
-class CustomerArgs(PageArgs):
+class ExportArgs(Schema):
+    """The customer filters (the list's, without the page)."""
+
     q = fields.String(validate=validate.Length(1, 200), metadata={
         "description": "name (Persian or English, however typed), telephone digits in any script, e-mail"})
     status = fields.String(validate=validate.OneOf(STATUSES))
@@ -94,13 +92,8 @@ class CustomerArgs(PageArgs):
     tier = fields.String(validate=validate.OneOf(TIERS))
 
 
-class ExportArgs(Schema):
-    q = fields.String(validate=validate.Length(1, 200))
-    status = fields.String(validate=validate.OneOf(STATUSES))
-    segment = fields.String(validate=validate.Length(1, 80))
-    region = fields.String(validate=validate.Length(1, 120))
-    owner = fields.String(validate=validate.Length(1, 150))
-    tier = fields.String(validate=validate.OneOf(TIERS))
+class CustomerArgs(PageArgs, ExportArgs):
+    pass
 
 
 class ContactSchema(Schema):
@@ -117,10 +110,10 @@ class ContactSchema(Schema):
 
 class ContactIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 255))
-    role = _text(120)
-    phone = _text(40)
-    mobile = _text(40)
-    email = _text()
+    role = text(120)
+    phone = text(40)
+    mobile = text(40)
+    email = text()
 
 
 class TaskBrief(Schema):

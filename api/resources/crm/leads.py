@@ -10,8 +10,8 @@ from marshmallow import Schema, fields, validate
 from api.context import db
 from api.guard import BEARER, requires
 from api.intake import start_lead
-from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import READ, WRITE, Amount, act, page, start
+from api.resources.common import PageArgs, page, page_schema, text
+from api.resources.crm.shared import READ, WRITE, Amount, act, start
 from crm import leads
 
 blp = Blueprint("crm_leads", __name__, url_prefix="/api/v1/leads", description="Leads")
@@ -56,18 +56,14 @@ class LeadArgs(PageArgs):
     q = fields.String(validate=validate.Length(1, 200), metadata={"description": "name, email or phone digits"})
 
 
-def _text(size: int = 255) -> fields.String:
-    return fields.String(allow_none=True, validate=validate.Length(max=size))
-
-
 class LeadPatch(Schema):
-    person_name = _text()
-    company_name = _text()
-    phone = _text(40)
-    mobile = _text(40)
-    email = _text()
-    product = _text(120)
-    region = _text(120)
+    person_name = text()
+    company_name = text()
+    phone = text(40)
+    mobile = text(40)
+    email = text()
+    product = text(120)
+    region = text(120)
     estimated_revenue = Amount()
     budget_confirmed = fields.Boolean()
     authority = fields.Boolean()

@@ -6,14 +6,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import command, crm_ctx, db, ravand
-from api.guard import AUDIT, BEARER, requires
-from api.resources.common import PageArgs, as_dict, page_schema
+from api.context import db, ravand
+from api.guard import AUDIT, BEARER, current_principal, requires
+from api.outbox import dispatch_outbox
+from api.resources.common import ID, PageArgs, as_dict, page, page_schema
 from crm import notify
 
 blp = Blueprint("crm_notifications", __name__, url_prefix="/api/v1/notifications",
                 description="The outbox of e-mail and SMS messages")
-MAX_ID = 2**31 - 1
 
 
 class NotificationSchema(Schema):
@@ -36,7 +36,7 @@ class NotificationSchema(Schema):
 class NotificationArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(notify.STATUSES))
     channel = fields.String(validate=validate.OneOf(notify.CHANNELS))
-    customer_id = fields.Integer(validate=validate.Range(1, MAX_ID))
+    customer_id = fields.Integer(validate=validate.Range(1, ID))
     process_instance = fields.String(validate=validate.Length(1, 36))
 
 
@@ -63,10 +63,9 @@ class Notifications(MethodView):
     @requires(*AUDIT)
     def get(self, args: dict) -> object:
         """The outbox, newest first."""
-        items, total = notify.list_notifications(
+        return page(notify.list_notifications(
             db(), status=args.get("status"), channel=args.get("channel"), customer_id=args.get("customer_id"),
-            process_instance_id=args.get("process_instance"), limit=args["limit"], offset=args["offset"])
-        return {"items": items, "total": total, "limit": args["limit"], "offset": args["offset"]}
+            process_instance_id=args.get("process_instance"), limit=args["limit"], offset=args["offset"]), args)
 
 
 @blp.route("/dispatch")
@@ -77,8 +76,4 @@ class Dispatch(MethodView):
     @requires("admin")
     def post(self, args: dict) -> object:
         """Send the messages that are due now (the scheduler does this periodically too)."""
-        settings = ravand().settings
-        senders = notify.senders_from(settings)
-        report = command(lambda s: notify.dispatch(crm_ctx(s), senders, batch=args["batch"],
-                                                   max_attempts=settings.notify_max_attempts))
-        return as_dict(report)
+        return as_dict(dispatch_outbox(ravand(), batch=args["batch"], actor=current_principal().username))

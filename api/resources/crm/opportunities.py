@@ -9,8 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
-from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, Amount, act, page
+from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.shared import READ, WRITE, Amount, act
 from crm import opportunities
 from crm.funnel import STAGES
 
@@ -65,10 +65,11 @@ class StageIn(Schema):
 
 
 OpportunityPage = page_schema(OpportunitySchema, "OpportunityPage")
+OPPORTUNITY_FIELDS = tuple(OpportunitySchema().fields)
 
 
 def _detail(opportunity: object, visits: list) -> dict:
-    return {**{name: getattr(opportunity, name) for name in OpportunitySchema().fields}, "visits": visits}
+    return {**{name: getattr(opportunity, name) for name in OPPORTUNITY_FIELDS}, "visits": visits}
 
 
 @blp.route("")

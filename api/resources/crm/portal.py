@@ -11,17 +11,18 @@ from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from api.composition import ravand_ctx
+from api.composition import Ravand, ravand_ctx
 from api.context import command, db, ravand
 from api.errors import problem
 from api.intake import start_complaint, survey_answered
-from api.ratelimit import RateLimiter
+from api.ratelimit import limiter
+from api.resources.crm.shared import start
 from crm import complaints
 from crm.errors import InvalidRecord
 from crm.models import Complaint
@@ -35,24 +36,17 @@ TO_PORTAL = {v: k for k, v in TO_RECORD.items()}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _limiter(kind: str) -> RateLimiter:
-    limiters = current_app.extensions.setdefault("ravand.portal_limiters", {})
-    if kind not in limiters:
-        limiters[kind] = RateLimiter(*LIMITS[kind])
-    return limiters[kind]
-
-
 def limited(kind: str) -> Callable[[F], F]:
     """Count every request (valid or not) of the client address; refuse with 429 over the limit."""
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            limiter, key = _limiter(kind), f"{kind}|{request.remote_addr}"
-            if limiter.blocked(key):
+            throttle, key = limiter(f"portal.{kind}", *LIMITS[kind]), f"{kind}|{request.remote_addr}"
+            if throttle.blocked(key):
                 answer = problem(429, "Too Many Requests", "too many requests from your address; wait a minute")
-                answer.headers["Retry-After"] = str(math.ceil(limiter.window_s))
+                answer.headers["Retry-After"] = str(math.ceil(throttle.window_s))
                 return answer
-            limiter.hit(key)
+            throttle.hit(key)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -60,11 +54,12 @@ def limited(kind: str) -> Callable[[F], F]:
     return decorate
 
 
-def portal_file_complaint(session: Session, data: Mapping[str, Any]) -> Complaint:
+def portal_file_complaint(app: Ravand, session: Session, data: Mapping[str, Any],
+                          actor: str | None) -> tuple[Complaint, str]:
     """File a complaint from the portal (channel ``portal``); field errors use the portal's field names."""
     record = {**{TO_RECORD.get(k, k): v for k, v in data.items()}, "channel": "portal"}
     try:
-        return start_complaint(ravand(), session, record, PORTAL_ACTOR)[0]
+        return start_complaint(app, session, record, actor)
     except InvalidRecord as exc:
         raise InvalidRecord(exc.message, {TO_PORTAL.get(k, k): v for k, v in exc.field_errors.items()}) from exc
 
@@ -112,7 +107,7 @@ class PortalComplaints(MethodView):
     @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def post(self, body: dict) -> object:
         """File a complaint; the answer holds its tracking code."""
-        return {"tracking_code": command(lambda session: portal_file_complaint(session, body).tracking_code)}
+        return {"tracking_code": start(portal_file_complaint, body, PORTAL_ACTOR).tracking_code}
 
 
 @blp.route("/complaints/<code>")

@@ -10,8 +10,8 @@ from marshmallow import Schema, fields, validate
 from api.context import db
 from api.guard import BEARER, requires
 from api.intake import start_referral
-from api.resources.common import PageArgs, page_schema
-from api.resources.crm.shared import ID, READ, WRITE, page, start
+from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.shared import READ, WRITE, start
 from crm import referrals
 
 blp = Blueprint("crm_referrals", __name__, url_prefix="/api/v1/referrals", description="Referrals")

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import ANYONE, BEARER, requires
+from api.resources.common import Instant, csv_download, wants_csv
 from crm import reports
-from crm.jalali import CALENDARS, ascii_digits
+from crm.jalali import CALENDARS
 
 blp = Blueprint("crm_reports", __name__, url_prefix="/api/v1/reports", description="Reports for managers")
 CSV_DOC = {"description": "the report's table as CSV", "content_type": "text/csv", "schema": {"type": "string"},
            "success": True}
-
-
-class Instant(fields.DateTime):
-    """An ISO 8601 date-time, or a date meaning its midnight UTC; Persian digits are accepted."""
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> datetime:
-        if isinstance(value, str):
-            value = ascii_digits(value.strip())
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                value += "T00:00:00+00:00"
-        moment = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-        except OverflowError as exc:
-            raise ValidationError("out of range") from exc
 
 
 class ReportArgs(Schema):
@@ -112,9 +95,8 @@ class ReferralReportSchema(Schema):
 
 
 def _answer(report: dict[str, Any], fmt: str, table: str, name: str, row: type[Schema]) -> Any:
-    if fmt == "csv" or request.accept_mimetypes.best == "text/csv":
-        return Response("\ufeff" + reports.to_csv(report[table], list(row().fields)), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    if wants_csv(fmt):
+        return csv_download(reports.to_csv(report[table], list(row().fields)), name)
     return report
 
 

@@ -3,8 +3,10 @@
 // names (aria-invalid, aria-describedby); what names no field goes to the form's alert. The server is
 // the one judge: forms are `novalidate`.
 
-import { clear, h } from './dom.js';
+import { ApiError } from './api.js';
+import { clear, h, replace } from './dom.js';
 import { has, locale, t } from './i18n.js';
+import { errorBox } from './ui.js';
 
 let counter = 0;
 
@@ -84,6 +86,23 @@ export function showErrors(form, errors, { prefix = '', details = true } = {}) {
   // the first field in the form's order, not in the answer's
   form.querySelector('.has-error input:not([type=hidden]), .has-error select, .has-error textarea')?.focus();
   return unplaced;
+}
+
+// A failed submission: a 422 with field errors is shown in place, with `fixKey`'s sentence and the
+// messages no field took in the form's alert (true is returned). Anything else goes to `other(error)`
+// when given (it answers the alert's lines; the portal words them for its visitors), else to errorBox.
+export function showProblem(form, alertBox, error, {
+  prefix = 'form.error', details = true, fixKey = 'form.fix_fields', testid = 'form-errors', other,
+} = {}) {
+  const alert = (lines) => replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': testid }, lines));
+  if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
+    const unplaced = showErrors(form, error.errors, { prefix, details });
+    alert([t(fixKey), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null]);
+  } else if (other) {
+    alert(other(error));
+  } else {
+    replace(alertBox, errorBox(error));
+  }
 }
 
 // The form's values as the API wants them: trimmed text, empty fields left out, check boxes as booleans.

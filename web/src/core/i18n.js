@@ -33,6 +33,12 @@ export function has(key) {
   return key in CATALOGUES[current] || key in en;
 }
 
+// A value in words: the catalogue's `${group}.${value}`, else the value itself ('—' when empty).
+export function word(group, value) {
+  if (value === null || value === undefined || value === '') return '—';
+  return has(`${group}.${value}`) ? t(`${group}.${value}`) : String(value);
+}
+
 export function number(value, options) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return '—';
   return new Intl.NumberFormat(INTL[current], options).format(Number(value));

@@ -1,7 +1,7 @@
 // Small building blocks shared by the views: toasts, dialogs, empty states, tables, pagers, badges.
 
 import { h, clear } from './dom.js';
-import { t, number } from './i18n.js';
+import { t } from './i18n.js';
 
 let toastRegion;
 
@@ -95,10 +95,6 @@ export function field(label, input, hint) {
   input.id = id;
   const note = hint instanceof Node ? hint : hint ? h('small', { class: 'muted' }, hint) : null;
   return h('div', { class: 'field' }, h('label', { for: id }, label), input, note);
-}
-
-export function count(n) {
-  return h('span', { class: 'count' }, number(n));
 }
 
 export function setBusy(button, busy) {

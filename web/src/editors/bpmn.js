@@ -66,10 +66,6 @@ export async function open(instance, xml) {
   return { ...result, laidOut: prepared.laidOut };
 }
 
-export function elementExists(instance, id) {
-  return Boolean(id && instance.get('elementRegistry').get(id));
-}
-
 // Problems from the server's checks, marked on their elements (and their names listed by the caller).
 export function markProblems(instance, problems) {
   const overlays = instance.get('overlays');

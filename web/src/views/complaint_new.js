@@ -4,14 +4,11 @@
 
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { choiceGroup, clearErrors, formField, formValues, options } from '../core/fields.js';
-import { t } from '../core/i18n.js';
+import { choiceGroup, clearErrors, formField, formValues, options, showProblem } from '../core/fields.js';
+import { t, word } from '../core/i18n.js';
 import { facts, pageHeader, setBusy, toast } from '../core/ui.js';
-import { customerName, statusBadge, word } from './crmtext.js';
-import { problemIn } from './lead_new.js';
+import { CATEGORIES, SEVERITIES, customerName, statusBadge } from './crmtext.js';
 
-const CATEGORIES = ['billing', 'delivery', 'product', 'service', 'other'];
-const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const CHANNELS = ['phone', 'email', 'api', 'message'];
 
 function created(root, complaint, customer) {
@@ -79,7 +76,7 @@ export async function render({ root, query }) {
       created(root, complaint, customer);
     } catch (error) {
       setBusy(submit, false);
-      problemIn(form, alertBox, error);
+      showProblem(form, alertBox, error);
     }
   });
   replace(root, pageHeader(t('complaint_new.title')), form);

@@ -2,13 +2,12 @@
 // when the catalogue has no word for it), names, telephone numbers in the page's digits.
 
 import { h, ltr } from '../core/dom.js';
-import { digits, has, t } from '../core/i18n.js';
+import { digits, word } from '../core/i18n.js';
 import { badge } from '../core/ui.js';
 
-export function word(group, value) {
-  if (value === null || value === undefined || value === '') return '—';
-  return has(`${group}.${value}`) ? t(`${group}.${value}`) : String(value);
-}
+// What a complaint may be about, and how bad it is (the API's values; the words are the catalogue's).
+export const CATEGORIES = ['billing', 'delivery', 'product', 'service', 'other'];
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 
 export function customerName(customer) {
   return customer?.person_name || customer?.company_name || customer?.name || `#${customer?.id ?? ''}`;

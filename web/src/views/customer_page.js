@@ -4,10 +4,10 @@
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { date, dateTime, money, number, percent, t } from '../core/i18n.js';
+import { date, dateTime, money, number, percent, t, word } from '../core/i18n.js';
 import { facts, pageHeader, stateBadge, table } from '../core/ui.js';
 import { ROLES } from '../routes.js';
-import { customerName, email, phone, statusBadge, word } from './crmtext.js';
+import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
 
 // A card with the records' table; with no records, a small chip instead (gathered at the page's end).

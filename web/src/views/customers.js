@@ -3,12 +3,12 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
-import { date, t } from '../core/i18n.js';
+import { date, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { ROLES } from '../routes.js';
-import { customerName, email, phone, statusBadge, word } from './crmtext.js';
+import { customerName, email, phone, statusBadge } from './crmtext.js';
 
 const LIMIT = 50;
 const STATUSES = ['potential', 'actual'];

@@ -6,7 +6,7 @@ import {
 } from 'chart.js';
 import { optional } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
-import { digits, has, isRtl, locale, number, percent, t } from '../core/i18n.js';
+import { digits, isRtl, locale, number, percent, t, word } from '../core/i18n.js';
 import { empty, errorBox, pageHeader, table } from '../core/ui.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
@@ -53,7 +53,7 @@ function monthly(rows) {
   return {
     labels: rows.map(labelOf),
     datasets: keys.map((key, i) => ({
-      label: has(`dash.field.${key}`) ? t(`dash.field.${key}`) : key, data: rows.map((r) => num(r[key]) ?? 0),
+      label: word('dash.field', key), data: rows.map((r) => num(r[key]) ?? 0),
       borderColor: COLOURS[i % COLOURS.length], backgroundColor: COLOURS[i % COLOURS.length], tension: 0.25,
     })),
   };
@@ -68,7 +68,7 @@ const anyNumber = (values) => values.some((v) => (num(v) ?? 0) !== 0);
 function funnel(data, charts) {
   const stages = Array.isArray(data?.stages) ? data.stages.filter((s) => s && (s.stage || s.name)) : [];
   if (!stages.length || !anyNumber(stages.map((s) => s.count))) return card(t('dash.funnel'), 'dash-funnel', empty(t('dash.no_data'), t('dash.no_data_hint')));
-  const stageName = (s) => { const name = String(s.stage ?? s.name); return has(`dash.stage.${name}`) ? t(`dash.stage.${name}`) : name; };
+  const stageName = (s) => word('dash.stage', String(s.stage ?? s.name));
   const labels = stages.map(stageName);
   const kpis = [['total', 'dash.opportunities'], ['open_amount', 'dash.open_amount'], ['forecast', 'dash.forecast']]
     .filter(([k]) => num(data[k]) !== null).map(([k, label]) => kpi(t(label), amount(num(data[k])), '', number(num(data[k]))));

@@ -4,11 +4,10 @@
 import { api, url } from '../core/api.js';
 import { loadEditorStyles } from '../core/assets.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, has, number, t } from '../core/i18n.js';
+import { dateTime, number, t, word } from '../core/i18n.js';
 import { dialog, empty, facts, field, setBusy, stateBadge, table, toast } from '../core/ui.js';
 import { createViewer, focusElement, open } from '../editors/bpmn.js';
-
-const DESIGN = ['admin', 'designer'];
+import { ROLES } from '../routes.js';
 
 function tokenCounts(active) {
   const counts = {};
@@ -81,9 +80,7 @@ function value(v) {
   return h('code', { dir: 'auto' }, String(v));
 }
 
-function kindLabel(kind) {
-  return has(`kind.${kind}`) ? t(`kind.${kind}`) : kind;
-}
+const kindLabel = (kind) => word('kind', kind);
 
 export async function render({ root, params, me, navigate }) {
   await loadEditorStyles();
@@ -94,7 +91,7 @@ export async function render({ root, params, me, navigate }) {
     api.text(`/process-definitions/${instance.definition_id}/xml`),
     api.get(`/process-instances/${encodeURIComponent(id)}/history`, { limit: 1000 }),
   ]);
-  const canDesign = DESIGN.includes(me.role);
+  const canDesign = ROLES.design.includes(me.role);
   const canvas = h('div', { class: 'bpmn-canvas viewer', 'data-testid': 'instance-diagram' });
   const pathToggle = h('input', { type: 'checkbox', checked: true });
   const heatToggle = h('input', { type: 'checkbox', 'data-testid': 'heat-toggle' });
@@ -136,7 +133,7 @@ export async function render({ root, params, me, navigate }) {
         h('h1', { tabindex: '-1' }, definition.name || definition.key, ' ', h('small', { class: 'muted' }, t('processes.version_n', { n: definition.version })))),
       h('div', { class: 'page-actions' },
         stateBadge(instance.state),
-        ['admin', 'auditor'].includes(me.role) ? h('a', { class: 'btn btn-ghost', href: `/app/journal?process_instance=${id}` }, t('instance.in_journal')) : null,
+        ROLES.audit.includes(me.role) ? h('a', { class: 'btn btn-ghost', href: `/app/journal?process_instance=${id}` }, t('instance.in_journal')) : null,
         h('a', { class: 'btn btn-ghost', href: url(`/process-instances/${encodeURIComponent(id)}/history`, { format: 'csv' }), download: `history-${id}.csv` }, t('instance.history_csv')),
         canDesign && running ? h('button', { type: 'button', class: 'btn btn-danger', onclick: (e) => cancel(e.currentTarget) }, t('instance.cancel')) : null)),
     h('section', { class: 'card' },

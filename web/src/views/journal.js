@@ -3,7 +3,7 @@
 
 import { api, url } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, has, number, t } from '../core/i18n.js';
+import { dateTime, number, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, setBusy, table } from '../core/ui.js';
 import { dateField, isoOf } from './timefields.js';
@@ -11,9 +11,7 @@ import { dateField, isoOf } from './timefields.js';
 const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast'];
 const LIMIT = 50;
 
-function kindLabel(kind) {
-  return has(`kind.${kind}`) ? t(`kind.${kind}`) : kind;
-}
+const kindLabel = (kind) => word('kind', kind);
 
 function dataSummary(data) {
   const text = JSON.stringify(data || {});

@@ -2,26 +2,16 @@
 // graded, routed to a sales group, the qualification call offered). The server judges the form: its
 // 422 field errors are shown under the fields they name.
 
-import { api, ApiError } from '../core/api.js';
+import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { checkField, clearErrors, formField, formValues, options, showErrors } from '../core/fields.js';
+import { checkField, clearErrors, formField, formValues, options, showProblem } from '../core/fields.js';
 import { money, number, t } from '../core/i18n.js';
-import { errorBox, facts, pageHeader, setBusy, toast } from '../core/ui.js';
+import { facts, pageHeader, setBusy, toast } from '../core/ui.js';
 import { customerName, statusBadge } from './crmtext.js';
 
 const SOURCES = ['web_form', 'phone', 'walk_in', 'referral', 'campaign'];
 const NEEDS = ['low', 'medium', 'high'];
 const TIMELINES = ['now', 'quarter', 'year', 'unknown'];
-
-export function problemIn(form, alertBox, error) {
-  if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
-    const unplaced = showErrors(form, error.errors, { prefix: 'form.error' });
-    replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
-      t('form.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null));
-  } else {
-    replace(alertBox, errorBox(error));
-  }
-}
 
 function input(attrs = {}) {
   return h('input', { class: 'input', ...attrs });
@@ -86,7 +76,7 @@ export async function render({ root }) {
         created(root, lead, draw);
       } catch (error) {
         setBusy(submit, false);
-        problemIn(form, alertBox, error);
+        showProblem(form, alertBox, error);
       }
     });
     replace(root, pageHeader(t('lead_new.title')), form);

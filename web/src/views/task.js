@@ -88,8 +88,10 @@ function comments(task, canWrite) {
   return section;
 }
 
+// Every keystroke reaches the form's data at once (form-js waits 300 ms by default), so a quick
+// Complete or Enter never sends what was typed before.
 async function mountForm(container, task, readOnly) {
-  const form = new Form({ container });
+  const form = new Form({ container, debounce: false });
   await form.importSchema(localizeSchema(task.form, locale()), task.data || {});
   if (readOnly) form.setProperty('readOnly', true);
   return form;
