@@ -64,11 +64,12 @@ def _from_bearer() -> Principal | None:
     session = db()
     if token.startswith(API_TOKEN_PREFIX):
         user = read_api_token(session, token)
+        principal = principal_of(user) if user is not None else None
     else:
-        user = current_app.extensions["ravand.tokens"].read(session, token)
-    if user is None:
+        principal = current_app.extensions["ravand.tokens"].read(session, token)
+    if principal is None:
         raise Unauthorized("the token is invalid, expired or revoked")
-    return principal_of(user)
+    return principal
 
 
 def _from_web_session() -> Principal | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,6 +38,9 @@ from engine.views import (
 )
 
 T = TypeVar("T")
+_TASKS = HumanTask.__table__
+_OPEN_TASK_IDS = (select(_TASKS.c.id).where(_TASKS.c.process_instance_id == bindparam("instance_id"),
+                                            _TASKS.c.state.in_(("ready", "claimed"))).order_by(_TASKS.c.created_at))
 
 
 class Engine:
@@ -156,9 +159,7 @@ class Engine:
         return [CommentView.of(c) for c in tasks.comments(session, task_id, actor)]
 
     def open_task_ids(self, session: Session, instance_id: str) -> list[str]:
-        return list(session.scalars(select(HumanTask.id).where(
-            HumanTask.process_instance_id == instance_id, HumanTask.state.in_(("ready", "claimed")))
-            .order_by(HumanTask.created_at)))
+        return list(session.connection().execute(_OPEN_TASK_IDS, {"instance_id": instance_id}).scalars())
 
     # -- events -------------------------------------------------------------------------------
     def correlate(self, session: Session, name: str, business_key: str | None = None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import Connection, event, insert, select, text
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc, utcnow
@@ -59,11 +59,18 @@ def entry_hash(entry: Any) -> str:
     )).hexdigest()
 
 
-def _head(session: Session) -> tuple[int, str]:
-    if is_postgres(session.get_bind()):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    row = session.execute(select(JournalEntry.seq, JournalEntry.hash).order_by(JournalEntry.seq.desc())
-                          .limit(1)).first()
+# Built once: the journal is written by every command, and a statement SQLAlchemy has already
+# compiled and keyed costs a fraction of a freshly built one.
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_HEAD = (select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
+         .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
+_INSERT = insert(JournalEntry.__table__)
+
+
+def _head(connection: Connection) -> tuple[int, str]:
+    if is_postgres(connection):
+        connection.execute(_LOCK, {"key": LOCK_KEY})
+    row = connection.execute(_HEAD).first()
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
@@ -72,7 +79,8 @@ def seal(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the rows the events speak of go first
-    seq, prev = _head(session)
+    connection = session.connection()
+    seq, prev = _head(connection)
     rows = []
     for item in pending:
         seq += 1
@@ -81,7 +89,7 @@ def seal(session: Session) -> None:
             seq, item["at"], item["actor"], item["kind"], item["process_instance_id"], item["business_key"],
             item["element_id"], item["data"], row["prev_hash"])).hexdigest()
         rows.append(row)
-    session.execute(insert(JournalEntry.__table__), rows)
+    connection.execute(_INSERT, rows)
 
 
 @event.listens_for(Session, "before_commit")

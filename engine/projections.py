@@ -9,16 +9,23 @@ from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.assignment import resolve_due, resolve_names, resolve_priority
 from engine.errors import ScriptError
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
+from engine.writes import write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+# built once: every save runs them, and a statement SQLAlchemy has already keyed and compiled is cheap
+_OPEN_ROWS = select(HumanTask).where(HumanTask.process_instance_id == bindparam("instance_id"),
+                                     HumanTask.state.in_(OPEN_STATES))
+_INSERT_TASKS = insert(HumanTask.__table__)
+_INSERT_CANDIDATES = insert(TaskCandidate.__table__)
+_DROP_CANDIDATES = delete(TaskCandidate.__table__).where(TaskCandidate.__table__.c.task_id == bindparam("task_id"))
 
 
 @dataclass
@@ -102,7 +109,8 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
     row.state, row.completed_at = state, now
     if state == "completed":
         row.completed_by = actor
-    session.execute(delete(TaskCandidate).where(TaskCandidate.task_id == row.id))
+    write_changes(session, row)
+    session.connection().execute(_DROP_CANDIDATES, {"task_id": row.id})
     if state == "cancelled":
         journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
@@ -112,10 +120,14 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
                      definition: Any, actor: str | None, now: datetime,
                      completed_task_id: str | None = None, new: bool = False) -> None:
     ready = {str(t.id): t for t in snap.ready_manual}
-    open_rows = [] if new else session.scalars(select(HumanTask).where(
-        HumanTask.process_instance_id == instance.id, HumanTask.state.in_(OPEN_STATES))).all()
+    open_rows = []
+    if not new:
+        # without a flush first: a pending change to a task row (an implicit claim) is written
+        # together with its close, in one UPDATE; a row already closed in this session is skipped
+        with session.no_autoflush:
+            open_rows = session.scalars(_OPEN_ROWS, {"instance_id": instance.id}).all()
     known = set()
-    for row in open_rows:
+    for row in (r for r in open_rows if r.state in OPEN_STATES):
         known.add(row.id)
         if row.id not in ready:
             _close(session, row, "completed" if row.id == completed_task_id else "cancelled", actor, now)
@@ -138,6 +150,6 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
                            business_key=instance.business_key, element_id=row["element_id"],
                            data={"task_id": task_id, "errors": errors})
     if rows:  # plain inserts: a task list may hold millions of rows, its writes stay lean
-        session.execute(insert(HumanTask.__table__), rows)
+        session.connection().execute(_INSERT_TASKS, rows)
     if candidates:
-        session.execute(insert(TaskCandidate.__table__), candidates)
+        session.connection().execute(_INSERT_CANDIDATES, candidates)

@@ -33,6 +33,7 @@ from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
 from engine.waits import sync_waits, take_buffered
+from engine.writes import insert_row, write_changes
 
 MAX_ROUNDS = 10_000
 
@@ -139,8 +140,7 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
         _update_state(session, loaded, actor, now)
     new = instance not in session
     if new:  # inserted once, complete: its tasks and waits refer to it
-        session.add(instance)
-        session.flush()
+        insert_row(session, instance)
     sync_human_tasks(session, instance, snap, loaded.definition, actor, now, completed_task_id, new=new)
     new_subscriptions = sync_waits(session, instance, workflow, now, actor)
     for task_id, element, due in loaded.retries:
@@ -152,6 +152,7 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     if changed or removed:
         journal.record(session, "variables.changed", actor, instance_id=instance.id,
                        business_key=instance.business_key, data={"set": changed, "removed": removed})
+    write_changes(session, instance)
     _deliver_buffered(session, loaded, new_subscriptions, now)
 
 
@@ -273,9 +274,9 @@ def require_running(instance: ProcessInstance) -> None:
         raise Conflict(f"the process instance is {instance.state}")
 
 
-def complete_task(ctx: Context, session: Session, instance_id: str, task_id: str, data: Mapping[str, Any],
+def complete_task(ctx: Context, session: Session, loaded: Loaded, task_id: str, data: Mapping[str, Any],
                   actor: str | None) -> Loaded:
-    loaded = load(ctx, session, instance_id)
+    """Run the user task ``task_id`` of the loaded instance with ``data``, then on to the next waits."""
     require_running(loaded.instance)
     task = loaded.workflow.get_task_from_id(uuid.UUID(task_id))
     if task is None or not task.has_state(TaskState.READY):

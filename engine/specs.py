@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -32,6 +32,11 @@ class DefinitionInfo:
         return cls(row.id, row.key, row.version, row.file_name, row.resources, row.elements)
 
 
+_DEFINITIONS = ProcessDefinition.__table__
+_LATEST = (select(_DEFINITIONS.c.id).where(_DEFINITIONS.c.key == bindparam("key"))
+           .order_by(_DEFINITIONS.c.version.desc()).limit(1))  # built once: every start asks it
+
+
 class SpecCache:
     """Parsed specs and definition details per definition version (both never change once stored)."""
 
@@ -51,8 +56,7 @@ class SpecCache:
         return info
 
     def latest(self, session: Session, key: str) -> DefinitionInfo:
-        definition_id = session.scalar(select(ProcessDefinition.id).where(ProcessDefinition.key == key)
-                                       .order_by(ProcessDefinition.version.desc()).limit(1))
+        definition_id = session.connection().execute(_LATEST, {"key": key}).scalar()
         if definition_id is None:
             raise NotFound(f"no process is deployed with the key {key!r}")
         return self.definition(session, definition_id)

@@ -12,12 +12,13 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
 from engine import journal, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
+from engine.models import HumanTask, Resource, TaskCandidate, TaskComment
 from engine.projections import OPEN_STATES
 from engine.views import Actor, Page, TaskView
 from forms import FormDataInvalid, load_form
@@ -60,7 +61,8 @@ def claim(session: Session, task_id: str, actor: Actor) -> HumanTask:
     if not won:
         session.refresh(row)
         raise Conflict(f"the task is already claimed by {row.assignee}" if row.assignee else "the task is closed")
-    session.refresh(row)
+    for name, value in (("state", "claimed"), ("assignee", actor.name), ("claimed_at", now)):
+        set_committed_value(row, name, value)  # what the UPDATE wrote, without reading the row again
     _event(session, row, "task.claimed", actor)
     return row
 
@@ -107,20 +109,34 @@ def _form(content: str) -> Any:
     return load_form(content)
 
 
-def form_schema(session: Session, row: HumanTask) -> dict[str, Any] | None:
+_form_contents: dict[str, str | None] = {}  # resource hash → form JSON (None: not a form); never changes
+
+
+def _form_content(session: Session, row: HumanTask) -> str | None:
+    """The task's form, read once per process: resources are stored by the hash of their content."""
     if not row.form_key:
         return None
-    resource = session.get(Resource, row.form_key)
-    return json.loads(resource.content) if resource is not None and resource.kind == "form" else None
+    if row.form_key not in _form_contents:
+        resource = session.get(Resource, row.form_key)
+        if resource is None:
+            return None  # not cached: a later deployment may still add it
+        _form_contents[row.form_key] = resource.content if resource.kind == "form" else None
+    return _form_contents[row.form_key]
 
 
-def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any]) -> dict[str, Any]:
-    resource = session.get(Resource, row.form_key) if row.form_key else None
-    if resource is None or resource.kind != "form":
+def form_schema(session: Session, row: HumanTask) -> dict[str, Any] | None:
+    content = _form_content(session, row)
+    return json.loads(content) if content is not None else None
+
+
+def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any],
+                  variables: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The data checked against the task's form; ``variables`` (the instance's) feed conditional.hide."""
+    content = _form_content(session, row)
+    if content is None:
         return dict(data)
-    instance = session.get(ProcessInstance, row.process_instance_id)  # its variables feed conditional.hide
     try:
-        return _form(resource.content).validate(data, instance.variables if instance is not None else None)
+        return _form(content).validate(data, variables)
     except FormDataInvalid as exc:
         raise InvalidData(exc.field_errors) from exc
 
@@ -135,12 +151,13 @@ def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping
         raise Forbidden("you are not a candidate for this task")
     if not isinstance(data, Mapping):
         raise InvalidData({"data": ["must be an object"]})
-    cleaned = validate_form(session, row, data)
+    loaded = runtime.load(ctx, session, row.process_instance_id)
+    cleaned = validate_form(session, row, data, loaded.instance.variables)
     if row.assignee is None:
         row.assignee, row.claimed_at = actor.name, utcnow()
         _event(session, row, "task.claimed", actor, implicit=True)
     _event(session, row, "task.completed", actor, data=cleaned)
-    runtime.complete_task(ctx, session, row.process_instance_id, task_id, cleaned, actor.name)
+    runtime.complete_task(ctx, session, loaded, task_id, cleaned, actor.name)
     return row
 
 

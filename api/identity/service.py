@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from api.identity.models import ROLES, ApiToken, User
@@ -129,17 +129,25 @@ class AccessTokens:
     def issue(self, user: User) -> str:
         return self._serializer.dumps({"u": user.id, "v": user.token_version})
 
-    def read(self, session: Session, token: str) -> User | None:
+    def read(self, session: Session, token: str) -> Principal | None:
+        """The caller the token names, if it is valid and its user active with the same token version
+        (read on every request: a deactivation or a password change ends the token at once)."""
         try:
             claims = self._serializer.loads(token, max_age=self.ttl_s)
         except (BadSignature, SignatureExpired):
             return None
-        if not isinstance(claims, dict):
+        if not isinstance(claims, dict) or not isinstance(claims.get("u"), int):
             return None
-        user = session.get(User, claims.get("u"))
-        if user is None or not user.active or user.token_version != claims.get("v"):
+        row = session.connection().execute(_CALLER, {"user_id": claims["u"]}).first()
+        if row is None or not row.active or row.token_version != claims.get("v"):
             return None
-        return user
+        return Principal(row.id, row.username, row.role, frozenset(row.groups or ()), row.locale or "en")
+
+
+_USERS = User.__table__
+# built once: every request with a bearer token asks it
+_CALLER = select(_USERS.c.id, _USERS.c.username, _USERS.c.role, _USERS.c.groups, _USERS.c.locale, _USERS.c.active,
+                 _USERS.c.token_version).where(_USERS.c.id == bindparam("user_id"))
 
 
 def _digest(token: str) -> str:

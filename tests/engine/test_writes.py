@@ -1,0 +1,109 @@
+"""The hot path's own writes: one statement per row, the session told the row is stored, a stale
+version refused as the unit of work would refuse it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.clock import utcnow
+from engine.errors import Conflict
+from engine.models import ProcessInstance
+from engine.writes import insert_row, write_changes
+from tests.engine import bpmn
+from tests.engine.helpers import Harness
+
+
+def _instance(definition_id: int, instance_id: str = "i-1") -> ProcessInstance:
+    now = utcnow()
+    return ProcessInstance(id=instance_id, definition_id=definition_id, process_key="approval", business_key="BK",
+                           state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
+                           active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
+
+
+def _statements(db) -> list[str]:
+    seen: list[str] = []
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE is sent as a statement
+            seen.append(statement.split()[0])
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_an_inserted_row_is_stored_whole_and_read_without_a_query(db):
+    h = Harness(db)
+    [definition] = h.deploy(bpmn.approval_files())
+    with db.sessions() as session:
+        seen = _statements(db)
+        instance = _instance(definition.id)
+        insert_row(session, instance)
+        assert [instance.ended_at, instance.end_reason, instance.version] == [None, None, 1]
+        session.flush()
+        assert seen == ["INSERT"]  # nothing read back, nothing written twice
+        session.commit()
+    with db.sessions() as session:
+        stored = session.get(ProcessInstance, "i-1")
+        assert (stored.version, stored.variables, stored.workflow_state) == (1, {"a": 1}, b"state")
+
+
+def test_changes_go_in_one_update_that_bumps_the_version(db):
+    h = Harness(db)
+    [definition] = h.deploy(bpmn.approval_files())
+    with db.sessions() as session:
+        insert_row(session, _instance(definition.id))
+        session.commit()
+    with db.sessions() as session:
+        instance = session.get(ProcessInstance, "i-1")
+        seen = _statements(db)
+        instance.state, instance.variables, instance.waiting_events = "completed", {"a": 2}, 0
+        write_changes(session, instance)
+        assert not session.dirty
+        session.flush()
+        assert seen == ["UPDATE"] and instance.version == 2
+        session.commit()
+    with db.sessions() as session:
+        stored = session.get(ProcessInstance, "i-1")
+        assert (stored.state, stored.variables, stored.version) == ("completed", {"a": 2}, 2)
+
+
+def test_a_stale_version_is_refused_and_changes_nothing(db):
+    h = Harness(db)
+    [definition] = h.deploy(bpmn.approval_files())
+    with db.sessions() as session:
+        instance = _instance(definition.id)
+        insert_row(session, instance)
+        session.commit()
+    with db.sessions() as other:  # another command stores the instance first
+        other.execute(update(ProcessInstance).where(ProcessInstance.id == "i-1")
+                      .values(state="failed", version=ProcessInstance.version + 1))
+        other.commit()
+    with db.sessions() as session:
+        session.add(instance)  # still holding version 1
+        instance.state = "completed"
+        with pytest.raises(StaleDataError):
+            write_changes(session, instance)
+        session.rollback()
+    with db.sessions() as session:
+        assert session.get(ProcessInstance, "i-1").state == "failed"
+
+
+def test_a_lost_race_is_a_conflict_for_the_caller_and_loses_nothing(db):
+    h = Harness(db)
+    h.deploy(bpmn.approval_files())
+    started = h.start("approval", "BK-9")
+    with db.sessions() as session:
+        instance = session.get(ProcessInstance, started.id)
+        session.expunge(instance)  # as one command read it
+    h(lambda s: s.execute(update(ProcessInstance).where(ProcessInstance.id == started.id)
+                          .values(version=instance.version + 1)))  # another command stored it since
+
+    def stale(session):
+        session.add(instance)
+        instance.state = "completed"
+        write_changes(session, instance)
+
+    with pytest.raises(Conflict):
+        h(stale)
+    assert h.instance(started.id).state == "running"
