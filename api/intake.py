@@ -48,17 +48,13 @@ def start_referral(ravand: Ravand, session: Session, data: Mapping[str, Any],
 def purchase_recorded(ravand: Ravand, session: Session, customer_id: int, purchase_id: int, amount: int,
                       actor: str | None) -> list[str]:
     """A referral waiting for this customer's first purchase hears of it; the instances reached."""
-    correlation = {"referred_customer_id": customer_id}
-    if not ravand.engine.waiting_for(session, "referral_purchase", correlation=correlation):
-        return []
-    delivery = ravand.engine.correlate(session, "referral_purchase", correlation=correlation,
+    delivery = ravand.engine.correlate(session, "referral_purchase", correlation={"referred_customer_id": customer_id},
                                        variables={"purchase_id": purchase_id, "purchase_amount": amount},
-                                       actor=actor)
+                                       actor=actor, waiting_only=True)
     return delivery.instance_ids
 
 
 def survey_answered(ravand: Ravand, session: Session, tracking_code: str, actor: str | None) -> None:
     """The complaint's process, waiting for its survey, moves on to closing it."""
-    correlation = {"tracking_code": tracking_code}
-    if ravand.engine.waiting_for(session, "survey_answered", correlation=correlation):
-        ravand.engine.correlate(session, "survey_answered", correlation=correlation, actor=actor)
+    ravand.engine.correlate(session, "survey_answered", correlation={"tracking_code": tracking_code}, actor=actor,
+                            waiting_only=True)

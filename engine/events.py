@@ -170,16 +170,22 @@ def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str,
 
 def correlate(ctx: runtime.Context, session: Session, name: str, business_key: str | None,
               correlation: Mapping[str, Any], variables: Mapping[str, Any], actor: str | None,
-              buffer_for: timedelta | None = None) -> Delivery:
+              buffer_for: timedelta | None = None, *, sender: str | None = None,
+              waiting_only: bool = False) -> Delivery:
     """Deliver a message to the one instance waiting for it, or start the process whose start event
-    it names, or keep it for ``buffer_for`` until someone waits; otherwise NotFound."""
-    waiting = _waiting(session, "message", name, business_key, correlation)
-    instances = sorted({s.process_instance_id for s in waiting})
+    it names, or keep it for ``buffer_for`` until someone waits; otherwise NotFound. ``waiting_only``:
+    reach a waiting instance or nobody (an empty delivery). An instance (``sender``) cannot message
+    itself."""
+    instances = sorted(waiting_instances(session, name, business_key, correlation))
+    if sender in instances:
+        raise Conflict(f"an instance cannot send {name!r} to itself; use an event inside the diagram")
     if len(instances) > 1:
         raise Conflict(f"the message {name!r} matches {len(instances)} instances; narrow the correlation")
     if instances:
         deliver(ctx, session, instances[0], "message", name, variables, actor)
         return Delivery(instances)
+    if waiting_only:
+        return Delivery([])
     starter = session.scalars(select(Subscription).where(
         Subscription.kind == "message", Subscription.name == name, Subscription.process_instance_id.is_(None))
         .order_by(Subscription.id.desc())).first()

@@ -164,15 +164,13 @@ class Engine:
     # -- events -------------------------------------------------------------------------------
     def correlate(self, session: Session, name: str, business_key: str | None = None,
                   correlation: Mapping[str, Any] | None = None, variables: Mapping[str, Any] | None = None,
-                  actor: str | None = None) -> events.Delivery:
+                  actor: str | None = None, *, waiting_only: bool = False) -> events.Delivery:
+        """Deliver message ``name`` (see ``events.correlate``); ``waiting_only``: to a waiting instance or
+        to nobody, never starting or buffering."""
         buffer_s = self.message_buffers.get(name, self.message_buffers.get("*", 0))
         return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
-                                dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None)
-
-    def waiting_for(self, session: Session, name: str, business_key: str | None = None,
-                    correlation: Mapping[str, Any] | None = None) -> list[str]:
-        """The instances waiting for message ``name`` that these keys would reach."""
-        return sorted(events.waiting_instances(session, name, business_key, dict(correlation or {})))
+                                dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None,
+                                waiting_only=waiting_only)
 
     def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
                actor: str | None = None) -> events.Delivery:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engine.errors import Conflict, EngineError
+from engine.errors import EngineError
 
 MAX_DEPTH = 16
 DEPTH = "ravand.outgoing.depth"
@@ -41,12 +41,9 @@ class Messenger:
         seconds = buffers.get(name, buffers.get("*", 0))
         self._enter()
         try:
-            waiting = events.waiting_instances(self.session, name, business_key, dict(correlation or {}))
-            if self.instance_id in waiting:
-                raise Conflict(f"an instance cannot send {name!r} to itself; use an event inside the diagram")
             delivery = events.correlate(self.ctx, self.session, name, business_key, dict(correlation or {}),
                                         dict(variables or {}), self.actor,
-                                        timedelta(seconds=seconds) if seconds else None)
+                                        timedelta(seconds=seconds) if seconds else None, sender=self.instance_id)
         finally:
             self._leave()
         return delivery.instance_ids
