@@ -7,9 +7,8 @@ import './styles/app.css';
 import './styles/portal.css';
 import { ApiError, publicApi } from './core/api.js';
 import { h, ltr, replace } from './core/dom.js';
-import { choiceGroup, clearErrors, formField, formValues, showProblem } from './core/fields.js';
+import { choiceGroup, formField, sendsTo, showProblem } from './core/fields.js';
 import { dateTime, locale, number, setLocale, t } from './core/i18n.js';
-import { setBusy } from './core/ui.js';
 import { CATEGORIES, SEVERITIES } from './views/crmtext.js';
 
 const STEPS = ['received', 'in_progress', 'resolved', 'closed'];
@@ -91,18 +90,12 @@ function filePage(main) {
       { required: true, hint: t('portal.description_hint') }),
     alertBox,
     h('div', { class: 'row end' }, submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(alertBox);
-    setBusy(submit, true);
-    try {
-      const answer = await publicApi.post('/portal/complaints', formValues(form));
-      filed(main, answer.tracking_code);
-    } catch (error) {
-      setBusy(submit, false);
-      problemShown(form, alertBox, error);
-    }
+  sendsTo(form, {
+    alertBox,
+    submit,
+    send: (values) => publicApi.post('/portal/complaints', values),
+    done: (answer) => filed(main, answer.tracking_code),
+    shown: problemShown,
   });
   replace(main, h('div', { class: 'portal-grid' },
     h('section', { class: 'card portal-card', 'aria-labelledby': 'file-title' },
@@ -130,20 +123,13 @@ function surveyForm(main, view) {
       SCORES.map((score) => [score, [h('strong', {}, number(score)), ' ', t(`portal.score.${score}`)]]), { required: true }),
     formField('comment', t('portal.survey_comment'), h('textarea', { class: 'input', rows: 3, maxlength: 2000, dir: 'auto' })),
     alertBox, h('div', { class: 'row end' }, submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(alertBox);
-    const values = formValues(form);
-    setBusy(submit, true);
-    try {
-      const body = { score: values.score === undefined ? null : Number(values.score), comment: values.comment ?? null };
-      const answer = await publicApi.post(`/portal/complaints/${encodeURIComponent(view.tracking_code)}/survey`, body);
-      drawStatus(main, answer, true);
-    } catch (error) {
-      setBusy(submit, false);
-      problemShown(form, alertBox, error);
-    }
+  sendsTo(form, {
+    alertBox,
+    submit,
+    send: (values) => publicApi.post(`/portal/complaints/${encodeURIComponent(view.tracking_code)}/survey`,
+      { score: values.score === undefined ? null : Number(values.score), comment: values.comment ?? null }),
+    done: (answer) => drawStatus(main, answer, true),
+    shown: problemShown,
   });
   return h('section', { class: 'card portal-card', 'aria-labelledby': 'survey-title', 'data-testid': 'survey' },
     h('h2', { id: 'survey-title' }, t('portal.survey_title')), h('p', { class: 'muted' }, t('portal.survey_intro')), form);

@@ -6,7 +6,7 @@
 import { ApiError } from './api.js';
 import { clear, h, replace } from './dom.js';
 import { has, locale, t } from './i18n.js';
-import { errorBox } from './ui.js';
+import { errorBox, setBusy } from './ui.js';
 
 let counter = 0;
 
@@ -103,6 +103,23 @@ export function showProblem(form, alertBox, error, {
   } else {
     replace(alertBox, errorBox(error));
   }
+}
+
+// A form that sends its values: old errors cleared and the button busy while it waits; the answer
+// goes to `done`, a failure back to the form through `shown` (showProblem unless given).
+export function sendsTo(form, { alertBox, submit, send, done, shown = showProblem }) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    replace(alertBox);
+    setBusy(submit, true);
+    try {
+      done(await send(formValues(form)));
+    } catch (error) {
+      setBusy(submit, false);
+      shown(form, alertBox, error);
+    }
+  });
 }
 
 // The form's values as the API wants them: trimmed text, empty fields left out, check boxes as booleans.

@@ -4,9 +4,9 @@
 
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { choiceGroup, clearErrors, formField, formValues, options, showProblem } from '../core/fields.js';
+import { choiceGroup, formField, options, sendsTo } from '../core/fields.js';
 import { t, word } from '../core/i18n.js';
-import { facts, pageHeader, setBusy, toast } from '../core/ui.js';
+import { facts, pageHeader, toast } from '../core/ui.js';
 import { CATEGORIES, SEVERITIES, customerName, statusBadge } from './crmtext.js';
 
 const CHANNELS = ['phone', 'email', 'api', 'message'];
@@ -63,21 +63,14 @@ export async function render({ root, query }) {
     formField('description', t('portal.description'), h('textarea', { class: 'input', rows: 5, maxlength: 10000, dir: 'auto' }), { required: true }),
     alertBox,
     h('div', { class: 'row end' }, h('a', { href: customer ? `/app/customers/${customer.id}` : '/app/customers', class: 'btn' }, t('common.cancel')), submit));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    replace(alertBox);
-    setBusy(submit, true);
-    const values = formValues(form);
-    if (values.customer_id) values.customer_id = Number(values.customer_id);
-    try {
-      const complaint = await api.post('/complaints', values);
+  sendsTo(form, {
+    alertBox,
+    submit,
+    send: (values) => api.post('/complaints', values.customer_id ? { ...values, customer_id: Number(values.customer_id) } : values),
+    done: (complaint) => {
       toast(t('complaint_new.created_toast'), 'ok');
       created(root, complaint, customer);
-    } catch (error) {
-      setBusy(submit, false);
-      showProblem(form, alertBox, error);
-    }
+    },
   });
   replace(root, pageHeader(t('complaint_new.title')), form);
 }

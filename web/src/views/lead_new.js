@@ -4,9 +4,9 @@
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { checkField, clearErrors, formField, formValues, options, showProblem } from '../core/fields.js';
+import { checkField, formField, options, sendsTo } from '../core/fields.js';
 import { money, number, t } from '../core/i18n.js';
-import { facts, pageHeader, setBusy, toast } from '../core/ui.js';
+import { facts, pageHeader, toast } from '../core/ui.js';
 import { customerName, statusBadge } from './crmtext.js';
 
 const SOURCES = ['web_form', 'phone', 'walk_in', 'referral', 'campaign'];
@@ -65,19 +65,14 @@ export async function render({ root }) {
       h('div', { class: 'row' }, checkField('budget_confirmed', t('lead.budget_confirmed')), checkField('authority', t('lead.authority'))),
       alertBox,
       h('div', { class: 'row end' }, h('a', { href: '/app/customers', class: 'btn' }, t('common.cancel')), submit));
-    form.addEventListener('submit', async (event) => {
-      event.preventDefault();
-      clearErrors(form);
-      replace(alertBox);
-      setBusy(submit, true);
-      try {
-        const lead = await api.post('/leads', formValues(form));
+    sendsTo(form, {
+      alertBox,
+      submit,
+      send: (values) => api.post('/leads', values),
+      done: (lead) => {
         toast(t('lead_new.created_toast'), 'ok');
         created(root, lead, draw);
-      } catch (error) {
-        setBusy(submit, false);
-        showProblem(form, alertBox, error);
-      }
+      },
     });
     replace(root, pageHeader(t('lead_new.title')), form);
     form.querySelector('input')?.focus();
