@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,6 +22,8 @@ from engine import journal as journaling
 from engine.errors import Conflict, NotFound
 from engine.incidents import open_incidents
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
+from engine.prepared import Prepared
+from engine.projections import OPEN_STATES
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
@@ -39,8 +41,9 @@ from engine.views import (
 
 T = TypeVar("T")
 _TASKS = HumanTask.__table__
-_OPEN_TASK_IDS = (select(_TASKS.c.id).where(_TASKS.c.process_instance_id == bindparam("instance_id"),
-                                            _TASKS.c.state.in_(("ready", "claimed"))).order_by(_TASKS.c.created_at))
+_OPEN_TASK_IDS = Prepared(select(_TASKS.c.id).where(
+    _TASKS.c.process_instance_id == bindparam("instance_id"),
+    or_(*(_TASKS.c.state == state for state in OPEN_STATES))).order_by(_TASKS.c.created_at))
 
 
 class Engine:
@@ -159,7 +162,7 @@ class Engine:
         return [CommentView.of(c) for c in tasks.comments(session, task_id, actor)]
 
     def open_task_ids(self, session: Session, instance_id: str) -> list[str]:
-        return list(session.connection().execute(_OPEN_TASK_IDS, {"instance_id": instance_id}).scalars())
+        return [row.id for row in _OPEN_TASK_IDS.all(session.connection(), {"instance_id": instance_id})]
 
     # -- events -------------------------------------------------------------------------------
     def correlate(self, session: Session, name: str, business_key: str | None = None,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.models import JournalEntry
+from engine.prepared import Prepared
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x52617661  # "Rava"
@@ -61,16 +62,16 @@ def entry_hash(entry: Any) -> str:
 
 # Built once: the journal is written by every command, and a statement SQLAlchemy has already
 # compiled and keyed costs a fraction of a freshly built one.
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
-_HEAD = (select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
-         .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
-_INSERT = insert(JournalEntry.__table__)
+_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
+_HEAD = Prepared(select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
+                 .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
+_INSERT = Prepared(insert(JournalEntry.__table__))
 
 
 def _head(connection: Connection) -> tuple[int, str]:
     if is_postgres(connection):
-        connection.execute(_LOCK, {"key": LOCK_KEY})
-    row = connection.execute(_HEAD).first()
+        _LOCK.execute(connection, {"key": LOCK_KEY})
+    row = _HEAD.first(connection)
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
@@ -89,7 +90,7 @@ def seal(session: Session) -> None:
             seq, item["at"], item["actor"], item["kind"], item["process_instance_id"], item["business_key"],
             item["element_id"], item["data"], row["prev_hash"])).hexdigest()
         rows.append(row)
-    connection.execute(_INSERT, rows)
+    _INSERT.executemany(connection, rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -9,23 +9,26 @@ from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.assignment import resolve_due, resolve_names, resolve_priority
 from engine.errors import ScriptError
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
-from engine.writes import write_changes
+from engine.prepared import Prepared
+from engine.writes import load_rows, write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # built once: every save runs them, and a statement SQLAlchemy has already keyed and compiled is cheap
-_OPEN_ROWS = select(HumanTask).where(HumanTask.process_instance_id == bindparam("instance_id"),
-                                     HumanTask.state.in_(OPEN_STATES))
-_INSERT_TASKS = insert(HumanTask.__table__)
-_INSERT_CANDIDATES = insert(TaskCandidate.__table__)
-_DROP_CANDIDATES = delete(TaskCandidate.__table__).where(TaskCandidate.__table__.c.task_id == bindparam("task_id"))
+_TASKS = HumanTask.__table__
+_OPEN_ROWS = Prepared(select(_TASKS).where(_TASKS.c.process_instance_id == bindparam("instance_id"),
+                                           or_(*(_TASKS.c.state == state for state in OPEN_STATES))))
+_INSERT_TASKS = Prepared(insert(_TASKS))
+_CANDIDATES = TaskCandidate.__table__
+_INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))
+_DROP_CANDIDATES = Prepared(delete(_CANDIDATES).where(_CANDIDATES.c.task_id == bindparam("task_id")))
 
 
 @dataclass
@@ -110,7 +113,7 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
     if state == "completed":
         row.completed_by = actor
     write_changes(session, row)
-    session.connection().execute(_DROP_CANDIDATES, {"task_id": row.id})
+    _DROP_CANDIDATES.execute(session.connection(), {"task_id": row.id})
     if state == "cancelled":
         journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
@@ -124,8 +127,7 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
     if not new:
         # without a flush first: a pending change to a task row (an implicit claim) is written
         # together with its close, in one UPDATE; a row already closed in this session is skipped
-        with session.no_autoflush:
-            open_rows = session.scalars(_OPEN_ROWS, {"instance_id": instance.id}).all()
+        open_rows = load_rows(session, HumanTask, _OPEN_ROWS, {"instance_id": instance.id})
     known = set()
     for row in (r for r in open_rows if r.state in OPEN_STATES):
         known.add(row.id)
@@ -149,7 +151,6 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
             journal.record(session, "task.assignment_failed", actor, instance_id=instance.id,
                            business_key=instance.business_key, element_id=row["element_id"],
                            data={"task_id": task_id, "errors": errors})
-    if rows:  # plain inserts: a task list may hold millions of rows, its writes stay lean
-        session.connection().execute(_INSERT_TASKS, rows)
-    if candidates:
-        session.connection().execute(_INSERT_CANDIDATES, candidates)
+    # plain inserts: a task list may hold millions of rows, its writes stay lean
+    _INSERT_TASKS.executemany(session.connection(), rows)
+    _INSERT_CANDIDATES.executemany(session.connection(), candidates)

@@ -33,7 +33,7 @@ from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
 from engine.waits import sync_waits, take_buffered
-from engine.writes import insert_row, write_changes
+from engine.writes import insert_row, load_row, write_changes
 
 MAX_ROUNDS = 10_000
 
@@ -260,7 +260,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
 
 
 def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
-    instance = session.get(ProcessInstance, instance_id)
+    instance = load_row(session, ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"no process instance {instance_id!r}")
     definition = ctx.specs.definition(session, instance.definition_id)

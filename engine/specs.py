@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.models import ProcessDefinition, Resource
 from engine.parsing import Specs, build_specs, new_parser
+from engine.prepared import Prepared
 from engine.xmlsafe import parse_xml
 
 
@@ -33,8 +34,8 @@ class DefinitionInfo:
 
 
 _DEFINITIONS = ProcessDefinition.__table__
-_LATEST = (select(_DEFINITIONS.c.id).where(_DEFINITIONS.c.key == bindparam("key"))
-           .order_by(_DEFINITIONS.c.version.desc()).limit(1))  # built once: every start asks it
+_LATEST = Prepared(select(_DEFINITIONS.c.id).where(_DEFINITIONS.c.key == bindparam("key"))
+                   .order_by(_DEFINITIONS.c.version.desc()).limit(1))  # every start asks it
 
 
 class SpecCache:
@@ -56,7 +57,7 @@ class SpecCache:
         return info
 
     def latest(self, session: Session, key: str) -> DefinitionInfo:
-        definition_id = session.connection().execute(_LATEST, {"key": key}).scalar()
+        definition_id = _LATEST.scalar(session.connection(), {"key": key})
         if definition_id is None:
             raise NotFound(f"no process is deployed with the key {key!r}")
         return self.definition(session, definition_id)

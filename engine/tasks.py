@@ -21,6 +21,7 @@ from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import HumanTask, Resource, TaskCandidate, TaskComment
 from engine.projections import OPEN_STATES
 from engine.views import Actor, Page, TaskView
+from engine.writes import load_row
 from forms import FormDataInvalid, load_form
 
 SORTS = {
@@ -38,7 +39,7 @@ def can_see(row: HumanTask, actor: Actor) -> bool:
 
 
 def get_visible(session: Session, task_id: str, actor: Actor) -> HumanTask:
-    row = session.get(HumanTask, task_id)
+    row = load_row(session, HumanTask, task_id)
     if row is None or not can_see(row, actor):
         raise NotFound(f"no task {task_id!r}")  # a task you may not see does not exist for you
     return row

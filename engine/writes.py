@@ -1,19 +1,59 @@
-"""Writing one mapped row with one Core statement.
+"""Reading and writing one mapped row with one prepared statement.
 
-The unit of work's flush costs several times a plain statement; the hot path of every command
-(storing the instance, closing its tasks) writes its rows with these instead and tells the
-session they are stored, so the session does not write them again.
+The unit of work's flush, and a query through the session, cost several times the statement
+itself. The hot path of every command (reading the instance and its task, storing them) reads and
+writes their rows with prepared statements instead (``engine.prepared``) and tells the session what
+is stored, so the session neither loads nor writes them again. Objects are ordinary mapped objects,
+persistent in the session, as a query would have given them.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Update, bindparam, insert, inspect, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.base import instance_state
 from sqlalchemy.orm.exc import StaleDataError
+
+from engine.prepared import Prepared
+
+M = TypeVar("M")
+
+
+def load_row(session: Session, model: type[M], key: Any) -> M | None:
+    """The object with this primary key, as ``session.get`` would give it: the session's own if it
+    holds one (with its pending changes), else read with one prepared SELECT."""
+    mapper = inspect(model)
+    held = session.identity_map.get(mapper.identity_key_from_primary_key((key,)))
+    if held is not None:
+        return held
+    row = _by_key(mapper).first(session.connection(), {"pk": key})
+    return None if row is None else attach(session, mapper, row._asdict())
+
+
+def load_rows(session: Session, model: type[M], statement: Prepared, values: dict[str, Any]) -> list[M]:
+    """The objects a prepared SELECT of whole rows finds; one the session already holds is taken as held."""
+    mapper = inspect(model)
+    found = []
+    for row in statement.all(session.connection(), values):
+        held = session.identity_map.get(mapper.identity_key_from_primary_key(
+            tuple(getattr(row, column.key) for column in mapper.primary_key)))
+        found.append(held if held is not None else attach(session, mapper, row._asdict()))
+    return found
+
+
+def attach(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
+    """A persistent object for a row read outside the session (column values by column name)."""
+    obj = mapper.class_manager.new_instance()
+    state = instance_state(obj)
+    state.dict.update((mapper.get_property_by_column(mapper.local_table.c[name]).key, value)
+                      for name, value in columns.items())
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj
 
 
 def insert_row(session: Session, obj: Any) -> None:
@@ -23,8 +63,8 @@ def insert_row(session: Session, obj: Any) -> None:
     if version is not None and getattr(obj, mapper.get_property_by_column(version).key) is None:
         setattr(obj, mapper.get_property_by_column(version).key, 1)
     values = {prop.key: getattr(obj, prop.key) for prop in mapper.column_attrs}
-    session.connection().execute(insert(mapper.local_table),
-                                 {mapper.get_property(key).columns[0].key: value for key, value in values.items()})
+    _insert(mapper).execute(session.connection(),
+                            {mapper.get_property(key).columns[0].key: value for key, value in values.items()})
     make_transient_to_detached(obj)
     session.add(obj)
     for key, value in values.items():  # loaded as written: reading one later costs no SELECT
@@ -50,7 +90,7 @@ def write_changes(session: Session, obj: Any) -> None:
         params["read_version"] = read
         changed[key] = read + 1
     columns = {mapper.get_property(key).columns[0].key: value for key, value in changed.items()}
-    if session.connection().execute(_update(mapper, tuple(sorted(columns))), {**params, **columns}).rowcount != 1:
+    if _update(mapper, tuple(sorted(columns))).execute(session.connection(), {**params, **columns}) != 1:
         raise StaleDataError(f"{mapper.local_table.name} row changed or removed by another transaction")
     for key, value in changed.items():
         set_committed_value(obj, key, value)
@@ -64,12 +104,23 @@ def _stored(session: Session, obj: Any) -> None:
     state._commit_all(state.dict, session.identity_map)
 
 
+@lru_cache(maxsize=64)
+def _by_key(mapper: Mapper[Any]) -> Prepared:
+    table = mapper.local_table
+    [column] = mapper.primary_key
+    return Prepared(select(table).where(column == bindparam("pk")))
+
+
+@lru_cache(maxsize=64)
+def _insert(mapper: Mapper[Any]) -> Prepared:
+    return Prepared(insert(mapper.local_table))
+
+
 @lru_cache(maxsize=256)
-def _update(mapper: Mapper[Any], columns: tuple[str, ...]) -> Update:
-    """The UPDATE of these columns by primary key (and read version), built once: a statement built
-    anew costs SQLAlchemy more than running it."""
+def _update(mapper: Mapper[Any], columns: tuple[str, ...]) -> Prepared:
+    """The UPDATE of these columns by primary key (and read version), built once."""
     table = mapper.local_table
     where = [column == bindparam(f"pk_{column.key}") for column in mapper.primary_key]
     if mapper.version_id_col is not None:
         where.append(mapper.version_id_col == bindparam("read_version"))
-    return update(table).where(*where).values({name: bindparam(name) for name in columns})
+    return Prepared(update(table).where(*where).values({name: bindparam(name) for name in columns}))
