@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -121,7 +121,7 @@ def test_a_loop_restores_exactly_at_every_iteration():
 
 
 def test_subprocess_boundary_timer_and_message_waits_restore_exactly():
-    payload = {"signed_at": datetime(2026, 12, 6, 9, 30, tzinfo=timezone.utc).isoformat()}
+    payload = {"signed_at": datetime(2026, 12, 6, 9, 30, tzinfo=UTC).isoformat()}
     workflow = _run_checking_every_wait("waits", WAITS, {"inner_task": {"done": True}},
                                         {"signed": BpmnEvent(MessageEventDefinition("signed"), payload)})
     assert workflow.data["done"] is True and workflow.data["signed_at"].startswith("2026-12-06")
