@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.prepared import run_sql
+
 READ_ONLY = "ravand_read_only"
 
 
@@ -36,7 +38,7 @@ def _prepare_sqlite(engine: Engine) -> None:
         # Writers take the lock up front (IMMEDIATE): two writers queue instead of one failing
         # late with a stale snapshot. Read-only sessions begin deferred and never block anyone.
         read_only = connection.get_execution_options().get(READ_ONLY, False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        run_sql(connection, "BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -26,6 +27,7 @@ from SpiffWorkflow.bpmn.specs.defaults import (
     IntermediateThrowEvent,
     StartEvent,
 )
+from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
@@ -53,6 +55,12 @@ class RavandParser(CamundaParser):
 class Specs:
     spec: Any
     subprocess_specs: Mapping[str, Any]
+
+    @cached_property
+    def has_service_tasks(self) -> bool:
+        """Whether a token can stop at a service task (the engine then looks for one after its steps)."""
+        return any(isinstance(task, ServiceTask) for spec in (self.spec, *self.subprocess_specs.values())
+                   for task in spec.task_specs.values())
 
 
 def _located(exc: Exception, default_file: str | None) -> Problem:

@@ -28,7 +28,7 @@ Processor = Callable[[Any], Any] | None
 class _Compiled:
     """One statement as one dialect runs it."""
 
-    __slots__ = ("binds", "constants", "names", "positional", "results", "row", "sql")
+    __slots__ = ("constants", "converters", "names", "positional", "results", "row", "sql")
 
     def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
@@ -41,9 +41,8 @@ class _Compiled:
         # values written into the statement itself (literals in a WHERE): fixed once
         self.constants = {name: bind.value for name, bind in by_name.items()
                           if not bind.required and bind.callable is None}
-        self.binds: dict[str, Processor] = {
-            name: by_name[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names
-        }
+        processors = [by_name[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.names]
+        self.converters = [(index, process) for index, process in enumerate(processors) if process is not None]
         columns = getattr(statement, "selected_columns", None)
         if columns is None or not getattr(statement, "is_select", False):
             self.results: tuple[Processor, ...] = ()
@@ -54,12 +53,11 @@ class _Compiled:
 
     def parameters(self, values: Mapping[str, Any]) -> Any:
         merged = {**self.constants, **values} if self.constants else values
-        converted = {}
-        for name in self.names:
-            value = merged[name]
-            process = self.binds[name]
-            converted[name] = value if process is None or value is None else process(value)
-        return tuple(converted[name] for name in self.names) if self.positional else converted
+        converted = [merged[name] for name in self.names]
+        for index, process in self.converters:
+            if converted[index] is not None:
+                converted[index] = process(converted[index])
+        return tuple(converted) if self.positional else dict(zip(self.names, converted))
 
     def rows(self, raw: Iterable[Sequence[Any]]) -> list[Any]:
         results, make = self.results, self.row
@@ -113,7 +111,12 @@ class Prepared:
 def _run(connection: Connection, compiled: _Compiled, parameters: Any, *, many: bool) -> Any:
     if not connection.in_transaction():
         connection.begin()  # as SQLAlchemy's autobegin would (on SQLite: BEGIN IMMEDIATE)
-    sql = compiled.sql
+    return run_sql(connection, compiled.sql, parameters, many=many)
+
+
+def run_sql(connection: Connection, sql: str, parameters: Any = (), *, many: bool = False) -> Any:
+    """Run SQL text on the connection's DBAPI cursor as SQLAlchemy would: its cursor events fire and a
+    DBAPI error is raised as SQLAlchemy's exception."""
     cursor = connection.connection.dbapi_connection.cursor()
     events = connection._has_events or connection.engine._has_events
     if events:

@@ -52,6 +52,7 @@ class Loaded:
     definition: DefinitionInfo
     workflow: BpmnWorkflow
     ctx: Context | None = None
+    services: bool = True  # the definition has service tasks: look for started ones after each step
     incidents_touched: bool = False
     retries: list[tuple[str, str, datetime]] = field(default_factory=list)
 
@@ -118,6 +119,8 @@ def run_steps(ctx: Context, session: Session, loaded: Loaded, actor: str | None,
                 raise EngineError(f"the engine stopped: {exc}") from exc
             _fail(session, loaded, task, str(exc), actor, now)
             continue
+        if not loaded.services:
+            return
         services = [t for t in workflow.get_tasks(state=TaskState.STARTED) if isinstance(t.task_spec, ServiceTask)]
         if not services:
             return
@@ -132,12 +135,13 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     before = instance.variables or {}
     instance.workflow_state = state.dump(workflow)
     snap = Snapshot.of(workflow)
-    instance.variables = plain(snap.variables(workflow, workflow.is_completed()))
+    completed = workflow.is_completed()
+    instance.variables = plain(snap.variables(workflow, completed))
     instance.active_elements = snap.active_elements()
     instance.element_counts = snap.counts
     instance.updated_at = now
     if instance.state not in {"cancelled"}:
-        _update_state(session, loaded, actor, now)
+        _update_state(session, loaded, actor, now, completed)
     new = instance not in session
     if new:  # inserted once, complete: its tasks and waits refer to it
         insert_row(session, instance)
@@ -175,9 +179,9 @@ def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[Subs
 _MISSING = object()
 
 
-def _update_state(session: Session, loaded: Loaded, actor: str | None, now: datetime) -> None:
-    instance, workflow = loaded.instance, loaded.workflow
-    if workflow.is_completed():
+def _update_state(session: Session, loaded: Loaded, actor: str | None, now: datetime, completed: bool) -> None:
+    instance = loaded.instance
+    if completed:
         if instance.state != "completed":
             instance.state, instance.ended_at = "completed", now
             journal.record(session, "instance.completed", actor, instance_id=instance.id,
@@ -238,7 +242,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
     for meta in definition.elements.values():
         if meta.get("initiator") and actor:  # camunda:initiator names the variable that holds the starter
             initial.setdefault(meta["initiator"], actor)
-    if trigger is None or trigger[0] == "timer":
+    if initial and (trigger is None or trigger[0] == "timer"):
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(initial)
     now = utcnow()
@@ -250,7 +254,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
     journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
                    data={"key": definition.key, "version": definition.version, "variables": initial,
                          "trigger": trigger[0] if trigger else None})
-    loaded = Loaded(instance, definition, workflow, ctx)
+    loaded = Loaded(instance, definition, workflow, ctx, specs.has_service_tasks)
     _choose_start(workflow, definition, trigger[1] if trigger else None)
     if trigger is not None:
         _trigger(workflow, trigger, initial)
@@ -264,9 +268,10 @@ def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
     if instance is None:
         raise NotFound(f"no process instance {instance_id!r}")
     definition = ctx.specs.definition(session, instance.definition_id)
-    workflow = state.load(instance.workflow_state, ctx.specs.get(session, definition))
+    specs = ctx.specs.get(session, definition)
+    workflow = state.load(instance.workflow_state, specs)
     workflow.script_engine = ctx.script_engine
-    return Loaded(instance, definition, workflow, ctx)
+    return Loaded(instance, definition, workflow, ctx, specs.has_service_tasks)
 
 
 def require_running(instance: ProcessInstance) -> None:

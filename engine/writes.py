@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.base import instance_state
+from sqlalchemy.orm.base import NO_VALUE, instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.prepared import Prepared
@@ -48,12 +48,17 @@ def load_rows(session: Session, model: type[M], statement: Prepared, values: dic
 def attach(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
     """A persistent object for a row read outside the session (column values by column name)."""
     obj = mapper.class_manager.new_instance()
-    state = instance_state(obj)
-    state.dict.update((mapper.get_property_by_column(mapper.local_table.c[name]).key, value)
-                      for name, value in columns.items())
+    instance_state(obj).dict.update(columns if _same_names(mapper) else
+                                    {mapper.get_property_by_column(mapper.local_table.c[name]).key: value
+                                     for name, value in columns.items()})
     make_transient_to_detached(obj)
     session.add(obj)
     return obj
+
+
+@lru_cache(maxsize=64)
+def _same_names(mapper: Mapper[Any]) -> bool:
+    return all(prop.key == prop.columns[0].key for prop in mapper.column_attrs)
 
 
 def insert_row(session: Session, obj: Any) -> None:
@@ -77,23 +82,23 @@ def write_changes(session: Session, obj: Any) -> None:
     as the unit of work would."""
     state = inspect(obj)
     mapper = state.mapper
-    changed = {prop.key: getattr(obj, prop.key) for prop in mapper.column_attrs
-               if state.attrs[prop.key].history.has_changes()}
+    values = state.dict
+    # the session keeps the stored value of every attribute set since the row was read or written
+    changed = {key: values[key] for key, stored in state.committed_state.items()
+               if key in values and (stored is NO_VALUE or stored != values[key])}
     if not changed:
         _stored(session, obj)  # values set again to what they were: nothing to write, nothing to flush
         return
-    params = {f"pk_{column.key}": getattr(obj, mapper.get_property_by_column(column).key)
-              for column in mapper.primary_key}
+    params = {f"pk_{column.key}": values[mapper.get_property_by_column(column).key] for column in mapper.primary_key}
     if mapper.version_id_col is not None:
         key = mapper.get_property_by_column(mapper.version_id_col).key
-        read = state.committed_state.get(key, getattr(obj, key))
+        read = state.committed_state.get(key, values.get(key))
         params["read_version"] = read
         changed[key] = read + 1
     columns = {mapper.get_property(key).columns[0].key: value for key, value in changed.items()}
     if _update(mapper, tuple(sorted(columns))).execute(session.connection(), {**params, **columns}) != 1:
         raise StaleDataError(f"{mapper.local_table.name} row changed or removed by another transaction")
-    for key, value in changed.items():
-        set_committed_value(obj, key, value)
+    values.update(changed)
     _stored(session, obj)
 
 
