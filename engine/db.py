@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine.checkpoint import BACKSTOP_PAGES, Checkpointer
 from engine.prepared import run_sql
 
 READ_ONLY = "ravand_read_only"
@@ -22,7 +23,9 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def _prepare_sqlite(engine: Engine) -> None:
+def _prepare_sqlite(engine: Engine, path: str | None) -> None:
+    checkpointer = Checkpointer(path) if path else None
+
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
@@ -31,7 +34,13 @@ def _prepare_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if checkpointer is not None:  # commits leave the log's copy to the checkpoint thread
+            cursor.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            checkpointer.ensure_running()
         cursor.close()
+
+    if checkpointer is not None:
+        event.listen(engine, "engine_disposed", lambda _engine: checkpointer.stop())
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
@@ -45,10 +54,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        on_disk = bool(parsed.database) and parsed.database != ":memory:"
+        if on_disk:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
-        _prepare_sqlite(engine)
+        _prepare_sqlite(engine, parsed.database if on_disk else None)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)

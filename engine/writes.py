@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.base import NO_VALUE, instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -68,12 +67,11 @@ def insert_row(session: Session, obj: Any) -> None:
     if version is not None and getattr(obj, mapper.get_property_by_column(version).key) is None:
         setattr(obj, mapper.get_property_by_column(version).key, 1)
     values = {prop.key: getattr(obj, prop.key) for prop in mapper.column_attrs}
-    _insert(mapper).execute(session.connection(),
+    _insert(mapper).execute(session.connection(), values if _same_names(mapper) else
                             {mapper.get_property(key).columns[0].key: value for key, value in values.items()})
-    make_transient_to_detached(obj)
+    instance_state(obj).dict.update(values)  # every column loaded as written: reading one costs no SELECT
+    make_transient_to_detached(obj)  # and stored: no history left for a flush to write
     session.add(obj)
-    for key, value in values.items():  # loaded as written: reading one later costs no SELECT
-        set_committed_value(obj, key, value)
 
 
 def write_changes(session: Session, obj: Any) -> None:
