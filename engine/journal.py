@@ -28,9 +28,14 @@ LOCK_KEY = 0x52617661  # "Rava"
 PENDING = "ravand.journal.pending"
 
 
+# built once: json.dumps with options builds an encoder on every call
+_PLAIN = json.JSONEncoder(default=str, ensure_ascii=False)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
     """JSON-normalised copy: what is hashed is exactly what the database gives back."""
-    return json.loads(json.dumps(data or {}, default=str, ensure_ascii=False))
+    return json.loads(_PLAIN.encode(data or {})) if data else {}
 
 
 def record(session: Session, kind: str, actor: str | None, *, instance_id: str | None = None,
@@ -50,7 +55,7 @@ def canonical(seq: int, at: datetime, actor: str | None, kind: str, instance_id:
         "process_instance_id": instance_id, "business_key": business_key, "element_id": element_id,
         "data": data, "prev_hash": prev_hash,
     }
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL.encode(content).encode()
 
 
 def entry_hash(entry: Any) -> str:
