@@ -33,9 +33,10 @@ _PLAIN = json.JSONEncoder(default=str, ensure_ascii=False)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def _plain(data: dict[str, Any] | None) -> dict[str, Any]:
-    """JSON-normalised copy: what is hashed is exactly what the database gives back."""
-    return json.loads(_PLAIN.encode(data or {})) if data else {}
+def plain(value: Any) -> Any:
+    """JSON-normalised copy (what is not JSON becomes its text): what is hashed or stored is exactly
+    what the database gives back."""
+    return json.loads(_PLAIN.encode(value))
 
 
 def record(session: Session, kind: str, actor: str | None, *, instance_id: str | None = None,
@@ -44,7 +45,7 @@ def record(session: Session, kind: str, actor: str | None, *, instance_id: str |
     """Queue one event; it is written when the session commits."""
     session.info.setdefault(PENDING, []).append({
         "at": utcnow(), "actor": actor, "kind": kind, "process_instance_id": instance_id,
-        "business_key": business_key, "element_id": element_id, "data": _plain(data),
+        "business_key": business_key, "element_id": element_id, "data": plain(data) if data else {},
     })
 
 

@@ -7,7 +7,6 @@ SpiffWorkflow's ERROR state, other branches go on, and a retry puts it back to R
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from engine import journal, state
 from engine.clock import as_utc, utcnow
 from engine.errors import Conflict, EngineError, NotFound
 from engine.incidents import open_incidents, raise_incident, resolve_incident
+from engine.journal import plain
 from engine.models import Incident, ProcessInstance, Subscription, Timer
 from engine.outgoing import Messenger
 from engine.projections import Snapshot, sync_human_tasks
@@ -55,10 +55,6 @@ class Loaded:
     services: bool = True  # the definition has service tasks: look for started ones after each step
     incidents_touched: bool = False
     retries: list[tuple[str, str, datetime]] = field(default_factory=list)
-
-
-def plain(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
 def _element(task: Any) -> str:
