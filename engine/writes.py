@@ -62,16 +62,23 @@ def _same_names(mapper: Mapper[Any]) -> bool:
 
 def insert_row(session: Session, obj: Any) -> None:
     """INSERT the new object's row and add it to the session as stored (persistent, unchanged)."""
-    mapper = inspect(obj).mapper
+    state = instance_state(obj)
+    mapper = state.mapper
+    values = state.dict
+    row = {key: values.get(key) for key in _column_keys(mapper)}
     version = mapper.version_id_col
-    if version is not None and getattr(obj, mapper.get_property_by_column(version).key) is None:
-        setattr(obj, mapper.get_property_by_column(version).key, 1)
-    values = {prop.key: getattr(obj, prop.key) for prop in mapper.column_attrs}
-    _insert(mapper).execute(session.connection(), values if _same_names(mapper) else
-                            {mapper.get_property(key).columns[0].key: value for key, value in values.items()})
-    instance_state(obj).dict.update(values)  # every column loaded as written: reading one costs no SELECT
+    if version is not None and row[mapper.get_property_by_column(version).key] is None:
+        row[mapper.get_property_by_column(version).key] = 1
+    _insert(mapper).execute(session.connection(), row if _same_names(mapper) else
+                            {mapper.get_property(key).columns[0].key: value for key, value in row.items()})
+    values.update(row)  # every column loaded as written: reading one costs no SELECT
     make_transient_to_detached(obj)  # and stored: no history left for a flush to write
     session.add(obj)
+
+
+@lru_cache(maxsize=64)
+def _column_keys(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(prop.key for prop in mapper.column_attrs)
 
 
 def write_changes(session: Session, obj: Any) -> None:
