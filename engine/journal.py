@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, select, text
+from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.models import JournalEntry
-from engine.prepared import Prepared
+from engine.prepared import Prepared, run_sql
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x52617661  # "Rava"
@@ -66,17 +66,23 @@ def entry_hash(entry: Any) -> str:
     )).hexdigest()
 
 
-# Built once: the journal is written by every command, and a statement SQLAlchemy has already
-# compiled and keyed costs a fraction of a freshly built one.
-_LOCK = Prepared(text("SELECT pg_advisory_xact_lock(:key)"))
+# Built once: the journal is written by every command (see engine.prepared).
 _HEAD = Prepared(select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
                  .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
 _INSERT = Prepared(insert(JournalEntry.__table__))
+# PostgreSQL: the lock and the read of the head in one round trip (two statements without parameters
+# go as one simple query); the head is read after the lock is held, in a snapshot of its own, so the
+# lock is held for the insert and the commit only.
+_LOCKED_HEAD = "SELECT pg_advisory_xact_lock(1382119009); SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
+assert str(LOCK_KEY) in _LOCKED_HEAD
 
 
 def _head(connection: Connection) -> tuple[int, str]:
     if is_postgres(connection):
-        _LOCK.execute(connection, {"key": LOCK_KEY})
+        cursor = run_sql(connection, _LOCKED_HEAD, None)
+        cursor.nextset()
+        found = cursor.fetchone()
+        return (found[0], found[1]) if found else (0, GENESIS)
     row = _HEAD.first(connection)
     return (row.seq, row.hash) if row else (0, GENESIS)
 
