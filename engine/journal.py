@@ -73,8 +73,8 @@ _INSERT = Prepared(insert(JournalEntry.__table__))
 # PostgreSQL: the lock and the read of the head in one round trip (two statements without parameters
 # go as one simple query); the head is read after the lock is held, in a snapshot of its own, so the
 # lock is held for the insert and the commit only.
-_LOCKED_HEAD = "SELECT pg_advisory_xact_lock(1382119009); SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
-assert str(LOCK_KEY) in _LOCKED_HEAD
+_LOCKED_HEAD = (f"SELECT pg_advisory_xact_lock({LOCK_KEY:d}); "  # noqa: S608 - an integer constant
+                "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
 
 
 def _head(connection: Connection) -> tuple[int, str]:

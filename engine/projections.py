@@ -21,7 +21,7 @@ from engine.writes import load_rows, write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-# built once: every save runs them, and a statement SQLAlchemy has already keyed and compiled is cheap
+# prepared once (see engine.prepared): every save runs them
 _TASKS = HumanTask.__table__
 _OPEN_ROWS = Prepared(select(_TASKS).where(_TASKS.c.process_instance_id == bindparam("instance_id"),
                                            or_(*(_TASKS.c.state == state for state in OPEN_STATES))))
