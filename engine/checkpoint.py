@@ -32,12 +32,15 @@ class Checkpointer:
         self._pid = 0
         self._lock = threading.Lock()
 
+    def _running(self) -> bool:
+        return self._pid == os.getpid() and self._thread is not None and self._thread.is_alive()
+
     def ensure_running(self) -> None:
         """Start the thread if this process has none (a forked worker inherits no threads)."""
-        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+        if self._running():
             return
         with self._lock:
-            if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            if self._running():
                 return
             self._stopping = threading.Event()
             self._thread = threading.Thread(target=self._run, name="ravand-wal-checkpoint", daemon=True)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import threading
 import zlib
-from copy import copy
 from typing import Any
 from uuid import UUID
 
@@ -32,6 +31,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition as CamundaMessageEventDefinition
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from engine.parsing import Specs
 
@@ -61,7 +61,7 @@ class _Codec:
             "format": FORMAT,
             "data": self.registry.clean(workflow.data),
             "correlations": workflow.correlations,
-            "last_task": position.get(workflow.last_task.id) if workflow.last_task is not None else None,
+            "last_task": workflow.last_task.id.hex if workflow.last_task is not None else None,
             "success": workflow.success,
             "completed": workflow.completed,
             "root": position[workflow.task_tree.id],
@@ -77,9 +77,8 @@ class _Codec:
         if parent is None:
             data: Any = self.registry.clean(task.data) or 0
         else:  # what changed against the parent, as SpiffWorkflow's own delta
-            before, after = parent.data, task.data
-            updates = {k: v for k, v in after.items() if k not in before or before[k] != v}
-            deletions = [k for k in before if k not in after]
+            updates = DeepMerge.get_updated_keys(parent.data, task.data)
+            deletions = DeepMerge.get_deleted_keys(parent.data, task.data)
             data = [self.registry.clean(updates), deletions] if updates or deletions else 0
         return [task.id.hex, position[parent.id] if parent is not None else -1,
                 [position[child] for child in task._children], task.state, task.task_spec.name,
@@ -97,7 +96,7 @@ class _Codec:
         else:
             workflow.tasks = self.converter.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
             workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-            self.converter.set_default_attributes(workflow, dct)
+        self.converter.set_default_attributes(workflow, dct)
         self.converter.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
@@ -125,7 +124,7 @@ class _Codec:
             if parent < 0:
                 task.data = self._restore(data) if data else {}
             else:  # the parent's data (copied as SpiffWorkflow copies it), then the delta
-                merged = {k: copy(v) if isinstance(v, dict | list | set) else v for k, v in tasks[parent].data.items()}
+                merged = DeepMerge.merge({}, tasks[parent].data)
                 if data:
                     updates, deletions = data
                     merged.update(self._restore(updates))
@@ -136,12 +135,6 @@ class _Codec:
                 events.add_task(task)
             tasks.append(task)
         workflow.task_tree = tasks[dct["root"]]
-        workflow.success = dct["success"]
-        workflow.completed = dct.get("completed", False)
-        workflow.correlations = dct.get("correlations", {})
-        last = dct["last_task"]
-        workflow.last_task = tasks[last] if last is not None else None
-        workflow.data = self.registry.restore(dct.get("data", {}))
 
 
 _local = threading.local()

@@ -47,12 +47,19 @@ def load_rows(session: Session, model: type[M], statement: Prepared, values: dic
 def attach(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
     """A persistent object for a row read outside the session (column values by column name)."""
     obj = mapper.class_manager.new_instance()
-    instance_state(obj).dict.update(columns if _same_names(mapper) else
-                                    {mapper.get_property_by_column(mapper.local_table.c[name]).key: value
-                                     for name, value in columns.items()})
+    if not _same_names(mapper):
+        columns = {mapper.get_property_by_column(mapper.local_table.c[name]).key: value
+                   for name, value in columns.items()}
+    _stored_as(session, obj, columns)
+    return obj
+
+
+def _stored_as(session: Session, obj: Any, values: dict[str, Any]) -> None:
+    """Give the object these values as stored ones (no history for a flush to write; reading one
+    costs no SELECT) and make it persistent in the session."""
+    instance_state(obj).dict.update(values)
     make_transient_to_detached(obj)
     session.add(obj)
-    return obj
 
 
 @lru_cache(maxsize=64)
@@ -64,16 +71,13 @@ def insert_row(session: Session, obj: Any) -> None:
     """INSERT the new object's row and add it to the session as stored (persistent, unchanged)."""
     state = instance_state(obj)
     mapper = state.mapper
-    values = state.dict
-    row = {key: values.get(key) for key in _column_keys(mapper)}
+    row = {key: state.dict.get(key) for key in _column_keys(mapper)}
     version = mapper.version_id_col
     if version is not None and row[mapper.get_property_by_column(version).key] is None:
         row[mapper.get_property_by_column(version).key] = 1
     _insert(mapper).execute(session.connection(), row if _same_names(mapper) else
                             {mapper.get_property(key).columns[0].key: value for key, value in row.items()})
-    values.update(row)  # every column loaded as written: reading one costs no SELECT
-    make_transient_to_detached(obj)  # and stored: no history left for a flush to write
-    session.add(obj)
+    _stored_as(session, obj, row)
 
 
 @lru_cache(maxsize=64)

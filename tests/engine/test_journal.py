@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
@@ -65,8 +67,6 @@ def test_verify_notices_a_deleted_row(h):
 def test_concurrent_commands_chain_one_after_another(db):
     """Commands committing at once on several connections each take the next number after the row
     the others wrote (on PostgreSQL under the journal's lock): no number twice, none missing."""
-    from concurrent.futures import ThreadPoolExecutor
-
     h = Harness(db)
     h.deploy(bpmn.approval_files())
 
