@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.checkpoint import BACKSTOP_PAGES, Checkpointer
 from engine.prepared import run_sql
+from engine.sessions import CommandSessions
 
 READ_ONLY = "ravand_read_only"
 
@@ -65,8 +66,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine) -> CommandSessions:
+    """Sessions for commands (see engine.sessions)."""
+    return CommandSessions(engine, expire_on_commit=False)
 
 
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -162,7 +162,7 @@ class Engine:
         return [CommentView.of(c) for c in tasks.comments(session, task_id, actor)]
 
     def open_task_ids(self, session: Session, instance_id: str) -> list[str]:
-        return [row.id for row in _OPEN_TASK_IDS.all(session.connection(), {"instance_id": instance_id})]
+        return [row.id for row in _OPEN_TASK_IDS.all(session, {"instance_id": instance_id})]
 
     # -- events -------------------------------------------------------------------------------
     def correlate(self, session: Session, name: str, business_key: str | None = None,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.models import JournalEntry
-from engine.prepared import Prepared, run_sql
+from engine.prepared import Prepared, connection_of, run_sql
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x52617661  # "Rava"
@@ -92,7 +92,7 @@ def seal(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the rows the events speak of go first
-    connection = session.connection()
+    connection = connection_of(session)
     seq, prev = _head(connection)
     rows = []
     for item in pending:

@@ -20,9 +20,27 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 Processor = Callable[[Any], Any] | None
+Bind = Connection | Session
+_HELD = "ravand.connection"
+
+
+def connection_of(bind: Bind) -> Connection:
+    """The connection a statement runs on: a session's is asked of SQLAlchemy once per transaction
+    (``Session.connection()`` walks the session's transaction machinery on every call) and kept in
+    the session's ``info`` with the transaction it belongs to."""
+    if isinstance(bind, Connection):
+        return bind
+    transaction = bind.get_transaction()
+    held = bind.info.get(_HELD)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1]
+    connection = bind.connection()
+    bind.info[_HELD] = (bind.get_transaction(), connection)
+    return connection
 
 
 class _Compiled:
@@ -83,28 +101,31 @@ class Prepared:
                 compiled = self._compiled.setdefault(key, _Compiled(self.statement, dialect))
         return compiled
 
-    def execute(self, connection: Connection, values: Mapping[str, Any] | None = None) -> int:
+    def execute(self, bind: Bind, values: Mapping[str, Any] | None = None) -> int:
         """Run the statement once; the number of rows it changed."""
+        connection = connection_of(bind)
         compiled = self._for(connection.dialect)
         return _run(connection, compiled, compiled.parameters(values or {}), many=False).rowcount
 
-    def executemany(self, connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    def executemany(self, bind: Bind, rows: Sequence[Mapping[str, Any]]) -> None:
         if rows:
+            connection = connection_of(bind)
             compiled = self._for(connection.dialect)
             _run(connection, compiled, [compiled.parameters(row) for row in rows], many=True)
 
-    def all(self, connection: Connection, values: Mapping[str, Any] | None = None) -> list[Any]:
+    def all(self, bind: Bind, values: Mapping[str, Any] | None = None) -> list[Any]:
         """The rows of a SELECT, each a named tuple with the column types' conversions applied."""
+        connection = connection_of(bind)
         compiled = self._for(connection.dialect)
         cursor = _run(connection, compiled, compiled.parameters(values or {}), many=False)
         return compiled.rows(cursor.fetchall())
 
-    def first(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any | None:
-        rows = self.all(connection, values)
+    def first(self, bind: Bind, values: Mapping[str, Any] | None = None) -> Any | None:
+        rows = self.all(bind, values)
         return rows[0] if rows else None
 
-    def scalar(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any | None:
-        row = self.first(connection, values)
+    def scalar(self, bind: Bind, values: Mapping[str, Any] | None = None) -> Any | None:
+        row = self.first(bind, values)
         return None if row is None else row[0]
 
 

@@ -113,7 +113,7 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
     if state == "completed":
         row.completed_by = actor
     write_changes(session, row)
-    _DROP_CANDIDATES.execute(session.connection(), {"task_id": row.id})
+    _DROP_CANDIDATES.execute(session, {"task_id": row.id})
     if state == "cancelled":
         journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
@@ -152,5 +152,5 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
                            business_key=instance.business_key, element_id=row["element_id"],
                            data={"task_id": task_id, "errors": errors})
     # plain inserts: a task list may hold millions of rows, its writes stay lean
-    _INSERT_TASKS.executemany(session.connection(), rows)
-    _INSERT_CANDIDATES.executemany(session.connection(), candidates)
+    _INSERT_TASKS.executemany(session, rows)
+    _INSERT_CANDIDATES.executemany(session, candidates)

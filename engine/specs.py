@@ -57,7 +57,7 @@ class SpecCache:
         return info
 
     def latest(self, session: Session, key: str) -> DefinitionInfo:
-        definition_id = _LATEST.scalar(session.connection(), {"key": key})
+        definition_id = _LATEST.scalar(session, {"key": key})
         if definition_id is None:
             raise NotFound(f"no process is deployed with the key {key!r}")
         return self.definition(session, definition_id)

@@ -29,7 +29,7 @@ def load_row(session: Session, model: type[M], key: Any) -> M | None:
     held = session.identity_map.get(mapper.identity_key_from_primary_key((key,)))
     if held is not None:
         return held
-    row = _by_key(mapper).first(session.connection(), {"pk": key})
+    row = _by_key(mapper).first(session, {"pk": key})
     return None if row is None else attach(session, mapper, row._asdict())
 
 
@@ -37,7 +37,7 @@ def load_rows(session: Session, model: type[M], statement: Prepared, values: dic
     """The objects a prepared SELECT of whole rows finds; one the session already holds is taken as held."""
     mapper = inspect(model)
     found = []
-    for row in statement.all(session.connection(), values):
+    for row in statement.all(session, values):
         held = session.identity_map.get(mapper.identity_key_from_primary_key(
             tuple(getattr(row, column.key) for column in mapper.primary_key)))
         found.append(held if held is not None else attach(session, mapper, row._asdict()))
@@ -75,7 +75,7 @@ def insert_row(session: Session, obj: Any) -> None:
     version = mapper.version_id_col
     if version is not None and row[mapper.get_property_by_column(version).key] is None:
         row[mapper.get_property_by_column(version).key] = 1
-    _insert(mapper).execute(session.connection(), row if _same_names(mapper) else
+    _insert(mapper).execute(session, row if _same_names(mapper) else
                             {mapper.get_property(key).columns[0].key: value for key, value in row.items()})
     _stored_as(session, obj, row)
 
@@ -105,7 +105,7 @@ def write_changes(session: Session, obj: Any) -> None:
         params["read_version"] = read
         changed[key] = read + 1
     columns = {mapper.get_property(key).columns[0].key: value for key, value in changed.items()}
-    if _update(mapper, tuple(sorted(columns))).execute(session.connection(), {**params, **columns}) != 1:
+    if _update(mapper, tuple(sorted(columns))).execute(session, {**params, **columns}) != 1:
         raise StaleDataError(f"{mapper.local_table.name} row changed or removed by another transaction")
     values.update(changed)
     _stored(session, obj)
