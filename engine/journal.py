@@ -49,12 +49,17 @@ def record(session: Session, kind: str, actor: str | None, *, instance_id: str |
     })
 
 
+def _stamp(at: datetime) -> str:
+    """UTC to the microsecond with a Z: what ``strftime("%Y-%m-%dT%H:%M:%S.%fZ")`` writes, at a fraction
+    of its cost."""
+    return as_utc(at).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
 def canonical(seq: int, at: datetime, actor: str | None, kind: str, instance_id: str | None,
               business_key: str | None, element_id: str | None, data: Any, prev_hash: str) -> bytes:
     content = {
-        "seq": seq, "at": as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "actor": actor, "kind": kind,
-        "process_instance_id": instance_id, "business_key": business_key, "element_id": element_id,
-        "data": data, "prev_hash": prev_hash,
+        "seq": seq, "at": _stamp(at), "actor": actor, "kind": kind, "process_instance_id": instance_id,
+        "business_key": business_key, "element_id": element_id, "data": data, "prev_hash": prev_hash,
     }
     return _CANONICAL.encode(content).encode()
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
+from engine.journal import canonical
 from engine.queries import JournalQuery
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
@@ -21,6 +23,18 @@ def h(db):
     [task] = harness.open_tasks(instance.id)
     harness.complete(task, {"approved": True, "amount": 4})
     return harness
+
+
+def test_the_hashed_content_keeps_its_exact_form():
+    """Rows written years ago are verified with today's code: the hashed bytes must not drift."""
+    expected = ('{"actor":"ana","at":"2026-12-06T14:03:09.000042Z","business_key":"C-9",'
+                '"data":{"a":null,"b":[1,"دو"]},"element_id":"review","kind":"task.completed",'
+                f'"prev_hash":"{"0" * 64}","process_instance_id":"i-1","seq":7}}').encode()
+    tehran = timezone(timedelta(hours=3, minutes=30))
+    for at in (datetime(2026, 12, 6, 14, 3, 9, 42, UTC), datetime(2026, 12, 6, 14, 3, 9, 42),  # naive is UTC
+               datetime(2026, 12, 6, 17, 33, 9, 42, tehran)):
+        assert canonical(7, at, "ana", "task.completed", "i-1", "C-9", "review",
+                         {"b": [1, "دو"], "a": None}, "0" * 64) == expected
 
 
 def test_chain_verifies(h):

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
 
 from engine import sandbox, state
 from engine.parsing import Specs, build_specs, new_parser
+from engine.projections import walk
 from engine.scripting import SandboxScriptEngine
 from engine.xmlsafe import parse_xml
 from tests.engine import bpmn
@@ -92,6 +93,7 @@ def _run_checking_every_wait(key: str, xml: bytes, answers: dict[str, dict[str, 
         assert _spiff_view(restored) == _spiff_view(workflow)
         assert [t.task_spec.name for t in restored.event_manager.tasks.values()] == \
                [t.task_spec.name for t in workflow.event_manager.tasks.values()]
+        assert [t.id for t in walk(restored)] == [t.id for t in restored.get_tasks()]  # the projections' walk
         workflow = restored
         if workflow.is_completed():
             return workflow
