@@ -137,7 +137,7 @@ def test_state_written_in_the_earlier_format_is_still_read():
     old = codec.converter.to_dict(workflow)
     old.pop("spec"), old.pop("subprocess_specs")
     old["format"] = state.OLD_FORMAT
-    blob = zlib.compress(json.dumps(old, cls=codec.encoder).encode())
+    blob = zlib.compress(codec.json.encode(old).encode())
     restored = state.load(blob, specs)
     assert _spiff_view(restored) == _spiff_view(workflow)
 
