@@ -18,7 +18,7 @@ from engine.assignment import resolve_due, resolve_names, resolve_priority
 from engine.errors import ScriptError
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.prepared import Prepared
-from engine.writes import load_rows, write_changes
+from engine.writes import load_row, load_rows, write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
@@ -135,16 +135,30 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
 
 
+def ready_user_tasks(workflow: BpmnWorkflow) -> set[str]:
+    """The ids of the user tasks that are ready, subprocesses' included: those that have an open
+    ``human_task`` row, since every save brings the rows in line with them."""
+    workflows = [workflow, *workflow.subprocesses.values()]
+    return {str(task.id) for flow in workflows for task in flow.tasks.values()
+            if task.state == TaskState.READY and task.task_spec.manual}
+
+
 def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot,
                      definition: Any, actor: str | None, now: datetime,
-                     completed_task_id: str | None = None, new: bool = False) -> None:
+                     completed_task_id: str | None = None, open_ids: set[str] | None = None) -> set[str]:
+    """Close the rows of tasks no longer ready, add rows for tasks that became ready; the ids of the
+    ready ones are returned. ``open_ids`` are the tasks whose rows are open (the ready user tasks when
+    the instance was loaded or last saved): only those rows are read, and only when the session does
+    not hold them already; without it the open rows are read from the table."""
     ready = {str(t.id): t for t in snap.ready_manual}
-    open_rows = []
-    if not new:
-        # without a flush first: a pending change to a task row (an implicit claim) is written
-        # together with its close, in one UPDATE; a row already closed in this session is skipped
+    # without a flush first: a pending change to a task row (an implicit claim) is written
+    # together with its close, in one UPDATE; a row already closed in this session is skipped
+    if open_ids is None:
         open_rows = load_rows(session, HumanTask, _OPEN_ROWS, {"instance_id": instance.id})
-    known = set()
+    else:
+        open_rows = [row for row in (load_row(session, HumanTask, task_id) for task_id in open_ids - ready.keys())
+                     if row is not None]
+    known = set(open_ids or ())
     for row in (r for r in open_rows if r.state in OPEN_STATES):
         known.add(row.id)
         if row.id not in ready:
@@ -170,3 +184,4 @@ def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot
     # plain inserts: a task list may hold millions of rows, its writes stay lean
     _INSERT_TASKS.executemany(session, rows)
     _INSERT_CANDIDATES.executemany(session, candidates)
+    return set(ready)

@@ -28,7 +28,7 @@ from engine.incidents import open_incidents, raise_incident, resolve_incident
 from engine.journal import plain
 from engine.models import Incident, ProcessInstance, Subscription, Timer
 from engine.outgoing import Messenger
-from engine.projections import Snapshot, sync_human_tasks
+from engine.projections import Snapshot, ready_user_tasks, sync_human_tasks
 from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
@@ -53,6 +53,7 @@ class Loaded:
     workflow: BpmnWorkflow
     ctx: Context | None = None
     services: bool = True  # the definition has service tasks: look for started ones after each step
+    open_tasks: set[str] | None = None  # the user tasks whose human_task rows are open (None: read them)
     incidents_touched: bool = False
     retries: list[tuple[str, str, datetime]] = field(default_factory=list)
 
@@ -138,10 +139,10 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     instance.updated_at = now
     if instance.state not in {"cancelled"}:
         _update_state(session, loaded, actor, now, completed)
-    new = instance not in session
-    if new:  # inserted once, complete: its tasks and waits refer to it
+    if instance not in session:  # inserted once, complete: its tasks and waits refer to it
         insert_row(session, instance)
-    sync_human_tasks(session, instance, snap, loaded.definition, actor, now, completed_task_id, new=new)
+    loaded.open_tasks = sync_human_tasks(session, instance, snap, loaded.definition, actor, now, completed_task_id,
+                                         loaded.open_tasks)
     new_subscriptions = sync_waits(session, instance, workflow, now, actor)
     for task_id, element, due in loaded.retries:
         session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,
@@ -250,7 +251,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
     journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
                    data={"key": definition.key, "version": definition.version, "variables": initial,
                          "trigger": trigger[0] if trigger else None})
-    loaded = Loaded(instance, definition, workflow, ctx, specs.has_service_tasks)
+    loaded = Loaded(instance, definition, workflow, ctx, specs.has_service_tasks, open_tasks=set())
     _choose_start(workflow, definition, trigger[1] if trigger else None)
     if trigger is not None:
         _trigger(workflow, trigger, initial)
@@ -267,7 +268,7 @@ def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
     specs = ctx.specs.get(session, definition)
     workflow = state.load(instance.workflow_state, specs)
     workflow.script_engine = ctx.script_engine
-    return Loaded(instance, definition, workflow, ctx, specs.has_service_tasks)
+    return Loaded(instance, definition, workflow, ctx, specs.has_service_tasks, open_tasks=ready_user_tasks(workflow))
 
 
 def require_running(instance: ProcessInstance) -> None:

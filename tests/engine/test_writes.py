@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.clock import utcnow
 from engine.errors import Conflict
 from engine.models import ProcessInstance
+from engine.tasks import TaskQuery
 from engine.writes import insert_row, write_changes
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
@@ -107,3 +108,36 @@ def test_a_lost_race_is_a_conflict_for_the_caller_and_loses_nothing(db):
     with pytest.raises(Conflict):
         h(stale)
     assert h.instance(started.id).state == "running"
+
+
+PARALLEL = bpmn.diagram("pair", "\n".join([
+    bpmn.start(), bpmn.gateway("split", "parallel"), bpmn.user("left", candidateGroups="sales"),
+    bpmn.user("right", candidateGroups="sales"), bpmn.gateway("join", "parallel"), bpmn.user("check"), bpmn.end(),
+    bpmn.flow("start", "split"), bpmn.flow("split", "left"), bpmn.flow("split", "right"),
+    bpmn.flow("left", "join"), bpmn.flow("right", "join"), bpmn.chain("join", "check", "end"),
+]))
+
+
+def test_completing_a_task_reads_only_the_task_rows_it_closes(db):
+    h = Harness(db)
+    h.deploy([("pair.bpmn", PARALLEL)])
+    instance = h.start("pair")
+    left, right = h.open_tasks(instance.id)
+    read: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith("SELECT") and "FROM human_task" in statement:
+            read.append(statement.split("WHERE")[1].strip())
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    h.complete(left, {})
+    assert len(read) == 1 and read[0].startswith("human_task.id = ")  # the completed task, by its id
+    assert set(h.open_tasks(instance.id)) == {right}  # the other branch's row stays open, untouched
+    read.clear()
+    h.complete(right, {})
+    assert len(read) == 1 and read[0].startswith("human_task.id = ")
+    [check] = h.open_tasks(instance.id)
+    assert check not in {left, right}
+    states = h(lambda s: {t.id: t.state for t in h.engine.tasks(s, TaskQuery(process_instance=instance.id,
+                                                                             state="all")).items})
+    assert states == {left: "completed", right: "completed", check: "ready"}
