@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring as _encode_text  # what ensure_ascii=False uses
 from typing import Any
 
 from sqlalchemy import Connection, event, insert, select
@@ -57,11 +58,15 @@ def _stamp(at: datetime) -> str:
 
 def canonical(seq: int, at: datetime, actor: str | None, kind: str, instance_id: str | None,
               business_key: str | None, element_id: str | None, data: Any, prev_hash: str) -> bytes:
-    content = {
-        "seq": seq, "at": _stamp(at), "actor": actor, "kind": kind, "process_instance_id": instance_id,
-        "business_key": business_key, "element_id": element_id, "data": data, "prev_hash": prev_hash,
-    }
-    return _CANONICAL.encode(content).encode()
+    """The hashed bytes: the row's fields as one JSON object, keys sorted, no spaces, UTF-8. Written
+    field by field (the keys are fixed and already in order); ``data`` is encoded with sorted keys."""
+    return (f'{{"actor":{_text(actor)},"at":"{_stamp(at)}","business_key":{_text(business_key)},'
+            f'"data":{_CANONICAL.encode(data)},"element_id":{_text(element_id)},"kind":{_text(kind)},'
+            f'"prev_hash":{_text(prev_hash)},"process_instance_id":{_text(instance_id)},"seq":{int(seq)}}}').encode()
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _encode_text(value)
 
 
 def entry_hash(entry: Any) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
@@ -18,16 +18,23 @@ from sqlalchemy.sql import Select
 from engine import journal, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
-from engine.models import HumanTask, Resource, TaskCandidate, TaskComment
+from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
+from engine.prepared import Prepared
 from engine.projections import OPEN_STATES
 from engine.views import Actor, Page, TaskView
-from engine.writes import load_row
+from engine.writes import held, load_joined, load_row
 from forms import FormDataInvalid, load_form
 
 SORTS = {
     "created": HumanTask.created_at, "due": HumanTask.due_at, "priority": HumanTask.priority,
     "name": HumanTask.name,
 }
+
+
+_TASK_ROWS, _INSTANCE_ROWS = HumanTask.__table__, ProcessInstance.__table__
+_TASK_AND_INSTANCE = Prepared(select(_TASK_ROWS, _INSTANCE_ROWS)
+                              .join(_INSTANCE_ROWS, _INSTANCE_ROWS.c.id == _TASK_ROWS.c.process_instance_id)
+                              .where(_TASK_ROWS.c.id == bindparam("pk")))
 
 
 def is_candidate(row: HumanTask, actor: Actor) -> bool:
@@ -144,6 +151,10 @@ def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any],
 
 def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping[str, Any],
              actor: Actor) -> HumanTask:
+    # the task and its instance in one read, kept referenced until both are taken (the session holds
+    # objects weakly)
+    joined = [] if held(session, HumanTask, task_id) else load_joined(session, _TASK_AND_INSTANCE, {"pk": task_id},
+                                                                      HumanTask, ProcessInstance)
     row = get_visible(session, task_id, actor)
     _open(row)
     if row.assignee is not None and row.assignee != actor.name and not actor.admin:
@@ -153,6 +164,7 @@ def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping
     if not isinstance(data, Mapping):
         raise InvalidData({"data": ["must be an object"]})
     loaded = runtime.load(ctx, session, row.process_instance_id)
+    del joined
     cleaned = validate_form(session, row, data, loaded.instance.variables)
     if row.assignee is None:
         row.assignee, row.claimed_at = actor.name, utcnow()

@@ -22,15 +22,40 @@ from engine.prepared import Prepared
 M = TypeVar("M")
 
 
+def held(session: Session, model: type[M], key: Any) -> M | None:
+    """The object with this primary key if the session holds it."""
+    return session.identity_map.get(inspect(model).identity_key_from_primary_key((key,)))
+
+
 def load_row(session: Session, model: type[M], key: Any) -> M | None:
     """The object with this primary key, as ``session.get`` would give it: the session's own if it
     holds one (with its pending changes), else read with one prepared SELECT."""
+    found = held(session, model, key)
+    if found is not None:
+        return found
     mapper = inspect(model)
-    held = session.identity_map.get(mapper.identity_key_from_primary_key((key,)))
-    if held is not None:
-        return held
     row = _by_key(mapper).first(session, {"pk": key})
     return None if row is None else attach(session, mapper, row._asdict())
+
+
+def load_joined(session: Session, statement: Prepared, values: dict[str, Any], *models: type[Any]) -> list[Any]:
+    """The objects of several tables read with one SELECT of their whole rows side by side (in the
+    order of ``models``, as ``select(table_a, table_b).join(...)`` gives them); an object the session
+    already holds is taken as held. The session holds objects weakly: keep the list while they are
+    to be found without a query."""
+    row = statement.first(session, values)
+    if row is None:
+        return []
+    found, start = [], 0
+    for model in models:
+        mapper = inspect(model)
+        names = [column.key for column in mapper.local_table.columns]
+        columns = dict(zip(names, row[start:start + len(names)]))
+        start += len(names)
+        key = mapper.identity_key_from_primary_key(tuple(columns[column.key] for column in mapper.primary_key))
+        obj = session.identity_map.get(key)
+        found.append(obj if obj is not None else attach(session, mapper, columns))
+    return found
 
 
 def load_rows(session: Session, model: type[M], statement: Prepared, values: dict[str, Any]) -> list[M]:

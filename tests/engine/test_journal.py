@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -35,6 +36,19 @@ def test_the_hashed_content_keeps_its_exact_form():
                datetime(2026, 12, 6, 17, 33, 9, 42, tehran)):
         assert canonical(7, at, "ana", "task.completed", "i-1", "C-9", "review",
                          {"b": [1, "دو"], "a": None}, "0" * 64) == expected
+
+
+@pytest.mark.parametrize("actor, business_key, element_id, data", [
+    (None, None, None, {}),
+    ('say "hi"\\ \n\t\u0001', "کد-۱۲", "e\u2028", {"z": [None, 1.5, True], "a": {"y": "\"", "b": []}}),
+])
+def test_the_hashed_content_is_the_sorted_compact_json_of_the_row(actor, business_key, element_id, data):
+    at = datetime(2026, 12, 6, 14, 3, 9, 42, UTC)
+    content = {"seq": 12, "at": "2026-12-06T14:03:09.000042Z", "actor": actor, "kind": "task.completed",
+               "process_instance_id": "i-1", "business_key": business_key, "element_id": element_id,
+               "data": data, "prev_hash": "f" * 64}
+    expected = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert canonical(12, at, actor, "task.completed", "i-1", business_key, element_id, data, "f" * 64) == expected
 
 
 def test_chain_verifies(h):

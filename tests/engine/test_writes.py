@@ -118,7 +118,7 @@ PARALLEL = bpmn.diagram("pair", "\n".join([
 ]))
 
 
-def test_completing_a_task_reads_only_the_task_rows_it_closes(db):
+def test_completing_a_task_reads_it_with_its_instance_once_and_no_other_task_row(db):
     h = Harness(db)
     h.deploy([("pair.bpmn", PARALLEL)])
     instance = h.start("pair")
@@ -126,12 +126,12 @@ def test_completing_a_task_reads_only_the_task_rows_it_closes(db):
     read: list[str] = []
 
     def note(_conn, _cursor, statement, *_args) -> None:
-        if statement.startswith("SELECT") and "FROM human_task" in statement:
+        if statement.startswith("SELECT") and ("FROM human_task" in statement or "FROM process_instance" in statement):
             read.append(statement.split("WHERE")[1].strip())
 
     event.listen(db.engine, "before_cursor_execute", note)
     h.complete(left, {})
-    assert len(read) == 1 and read[0].startswith("human_task.id = ")  # the completed task, by its id
+    assert len(read) == 1 and read[0].startswith("human_task.id = ")  # the task and its instance, in one read
     assert set(h.open_tasks(instance.id)) == {right}  # the other branch's row stays open, untouched
     read.clear()
     h.complete(right, {})
