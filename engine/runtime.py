@@ -33,7 +33,7 @@ from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
 from engine.waits import sync_waits, take_buffered
-from engine.writes import insert_row, load_row, write_changes
+from engine.writes import insert_row, load_row, new_row, write_changes
 
 MAX_ROUNDS = 10_000
 
@@ -243,10 +243,10 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(initial)
     now = utcnow()
-    instance = ProcessInstance(
-        id=new_id(), definition_id=definition.id, process_key=definition.key, business_key=business_key,
-        state="running", started_by=actor, started_at=now, updated_at=now, variables={},
-        active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"",
+    instance = new_row(
+        ProcessInstance, id=new_id(), definition_id=definition.id, process_key=definition.key,
+        business_key=business_key, state="running", started_by=actor, started_at=now, updated_at=now,
+        variables={}, active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"",
     )
     journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
                    data={"key": definition.key, "version": definition.version, "variables": initial,

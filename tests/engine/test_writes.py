@@ -11,7 +11,7 @@ from engine.clock import utcnow
 from engine.errors import Conflict
 from engine.models import ProcessInstance
 from engine.tasks import TaskQuery
-from engine.writes import insert_row, write_changes
+from engine.writes import insert_row, new_row, write_changes
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
 
@@ -141,3 +141,22 @@ def test_completing_a_task_reads_it_with_its_instance_once_and_no_other_task_row
     states = h(lambda s: {t.id: t.state for t in h.engine.tasks(s, TaskQuery(process_instance=instance.id,
                                                                              state="all")).items})
     assert states == {left: "completed", right: "completed", check: "ready"}
+
+
+def test_a_new_row_is_stored_as_a_constructed_object_would_be(db):
+    h = Harness(db)
+    [definition] = h.deploy(bpmn.approval_files())
+    now = utcnow()
+    values = dict(id="i-9", definition_id=definition.id, process_key="approval", business_key="BK", state="running",
+                  started_by="alice", started_at=now, updated_at=now, variables={"a": 1}, active_elements=[],
+                  element_counts={}, waiting_events=0, workflow_state=b"state")
+    with db.sessions() as session:
+        instance = new_row(ProcessInstance, **values)
+        instance.state = "failed"  # set after creation, as a command does before storing it
+        insert_row(session, instance)
+        session.commit()
+    with db.sessions() as session:
+        stored = session.get(ProcessInstance, "i-9")
+        assert (stored.state, stored.version, stored.variables, stored.ended_at) == ("failed", 1, {"a": 1}, None)
+    with pytest.raises(TypeError, match="no column attribute 'stat'"):
+        new_row(ProcessInstance, stat="running")
