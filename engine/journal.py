@@ -34,10 +34,42 @@ _PLAIN = json.JSONEncoder(default=str, ensure_ascii=False)
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_NOT_PLAIN = object()
+
+
 def plain(value: Any) -> Any:
     """JSON-normalised copy (what is not JSON becomes its text): what is hashed or stored is exactly
-    what the database gives back."""
-    return json.loads(_PLAIN.encode(value))
+    what the database gives back. Values made only of dicts with text keys, lists and JSON's scalars
+    (the usual case) are copied directly; anything else goes through JSON."""
+    try:
+        copied = _copy_plain(value)
+    except RecursionError:  # nested too deep, or circular: JSON says which
+        copied = _NOT_PLAIN
+    return json.loads(_PLAIN.encode(value)) if copied is _NOT_PLAIN else copied
+
+
+def _copy_plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        copied_dict = {}
+        for key, item in value.items():
+            copied = _copy_plain(item)
+            if type(key) is not str or copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            copied_dict[key] = copied
+        return copied_dict
+    if kind is list:
+        copied_list = []
+        for item in value:
+            copied = _copy_plain(item)
+            if copied is _NOT_PLAIN:
+                return _NOT_PLAIN
+            copied_list.append(copied)
+        return copied_list
+    return _NOT_PLAIN
 
 
 def record(session: Session, kind: str, actor: str | None, *, instance_id: str | None = None,
