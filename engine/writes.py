@@ -50,23 +50,21 @@ def load_joined(session: Session, statement: Prepared, values: dict[str, Any], *
     for model in models:
         mapper = inspect(model)
         names = [column.key for column in mapper.local_table.columns]
-        columns = dict(zip(names, row[start:start + len(names)]))
+        found.append(_held_or_attached(session, mapper, dict(zip(names, row[start:start + len(names)]))))
         start += len(names)
-        key = mapper.identity_key_from_primary_key(tuple(columns[column.key] for column in mapper.primary_key))
-        obj = session.identity_map.get(key)
-        found.append(obj if obj is not None else attach(session, mapper, columns))
     return found
 
 
 def load_rows(session: Session, model: type[M], statement: Prepared, values: dict[str, Any]) -> list[M]:
     """The objects a prepared SELECT of whole rows finds; one the session already holds is taken as held."""
     mapper = inspect(model)
-    found = []
-    for row in statement.all(session, values):
-        held = session.identity_map.get(mapper.identity_key_from_primary_key(
-            tuple(getattr(row, column.key) for column in mapper.primary_key)))
-        found.append(held if held is not None else attach(session, mapper, row._asdict()))
-    return found
+    return [_held_or_attached(session, mapper, row._asdict()) for row in statement.all(session, values)]
+
+
+def _held_or_attached(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
+    key = mapper.identity_key_from_primary_key(tuple(columns[column.key] for column in mapper.primary_key))
+    obj = session.identity_map.get(key)
+    return obj if obj is not None else attach(session, mapper, columns)
 
 
 def new_row(model: type[M], **values: Any) -> M:
