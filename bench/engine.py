@@ -294,10 +294,11 @@ def engine_loop_times(target: Target, n: int) -> tuple[list[float], int]:
 
 
 def around(times: list[float], nth: int, width: int = 5) -> float:
-    """Mean time of the iterations nth-width … nth+width-1 (1-based), clipped to the run."""
+    """Median time of the iterations nth-width … nth+width-1 (1-based), clipped to the run: one
+    garbage collection or checkpoint in the window does not move it."""
     low = max(0, nth - 1 - width)
     high = min(len(times), nth - 1 + width)
-    return statistics.fmean(times[low:high])
+    return statistics.median(times[low:high])
 
 
 # -- report ----------------------------------------------------------------------------------------
