@@ -10,7 +10,7 @@ from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import bindparam, delete, insert, or_, select
+from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from engine import journal
@@ -18,15 +18,12 @@ from engine.assignment import resolve_due, resolve_names, resolve_priority
 from engine.errors import ScriptError
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.prepared import Prepared
-from engine.writes import load_row, load_rows, write_changes
+from engine.writes import load_row, write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 # prepared once (see engine.prepared): every save runs them
-_TASKS = HumanTask.__table__
-_OPEN_ROWS = Prepared(select(_TASKS).where(_TASKS.c.process_instance_id == bindparam("instance_id"),
-                                           or_(*(_TASKS.c.state == state for state in OPEN_STATES))))
-_INSERT_TASKS = Prepared(insert(_TASKS))
+_INSERT_TASKS = Prepared(insert(HumanTask.__table__))
 _CANDIDATES = TaskCandidate.__table__
 _INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))
 _DROP_CANDIDATES = Prepared(delete(_CANDIDATES).where(_CANDIDATES.c.task_id == bindparam("task_id")))
@@ -61,7 +58,7 @@ class Snapshot:
         for task in walk(workflow):
             if task.has_state(ACTIVE):
                 snap.active.append(task)
-                if task.has_state(TaskState.READY) and task.task_spec.manual:
+                if _ready_user_task(task):
                     snap.ready_manual.append(task)
             elif task.has_state(TaskState.COMPLETED):
                 element = getattr(task.task_spec, "bpmn_id", None)
@@ -135,37 +132,33 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
 
 
+def _ready_user_task(task: Any) -> bool:
+    return task.has_state(TaskState.READY) and task.task_spec.manual
+
+
 def ready_user_tasks(workflow: BpmnWorkflow) -> set[str]:
-    """The ids of the user tasks that are ready, subprocesses' included: those that have an open
-    ``human_task`` row, since every save brings the rows in line with them."""
-    workflows = [workflow, *workflow.subprocesses.values()]
-    return {str(task.id) for flow in workflows for task in flow.tasks.values()
-            if task.state == TaskState.READY and task.task_spec.manual}
+    """The ids of the user tasks that are ready: those that have an open ``human_task`` row, since
+    every save brings the rows in line with them."""
+    return {str(task.id) for task in walk(workflow) if _ready_user_task(task)}
 
 
 def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot,
                      definition: Any, actor: str | None, now: datetime,
-                     completed_task_id: str | None = None, open_ids: set[str] | None = None) -> set[str]:
+                     completed_task_id: str | None, open_ids: set[str]) -> set[str]:
     """Close the rows of tasks no longer ready, add rows for tasks that became ready; the ids of the
     ready ones are returned. ``open_ids`` are the tasks whose rows are open (the ready user tasks when
-    the instance was loaded or last saved): only those rows are read, and only when the session does
-    not hold them already; without it the open rows are read from the table."""
+    the instance was loaded or last saved): only the rows to close are read, and only when the
+    session does not hold them already."""
     ready = {str(t.id): t for t in snap.ready_manual}
-    # without a flush first: a pending change to a task row (an implicit claim) is written
-    # together with its close, in one UPDATE; a row already closed in this session is skipped
-    if open_ids is None:
-        open_rows = load_rows(session, HumanTask, _OPEN_ROWS, {"instance_id": instance.id})
-    else:
-        open_rows = [row for row in (load_row(session, HumanTask, task_id) for task_id in open_ids - ready.keys())
-                     if row is not None]
-    known = set(open_ids or ())
-    for row in (r for r in open_rows if r.state in OPEN_STATES):
-        known.add(row.id)
-        if row.id not in ready:
+    for task_id in open_ids - ready.keys():
+        # the session's own row if it holds one: a pending change to it (an implicit claim) is
+        # written together with its close, in one UPDATE; a row already closed is skipped
+        row = load_row(session, HumanTask, task_id)
+        if row is not None and row.state in OPEN_STATES:
             _close(session, row, "completed" if row.id == completed_task_id else "cancelled", actor, now)
     rows, candidates = [], []
     for task_id, task in ready.items():
-        if task_id in known:
+        if task_id in open_ids:
             continue
         meta = definition.elements.get(task.task_spec.bpmn_id, {})
         row, errors = _new_task(instance, task, meta, now)

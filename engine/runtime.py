@@ -53,7 +53,7 @@ class Loaded:
     workflow: BpmnWorkflow
     ctx: Context | None = None
     services: bool = True  # the definition has service tasks: look for started ones after each step
-    open_tasks: set[str] | None = None  # the user tasks whose human_task rows are open (None: read them)
+    open_tasks: set[str] = field(default_factory=set)  # the user tasks whose human_task rows are open
     incidents_touched: bool = False
     retries: list[tuple[str, str, datetime]] = field(default_factory=list)
 
@@ -251,7 +251,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
     journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
                    data={"key": definition.key, "version": definition.version, "variables": initial,
                          "trigger": trigger[0] if trigger else None})
-    loaded = Loaded(instance, definition, workflow, ctx, specs.has_service_tasks, open_tasks=set())
+    loaded = Loaded(instance, definition, workflow, ctx, specs.has_service_tasks)
     _choose_start(workflow, definition, trigger[1] if trigger else None)
     if trigger is not None:
         _trigger(workflow, trigger, initial)

@@ -55,12 +55,6 @@ def load_joined(session: Session, statement: Prepared, values: dict[str, Any], *
     return found
 
 
-def load_rows(session: Session, model: type[M], statement: Prepared, values: dict[str, Any]) -> list[M]:
-    """The objects a prepared SELECT of whole rows finds; one the session already holds is taken as held."""
-    mapper = inspect(model)
-    return [_held_or_attached(session, mapper, row._asdict()) for row in statement.all(session, values)]
-
-
 def _held_or_attached(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
     key = mapper.identity_key_from_primary_key(tuple(columns[column.key] for column in mapper.primary_key))
     obj = session.identity_map.get(key)
