@@ -32,9 +32,15 @@ SORTS = {
 
 
 _TASK_ROWS, _INSTANCE_ROWS = HumanTask.__table__, ProcessInstance.__table__
+# The task row is locked until the command commits (PostgreSQL; SQLite's writer already holds the database),
+# so a claim committed between this read and the completion's write waits and then finds the task closed, and
+# a claim committed before it is seen here: a claim answered 200 is never overridden.
 _TASK_AND_INSTANCE = Prepared(select(_TASK_ROWS, _INSTANCE_ROWS)
                               .join(_INSTANCE_ROWS, _INSTANCE_ROWS.c.id == _TASK_ROWS.c.process_instance_id)
-                              .where(_TASK_ROWS.c.id == bindparam("pk")))
+                              .where(_TASK_ROWS.c.id == bindparam("pk"))
+                              .with_for_update(of=_TASK_ROWS))
+_LOCK_TASK = Prepared(select(_TASK_ROWS.c.assignee, _TASK_ROWS.c.state)
+                      .where(_TASK_ROWS.c.id == bindparam("pk")).with_for_update())
 
 
 def is_candidate(row: HumanTask, actor: Actor) -> bool:
@@ -149,6 +155,14 @@ def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any],
         raise InvalidData(exc.field_errors) from exc
 
 
+def _lock_held(session: Session, row: HumanTask) -> None:
+    """A task row this session read earlier without a lock: lock it now and refuse if another command changed
+    who holds it or closed it meanwhile (PostgreSQL; on SQLite the statement is a plain read)."""
+    locked = _LOCK_TASK.first(session, {"pk": row.id})
+    if locked is None or (locked.assignee, locked.state) != (row.assignee, row.state):
+        raise Conflict("the task was changed by someone else meanwhile; reload it")
+
+
 def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping[str, Any],
              actor: Actor) -> HumanTask:
     # the task and its instance in one read, kept referenced until both are taken (the session holds
@@ -156,6 +170,8 @@ def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping
     joined = [] if held(session, HumanTask, task_id) else load_joined(session, _TASK_AND_INSTANCE, {"pk": task_id},
                                                                       HumanTask, ProcessInstance)
     row = get_visible(session, task_id, actor)
+    if not joined:
+        _lock_held(session, row)
     _open(row)
     if row.assignee is not None and row.assignee != actor.name and not actor.admin:
         raise Forbidden(f"the task is claimed by {row.assignee}")
