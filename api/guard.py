@@ -11,29 +11,39 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 
 from api.identity.models import User
 from api.identity.service import API_TOKEN_PREFIX, Principal, authenticate, principal_of, read_api_token
-from api.ratelimit import limiter
+from api.ratelimit import Limit, limiter
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
-SIGN_IN_LIMIT = (10, 60.0)  # failed sign-ins per minute, per client address and user name
 
 
 class TooManyAttempts(Exception):
-    """Too many failed sign-ins for this user name from this address: wait a minute."""
+    """Too many failed sign-ins from this address (for this user name, or for any): wait a minute."""
+
+
+def _sign_in_keys(username: str) -> list[tuple[Limit, str]]:
+    settings = current_app.extensions["ravand"].settings
+    address = request.remote_addr or "-"
+    return [(Limit("sign_in.name", settings.sign_in_failures_per_name), f"{address}|{username.lower()}"),
+            (Limit("sign_in.address", settings.sign_in_failures_per_address), address)]
 
 
 def check_password(username: str, password: str) -> User | None:
     """The active user these credentials name, else None (the API's and the sign-in page's one way in).
-    Failures are counted per client address and user name; over the limit, even the right password
-    raises ``TooManyAttempts``."""
+    Failed sign-ins are counted in the database per client address and user name, and per client address
+    whatever the name (spraying names); over either limit, even the right password raises
+    ``TooManyAttempts`` for this address, while other addresses may still sign in. Each attempt is counted
+    before the password is checked and given back when it was right, so concurrent guesses cannot slip
+    past the count."""
     from api.context import db
 
-    throttle, key = limiter("sign_in", *SIGN_IN_LIMIT), f"{request.remote_addr}|{username.lower()}"
-    if throttle.blocked(key):
+    keys = _sign_in_keys(username)
+    verdict = limiter().hit(keys)
+    if not verdict.allowed:
         raise TooManyAttempts
     user = authenticate(db(), username, password)
-    if user is None:
-        throttle.hit(key)
+    if user is not None:
+        limiter().refund(keys, verdict.at)
     return user
 
 

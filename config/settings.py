@@ -46,6 +46,15 @@ class Settings:
     sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only
     notify_max_attempts: int = 5
     notify_interval_s: float = 30.0
+    # web sessions (rows of web_session): an absolute lifetime, and an idle one without a request
+    session_ttl_s: int = 12 * 3600
+    session_idle_s: int = 2 * 3600
+    session_cookie_secure: bool = False
+    # rate limits, counted in the database (shared by every worker and server), per minute
+    sign_in_failures_per_name: int = 10  # per client address and user name
+    sign_in_failures_per_address: int = 20  # per client address, whatever the user names
+    portal_writes_per_minute: int = 20  # filings and survey answers per client address
+    portal_reads_per_minute: int = 60
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

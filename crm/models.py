@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -292,6 +293,7 @@ class Notification(Base):
     """The outbox: every message to a customer or employee, sent or not, visible to auditors."""
 
     __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_recipient_created_at", "recipient", "created_at"),)  # the daily cap
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # email | sms
     recipient: Mapped[str] = mapped_column(String(255))

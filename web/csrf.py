@@ -19,6 +19,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADER = "X-CSRF-Token"
 FIELD = "csrf_token"
 SESSION_KEY = "csrf"
+SESSION_ID = "sid"  # where web.session keeps the token of the server-side session
 
 
 def token() -> str:
@@ -45,7 +46,7 @@ def valid() -> bool:
 
 def guard() -> Response | None:
     """``before_request``: refuse a cookie-authenticated state change that lacks the token."""
-    if request.method in SAFE_METHODS or bearer_token() is not None or "uid" not in session:
+    if request.method in SAFE_METHODS or bearer_token() is not None or SESSION_ID not in session:
         return None
     if request.endpoint in {"web.login", "web.logout"}:
         return None  # those views check the token themselves and answer with a page

@@ -79,7 +79,7 @@ def login() -> object:
 
 @bp.post("/logout", endpoint="logout")
 def logout() -> object:
-    if "uid" in session and not csrf.valid():
+    if csrf.SESSION_ID in session and not csrf.valid():
         return _login_page(403, "login.expired")
     web_session.sign_out()
     return redirect(url_for("web.login_form"), code=303)

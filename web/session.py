@@ -1,55 +1,96 @@
-"""The web session: Flask's signed cookie holding the user id and the user's token version.
+"""The web session: a row of ``web_session`` on the server, named by a random token that Flask's signed
+cookie carries (with the session's CSRF token).
 
-Each request re-reads the user: a deactivated user, or one whose password changed (which bumps the
-token version), is signed out at once."""
+Each request reads the row joined with its user (one read by primary key): a signed-out session (row
+deleted), one past its absolute or idle lifetime, or one of a user whose password changed or who was
+disabled (rows deleted) no longer authenticates, even from a copy of the cookie."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import timedelta
 
-from flask import Flask, session
+from flask import Flask, current_app, g, session
 
-from api.context import db
+from api.context import command, db
 from api.identity.models import User
-from api.identity.service import Principal, principal_of
+from api.identity.service import (
+    Principal,
+    SessionLifetime,
+    end_web_session,
+    open_web_session,
+    principal_of,
+    read_web_session,
+    touch_web_session,
+)
+from engine.clock import utcnow
 from web import csrf
 
-DEFAULT_TTL_S = 12 * 3600
+TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often per session
+_CACHE = "ravand_web_user"  # the request's user, read once
 
 
 def configure(app: Flask) -> None:
     settings = app.extensions["ravand"].settings
-    extra = settings.extra or {}
+    lifetime = SessionLifetime(ttl_s=settings.session_ttl_s, idle_s=min(settings.session_idle_s,
+                                                                        settings.session_ttl_s))
     app.config.update(
         SESSION_COOKIE_NAME="ravand_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(extra.get("session_cookie_secure", False)),
-        PERMANENT_SESSION_LIFETIME=timedelta(seconds=int(extra.get("session_ttl_s", DEFAULT_TTL_S))),
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=lifetime.ttl_s),
     )
+    app.extensions["ravand.session_lifetime"] = lifetime
     app.extensions["ravand.web_session"] = read_principal
 
 
+def _lifetime() -> SessionLifetime:
+    return current_app.extensions["ravand.session_lifetime"]
+
+
 def sign_in(user: User) -> None:
-    """A fresh session (no fixation): the user, their token version and a new CSRF token."""
-    session.clear()
+    """A fresh session (no fixation): a new server-side row, its token and a new CSRF token."""
+    _end_current()
+    user_id, lifetime = user.id, _lifetime()
+    token = command(lambda s: open_web_session(s, user_id, lifetime))
     session.permanent = True
-    session.update({"uid": user.id, "tv": user.token_version, csrf.SESSION_KEY: secrets.token_urlsafe(32)})
+    session.update({csrf.SESSION_ID: token, csrf.SESSION_KEY: secrets.token_urlsafe(32)})
+    g.pop(_CACHE, None)
 
 
 def sign_out() -> None:
+    """Delete the session on the server, then forget the cookie."""
+    _end_current()
+    g.pop(_CACHE, None)
+
+
+def _end_current() -> None:
+    token = session.get(csrf.SESSION_ID)
+    if isinstance(token, str) and token:
+        command(lambda s: end_web_session(s, token))
     session.clear()
 
 
 def current_user() -> User | None:
-    uid, version = session.get("uid"), session.get("tv")
-    if not isinstance(uid, int) or isinstance(uid, bool):
+    if _CACHE not in g:
+        setattr(g, _CACHE, _read_user())
+    return g.get(_CACHE)
+
+
+def _read_user() -> User | None:
+    token = session.get(csrf.SESSION_ID)
+    if not isinstance(token, str) or not token:
         return None
-    user = db().get(User, uid)
-    if user is None or not user.active or user.token_version != version:
+    now = utcnow()
+    found = read_web_session(db(), token, _lifetime(), now)
+    if found is None:
         session.clear()
         return None
+    user, row = found
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        session_id = row.id
+        command(lambda s: touch_web_session(s, session_id, now))
     return user
 
 

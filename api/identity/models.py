@@ -1,11 +1,12 @@
-"""Users, their roles and groups, and long-lived API tokens (stored hashed)."""
+"""Users, their roles and groups, long-lived API tokens (stored hashed), the web app's sessions, and the
+counters of the rate limits shared by every server process."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.models import Base
@@ -38,3 +39,25 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser. The cookie carries a random token; the row is keyed by its SHA-256, so the
+    table alone cannot be replayed. Signing out deletes the row; so do a password change and a disable."""
+
+    __tablename__ = "web_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # the absolute end, whatever the activity
+
+
+class RateLimitHit(Base):
+    """Hits of one rate-limit key (a SHA-256 of the limit's name and key) in one fixed window."""
+
+    __tablename__ = "rate_limit_hit"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # epoch seconds
+    hits: Mapped[int] = mapped_column(Integer)
+    expires: Mapped[int] = mapped_column(BigInteger, index=True)  # epoch seconds after which it is pruned

@@ -1,4 +1,7 @@
-"""Users and credentials: password hashing (argon2), signed access tokens, API tokens."""
+"""Users and credentials: password hashing (argon2), signed access tokens, API tokens, web sessions.
+
+A password change or a disable ends everything the user held: access tokens (through the token
+version), API tokens (revoked) and web sessions (deleted)."""
 
 from __future__ import annotations
 
@@ -6,14 +9,15 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from api.identity.models import ROLES, ApiToken, User
+from api.identity.models import ROLES, ApiToken, User, WebSession
 from engine.clock import utcnow
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.views import Actor
@@ -94,9 +98,8 @@ def update_user(session: Session, user: User, *, password: str | None = None, ro
         if len(password) < 8:
             raise InvalidData({"password": ["must be at least 8 characters"]})
         user.password_hash = _hasher.hash(password)
-        user.token_version += 1  # signs out every access token issued before
-    if active is False:
-        user.token_version += 1
+    if password is not None or active is False:
+        end_everything(session, user)
     for name, value in (("role", role), ("active", active), ("display_name", display_name), ("locale", locale)):
         if value is not None:
             setattr(user, name, value)
@@ -105,6 +108,17 @@ def update_user(session: Session, user: User, *, password: str | None = None, ro
     user.updated_at = utcnow()
     session.flush()
     return user
+
+
+def end_everything(session: Session, user: User) -> None:
+    """Sign the user out everywhere: access tokens die with the token version, API tokens are revoked
+    (new ones may be created afterwards), web sessions are deleted."""
+    user.token_version += 1
+    now = utcnow()
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now).execution_options(synchronize_session=False))
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id)
+                    .execution_options(synchronize_session=False))
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
@@ -177,3 +191,51 @@ def revoke_api_token(session: Session, user: User, token_id: int, as_admin: bool
         raise NotFound(f"no API token {token_id}")
     row.revoked_at = row.revoked_at or utcnow()
     return row
+
+
+# -- web sessions ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionLifetime:
+    """How long a web session lives: ``ttl_s`` from sign-in at most, ``idle_s`` without a request."""
+
+    ttl_s: int
+    idle_s: int
+
+
+def open_web_session(session: Session, user_id: int, lifetime: SessionLifetime) -> str:
+    """A new session row for the user; the token for the cookie (only its digest is stored). The user's
+    expired sessions are deleted on the way."""
+    now = utcnow()
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id, or_(
+        WebSession.expires_at <= now, WebSession.last_seen_at <= now - timedelta(seconds=lifetime.idle_s)))
+        .execution_options(synchronize_session=False))
+    token = secrets.token_urlsafe(32)
+    session.add(WebSession(id=_digest(token), user_id=user_id, created_at=now, last_seen_at=now,
+                           expires_at=now + timedelta(seconds=lifetime.ttl_s)))
+    session.flush()
+    return token
+
+
+def read_web_session(session: Session, token: str, lifetime: SessionLifetime,
+                     now: datetime | None = None) -> tuple[User, WebSession] | None:
+    """The active user of a live session (one read by primary key, joined with the user), else None."""
+    found = session.execute(select(User, WebSession).join(WebSession, WebSession.user_id == User.id)
+                            .where(WebSession.id == _digest(token))).first()
+    if found is None:
+        return None
+    user, row = found
+    now = now or utcnow()
+    if not user.active or row.expires_at <= now or row.last_seen_at + timedelta(seconds=lifetime.idle_s) <= now:
+        return None
+    return user, row
+
+
+def touch_web_session(session: Session, session_id: str, now: datetime) -> None:
+    session.execute(update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now)
+                    .execution_options(synchronize_session=False))
+
+
+def end_web_session(session: Session, token: str) -> None:
+    session.execute(delete(WebSession).where(WebSession.id == _digest(token))
+                    .execution_options(synchronize_session=False))

@@ -21,7 +21,7 @@ from api.composition import Ravand, ravand_ctx
 from api.context import command, db, ravand
 from api.errors import problem
 from api.intake import start_complaint, survey_answered
-from api.ratelimit import limiter
+from api.ratelimit import Limit, limiter
 from api.resources.crm.shared import start
 from crm import complaints
 from crm.errors import InvalidRecord
@@ -30,7 +30,7 @@ from crm.models import Complaint
 blp = Blueprint("crm_portal", __name__, url_prefix="/api/v1/portal", description="The customer portal (public)")
 PUBLIC: list = []  # no credentials: the OpenAPI ``security`` of a public operation
 PORTAL_ACTOR = "portal"
-LIMITS = {"write": (20, 60.0), "read": (60, 60.0)}  # requests per window (seconds) per client address
+LIMITS = {"write": "portal_writes_per_minute", "read": "portal_reads_per_minute"}  # settings: per client address
 TO_RECORD = {"name": "contact_name", "mobile": "contact_mobile", "email": "contact_email"}
 TO_PORTAL = {v: k for k, v in TO_RECORD.items()}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,12 +41,12 @@ def limited(kind: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            throttle, key = limiter(f"portal.{kind}", *LIMITS[kind]), f"{kind}|{request.remote_addr}"
-            if throttle.blocked(key):
+            per_minute = getattr(ravand().settings, LIMITS[kind])
+            verdict = limiter().hit([(Limit(f"portal.{kind}", per_minute), request.remote_addr or "-")])
+            if not verdict.allowed:
                 answer = problem(429, "Too Many Requests", "too many requests from your address; wait a minute")
-                answer.headers["Retry-After"] = str(math.ceil(throttle.window_s))
+                answer.headers["Retry-After"] = str(math.ceil(verdict.retry_after_s))
                 return answer
-            throttle.hit(key)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
