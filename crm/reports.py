@@ -242,8 +242,8 @@ def to_csv(report_rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | No
         for row in rows:
             names.update(dict.fromkeys(row))
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(names)
+    csv.writer(buffer).writerow(names)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)  # text quoted: one cell whatever the separator
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in names])
     return buffer.getvalue()

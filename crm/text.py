@@ -16,7 +16,6 @@ import unicodedata
 from crm.errors import InvalidRecord
 
 LOCALES = ("fa", "en")  # the languages the CRM writes to people in
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # how a spreadsheet cell that it runs as a formula starts
 ZWNJ = "\u200c"
 TATWEEL = "\u0640"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -49,10 +48,24 @@ def persian_digits(text: object) -> str:
     return str(text).translate(_TO_PERSIAN)
 
 
+# Where a spreadsheet may begin a cell inside one text: at its start, and after a list separator (``,`` or ``;``
+# by locale), a tab or a line end, spaces allowed in between. A formula start there is guarded by an apostrophe.
+# Apostrophes already there are guarded too, so that the guards can be told apart and taken out again.
+_FORMULA_AT = re.compile(r"(?:^|(?<=[,;\t\r\n]))( *)(?='*[=+\-@])|^(?='*[\t\r])")
+_GUARD_AT = re.compile(r"(?:^|(?<=[,;\t\r\n]))( *)'(?='*[=+\-@])|^'(?='*[\t\r])")
+
+
 def defuse_formula(value: object) -> object:
-    """Text a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first) is made plain
-    text by a leading apostrophe; anything else is returned as it is."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in FORMULA_STARTS else value
+    """Text a spreadsheet could run as a formula is made plain text: an apostrophe goes before ``=``, ``+``,
+    ``-`` or ``@`` at the start of the text and after every ``,``, ``;``, tab or line end (where a spreadsheet
+    splitting on its own list separator starts a new cell), and before a leading tab or CR. ``restore_formula``
+    takes the guards out again; anything but text is returned as it is."""
+    return _FORMULA_AT.sub(r"\1'", value) if isinstance(value, str) else value
+
+
+def restore_formula(text: str) -> str:
+    """The text ``defuse_formula`` guarded, as it was."""
+    return _GUARD_AT.sub(r"\1", text)
 
 
 def read_locale(locale: str | None) -> str:

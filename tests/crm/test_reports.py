@@ -200,10 +200,11 @@ def test_bad_periods_and_calendars_are_refused(ctx: Ctx) -> None:
 
 def test_csv_has_a_header_and_defuses_formulas() -> None:
     rows: list[dict[str, Any]] = [{"assignee": "=HYPERLINK(1)", "handled": 2, "satisfaction": None},
-                                  {"assignee": "سارا", "handled": 1, "satisfaction": 4.5, "extra": {"a": 1}}]
+                                  {"assignee": "سارا;=1+2", "handled": 1, "satisfaction": 4.5, "extra": {"a": 1}}]
     text = reports.to_csv(rows)
     parsed = list(csv.reader(io.StringIO(text)))
     assert parsed == [["assignee", "handled", "satisfaction", "extra"], ["'=HYPERLINK(1)", "2", "", ""],
-                      ["سارا", "1", "4.5", '{"a": 1}']]
+                      ["سارا;'=1+2", "1", "4.5", '{"a": 1}']]
+    assert '"سارا;\'=1+2"' in text  # text is quoted: one cell whatever separator a spreadsheet splits on
     assert reports.to_csv([], ["month", "received"]) == "month,received\r\n"
     assert reports.to_csv(rows, ["handled"]).splitlines() == ["handled", "2", "1"]

@@ -3,9 +3,13 @@ tatweel, and the name key that makes every way of typing a name one key."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from crm.text import ascii_digits, clean, matches, name_key, persian_digits, words
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crm.text import ascii_digits, clean, defuse_formula, matches, name_key, persian_digits, restore_formula, words
 
 ZWNJ = "\u200c"
 
@@ -84,3 +88,25 @@ def test_matches_every_word_in_any_order():
     assert not matches("علی رضایی", key)
     assert not matches("", key) and not matches("   ", key)
     assert words(f"شرکت{ZWNJ}ها  پارس") == ["شرکت", "ها", "پارس"]
+
+
+# -- the spreadsheet formula guard ----------------------------------------------------------------
+
+_CELL_BREAKS = re.compile(r"[,;\t\r\n]")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab =+-@,;'\t\r\n1")), max_size=30))
+def test_formula_guard_round_trips_and_leaves_no_cell_starting_a_formula(text: str) -> None:
+    guarded = defuse_formula(text)
+    assert restore_formula(guarded) == text
+    assert guarded[:1] not in {"\t", "\r"}, guarded
+    for cell in _CELL_BREAKS.split(guarded):  # however a spreadsheet splits it into cells
+        assert cell.lstrip(" ")[:1] not in {"=", "+", "-", "@"}, (text, guarded)
+
+
+@pytest.mark.parametrize(("text", "guarded"), [
+    ("=1+2", "'=1+2"), ("x;=1+2", "x;'=1+2"), ("x,=HYPERLINK(1)", "x,'=HYPERLINK(1)"), ("a\t@SUM(A1)", "a\t'@SUM(A1)"),
+    ("a;  -3", "a;  '-3"), ("\tcmd", "'\tcmd"), ("it's fine", "it's fine"), ("x-y", "x-y"),
+])
+def test_formula_guard_examples(text: str, guarded: str) -> None:
+    assert defuse_formula(text) == guarded
