@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
@@ -51,22 +51,30 @@ TEMPLATES = Path(__file__).parent / "templates" / "messages"
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MOBILE = re.compile(r"^\+?\d{7,15}$")
+AUDIENCES = ("customer", "staff")
+DAILY_PER_RECIPIENT = 5  # customer messages per destination in 24 hours (setting notify_daily_per_recipient)
+CAP_WINDOW = timedelta(hours=24)
 
 
 # -- templates ------------------------------------------------------------------------------------
 
 @cache
 def templates(locale: str) -> dict[str, dict[str, str]]:
-    """The message templates of a language: ``{name: {"subject": ..., "body": ...}}``."""
+    """The message templates of a language: ``{name: {"subject": ..., "body": ..., "audience": ...}}``
+    (audience ``staff`` or ``customer``)."""
     with open(TEMPLATES / f"{locale}.toml", "rb") as handle:
         loaded = tomllib.load(handle)
     for name, parts in loaded.items():
-        for text in parts.values():
-            bad = [f for f in _fields(text) if not f.isidentifier()]
+        for key, value in parts.items():
+            if key == "audience":
+                if value not in AUDIENCES:
+                    raise ValueError(f"template {name} ({locale}) has audience {value!r}, not one of {AUDIENCES}")
+                continue
+            bad = [f for f in _fields(value) if not f.isidentifier()]
             if bad:
                 raise ValueError(f"template {name} ({locale}) has parameters that are not plain names: {bad}")
-    return {name: {"subject": parts.get("subject", ""), "body": parts["body"].strip()}
-            for name, parts in loaded.items()}
+    return {name: {"subject": parts.get("subject", ""), "body": parts["body"].strip(),
+                   "audience": parts.get("audience", "customer")} for name, parts in loaded.items()}
 
 
 def _fields(text: str) -> list[str]:
@@ -115,17 +123,37 @@ def _recipient(channel: str, recipient: str) -> str:
 
 
 def queue(ctx: Ctx, *, channel: Literal["email", "sms"], recipient: str, template: str, params: Mapping[str, Any],
-          locale: str = "fa", customer_id: int | None = None,
-          process_instance_id: str | None = None) -> Notification:
-    """Put a message in the outbox, ``pending`` and due now, rendered in the recipient's language."""
+          locale: str = "fa", customer_id: int | None = None, process_instance_id: str | None = None,
+          daily_limit: int | None = None) -> Notification | None:
+    """Put a message in the outbox, ``pending`` and due now, rendered in the recipient's language.
+
+    With ``daily_limit``, a customer message (not one to staff) is queued only while the outbox holds fewer
+    than that many messages to this recipient from the last 24 hours; past it, nothing is queued and None
+    is returned, so no one can flood an address through the processes (the public portal's filings)."""
     address = _recipient(channel, recipient)
     subject, body = render(template, params, locale)
+    if daily_limit is not None and templates(read_locale(locale))[template]["audience"] != "staff" \
+            and _capped(ctx.session, channel, address, daily_limit):
+        log.info("%s to %s not queued: %s messages in 24 hours already", template, address, daily_limit)
+        return None
     now = utcnow()
     return ctx.add(Notification(
         channel=channel, recipient=address, subject=subject[:255] if channel == "email" else None, body=body,
         template=template, status="pending", attempts=0, next_attempt_at=now, created_at=now,
         customer_id=customer_id, process_instance_id=process_instance_id,
     ), "notification")
+
+
+def _capped(session: Session, channel: str, address: str, limit: int) -> bool:
+    """Has ``address`` had ``limit`` messages in the last 24 hours? On PostgreSQL the count is taken under
+    a transaction lock on the address, so concurrent commands cannot both slip under the cap."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": f"ravand.notify|{channel}|{address}"})
+    since = utcnow() - CAP_WINDOW
+    count = session.scalar(select(func.count(Notification.id)).where(
+        Notification.recipient == address, Notification.created_at >= since, Notification.channel == channel))
+    return (count or 0) >= limit
 
 
 # -- dispatching ----------------------------------------------------------------------------------

@@ -21,11 +21,15 @@ def public_url(call: ServiceCall, path: str) -> str:
 
 def tell(ctx: Ctx, call: ServiceCall, *, template: str, params: Mapping[str, Any], mobile: str | None = None,
          email: str | None = None, locale: str = "fa", customer_id: int | None = None) -> str | None:
-    """Queue ``template`` for whoever can be reached (SMS first); the channel used, or None."""
+    """Queue ``template`` for whoever can be reached (SMS first); the channel used, or None. Customer
+    messages stop at ``notify_daily_per_recipient`` (a setting) per address in 24 hours."""
+    setting = call.settings.get("notify_daily_per_recipient")
+    cap = notify.DAILY_PER_RECIPIENT if setting is None else int(setting)
     for channel, address in (("sms", mobile), ("email", email)):
         if address:
             notify.queue(ctx, channel=channel, recipient=address, template=template, params=params,
-                         locale=locale, customer_id=customer_id, process_instance_id=call.instance_id)
+                         locale=locale, customer_id=customer_id, process_instance_id=call.instance_id,
+                         daily_limit=cap)
             return channel
     return None
 
