@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from engine.declarations import check_declarations
 from engine.dialect import BPMN_NS, CAMUNDA_NS, FLOW_NODE_TYPES, expression_body, local, q, service_handler_name
 from engine.errors import Problem
 
@@ -223,7 +224,7 @@ def _check_form(element: etree._Element, ctx: DeploymentContext) -> Iterator[Pro
 
 CHECKS: tuple[Check, ...] = (
     check_document, check_processes, check_ids, check_flows, check_references, check_unsupported,
-    check_scripts, check_conditions, check_bindings,
+    check_scripts, check_conditions, check_bindings, check_declarations,
 )
 
 

@@ -161,6 +161,59 @@ def _event_names(root: etree._Element) -> dict[str, str]:
             if local(e.tag) in {"message", "signal"} and e.get("id")}
 
 
+def extension_properties(element: etree._Element) -> dict[str, str]:
+    """The element's own ``camunda:properties`` (Camunda Modeler's "Extension properties"), name → value."""
+    found: dict[str, str] = {}
+    ext = element.find(q(BPMN_NS, "extensionElements"))
+    for group in ext.findall(q(CAMUNDA_NS, "properties")) if ext is not None else ():
+        for prop in group.findall(q(CAMUNDA_NS, "property")):
+            if (prop.get("name") or "").strip():
+                found[prop.get("name").strip()] = prop.get("value") or ""
+    return found
+
+
+CATCHING = {"startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask"}
+SENDERS, PAYLOAD = "ravand:senders", "ravand:variables"  # who may send it over the API; what it may set
+
+
+def caught_event(element: etree._Element) -> tuple[str, str | None] | None:
+    """(kind, referenced message or signal id) of what a catching element waits for, else None."""
+    kind = local(element.tag)
+    if kind == "receiveTask":
+        return "message", element.get("messageRef")
+    if kind not in CATCHING:
+        return None
+    for definition in element:
+        if local(definition.tag) in {"messageEventDefinition", "signalEventDefinition"}:
+            return local(definition.tag).removesuffix("EventDefinition"), \
+                definition.get("messageRef") or definition.get("signalRef")
+    return None
+
+
+def catch_meta(element: etree._Element) -> dict[str, Any]:
+    """What a message or signal catch declares: its name, who may send it from outside (absent:
+    internal) and the variables its payload may set. The catching element's own extension
+    properties win over those of its ``bpmn:message``/``bpmn:signal``."""
+    caught = caught_event(element)
+    if caught is None:
+        return {}
+    kind, ref = caught
+    event = next((e for e in element.getroottree().getroot() if local(e.tag) == kind and e.get("id") == ref), None)
+    declared = {**(extension_properties(event) if event is not None else {}), **extension_properties(element)}
+    meta: dict[str, Any] = {"catches": kind, "event": (event.get("name") or "").strip() if event is not None else "",
+                            "variables": split_names(declared.get(PAYLOAD))}
+    if SENDERS in declared:
+        meta["senders"] = [entry.replace(" ", "") for entry in split_names(declared[SENDERS])]
+    return meta
+
+
+def process_meta(process: etree._Element) -> dict[str, Any]:
+    """The process itself: to whom its start is offered (Camunda 7's candidate starters)."""
+    return {"type": "process", "name": (process.get("name") or "").strip() or process.get("id"),
+            "starter_groups": split_names(camunda(process, "candidateStarterGroups")),
+            "starter_users": split_names(camunda(process, "candidateStarterUsers"))}
+
+
 def start_meta(element: etree._Element, names: dict[str, str]) -> dict[str, Any]:
     """How a top-level start event starts its process: by timer, message or signal."""
     if local(element.getparent().tag) != "process":
@@ -197,17 +250,22 @@ def element_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, An
         meta.update(start_meta(element, _event_names(element.getroottree().getroot())))
     elif kind == "scriptTask":
         meta["script_format"] = (element.get("scriptFormat") or "").strip().lower()
+    meta.update(catch_meta(element))
     return meta
 
 
 def process_elements(process: etree._Element) -> dict[str, dict[str, Any]]:
-    """Metadata for every flow node in a process (subprocesses included), by element id."""
+    """Metadata for every flow node in a process (subprocesses included), by element id, and for the
+    process itself under its own id."""
     lanes = lane_names(process)
-    return {
+    elements = {
         element.get("id"): element_meta(element, lanes)
         for element in process.iter()
         if local(element.tag) in FLOW_NODE_TYPES and element.get("id")
     }
+    if process.get("id"):
+        elements[process.get("id")] = process_meta(process)
+    return elements
 
 
 def split_names(raw: str | None) -> list[str]:

@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session
 from engine import journal, runtime
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
+from engine.declarations import (
+    Caller,
+    admit,
+    declared_anywhere,
+    refuse_correlation_overwrite,
+    refuse_undeclared,
+    require_sender,
+)
 from engine.errors import Conflict, NotFound
 from engine.models import BufferedMessage, ProcessDefinition, ProcessInstance, Subscription, Timer
 from engine.retries import RETRY
@@ -158,6 +166,7 @@ def waiting_instances(session: Session, name: str, business_key: str | None,
 
 def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str, name: str,
             variables: Mapping[str, Any], actor: str | None) -> None:
+    """Hand one (already admitted) message or signal to a waiting instance."""
     loaded = runtime.load(ctx, session, instance_id)
     definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
     now = utcnow()
@@ -168,33 +177,52 @@ def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str,
     runtime.save(session, loaded, actor, now)
 
 
+def _admit_all(ctx: runtime.Context, session: Session, rows: list[Subscription], kind: str, name: str,
+               variables: Mapping[str, Any], caller: Caller | None) -> None:
+    """Every catching element reached lets the caller send this payload (checked before any delivery)."""
+    for element, definition_id in sorted({(r.element_id, r.definition_id) for r in rows}):
+        admit(ctx.specs.definition(session, definition_id).elements.get(element, {}), kind, name, variables, caller)
+
+
+def _starters(session: Session, kind: str, name: str) -> list[Subscription]:
+    return list(session.scalars(select(Subscription).where(
+        Subscription.kind == kind, Subscription.name == name, Subscription.process_instance_id.is_(None))
+        .order_by(Subscription.id.desc())))
+
+
 def correlate(ctx: runtime.Context, session: Session, name: str, business_key: str | None,
               correlation: Mapping[str, Any], variables: Mapping[str, Any], actor: str | None,
               buffer_for: timedelta | None = None, *, sender: str | None = None,
-              waiting_only: bool = False) -> Delivery:
+              waiting_only: bool = False, caller: Caller | None = None) -> Delivery:
     """Deliver a message to the one instance waiting for it, or start the process whose start event
     it names, or keep it for ``buffer_for`` until someone waits; otherwise NotFound. ``waiting_only``:
     reach a waiting instance or nobody (an empty delivery). An instance (``sender``) cannot message
-    itself."""
-    instances = sorted(waiting_instances(session, name, business_key, correlation))
+    itself. ``caller``: someone outside (an API user) whom the catch event's ``ravand:senders`` must
+    name; None is Ravand itself. Either way the payload sets only the variables the catch declares."""
+    refuse_correlation_overwrite(variables, correlation)
+    if caller is not None:
+        require_sender(session, ctx.specs, "message", name, caller)
+    rows = _waiting(session, "message", name, business_key, correlation)
+    instances = sorted({r.process_instance_id for r in rows})
     if sender in instances:
         raise Conflict(f"an instance cannot send {name!r} to itself; use an event inside the diagram")
     if len(instances) > 1:
         raise Conflict(f"the message {name!r} matches {len(instances)} instances; narrow the correlation")
     if instances:
+        _admit_all(ctx, session, rows, "message", name, variables, caller)
         deliver(ctx, session, instances[0], "message", name, variables, actor)
         return Delivery(instances)
     if waiting_only:
         return Delivery([])
-    starter = session.scalars(select(Subscription).where(
-        Subscription.kind == "message", Subscription.name == name, Subscription.process_instance_id.is_(None))
-        .order_by(Subscription.id.desc())).first()
+    starter = next(iter(_starters(session, "message", name)), None)
     if starter is not None:
+        _admit_all(ctx, session, [starter], "message", name, variables, caller)
         definition = ctx.specs.definition(session, starter.definition_id)
         instance = runtime.start_definition(ctx, session, definition, business_key, variables, actor,
                                             trigger=("message", starter.element_id, name))
         return Delivery([instance.id], started=True)
     if buffer_for:
+        refuse_undeclared("message", name, variables, declared_anywhere(session, ctx.specs, "message", name))
         now = utcnow()
         session.add(BufferedMessage(name=name, business_key=business_key, correlation=dict(correlation),
                                     variables=runtime.plain(dict(variables)), created_at=now,
@@ -206,14 +234,18 @@ def correlate(ctx: runtime.Context, session: Session, name: str, business_key: s
 
 
 def broadcast(ctx: runtime.Context, session: Session, name: str, variables: Mapping[str, Any],
-              actor: str | None) -> Delivery:
-    """A signal reaches every instance waiting for it and starts every process it starts."""
-    reached = sorted({s.process_instance_id for s in _waiting(session, "signal", name, None, {})})
+              actor: str | None, *, caller: Caller | None = None) -> Delivery:
+    """A signal reaches every instance waiting for it and starts every process it starts; each of
+    their catch events must let ``caller`` (None: Ravand itself) send it and declare its variables."""
+    if caller is not None:
+        require_sender(session, ctx.specs, "signal", name, caller)
+    rows, starters = _waiting(session, "signal", name, None, {}), _starters(session, "signal", name)
+    _admit_all(ctx, session, rows + starters, "signal", name, variables, caller)
+    reached = sorted({s.process_instance_id for s in rows})
     for instance_id in reached:
         deliver(ctx, session, instance_id, "signal", name, variables, actor)
     started = []
-    for starter in session.scalars(select(Subscription).where(
-            Subscription.kind == "signal", Subscription.name == name, Subscription.process_instance_id.is_(None))):
+    for starter in reversed(starters):
         definition = ctx.specs.definition(session, starter.definition_id)
         started.append(runtime.start_definition(ctx, session, definition, None, variables, actor,
                                                 trigger=("signal", starter.element_id, name)).id)

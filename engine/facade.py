@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine import deploy as deploying
 from engine import events, queries, runtime, tasks
 from engine import journal as journaling
+from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
 from engine.incidents import open_incidents
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
@@ -102,7 +103,11 @@ class Engine:
 
     # -- instances ----------------------------------------------------------------------------
     def start(self, session: Session, key: str, business_key: str | None = None,
-              variables: Mapping[str, Any] | None = None, actor: str | None = None) -> InstanceView:
+              variables: Mapping[str, Any] | None = None, actor: str | None = None, *,
+              caller: Caller | None = None) -> InstanceView:
+        """Start the latest version of ``key``; a ``caller`` from outside must be one it is offered to."""
+        if caller is not None:
+            require_starter(self.specs.latest(session, key).elements, key, caller)
         instance = runtime.start(self.ctx, session, key, business_key, variables, actor)
         return self._view(session, instance)
 
@@ -167,17 +172,22 @@ class Engine:
     # -- events -------------------------------------------------------------------------------
     def correlate(self, session: Session, name: str, business_key: str | None = None,
                   correlation: Mapping[str, Any] | None = None, variables: Mapping[str, Any] | None = None,
-                  actor: str | None = None, *, waiting_only: bool = False) -> events.Delivery:
+                  actor: str | None = None, *, waiting_only: bool = False,
+                  caller: Caller | None = None) -> events.Delivery:
         """Deliver message ``name`` (see ``events.correlate``); ``waiting_only``: to a waiting instance or
         to nobody, never starting or buffering."""
         buffer_s = self.message_buffers.get(name, self.message_buffers.get("*", 0))
         return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
                                 dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None,
-                                waiting_only=waiting_only)
+                                waiting_only=waiting_only, caller=caller)
 
     def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
-               actor: str | None = None) -> events.Delivery:
-        return events.broadcast(self.ctx, session, name, dict(variables or {}), actor)
+               actor: str | None = None, *, caller: Caller | None = None) -> events.Delivery:
+        return events.broadcast(self.ctx, session, name, dict(variables or {}), actor, caller=caller)
+
+    def startable(self, session: Session, keys: set[str], caller: Caller) -> set[str]:
+        """Which of ``keys`` ``caller`` may start (each key's latest version decides)."""
+        return {key for key in keys if may_start(self.specs.latest(session, key).elements, key, caller)}
 
     def due_timers(self, session: Session, now: datetime, limit: int = 100) -> list[int]:
         return events.due_timers(session, now, limit)

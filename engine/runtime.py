@@ -237,8 +237,10 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
     workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=ctx.script_engine)
     initial = plain(dict(variables or {}))
     for meta in definition.elements.values():
-        if meta.get("initiator") and actor:  # camunda:initiator names the variable that holds the starter
-            initial.setdefault(meta["initiator"], actor)
+        if meta.get("initiator"):  # camunda:initiator names the variable that holds the starter: never given
+            initial.pop(meta["initiator"], None)  # by the start's variables, as in Camunda (the caller wins)
+            if actor:
+                initial[meta["initiator"]] = actor
     if initial and (trigger is None or trigger[0] == "timer"):
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(initial)

@@ -16,7 +16,9 @@ from engine.scheduler import TimerWorker
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 
-MESSAGES = '<bpmn:message id="m_paid" name="paid"/><bpmn:signal id="s_stop" name="stop-all"/>'
+MESSAGES = ('<bpmn:message id="m_paid" name="paid"><bpmn:extensionElements><camunda:properties>'
+            '<camunda:property name="ravand:variables" value="amount, ok"/></camunda:properties>'
+            '</bpmn:extensionElements></bpmn:message><bpmn:signal id="s_stop" name="stop-all"/>')
 
 
 def timer_catch(eid: str, kind: str, value: str) -> str:
