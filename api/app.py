@@ -12,6 +12,7 @@ from api import errors
 from api.composition import Ravand, build
 from api.context import close_session
 from api.identity.service import AccessTokens
+from api.jsonbody import StrictJSONProvider, check_json_body
 from api.openapi import RavandApi, document_errors
 from config import Settings, load_settings
 
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
     ravand = ravand or build(settings, migrate=True)
     app = Flask(__name__, static_folder=None)
     app.url_map.converters["int"] = BoundedInt
+    app.json = StrictJSONProvider(app)  # strict JSON in and out (api/jsonbody.py)
+    app.before_request(check_json_body)
     app.config.update(SECRET_KEY=_secret(settings), MAX_CONTENT_LENGTH=settings.max_deployment_bytes + 64 * 1024,
                       JSON_SORT_KEYS=False)
     _configure_openapi(app)

@@ -15,6 +15,7 @@ from engine.errors import (
     Forbidden,
     InvalidData,
     InvalidDefinition,
+    InvalidValue,
     NotFound,
     ScriptError,
 )
@@ -43,6 +44,8 @@ def _engine_error(error: EngineError) -> Response:
     extra: dict[str, Any] = {}
     if isinstance(error, InvalidData):
         extra["errors"] = error.field_errors
+    if isinstance(error, InvalidValue):
+        extra["path"] = error.path
     if isinstance(error, InvalidDefinition):
         extra["problems"] = [
             {"message": p.message, "file": p.file, "element_id": p.element_id, "line": p.line} for p in error.problems

@@ -66,6 +66,16 @@ class InvalidData(EngineError):
         self.field_errors = field_errors
 
 
+class InvalidValue(InvalidData):
+    """A value from outside is not plain, bounded JSON (``engine.values``); ``path`` names it."""
+
+    title = "Invalid value"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__({path: [reason]}, f"{path}: {reason}" if path else reason)
+        self.path = path
+
+
 class ScriptError(EngineError):
     """A script or expression failed: bad syntax, a sandbox violation, a limit, or a runtime error."""
 

@@ -28,6 +28,7 @@ from engine.projections import OPEN_STATES
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
+from engine.values import check_plain, check_text
 from engine.views import (
     Actor,
     CommentView,
@@ -108,6 +109,8 @@ class Engine:
         """Start the latest version of ``key``; a ``caller`` from outside must be one it is offered to."""
         if caller is not None:
             require_starter(self.specs.latest(session, key).elements, key, caller)
+        check_text(business_key, "business_key", 255)
+        check_plain(variables or {}, "variables")
         instance = runtime.start(self.ctx, session, key, business_key, variables, actor)
         return self._view(session, instance)
 
@@ -158,6 +161,7 @@ class Engine:
         return TaskView.of(tasks.assign(session, task_id, user, actor, delegate=True))
 
     def complete(self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskView:
+        check_plain(data, "data")
         return TaskView.of(tasks.complete(self.ctx, session, task_id, data, actor))
 
     def add_comment(self, session: Session, task_id: str, text: str, actor: Actor) -> CommentView:
@@ -176,6 +180,10 @@ class Engine:
                   caller: Caller | None = None) -> events.Delivery:
         """Deliver message ``name`` (see ``events.correlate``); ``waiting_only``: to a waiting instance or
         to nobody, never starting or buffering."""
+        check_text(name, "name", 255)
+        check_text(business_key, "business_key", 255)
+        check_plain(correlation or {}, "correlation")
+        check_plain(variables or {}, "variables")
         buffer_s = self.message_buffers.get(name, self.message_buffers.get("*", 0))
         return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
                                 dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None,
@@ -183,6 +191,8 @@ class Engine:
 
     def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
                actor: str | None = None, *, caller: Caller | None = None) -> events.Delivery:
+        check_text(name, "name", 255)
+        check_plain(variables or {}, "variables")
         return events.broadcast(self.ctx, session, name, dict(variables or {}), actor, caller=caller)
 
     def startable(self, session: Session, keys: set[str], caller: Caller) -> set[str]:

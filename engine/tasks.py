@@ -231,8 +231,14 @@ def _filtered(query: TaskQuery) -> Select:
     stmt = stmt.where(*[make() for wanted, make in conditions if wanted])
     viewer = query.visible_to
     if viewer is not None and not viewer.admin:
-        stmt = stmt.where(or_(HumanTask.assignee == viewer.name, HumanTask.owner == viewer.name, _offered_to(viewer)))
+        stmt = stmt.where(visible_to(viewer))
     return stmt
+
+
+def visible_to(viewer: Actor) -> Any:
+    """The tasklist's rule as a condition on tasks: assigned to, delegated by, or offered to the viewer
+    or the viewer's groups (``can_see`` without the admin case)."""
+    return or_(HumanTask.assignee == viewer.name, HumanTask.owner == viewer.name, _offered_to(viewer))
 
 
 def find(session: Session, query: TaskQuery) -> Page[TaskView]:

@@ -28,6 +28,7 @@ class ProblemSchema(Schema):
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "field path → messages (422)"})
     problems = fields.List(fields.Dict(), metadata={"description": "located deployment problems (422)"})
+    path = fields.String(metadata={"description": "where the refused value is in the body (422)"})
 
 
 class Instant(fields.DateTime):

@@ -1,0 +1,93 @@
+"""Strict JSON in and out of the API.
+
+In: every JSON request body is read once before its route, whatever the route's schema parses:
+bytes that are not JSON (bad syntax, bad UTF-8) answer 400; JSON holding values ``engine.values``
+refuses (``NaN``, ``Infinity``, ``1e999``, integers past ±(2^63 - 1), nesting deeper than 32 levels,
+NUL or lone surrogates in text) answers 422 with the path of the value. Neither depth nor the number
+of digits can raise anything but these answers.
+
+Out: responses are strict JSON. A value stored before these checks (``NaN``, ``Infinity``) goes out
+as ``null``, so every client's ``JSON.parse`` reads the page.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from flask import Response, request
+from flask.json.provider import DefaultJSONProvider
+
+from api.errors import problem
+from engine.errors import InvalidValue
+from engine.values import MAX_DEPTH, MAX_INTEGER, check_plain
+
+_DIGITS = 40  # more digits than this cannot be within the bound: not even converted
+_TOO_LARGE = MAX_INTEGER + 1
+
+
+class BadJson(ValueError):
+    """The bytes are not JSON."""
+
+
+def _integer(text: str) -> int:
+    return int(text) if len(text) <= _DIGITS else _TOO_LARGE
+
+
+def loads(raw: str | bytes) -> Any:
+    """Parse JSON text or bytes (UTF-8, -16 or -32) and check its values; ``BadJson`` (400) if it is not
+    JSON, ``InvalidValue`` (422) if a value is not plain, bounded JSON."""
+    try:
+        value = json.loads(raw, parse_constant=float, parse_int=_integer)
+    except RecursionError:
+        raise InvalidValue("", f"is nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise BadJson(f"the body is not valid JSON: {_reason(exc)}") from None
+    check_plain(value, "", max_size=None, max_text=None)
+    return value
+
+
+def _reason(exc: ValueError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+    return str(exc)[:200]
+
+
+def finite(value: Any) -> Any:
+    """A copy of ``value`` with NaN and infinities as None (what came in before they were refused)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(item) for item in value]
+    return value
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with ``loads`` as above and ``dumps`` that never writes NaN or Infinity."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        kwargs.setdefault("allow_nan", False)
+        try:
+            return super().dumps(obj, **kwargs)
+        except ValueError:  # a non-finite float: rare (stored before the checks), so the copy only then
+            return super().dumps(finite(obj), **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return loads(s)
+
+
+def check_json_body() -> Response | None:
+    """``before_request``: read a JSON body as ``loads`` does (the routes' parser then finds it valid)."""
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None
+    try:
+        loads(raw)
+    except BadJson as exc:
+        return problem(400, "Bad Request", str(exc))
+    return None
