@@ -109,6 +109,19 @@ def test_sign_out_ends_the_session(server: Server):
     assert shell.status_code == 302 and shell.headers["Location"].startswith("/login?next=/app/tasks")
 
 
+def test_a_copy_of_the_cookie_dies_with_the_sign_out(server: Server):
+    client = server.client()
+    sign_in(client, "employee2")
+    token, cookie = session_token(client), client.get_cookie("ravand_session").value
+    thief = server.client()
+    thief.set_cookie("ravand_session", cookie)
+    assert thief.get("/api/v1/auth/me").get_json()["username"] == "bob"
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 303
+    assert thief.get("/api/v1/auth/me").status_code == 401
+    assert thief.patch("/api/v1/auth/me", json={"locale": "fa"}, headers={"X-CSRF-Token": token}).status_code == 401
+    assert thief.get("/app/").status_code == 302
+
+
 def test_a_password_change_or_deactivation_ends_web_sessions(server: Server):
     first, second = server.client(), server.client()
     sign_in(first, "leaver")
