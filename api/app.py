@@ -22,7 +22,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                               "font-src 'self' data:; frame-ancestors 'none'",
+                               "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
 }
 
 
@@ -88,6 +88,9 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
     errors.register(app)
     app.teardown_appcontext(close_session)
     app.after_request(_security_headers)
+    from api.imports import start_runner
+
+    start_runner(ravand, app.extensions)  # import jobs a previous process left are resumed
     if settings.scheduler_enabled:
         from api.outbox import schedule_outbox
 

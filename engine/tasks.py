@@ -24,6 +24,7 @@ from engine.projections import OPEN_STATES
 from engine.views import Actor, Page, TaskView
 from engine.writes import held, load_joined, load_row
 from forms import FormDataInvalid, load_form
+from forms.display import for_display
 
 SORTS = {
     "created": HumanTask.created_at, "due": HumanTask.due_at, "priority": HumanTask.priority,
@@ -139,8 +140,9 @@ def _form_content(session: Session, row: HumanTask) -> str | None:
 
 
 def form_schema(session: Session, row: HumanTask) -> dict[str, Any] | None:
+    """The task's form as the person working it sees it: the designer's markup made harmless."""
     content = _form_content(session, row)
-    return json.loads(content) if content is not None else None
+    return for_display(json.loads(content)) if content is not None else None
 
 
 def validate_form(session: Session, row: HumanTask, data: Mapping[str, Any],

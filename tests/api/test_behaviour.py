@@ -421,6 +421,7 @@ def test_security_headers_and_health(plain: Api):
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
         assert answer.headers["X-Frame-Options"] == "DENY"
         assert "default-src 'self'" in answer.headers["Content-Security-Policy"]
+        assert "form-action 'self'" in answer.headers["Content-Security-Policy"]  # no form posts off-site
     assert ok(plain.call("GET", V1 + "/health", None)) == {"status": "ok", "database": "ok"}
 
 
