@@ -238,33 +238,83 @@ def customers() -> None:
     """Customers: import from CSV or Excel, export to CSV."""
 
 
+class _ImportBar:
+    """The terminal's progress bar for an import job, opened once the job has counted its rows."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, progress: Any) -> None:
+        if self.bar is None and progress.rows_total is not None:
+            self.bar = click.progressbar(length=progress.rows_total, label="importing", file=sys.stderr,
+                                         show_pos=True, show_percent=True)
+            self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(progress.rows_read - self.done)
+            self.done = progress.rows_read
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _print_import(session: Any, job_id: int, shown: int) -> None:
+    from crm import import_jobs
+
+    job = import_jobs.get_job(session, job_id)
+    click.echo(f"{job.rows_read} row(s): {job.imported} created, {job.skipped} skipped as duplicates, "
+               f"{job.rejected} rejected")
+    for outcome in ("skipped", "rejected"):
+        rows, total = import_jobs.report_rows(session, job_id, outcome, limit=shown)
+        for row in rows:
+            click.echo(f"  row {row.row}: {outcome}, {row.reason}")
+        if total > len(rows):
+            click.echo(f"  … and {total - len(rows)} more {outcome} row(s): see import job {job_id}")
+    if job.state == "failed":
+        click.echo(f"error: the import stopped: {job.error}", err=True)
+        sys.exit(1)
+
+
 @customers.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--on-duplicate", type=click.Choice(["skip", "create"]), default="skip", show_default=True,
               help="what to do with a row that looks like a customer already there")
 @click.option("--actor", default="cli", show_default=True, help="who the journal names")
+@click.option("--rejected", "rejected_out", type=click.Path(dir_okay=False, writable=True),
+              help="also write every rejected row (number, reason, fields) to this CSV file")
+@click.option("--show", default=50, show_default=True, help="print at most this many skipped and rejected rows")
 @click.pass_context
-def customers_import(ctx: click.Context, file: str, on_duplicate: str, actor: str) -> None:
-    """Import customers from a .csv or .xlsx FILE (headers in English or Persian); print each refused row."""
-    from api.composition import ravand_ctx
+def customers_import(ctx: click.Context, file: str, on_duplicate: str, actor: str, rejected_out: str | None,
+                     show: int) -> None:
+    """Import customers from a .csv or .xlsx FILE (headers in English or Persian) as an import job run here,
+    in batches, with a progress bar; print the summary and the refused rows."""
+    from api.imports import job_settings, run_job_here, runner_name
+    from crm import import_jobs
     from crm.errors import CrmError
-    from crm.importing import import_customers, read_rows
 
     ravand = _ravand(ctx.find_root(), migrate=True)
+    limits, path, runner = job_settings(ravand).limits, Path(file), runner_name("cli")
     try:
-        rows = list(read_rows(Path(file)))
+        if path.stat().st_size > limits.max_bytes:
+            raise CrmError(f"{file} has {path.stat().st_size} bytes; an import may hold at most {limits.max_bytes}")
+        content = path.read_bytes()
+        job_id = ravand.engine.transaction(ravand.sessions, lambda s: import_jobs.submit(
+            s, actor, path.name, content, on_duplicate=on_duplicate, limits=limits, runner=runner).id)
     except CrmError as exc:
         click.echo(f"error: {exc.message}", err=True)
         sys.exit(1)
-    with click.progressbar(length=len(rows), label="importing", file=sys.stderr) as bar:
-        report = ravand.engine.transaction(ravand.sessions, lambda s: import_customers(
-            ravand_ctx(s, actor), rows, bar.update, on_duplicate))
-    click.echo(f"{report.rows} row(s): {report.created} created, {len(report.skipped)} skipped as duplicates, "
-               f"{len(report.rejected)} rejected")
-    for note in report.skipped:
-        click.echo(f"  row {note.row}: skipped, {note.reason}")
-    for note in report.rejected:
-        click.echo(f"  row {note.row}: rejected, {note.reason}")
+    click.echo(f"import job {job_id}: reading {path.name}", err=True)
+    bar = _ImportBar()
+    try:
+        run_job_here(ravand, job_id, runner, on_batch=bar)
+    finally:
+        bar.close()
+    with ravand.read_sessions() as session:
+        if rejected_out:
+            with open(rejected_out, "w", encoding="utf-8", newline="") as target:
+                target.writelines(import_jobs.rejected_csv(session, job_id))
+        _print_import(session, job_id, show)
 
 
 @customers.command("export")

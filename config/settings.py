@@ -55,6 +55,13 @@ class Settings:
     sign_in_failures_per_address: int = 20  # per client address, whatever the user names
     portal_writes_per_minute: int = 20  # filings and survey answers per client address
     portal_reads_per_minute: int = 60
+    # customer import (crm.importing): what one file may hold, and how its background job writes
+    import_max_bytes: int = 20 * 1024 * 1024
+    import_max_rows: int = 200_000
+    import_max_unzipped_bytes: int = 200 * 1024 * 1024  # an .xlsx's members, unpacked, together
+    import_max_zip_ratio: float = 100.0  # unpacked / packed, for a member of 1 MiB or more
+    import_batch_rows: int = 200  # rows per committed transaction (each holds the write lock)
+    import_lease_s: float = 60.0  # a running job whose runner is silent this long is taken over
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

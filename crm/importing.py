@@ -464,35 +464,44 @@ def count_rows(source: Source, filename: str | None, limits: Limits | None = Non
     return sum(1 for _ in read_rows(source, filename, limits))
 
 
-def import_customers(ctx: Ctx, rows: Iterable[tuple[int, Mapping[str, Any]]],
-                     progress: Callable[[int], None] | None = None, on_duplicate: str = "skip") -> ImportReport:
-    """Create a customer per good row; ``progress(1)`` after each row (fits ``click.progressbar.update``)."""
+def check_on_duplicate(on_duplicate: str) -> None:
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidRecord("on_duplicate: skip or create", {"on_duplicate": ["one of skip, create"]})
+
+
+def import_customers(ctx: Ctx, rows: Iterable[tuple[int, Mapping[str, Any]]],
+                     progress: Callable[[int], None] | None = None, on_duplicate: str = "skip") -> ImportReport:
+    """Create a customer per good row, in the caller's transaction; ``progress(1)`` after each row (fits
+    ``click.progressbar.update``). Large files go through ``crm.import_jobs`` (batches, a job, a report)."""
+    check_on_duplicate(on_duplicate)
     report = ImportReport()
     for number, data in rows:
         report.rows += 1
-        _import_row(ctx, report, number, data, on_duplicate)
+        outcome, problem, customer_id = import_row(ctx, number, data, on_duplicate)
+        if outcome == "created" and customer_id is not None:
+            report.created += 1
+            report.created_ids.append(customer_id)
+        elif problem is not None:
+            (report.skipped if outcome == "skipped" else report.rejected).append(problem)
         if progress is not None:
             progress(1)
     return report
 
 
-def _import_row(ctx: Ctx, report: ImportReport, number: int, data: Mapping[str, Any], on_duplicate: str) -> None:
+def import_row(ctx: Ctx, number: int, data: Mapping[str, Any],
+               on_duplicate: str) -> tuple[str, RowProblem | None, int | None]:
+    """One row: ``("created", None, id)``, ``("skipped", problem, None)`` for a likely duplicate (unless
+    ``on_duplicate="create"``) or ``("rejected", problem, None)`` with each field's problem."""
     try:
         values = customer_values(data)
     except InvalidRecord as exc:
-        report.rejected.append(RowProblem(number, exc.message, exc.field_errors))
-        return
+        return "rejected", RowProblem(number, exc.message, exc.field_errors), None
     duplicates = duplicates_of(ctx.session, values)
     if duplicates and on_duplicate == "skip":
         ids = [d.id for d in duplicates]
-        report.skipped.append(RowProblem(number, f"looks like customer {', '.join(map(str, ids))}",
-                                         duplicate_ids=ids))
-        return
-    customer = insert_customer(ctx, values)
-    report.created += 1
-    report.created_ids.append(customer.id)
+        return "skipped", RowProblem(number, f"looks like customer {', '.join(map(str, ids))}",
+                                     duplicate_ids=ids), None
+    return "created", None, insert_customer(ctx, values).id
 
 
 def _export_cell(customer: Any, column: str) -> Any:

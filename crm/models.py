@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -308,3 +309,53 @@ class Notification(Base):
     sent_at: Mapped[datetime | None]
     customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
+class ImportJob(Base):
+    """A customer import run in the background: its file waits in ``import_upload``; each committed batch
+    moves ``rows_read`` on in the same transaction, so a job taken over after its runner died goes on
+    from the first row not yet committed. A runner holds a job while its ``heartbeat_at`` is fresh."""
+
+    __tablename__ = "import_job"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[str | None] = mapped_column(String(150), index=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(8))  # csv | xlsx
+    on_duplicate: Mapped[str] = mapped_column(String(8))  # skip | create
+    state: Mapped[str] = mapped_column(String(10), index=True)  # queued | running | done | failed
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_read: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    runner: Mapped[str | None] = mapped_column(String(120))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ImportUpload(Base):
+    """The file of a job until the job ends (in the database, so any server may run the job)."""
+
+    __tablename__ = "import_upload"
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_job.id", ondelete="CASCADE"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ImportRow(Base):
+    """A row of an import's report: rejected (and why, field by field) or skipped as a likely duplicate;
+    ``data`` is the row as read, so the rejected rows can be downloaded, fixed and imported again."""
+
+    __tablename__ = "import_row"
+    __table_args__ = (Index("ix_import_row_job_outcome_row", "job_id", "outcome", "row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("import_job.id", ondelete="CASCADE"))
+    row: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(10))  # rejected | skipped
+    reason: Mapped[str] = mapped_column(Text)
+    errors: Mapped[dict[str, Any]] = mapped_column(JSON)
+    duplicate_ids: Mapped[list[Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -5,6 +5,7 @@ export, purchases, loyalty and the ranking run."""
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 
 import pytest
@@ -43,6 +44,22 @@ def create(api: Api, who: str = "employee", **data: Any) -> dict:
 def upload(api: Api, content: bytes, name: str, who: str = "employee", query: str = "") -> Any:
     return api.call("POST", f"{V1}/import{query}", who, data={"file": (io.BytesIO(content), name)},
                     content_type="multipart/form-data")
+
+
+def imported(api: Api, content: bytes, name: str, who: str = "employee", query: str = "") -> dict:
+    """Queue the import (202 with the job's address), follow the job until it ends, and give its counts
+    with every skipped and rejected row."""
+    answer = upload(api, content, name, who, query)
+    job = ok(answer, 202)
+    assert answer.headers["Location"] == f"{V1}/imports/{job['id']}" == job["links"]["self"]
+    for _ in range(600):
+        job = ok(api.call("GET", answer.headers["Location"], who))
+        if job["state"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    for outcome in ("rejected", "skipped"):
+        job[f"{outcome}_rows"] = ok(api.call("GET", f"{V1}/imports/{job['id']}/rows?outcome={outcome}", who))["items"]
+    return job
 
 
 def test_roles(api: Api):
@@ -153,23 +170,23 @@ def _xlsx(rows: list[list]) -> bytes:
 def test_import_export(api: Api):
     create(api, person_name="علی کریمی", mobile="09121234567")
     csv_text = "نام,موبایل,ایمیل\nعلي كريمي,,\nسارا,12345,\nرضا,09351234567,reza@example.com\n"
-    report = ok(upload(api, csv_text.encode(), "people.csv"))
-    assert (report["rows"], report["created"]) == (3, 1)
-    assert [(r["row"], list(r["errors"])) for r in report["rejected"]] == [(3, ["mobile"])]
-    assert [r["row"] for r in report["skipped"]] == [2]
+    job = imported(api, csv_text.encode(), "people.csv")
+    assert (job["state"], job["rows_read"], job["imported"]) == ("done", 3, 1)
+    assert [(r["row"], list(r["errors"])) for r in job["rejected_rows"]] == [(3, ["mobile"])]
+    assert [r["row"] for r in job["skipped_rows"]] == [2]
     xlsx = _xlsx([["Company", "Phone"], ["Pars Co", 2188776655], ["", "not a phone"]])
-    report = ok(upload(api, xlsx, "companies.xlsx", "admin"))
-    assert report["created"] == 1 and report["rejected"][0]["row"] == 3
-    assert ok(upload(api, csv_text.encode(), "people.csv", query="?on_duplicate=create"))["created"] == 2
+    job = imported(api, xlsx, "companies.xlsx", "admin")
+    assert job["imported"] == 1 and job["rejected_rows"][0]["row"] == 3
+    assert imported(api, csv_text.encode(), "people.csv", query="?on_duplicate=create")["imported"] == 2
     problem(upload(api, b"colour\nred\n", "x.csv"), 422)
     problem(upload(api, b"PK\x03\x04 broken", "x.xlsx"), 422)
     problem(api.call("POST", f"{V1}/import", "employee", data={}, content_type="multipart/form-data"), 400)
     exported = api.call("GET", f"{V1}/export", "auditor")
     assert exported.status_code == 200 and exported.mimetype == "text/csv"
     text = exported.get_data(as_text=True)
-    assert text.startswith("\ufeffid,kind,") and text.count("\n") == 6  # the header and five customers
-    again = ok(upload(api, text.encode(), "customers.csv"))
-    assert again["created"] == 0 and len(again["skipped"]) == 5  # every exported customer is recognised
+    assert text.startswith("\ufeff") and text.count("\n") == 6  # the header and five customers
+    again = imported(api, text.encode(), "customers.csv")
+    assert again["imported"] == 0 and again["skipped"] == 5  # every exported customer is recognised
     only = api.call("GET", f"{V1}/export?q=pars", "employee").get_data(as_text=True)
     assert only.count("\n") == 2
 

@@ -17,6 +17,7 @@ MODULES: tuple[str, ...] = (
     "reports",
     "notifications",
     "customers",
+    "customer_imports",
     "purchases",
 )
 

@@ -1,18 +1,18 @@
 """Customers: search and filters, create (likely duplicates come back as a warning), change, contacts,
-the 360 view (with the customer's open tasks and process instances), import from CSV/Excel and export
-to CSV. Purchases, loyalty and ranking are in ``api.resources.crm.purchases``."""
+the 360 view (with the customer's open tasks and process instances), export to CSV (import from
+CSV/Excel is a background job: ``api.resources.crm.customer_imports``). Purchases, loyalty and
+ranking are in ``api.resources.crm.purchases``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import db
-from api.errors import problem
 from api.guard import BEARER, requires
 from api.resources.common import PageArgs, page, page_schema, text
 from api.resources.crm.customer_processes import process_links
@@ -22,7 +22,6 @@ from crm.customer_fields import KINDS, LOCALES, STATUSES
 from crm.loyalty import TIERS
 
 blp = Blueprint("crm_customers", __name__, url_prefix="/api/v1/customers", description="Customers")
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class CustomerSchema(Schema):
@@ -152,29 +151,6 @@ class Customer360(Schema):
     instances = fields.List(fields.Nested(InstanceBrief))
 
 
-class ImportForm(Schema):
-    file = fields.Raw(metadata={"type": "string", "format": "binary"}, required=True)
-
-
-class ImportArgs(Schema):
-    on_duplicate = fields.String(load_default="skip", validate=validate.OneOf(importing.ON_DUPLICATE))
-
-
-class RowProblemSchema(Schema):
-    row = fields.Integer(metadata={"description": "the spreadsheet's row number (the header is row 1)"})
-    reason = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
-    duplicate_ids = fields.List(fields.Integer())
-
-
-class ImportReportSchema(Schema):
-    rows = fields.Integer()
-    created = fields.Integer()
-    created_ids = fields.List(fields.Integer())
-    skipped = fields.List(fields.Nested(RowProblemSchema), metadata={"description": "likely duplicates"})
-    rejected = fields.List(fields.Nested(RowProblemSchema))
-
-
 CustomerPage = page_schema(CustomerSchema, "CustomerPage")
 CSV = {"description": "the customers as CSV (UTF-8 with BOM), the columns the import reads",
        "content_type": "text/csv", "schema": {"type": "string"}}
@@ -248,35 +224,6 @@ class View360(MethodView):
         view = customers.customer_360(session, customer_id)
         return {**view, "customer": customers.get_customer(session, customer_id),
                 **process_links(session, customer_id)}
-
-
-def _upload() -> tuple[bytes, str] | Response:
-    upload = request.files.get("file")
-    if upload is None:
-        return problem(400, "Bad Request", "send the spreadsheet as multipart/form-data in the field 'file'")
-    content = upload.read(MAX_IMPORT_BYTES + 1)
-    if len(content) > MAX_IMPORT_BYTES:
-        return problem(413, "Payload Too Large", f"an import may hold at most {MAX_IMPORT_BYTES} bytes")
-    return content, upload.filename or "upload.csv"
-
-
-@blp.route("/import")
-class Import(MethodView):
-    @blp.doc(security=BEARER, requestBody={"content": {"multipart/form-data": {"schema": ImportForm}}})
-    @blp.arguments(ImportArgs, location="query")
-    @blp.response(200, ImportReportSchema)
-    @blp.alt_response(400, description="No file in the field 'file'")
-    @blp.alt_response(413, description="The file is larger than allowed")
-    @blp.alt_response(422, description="The file cannot be read (not CSV or .xlsx, no known column)")
-    @requires(*WRITE)
-    def post(self, args: dict) -> object:
-        """Import customers from a CSV or .xlsx file (headers in English or Persian); bad rows are reported
-        with their row number and reason, likely duplicates skipped unless ``on_duplicate=create``."""
-        uploaded = _upload()
-        if isinstance(uploaded, Response):
-            return uploaded
-        rows = list(importing.read_rows(*uploaded))  # an unreadable file is refused before anything is written
-        return act(lambda ctx: importing.import_customers(ctx, rows, on_duplicate=args["on_duplicate"]))
 
 
 @blp.route("/export")
