@@ -1,10 +1,10 @@
 """Strict JSON in and out of the API.
 
 In: every JSON request body is read once before its route, whatever the route's schema parses:
-bytes that are not JSON (bad syntax, bad UTF-8) answer 400; JSON holding values ``engine.values``
-refuses (``NaN``, ``Infinity``, ``1e999``, integers past ±(2^63 - 1), nesting deeper than 32 levels,
-NUL or lone surrogates in text) answers 422 with the path of the value. Neither depth nor the number
-of digits can raise anything but these answers.
+bytes that are not JSON (bad syntax, bad UTF-8, nesting too deep to parse) answer 400; JSON holding values ``engine.values``
+refuses (``NaN``, ``Infinity``, ``1e999``, integers past ±(2^63 - 1), NUL or lone surrogates in
+text, a body nested deeper than ``BODY_DEPTH`` levels) answers 422 with the path of the value.
+Neither depth nor the number of digits can raise anything but these answers.
 
 Out: responses are strict JSON. A value stored before these checks (``NaN``, ``Infinity``) goes out
 as ``null``, so every client's ``JSON.parse`` reads the page.
@@ -23,6 +23,7 @@ from api.errors import problem
 from engine.errors import InvalidValue
 from engine.values import MAX_DEPTH, MAX_INTEGER, check_plain
 
+BODY_DEPTH = 2 * MAX_DEPTH  # a body's own levels around the values; the engine bounds the values themselves
 _DIGITS = 40  # more digits than this cannot be within the bound: not even converted
 _TOO_LARGE = MAX_INTEGER + 1
 
@@ -40,11 +41,11 @@ def loads(raw: str | bytes) -> Any:
     JSON, ``InvalidValue`` (422) if a value is not plain, bounded JSON."""
     try:
         value = json.loads(raw, parse_constant=float, parse_int=_integer)
-    except RecursionError:
-        raise InvalidValue("", f"is nested deeper than {MAX_DEPTH} levels") from None
+    except RecursionError:  # past the parser's own depth: well formed or not, it cannot be read
+        raise BadJson(f"the body is nested too deeply to be read (at most {BODY_DEPTH} levels)") from None
     except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
         raise BadJson(f"the body is not valid JSON: {_reason(exc)}") from None
-    check_plain(value, "", max_size=None, max_text=None)
+    check_plain(value, "", max_size=None, max_text=None, max_depth=BODY_DEPTH)
     return value
 
 

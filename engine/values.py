@@ -57,7 +57,7 @@ def check_text(text: str | None, path: str, limit: int | None = MAX_TEXT) -> Non
 
 
 def check_plain(value: Any, path: str = "variables", *, max_size: int | None = MAX_SIZE,
-                max_text: int | None = MAX_TEXT) -> None:
+                max_text: int | None = MAX_TEXT, max_depth: int = MAX_DEPTH) -> None:
     """Raise ``InvalidValue`` naming a value under ``path`` that is not plain, bounded JSON.
     ``max_size``/``max_text`` None: no bound on the total size / on a string's length (the HTTP body
     check, where the request's size is bounded already and each field's schema bounds its text)."""
@@ -65,12 +65,13 @@ def check_plain(value: Any, path: str = "variables", *, max_size: int | None = M
     stack: list[tuple[Any, str, int]] = [(value, path, 0)]
     while stack:
         item, where, depth = stack.pop()
-        size += _check_one(item, where, depth, stack, max_text)
+        size += _check_one(item, where, depth, stack, max_text, max_depth)
         if max_size is not None and size > max_size:
             raise InvalidValue(path, f"is larger than {max_size} characters of JSON")
 
 
-def _check_one(item: Any, where: str, depth: int, stack: list[tuple[Any, str, int]], max_text: int | None) -> int:
+def _check_one(item: Any, where: str, depth: int, stack: list[tuple[Any, str, int]], max_text: int | None,
+               max_depth: int) -> int:
     """Check one value, push its children; the characters it adds to the JSON text."""
     if item is None or isinstance(item, bool):
         return 5
@@ -81,14 +82,14 @@ def _check_one(item: Any, where: str, depth: int, stack: list[tuple[Any, str, in
         _raise_if(number_problem(item), where)
         return len(repr(item))
     if isinstance(item, Mapping | list | tuple):
-        if depth >= MAX_DEPTH:
-            raise InvalidValue(where, f"is nested deeper than {MAX_DEPTH} levels")
+        if depth >= max_depth:
+            raise InvalidValue(where, f"is nested deeper than {max_depth} levels")
         if isinstance(item, Mapping):
             return 2 + _push_members(item, where, depth, stack)
         stack.extend((child, f"{where}[{index}]", depth + 1) for index, child in enumerate(item))
         return 2 + len(item)
     # not JSON (a date, a decimal from a Python caller): stored as its text
-    return _check_one(str(item), where, depth, stack, max_text)
+    return _check_one(str(item), where, depth, stack, max_text, max_depth)
 
 
 def _push_members(item: Mapping[Any, Any], where: str, depth: int, stack: list[tuple[Any, str, int]]) -> int:
