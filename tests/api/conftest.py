@@ -47,9 +47,9 @@ class Api:
         return self.call("POST", "/api/v1/deployments", who, data=data, content_type="multipart/form-data")
 
 
-def make_api(url: str, tmp_path: Any) -> Api:
+def make_api(url: str, tmp_path: Any, **overrides: Any) -> Api:
     settings = load_settings(environ={}, database_url=url, secret_key="test-secret-key-for-tests-only",
-                             script_isolation=False, scheduler_enabled=False)
+                             script_isolation=False, scheduler_enabled=False, **overrides)
     ravand = build(settings, migrate=True)
     app = create_app(settings, ravand)
     app.config["TESTING"] = True

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from api.composition import ravand_ctx
-from crm import complaints
-from tests.api.conftest import Api
+from crm import complaints, notify
+from tests.api.conftest import Api, make_api
+from tests.conftest import Database
 
 PORTAL = "/api/v1/portal/complaints"
 PROBLEM = "application/problem+json"
@@ -133,3 +134,70 @@ def test_rate_limits_per_address(api: Api, kind: str):
     assert limited.status_code == 429 and limited.content_type == PROBLEM
     assert int(limited.headers["Retry-After"]) > 0 and limited.get_json()["status"] == 429
     assert send("10.9.9.10").status_code in (404, 422)  # another address is not limited
+
+
+# -- the portal is not a relay ----------------------------------------------------------------------
+
+PHISHING = "Your account is locked. Verify at http://evil.example/login"
+BAIT = "Pay the release fee at http://evil.example/pay"
+
+
+def _outbox(api: Api) -> list[dict]:
+    return api.call("GET", "/api/v1/notifications", "admin", query_string={"limit": 200}).get_json()["items"]
+
+
+def _resolve(api: Api, code: str) -> None:
+    """The support desk works the complaint through its process: the filer is told, the survey asked."""
+    [task] = [t for t in api.call("GET", "/api/v1/tasks?candidate=me", "outsider").get_json()["items"]
+              if t["business_key"] == code]
+    assert api.call("POST", f"/api/v1/tasks/{task['id']}/claim", "outsider").status_code == 200
+    done = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
+                    json={"data": {"resolution": "A courier brought it again."}})
+    assert done.status_code == 200, done.get_json()
+
+
+@pytest.mark.parametrize("contact", [{"mobile": "09351234567"}, {"email": "victim@example.com"}])
+def test_no_text_of_the_filer_reaches_a_message(api: Api, contact: dict):
+    body = {"name": PHISHING, **contact, "category": "delivery", "severity": "low", "description": BAIT}
+    answer = _file(api, body)
+    assert answer.status_code == 201, answer.get_json()
+    code = answer.get_json()["tracking_code"]
+    _resolve(api, code)
+    messages = _outbox(api)
+    assert [m["template"] for m in reversed(messages)] == ["complaint_received", "complaint_resolved",
+                                                           "survey_request"]
+    recipient = "+989351234567" if "mobile" in contact else "victim@example.com"
+    for message in messages:
+        assert message["recipient"] == recipient  # only the address given, nobody else
+        text = f"{message['subject'] or ''} {message['body']}"
+        for typed in ("evil.example", "locked", "Verify", "release fee"):
+            assert typed not in text, (typed, message["template"])
+    assert code in messages[-1]["body"]  # what it does say: the tracking code, our own words
+
+
+def test_a_destination_gets_at_most_n_messages_a_day(api: Api):
+    cap = notify.DAILY_PER_RECIPIENT
+    codes = []
+    for number in range(cap + 2):
+        answer = _file(api, {**FILED, "mobile": "0935 123 4567"}, address=f"10.1.0.{number}")
+        assert answer.status_code == 201 and set(answer.get_json()) == {"tracking_code"}  # filed all the same
+        codes.append(answer.get_json()["tracking_code"])
+    assert _file(api, {**FILED, "mobile": "09121112222"}).status_code == 201
+    outbox = _outbox(api)
+    to_victim = [m for m in outbox if m["recipient"] == "+989351234567"]
+    assert len(to_victim) == cap and {m["template"] for m in to_victim} == {"complaint_received"}
+    assert [m["recipient"] for m in outbox].count("+989121112222") == 1  # another number is not capped
+    filed = api.call("GET", "/api/v1/complaints", "admin", query_string={"limit": 100}).get_json()
+    assert {c["tracking_code"] for c in filed["items"]} >= set(codes)  # every complaint was filed
+
+
+def test_the_daily_cap_is_a_setting(db: Database, tmp_path: Any):
+    db.engine.dispose()
+    api = make_api(db.url, tmp_path, extra={"notify_daily_per_recipient": 2})
+    import processes
+
+    assert api.deploy(processes.bundle()).status_code == 201
+    only_email = {k: v for k, v in FILED.items() if k != "mobile"} | {"email": "victim@example.com"}
+    for number in range(4):
+        assert _file(api, only_email, f"10.2.0.{number}").status_code == 201
+    assert [m["recipient"] for m in _outbox(api)].count("victim@example.com") == 2
