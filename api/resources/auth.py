@@ -58,7 +58,8 @@ class Token(MethodView):
     @blp.arguments(Credentials)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Wrong user name or password")
-    @blp.alt_response(429, description="Too many attempts")
+    @blp.alt_response(429, description="Too many failed attempts from this address (for this user name, or for "
+                                        "any); wait a minute")
     def post(self, body: dict) -> object:
         """Exchange a user name and password for a bearer access token."""
         try:
@@ -113,7 +114,8 @@ class ApiTokens(MethodView):
     @blp.response(201, ApiTokenOut)
     @requires(*ANYONE)
     def post(self, body: dict) -> object:
-        """Create a long-lived token for an integration; it acts as me, with my role."""
+        """Create a long-lived token for an integration; it acts as me, with my role, until revoked or until my
+        password changes or my account is disabled."""
         user_id = current_principal().user_id
 
         def create(session: object) -> dict:

@@ -84,5 +84,7 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     @requires("admin")
     def patch(self, body: dict, user_id: int) -> object:
-        """Change a user's role, groups, password, or disable them (``active: false``)."""
+        """Change a user's role, groups, password, or disable them (``active: false``). A new password or a
+        disable ends everything the user held: web sessions, access tokens and API tokens (which stay revoked;
+        new ones may be created)."""
         return command(lambda s: update_user(s, _user(s, user_id), **body))
