@@ -257,7 +257,7 @@ def _zip_directory(stream: BinaryIO) -> None:
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < _EOCD.size:
         raise invalid("file", "not a readable Excel .xlsx workbook")
-    members, directory_bytes = _EOCD.unpack_from(tail, at)[5:7]
+    members, directory_bytes = _EOCD.unpack_from(tail, at)[4:6]
     if members > MAX_ZIP_MEMBERS or directory_bytes > MAX_ZIP_DIRECTORY_BYTES:
         raise _refuse_workbook(f"its zip holds {members} members ({directory_bytes} bytes of directory)")
 

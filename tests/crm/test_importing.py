@@ -4,14 +4,25 @@ and export them to CSV and read the export back."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import itertools
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 
 import pytest
 from openpyxl import Workbook
 
 from crm.customers import search_customers
 from crm.errors import InvalidRecord
-from crm.importing import EXPORT_COLUMNS, export_customers_csv, import_customers, read_rows
+from crm.importing import (
+    EXPORT_COLUMNS,
+    Limits,
+    check_upload,
+    count_rows,
+    export_customers_csv,
+    import_customers,
+    read_rows,
+)
 from tests.conftest import Database
 from tests.crm.records import World, open_world
 
@@ -130,3 +141,102 @@ def test_export_round_trip(world: World):
             assert getattr(copy, column) == getattr(original, column), column
     only = "".join(export_customers_csv(world.session, q="پارس"))
     assert only.count("\n") == 3  # the header and the two companies named پارس
+
+
+# -- limits: every attack below is refused while reading, before openpyxl builds anything --------------------
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def _with_member(workbook: bytes, member: str, write: Callable[[BinaryIO], None]) -> bytes:
+    """The workbook with one member replaced by what ``write`` streams into it (deflated, as Excel does)."""
+    source, target = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
+        for info in source.infolist():
+            if info.filename != member:
+                out.writestr(info.filename, source.read(info.filename))
+        with out.open(member, "w") as sink:
+            write(sink)
+    return target.getvalue()
+
+
+def _sheet(rows: Iterator[bytes], head: bytes = b"") -> Callable[[BinaryIO], None]:
+    def write(sink: BinaryIO) -> None:
+        sink.write(f'<?xml version="1.0"?>{head.decode()}<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode())
+        sink.write(b'<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>')
+        for chunk in rows:
+            sink.write(chunk)
+        sink.write(b"</sheetData></worksheet>")
+    return write
+
+
+def test_a_zip_bomb_is_refused_from_the_zip_directory():
+    """1 MB that unpacks to 400 MB of sheet XML (the review's attack, which took a worker to 1 GB)."""
+    row = b'<row><c t="inlineStr"><is><t>Ali</t></is></c></row>' * 20_000
+    bomb = _with_member(_xlsx([["name"], ["x"]]), "xl/worksheets/sheet1.xml", _sheet(itertools.repeat(row, 400)))
+    assert len(bomb) < 2 * 1024 * 1024
+    for read in (lambda: list(read_rows(bomb, "bomb.xlsx")), lambda: check_upload(bomb, "bomb.xlsx")):
+        with pytest.raises(InvalidRecord) as refused:
+            read()
+        assert "xl/worksheets/sheet1.xml unpacks" in refused.value.message and "times its size" in refused.value.message
+    # under the ratio limit, the unpacked total is the limit
+    plain = _xlsx([["name"], *([f"customer {i}"] for i in range(3000))])
+    with pytest.raises(InvalidRecord, match="unpacks to more than 10000 bytes"):
+        check_upload(plain, "plain.xlsx", Limits(max_unzipped_bytes=10_000))
+
+
+def test_a_workbook_over_the_row_limit_is_refused_by_the_scan():
+    """Every sheet counts (openpyxl reads each one when it opens a workbook), the hidden ones too."""
+    limits = Limits(max_rows=100)
+    rows = (f'<row r="{i}"><c r="A{i}" t="inlineStr"><is><t>n{i}</t></is></c></row>'.encode() for i in range(2, 103))
+    many = _with_member(_xlsx([["name"], ["x"]]), "xl/worksheets/sheet1.xml", _sheet(rows))
+    check_upload(many, "many.xlsx", limits)  # the directory alone says nothing of rows
+    with pytest.raises(InvalidRecord, match="more than 100 rows"):
+        list(read_rows(many, "many.xlsx", limits))
+    book = Workbook()
+    book.active.append(["name"])
+    hidden = book.create_sheet("hidden")
+    for i in range(150):
+        hidden.append([i])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(InvalidRecord, match="more than 100 rows"):
+        list(read_rows(buffer.getvalue(), "hidden.xlsx", limits))
+    assert len(list(read_rows(_xlsx([["name"], *([f"n{i}"] for i in range(100))]), "ok.xlsx", limits))) == 100
+
+
+def test_a_csv_over_the_row_limit_is_refused_while_streaming():
+    limits = Limits(max_rows=100)
+    ok = "name\n" + "".join(f"n{i}\n" for i in range(100))
+    assert count_rows(ok.encode(), "ok.csv", limits) == 100
+    with pytest.raises(InvalidRecord, match="more than 100 rows"):
+        count_rows((ok + "one more\n").encode(), "big.csv", limits)
+    with pytest.raises(InvalidRecord, match="more than 100 rows"):  # blank lines are rows read too
+        count_rows(("name\nx\n" + "\n" * 200).encode(), "blank.csv", limits)
+    with pytest.raises(InvalidRecord, match="has 395 bytes; an import may hold at most 50"):
+        count_rows(ok.encode(), "ok.csv", Limits(max_bytes=50))
+    with pytest.raises(InvalidRecord, match="a line is longer than"):
+        count_rows(("name\n" + "x" * 200_000 + "\n").encode(), "long.csv")
+
+
+@pytest.mark.parametrize("attack", ["wide_row", "doctype", "members", "styles"])
+def test_workbooks_built_to_exhaust_openpyxl_are_refused(attack: str):
+    base = _xlsx([["name"], ["x"]])
+    if attack == "wide_row":  # one row of 20,000 cells: openpyxl would build them all at once
+        cells = (b'<row r="2">' + b"<c><v>1</v></c>" * 20_000 + b"</row>",)
+        content, reason = _with_member(base, "xl/worksheets/sheet1.xml", _sheet(iter(cells))), "past column 16384"
+    elif attack == "doctype":  # entity expansion ("billion laughs") in a part
+        head = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        content, reason = _with_member(base, "xl/worksheets/sheet1.xml", _sheet(iter(()), head)), "DTD or entities"
+    elif attack == "members":  # thousands of empty members: zipfile would build an entry for each first
+        target = io.BytesIO()
+        with zipfile.ZipFile(target, "w") as out:
+            for i in range(3000):
+                out.writestr(f"junk/{i}.xml", b"")
+        content, reason = target.getvalue(), "its zip holds 3000 members"
+    else:  # a 10 MB styles part, read whole by openpyxl
+        styles = b"<styleSheet xmlns='" + SHEET_NS.encode() + b"'>" + b"<numFmts/>" * 1_000_000 + b"</styleSheet>"
+        content, reason = _with_member(base, "xl/styles.xml", lambda sink: sink.write(styles)), "xl/styles.xml has"
+    with pytest.raises(InvalidRecord) as refused:  # no ratio limit: each check is seen on its own
+        list(read_rows(content, "attack.xlsx", Limits(max_zip_ratio=10**6)))
+    assert reason in refused.value.message
