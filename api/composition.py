@@ -55,11 +55,12 @@ def handlers() -> HandlerRegistry:
 def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     sandbox.configure(timeout_s=settings.script_timeout_s, memory_mb=settings.script_memory_mb,
                       max_iterations=settings.script_max_iterations, workers=settings.script_workers,
-                      isolate=settings.script_isolation)
+                      isolate=settings.script_isolation, expression_timeout_s=settings.expression_timeout_s)
     database = make_engine(settings.database_url)
     if migrate:
         upgrade(database, MIGRATIONS)
-    engine = Engine(handlers(), settings={"locale": settings.locale, **dict(settings.extra)})
+    engine = Engine(handlers(), settings={"locale": settings.locale, "max_multi_instance": settings.max_multi_instance,
+                                          **dict(settings.extra)})
     sessions = make_session_factory(database)
     timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s)
     return Ravand(settings, database, sessions, make_read_session_factory(database), engine, timers)

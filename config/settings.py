@@ -27,6 +27,8 @@ class Settings:
     script_max_iterations: int = 1_000_000
     script_workers: int = 2
     script_isolation: bool = True
+    expression_timeout_s: float = 0.5  # an expression outside the fast path, in the worker pool
+    max_multi_instance: int = 1_000  # instances one multi-instance activity may create
     max_deployment_bytes: int = 5 * 1024 * 1024
     engine_retries: int = 5
     locale: str = "en"

@@ -52,7 +52,8 @@ class Engine:
     def __init__(self, handlers: HandlerRegistry | None = None, settings: Mapping[str, Any] | None = None) -> None:
         self.handlers = handlers or HandlerRegistry()
         self.specs = SpecCache()
-        self.ctx = runtime.Context(self.specs, self.handlers, SandboxScriptEngine(), dict(settings or {}))
+        script_engine = SandboxScriptEngine(max_multi_instance=int((settings or {}).get("max_multi_instance", 1_000)))
+        self.ctx = runtime.Context(self.specs, self.handlers, script_engine, dict(settings or {}))
         # message name → seconds a message that finds no waiting instance is kept ("*": any name)
         self.message_buffers: dict[str, float] = dict((settings or {}).get("message_buffers", {}))
 

@@ -5,11 +5,17 @@ rewrites risky operations into size-checked helpers (``sandbox_helpers``) plus l
 budget ticks (``sandbox_limits``); ``sandbox_runtime`` runs the result with a short allow-list
 of builtins.
 
-Layer 2 (scripts, unless ``configure(isolate=False)``): scripts run in a warm worker process
+Layer 2 (unless ``configure(isolate=False)``): scripts run in a warm worker process
 (``sandbox_pool`` / ``sandbox_worker``) limited by RLIMIT_AS and RLIMIT_CPU and killed on a
 wall-clock timeout; values cross the process boundary as JSON (``sandbox_codec``).
 
-Expressions (gateway conditions) always run in-process: they are evaluated very often.
+Expressions (gateway conditions, timers, due dates, assignments, DMN cells, multi-instance) are
+evaluated very often. One inside the fast subset of ``sandbox_fast`` (names, constants,
+comparisons, boolean logic, arithmetic on bounded numbers, a few linear builtins; cost linear in
+the size of its variables) runs in-process. Any other expression, and a fast one whose operands
+turn out too large at run time, runs in the worker pool like a script, under the expression time
+limit (``expression_timeout_s``) and the memory limit; with ``isolate=False`` it runs in-process
+under layer 1's budget.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from engine import sandbox_codec as codec
 from engine import sandbox_runtime as runtime
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox_ast import Compiled, compile_checked
+from engine.sandbox_fast import Escalate
 from engine.sandbox_limits import Limits, current_limits, set_limits
 from engine.sandbox_pool import WorkerPool
 
@@ -37,7 +44,7 @@ _pool: WorkerPool | None = None
 
 
 class Expression:
-    """A checked expression; ``evaluate`` runs in-process and is cheap."""
+    """A checked expression: ``evaluate`` takes the fast path when it can, else the worker pool."""
 
     __slots__ = ("_compiled",)
 
@@ -48,8 +55,28 @@ class Expression:
     def source(self) -> str:
         return self._compiled.source
 
+    @property
+    def fast(self) -> bool:
+        """True if this expression may run on the in-process fast path."""
+        return self._compiled.fast is not None
+
     def evaluate(self, context: Mapping[str, Any]) -> Any:
-        return runtime.evaluate(self._compiled, context)
+        fast = self._compiled.fast
+        if fast is not None:
+            try:
+                return fast.evaluate(context)
+            except Escalate:
+                pass
+            except Exception as err:
+                raise runtime.translate_error(err) from runtime.cause_of(err)
+        return self.evaluate_slow(context)
+
+    def evaluate_slow(self, context: Mapping[str, Any]) -> Any:
+        """The full sandbox: the worker pool, or in-process with ``isolate=False``."""
+        limits = current_limits()
+        if not limits.isolate:
+            return runtime.evaluate(self._compiled, context, limits.for_expressions())
+        return _evaluate_isolated(self._compiled, context, limits)
 
 
 class Script:
@@ -105,11 +132,14 @@ def configure(
     max_iterations: int = 1_000_000,
     workers: int = 2,
     isolate: bool = True,
+    expression_timeout_s: float = 0.5,
 ) -> None:
     """Set the limits for all later scripts and expressions; running workers are replaced."""
-    if timeout_s <= 0 or memory_mb < 64 or max_iterations < 1 or workers < 1:
-        raise ValueError("need timeout_s > 0, memory_mb >= 64, max_iterations >= 1 and workers >= 1")
-    limits = Limits(float(timeout_s), int(memory_mb), int(max_iterations), int(workers), bool(isolate))
+    if timeout_s <= 0 or expression_timeout_s <= 0 or memory_mb < 64 or max_iterations < 1 or workers < 1:
+        raise ValueError("need timeout_s > 0, expression_timeout_s > 0, memory_mb >= 64, max_iterations >= 1 "
+                         "and workers >= 1")
+    limits = Limits(float(timeout_s), int(memory_mb), int(max_iterations), int(workers), bool(isolate),
+                    float(expression_timeout_s))
     global _pool
     with _lock:
         old, _pool = _pool, None
@@ -141,27 +171,37 @@ def _get_pool(limits: Limits) -> WorkerPool:
 def _run_isolated(source: str, context: Mapping[str, Any], limits: Limits) -> dict:
     hidden = {k: v for k, v in context.items() if runtime.is_hidden(k)}
     visible = {k: v for k, v in context.items() if not runtime.is_hidden(k)}
-    try:
-        encoded = codec.encode(visible)
-    except codec.UnsupportedValue as err:
-        raise ScriptError(
-            f"variable '{err.path}' cannot be passed to the script: {err.type_name} values are not "
-            "supported (use numbers, text, booleans, None, lists, dicts, date, datetime, timedelta "
-            "or Decimal)"
-        ) from None
-    except RecursionError:
-        raise ScriptError("the process variables are nested too deeply to pass to the script") from None
-    answer = _get_pool(limits).run(source, encoded)
-    result = _result_of(answer)
+    answer = _get_pool(limits).run(source, _encode(visible, "script"))
+    result = _result_of(answer, "result")
     result.update(hidden)
     return result
 
 
-def _result_of(answer: Any) -> dict:
+def _evaluate_isolated(compiled: Compiled, context: Mapping[str, Any], limits: Limits) -> Any:
+    """Only the variables the expression names cross to the worker."""
+    used = {name: context[name] for name in compiled.names if name in context}
+    answer = _get_pool(limits).run(compiled.source, _encode(used, "expression"), mode="eval")
+    return _result_of(answer, "value")
+
+
+def _encode(variables: Mapping[str, Any], kind: str) -> Any:
+    try:
+        return codec.encode(dict(variables))
+    except codec.UnsupportedValue as err:
+        raise ScriptError(
+            f"variable '{err.path}' cannot be passed to the {kind}: {err.type_name} values are not "
+            "supported (use numbers, text, booleans, None, lists, dicts, date, datetime, timedelta "
+            "or Decimal)"
+        ) from None
+    except RecursionError:
+        raise ScriptError(f"the process variables are nested too deeply to pass to the {kind}") from None
+
+
+def _result_of(answer: Any, key: str) -> Any:
     if not isinstance(answer, dict):
         raise ScriptError("malformed answer from the script worker")
-    if answer.get("ok") is True and isinstance(answer.get("result"), dict):
-        return answer["result"]
+    if answer.get("ok") is True and key in answer and (key != "result" or isinstance(answer[key], dict)):
+        return answer[key]
     detail, line = answer.get("detail"), answer.get("line")
     if not isinstance(detail, str) or not (line is None or isinstance(line, int)):
         raise ScriptError("malformed answer from the script worker")

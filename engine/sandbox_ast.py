@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import CodeType
 
 from engine.errors import SandboxViolation, ScriptError
+from engine.sandbox_fast import FastCode, plan
 from engine.sandbox_helpers import check_printf_format
 
 FILENAME = "<script>"
@@ -30,8 +31,10 @@ CHECKED_METHODS = frozenset(
 # Calls to these builtins cannot run long; any other call first checks the run's deadline, so
 # that a chain of slow C-level calls (sorting a million strings...) cannot outlast the time limit.
 CHEAP_CALLS = frozenset(
-    {"len", "isinstance", "abs", "bool", "int", "float", "round", "str", "chr", "ord", "date", "datetime", "timedelta"}
+    {"len", "isinstance", "abs", "bool", "int", "float", "str", "chr", "ord", "date", "datetime", "timedelta"}
 )
+# Direct calls of these builtins go through a checked helper (``int`` of a huge Decimal).
+CHECKED_CALLS = frozenset({"int"})
 
 _ASYNC = "async code is not allowed"
 REFUSED_NODES: dict[type, str] = {
@@ -65,11 +68,17 @@ ALLOWED_NODES = frozenset(getattr(ast, name) for name in _ALLOWED_NAMES.split())
 
 @dataclass(frozen=True)
 class Compiled:
-    """A checked, rewritten and compiled piece of source."""
+    """A checked, rewritten and compiled piece of source.
+
+    For an expression, ``fast`` is its fast-path version (None if it is outside the fast subset)
+    and ``names`` the variable names it may read.
+    """
 
     source: str
     code: CodeType
     needs_budget: bool
+    fast: FastCode | None = None
+    names: frozenset[str] = frozenset()
 
 
 def compile_checked(source: str, mode: str) -> Compiled:
@@ -81,6 +90,8 @@ def compile_checked(source: str, mode: str) -> Compiled:
     try:
         tree = ast.parse(source, filename=FILENAME, mode=mode)
         _Checker(tree).visit(tree, 1)
+        fast = plan(tree, FILENAME) if isinstance(tree, ast.Expression) else None
+        names = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
         rewriter = _Rewriter()
         tree = ast.fix_missing_locations(rewriter.visit(tree))
         code = compile(tree, FILENAME, mode, dont_inherit=True)
@@ -91,7 +102,7 @@ def compile_checked(source: str, mode: str) -> Compiled:
         raise ScriptError(f"syntax error: {err}") from None
     except (RecursionError, MemoryError):
         raise SandboxViolation("script is too deeply nested") from None
-    return Compiled(source, code, rewriter.needs_budget)
+    return Compiled(source, code, rewriter.needs_budget, fast, names)
 
 
 def refuse(line: int, message: str) -> SandboxViolation:
@@ -124,6 +135,8 @@ class _Checker:
         problem = self._problem(node)
         if problem:
             raise refuse(line, problem)
+        if isinstance(node, ast.Try) and node.finalbody:
+            _check_finally(node.finalbody)
 
     def _problem(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Name | ast.arg | ast.FunctionDef | ast.ExceptHandler):
@@ -145,6 +158,34 @@ class _Checker:
         if problem is None and node.attr in CHECKED_METHODS and id(node) not in self._called:
             problem = f"method '{node.attr}' may only be called directly, as in x.{node.attr}(...)"
         return problem
+
+
+_LEAVE = {ast.Return: "return", ast.Break: "break", ast.Continue: "continue"}
+
+
+def _check_finally(body: list[ast.stmt]) -> None:
+    """``return``/``break``/``continue`` in a ``finally:`` block would discard a sandbox violation
+    (a time, size or iteration limit) raised in its ``try:``, so they are refused there. In a
+    function of its own, or (``break``/``continue``) in a loop of its own, within the block, they
+    do not leave it and are allowed."""
+    for statement in body:
+        _check_leaving(statement, in_loop=False)
+
+
+def _check_leaving(node: ast.AST, in_loop: bool) -> None:
+    kind = _LEAVE.get(type(node))
+    if kind and (kind == "return" or not in_loop):
+        raise refuse(node.lineno, f"'{kind}' inside a 'finally:' block is not allowed (it would hide errors)")
+    if isinstance(node, ast.FunctionDef | ast.Lambda):
+        return
+    if isinstance(node, ast.For | ast.While):
+        for child in node.body:
+            _check_leaving(child, in_loop=True)
+        for child in node.orelse:  # a loop's else: belongs to the enclosing block
+            _check_leaving(child, in_loop)
+        return
+    for child in ast.iter_child_nodes(node):
+        _check_leaving(child, in_loop)
 
 
 def _function_problem(node: ast.FunctionDef | ast.Lambda) -> str | None:
@@ -223,6 +264,9 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(func, ast.Attribute) and func.attr in CHECKED_METHODS:
             node.args = [func.value, ast.Constant(value=func.attr), *node.args]
             node.func = func = _helper("method").func
+        if isinstance(func, ast.Name) and func.id in CHECKED_CALLS:
+            node.func = _helper(func.id).func
+            return node
         if not (isinstance(func, ast.Name) and func.id in CHEAP_CALLS):
             self._budget()
             node.func = _helper("clock", func)

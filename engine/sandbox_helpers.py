@@ -11,6 +11,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from engine.errors import SandboxViolation
@@ -19,6 +20,7 @@ from engine.sandbox_limits import current_limits
 MAX_STR_LEN = 10_000_000  # characters (or bytes) in one str/bytes value built by one operation
 MAX_ITEMS = 1_000_000  # items in one list/tuple built by one operation (nested items included)
 MAX_INT_BITS = 100_000  # bits of one integer built by one operation (about 30,000 digits)
+MAX_MODPOW_WORK = 2**33  # bits(exponent) * max(bits(modulus), 1024)**2 of one pow(b, e, m): ~0.1 s
 _SEQUENCES = (str, bytes, list, tuple)
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset, range)
 _CONTAINERS = (list, tuple, dict, set, frozenset)
@@ -29,6 +31,8 @@ def _show(value: Any) -> str:
         return str(value)
     if isinstance(value, int):
         return f"<an integer of {value.bit_length():,} bits>"
+    if isinstance(value, Decimal):
+        return f"<a Decimal of exponent {value.adjusted():,}>" if value.is_finite() else str(value)
     if isinstance(value, str | bytes) and len(value) <= 20:
         return repr(value)
     if isinstance(value, _SEQUENCES):
@@ -60,8 +64,44 @@ def checked_pow(base: Any, exp: Any, mod: Any = None) -> Any:
         if mod is None:
             _check_bits(lambda: f"{_show(base)}**{_show(exp)}", exp * math.log2(abs(base)))
         else:
-            _check_bits(lambda: f"pow(..., {_show(mod)})", abs(mod).bit_length())
+            _check_modular_pow(exp, mod)
     return pow(base, exp) if mod is None else pow(base, exp, mod)
+
+
+def _check_modular_pow(exp: int, mod: Any) -> None:
+    """``pow(b, e, m)`` costs about bits(e) * bits(m)**2: bound the modulus and that product."""
+    if not isinstance(mod, int):
+        return
+    mod_bits = abs(mod).bit_length()
+    _check_bits(lambda: f"pow(..., {_show(mod)})", mod_bits)
+    if exp.bit_length() * max(mod_bits, 1024) ** 2 > MAX_MODPOW_WORK:
+        raise SandboxViolation(
+            f"pow(..., {_show(exp)}, {_show(mod)}) is too costly: an exponent of {exp.bit_length():,} bits "
+            f"with a modulus of {mod_bits:,} bits (the limit is about {MAX_MODPOW_WORK:,} bit operations)"
+        )
+
+
+MAX_ROUND_DIGITS = 10_000  # |ndigits| of round(); round(1, -10**8) would build 10**(10**8)
+
+
+def checked_round(number: Any, ndigits: Any = None) -> Any:
+    if ndigits is None:
+        return round(number)
+    if isinstance(ndigits, int) and not -MAX_ROUND_DIGITS <= ndigits <= MAX_ROUND_DIGITS:
+        raise SandboxViolation(
+            f"round(..., {_show(ndigits)}): ndigits is out of range (the limit is ±{MAX_ROUND_DIGITS:,})"
+        )
+    return round(number, ndigits)
+
+
+MAX_DECIMAL_INT_DIGITS = 30_000  # int() of a Decimal: about MAX_INT_BITS
+
+
+def checked_int(value: Any = 0, *args: Any, **kwargs: Any) -> Any:
+    """``int(x)``; a Decimal such as 1E+999999 would take minutes to convert."""
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > MAX_DECIMAL_INT_DIGITS:
+        raise _too_large(f"int({_show(value)})", value.adjusted(), "digits", MAX_DECIMAL_INT_DIGITS)
+    return int(value, *args, **kwargs)
 
 
 def _nested_size(value: list | tuple, cap: float) -> int:

@@ -12,7 +12,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine.errors import SandboxViolation
@@ -27,6 +27,11 @@ class Limits:
     max_iterations: int = 1_000_000
     workers: int = 2
     isolate: bool = True
+    expression_timeout_s: float = 0.5
+
+    def for_expressions(self) -> Limits:
+        """The limits an expression's run uses: its own (shorter) time limit."""
+        return replace(self, timeout_s=self.expression_timeout_s)
 
 
 _current = Limits()
@@ -52,10 +57,11 @@ def rss_bytes() -> int | None:
 class Budget:
     """Counts loop iterations and calls of one run and enforces its deadline and memory growth."""
 
-    __slots__ = ("_base_rss", "_count", "_deadline", "_limits", "_next_memory_check")
+    __slots__ = ("_base_rss", "_count", "_deadline", "_kind", "_limits", "_next_memory_check")
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, kind: str = "script") -> None:
         self._limits = limits
+        self._kind = kind  # what messages call the code: "script" or "expression"
         self._count = 0
         started = time.monotonic()
         self._deadline = started + limits.timeout_s
@@ -67,18 +73,18 @@ class Budget:
         self._count += 1
         if self._count > self._limits.max_iterations:
             raise SandboxViolation(
-                f"script exceeded the limit of {self._limits.max_iterations:,} loop iterations and calls"
+                f"{self._kind} exceeded the limit of {self._limits.max_iterations:,} loop iterations and calls"
             )
         now = time.monotonic()
         if now > self._deadline:
-            raise SandboxViolation(f"script exceeded its time limit of {self._limits.timeout_s} s")
+            raise time_limit(self._limits, self._kind)
         if now >= self._next_memory_check:
             self._check_memory(now)
 
     def clock(self, func: Any) -> Any:
         """Deadline check before a call; returns ``func`` unchanged."""
         if time.monotonic() > self._deadline:
-            raise SandboxViolation(f"script exceeded its time limit of {self._limits.timeout_s} s")
+            raise time_limit(self._limits, self._kind)
         return func
 
     def _check_memory(self, now: float) -> None:
@@ -89,7 +95,11 @@ class Budget:
         elif self._base_rss is None:
             self._base_rss = rss
         elif rss - self._base_rss > self._limits.memory_mb * 1024 * 1024:
-            raise SandboxViolation(f"script exceeded its memory limit of {self._limits.memory_mb} MB")
+            raise SandboxViolation(f"{self._kind} exceeded its memory limit of {self._limits.memory_mb} MB")
+
+
+def time_limit(limits: Limits, kind: str = "script") -> SandboxViolation:
+    return SandboxViolation(f"{kind} exceeded its time limit of {limits.timeout_s} s")
 
 
 _active = threading.local()

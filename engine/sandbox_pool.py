@@ -1,8 +1,9 @@
 """Sandbox layer 2, parent side: a small, thread-safe pool of warm script worker processes.
 
 Workers start lazily with ``subprocess.Popen`` (never fork: the server has threads), speak JSON
-lines (``sandbox_codec``), are killed and replaced when a script overruns its wall-clock limit
-or the worker dies, and are recycled after a number of scripts.
+lines (``sandbox_codec``), are killed when a script or expression overruns its wall-clock limit
+or the worker dies (a replacement then starts at once, in the background, so that the pool stays
+warm), and are recycled after a number of runs.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ from typing import Any
 
 from engine import sandbox_codec as codec
 from engine.errors import SandboxViolation, ScriptError
-from engine.sandbox_limits import Limits
+from engine.sandbox_limits import Limits, time_limit
 
 START_TIMEOUT_S = 20.0
 KILL_GRACE_S = 0.5  # the worker reports its own timeout; the parent kills it this much later
+EXPRESSION_KILL_GRACE_S = 0.1  # the same for expressions, whose limit is much shorter
 RECYCLE_AFTER = 500  # scripts per worker
 MAX_ANSWER_BYTES = 256 * 1024 * 1024
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +120,10 @@ class Worker:
         return status
 
 
+def _kind(mode: str) -> str:
+    return "expression" if mode == "eval" else "script"
+
+
 class WorkerPool:
     """At most ``limits.workers`` workers; ``run`` blocks while all of them are busy."""
 
@@ -129,25 +135,28 @@ class WorkerPool:
         self._closed = False
         self.pid = os.getpid()  # a pool inherited through fork belongs to the parent process
 
-    def run(self, source: str, context: Any) -> Any:
-        """Run ``source`` with the already-encoded ``context``; return the worker's answer."""
-        message = {"source": source, "context": context, "limits": asdict(self.limits)}
+    def run(self, source: str, context: Any, mode: str = "exec") -> Any:
+        """Run ``source`` (a script, or with ``mode="eval"`` an expression) with the already-encoded
+        ``context``; return the worker's answer."""
+        limits = self.limits.for_expressions() if mode == "eval" else self.limits
+        message = {"source": source, "context": context, "limits": asdict(limits), "mode": mode}
         try:
             payload = codec.to_line(message)
         except ValueError:
-            raise ScriptError("a variable holds a number too large to pass to the script") from None
+            raise ScriptError(f"a variable holds a number too large to pass to the {_kind(mode)}") from None
+        grace = EXPRESSION_KILL_GRACE_S if mode == "eval" else KILL_GRACE_S
         with self._slots:
             for attempt in (1, 2):
                 worker = self._take()
                 try:
-                    answer = worker.request(payload, self.limits.timeout_s + KILL_GRACE_S)
+                    answer = worker.request(payload, limits.timeout_s + grace)
                 except _Unavailable:
                     worker.kill()
                     if attempt == 2:
                         raise ScriptError("the script worker process is not available") from None
                     continue
                 except (_Timeout, _Died) as err:
-                    raise self._failed(worker, err) from None
+                    raise self._failed(worker, err, limits, _kind(mode)) from None
                 except BaseException:  # e.g. KeyboardInterrupt: the worker's state is unknown
                     worker.kill()
                     raise
@@ -172,17 +181,34 @@ class WorkerPool:
                 self._idle.append(worker)
                 return
         worker.kill()
+        self._replenish()
 
-    def _failed(self, worker: Worker, err: Exception) -> SandboxViolation:
+    def _failed(self, worker: Worker, err: Exception, limits: Limits, kind: str) -> SandboxViolation:
         status = worker.kill()
+        self._replenish()
         if isinstance(err, _Timeout):
-            return SandboxViolation(f"script exceeded its time limit of {self.limits.timeout_s} s")
+            return time_limit(limits, kind)
         if status == -signal.SIGXCPU:
-            return SandboxViolation("script exceeded its CPU time limit")
+            return SandboxViolation(f"{kind} exceeded its CPU time limit")
         return SandboxViolation(
-            f"the script's worker process stopped unexpectedly ({err}, exit status {status}); the script "
-            f"may have exceeded its memory limit of {self.limits.memory_mb} MB"
+            f"the {kind}'s worker process stopped unexpectedly ({err}, exit status {status}); the {kind} "
+            f"may have exceeded its memory limit of {limits.memory_mb} MB"
         )
+
+    def _replenish(self) -> None:
+        """Start a replacement for a worker that was killed or recycled, without making anyone wait."""
+        threading.Thread(target=self._start_spare, name="sandbox-spare-worker", daemon=True).start()
+
+    def _start_spare(self) -> None:
+        try:
+            worker = Worker(self.limits.memory_mb)
+        except ScriptError:
+            return  # the next run starts one itself
+        with self._lock:
+            if not self._closed and len(self._idle) < self.limits.workers and self.pid == os.getpid():
+                self._idle.append(worker)
+                return
+        worker.kill()
 
     def shutdown(self) -> None:
         with self._lock:

@@ -67,6 +67,7 @@ def _build_builtins() -> dict[str, Any]:
     table.update(
         range=helpers.checked_range,
         pow=helpers.checked_pow,
+        round=helpers.checked_round,
         sum=helpers.checked_sum,
         zip=lim.checked_zip,
         map=lim.checked_map,
@@ -90,6 +91,7 @@ _HELPERS = {
     "format": helpers.checked_format,
     "method": helpers.checked_method,
     "sized": helpers.checked_sized,
+    "int": helpers.checked_int,
     "reraise": helpers.reraise_violation,
 }
 STATIC_GLOBALS: dict[str, Any] = {"__builtins__": SAFE_BUILTINS}
@@ -97,28 +99,29 @@ STATIC_GLOBALS.update({HELPER_PREFIX + name: helper for name, helper in _HELPERS
 _TICK, _CLOCK = HELPER_PREFIX + "tick", HELPER_PREFIX + "clock"
 
 
-def _prepare(compiled: Compiled, variables: Mapping[str, Any], limits: lim.Limits) -> tuple[dict, lim.Budget | None]:
+def _prepare(compiled: Compiled, variables: Mapping[str, Any], limits: lim.Limits,
+             kind: str = "script") -> tuple[dict, lim.Budget | None]:
     scope = {**variables, **STATIC_GLOBALS}
     budget = None
     if compiled.needs_budget:
-        budget = lim.Budget(limits)
+        budget = lim.Budget(limits, kind)
         scope[_TICK], scope[_CLOCK] = budget.tick, budget.clock
     return scope, budget
 
 
-def evaluate(compiled: Compiled, context: Mapping[str, Any]) -> Any:
-    """Evaluate a compiled expression in-process."""
-    scope, budget = _prepare(compiled, context, lim.current_limits())
+def evaluate(compiled: Compiled, context: Mapping[str, Any], limits: lim.Limits | None = None) -> Any:
+    """Evaluate a compiled expression in-process (with the current limits for expressions by default)."""
+    scope, budget = _prepare(compiled, context, limits or lim.current_limits().for_expressions(), "expression")
     if budget is None:  # the common, cheap case: no loops and no calls
         try:
             return eval(compiled.code, scope)  # noqa: S307 - checked and rewritten code, restricted builtins
         except Exception as err:
-            raise translate_error(err) from _cause(err)
+            raise translate_error(err) from cause_of(err)
     previous = lim.activate(budget)
     try:
         return eval(compiled.code, scope)  # noqa: S307 - checked and rewritten code, restricted builtins
     except Exception as err:
-        raise translate_error(err) from _cause(err)
+        raise translate_error(err) from cause_of(err)
     finally:
         lim.activate(previous)
 
@@ -138,7 +141,7 @@ def run_script(compiled: Compiled, context: Mapping[str, Any], limits: lim.Limit
         exec(compiled.code, scope)  # noqa: S102 - checked and rewritten code, restricted builtins
         result = _variables(scope, context)
     except Exception as err:
-        raise translate_error(err) from _cause(err)
+        raise translate_error(err) from cause_of(err)
     finally:
         lim.activate(previous)
         scope.clear()  # drop large values now, even while the traceback is alive
@@ -155,7 +158,7 @@ def _variables(scope: dict[str, Any], context: Mapping[str, Any]) -> dict[str, A
     }
 
 
-def _cause(err: BaseException) -> BaseException | None:
+def cause_of(err: BaseException) -> BaseException | None:
     return None if isinstance(err, SandboxViolation | MemoryError | RecursionError) else err
 
 

@@ -3,11 +3,12 @@
 It limits its own address space (RLIMIT_AS) and CPU time (RLIMIT_CPU backstop), then reads one
 JSON request per line on stdin and answers with one JSON line on its original stdout:
 
-    request:  {"source": str, "context": {...}, "limits": {...}}
-    answer:   {"ok": true, "result": {...}}
+    request:  {"source": str, "context": {...}, "limits": {...}, "mode": "exec" | "eval"}
+    answer:   {"ok": true, "result": {...}}          (a script: all its variables afterwards)
+              {"ok": true, "value": ...}             (an expression: its value)
               {"ok": false, "violation": bool, "detail": str, "line": int | null, "recycle": bool}
 
-Scripts run under layer 1 as well (``sandbox_runtime.run_script``).
+Scripts and expressions run under layer 1 as well (``sandbox_runtime``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from engine import sandbox_codec as codec
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox_ast import Compiled, compile_checked
 from engine.sandbox_limits import Limits, rss_bytes, set_limits
-from engine.sandbox_runtime import run_script
+from engine.sandbox_runtime import evaluate, run_script
 
 
 def limit_memory(memory_mb: int) -> None:
@@ -43,8 +44,8 @@ def limit_cpu(timeout_s: float) -> None:
 
 
 @functools.lru_cache(maxsize=256)
-def _compile(source: str) -> Compiled:
-    return compile_checked(source, "exec")
+def _compile(source: str, mode: str = "exec") -> Compiled:
+    return compile_checked(source, mode)
 
 
 def _failure(err: ScriptError, recycle: bool = False) -> dict[str, Any]:
@@ -64,6 +65,19 @@ def _encode_result(result: dict[str, Any]) -> dict[str, Any]:
         raise ScriptError("the script's variables are nested too deeply to be stored") from None
 
 
+def _encode_value(value: Any) -> Any:
+    try:
+        return codec.encode(value)
+    except codec.UnsupportedValue as err:
+        where = f" (at {err.path})" if err.path else ""
+        raise ScriptError(
+            f"the expression's value{where} is of type {err.type_name}, which cannot be used here "
+            "(use numbers, text, booleans, None, lists, dicts, date, datetime or timedelta)"
+        ) from None
+    except RecursionError:
+        raise ScriptError("the expression's value is nested too deeply") from None
+
+
 def handle(line: bytes) -> dict[str, Any]:
     """Run one request and return its answer; never raises."""
     try:
@@ -71,6 +85,9 @@ def handle(line: bytes) -> dict[str, Any]:
         limits = Limits(**request["limits"])
         set_limits(limits)
         limit_cpu(limits.timeout_s)
+        if request.get("mode") == "eval":
+            value = evaluate(_compile(request["source"], "eval"), request["context"], limits)
+            return {"ok": True, "value": _encode_value(value), "recycle": False}
         result = run_script(_compile(request["source"]), request["context"], limits)
         return {"ok": True, "result": _encode_result(result), "recycle": False}
     except ScriptError as err:

@@ -21,6 +21,7 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 from engine.errors import ScriptError
 from engine.expressions import dmn_to_python, to_python
 from engine.sandbox import compile_expression, compile_script
+from engine.spiff_patches import DEFAULT_MAX_MULTI_INSTANCE
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -46,8 +47,10 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
 class SandboxScriptEngine(PythonScriptEngine):
     """Drop-in for ``PythonScriptEngine``; failures become ``WorkflowTaskException``."""
 
-    def __init__(self, environment: BasePythonScriptEngineEnvironment | None = None) -> None:
+    def __init__(self, environment: BasePythonScriptEngineEnvironment | None = None, *,
+                 max_multi_instance: int = DEFAULT_MAX_MULTI_INSTANCE) -> None:
         super().__init__(environment or SandboxEnvironment())
+        self.max_multi_instance = max_multi_instance  # read by engine.spiff_patches
 
     def validate(self, expression: str) -> None:
         """Raise SyntaxError (what SpiffWorkflow's DMN engine expects) or a ScriptError."""

@@ -8,19 +8,31 @@ A business rule task deep-merges its result into the task data, so a decision ta
 loop merges its new lists into the old ones element by element (a COLLECT table's ``["manager",
 "legal"]`` over last round's ``["manager", "finance", "finance"]`` gives neither). A decision's
 outputs replace the variables they name, as Camunda's do.
+
+A multi-instance activity creates one task per item of its collection, or ``loopCardinality``
+tasks, all in one transaction: past the script engine's ``max_multi_instance`` (the
+``max_multi_instance`` setting) it raises a task error, which becomes an incident, before creating any.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Sized
+from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
+    MultiInstanceTask,
+    ParallelMultiInstanceTask,
+    SequentialMultiInstanceTask,
+)
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskIterator
 
 UNBOUNDED_DEPTH = sys.maxsize
+DEFAULT_MAX_MULTI_INSTANCE = 1_000
 
 
 def _raise_default_depth(init: object) -> None:
@@ -44,8 +56,68 @@ def _decide(self: BusinessRuleTaskMixin, my_task: object) -> bool:
     return True
 
 
+def _max_multi_instance(my_task: Any) -> int:
+    return int(getattr(my_task.workflow.script_engine, "max_multi_instance", DEFAULT_MAX_MULTI_INSTANCE))
+
+
+def _check_instances(spec: MultiInstanceTask, my_task: Any, count: Any, what: str) -> None:
+    limit = _max_multi_instance(my_task)
+    if isinstance(count, int) and count > limit:
+        raise WorkflowTaskException(
+            f"multi-instance {what} is {count:,}, more than the limit of {limit:,} instances "
+            "(the max_multi_instance setting)", task=my_task)
+
+
+def _collection_size(spec: MultiInstanceTask, my_task: Any) -> Any:
+    if spec.data_input is None or not spec.data_input.exists(my_task):
+        return None
+    data = spec.data_input.get(my_task)
+    return len(data) if isinstance(data, Sized) else None
+
+
+def _parallel_create_children(original: Callable[..., Any]) -> Callable[..., Any]:
+    def create_children(self: ParallelMultiInstanceTask, my_task: Any) -> Any:
+        if self.data_input is not None:
+            _check_instances(self, my_task, _collection_size(self, my_task), "collection size")
+        else:
+            cardinality = my_task.workflow.script_engine.evaluate(my_task, self.cardinality)
+            _check_instances(self, my_task, cardinality, "cardinality")
+        return original(self, my_task)
+
+    create_children.__wrapped__ = original  # type: ignore[attr-defined]
+    return create_children
+
+
+def _sequential_remaining(original: Callable[..., Any]) -> Callable[..., Any]:
+    def init_remaining_items(self: SequentialMultiInstanceTask, my_task: Any) -> Any:
+        _check_instances(self, my_task, _collection_size(self, my_task), "collection size")
+        return original(self, my_task)
+
+    init_remaining_items.__wrapped__ = original  # type: ignore[attr-defined]
+    return init_remaining_items
+
+
+def _sequential_next_index(original: Callable[..., Any]) -> Callable[..., Any]:
+    def get_next_index(self: SequentialMultiInstanceTask, my_task: Any) -> Any:
+        if my_task.internal_data.get("current") == 0:  # before the first instance
+            _check_instances(self, my_task, my_task.internal_data.get("cardinality"), "cardinality")
+        return original(self, my_task)
+
+    get_next_index.__wrapped__ = original  # type: ignore[attr-defined]
+    return get_next_index
+
+
+def _patch(cls: type, name: str, wrap: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    current = cls.__dict__[name]
+    if not hasattr(current, "__wrapped__"):
+        setattr(cls, name, wrap(current))
+
+
 def apply() -> None:
     BusinessRuleTaskMixin._run_hook = _decide
+    _patch(ParallelMultiInstanceTask, "create_children", _parallel_create_children)
+    _patch(SequentialMultiInstanceTask, "init_remaining_items", _sequential_remaining)
+    _patch(SequentialMultiInstanceTask, "get_next_index", _sequential_next_index)
     for iterator in (TaskIterator, BpmnTaskIterator):
         if iterator.__init__.__defaults__[1] != UNBOUNDED_DEPTH:
             _raise_default_depth(iterator.__init__)
