@@ -11,6 +11,7 @@ from flask import Response, request
 from marshmallow import Schema, ValidationError, fields, validate
 
 from crm.text import ascii_digits
+from engine.values import text_problem
 
 ID = 2**31 - 1  # the largest id a path or filter may name (what the database's columns hold)
 
@@ -47,9 +48,16 @@ class Instant(fields.DateTime):
             raise ValidationError("out of range") from exc
 
 
+def storable(value: str) -> None:
+    """A marshmallow validator: text a database can store (no NUL, no lone surrogate)."""
+    problem = text_problem(value, None)
+    if problem:
+        raise ValidationError(problem)
+
+
 def text(size: int = 255) -> fields.String:
-    """Optional text of at most ``size`` characters; null clears it."""
-    return fields.String(allow_none=True, validate=validate.Length(max=size))
+    """Optional text of at most ``size`` characters a database can store; null clears it."""
+    return fields.String(allow_none=True, validate=[validate.Length(max=size), storable])
 
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
