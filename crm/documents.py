@@ -4,10 +4,14 @@ Persian documents are right-to-left (``<html dir="rtl" lang="fa">``), with Persi
 amounts in rials and toman; English ones use Gregorian dates. The PDF embeds the Vazirmatn font when the
 web app's ``web/node_modules/vazirmatn`` is installed, else DejaVu Sans from ``/usr/share/fonts`` (it has
 the Persian letters too); pango and harfbuzz shape the Persian text. Only those font files and ``data:`` URLs
-are ever fetched while rendering: a document cannot make the server read other files or call the network."""
+are ever fetched while rendering: a document cannot make the server read other files or call the network.
+
+Rendering costs about a second of CPU, so a PDF is kept with the SHA-256 of the document it was rendered from
+(``kept_pdf``/``keep_pdf``): each revision's document is rendered once."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -16,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
 from crm.jalali import long_date
-from crm.models import Contract, Customer
+from crm.models import Contract, ContractPdf, Customer
 from crm.money import format_figure
 from crm.text import persian_digits, read_locale
 
@@ -158,3 +163,24 @@ def render_pdf(html: str) -> bytes:
     config = FontConfiguration()
     stylesheet = CSS(string=font_css(fonts), font_config=config, url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet], font_config=config)
+
+
+def _digest(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def kept_pdf(session: Session, contract_id: int, html: str) -> bytes | None:
+    """The PDF rendered earlier from exactly this document, if one is kept."""
+    kept = session.get(ContractPdf, contract_id)
+    return kept.content if kept is not None and kept.document_sha256 == _digest(html) else None
+
+
+def keep_pdf(session: Session, contract_id: int, html: str, pdf: bytes) -> None:
+    """Keep ``pdf`` as the rendering of ``html`` (replacing the rendering of an earlier revision)."""
+    kept = session.get(ContractPdf, contract_id)
+    if kept is None:
+        session.add(ContractPdf(contract_id=contract_id, document_sha256=_digest(html), content=pdf,
+                                rendered_at=utcnow()))
+    else:
+        kept.document_sha256, kept.content, kept.rendered_at = _digest(html), pdf, utcnow()
+    session.flush()

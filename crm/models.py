@@ -212,6 +212,17 @@ class Contract(Stamped, Base):
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
 
+class ContractPdf(Base):
+    """A contract's document rendered as PDF, kept for the document it was rendered from (by its SHA-256), so
+    each revision's document is rendered once however often it is read."""
+
+    __tablename__ = "contract_pdf"
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), primary_key=True)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    rendered_at: Mapped[datetime]
+
+
 class ContractRevision(Base):
     """Every change of a contract: who changed which fields from what to what."""
 

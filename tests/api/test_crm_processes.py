@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 
 import processes
+from api.resources.crm import contracts as contract_routes
+from crm.documents import render_pdf
+from crm.models import Contract
 from tests.api.conftest import Api
 
 LEAD = {"person_name": "علي رضايي", "mobile": "0912 345 6789", "source": "phone", "product": "software",
@@ -77,7 +80,7 @@ def _work(api: Api, who: str, element: str, data: dict) -> None:
     assert done.status_code == 200, done.get_json()
 
 
-def test_approved_contract_document_as_html_and_pdf(api: Api):
+def _approved_contract_with_document(api: Api) -> int:
     customer = api.call("POST", "/api/v1/customers", "employee", json={
         "kind": "company", "company_name": "شرکت آلفا", "mobile": "09121234000"}).get_json()["customer"]
     terms = {"title": "قرارداد نگهداری", "amount": 7_000_000, "terms": "پرداخت ماهانه", "standard_terms": True}
@@ -91,3 +94,30 @@ def test_approved_contract_document_as_html_and_pdf(api: Api):
     assert html.status_code == 200 and 'dir="rtl"' in html.get_data(as_text=True)
     pdf = api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "auditor")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    return contract_id
+
+
+def test_approved_contract_document_as_html_and_pdf(api: Api):
+    _approved_contract_with_document(api)
+
+
+def test_a_contract_pdf_is_rendered_once_for_each_revision_of_its_document(api: Api, monkeypatch):
+    rendered: list[str] = []
+
+    def counting(html: str) -> bytes:  # the real renderer, counted
+        rendered.append(html)
+        return render_pdf(html)
+
+    monkeypatch.setattr(contract_routes, "render_pdf", counting)
+    contract_id = _approved_contract_with_document(api)
+    first = api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "employee")
+    again = api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "admin")
+    assert first.status_code == again.status_code == 200 and first.data == again.data and len(rendered) == 1
+    with api.app.extensions["ravand"].sessions() as session:  # a new revision of the document
+        contract = session.get(Contract, contract_id)
+        contract.document_html = contract.document_html.replace("</body>", "<p>rev 2</p></body>")
+        session.commit()
+    changed = api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "employee")
+    assert changed.status_code == 200 and changed.data != first.data and len(rendered) == 2
+    assert api.call("GET", f"/api/v1/contracts/{contract_id}/document.pdf", "employee").data == changed.data
+    assert len(rendered) == 2

@@ -8,14 +8,15 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from api.context import db
+from api.context import db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_contract
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.shared import READ, WRITE, Amount, act, start
 from crm import contracts
-from crm.documents import render_pdf
+from crm.documents import keep_pdf, kept_pdf, render_pdf
 from crm.errors import RecordNotFound
 
 blp = Blueprint("crm_contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
@@ -167,6 +168,17 @@ class Document(MethodView):
         return response
 
 
+def _keep(contract_id: int, html: str, pdf: bytes) -> None:
+    """Keep the rendering for the next reader; if another request is storing one at the same moment, theirs
+    serves as well."""
+    with ravand().sessions() as session:
+        try:
+            keep_pdf(session, contract_id, html, pdf)
+            session.commit()
+        except (IntegrityError, OperationalError):
+            session.rollback()
+
+
 @blp.route("/<int:contract_id>/document.pdf")
 class DocumentPdf(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The contract's document as PDF (right to left "
@@ -176,7 +188,12 @@ class DocumentPdf(MethodView):
     @blp.alt_response(404, description="No such contract, or no document generated yet")
     @requires(*READ)
     def get(self, contract_id: int) -> Response:
-        """The generated document rendered as PDF."""
-        response = Response(render_pdf(_document(contract_id)), mimetype="application/pdf")
+        """The generated document rendered as PDF (rendered once for each revision of the document)."""
+        html = _document(contract_id)
+        pdf = kept_pdf(db(), contract_id, html)
+        if pdf is None:
+            pdf = render_pdf(html)
+            _keep(contract_id, html, pdf)
+        response = Response(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="contract-{contract_id}.pdf"'
         return response
