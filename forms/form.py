@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.formjs import parse_form
+from forms.patterns import pattern_budget
 from forms.schema import CompiledForm
 
 
@@ -40,7 +41,8 @@ class Form:
         out of the result and not checked; a shown one is checked in full (required included).
         """
         assert self._compiled is not None
-        return self._compiled.validate(data, context)
+        with pattern_budget():  # the submission's pattern checks share one time budget
+            return self._compiled.validate(data, context)
 
     @property
     def unevaluated_conditions(self) -> tuple[str, ...]:

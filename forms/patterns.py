@@ -7,11 +7,24 @@ translated from the JavaScript dialect to Python's where the two differ in ways 
 ``$`` means the very end of the text (Python's ``$`` also matches before a final newline),
 ``[^]`` means any character, ``(?<name>...)`` / ``\\k<name>`` are named groups, and ``\\d``,
 ``\\w``, ``\\b`` are ASCII-only (``re.ASCII``), as in JavaScript without the ``u`` flag.
+
+Patterns are written by designers and run on employees' input, so a backtracking pattern such as
+``^(a+)+$`` must not hold the server: they run on the ``regex`` module (``re``'s syntax) with a
+timeout of ``PATTERN_TIMEOUT_S`` per value, and all the pattern checks of one form submission
+share ``PATTERN_BUDGET_S`` (see ``pattern_budget``). A value that cannot be checked in time is
+refused with a field error (``PatternTimeout``).
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import regex
+from marshmallow import ValidationError
 
 _DIGITS = str.maketrans(
     {
@@ -34,6 +47,29 @@ _PHONE = re.compile(r"(?:\+|00)[1-9][0-9]{6,14}", re.ASCII)
 _PHONE_SEPARATORS = str.maketrans({" ": None, "-": None, "(": None, ")": None, ".": None})
 _NAMED_GROUP = re.compile(r"\(\?<(?![=!])")
 
+PATTERN_TIMEOUT_S = 0.05  # one value against one pattern
+PATTERN_BUDGET_S = 0.25  # all pattern checks of one form submission together
+TIMEOUT_MESSAGE = "The value could not be checked against the pattern in time; try a shorter value."
+_deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar("pattern_deadline", default=None)
+
+
+class PatternTimeout(ValidationError):
+    """The value could not be checked against its pattern within the time allowed."""
+
+    def __init__(self) -> None:
+        super().__init__(TIMEOUT_MESSAGE)
+
+
+@contextmanager
+def pattern_budget(seconds: float = PATTERN_BUDGET_S) -> Iterator[None]:
+    """Pattern checks inside share ``seconds`` of matching in all (a form with a list of 1,000
+    rows cannot multiply the per-value timeout); checks once it is spent are refused at once."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
 
 def normalise_digits(text: str) -> str:
     """Persian ۰-۹ and Arabic-Indic ٠-٩ digits to ASCII 0-9; other characters unchanged."""
@@ -55,14 +91,27 @@ def normalise_phone(text: str) -> str | None:
     return compact if _PHONE.fullmatch(compact) else None
 
 
-def compile_js_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a form-js (JavaScript) pattern; raises ``re.error`` (or ValueError) if it is not valid."""
-    return re.compile(_translate(pattern), re.ASCII)
+def compile_js_pattern(pattern: str) -> regex.Pattern[str]:
+    """Compile a form-js (JavaScript) pattern; raises ValueError if it is not valid."""
+    try:
+        return regex.compile(_translate(pattern), regex.ASCII | regex.VERSION0)
+    except regex.error as exc:
+        raise ValueError(str(exc)) from None
 
 
-def pattern_matches(compiled: re.Pattern[str], text: str) -> bool:
-    """Search semantics, like JavaScript's ``RegExp.prototype.test``."""
-    return compiled.search(text) is not None
+def pattern_matches(compiled: regex.Pattern[str], text: str) -> bool:
+    """Search semantics, like JavaScript's ``RegExp.prototype.test``; raises PatternTimeout when the
+    search runs out of time (per value, and within the current ``pattern_budget``)."""
+    timeout = PATTERN_TIMEOUT_S
+    deadline = _deadline.get()
+    if deadline is not None:
+        timeout = min(timeout, deadline - time.monotonic())
+        if timeout <= 0:
+            raise PatternTimeout
+    try:
+        return compiled.search(text, timeout=timeout) is not None
+    except TimeoutError:
+        raise PatternTimeout from None
 
 
 def _translate(pattern: str) -> str:
