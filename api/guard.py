@@ -12,6 +12,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from api.identity.models import User
 from api.identity.service import API_TOKEN_PREFIX, Principal, authenticate, principal_of, read_api_token
 from api.ratelimit import Limit, limiter
+from engine.declarations import Caller
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
@@ -65,6 +66,12 @@ def current_principal() -> Principal:
     return principal
 
 
+def caller() -> Caller:
+    """The authenticated caller as a diagram's declarations name them (name, role, groups)."""
+    principal = current_principal()
+    return Caller(principal.username, principal.role, principal.groups)
+
+
 def _from_bearer() -> Principal | None:
     token = bearer_token()
     if token is None:
@@ -102,9 +109,15 @@ def requires(*roles: str) -> Callable[[F], F]:
     return decorate
 
 
-ANYONE = ("admin", "designer", "employee", "auditor")
+ANYONE = ("admin", "designer", "employee", "auditor")  # the people; not the integration role
+SIGNED_IN = (*ANYONE, "integration")  # one's own account and API tokens
 DESIGN = ("admin", "designer")
 WORK = ("admin", "employee")
 AUDIT = ("admin", "auditor")
 READ_PROCESSES = ("admin", "designer", "auditor")
-START = ("admin", "designer", "employee")  # start instances, send messages and signals
+# Start instances, send messages and signals; what each caller may start or send is the diagram's
+# to say (engine.declarations: candidate starters, ravand:senders). "integration" is for systems
+# calling back (an e-signature provider, a web shop) with an API token: it may send the messages and
+# start the processes declared for it, and record purchases.
+START = ("admin", "designer", "employee", "integration")
+INTEGRATION = "integration"

@@ -179,9 +179,15 @@ def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str,
 
 def _admit_all(ctx: runtime.Context, session: Session, rows: list[Subscription], kind: str, name: str,
                variables: Mapping[str, Any], caller: Caller | None) -> None:
-    """Every catching element reached lets the caller send this payload (checked before any delivery)."""
+    """Every catching element reached lets the caller send this payload (checked before any delivery).
+    An event-based gateway waits in the name of its catch events: theirs are the declarations."""
     for element, definition_id in sorted({(r.element_id, r.definition_id) for r in rows}):
-        admit(ctx.specs.definition(session, definition_id).elements.get(element, {}), kind, name, variables, caller)
+        elements = ctx.specs.definition(session, definition_id).elements
+        meta = elements.get(element, {})
+        catches = [meta] if (meta.get("catches"), meta.get("event")) == (kind, name) else [
+            m for m in elements.values() if (m.get("catches"), m.get("event")) == (kind, name)]
+        for declared in catches or [{}]:
+            admit(declared, kind, name, variables, caller)
 
 
 def _starters(session: Session, kind: str, name: str) -> list[Subscription]:
@@ -199,9 +205,9 @@ def correlate(ctx: runtime.Context, session: Session, name: str, business_key: s
     reach a waiting instance or nobody (an empty delivery). An instance (``sender``) cannot message
     itself. ``caller``: someone outside (an API user) whom the catch event's ``ravand:senders`` must
     name; None is Ravand itself. Either way the payload sets only the variables the catch declares."""
-    refuse_correlation_overwrite(variables, correlation)
     if caller is not None:
         require_sender(session, ctx.specs, "message", name, caller)
+    refuse_correlation_overwrite(variables, correlation)
     rows = _waiting(session, "message", name, business_key, correlation)
     instances = sorted({r.process_instance_id for r in rows})
     if sender in instances:

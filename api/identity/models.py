@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from engine.declarations import ROLES as DECLARABLE_ROLES
 from engine.models import Base
 
-ROLES = ("admin", "designer", "employee", "auditor")
+ROLES = DECLARABLE_ROLES  # admin, designer, employee, auditor, integration (what a diagram may name)
 LOCALES = ("en", "fa")  # the interface languages
 
 

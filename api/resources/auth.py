@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api.context import command, db
 from api.errors import problem
-from api.guard import ANYONE, BEARER, TooManyAttempts, check_password, current_principal, requires
+from api.guard import BEARER, SIGNED_IN, TooManyAttempts, check_password, current_principal, requires
 from api.identity.models import LOCALES, ApiToken, User
 from api.identity.service import Principal, create_api_token, principal_of, revoke_api_token, update_user
 
@@ -80,7 +80,7 @@ def _profile(p: Principal) -> dict:
 class Me(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, MeSchema)
-    @requires(*ANYONE)
+    @requires(*SIGNED_IN)
     def get(self) -> object:
         """Who am I?"""
         return _profile(current_principal())
@@ -88,7 +88,7 @@ class Me(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(MePatch)
     @blp.response(200, MeSchema)
-    @requires(*ANYONE)
+    @requires(*SIGNED_IN)
     def patch(self, body: dict) -> object:
         """Change my own preferences: the interface language."""
         user_id = current_principal().user_id
@@ -103,7 +103,7 @@ class Me(MethodView):
 class ApiTokens(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, ApiTokenOut(many=True))
-    @requires(*ANYONE)
+    @requires(*SIGNED_IN)
     def get(self) -> object:
         """My API tokens (the secrets are never shown again)."""
         user_id = current_principal().user_id
@@ -112,7 +112,7 @@ class ApiTokens(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(ApiTokenIn)
     @blp.response(201, ApiTokenOut)
-    @requires(*ANYONE)
+    @requires(*SIGNED_IN)
     def post(self, body: dict) -> object:
         """Create a long-lived token for an integration; it acts as me, with my role, until revoked or until my
         password changes or my account is disabled."""
@@ -130,7 +130,7 @@ class ApiTokens(MethodView):
 class ApiTokenItem(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, ApiTokenOut)
-    @requires(*ANYONE)
+    @requires(*SIGNED_IN)
     def delete(self, token_id: int) -> object:
         """Revoke a token (mine, or anyone's for an administrator)."""
         principal = current_principal()

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import command, db, ravand
 from api.errors import problem
-from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, current_principal, requires
+from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, current_principal, requires
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
 from engine.deploy import validate as validate_deployment
@@ -46,6 +46,8 @@ class DefinitionSchema(Schema):
     deployed_by = fields.String(allow_none=True)
     deployed_at = fields.DateTime()
     resources = fields.List(fields.Dict())
+    startable = fields.Boolean(metadata={"description": "whether you may start the process (its latest version's "
+                                                        "candidate starters decide)"})
 
 
 class DefinitionArgs(PageArgs):
@@ -124,9 +126,14 @@ class Definitions(MethodView):
     @blp.response(200, DefinitionPage)
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
-        """Deployed definitions, newest version first; ``latest=true`` keeps one per key."""
-        page = ravand().engine.definitions(db(), args.get("key"), args["latest"], args["limit"], args["offset"])
-        return as_dict(page)
+        """Deployed definitions, newest version first; ``latest=true`` keeps one per key. ``startable``
+        says whether you may start each one."""
+        engine, session = ravand().engine, db()
+        page = as_dict(engine.definitions(session, args.get("key"), args["latest"], args["limit"], args["offset"]))
+        startable = engine.startable(session, {item["key"] for item in page["items"]}, caller())
+        for item in page["items"]:
+            item["startable"] = item["key"] in startable
+        return page
 
 
 @blp.route("/process-definitions/<int:definition_id>")
@@ -185,9 +192,12 @@ class StartByKey(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(StartSchema)
     @blp.response(201, InstanceSchema)
+    @blp.alt_response(403, description="The process's start is not offered to you (camunda:candidateStarterGroups/"
+                                       "candidateStarterUsers)")
     @requires(*START)
     def post(self, body: dict, key: str) -> object:
-        """Start an instance of the latest version of ``key``."""
-        actor = current_principal().username
-        engine = ravand().engine
-        return as_dict(command(lambda s: engine.start(s, key, body.get("business_key"), body["variables"], actor)))
+        """Start an instance of the latest version of ``key``: administrators and designers may start any
+        process, others those offered to them or their groups. ``camunda:initiator`` is always you."""
+        actor, engine, me = current_principal().username, ravand().engine, caller()
+        return as_dict(command(lambda s: engine.start(s, key, body.get("business_key"), body["variables"], actor,
+                                                      caller=me)))

@@ -1,4 +1,9 @@
-"""Outside events: ``POST /api/v1/messages`` (correlate one message) and ``POST /api/v1/signals``."""
+"""Outside events: ``POST /api/v1/messages`` (correlate one message) and ``POST /api/v1/signals``.
+
+Sending is a permission per name, declared in the diagram: the catch event (or its ``bpmn:message`` /
+``bpmn:signal``) names who may send it with ``ravand:senders``, and what its payload may set with
+``ravand:variables``. A name without senders is internal (403 here); a payload naming anything
+undeclared, or a correlation key, is a 422 that names it."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import command, ravand
-from api.guard import BEARER, START, current_principal, requires
+from api.guard import BEARER, START, caller, current_principal, requires
 from api.resources.common import as_dict
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Messages and signals")
@@ -37,14 +42,16 @@ class Messages(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(MessageSchema)
     @blp.response(200, DeliverySchema)
+    @blp.alt_response(403, description="The message is internal, or its senders do not include you")
     @blp.alt_response(404, description="No instance waits for the message and no process starts with it")
     @blp.alt_response(409, description="More than one instance matches; narrow the correlation")
+    @blp.alt_response(422, description="The variables name something the catch event does not declare")
     @requires(*START)
     def post(self, body: dict) -> object:
         """Deliver a message by business key and/or correlation values, or start the process it starts."""
-        actor, engine = current_principal().username, ravand().engine
+        actor, engine, me = current_principal().username, ravand().engine, caller()
         delivery = command(lambda s: engine.correlate(s, body["name"], body.get("business_key"),
-                                                      body["correlation"], body["variables"], actor))
+                                                      body["correlation"], body["variables"], actor, caller=me))
         ravand().nudge()
         return as_dict(delivery)
 
@@ -54,10 +61,13 @@ class Signals(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(SignalSchema)
     @blp.response(200, DeliverySchema)
+    @blp.alt_response(403, description="The signal is internal, or its senders do not include you")
+    @blp.alt_response(404, description="No deployed process catches the signal")
+    @blp.alt_response(422, description="The variables name something a catch event does not declare")
     @requires(*START)
     def post(self, body: dict) -> object:
         """Broadcast a signal to every instance waiting for it and every process it starts."""
-        actor, engine = current_principal().username, ravand().engine
-        delivery = command(lambda s: engine.signal(s, body["name"], body["variables"], actor))
+        actor, engine, me = current_principal().username, ravand().engine, caller()
+        delivery = command(lambda s: engine.signal(s, body["name"], body["variables"], actor, caller=me))
         ravand().nudge()
         return as_dict(delivery)

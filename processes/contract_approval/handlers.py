@@ -112,7 +112,12 @@ def remind(variables: dict[str, Any], call: ServiceCall) -> None:
 
 
 def signed(variables: dict[str, Any], call: ServiceCall) -> None:
-    contracts.mark_signed(ctx_of(call), int(need(variables, "contract_id")))
+    """Signed now; what the e-signature provider said about it (``signer``, ``signed_at``, the only
+    variables ``contract_signed`` may carry) goes to the journal beside it."""
+    contract = contracts.mark_signed(ctx_of(call), int(need(variables, "contract_id")))
+    said = {k: variables[k] for k in ("signer", "signed_at") if variables.get(k) is not None}
+    if said:
+        call.record("contract.signature", {"contract_id": contract.id, **said})
 
 
 def expire(variables: dict[str, Any], call: ServiceCall) -> None:

@@ -45,7 +45,7 @@ def qualify(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
         expected_close=as_date(variables.get("expected_close")), owner=call.actor)
     if variables.get("referral_id"):
         call.send_message("referral_lead_qualified", correlation={"referral_id": variables["referral_id"]},
-                          variables={"referred_customer_id": customer.id, "lead_id": variables["lead_id"]})
+                          variables={"referred_customer_id": customer.id})  # what its catch declares
     return {"customer_id": customer.id, "opportunity_id": opportunity.id}
 
 

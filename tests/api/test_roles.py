@@ -106,22 +106,3 @@ def test_disabled_user_loses_access(world):
     alice = next(u for u in users if u["username"] == "alice")
     assert api.call("PATCH", f"/api/v1/users/{alice['id']}", "admin", json={"active": False}).status_code == 200
     assert api.call("GET", "/api/v1/tasks", "employee").status_code == 401
-
-
-def test_messages_and_signals_over_http(sqlite_api: Api):
-    from tests.engine.test_events import MESSAGES, catch
-
-    body = bpmn.start() + catch("wait_paid", "m_paid") + bpmn.end() + bpmn.chain("start", "wait_paid", "end")
-    assert sqlite_api.deploy([("pay.bpmn", bpmn.diagram("pay", body, extra=MESSAGES))]).status_code == 201
-    started = sqlite_api.call("POST", "/api/v1/process-definitions/key/pay/start", "employee",
-                              json={"business_key": "ORDER-3"}).get_json()
-    missing = sqlite_api.call("POST", "/api/v1/messages", "employee", json={"name": "paid", "business_key": "nope"})
-    assert missing.status_code == 404 and missing.content_type == "application/problem+json"
-    answer = sqlite_api.call("POST", "/api/v1/messages", "employee",
-                             json={"name": "paid", "business_key": "ORDER-3", "variables": {"amount": 12}})
-    assert answer.status_code == 200 and answer.get_json()["instance_ids"] == [started["id"]]
-    done = sqlite_api.call("GET", f"/api/v1/process-instances/{started['id']}", "admin").get_json()
-    assert done["state"] == "completed" and done["variables"]["amount"] == 12
-    assert sqlite_api.call("POST", "/api/v1/messages", "auditor", json={"name": "paid"}).status_code == 403
-    signal = sqlite_api.call("POST", "/api/v1/signals", "designer", json={"name": "stop-all"})
-    assert signal.status_code == 200 and signal.get_json()["instance_ids"] == []

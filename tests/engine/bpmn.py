@@ -10,8 +10,10 @@ NS = ('xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
       'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"')
 
 
-def diagram(key: str, body: str, *, extra: str = "", executable: bool = True, name: str | None = None) -> bytes:
+def diagram(key: str, body: str, *, extra: str = "", executable: bool = True, name: str | None = None,
+            starters: str | None = None) -> bytes:
     label = f' name="{name}"' if name else ""
+    label += f' camunda:candidateStarterGroups="{starters}"' if starters else ""
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions {NS} id="defs_{key}" '
             f'targetNamespace="http://ravand.test">\n{extra}\n<bpmn:process id="{key}"{label} '
             f'isExecutable="{str(executable).lower()}">\n{body}\n</bpmn:process>\n</bpmn:definitions>\n').encode()
@@ -69,7 +71,7 @@ APPROVAL = diagram("approval", "\n".join([
     script("mark", "status = 'approved'\nscore = amount * 2"), end("done"), end("rejected"),
     chain("start", "review", "decide"), flow("decide", "mark", "approved"), flow("decide", "rejected", None),
     chain("mark", "done"),
-]), name="Approval")
+]), name="Approval", starters="sales")
 
 REVIEW_FORM = form("review-form",
                    {"type": "checkbox", "key": "approved", "label": "Approved"},

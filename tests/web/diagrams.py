@@ -22,7 +22,8 @@ def node(kind: str, eid: str, name: str = "", body: str = "", **camunda: str) ->
 
 def row(key: str, name: str, *nodes: tuple[str, str, str, str]) -> bytes:
     """start → ... → end in one row, each node with its shape and each flow with its edge."""
-    parts = [HEAD.format(key=key), f'<bpmn:process id="{key}" name={quoteattr(name)} isExecutable="true">']
+    parts = [HEAD.format(key=key), f'<bpmn:process id="{key}" name={quoteattr(name)} isExecutable="true" '
+                                   'camunda:candidateStarterGroups="sales">']
     shapes, edges, x = [], [], 150
     centres: dict[str, tuple[int, int, int]] = {}
     for kind, eid, label, rest in nodes:

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import db, ravand
-from api.guard import BEARER, requires
+from api.guard import BEARER, INTEGRATION, requires
 from api.intake import purchase_recorded
 from api.resources.common import PageArgs, as_dict
 from api.resources.crm.shared import READ, WRITE, Amount, act
@@ -105,7 +105,7 @@ class Purchases(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(PurchaseIn)
     @blp.response(201, PurchaseSchema)
-    @requires(*WRITE)
+    @requires(*WRITE, INTEGRATION)  # a web shop records its sales with an integration token
     def post(self, body: dict, customer_id: int) -> object:
         """Record a purchase (amount in rials, or as typed: "۱٬۲۵۰٬۰۰۰", "125,000 تومان"); a potential
         customer becomes actual."""
