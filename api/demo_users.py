@@ -21,6 +21,8 @@ DEMO_USERS = (
     ("nima", "employee", ["finance", "legal"], "نیما رضایی", "fa"),
     ("john", "employee", ["sales", "sales-regions", "support-1"], "John Carter", "en"),
     ("auditor", "auditor", [], "Audrey Auditor", "en"),
+    # the e-signature provider's and the web shop's callbacks: contract_signed, lead_received, purchases
+    ("webhooks", "integration", [], "Integrations", "en"),
 )
 
 

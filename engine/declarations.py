@@ -38,6 +38,7 @@ from engine.models import ProcessDefinition
 
 ROLES = ("admin", "designer", "employee", "auditor", "integration")  # the roles a user can have
 START_ANY = ("admin", "designer")  # may start any process
+START_OFFERED = ("employee", "integration")  # may start the processes offered to them (auditors none)
 SENDER_KINDS = ("role", "group", "user")
 
 
@@ -63,6 +64,8 @@ def admits(senders: Iterable[str] | None, caller: Caller) -> bool:
 def may_start(elements: Mapping[str, Any], key: str, caller: Caller) -> bool:
     if caller.role in START_ANY:
         return True
+    if caller.role not in START_OFFERED:
+        return False
     process = elements.get(key, {})
     groups = set(process.get("starter_groups", ()))
     return caller.name in process.get("starter_users", ()) or bool(caller.groups & groups)

@@ -1,0 +1,83 @@
+"""What each CRM diagram lets the outside do: which messages an integration may send (and with what),
+which are internal (sent by Ravand's own handlers and routes only), and whom each process's start is
+offered to. Internal deliveries follow the same payload declarations."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+import processes
+from engine.declarations import Caller, admits, may_start
+from engine.dialect import BPMN_NS, process_elements, q
+from engine.errors import InvalidData
+from tests.processes.conftest import Flow
+from tests.processes.test_referral_rewards import _qualify_lead, _refer, _referrer
+
+INTEGRATION = Caller("webhooks", "integration")
+
+
+def _elements(key: str) -> dict[str, dict]:
+    [(_, content)] = [f for f in processes.files(key) if f[0].endswith(".bpmn")]
+    [process] = etree.fromstring(content).iter(q(BPMN_NS, "process"))
+    return process_elements(process)
+
+
+def _catches(key: str) -> dict[str, dict]:
+    return {meta["event"]: meta for meta in _elements(key).values() if meta.get("catches") == "message"}
+
+
+# message → (an integration may send it, the variables its payload may set)
+DECLARED = {
+    "contract_approval": {"contract_signed": (True, {"signed_at", "signer"})},
+    "lead_qualification": {"lead_received": (True, {
+        "person_name", "company_name", "phone", "mobile", "email", "source", "product", "region",
+        "estimated_revenue", "budget_confirmed", "authority", "need", "timeline"})},
+    "complaint_escalation": {
+        "complaint_received": (True, {"customer_id", "contact_name", "contact_mobile", "contact_email", "category",
+                                      "severity", "channel", "description"}),
+        "survey_answered": (False, set())},
+    "referral_rewards": {
+        "referral_received": (True, {"code", "referred_name", "referred_mobile", "referred_email"}),
+        "referral_lead_qualified": (False, {"referred_customer_id"}),
+        "referral_lead_lost": (False, {"lost_reason"}),
+        "referral_purchase": (False, {"purchase_id", "purchase_amount"})},
+    "customer_ranking": {},
+}
+
+
+@pytest.mark.parametrize("key", processes.KEYS)
+def test_who_may_send_each_message_and_what_it_may_set(key: str):
+    catches = _catches(key)
+    assert {name: (admits(meta.get("senders"), INTEGRATION), set(meta["variables"]))
+            for name, meta in catches.items()} == DECLARED[key]
+    for meta in catches.values():  # an id the handlers trust is never a payload's to set
+        assert not {"contract_id", "lead_id", "referral_id", "complaint_id"} & set(meta["variables"])
+
+
+STARTERS = {  # who, among the demo users' groups, may start each process over the API
+    "lead_qualification": {"sales"}, "contract_approval": {"sales"}, "referral_rewards": {"sales"},
+    "complaint_escalation": {"support-1", "support-2"}, "customer_ranking": set(),
+}
+
+
+@pytest.mark.parametrize("key", processes.KEYS)
+def test_whom_each_start_is_offered_to(key: str):
+    elements = _elements(key)
+    groups = {"sales", "sales-enterprise", "sales-regions", "managers", "support-1", "support-2", "finance", "legal"}
+    assert {g for g in groups if may_start(elements, key, Caller("someone", "employee", frozenset({g})))} \
+        == STARTERS[key]
+    assert may_start(elements, key, Caller("root", "admin"))
+    assert not may_start(elements, key, Caller("audrey", "auditor", frozenset(groups)))
+
+
+def test_an_internal_delivery_with_an_undeclared_variable_is_refused(flow: Flow):
+    instance_id = _refer(flow, _referrer(flow))
+    customer_id = _qualify_lead(flow, instance_id)
+    with pytest.raises(InvalidData, match="may set purchase_amount, purchase_id; refused: reward_value"):
+        flow(lambda s: flow.engine.correlate(s, "referral_purchase", correlation={"referred_customer_id": customer_id},
+                                             variables={"purchase_amount": 10**12, "reward_value": 10**9}))
+    assert flow.instance(instance_id).active_elements == ["await_purchase", "purchase_deadline"]
+    with pytest.raises(InvalidData, match="correlated by: referred_customer_id"):
+        flow(lambda s: flow.engine.correlate(s, "referral_purchase", correlation={"referred_customer_id": customer_id},
+                                             variables={"referred_customer_id": 1}))
