@@ -17,9 +17,9 @@ from api.identity.models import User
 from api.identity.service import (
     Principal,
     SessionLifetime,
+    SessionUser,
     end_web_session,
     open_web_session,
-    principal_of,
     read_web_session,
     touch_web_session,
 )
@@ -72,24 +72,23 @@ def _end_current() -> None:
     session.clear()
 
 
-def current_user() -> User | None:
+def current_user() -> SessionUser | None:
     if _CACHE not in g:
         setattr(g, _CACHE, _read_user())
     return g.get(_CACHE)
 
 
-def _read_user() -> User | None:
+def _read_user() -> SessionUser | None:
     token = session.get(csrf.SESSION_ID)
     if not isinstance(token, str) or not token:
         return None
     now = utcnow()
-    found = read_web_session(db(), token, _lifetime(), now)
-    if found is None:
+    user = read_web_session(db(), token, _lifetime(), now)
+    if user is None:
         session.clear()
         return None
-    user, row = found
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        session_id = row.id
+    if now - user.last_seen_at >= TOUCH_EVERY:
+        session_id = user.session_id
         command(lambda s: touch_web_session(s, session_id, now))
     return user
 
@@ -97,4 +96,4 @@ def _read_user() -> User | None:
 def read_principal() -> Principal | None:
     """The hook ``api.guard`` calls when a request has no bearer token."""
     user = current_user()
-    return principal_of(user) if user is not None else None
+    return user.principal if user is not None else None

@@ -217,18 +217,44 @@ def open_web_session(session: Session, user_id: int, lifetime: SessionLifetime) 
     return token
 
 
+@dataclass(frozen=True)
+class SessionUser:
+    """The user of a live web session, as one read gives it."""
+
+    session_id: str
+    last_seen_at: datetime
+    user_id: int
+    username: str
+    display_name: str | None
+    role: str
+    groups: frozenset[str]
+    locale: str
+
+    @property
+    def principal(self) -> Principal:
+        return Principal(self.user_id, self.username, self.role, self.groups, self.locale)
+
+
+_SESSIONS = WebSession.__table__
+# built once: every request of a signed-in browser asks it (one read by primary key, joined with the user)
+_SESSION_USER = (select(_SESSIONS.c.id, _SESSIONS.c.last_seen_at, _SESSIONS.c.expires_at, _USERS.c.id.label("user_id"),
+                        _USERS.c.username, _USERS.c.display_name, _USERS.c.role, _USERS.c.groups, _USERS.c.locale,
+                        _USERS.c.active)
+                 .join_from(_SESSIONS, _USERS, _USERS.c.id == _SESSIONS.c.user_id)
+                 .where(_SESSIONS.c.id == bindparam("session_id")))
+
+
 def read_web_session(session: Session, token: str, lifetime: SessionLifetime,
-                     now: datetime | None = None) -> tuple[User, WebSession] | None:
-    """The active user of a live session (one read by primary key, joined with the user), else None."""
-    found = session.execute(select(User, WebSession).join(WebSession, WebSession.user_id == User.id)
-                            .where(WebSession.id == _digest(token))).first()
-    if found is None:
+                     now: datetime | None = None) -> SessionUser | None:
+    """The active user of a live session, else None."""
+    row = session.connection().execute(_SESSION_USER, {"session_id": _digest(token)}).first()
+    if row is None:
         return None
-    user, row = found
     now = now or utcnow()
-    if not user.active or row.expires_at <= now or row.last_seen_at + timedelta(seconds=lifetime.idle_s) <= now:
+    if not row.active or row.expires_at <= now or row.last_seen_at + timedelta(seconds=lifetime.idle_s) <= now:
         return None
-    return user, row
+    return SessionUser(row.id, row.last_seen_at, row.user_id, row.username, row.display_name, row.role,
+                       frozenset(row.groups or ()), row.locale or "en")
 
 
 def touch_web_session(session: Session, session_id: str, now: datetime) -> None:
