@@ -68,7 +68,7 @@ class Expression:
             except Escalate:
                 pass
             except Exception as err:
-                raise runtime.translate_error(err) from runtime.cause_of(err)
+                raise runtime.translate_error(err, "expression") from runtime.cause_of(err)
         return self.evaluate_slow(context)
 
     def evaluate_slow(self, context: Mapping[str, Any]) -> Any:

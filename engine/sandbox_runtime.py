@@ -116,12 +116,12 @@ def evaluate(compiled: Compiled, context: Mapping[str, Any], limits: lim.Limits 
         try:
             return eval(compiled.code, scope)  # noqa: S307 - checked and rewritten code, restricted builtins
         except Exception as err:
-            raise translate_error(err) from cause_of(err)
+            raise translate_error(err, "expression") from cause_of(err)
     previous = lim.activate(budget)
     try:
         return eval(compiled.code, scope)  # noqa: S307 - checked and rewritten code, restricted builtins
     except Exception as err:
-        raise translate_error(err) from cause_of(err)
+        raise translate_error(err, "expression") from cause_of(err)
     finally:
         lim.activate(previous)
 
@@ -176,7 +176,7 @@ def _shorten(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE_CHARS else text[: MAX_MESSAGE_CHARS - 3] + "..."
 
 
-def translate_error(err: Exception) -> ScriptError:
+def translate_error(err: Exception, kind: str = "script") -> ScriptError:
     """Turn anything raised by user code into a ScriptError/SandboxViolation with a line number."""
     line = script_line(err.__traceback__)
     where = f"line {line}: " if line else ""
@@ -184,7 +184,7 @@ def translate_error(err: Exception) -> ScriptError:
         detail = err.detail if err.detail.startswith("line ") else where + err.detail
         return type(err)(detail, line=err.line or line)
     if isinstance(err, MemoryError):
-        return SandboxViolation(f"{where}script ran out of memory", line=line)
+        return SandboxViolation(f"{where}{kind} ran out of memory", line=line)
     if isinstance(err, RecursionError):
         return SandboxViolation(f"{where}recursion too deep", line=line)
     try:

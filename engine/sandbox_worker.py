@@ -80,12 +80,14 @@ def _encode_value(value: Any) -> Any:
 
 def handle(line: bytes) -> dict[str, Any]:
     """Run one request and return its answer; never raises."""
+    kind = "script"
     try:
         request = codec.loads(line)
+        kind = "expression" if isinstance(request, dict) and request.get("mode") == "eval" else "script"
         limits = Limits(**request["limits"])
         set_limits(limits)
         limit_cpu(limits.timeout_s)
-        if request.get("mode") == "eval":
+        if kind == "expression":
             value = evaluate(_compile(request["source"], "eval"), request["context"], limits)
             return {"ok": True, "value": _encode_value(value), "recycle": False}
         result = run_script(_compile(request["source"]), request["context"], limits)
@@ -93,7 +95,7 @@ def handle(line: bytes) -> dict[str, Any]:
     except ScriptError as err:
         return _failure(err)
     except MemoryError:
-        return _failure(SandboxViolation("script ran out of memory"), recycle=True)
+        return _failure(SandboxViolation(f"{kind} ran out of memory"), recycle=True)
     except (ValueError, KeyError, TypeError):
         return _failure(ScriptError("malformed request to the script worker"), recycle=True)
     except Exception:  # never let the worker die on an unforeseen error
