@@ -64,9 +64,13 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
-def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -> Flask:
+def create_app(settings: Settings | None = None, ravand: Ravand | None = None, *, migrate: bool = False,
+               timers: bool = False) -> Flask:
+    """The app. It migrates only when asked (``ravand init`` and ``ravand serve`` migrate once, before
+    serving) and runs the timer loop in-process only when asked (``ravand serve --dev``); under
+    gunicorn the serving process runs the one timer loop beside the workers."""
     settings = settings or load_settings()
-    ravand = ravand or build(settings, migrate=True)
+    ravand = ravand or build(settings, migrate=migrate)
     app = Flask(__name__, static_folder=None)
     app.url_map.converters["int"] = BoundedInt
     app.json = StrictJSONProvider(app)  # strict JSON in and out (api/jsonbody.py)
@@ -91,7 +95,7 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None) -
     from api.imports import start_runner
 
     start_runner(ravand, app.extensions)  # import jobs a previous process left are resumed
-    if settings.scheduler_enabled:
+    if timers and settings.scheduler_enabled:
         from api.outbox import schedule_outbox
 
         ravand.timers.start_background(also=lambda scheduler: schedule_outbox(scheduler, ravand))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from api.composition import Ravand, build
+from api.composition import Ravand, build, pending_migrations
 from api.identity.models import LOCALES, ROLES
 from config import load_settings
 from engine.errors import EngineError, InvalidDefinition
@@ -165,33 +167,48 @@ def demo(ctx: click.Context) -> None:
 @click.option("--dev", is_flag=True, help="Flask's development server with reload")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
-    """Serve the API (and web app) under gunicorn."""
+    """Serve the API (and web app) under gunicorn, with the one timer loop beside it."""
     from api.app import create_app
+    from api.serve import TimerProcess, reloader_child, timer_argv
     from api.serve import serve as run_server
 
     config = ctx.obj.get("config")
-    _ravand(ctx, migrate=True)  # migrate once, before workers start
+    ravand = _ravand(ctx, migrate=not (dev and reloader_child()))  # once, before any worker starts
+    ravand.database.dispose()  # no pooled connection crosses gunicorn's fork
+    enabled = ravand.settings.scheduler_enabled
+    if dev:  # one process: the loop runs inside it (in Werkzeug's serving child only)
+        run_server(lambda: create_app(load_settings(config), timers=enabled and reloader_child()),
+                   host, port, workers, threads, dev)
+        return
     click.echo(f"Ravand on http://{host}:{port}/  (API docs: http://{host}:{port}/api/docs)")
-    run_server(lambda: create_app(load_settings(config)), host, port, workers, threads, dev)
+    timers = TimerProcess(timer_argv(config)) if enabled else None
+    run_server(lambda: create_app(load_settings(config)), host, port, workers, threads, dev, timers)
 
 
 @main.command()
 @click.option("--batch", default=50, show_default=True, help="timers taken per poll")
 @click.pass_context
 def worker(ctx: click.Context, batch: int) -> None:
-    """Fire due timers (run any number of these beside `ravand serve` on PostgreSQL)."""
-    ravand = _ravand(ctx, migrate=True)
+    """Fire due timers (`ravand serve` runs one; on PostgreSQL more may run beside it). It never migrates:
+    run `ravand init` (or `ravand serve`) first."""
+    ravand = _ravand(ctx)
+    if pending_migrations(ravand.database):
+        click.echo("error: the database schema is not up to date; run `ravand init` first", err=True)
+        sys.exit(1)
     ravand.timers.batch = batch
-    if ravand.database.dialect.name == "sqlite":
-        click.echo("note: on SQLite one worker runs inside `ravand serve`; a second one only waits for locks",
-                   err=True)
-    click.echo("timer worker running; Ctrl-C stops it")
+    click.echo(f"timer worker running (pid {os.getpid()}); Ctrl-C stops it")
+    signal.signal(signal.SIGTERM, _exit)
     try:
         from api.outbox import schedule_outbox
 
         ravand.timers.run_blocking(also=lambda scheduler: schedule_outbox(scheduler, ravand))
     except (KeyboardInterrupt, SystemExit):
+        ravand.timers.stop()
         click.echo(f"stopped after firing {ravand.timers.fired} timer(s)")
+
+
+def _exit(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 @main.group()

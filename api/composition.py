@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,7 +17,7 @@ from crm.unit import Ctx
 from engine import journal, sandbox
 from engine.db import make_engine, make_read_session_factory, make_session_factory
 from engine.facade import Engine
-from engine.migrate import upgrade
+from engine.migrate import alembic_config, upgrade
 from engine.scheduler import TimerWorker
 from engine.services import HandlerRegistry
 
@@ -64,3 +66,12 @@ def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     sessions = make_session_factory(database)
     timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s)
     return Ravand(settings, database, sessions, make_read_session_factory(database), engine, timers)
+
+
+def pending_migrations(database: Database) -> bool:
+    """Whether the database is behind the newest schema (a read: takes no write lock)."""
+    cfg = alembic_config(database.url.render_as_string(hide_password=False), MIGRATIONS)
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with database.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    return current != heads

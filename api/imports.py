@@ -130,9 +130,8 @@ def start_runner(ravand: Ravand, extensions: dict) -> ImportRunner:
     """At a server's start: resume what a previous process left (queued jobs, jobs whose runner died)."""
     found = runner(ravand, extensions)
     try:
-        with ravand.sessions() as session:
+        with ravand.read_sessions() as session:  # a read: a booting worker never waits for the write lock
             left = import_jobs.pending(session)
-            session.rollback()
     except Exception:  # a database without the import tables yet, or away: nothing to resume now
         log.exception("could not look for import jobs to resume")
         return found
