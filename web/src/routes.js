@@ -25,6 +25,7 @@ export const ROUTES = [
   { path: '/tasks', title: 'nav.tasks', roles: ROLES.work, view: () => import('./views/tasklist.js') },
   { path: '/tasks/:id', title: 'task.title', roles: ROLES.work, view: () => import('./views/task.js') },
   { path: '/customers', title: 'customers.title', roles: ROLES.all, view: () => import('./views/customers.js') },
+  { path: '/customers/import', title: 'import.title', roles: ROLES.work, view: () => import('./views/customer_import.js') },
   { path: '/customers/:id', title: 'customer.title', roles: ROLES.all, view: () => import('./views/customer_page.js') },
   { path: '/leads/new', title: 'lead_new.title', roles: ROLES.work, view: () => import('./views/lead_new.js') },
   { path: '/complaints/new', title: 'complaint_new.title', roles: ROLES.work, view: () => import('./views/complaint_new.js') },

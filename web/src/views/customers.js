@@ -38,7 +38,9 @@ export async function render({ root, me, query }) {
   options(TIERS, 'customer.tier_value', { empty: t('customers.any_tier'), selected: state.tier }));
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'customer-summary' });
   const results = h('div', { 'data-testid': 'customers' }, loading());
-  replace(root, pageHeader(t('customers.title'), newRecordLinks(me)),
+  const importLink = ROLES.work.includes(me.role)
+    ? h('a', { href: '/app/customers/import', class: 'btn', 'data-testid': 'import-customers' }, t('import.title')) : null;
+  replace(root, pageHeader(t('customers.title'), newRecordLinks(me), importLink),
     h('div', { class: 'toolbar', role: 'search' }, search, status, tier), summary, results);
 
   let controller;
