@@ -1,13 +1,13 @@
 """Strict JSON in and out of the API.
 
 In: every JSON request body is read once before its route, whatever the route's schema parses:
-bytes that are not JSON (bad syntax, bad UTF-8, nesting too deep to parse) answer 400; JSON holding values ``engine.values``
-refuses (``NaN``, ``Infinity``, ``1e999``, integers past ±(2^63 - 1), NUL or lone surrogates in
+bytes that are not JSON (bad syntax, bad UTF-8, nesting too deep to parse) answer 400; JSON holding
+values ``engine.values`` refuses (``NaN``, ``Infinity``, ``1e999``, integers past ±(2^63 - 1), NUL or lone surrogates in
 text, a body nested deeper than ``BODY_DEPTH`` levels) answers 422 with the path of the value.
 Neither depth nor the number of digits can raise anything but these answers.
 
-Out: responses are strict JSON. A value stored before these checks (``NaN``, ``Infinity``) goes out
-as ``null``, so every client's ``JSON.parse`` reads the page.
+Out: responses are strict JSON. A value stored before these checks (``NaN``, ``Infinity``, nesting
+deeper than ``BODY_DEPTH``) goes out as ``null``, so every client's ``JSON.parse`` reads the page.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from flask import Response, request
 from flask.json.provider import DefaultJSONProvider
 
 from api.errors import problem
-from engine.errors import InvalidValue
 from engine.values import MAX_DEPTH, MAX_INTEGER, check_plain
 
 BODY_DEPTH = 2 * MAX_DEPTH  # a body's own levels around the values; the engine bounds the values themselves
@@ -55,15 +54,24 @@ def _reason(exc: ValueError) -> str:
     return str(exc)[:200]
 
 
-def finite(value: Any) -> Any:
-    """A copy of ``value`` with NaN and infinities as None (what came in before they were refused)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(item) for item in value]
-    return value
+def finite(value: Any, max_depth: int = BODY_DEPTH) -> Any:
+    """A copy of ``value`` with NaN and infinities as None, and containers deeper than ``max_depth`` as
+    None (what came in before they were refused); iterative, so any depth can be copied."""
+    holder = [value]
+    stack: list[tuple[Any, Any, Any, int]] = [(holder, 0, value, 0)]
+    while stack:
+        parent, key, item, depth = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            parent[key] = None
+        elif isinstance(item, dict | list | tuple):
+            if depth > max_depth:
+                parent[key] = None
+                continue
+            copy: Any = dict(item) if isinstance(item, dict) else list(item)
+            parent[key] = copy
+            members = copy.items() if isinstance(copy, dict) else enumerate(copy)
+            stack.extend((copy, k, v, depth + 1) for k, v in list(members))
+    return holder[0]
 
 
 class StrictJSONProvider(DefaultJSONProvider):
@@ -73,7 +81,7 @@ class StrictJSONProvider(DefaultJSONProvider):
         kwargs.setdefault("allow_nan", False)
         try:
             return super().dumps(obj, **kwargs)
-        except ValueError:  # a non-finite float: rare (stored before the checks), so the copy only then
+        except (ValueError, RecursionError):  # NaN or nesting stored before the checks: rare, so copy only then
             return super().dumps(finite(obj), **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:

@@ -195,3 +195,21 @@ def test_problem_bodies_keep_odd_text_as_valid_json(api: Api):
     answer = send(api, "POST", START, '{"variables": {"\\u0000": 1}}')
     problem = refused(answer, 422)
     assert "\x00" not in problem["path"]
+
+
+def test_the_app_writes_any_stored_value_as_strict_json(sqlite_api: Api):
+    """What the database may hand back from before the checks, nested past what json.dumps can write:
+    the answer is strict JSON, the unwritable parts null."""
+    deep: list = []
+    inner = deep
+    for _ in range(5000):
+        inner.append([])
+        inner = inner[0]
+    with sqlite_api.app.app_context():
+        written = sqlite_api.app.json.dumps({"deep": deep, "nan": float("nan"), "ok": [1, "ی"]})
+    value = json.loads(written, parse_constant=_no_constant)
+    assert value["nan"] is None and value["ok"] == [1, "ی"]
+    depth, inner = 0, value["deep"]
+    while isinstance(inner, list):
+        depth, inner = depth + 1, inner[0]
+    assert inner is None and 0 < depth < 100
