@@ -7,10 +7,12 @@ disabled (rows deleted) no longer authenticates, even from a copy of the cookie.
 
 from __future__ import annotations
 
+import logging
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, session
+from sqlalchemy.exc import OperationalError
 
 from api.context import command, db
 from api.identity.models import User
@@ -24,8 +26,10 @@ from api.identity.service import (
     touch_web_session,
 )
 from engine.clock import utcnow
+from engine.errors import Conflict
 from web import csrf
 
+log = logging.getLogger("ravand.web")
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen_at is written at most this often per session
 _CACHE = "ravand_web_user"  # the request's user, read once
 
@@ -88,9 +92,16 @@ def _read_user() -> SessionUser | None:
         session.clear()
         return None
     if now - user.last_seen_at >= TOUCH_EVERY:
-        session_id = user.session_id
-        command(lambda s: touch_web_session(s, session_id, now))
+        _touch(user.session_id, now)
     return user
+
+
+def _touch(session_id: str, now: datetime) -> None:
+    """Note the activity; a busy database only delays it to a later request (the idle limit is hours)."""
+    try:
+        command(lambda s: touch_web_session(s, session_id, now))
+    except (Conflict, OperationalError) as exc:
+        log.warning("the session's last activity was not written: %s", exc)
 
 
 def read_principal() -> Principal | None:
