@@ -127,6 +127,9 @@ RUN_TIME = [
     ("eval('1')", "'eval' is not allowed"),
     ("x = 10**10**10", "result too large: 10**10000000000"),
     ("x = pow(10, 10**10)", "result too large"),
+    ("x = round(1, -10**8)", "ndigits is out of range"),
+    ("f = round\nx = f(1, -10**8)", "ndigits is out of range"),
+    ("x = pow(3, 2**60000, 2**60000 + 1)", "too costly"),
     ("x = 1 << 10**10", "result too large"),
     ("x = 'a' * 10**11", "result too large: 'a' * 100000000000"),
     ("x = [0] * 10**10", "result too large"),
@@ -350,3 +353,13 @@ def test_slow_calls_without_loops_stop_at_the_time_limit():
     many = "(" + ", ".join(["max(map(str, range(10**6)))"] * 30) + ")"
     with pytest.raises(SandboxViolation, match="time limit"):
         sandbox.compile_expression(many).evaluate({})
+
+
+def test_int_of_a_huge_decimal_is_refused_at_once(inproc):
+    started = time.monotonic()
+    with pytest.raises(SandboxViolation, match="result too large: int"):
+        run("x = int(d)", {"d": Decimal("1E+999999")})  # CPython takes minutes to build that integer
+    with pytest.raises(SandboxViolation, match="result too large: int"):
+        sandbox.compile_expression("int(d) > 0").evaluate({"d": Decimal("1E+999999")})
+    assert time.monotonic() - started < FAST_S
+    assert run("x = int(d)", {"d": Decimal("12.5")})["x"] == 12
