@@ -62,9 +62,10 @@ def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     if migrate:
         upgrade(database, MIGRATIONS)
     engine = Engine(handlers(), settings={"locale": settings.locale, "max_multi_instance": settings.max_multi_instance,
-                                          **dict(settings.extra)})
+                                          "max_call_depth": settings.max_call_depth, **dict(settings.extra)})
     sessions = make_session_factory(database)
-    timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s)
+    timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s,
+                         max_failures=settings.timer_max_failures)
     return Ravand(settings, database, sessions, make_read_session_factory(database), engine, timers)
 
 

@@ -36,6 +36,8 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     scheduler_enabled: bool = True
     scheduler_interval_s: float = 0.5
+    timer_max_failures: int = 3  # failed firings of one timer before it is an incident and stops
+    max_call_depth: int = 25  # nested call activities and subprocesses before the call is an incident
     # the notification outbox: e-mail over SMTP, SMS over an HTTP gateway; nothing set → messages are kept
     smtp_host: str = ""
     smtp_port: int = 587

@@ -90,6 +90,35 @@ def check_flows(root: etree._Element, ctx: DeploymentContext) -> Iterator[Proble
                                       "put a gateway in the loop")
 
 
+END_EVENT_FLOW = ("an end event ends its path: the sequence flow leaving {0!r} would never run "
+                  "(or loop forever); start the next path from a task or a gateway instead")
+
+
+def check_end_events(root: etree._Element, ctx: DeploymentContext) -> Iterator[Problem]:
+    ends = {e.get("id") for e in root.iter(q(BPMN_NS, "endEvent"))}
+    for flow in root.iter(q(BPMN_NS, "sequenceFlow")):
+        if flow.get("sourceRef") in ends:
+            yield _problem(ctx, flow, END_EVENT_FLOW.format(flow.get("sourceRef")))
+
+
+NAMED_EVENTS = {"messageEventDefinition": "messageRef", "signalEventDefinition": "signalRef"}
+
+
+def check_event_names(root: etree._Element, ctx: DeploymentContext) -> Iterator[Problem]:
+    """Every message and signal event names what it waits for or sends: a nameless one would wait
+    for nothing anyone can send (or send nothing anyone can catch)."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or etree.QName(element.tag).namespace != BPMN_NS:
+            continue
+        name = local(element.tag)
+        attribute = NAMED_EVENTS.get(name)
+        if attribute and not (element.get(attribute) or "").strip():
+            yield _problem(ctx, _owner(element), f"the {name.removesuffix('EventDefinition')} event names no "
+                                                 f"{name.removesuffix('EventDefinition')} ({attribute} is missing)")
+        elif name == "receiveTask" and not (element.get("messageRef") or "").strip():
+            yield _problem(ctx, element, "the receive task names no message (messageRef is missing)")
+
+
 def check_references(root: etree._Element, ctx: DeploymentContext) -> Iterator[Problem]:
     named = {e.get("id"): e for e in root if local(e.tag) in {"message", "error", "signal", "escalation"}}
     for element in root.iter():
@@ -113,6 +142,9 @@ def check_unsupported(root: etree._Element, ctx: DeploymentContext) -> Iterator[
             unknown_event = name.endswith("EventDefinition") and name not in SUPPORTED_EVENTS
             if name in {"complexGateway", "dataStoreReference"} or unknown_event:
                 yield _problem(ctx, element, f"{name} is not supported and would be ignored")
+            elif name == "adHocSubProcess":
+                yield _problem(ctx, element, "ad-hoc subprocesses are not supported (with or without a completion "
+                                             "condition); model the choice with an inclusive or event-based gateway")
             elif name == "standardLoopCharacteristics":
                 yield _problem(ctx, element, "standard loops are not supported; model the loop with a gateway")
         elif ns == CAMUNDA_NS and name in UNSUPPORTED_EXTENSIONS:
@@ -223,7 +255,8 @@ def _check_form(element: etree._Element, ctx: DeploymentContext) -> Iterator[Pro
 
 
 CHECKS: tuple[Check, ...] = (
-    check_document, check_processes, check_ids, check_flows, check_references, check_unsupported,
+    check_document, check_processes, check_ids, check_flows, check_end_events, check_event_names,
+    check_references, check_unsupported,
     check_scripts, check_conditions, check_bindings, check_declarations,
 )
 

@@ -12,7 +12,7 @@ from uuid import UUID
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from engine import journal, runtime
@@ -27,7 +27,8 @@ from engine.declarations import (
     require_sender,
 )
 from engine.errors import Conflict, NotFound
-from engine.models import BufferedMessage, ProcessDefinition, ProcessInstance, Subscription, Timer
+from engine.incidents import TIMER_INCIDENT, raise_incident
+from engine.models import BufferedMessage, Incident, ProcessDefinition, ProcessInstance, Subscription, Timer
 from engine.retries import RETRY
 from engine.schedule import first_due, next_due
 from engine.waits import matches
@@ -48,21 +49,57 @@ def register_start_events(session: Session, definition: ProcessDefinition, now: 
                 session.add(Timer(due_at=due, definition_id=definition.id, element_id=element,
                                   expression=timer["expression"] if timer["kind"] == "timeCycle" else None,
                                   remaining=remaining))
-        elif kind in {"message", "signal"}:
+        elif kind in {"message", "signal"} and meta.get("event"):  # never a nameless subscription
             session.add(Subscription(kind=kind, name=meta["event"], definition_id=definition.id,
                                      element_id=element, created_at=now))
 
 
-def due_timers(session: Session, now: datetime, limit: int) -> list[int]:
+MAX_FAILURES = 3  # failed firings of one timer before it is an incident and stops (timer_max_failures)
+
+
+def _firing(stmt: Select[Any], max_failures: int) -> Select[Any]:
+    """Only timers that still fire: fewer failures than the limit, and no open timer incident on their
+    task (a save of the instance rebuilds its timer rows, failures and all)."""
+    stopped = select(Incident.id).where(Incident.process_instance_id == Timer.process_instance_id,
+                                        Incident.task_id == Timer.task_id, Incident.kind == TIMER_INCIDENT,
+                                        Incident.resolved_at.is_(None))
+    return stmt.where(Timer.failures < max_failures, ~stopped.exists())
+
+
+def due_timers(session: Session, now: datetime, limit: int, max_failures: int = MAX_FAILURES) -> list[int]:
     """Ids of timers due by ``now``, oldest first. On PostgreSQL rows another worker holds are skipped."""
-    stmt = select(Timer.id).where(Timer.due_at <= now).order_by(Timer.due_at).limit(limit)
+    stmt = _firing(select(Timer.id).where(Timer.due_at <= now), max_failures).order_by(Timer.due_at).limit(limit)
     if is_postgres(session.get_bind()):
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(of=Timer, skip_locked=True)
     return list(session.scalars(stmt))
 
 
-def next_timer_due(session: Session) -> datetime | None:
-    return as_utc(session.scalar(select(Timer.due_at).order_by(Timer.due_at).limit(1)))
+def next_timer_due(session: Session, max_failures: int = MAX_FAILURES) -> datetime | None:
+    return as_utc(session.scalar(_firing(select(Timer.due_at), max_failures).order_by(Timer.due_at).limit(1)))
+
+
+def timer_failed(session: Session, timer_id: int, message: str, now: datetime,
+                 max_failures: int = MAX_FAILURES) -> bool:
+    """Count a failed firing, in its own transaction (the firing's rolled back). At ``max_failures``
+    the timer stops: an incident on its instance (retrying it re-arms the timer); a start timer just
+    stops until the process is deployed again or the timer is rescheduled. True when it stopped."""
+    stmt = select(Timer).where(Timer.id == timer_id)
+    if is_postgres(session.get_bind()):
+        stmt = stmt.with_for_update()
+    timer = session.scalars(stmt).first()
+    if timer is None:
+        return False
+    timer.failures += 1
+    stopped = timer.failures >= max_failures
+    journal.record(session, "timer.failed", None, instance_id=timer.process_instance_id,
+                   element_id=timer.element_id, data={"timer_id": timer.id, "failures": timer.failures,
+                                                      "error": message, "stopped": stopped})
+    instance = session.get(ProcessInstance, timer.process_instance_id) if timer.process_instance_id else None
+    if stopped and instance is not None and instance.state not in {"completed", "cancelled"}:
+        raise_incident(session, instance, timer.task_id or "", timer.element_id, TIMER_INCIDENT,
+                       f"the timer failed {timer.failures} times: {message}", None, now)
+        instance.state = "failed"
+    return stopped
 
 
 def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datetime) -> bool:
@@ -102,7 +139,7 @@ def reschedule(ctx: runtime.Context, session: Session, timer_id: int, due_at: da
                    element_id=timer.element_id, data={"timer_id": timer_id, "from": as_utc(timer.due_at).isoformat(),
                                                       "to": due_at.isoformat()})
     if timer.process_instance_id is None or timer.expression == RETRY:
-        timer.due_at = due_at
+        timer.due_at, timer.failures = due_at, 0  # a stopped start timer fires again
         return
     loaded = runtime.load(ctx, session, timer.process_instance_id)
     runtime.require_running(loaded.instance)
@@ -180,14 +217,21 @@ def deliver(ctx: runtime.Context, session: Session, instance_id: str, kind: str,
 def _admit_all(ctx: runtime.Context, session: Session, rows: list[Subscription], kind: str, name: str,
                variables: Mapping[str, Any], caller: Caller | None) -> None:
     """Every catching element reached lets the caller send this payload (checked before any delivery).
-    An event-based gateway waits in the name of its catch events: theirs are the declarations."""
+    An event-based gateway waits in the name of its catch events: theirs are the declarations. A version
+    deployed before declarations were read holds none: the latest version of its process speaks for it."""
     for element, definition_id in sorted({(r.element_id, r.definition_id) for r in rows}):
-        elements = ctx.specs.definition(session, definition_id).elements
-        meta = elements.get(element, {})
-        catches = [meta] if (meta.get("catches"), meta.get("event")) == (kind, name) else [
-            m for m in elements.values() if (m.get("catches"), m.get("event")) == (kind, name)]
+        definition = ctx.specs.definition(session, definition_id)
+        meta = definition.elements.get(element, {})
+        catches = [meta] if (meta.get("catches"), meta.get("event")) == (kind, name) else \
+            _catching(definition.elements, kind, name)
+        if not catches and "catches" not in meta:
+            catches = _catching(ctx.specs.latest(session, definition.key).elements, kind, name)
         for declared in catches or [{}]:
             admit(declared, kind, name, variables, caller)
+
+
+def _catching(elements: Mapping[str, Any], kind: str, name: str) -> list[Mapping[str, Any]]:
+    return [m for m in elements.values() if (m.get("catches"), m.get("event")) == (kind, name)]
 
 
 def _starters(session: Session, kind: str, name: str) -> list[Subscription]:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.models import Incident, ProcessInstance
 
+TIMER_INCIDENT = "timer"  # a timer whose firing failed timer_max_failures times: it stops until retried
+
 
 def open_incidents(session: Session, instance_id: str) -> list[Incident]:
     return list(session.scalars(select(Incident).where(

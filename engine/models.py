@@ -192,6 +192,7 @@ class Timer(Base):
     element_id: Mapped[str] = mapped_column(String(255))
     expression: Mapped[str | None] = mapped_column(Text)
     remaining: Mapped[int | None] = mapped_column(Integer)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failed firings in a row
 
 
 class Subscription(Base):

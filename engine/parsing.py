@@ -29,7 +29,6 @@ from SpiffWorkflow.bpmn.specs.defaults import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.camunda.parser import CamundaParser
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 import engine.spiff_patches  # noqa: F401  (applies the depth fix before any workflow runs)
 from engine.dialect import normalise_for_spiff
@@ -89,6 +88,6 @@ def build_specs(parser: CamundaParser, process_id: str, file_name: str | None = 
         spec = parser.get_spec(process_id)
         subprocesses = parser.get_subprocess_specs(process_id)
         BpmnWorkflow(spec, subprocesses)  # catches "No output task connected" and the like
-    except (SpiffWorkflowException, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except Exception as exc:  # SpiffWorkflow's own errors, and whatever its parser trips on (a RecursionError too)
         raise InvalidDefinition([_located(exc, file_name)]) from exc
     return Specs(spec, subprocesses)

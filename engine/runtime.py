@@ -15,16 +15,25 @@ from typing import Any
 
 from SpiffWorkflow import TaskState
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.control import StartEventSplit
-from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions import (
+    MessageEventDefinition,
+    MultipleEventDefinition,
+    SignalEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from engine import journal, state
 from engine.clock import as_utc, utcnow
 from engine.errors import Conflict, EngineError, NotFound
-from engine.incidents import open_incidents, raise_incident, resolve_incident
+from engine.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
 from engine.journal import plain
 from engine.models import Incident, ProcessInstance, Subscription, Timer
 from engine.outgoing import Messenger
@@ -36,6 +45,7 @@ from engine.waits import sync_waits, take_buffered
 from engine.writes import insert_row, load_row, new_row, write_changes
 
 MAX_ROUNDS = 10_000
+MAX_CALL_DEPTH = 25  # nested call activities / subprocesses (the max_call_depth setting)
 
 
 @dataclass
@@ -72,6 +82,7 @@ def _fail(session: Session, loaded: Loaded, task: Any, message: str, actor: str 
     loaded.incidents_touched = True
     if not task.has_state(TaskState.ERROR):
         task._set_state(TaskState.ERROR)
+    task.workflow.top_workflow.event_manager.remove_task(task)  # a failed event waits for nothing
     raise_incident(session, loaded.instance, str(task.id), _element(task), _kind(task), message, actor, now)
 
 
@@ -103,18 +114,72 @@ def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, act
     task.complete()
 
 
+class _Running:
+    """What ``do_engine_steps`` is running now (SpiffWorkflow's callbacks tell), to name the task a
+    failure belongs to, and the guard on call depth."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth, self.task = max_depth, None
+
+    def before(self, task: Any) -> None:
+        self.task = task
+        if task.workflow.depth > self.max_depth:  # a process calling itself (or a chain too deep)
+            caller = task.workflow.top_workflow.get_task_from_id(task.workflow.parent_task_id)
+            task.workflow.top_workflow.delete_subprocess(caller)
+            raise WorkflowTaskException(f"calls nest deeper than {self.max_depth} levels (a process calling "
+                                        "itself?)", task=caller)
+
+    def after(self, task: Any) -> None:
+        self.task = None
+
+
+def _culprit(exc: BaseException, running: _Running) -> Any:
+    """The task a failure belongs to: the one SpiffWorkflow names, else the innermost task its code
+    was working on (``my_task`` in its frames), else the one being run."""
+    task = getattr(exc, "task", None)
+    frame = exc.__traceback__ if task is None else None
+    while frame is not None:
+        candidate = frame.tb_frame.f_locals.get("my_task")
+        if isinstance(candidate, Task):
+            task = candidate  # the innermost one wins
+        frame = frame.tb_next
+    return task or running.task
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, SpiffWorkflowException | EngineError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _steps(workflow: BpmnWorkflow, running: _Running) -> None:
+    for task in list(workflow.event_manager.tasks.values()):  # refresh_timers, knowing which timer fails
+        if isinstance(task.task_spec.event_definition, TimerEventDefinition | MultipleEventDefinition):
+            running.task = task
+            task.task_spec._update(task)
+    running.task = None
+    workflow.do_engine_steps(will_complete_task=running.before, did_complete_task=running.after)
+
+
 def run_steps(ctx: Context, session: Session, loaded: Loaded, actor: str | None, now: datetime) -> None:
-    """Advance until every token waits on a person, an event, or an incident."""
+    """Advance until every token waits on a person, an event, or an incident. Any failure while
+    running steps, whatever its type (a RecursionError too), becomes an incident on the task it
+    belongs to, once: a task that fails again in the same command stops the command's steps."""
     workflow = loaded.workflow
+    running = _Running(int(ctx.settings.get("max_call_depth", MAX_CALL_DEPTH)))
+    failed: set[Any] = set()
     for _ in range(MAX_ROUNDS):
         try:
-            workflow.refresh_timers()  # SpiffWorkflow refreshes only after its steps: a due timer would wait
-            workflow.do_engine_steps()
-        except WorkflowException as exc:
-            task = getattr(exc, "task", None)
-            if task is None:
-                raise EngineError(f"the engine stopped: {exc}") from exc
-            _fail(session, loaded, task, str(exc), actor, now)
+            _steps(workflow, running)
+        except (Conflict, SQLAlchemyError):
+            raise
+        except Exception as exc:  # the unit of work's boundary: nothing but an incident comes out
+            task = _culprit(exc, running)
+            if task is None or task.id in failed:
+                _fail(session, loaded, task or workflow.task_tree, _message(exc), actor, now)
+                return
+            failed.add(task.id)
+            _fail(session, loaded, task, _message(exc), actor, now)
             continue
         if not loaded.services:
             return
@@ -132,7 +197,8 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     before = instance.variables or {}
     instance.workflow_state = state.dump(workflow)
     snap = Snapshot.of(workflow)
-    completed = workflow.is_completed()
+    # a task in ERROR counts as finished for SpiffWorkflow: an instance with a failed task is not complete
+    completed = workflow.is_completed() and not workflow.get_tasks(state=TaskState.ERROR)
     instance.variables = plain(snap.variables(workflow, completed))
     instance.active_elements = snap.active_elements()
     instance.element_counts = snap.counts
@@ -316,6 +382,8 @@ def retry(ctx: Context, session: Session, instance_id: str, incident_id: int, ac
         raise NotFound(f"no incident {incident_id} on this instance")
     if incident.resolved_at is not None:
         raise Conflict("the incident is already resolved")
+    if incident.kind == TIMER_INCIDENT:
+        return _rearm_timer(session, loaded, incident, actor)
     task = loaded.workflow.get_task_from_id(uuid.UUID(incident.task_id))
     if task is None or not task.has_state(TaskState.ERROR):
         raise Conflict("the failed task is no longer waiting for a retry")
@@ -327,5 +395,20 @@ def retry(ctx: Context, session: Session, instance_id: str, incident_id: int, ac
     run_steps(ctx, session, loaded, actor, now)
     if not task.has_state(TaskState.ERROR):
         resolve_incident(session, incident, loaded.instance, actor, now)
+    save(session, loaded, actor, now)
+    return loaded
+
+
+def _rearm_timer(session: Session, loaded: Loaded, incident: Incident, actor: str | None) -> Loaded:
+    """A timer stopped after repeated failures fires again: its count starts over (the save rebuilds
+    the instance's timer rows; a service task's retry timer is reset here)."""
+    now = utcnow()
+    session.execute(update(Timer).where(Timer.process_instance_id == loaded.instance.id,
+                                        Timer.task_id == incident.task_id).values(failures=0))
+    journal.record(session, "incident.retried", actor, instance_id=loaded.instance.id,
+                   business_key=loaded.instance.business_key, element_id=incident.element_id,
+                   data={"incident_id": incident.id})
+    resolve_incident(session, incident, loaded.instance, actor, now)
+    loaded.incidents_touched = True
     save(session, loaded, actor, now)
     return loaded

@@ -1,5 +1,8 @@
 """The worker loop: fire due timers, each in its own transaction through the unit of work.
 
+A timer whose firing fails is counted in a transaction of its own; after ``max_failures`` in a
+row it stops and is an incident on its instance (``events.timer_failed``).
+
 Any number of workers may run against PostgreSQL: due timers are taken under row locks with
 SKIP LOCKED, so no two workers fire the same timer, and a worker killed mid-batch loses nothing
 (its transaction rolls back and the timer is still due). On SQLite one worker runs, inside the
@@ -20,8 +23,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
+from engine import events
 from engine.clock import utcnow
-from engine.errors import EngineError
+from engine.errors import Conflict, EngineError
 from engine.facade import Engine
 
 log = logging.getLogger("ravand.scheduler")
@@ -30,9 +34,9 @@ logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)  # "skipped: 
 
 class TimerWorker:
     def __init__(self, engine: Engine, sessions: sessionmaker[Session], *, interval_s: float = 0.5,
-                 batch: int = 50) -> None:
+                 batch: int = 50, max_failures: int = events.MAX_FAILURES) -> None:
         self.engine, self.sessions = engine, sessions
-        self.interval_s, self.batch = interval_s, batch
+        self.interval_s, self.batch, self.max_failures = interval_s, batch, max_failures
         self._stop = threading.Event()
         self._job: Job | None = None
         self.fired = 0
@@ -51,7 +55,7 @@ class TimerWorker:
         while not self._stop.is_set():
             now = utcnow()
             with self.sessions() as session:
-                ids = self.engine.due_timers(session, now, self.batch)
+                ids = events.due_timers(session, now, self.batch, self.max_failures)
                 session.rollback()  # only a peek: each timer is locked again in its own transaction
             if not ids:
                 return fired
@@ -65,20 +69,30 @@ class TimerWorker:
         try:
             done = self.engine.transaction(self.sessions, lambda s: self.engine.fire_timer(s, timer_id, utcnow()),
                                            retries=5)
-        except EngineError as exc:
+        except Conflict as exc:  # lost races: another command kept changing the instance; not the timer's fault
             log.warning("timer %s could not fire: %s", timer_id, exc.detail)
             return 0
-        except Exception:  # a worker must outlive any single timer
-            log.exception("timer %s failed", timer_id)
+        except Exception as exc:  # a worker must outlive any single timer
+            log.warning("timer %s failed: %s", timer_id, exc)
+            self._failed(timer_id, exc)
             return 0
         self.fired += int(done)
         return int(done)
+
+    def _failed(self, timer_id: int, exc: Exception) -> None:
+        """The firing rolled back; its failure is counted in a transaction of its own."""
+        message = exc.detail if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
+        try:
+            self.engine.transaction(self.sessions, lambda s: events.timer_failed(
+                s, timer_id, message, utcnow(), self.max_failures), retries=5)
+        except Exception:
+            log.exception("timer %s: its failure could not be recorded", timer_id)
 
     def _tick(self) -> None:
         try:
             self.run_once()
             with self.sessions() as session:
-                due = self.engine.next_timer_due(session)
+                due = events.next_timer_due(session, self.max_failures)
         except Exception:  # the database may be briefly away; the next tick tries again
             log.exception("timer worker poll failed")
             return

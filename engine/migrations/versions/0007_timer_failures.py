@@ -1,0 +1,23 @@
+"""Timers count their failed firings; after ``timer_max_failures`` the timer is an incident and
+stops firing.
+
+Revision ID: 0007_timer_failures
+Revises: 0006_contract_pdf
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007_timer_failures"
+down_revision = "0006_contract_pdf"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("timer") as batch:
+        batch.add_column(sa.Column("failures", sa.Integer(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("timer") as batch:
+        batch.drop_column("failures")
