@@ -81,3 +81,41 @@ def test_an_internal_delivery_with_an_undeclared_variable_is_refused(flow: Flow)
     with pytest.raises(InvalidData, match="correlated by: referred_customer_id"):
         flow(lambda s: flow.engine.correlate(s, "referral_purchase", correlation={"referred_customer_id": customer_id},
                                              variables={"referred_customer_id": 1}))
+
+
+def _pay(label: str) -> bytes:
+    from tests.engine import bpmn
+
+    message = ('<bpmn:message id="m_paid" name="paid"><bpmn:extensionElements><camunda:properties>'
+               '<camunda:property name="ravand:variables" value="amount"/></camunda:properties>'
+               '</bpmn:extensionElements></bpmn:message>')
+    body = bpmn.start() + '<bpmn:receiveTask id="wait_paid" messageRef="m_paid"/>' + bpmn.end() \
+        + bpmn.chain("start", "wait_paid", "end")
+    return bpmn.diagram("pay", body, extra=message, name=label)
+
+
+def test_an_instance_of_a_version_deployed_before_declarations_follows_the_latest(flow: Flow):
+    """Upgrading: a version stored before Ravand read declarations has none in its element metadata;
+    its waiting instances are held to the newest version's declarations, not refused everything."""
+    from engine.facade import Engine
+    from engine.models import ProcessDefinition
+    from engine.services import HandlerRegistry
+
+    flow(lambda s: flow.engine.deploy(s, [("pay.bpmn", _pay("Pay"))], "designer"))
+    old = flow.start("pay", {}, business_key="OLD")
+
+    def forget_declarations(session):
+        row = session.query(ProcessDefinition).filter_by(key="pay").one()
+        row.elements = {k: {f: v for f, v in m.items() if f not in {"catches", "event", "variables", "senders"}}
+                        for k, m in row.elements.items() if m.get("type") != "process"}
+
+    flow(forget_declarations)
+    flow.engine = Engine(processes.register(HandlerRegistry()), settings={"locale": "fa"})
+    with pytest.raises(InvalidData):  # alone, the stripped version declares nothing
+        flow(lambda s: flow.engine.correlate(s, "paid", "OLD", variables={"amount": 5}))
+    flow(lambda s: flow.engine.deploy(s, [("pay.bpmn", _pay("Pay v2"))], "designer"))
+    with pytest.raises(InvalidData):
+        flow(lambda s: flow.engine.correlate(s, "paid", "OLD", variables={"amount": 5, "other": 1}))
+    flow(lambda s: flow.engine.correlate(s, "paid", "OLD", variables={"amount": 5}))
+    done = flow.instance(old.id)
+    assert done.state == "completed" and done.variables["amount"] == 5
