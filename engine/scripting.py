@@ -18,10 +18,13 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
-from engine.errors import ScriptError
+from engine.errors import InvalidValue, ScriptError
 from engine.expressions import dmn_to_python, to_python
 from engine.sandbox import compile_expression, compile_script
 from engine.spiff_patches import DEFAULT_MAX_MULTI_INSTANCE
+from engine.values import check_plain
+
+_UNSET = object()
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
@@ -38,10 +41,22 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         for name in external:
             if name not in context:
                 result.pop(name, None)
+        _check_result(result, context)
         for name in [name for name in context if name not in result]:
             del context[name]
         context.update(result)
         return True
+
+
+def _check_result(result: Mapping[str, Any], before: Mapping[str, Any]) -> None:
+    """What a script set must be storable like any value from outside (finite numbers, bounded depth and size,
+    no NUL or lone surrogates): else the script fails, and its task becomes an incident, before anything of it is
+    kept."""
+    changed = {name: value for name, value in result.items() if before.get(name, _UNSET) is not value}
+    try:
+        check_plain(changed, "")
+    except InvalidValue as err:
+        raise ScriptError(f"the script set a value that cannot be stored: {err.detail}") from None
 
 
 class SandboxScriptEngine(PythonScriptEngine):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 import pytest
@@ -110,6 +111,23 @@ def test_script_limit_and_runtime_error_become_task_exceptions(isolate):
         with pytest.raises(WorkflowTaskException, match=text) as info:
             _run(xml, {})
         assert type(info.value.exception) is kind
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("x = float('nan')", "x: is not a finite number"),
+    ("x = {'a': [1e308 * 10]}", "x.a[0]: is not a finite number"),
+    ("x = []\ny = x\nfor _ in range(40):\n    y.append([])\n    y = y[0]", "is nested deeper than 32"),
+    ("x = 'a\\x00b'", "x: holds a NUL character"),
+    ("x = 2 ** 70", "x: is a number beyond"),
+])
+def test_a_script_that_sets_an_unstorable_value_fails_and_changes_nothing(isolate, code, text):
+    data = {"kept": 1}
+    with pytest.raises(ScriptError, match=re.escape(text)):
+        SandboxEnvironment().execute(code, data)
+    assert data == {"kept": 1}
+    xml = _bpmn('<bpmn:startEvent id="s"/>' + _script("t", code) + _flow("s", "t"))
+    with pytest.raises(WorkflowTaskException, match="cannot be stored"):
+        _run(xml, {})
 
 
 def test_escaping_condition_becomes_task_exception():
