@@ -160,6 +160,9 @@ def page_for(browser: Any, server: Server, request: pytest.FixtureRequest) -> It
             _signed_in[(target.url, who)] = context.storage_state()
         else:
             page.goto("/app/")
+            if "/login" in page.url:  # that session was signed out by an earlier test: it is gone on the server
+                sign_in(page, who)
+                _signed_in[(target.url, who)] = context.storage_state()
             page.wait_for_selector("#main:not([aria-busy])")
         return page
 
