@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, json
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from crm.errors import CrmError, InvalidRecord, RecordConflict, RecordNotFound, Rejected
@@ -91,6 +92,22 @@ def _http_error(error: HTTPException) -> Response:
     return response
 
 
+def _database_busy(error: OperationalError) -> Response:
+    """The database could not be reached or stayed locked past its timeout: nothing was changed, and the same
+    request may succeed in a moment."""
+    log.warning("database unavailable: %s", str(error.orig).splitlines()[0] if error.orig else error)
+    response = problem(503, "Service Unavailable", "the database is busy or unreachable; nothing was changed, "
+                       "try again in a moment")
+    response.headers["Retry-After"] = "2"
+    return response
+
+
+def _value_refused(error: DataError) -> Response:
+    """A value the database itself refused (out of its column's range or encoding): bad input, not our fault."""
+    log.info("database refused a value: %s", str(error.orig).splitlines()[0] if error.orig else error)
+    return problem(422, "Invalid value", "the database refused one of the values sent; nothing was changed")
+
+
 def _unexpected(error: Exception) -> Response:
     log.exception("unhandled error", exc_info=error)
     return problem(500, "Internal Server Error", "something went wrong on our side; it has been logged")
@@ -100,4 +117,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(EngineError, _engine_error)
     app.register_error_handler(CrmError, _crm_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(OperationalError, _database_busy)
+    app.register_error_handler(DataError, _value_refused)
     app.register_error_handler(Exception, _unexpected)
