@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from api import errors
@@ -72,6 +73,9 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None, *
     settings = settings or load_settings()
     ravand = ravand or build(settings, migrate=migrate)
     app = Flask(__name__, static_folder=None)
+    if settings.proxy_hops > 0:  # the client's own address behind trusted reverse proxies (rate limits key on it)
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     app.url_map.converters["int"] = BoundedInt
     app.json = StrictJSONProvider(app)  # strict JSON in and out (api/jsonbody.py)
     app.before_request(check_json_body)

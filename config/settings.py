@@ -34,6 +34,9 @@ class Settings:
     locale: str = "en"
     timezone: str = "Asia/Tehran"
     cors_origins: tuple[str, ...] = ()
+    # reverse proxies in front of Ravand whose X-Forwarded-For/-Proto/-Host are trusted (0: none; the client's
+    # address is then the connection's, and behind a proxy every client shares the proxy's address)
+    proxy_hops: int = 0
     scheduler_enabled: bool = True
     scheduler_interval_s: float = 0.5
     timer_max_failures: int = 3  # failed firings of one timer before it is an incident and stops

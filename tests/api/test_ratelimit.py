@@ -143,3 +143,20 @@ def test_a_refund_gives_back_the_hit(db: Database):
         assert verdict.allowed
         limiter.refund([(limit, "k")], verdict.at)
     assert _rows(limiter) == 1
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_forwarded_addresses_count_only_behind_trusted_proxies(sqlite_db: Database, tmp_path: Any, hops: int):
+    """Behind ``proxy_hops`` trusted proxies the client's address is the forwarded one, so clients behind one
+    proxy keep their own limits; with none, a forged X-Forwarded-For changes nothing."""
+    api = make_api(sqlite_db.url, tmp_path, proxy_hops=hops)
+    proxy = "10.0.0.2"
+
+    def via_proxy(password: str, client: str) -> int:
+        return api.client.post(TOKEN, json={"username": "alice", "password": password},
+                               headers={"X-Forwarded-For": client}, environ_base={"REMOTE_ADDR": proxy}).status_code
+
+    for number in range(10):  # an attacker rotating the forwarded address
+        assert via_proxy("wrong guess", ATTACKER if hops else f"192.0.2.{number}") == 401
+    assert via_proxy("wrong guess", ATTACKER if hops else "192.0.2.200") == 429
+    assert via_proxy(PASSWORD, OFFICE) == (200 if hops else 429)  # another client behind the same proxy
