@@ -204,10 +204,10 @@ class SessionLifetime:
 
 
 def open_web_session(session: Session, user_id: int, lifetime: SessionLifetime) -> str:
-    """A new session row for the user; the token for the cookie (only its digest is stored). The user's
-    expired sessions are deleted on the way."""
+    """A new session row for the user; the token for the cookie (only its digest is stored). Every expired
+    session, anyone's, is deleted on the way (the table holds the live sessions, a few rows per user)."""
     now = utcnow()
-    session.execute(delete(WebSession).where(WebSession.user_id == user_id, or_(
+    session.execute(delete(WebSession).where(or_(
         WebSession.expires_at <= now, WebSession.last_seen_at <= now - timedelta(seconds=lifetime.idle_s)))
         .execution_options(synchronize_session=False))
     token = secrets.token_urlsafe(32)

@@ -108,6 +108,14 @@ def test_a_session_ends_at_its_lifetime_however_active(api: Api):
     assert sessions_of(api, user_id(api, "alice")) == 1  # signing in cleared the expired row
 
 
+def test_any_sign_in_clears_everyones_expired_sessions(api: Api):
+    browser(api, "alice"), browser(api, "bob")
+    _age(api, expires_at=utcnow() - timedelta(seconds=1))
+    browser(api, "carol")  # someone else signs in
+    assert sessions_of(api, user_id(api, "alice")) == sessions_of(api, user_id(api, "bob")) == 0
+    assert sessions_of(api, user_id(api, "carol")) == 1
+
+
 def test_a_password_change_ends_every_session_and_token(api: Api):
     web, other_web = browser(api), browser(api)
     api_headers = api_token(api, "employee")
