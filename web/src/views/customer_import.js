@@ -65,8 +65,8 @@ export async function render({ root, query }) {
 
   function showJob(job) {
     const total = job.rows_total || 0;
-    const bar = h('progress', { max: total || 1, value: total ? job.rows_read : 0, 'data-testid': 'import-progress',
-      'aria-label': t('import.progress') });
+    const bar = h('progress', { class: 'progress', max: total || 1, value: total ? job.rows_read : 0,
+      'data-testid': 'import-progress', 'aria-label': t('import.progress') });
     replace(result, h('section', { class: 'card stack', 'data-testid': 'import-job', 'data-state': job.state },
       h('h2', {}, t('import.job', { name: job.file_name })),
       h('p', { 'data-testid': 'import-state' }, t(`import.state.${job.state}`)),
