@@ -154,7 +154,7 @@ def demo(ctx: click.Context) -> None:
     rows = ravand.engine.transaction(ravand.sessions, lambda s: ensure_demo_users(s, credentials))
     click.echo("demo users (user / role / password):")
     for name, role, password in rows:
-        click.echo(f"  {name:10} {role:9} {password}")
+        click.echo(f"  {name:10} {role:11} {password}")
     loaded = load_demo_data(ravand)
     click.echo("CRM processes deployed; " + ("demo records loaded" if loaded else "demo records already there"))
 
