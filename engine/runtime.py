@@ -229,14 +229,28 @@ def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[Subs
         message = take_buffered(session, loaded.instance, subscription.name, now)
         if message is None:
             continue
-        loaded.workflow.catch(BpmnEvent(MessageEventDefinition(message.name), dict(message.variables)))
+        payload, dropped = _declared_payload(loaded, subscription, message.name, dict(message.variables))
+        loaded.workflow.catch(BpmnEvent(MessageEventDefinition(message.name), payload))
         journal.record(session, "message.correlated", message.sender, instance_id=loaded.instance.id,
                        business_key=loaded.instance.business_key,
-                       data={"name": message.name, "variables": message.variables, "buffered_since":
-                             as_utc(message.created_at).isoformat()})
+                       data={"name": message.name, "variables": payload, "buffered_since":
+                             as_utc(message.created_at).isoformat(), **({"dropped": dropped} if dropped else {})})
         run_steps(loaded.ctx, session, loaded, message.sender, now)
         save(session, loaded, message.sender, now)
         return
+
+
+def _declared_payload(loaded: Loaded, subscription: Subscription, name: str,
+                     variables: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A buffered message was admitted against every process that catches its name; the element that takes it
+    now sets only what it declares (``ravand:variables``), the rest is left out and named in the journal."""
+    meta = loaded.definition.elements.get(subscription.element_id or "", {})
+    if (meta.get("catches"), meta.get("event")) != ("message", name):
+        meta = next((m for m in loaded.definition.elements.values()
+                     if (m.get("catches"), m.get("event")) == ("message", name)), {})
+    declared = set(meta.get("variables", ()))
+    return ({k: v for k, v in variables.items() if k in declared},
+            sorted(k for k in variables if k not in declared))
 
 
 _MISSING = object()

@@ -156,6 +156,32 @@ def test_buffered_message_waits_for_its_instance(db):
     assert done.state == "completed" and done.variables["ok"] is True
 
 
+def test_a_buffered_message_sets_only_what_the_element_taking_it_declares(db):
+    """Buffered, a message was admitted against every process catching its name (the union of their
+    declarations); the element that takes it later sets only its own, and the journal names the rest."""
+    engine = Engine(settings={"message_buffers": {"paid": 60}})
+    h = Harness(db, engine)
+    narrow = ('<bpmn:intermediateCatchEvent id="wait_paid"><bpmn:extensionElements><camunda:properties>'
+              '<camunda:property name="ravand:variables" value="ok"/></camunda:properties></bpmn:extensionElements>'
+              '<bpmn:messageEventDefinition messageRef="m_paid"/></bpmn:intermediateCatchEvent>')
+    body = "\n".join([bpmn.start(), bpmn.user("prepare", candidateGroups="sales"), narrow,
+                      bpmn.end(), bpmn.chain("start", "prepare", "wait_paid", "end")])
+    h.deploy([("narrow.bpmn", bpmn.diagram("narrow", body, extra=MESSAGES))])
+    wide = bpmn.start() + catch("wait_paid", "m_paid") + bpmn.end() + bpmn.chain("start", "wait_paid", "end")
+    h.deploy([("wide.bpmn", bpmn.diagram("wide", wide, extra=MESSAGES))])
+    instance = h.start("narrow", "ORDER-6")
+    delivery = h(lambda s: h.engine.correlate(s, "paid", "ORDER-6", variables={"ok": True, "amount": 5}))
+    assert delivery.buffered  # "amount" is declared by the wide process, so the buffer took it
+    [task] = h.open_tasks(instance.id)
+    h.complete(task, {}, ALICE)
+    done = h.instance(instance.id)
+    assert done.state == "completed" and done.variables["ok"] is True and "amount" not in done.variables
+    with db.sessions() as session:
+        entry = session.scalars(select(JournalEntry).where(JournalEntry.process_instance_id == instance.id,
+                                                           JournalEntry.kind == "message.correlated")).one()
+    assert entry.data["dropped"] == ["amount"] and entry.data["variables"] == {"ok": True}
+
+
 def test_signal_reaches_everyone(db):
     h = Harness(db)
     body = bpmn.start() + catch("halt", "s_stop", "signal") + bpmn.end() + bpmn.chain("start", "halt", "end")
