@@ -7,24 +7,28 @@ Every change goes through ``Ctx`` so the journal holds who changed what from wha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from crm.clock import utcnow
 from crm.codes import read_referral_code, referral_code, unused
 from crm.customer_fields import contact_values, customer_name_key, customer_values
 from crm.customer_view import customer_360
-from crm.errors import InvalidRecord
+from crm.errors import InvalidRecord, RecordConflict
 from crm.models import Contact, Customer, LoyaltyAccount
 from crm.phones import SEPARATORS as PHONE_SEPARATORS
 from crm.phones import normalise_phone
 from crm.text import ascii_digits, clean, name_key
-from crm.unit import Ctx
+from crm.unit import Ctx, plain
 from crm.validation import fetch, page
 
 _PHONE_QUERY = re.compile(r"\+?[0-9]{3,}")
+MAX_DUPLICATES = 20  # look-alikes given per customer
+CODE_TRIES = 5
 
 
 def get_customer(session: Session, customer_id: int) -> Customer:
@@ -50,9 +54,12 @@ def create_customer(ctx: Ctx, data: Mapping[str, Any]) -> tuple[Customer, list[C
 
 def duplicates_of(session: Session, values: Mapping[str, Any], exclude_id: int | None = None) -> list[Customer]:
     """The likely duplicates of a customer given as normalised values (``customer_values``)."""
-    own = (values.get("company_name") if values.get("kind") == "company" else values.get("person_name"))
-    return find_duplicates(session, name=own, phone=values.get("phone"), mobile=values.get("mobile"),
+    return find_duplicates(session, name=_own_name(values), phone=values.get("phone"), mobile=values.get("mobile"),
                            email=values.get("email"), exclude_id=exclude_id)
+
+
+def _own_name(values: Mapping[str, Any]) -> str | None:
+    return values.get("company_name") if values.get("kind") == "company" else values.get("person_name")
 
 
 def insert_customer(ctx: Ctx, values: Mapping[str, Any]) -> Customer:
@@ -92,26 +99,142 @@ def _starts_with(session: Session, prefix: str) -> ColumnElement[bool]:
     return Customer.name_key.startswith(prefix)
 
 
+@dataclass(frozen=True)
+class LookAlike:
+    """What a customer is compared on (``find_duplicates``): numbers, e-mail, own name's key."""
+
+    numbers: frozenset[str]
+    email: str | None
+    key: str
+
+    @classmethod
+    def of(cls, *, name: str | None = None, phone: str | None = None, mobile: str | None = None,
+           email: str | None = None) -> LookAlike:
+        numbers = frozenset({_safe_phone(phone), _safe_phone(mobile)} - {None})
+        address = clean(email).lower() if email and clean(email) else None
+        return cls(numbers, address, name_key(name))  # type: ignore[arg-type]
+
+    @classmethod
+    def of_values(cls, values: Mapping[str, Any]) -> LookAlike:
+        return cls.of(name=_own_name(values), phone=values.get("phone"), mobile=values.get("mobile"),
+                      email=values.get("email"))
+
+    def matches(self, phone: str | None, mobile: str | None, email: str | None, key: str) -> bool:
+        """The test of ``conditions`` on a stored customer's columns, in Python."""
+        return bool(phone in self.numbers or mobile in self.numbers or (self.email and email == self.email)
+                    or (self.key and (key == self.key or key.startswith(f"{self.key}|"))))
+
+
+def _conditions(session: Session, wanted: Sequence[LookAlike]) -> list[ColumnElement[bool]]:
+    """Customers looking like any of ``wanted``: the same number (in either field), e-mail, or own name."""
+    numbers = sorted(set().union(*(w.numbers for w in wanted)))
+    emails = sorted({w.email for w in wanted if w.email})
+    keys = sorted({w.key for w in wanted if w.key})
+    conditions: list[ColumnElement[bool]] = []
+    if numbers:
+        conditions += [Customer.phone.in_(numbers), Customer.mobile.in_(numbers)]
+    if emails:
+        conditions.append(Customer.email.in_(emails))
+    if keys:
+        conditions.append(Customer.name_key.in_(keys))
+        conditions += [_starts_with(session, f"{key}|") for key in keys]
+    return conditions
+
+
 def find_duplicates(session: Session, *, name: str | None = None, phone: str | None = None,
                     mobile: str | None = None, email: str | None = None,
                     exclude_id: int | None = None) -> list[Customer]:
     """Customers with the same mobile or telephone number (in either field), the same e-mail, or the
     same own name once normalised (``name_key``: Arabic and Persian letters, ZWNJ, diacritics folded):
     ``name`` is compared with a person's name and a company's name, whichever the customer is."""
-    conditions: list[ColumnElement[bool]] = []
-    for number in {_safe_phone(phone), _safe_phone(mobile)} - {None}:
-        conditions += [Customer.phone == number, Customer.mobile == number]
-    if email and clean(email):
-        conditions.append(Customer.email == clean(email).lower())
-    key = name_key(name)
-    if key:
-        conditions += [Customer.name_key == key, _starts_with(session, f"{key}|")]
+    conditions = _conditions(session, [LookAlike.of(name=name, phone=phone, mobile=mobile, email=email)])
     if not conditions:
         return []
     stmt = select(Customer).where(or_(*conditions))
     if exclude_id is not None:
         stmt = stmt.where(Customer.id != exclude_id)
-    return list(session.scalars(stmt.order_by(Customer.id).limit(20)))
+    return list(session.scalars(stmt.order_by(Customer.id).limit(MAX_DUPLICATES)))
+
+
+@dataclass
+class _Known:
+    """A customer as duplicates compare it; ``customer`` while its row is not flushed yet (no id)."""
+
+    id: int | None
+    phone: str | None
+    mobile: str | None
+    email: str | None
+    key: str
+    customer: Customer | None = None
+
+
+class NewCustomers:
+    """Many customers created in one transaction, with what ``create_customer`` does for each one
+    (duplicates, a fresh referral code, the journal's ``crm.customer.created``) in a few statements:
+    the stored look-alikes of the whole batch in one query (``prepare``), the referral codes drawn and
+    checked together, the rows inserted together. A customer added earlier in the batch is a
+    look-alike of a later one, exactly as if each had been inserted before the next was looked up."""
+
+    def __init__(self, ctx: Ctx) -> None:
+        self.ctx = ctx
+        self.known: list[_Known] = []
+        self.pending: list[_Known] = []
+
+    def prepare(self, batch: Sequence[Mapping[str, Any]]) -> None:
+        """Load the stored customers looking like any of ``batch`` (normalised values)."""
+        conditions = _conditions(self.ctx.session, [LookAlike.of_values(v) for v in batch])
+        if not conditions:
+            return
+        columns = (Customer.id, Customer.phone, Customer.mobile, Customer.email, Customer.name_key)
+        rows = self.ctx.session.execute(select(*columns).where(or_(*conditions)).order_by(Customer.id))
+        self.known += [_Known(*row) for row in rows]
+
+    def duplicate_ids(self, values: Mapping[str, Any]) -> list[int]:
+        """The ids of the first ``MAX_DUPLICATES`` look-alikes of ``values`` (``find_duplicates``' answer)
+        among the prepared customers and those added since; pending rows are inserted first if needed."""
+        wanted = LookAlike.of_values(values)
+        found = [k for k in self.known if wanted.matches(k.phone, k.mobile, k.email, k.key)][:MAX_DUPLICATES]
+        if any(k.id is None for k in found):
+            self.flush()
+        return [k.id for k in found if k.id is not None]
+
+    def add(self, values: Mapping[str, Any]) -> _Known:
+        """Queue a new customer (inserted by ``flush``); it is a look-alike candidate from now on."""
+        now, actor = utcnow(), self.ctx.actor
+        customer = Customer(**values, referral_code="", created_at=now, updated_at=now, created_by=actor,
+                            updated_by=actor)
+        known = _Known(None, customer.phone, customer.mobile, customer.email, customer.name_key, customer)
+        self.known.append(known)
+        self.pending.append(known)
+        return known
+
+    def flush(self) -> list[Customer]:
+        """Insert the queued customers (one statement), each with an unused referral code, and journal them."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return []
+        customers = [k.customer for k in pending if k.customer is not None]
+        for customer, code in zip(customers, _unused_referral_codes(self.ctx.session, len(customers)), strict=True):
+            customer.referral_code = code
+        self.ctx.session.add_all(customers)
+        self.ctx.session.flush()
+        for known, customer in zip(pending, customers, strict=True):
+            known.id, known.customer = customer.id, None
+            self.ctx.record("crm.customer.created", record="customer", id=customer.id, fields=plain(customer))
+        return customers
+
+
+def _unused_referral_codes(session: Session, count: int) -> list[str]:
+    """``count`` different referral codes no customer holds, checked in one query per draw
+    (``crm.codes.unused`` for many)."""
+    codes: list[str] = []
+    for _ in range(CODE_TRIES):
+        drawn = {referral_code() for _ in range(count - len(codes))} - set(codes)
+        taken = set(session.scalars(select(Customer.referral_code).where(Customer.referral_code.in_(drawn))))
+        codes += sorted(drawn - taken)
+        if len(codes) == count:
+            return codes
+    raise RecordConflict("could not draw an unused referral code; try again")
 
 
 def _text_condition(q: str) -> ColumnElement[bool] | None:
@@ -177,6 +300,7 @@ def contacts_of(session: Session, customer_id: int) -> list[Contact]:
     return list(session.scalars(select(Contact).where(Contact.customer_id == customer_id).order_by(Contact.id)))
 
 
-__all__ = ["add_contact", "contacts_of", "create_customer", "customer_360", "customer_name_key", "customer_query",
-           "duplicates_of", "find_customer_by_referral_code", "find_duplicates", "get_customer",
-           "insert_customer", "mark_actual", "search_customers", "update_customer"]
+__all__ = ["LookAlike", "NewCustomers", "add_contact", "contacts_of", "create_customer", "customer_360",
+           "customer_name_key", "customer_query", "duplicates_of", "find_customer_by_referral_code",
+           "find_duplicates", "get_customer", "insert_customer", "mark_actual", "search_customers",
+           "update_customer"]

@@ -33,7 +33,7 @@ from crm.importing import (
     check_on_duplicate,
     check_upload,
     count_rows,
-    import_row,
+    import_batch,
     read_rows,
 )
 from crm.models import ImportJob, ImportRow, ImportUpload
@@ -224,8 +224,7 @@ def _import_batch(session: Session, ctx_of: CtxOf, job_id: int, runner: str, on_
                   batch: list[tuple[int, dict[str, Any]]]) -> Progress:
     job = _owned(session, job_id, runner)
     ctx = ctx_of(session, job.created_by)
-    for number, data in batch:
-        outcome, problem, _ = import_row(ctx, number, data, on_duplicate)
+    for (_, data), (outcome, problem, _) in zip(batch, import_batch(ctx, batch, on_duplicate), strict=True):
         if outcome == "created":
             job.imported += 1
         else:

@@ -33,7 +33,7 @@ from openpyxl.utils.cell import column_index_from_string
 from sqlalchemy.orm import Session
 
 from crm.customer_fields import customer_values
-from crm.customers import customer_query, duplicates_of, insert_customer
+from crm.customers import NewCustomers, customer_query
 from crm.errors import InvalidRecord, invalid
 from crm.models import Customer
 from crm.text import defuse_formula, name_key, restore_formula
@@ -469,39 +469,69 @@ def check_on_duplicate(on_duplicate: str) -> None:
         raise InvalidRecord("on_duplicate: skip or create", {"on_duplicate": ["one of skip, create"]})
 
 
+Outcome = tuple[str, RowProblem | None, int | None]  # ("created" | "skipped" | "rejected", why, new id)
+IMPORT_CHUNK = 500  # rows ``import_customers`` looks up and inserts together
+
+
 def import_customers(ctx: Ctx, rows: Iterable[tuple[int, Mapping[str, Any]]],
                      progress: Callable[[int], None] | None = None, on_duplicate: str = "skip") -> ImportReport:
-    """Create a customer per good row, in the caller's transaction; ``progress(1)`` after each row (fits
-    ``click.progressbar.update``). Large files go through ``crm.import_jobs`` (batches, a job, a report)."""
+    """Create a customer per good row, in the caller's transaction; ``progress(1)`` for each row once its
+    chunk is done (fits ``click.progressbar.update``). Large files go through ``crm.import_jobs``
+    (batches, a job, a report)."""
     check_on_duplicate(on_duplicate)
     report = ImportReport()
-    for number, data in rows:
-        report.rows += 1
-        outcome, problem, customer_id = import_row(ctx, number, data, on_duplicate)
-        if outcome == "created" and customer_id is not None:
-            report.created += 1
-            report.created_ids.append(customer_id)
-        elif problem is not None:
-            (report.skipped if outcome == "skipped" else report.rejected).append(problem)
-        if progress is not None:
-            progress(1)
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, IMPORT_CHUNK)):
+        for outcome, problem, customer_id in import_batch(ctx, chunk, on_duplicate):
+            report.rows += 1
+            if outcome == "created" and customer_id is not None:
+                report.created += 1
+                report.created_ids.append(customer_id)
+            elif problem is not None:
+                (report.skipped if outcome == "skipped" else report.rejected).append(problem)
+            if progress is not None:
+                progress(1)
     return report
 
 
-def import_row(ctx: Ctx, number: int, data: Mapping[str, Any],
-               on_duplicate: str) -> tuple[str, RowProblem | None, int | None]:
+def import_row(ctx: Ctx, number: int, data: Mapping[str, Any], on_duplicate: str) -> Outcome:
     """One row: ``("created", None, id)``, ``("skipped", problem, None)`` for a likely duplicate (unless
     ``on_duplicate="create"``) or ``("rejected", problem, None)`` with each field's problem."""
+    return import_batch(ctx, [(number, data)], on_duplicate)[0]
+
+
+def _checked(number: int, data: Mapping[str, Any]) -> dict[str, Any] | RowProblem:
     try:
-        values = customer_values(data)
+        return customer_values(data)
     except InvalidRecord as exc:
-        return "rejected", RowProblem(number, exc.message, exc.field_errors), None
-    duplicates = duplicates_of(ctx.session, values)
-    if duplicates and on_duplicate == "skip":
-        ids = [d.id for d in duplicates]
-        return "skipped", RowProblem(number, f"looks like customer {', '.join(map(str, ids))}",
-                                     duplicate_ids=ids), None
-    return "created", None, insert_customer(ctx, values).id
+        return RowProblem(number, exc.message, exc.field_errors)
+
+
+def import_batch(ctx: Ctx, batch: Sequence[tuple[int, Mapping[str, Any]]], on_duplicate: str) -> list[Outcome]:
+    """Each row's outcome (``import_row``), the same as importing the rows one after another, a row
+    created earlier in the batch being a duplicate of a later one; the batch's stored look-alikes
+    are found in one query and its customers inserted together (``NewCustomers``)."""
+    checked = [(number, _checked(number, data)) for number, data in batch]
+    new = NewCustomers(ctx)
+    if on_duplicate == "skip":  # with "create" duplicates change nothing
+        new.prepare([values for _, values in checked if not isinstance(values, RowProblem)])
+    outcomes: list[Outcome] = []
+    added = []
+    for number, values in checked:
+        if isinstance(values, RowProblem):
+            outcomes.append(("rejected", values, None))
+            continue
+        ids = new.duplicate_ids(values) if on_duplicate == "skip" else []
+        if ids:
+            outcomes.append(("skipped", RowProblem(number, f"looks like customer {', '.join(map(str, ids))}",
+                                                   duplicate_ids=ids), None))
+            continue
+        added.append((len(outcomes), new.add(values)))
+        outcomes.append(("created", None, None))
+    new.flush()
+    for index, known in added:
+        outcomes[index] = ("created", None, known.id)
+    return outcomes
 
 
 def _export_cell(customer: Any, column: str) -> Any:

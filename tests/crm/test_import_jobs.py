@@ -115,6 +115,20 @@ def test_running_a_file_again_skips_what_it_created(jobs: Jobs):
     assert jobs.customers() == 245
 
 
+def test_duplicates_within_the_file_in_one_batch_and_across_batches(jobs: Jobs):
+    content = "\n".join(["name,mobile", "a,09120000001", "b,09120000002", "a again,09120000001",  # rows 2-4
+                         "c,09120000003", "b,09120000009", "d,09120000003"]).encode()  # rows 5-7
+    job_id = jobs.submit(content)
+    ended = jobs.run(job_id, batch=3)
+    assert ended is not None and (ended.imported, ended.skipped, ended.rejected) == (3, 3, 0)
+    with jobs.db.sessions() as session:
+        ids = {mobile: id_ for mobile, id_ in session.execute(select(Customer.mobile, Customer.id))}
+        rows, total = import_jobs.report_rows(session, job_id, "skipped")
+        assert total == 3 and [(r.row, r.duplicate_ids) for r in rows] == [
+            (4, [ids["+989120000001"]]), (6, [ids["+989120000002"]]), (7, [ids["+989120000003"]])]
+        assert rows[0].reason == f"looks like customer {ids['+989120000001']}"
+
+
 def test_the_report_keeps_every_rejected_row_and_why(jobs: Jobs):
     job_id = jobs.submit(_file(1000, bad_every=4))
     ended = jobs.run(job_id, batch=64)

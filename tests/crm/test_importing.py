@@ -69,6 +69,35 @@ def test_duplicates_created_when_asked(world: World):
         import_customers(world.ctx(), rows, on_duplicate="merge")
 
 
+def test_a_batch_finds_the_duplicates_a_row_by_row_import_finds(world: World):
+    """One batch: stored look-alikes found by number, e-mail, name and own name before ``|`` (at most 20,
+    the oldest first), and rows created earlier in the same batch found by the later rows."""
+    nimas = [world.customer("Nima", mobile=f"0912000{i:04d}").id for i in range(25)]
+    sara = world.customer("سارا", company_name="پارس").id  # name_key "سارا|پارس"
+    mailed = world.customer("Mehr", email="mehr@x.example").id
+    rows = [(2, {"person_name": "nima"}), (3, {"person_name": "سارا", "mobile": "09351112233"}),
+            (4, {"person_name": "Someone", "email": "MEHR@x.example"}),
+            (5, {"person_name": "Kian", "mobile": "09127770000"}),  # created
+            (6, {"person_name": "Other", "phone": "0912 777 0000"}),  # Kian's mobile as a telephone
+            (7, {"person_name": "KIAN"}), (8, {"person_name": "Bad", "mobile": "123"}),
+            (9, {"person_name": "Dara", "company_name": "Kian", "kind": "company"}),  # own name Kian
+            (10, {"person_name": "Zed", "email": "zed@x.example"}),
+            (11, {"person_name": "Yas", "email": "Zed@X.example"}),
+            (12, {"person_name": "Kia"})]  # "kia" is no prefix match of "kian": created
+    report = import_customers(world.ctx(), rows)
+    world.session.commit()
+    kian, zed, kia = report.created_ids
+    assert [(p.row, p.duplicate_ids) for p in report.skipped] == [
+        (2, nimas[:20]), (3, [sara]), (4, [mailed]), (6, [kian]), (7, [kian]), (9, [kian]), (11, [zed])]
+    assert [p.row for p in report.rejected] == [8] and report.rows == 11
+    created = world.entries("crm.customer.created")[-3:]
+    assert [(e["id"], e["fields"]["person_name"]) for e in created] == [(kian, "Kian"), (zed, "Zed"), (kia, "Kia")]
+    codes = {e["fields"]["referral_code"] for e in world.entries("crm.customer.created")}
+    assert len(codes) == 25 + 2 + 3 and all(len(c) == 8 for c in codes)
+    again = import_customers(world.ctx(), rows, on_duplicate="create")
+    assert (again.created, again.skipped, [p.row for p in again.rejected]) == (10, [], [8])
+
+
 def test_semicolons_and_windows_arabic_encoding(world: World):
     content = "Name;Mobile;Interests\nعلي;09121234567;ERP، CRM\n".encode("cp1256")  # Arabic yeh: cp1256 has no other
     (row,) = list(read_rows(content, "legacy.CSV"))
