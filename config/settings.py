@@ -67,7 +67,7 @@ class Settings:
     import_max_rows: int = 200_000
     import_max_unzipped_bytes: int = 200 * 1024 * 1024  # an .xlsx's members, unpacked, together
     import_max_zip_ratio: float = 100.0  # unpacked / packed, for a member of 1 MiB or more
-    import_batch_rows: int = 50  # rows per committed transaction (each holds the write lock)
+    import_batch_rows: int = 100  # rows per committed transaction (each holds the write lock)
     import_lease_s: float = 60.0  # a running job whose runner is silent this long is taken over
     extra: Mapping[str, Any] = field(default_factory=dict)
 

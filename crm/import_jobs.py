@@ -53,7 +53,7 @@ REPORT_COLUMNS = ("row", "reason", *ALIASES)
 @dataclass(frozen=True)
 class JobSettings:
     limits: Limits = field(default_factory=Limits)
-    batch_rows: int = 50
+    batch_rows: int = 100
     lease_s: float = 60.0
 
 
