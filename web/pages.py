@@ -73,6 +73,8 @@ def login() -> object:
         return _login_page(429, "login.throttled", username)
     if user is None:
         return _login_page(401, "login.wrong", username)
+    if user.role == "integration":  # a system calling back: it works with API tokens, not in the web app
+        return _login_page(403, "login.integration", username)
     web_session.sign_in(user)
     return redirect(_safe_next(request.form.get("next")), code=303)
 

@@ -152,3 +152,18 @@ def test_a_disable_ends_every_session_and_token_for_good(api: Api):
     assert api.call("GET", V1 + "/auth/me", None, headers=api_headers).status_code == 401  # stays revoked
     assert web.get(V1 + "/auth/me").status_code == 401
     assert browser(api, "bob").get(V1 + "/auth/me").status_code == 200  # signing in again works
+
+
+def test_an_integration_account_gets_no_web_session_but_keeps_its_api_access(api: Api):
+    from api.identity.service import create_user
+
+    with api.app.extensions["ravand"].sessions() as session:
+        create_user(session, "shop", PASSWORD, "integration", [])
+        session.commit()
+    client = api.app.test_client()
+    token = CSRF_FIELD.search(client.get("/login").get_data(as_text=True)).group(1)
+    answer = client.post("/login", data={"username": "shop", "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 403 and "API token" in answer.get_data(as_text=True)
+    assert sessions_of(api, user_id(api, "shop")) == 0
+    bearer = client.post(V1 + "/auth/token", json={"username": "shop", "password": PASSWORD})
+    assert bearer.status_code == 200  # the API is where an integration works
