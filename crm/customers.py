@@ -110,9 +110,9 @@ class LookAlike:
     @classmethod
     def of(cls, *, name: str | None = None, phone: str | None = None, mobile: str | None = None,
            email: str | None = None) -> LookAlike:
-        numbers = frozenset({_safe_phone(phone), _safe_phone(mobile)} - {None})
+        numbers = frozenset(n for n in (_safe_phone(phone), _safe_phone(mobile)) if n is not None)
         address = clean(email).lower() if email and clean(email) else None
-        return cls(numbers, address, name_key(name))  # type: ignore[arg-type]
+        return cls(numbers, address, name_key(name))
 
     @classmethod
     def of_values(cls, values: Mapping[str, Any]) -> LookAlike:
@@ -186,8 +186,9 @@ class NewCustomers:
         if not conditions:
             return
         columns = (Customer.id, Customer.phone, Customer.mobile, Customer.email, Customer.name_key)
-        rows = self.ctx.session.execute(select(*columns).where(or_(*conditions)).order_by(Customer.id))
-        self.known += [_Known(*row) for row in rows]
+        # sorted here: an ORDER BY id makes SQLite walk the whole table in id order instead of the indexes
+        rows = self.ctx.session.execute(select(*columns).where(or_(*conditions)))
+        self.known += sorted((_Known(*row) for row in rows), key=lambda known: known.id or 0)
 
     def duplicate_ids(self, values: Mapping[str, Any]) -> list[int]:
         """The ids of the first ``MAX_DUPLICATES`` look-alikes of ``values`` (``find_duplicates``' answer)
