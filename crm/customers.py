@@ -7,11 +7,12 @@ Every change goes through ``Ctx`` so the journal holds who changed what from wha
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
@@ -187,7 +188,8 @@ class NewCustomers:
             return
         columns = (Customer.id, Customer.phone, Customer.mobile, Customer.email, Customer.name_key)
         # sorted here: an ORDER BY id makes SQLite walk the whole table in id order instead of the indexes
-        rows = self.ctx.session.execute(select(*columns).where(or_(*conditions)))
+        with _indexes_only(self.ctx.session):
+            rows = self.ctx.session.execute(select(*columns).where(or_(*conditions))).all()
         self.known += sorted((_Known(*row) for row in rows), key=lambda known: known.id or 0)
 
     def duplicate_ids(self, values: Mapping[str, Any]) -> list[int]:
@@ -223,6 +225,21 @@ class NewCustomers:
             known.id, known.customer = customer.id, None
             self.ctx.record("crm.customer.created", record="customer", id=customer.id, fields=plain(customer))
         return customers
+
+
+@contextmanager
+def _indexes_only(session: Session) -> Iterator[None]:
+    """PostgreSQL prices a batch's hundreds of index probes above a scan of the whole table (at 40,000
+    customers a look-up took 174 ms scanning, 3 ms probing, and the scan grows with the table): the
+    scan is turned off for this one statement of the transaction."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    try:
+        yield
+    finally:
+        session.execute(text("SET LOCAL enable_seqscan = on"))
 
 
 def _unused_referral_codes(session: Session, count: int) -> list[str]:
