@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from crm.clock import utcnow
 from crm.codes import read_referral_code, referral_code, unused
 from crm.customer_fields import contact_values, customer_name_key, customer_values
 from crm.customer_view import customer_360
@@ -24,7 +23,7 @@ from crm.models import Contact, Customer, LoyaltyAccount
 from crm.phones import SEPARATORS as PHONE_SEPARATORS
 from crm.phones import normalise_phone
 from crm.text import ascii_digits, clean, name_key
-from crm.unit import Ctx, plain
+from crm.unit import Ctx
 from crm.validation import fetch, page
 
 _PHONE_QUERY = re.compile(r"\+?[0-9]{3,}")
@@ -203,9 +202,7 @@ class NewCustomers:
 
     def add(self, values: Mapping[str, Any]) -> _Known:
         """Queue a new customer (inserted by ``flush``); it is a look-alike candidate from now on."""
-        now, actor = utcnow(), self.ctx.actor
-        customer = Customer(**values, referral_code="", created_at=now, updated_at=now, created_by=actor,
-                            updated_by=actor)
+        customer = Customer(**values, referral_code="")  # stamped as it is inserted (Ctx.add_all)
         known = _Known(None, customer.phone, customer.mobile, customer.email, customer.name_key, customer)
         self.known.append(known)
         self.pending.append(known)
@@ -219,11 +216,9 @@ class NewCustomers:
         customers = [k.customer for k in pending if k.customer is not None]
         for customer, code in zip(customers, _unused_referral_codes(self.ctx.session, len(customers)), strict=True):
             customer.referral_code = code
-        self.ctx.session.add_all(customers)
-        self.ctx.session.flush()
+        self.ctx.add_all(customers, "customer")
         for known, customer in zip(pending, customers, strict=True):
             known.id, known.customer = customer.id, None
-            self.ctx.record("crm.customer.created", record="customer", id=customer.id, fields=plain(customer))
         return customers
 
 

@@ -4,7 +4,7 @@ written there with who made it and each field's value before and after."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -40,15 +40,21 @@ class Ctx:
 
     def add(self, record: Any, name: str, **extra: Any) -> Any:
         """Insert a new record (stamped if it has stamps), flush for its id, journal ``crm.NAME.created``."""
+        return self.add_all([record], name, **extra)[0]
+
+    def add_all(self, records: Sequence[Any], name: str, **extra: Any) -> Sequence[Any]:
+        """``add`` for several records of one kind, inserted in one flush."""
         now = utcnow()
-        for attr, value in (("created_at", now), ("updated_at", now), ("created_by", self.actor),
-                            ("updated_by", self.actor)):
-            if hasattr(type(record), attr) and getattr(record, attr, None) is None:
-                setattr(record, attr, value)
-        self.session.add(record)
+        for record in records:
+            for attr, value in (("created_at", now), ("updated_at", now), ("created_by", self.actor),
+                                ("updated_by", self.actor)):
+                if hasattr(type(record), attr) and getattr(record, attr, None) is None:
+                    setattr(record, attr, value)
+        self.session.add_all(records)
         self.session.flush()
-        self.record(f"crm.{name}.created", record=name, id=_key(record), fields=plain(record), **extra)
-        return record
+        for record in records:
+            self.record(f"crm.{name}.created", record=name, id=_key(record), fields=plain(record), **extra)
+        return records
 
     def change(self, record: Any, name: str, changes: Mapping[str, Any], **extra: Any) -> dict[str, list[Any]]:
         """Set fields; journal ``crm.NAME.changed`` with ``{field: [before, after]}`` for those that differ."""
