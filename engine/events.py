@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, S
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
-from engine import journal, runtime
+from engine import journal, runtime, spiff
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.declarations import (
@@ -121,7 +121,7 @@ def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datet
         session.delete(timer)
         task = loaded.workflow.get_task_from_id(UUID(timer.task_id))
         if task is not None and task.has_state(TaskState.ERROR):
-            task._set_state(TaskState.READY)
+            spiff.make_ready(task)
     runtime.run_steps(ctx, session, loaded, None, now)
     runtime.save(session, loaded, None, now)  # the projection replaces the instance's timer rows
     return True
@@ -146,9 +146,9 @@ def reschedule(ctx: runtime.Context, session: Session, timer_id: int, due_at: da
     task = loaded.workflow.get_task_from_id(UUID(timer.task_id)) if timer.task_id else None
     if task is None or not task.has_state(TaskState.WAITING):
         raise Conflict("the timer's event is no longer waiting")
-    value = task._get_internal_data("event_value")
-    task._set_internal_data(event_value={**value, "next": due_at.isoformat()} if isinstance(value, dict)
-                            else due_at.isoformat())
+    value = spiff.event_value(task)
+    due = due_at.isoformat()
+    spiff.set_event_value(task, {**value, "next": due} if isinstance(value, dict) else due)
     timer.due_at = due_at  # what the save compares with to see that it fired
     session.flush()
     runtime.run_steps(ctx, session, loaded, actor, now)

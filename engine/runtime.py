@@ -30,7 +30,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import journal, state
+from engine import journal, spiff, state
 from engine.clock import as_utc, utcnow
 from engine.errors import Conflict, EngineError, NotFound
 from engine.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
@@ -80,9 +80,7 @@ def _kind(task: Any) -> str:
 
 def _fail(session: Session, loaded: Loaded, task: Any, message: str, actor: str | None, now: datetime) -> None:
     loaded.incidents_touched = True
-    if not task.has_state(TaskState.ERROR):
-        task._set_state(TaskState.ERROR)
-    task.workflow.top_workflow.event_manager.remove_task(task)  # a failed event waits for nothing
+    spiff.mark_failed(task)
     raise_incident(session, loaded.instance, str(task.id), _element(task), _kind(task), message, actor, now)
 
 
@@ -103,7 +101,7 @@ def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, act
         if due is None:
             _fail(session, loaded, task, message, actor, now)
             return
-        task._set_state(TaskState.ERROR)
+        spiff.hold_for_retry(task)
         loaded.retries.append((str(task.id), element, due))
         journal.record(session, "service.retry_scheduled", actor, instance_id=loaded.instance.id,
                        business_key=loaded.instance.business_key, element_id=element,
@@ -156,7 +154,7 @@ def _steps(workflow: BpmnWorkflow, running: _Running) -> None:
     for task in list(workflow.event_manager.tasks.values()):  # refresh_timers, knowing which timer fails
         if isinstance(task.task_spec.event_definition, TimerEventDefinition | MultipleEventDefinition):
             running.task = task
-            task.task_spec._update(task)
+            spiff.refresh_event(task)
     running.task = None
     workflow.do_engine_steps(will_complete_task=running.before, did_complete_task=running.after)
 
@@ -303,8 +301,7 @@ def _trigger(workflow: BpmnWorkflow, trigger: tuple[str, str, str | None], paylo
     if kind == "timer":
         for task in workflow.get_tasks(state=TaskState.WAITING):
             if getattr(task.task_spec, "bpmn_id", None) == element:
-                task._set_internal_data(event_fired=True)
-                task.task_spec._update(task)
+                spiff.fire_waiting_timer(task)
     else:
         definition = MessageEventDefinition(name) if kind == "message" else SignalEventDefinition(name)
         workflow.catch(BpmnEvent(definition, payload))
@@ -402,7 +399,7 @@ def retry(ctx: Context, session: Session, instance_id: str, incident_id: int, ac
     if task is None or not task.has_state(TaskState.ERROR):
         raise Conflict("the failed task is no longer waiting for a retry")
     now = utcnow()
-    task._set_state(TaskState.READY)
+    spiff.make_ready(task)
     journal.record(session, "incident.retried", actor, instance_id=instance_id,
                    business_key=loaded.instance.business_key, element_id=incident.element_id,
                    data={"incident_id": incident.id})

@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import journal
+from engine import journal, spiff
 from engine.clock import as_utc
 from engine.models import BufferedMessage, ProcessInstance, Subscription, Timer
 
@@ -37,7 +37,7 @@ def _definitions(task: Any) -> list[Any]:
 def _due(task: Any, definition: Any = None) -> datetime | None:
     """When a waiting timer falls due, from what SpiffWorkflow computed for it."""
     definition = definition or task.task_spec.event_definition
-    value = task._get_internal_data("event_value")
+    value = spiff.event_value(task)
     if value is None:
         return None
     if isinstance(definition, CycleTimerEventDefinition):

@@ -45,9 +45,9 @@ def process_links(session: Session, customer_id: int, principal: Principal | Non
     key = business_key(customer_id)
     ids = _instance_ids(session, customer_id, key)
     reads_instances = principal.role in READ_PROCESSES
-    instances = [row._asdict() for row in session.execute(
+    instances = [dict(row) for row in session.execute(
         select(*_INSTANCE_BRIEF).where(ProcessInstance.id.in_(ids)).order_by(ProcessInstance.started_at.desc()))
-    ] if ids and reads_instances else []
+        .mappings()] if ids and reads_instances else []
     viewer = Actor(principal.actor.name, principal.actor.groups, admin=reads_instances)
     return {"instances": instances, "open_tasks": _open_tasks(session, key, ids, viewer) if ids else []}
 
