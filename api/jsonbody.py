@@ -16,7 +16,7 @@ import json
 import math
 from typing import Any
 
-from flask import Response, request
+from flask import Response, g, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
 
 from api.errors import problem
@@ -25,6 +25,7 @@ from engine.values import MAX_DEPTH, MAX_INTEGER, check_plain
 BODY_DEPTH = 2 * MAX_DEPTH  # a body's own levels around the values; the engine bounds the values themselves
 _DIGITS = 40  # more digits than this cannot be within the bound: not even converted
 _TOO_LARGE = MAX_INTEGER + 1
+_READ = "ravand_json_body"  # (the body's bytes, their value), kept on ``g`` for the route's own parse
 
 
 class BadJson(ValueError):
@@ -85,6 +86,10 @@ class StrictJSONProvider(DefaultJSONProvider):
             return super().dumps(finite(obj), **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if has_request_context():  # the body ``check_json_body`` read already: not parsed a second time
+            read = g.get(_READ)
+            if read is not None and read[0] is s:
+                return read[1]
         return loads(s)
 
 
@@ -96,7 +101,7 @@ def check_json_body() -> Response | None:
     if not raw.strip():
         return None
     try:
-        loads(raw)
+        g.setdefault(_READ, (raw, loads(raw)))
     except BadJson as exc:
         return problem(400, "Bad Request", str(exc))
     return None
