@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from crm.clock import as_utc
+from crm.dates import parse_day, parse_moment
 from crm.errors import InvalidRecord
 from crm.unit import Ctx
 from engine.services import ServiceCall
@@ -25,18 +25,15 @@ def need(variables: Mapping[str, Any], name: str) -> Any:
     return value
 
 
-def as_date(value: Any) -> date | None:
-    """A date from a form (``2026-12-01``) or nothing."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
+def as_date(value: Any, *, field: str = "date", earliest: date | None = None,
+            latest: date | None = None) -> date | None:
+    """A date from a form or variable (Jalali ``1405-11-15`` / ``۱۴۰۵/۱۱/۱۵`` or Gregorian ``2027-02-04``), or
+    nothing; an impossible or implausible date, or one outside [earliest, latest], is an ``InvalidRecord``
+    naming ``field`` (see ``crm.dates.parse_day``)."""
+    return parse_day(value, field=field, earliest=earliest, latest=latest)
 
 
-def as_datetime(value: Any) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return as_utc(datetime.fromisoformat(str(value).replace("Z", "+00:00")))
+def as_datetime(value: Any, *, field: str = "time", zone: str | None = None) -> datetime | None:
+    """An aware UTC date-time (ISO 8601, or a Jalali/Gregorian date and time; without an offset it is read in
+    ``zone``, UTC unless given), or nothing."""
+    return parse_moment(value, field=field, zone=zone)
