@@ -20,6 +20,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -370,3 +371,23 @@ class ImportRow(Base):
     errors: Mapped[dict[str, Any]] = mapped_column(JSON)
     duplicate_ids: Mapped[list[Any]] = mapped_column(JSON)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ListEntry(Stamped, Base):
+    """An entry of a managed list (products, provinces, cities, lead sources, reasons, ...): records and decision
+    tables hold its ``key``, which never changes; people see ``label_fa`` or ``label_en``. An entry is
+    deactivated, never deleted, so records that hold its key keep their meaning."""
+
+    __tablename__ = "list_entry"
+    __table_args__ = (
+        UniqueConstraint("list_name", "key", name="uq_list_entry_list_name_key"),
+        Index("ix_list_entry_list_name_parent_key", "list_name", "parent_key"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(80))
+    label_fa: Mapped[str] = mapped_column(String(255))
+    label_en: Mapped[str] = mapped_column(String(255))
+    parent_key: Mapped[str | None] = mapped_column(String(80))  # a city's province key
+    position: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)

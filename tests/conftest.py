@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, text
 from sqlalchemy import Engine as SAEngine
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import sandbox
@@ -130,7 +131,17 @@ def _empty_schema(schema: str) -> None:
                                    "AND tablename <> 'alembic_version'"), {"schema": schema}).scalars().all()
         names = ", ".join(f'"{schema}"."{table}"' for table in tables)
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _restore_lists(conn, schema)
         conn.execute(text(f'ALTER TABLE "{schema}".journal ENABLE TRIGGER ALL'))  # a test may switch it off
+
+
+def _restore_lists(conn: Connection, schema: str) -> None:
+    """The managed lists' shipped entries are data the migration brings: put back after emptying, as on SQLite."""
+    from crm.list_data import shipped_rows
+    from crm.models import ListEntry
+
+    insert = ListEntry.__table__.insert().execution_options(schema_translate_map={None: schema})
+    conn.execute(insert, shipped_rows(datetime.now(UTC)))
 
 
 def _drop_schema(schema: str) -> None:
