@@ -4,7 +4,7 @@ whose content changed. Unchanged content makes no new version."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
@@ -15,6 +15,7 @@ from engine import journal, sandbox
 from engine.checks import DeploymentContext, executable_processes, run_checks
 from engine.clock import utcnow
 from engine.dialect import BPMN_NS, process_elements, q
+from engine.dmn_tables import decisions_of, overlap_warnings
 from engine.errors import InvalidDefinition, Problem
 from engine.events import register_start_events
 from engine.expressions import to_python
@@ -31,6 +32,7 @@ class Deployed:
     version: int
     name: str | None
     created: bool
+    warnings: list[Problem] = field(default_factory=list)  # what deploys but deserves a look (DMN overlaps)
 
 
 def _context(bundle: Bundle, name: str, handlers: Collection[str]) -> DeploymentContext:
@@ -92,6 +94,7 @@ class _Candidate:
     resources: list[dict[str, str]]
     elements: dict[str, Any]
     content_hash: str
+    decisions: set[str]
 
 
 def _candidate(session: Session, bundle: Bundle, process: etree._Element, file_name: str,
@@ -114,7 +117,8 @@ def _candidate(session: Session, bundle: Bundle, process: etree._Element, file_n
                 meta["form"] = _store_resource(session, "form", *form)
                 resources.append({"kind": "form", "name": form[0], "hash": meta["form"]})
     content_hash = sha256("\n".join(sorted(r["hash"] for r in resources)).encode())
-    return _Candidate(process.get("id"), process.get("name"), file_name, resources, elements, content_hash)
+    return _Candidate(process.get("id"), process.get("name"), file_name, resources, elements, content_hash,
+                      {d for d in decisions if d})
 
 
 def process_elements_of(bundle: Bundle, file_name: str) -> dict[str, dict[str, Any]]:
@@ -149,6 +153,12 @@ def validate(bundle: Bundle, handlers: Collection[str]) -> list[tuple[str, etree
     return processes
 
 
+def warnings(bundle: Bundle) -> list[Problem]:
+    """What deploys but deserves the designer's look: rules of a UNIQUE decision table that can overlap."""
+    return [w for name, root in bundle.dmn.items() for decision in decisions_of(root)
+            for w in overlap_warnings(name, decision)]
+
+
 def _check_generated_forms(bundle: Bundle, processes: list[tuple[str, etree._Element]],
                            problems: list[Problem]) -> None:
     for name, process in processes:
@@ -167,21 +177,24 @@ def deploy(session: Session, files: list[tuple[str, bytes]], actor: str | None,
     bundle = read_files(files)
     processes = validate(bundle, handlers)
     owners = _process_files(bundle)
+    noticed = warnings(bundle)
     results = []
     for file_name, process in processes:
         candidate = _candidate(session, bundle, process, file_name, owners)
-        results.append(_store_definition(session, candidate, actor))
+        mine = [w for w in noticed if w.element_id in candidate.decisions]
+        results.append(_store_definition(session, candidate, actor, mine))
     session.flush()
     return results
 
 
-def _store_definition(session: Session, candidate: _Candidate, actor: str | None) -> Deployed:
+def _store_definition(session: Session, candidate: _Candidate, actor: str | None,
+                      noticed: list[Problem]) -> Deployed:
     latest = session.scalars(
         select(ProcessDefinition).where(ProcessDefinition.key == candidate.key)
         .order_by(ProcessDefinition.version.desc()).limit(1)
     ).first()
     if latest is not None and latest.content_hash == candidate.content_hash:
-        return Deployed(latest.id, latest.key, latest.version, latest.name, False)
+        return Deployed(latest.id, latest.key, latest.version, latest.name, False, noticed)
     version = (session.scalar(select(func.max(ProcessDefinition.version))
                               .where(ProcessDefinition.key == candidate.key)) or 0) + 1
     definition = ProcessDefinition(
@@ -195,6 +208,7 @@ def _store_definition(session: Session, candidate: _Candidate, actor: str | None
     journal.record(session, "deployed", actor, data={
         "definition_id": definition.id, "key": definition.key, "version": version,
         "content_hash": candidate.content_hash, "files": [r["name"] for r in candidate.resources],
+        **({"warnings": [str(w) for w in noticed]} if noticed else {}),
     })
-    return Deployed(definition.id, definition.key, version, definition.name, True)
+    return Deployed(definition.id, definition.key, version, definition.name, True, noticed)
 

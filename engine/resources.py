@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 
 from engine.dialect import BPMN_NS, DMN_NAMESPACES, q
+from engine.dmn_tables import policy_problems
 from engine.errors import Problem
 from engine.xmlsafe import parse_xml
 from forms import Form, FormError, load_form
@@ -70,6 +71,7 @@ def _add_dmn(bundle: Bundle, name: str, root: etree._Element) -> None:
             if etree.QName(node).localname in {"input", "output", "rule"} and not node.get("id"):
                 bundle.problems.append(Problem(f"every {etree.QName(node).localname} needs an id", name,
                                                decision.get("id"), node.sourceline))
+        bundle.problems.extend(policy_problems(name, decision))
         bundle.decisions[decision.get("id") or ""] = name
     if not decisions:
         bundle.problems.append(Problem("the DMN file holds no decision", name, None, root.sourceline))

@@ -9,6 +9,12 @@ loop merges its new lists into the old ones element by element (a COLLECT table'
 "legal"]`` over last round's ``["manager", "finance", "finance"]`` gives neither). A decision's
 outputs replace the variables they name, as Camunda's do.
 
+A decision table's hit policy: SpiffWorkflow knows only UNIQUE and COLLECT; it stops a UNIQUE table at its
+first match (so overlapping rules go unnoticed) and, for any other policy, evaluates every rule and returns
+the first. FIRST stops at its first match; UNIQUE evaluates every rule and two or more matching is a task
+error (an incident naming the rules), as in Camunda; ANY refuses matches whose outputs differ. FEEL ranges
+(``[1..5]``, ``]1..5[``) are read as ``1 <= ? <= 5`` tests (``engine.dmn_tables``).
+
 A multi-instance activity creates one task per item of its collection, or ``loopCardinality``
 tasks, all in one transaction: past the script engine's ``max_multi_instance`` (the
 ``max_multi_instance`` setting) it raises a task error, which becomes an incident, before creating any.
@@ -27,9 +33,12 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     SequentialMultiInstanceTask,
 )
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskIterator
+
+from engine.dmn_tables import range_as_python
 
 UNBOUNDED_DEPTH = sys.maxsize
 DEFAULT_MAX_MULTI_INSTANCE = 1_000
@@ -54,6 +63,39 @@ def _decide(self: BusinessRuleTaskMixin, my_task: object) -> bool:
         error.add_note(f"Business Rule Task '{my_task.task_spec.bpmn_name}'.")  # type: ignore[attr-defined]
         raise error from exc
     return True
+
+
+def _rules_named(rules: list[Any]) -> str:
+    return ", ".join(f"{r.row_number} ({r.id}{': ' + r.description if r.description else ''})" for r in rules)
+
+
+def _matching_rules(self: DMNEngine, task: Any) -> list[Any]:
+    """The rules the hit policy lets through: FIRST stops at its first match; UNIQUE and ANY look at every rule."""
+    table, matched = self.decision_table, []
+    for rule in table.rules:
+        if self._DMNEngine__check_rule(rule, task):  # type: ignore[attr-defined]
+            matched.append(rule)
+            if table.hit_policy == "FIRST":
+                break
+    name = table.name or table.id
+    if table.hit_policy == "UNIQUE" and len(matched) > 1:
+        raise WorkflowTaskException(
+            f"the decision table {name!r} has hit policy UNIQUE, yet rules {_rules_named(matched)} all "
+            "match; narrow the rules, or declare hitPolicy=\"FIRST\" if the first should win", task=task)
+    if table.hit_policy == "ANY" and any(r.output_as_dict(task) != matched[0].output_as_dict(task)
+                                         for r in matched[1:]):
+        raise WorkflowTaskException(
+            f"the decision table {name!r} has hit policy ANY, yet rules {_rules_named(matched)} match with "
+            "different outputs", task=task)
+    return matched
+
+
+def _feel_ranges(original: Callable[..., Any]) -> Callable[..., Any]:
+    def evaluate(self: DMNEngine, input_expr: Any, match_expr: Any, task: Any) -> Any:
+        return original(self, input_expr, range_as_python(match_expr), task)
+
+    evaluate.__wrapped__ = original  # type: ignore[attr-defined]
+    return evaluate
 
 
 def _max_multi_instance(my_task: Any) -> int:
@@ -115,6 +157,8 @@ def _patch(cls: type, name: str, wrap: Callable[[Callable[..., Any]], Callable[.
 
 def apply() -> None:
     BusinessRuleTaskMixin._run_hook = _decide
+    DMNEngine.decide = _matching_rules
+    _patch(DMNEngine, "evaluate", _feel_ranges)
     _patch(ParallelMultiInstanceTask, "create_children", _parallel_create_children)
     _patch(SequentialMultiInstanceTask, "init_remaining_items", _sequential_remaining)
     _patch(SequentialMultiInstanceTask, "get_next_index", _sequential_next_index)

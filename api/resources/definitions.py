@@ -13,11 +13,19 @@ from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, cur
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
 from engine.deploy import validate as validate_deployment
+from engine.deploy import warnings as deployment_warnings
 from engine.errors import NotFound
 from engine.models import Resource
 from engine.resources import read_files
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="Deployments and process definitions")
+
+
+class WarningSchema(Schema):
+    message = fields.String()
+    file = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
 
 
 class DeployedSchema(Schema):
@@ -26,10 +34,13 @@ class DeployedSchema(Schema):
     version = fields.Integer()
     name = fields.String(allow_none=True)
     created = fields.Boolean(metadata={"description": "false when the content matched the latest version"})
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "what deployed but deserves a look, e.g. rules of a UNIQUE decision table that can overlap"})
 
 
 class CheckedSchema(Schema):
     ok = fields.Boolean()
+    warnings = fields.List(fields.Nested(WarningSchema))
 
 
 class DeploymentForm(Schema):
@@ -99,8 +110,9 @@ class DeploymentCheck(MethodView):
         files = _uploads()
         if isinstance(files, Response):
             return files
-        validate_deployment(read_files(files), ravand().engine.handlers)
-        return {"ok": True}
+        bundle = read_files(files)
+        validate_deployment(bundle, ravand().engine.handlers)
+        return {"ok": True, "warnings": as_dict(deployment_warnings(bundle))}
 
 
 def _uploads() -> list[tuple[str, bytes]] | Response:

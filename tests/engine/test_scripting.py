@@ -186,7 +186,7 @@ def _dmn(*rules: str) -> bytes:
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><definitions xmlns="{DMN_NS}" id="dmn_defs" name="D" '
         'namespace="http://ravand.test"><decision id="discount" name="Discount">'
-        '<decisionTable id="table">'
+        '<decisionTable id="table" hitPolicy="FIRST">'
         '<input id="in_tier" label="Tier"><inputExpression id="ie_tier" typeRef="string">'
         "<text>tier</text></inputExpression></input>"
         '<input id="in_amount" label="Amount"><inputExpression id="ie_amount" typeRef="integer">'
@@ -233,6 +233,6 @@ def test_dmn_cells_are_sandboxed_and_unsupported_feel_fails_cleanly():
     bad = _dmn(_rule("r1", "().__class__", "-", "1", "true"))
     with pytest.raises(WorkflowTaskException):
         _run(RULE_TASK, {"tier": "gold", "amount": 1}, dmn=bad)
-    feel_range = _dmn(_rule("r1", '"gold"', "[1..5]", "1", "true"))
+    feel_function = _dmn(_rule("r1", '"gold"', 'date("2024-01-01")', "1", "true"))
     with pytest.raises(WorkflowTaskException):
-        _run(RULE_TASK, {"tier": "gold", "amount": 1}, dmn=feel_range)
+        _run(RULE_TASK, {"tier": "gold", "amount": 1}, dmn=feel_function)
