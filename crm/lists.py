@@ -149,11 +149,12 @@ def add_entry(ctx: Ctx, name: str, *, key: Any, label_fa: Any, label_en: Any, pa
         errors["name"] = ["2-40 lower-case letters, digits or _ / ۲ تا ۴۰ حرف کوچک لاتین، رقم یا _"]
     if not isinstance(key, str) or not KEY.fullmatch(key):
         errors["key"] = ["1-80 lower-case letters, digits or _ / ۱ تا ۸۰ حرف کوچک لاتین، رقم یا _"]
-    elif not errors and find(ctx.session, name, key):
+    elif "name" not in errors and find(ctx.session, name, key):
         errors["key"] = ["already in the list / این کلید در فهرست هست"]
     texts = {"label_fa": _text(label_fa, "label_fa", errors), "label_en": _text(label_en, "label_en", errors)}
-    if not errors:
-        _clashes(ctx.session, name, key, {"key": key, **texts}, errors)
+    if "name" not in errors:
+        checked = {f: v for f, v in {"key": key, **texts}.items() if f not in errors}
+        _clashes(ctx.session, name, key if isinstance(key, str) else "", checked, errors)
     parent = _parent(ctx.session, name, parent_key, errors) if "name" not in errors else None
     if position is not None:
         position = _position(position, errors)

@@ -19,6 +19,9 @@ MODULES: tuple[str, ...] = (
     "customers",
     "customer_imports",
     "purchases",
+    "loyalty",
+    "portal_referrals",
+    "lists",
 )
 
 
