@@ -19,8 +19,6 @@ MODULES: tuple[str, ...] = (
     "customers",
     "customer_imports",
     "purchases",
-    "loyalty",
-    "portal_referrals",
     "lists",
 )
 
