@@ -41,6 +41,7 @@ KINDS = {
     "datetime": DATE,  # refined by ``subtype``
     "expression": ANY_JSON,
 }
+LIST_PROPERTY = "ravand:list"  # an option component whose options are the entries of the managed list it names
 _SUBTYPES = {"date": DATE, "time": TIME, "datetime": DATETIME}
 _VALIDATION_TYPES = {None: None, "": None, "custom": None, "email": "email", "phone": "phone"}
 
@@ -196,7 +197,13 @@ def _decimal(attrs: dict[str, Any], name: str, where: str) -> Decimal | None:
 
 
 def _options(comp: dict[str, Any], where: str) -> tuple[Any, ...] | None:
-    """The static option values, or None when the options come from data (valuesKey/valuesExpression)."""
+    """The static option values, or None when the options come from data (valuesKey/valuesExpression) or from
+    the application's managed list named by the ``ravand:list`` property (filled in and checked where the form
+    is served and submitted)."""
+    properties = comp.get("properties")
+    if isinstance(properties, dict) and isinstance(properties.get(LIST_PROPERTY), str) and \
+            properties[LIST_PROPERTY].strip():
+        return None
     for dynamic in ("valuesKey", "valuesExpression"):
         if isinstance(comp.get(dynamic), str) and comp[dynamic].strip():
             return None

@@ -11,6 +11,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from api import form_lists
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
@@ -121,7 +122,8 @@ class Task(MethodView):
     def get(self, task_id: str) -> object:
         """One task with its form and the instance's current data."""
         detail = ravand().engine.task(db(), task_id, _actor())
-        return {**as_dict(detail.task), "form": detail.form, "data": detail.data}
+        form = form_lists.fill(db(), detail.form, current_principal().locale)
+        return {**as_dict(detail.task), "form": form, "data": detail.data}
 
 
 def _act(action: str, task_id: str, *args: Any) -> object:
@@ -180,7 +182,9 @@ class Complete(MethodView):
     @blp.alt_response(422, description="The data does not pass the task's form; field errors by name")
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
-        """Complete the task with data validated against its form."""
+        """Complete the task with data validated against its form (a component naming a managed list takes
+        only the active keys of that list)."""
+        form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
         return _act("complete", task_id, body["data"])
 
 

@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import db
+from api.form_lists import viewer_locale
 from api.guard import BEARER, SIGNED_IN, current_principal, requires
 from api.resources.common import page_schema, storable
 from api.resources.crm.portal import PUBLIC, limited
@@ -18,7 +19,7 @@ from api.resources.crm.shared import act
 from crm import lists
 from crm.errors import RecordNotFound
 from crm.models import ListEntry
-from crm.text import LOCALES, matches, name_key, read_locale
+from crm.text import LOCALES, matches, name_key
 
 blp = Blueprint("crm_lists", __name__, url_prefix="/api/v1", description="Managed lists (keys with labels)")
 PORTAL_LISTS = ("product", "province", "city", "complaint_category", "complaint_kind")  # the portal's forms
@@ -126,7 +127,7 @@ class Entries(MethodView):
         label in ``locale`` (default: the caller's language)."""
         _known(name)
         principal = current_principal()
-        locale = args.get("locale") or read_locale(principal.locale)
+        locale = args.get("locale") or viewer_locale(principal.locale)
         return entry_page(name, args, locale, args["include_inactive"] and principal.role == "admin")
 
     @blp.doc(security=BEARER)
@@ -137,7 +138,7 @@ class Entries(MethodView):
         """Add an active entry (a new list name starts a new list); keys are unique in a list and a label
         may not read as another entry's key or label."""
         entry = act(lambda ctx: lists.add_entry(ctx, name, **body))
-        return _shown(entry, read_locale(current_principal().locale))
+        return _shown(entry, viewer_locale(current_principal().locale))
 
 
 @blp.route("/lists/<string:name>/entries/<string:key>")
@@ -150,7 +151,7 @@ class Entry(MethodView):
         """Change an entry's labels, position, parent or whether it is active. The key never changes: to
         rename what records hold, deactivate the entry and add another."""
         entry = act(lambda ctx: lists.change_entry(ctx, name, key, body))
-        return _shown(entry, read_locale(current_principal().locale))
+        return _shown(entry, viewer_locale(current_principal().locale))
 
 
 @blp.route("/portal/lists/<string:name>/entries")
