@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from crm.clock import utcnow
 from crm.errors import InvalidRecord, Rejected
 from crm.models import Customer, LoyaltyAccount, LoyaltyEntry
-from crm.text import clean
+from crm.text import clean, persian_digits
 from crm.unit import Ctx
 from crm.validation import fetch
 
@@ -31,7 +31,7 @@ def account(ctx_or_session: Ctx | Session, customer_id: int, *, lock: bool = Fal
     ctx = ctx_or_session if isinstance(ctx_or_session, Ctx) else None
     session = ctx.session if ctx else ctx_or_session
     fetch(session, Customer, customer_id, "customer")  # crm.customers imports this module (its 360 view)
-    found = session.get(LoyaltyAccount, customer_id, with_for_update=lock or None)
+    found = session.get(LoyaltyAccount, customer_id, with_for_update=lock or None, populate_existing=lock)
     if found is not None or ctx is None:
         return found or new_account(customer_id)
     try:
@@ -58,7 +58,9 @@ def _points(points: int) -> int:
 def _move(ctx: Ctx, customer_id: int, points: int, reason: str, referral_id: int | None) -> LoyaltyEntry:
     holder = account(ctx, customer_id, lock=True)
     if holder.points + points < 0:
-        raise Rejected(f"the balance is {holder.points} points; {-points} cannot be taken")
+        have, take = persian_digits(holder.points), persian_digits(-points)
+        raise Rejected(f"the balance is {holder.points} points; {-points} cannot be taken / "
+                       f"موجودی {have} امتیاز است؛ {take} امتیاز برداشت نمی‌شود")
     if holder.points + points > 2**31 - 1:
         raise Rejected("the balance would exceed the largest balance an account may hold")
     entry = ctx.add(LoyaltyEntry(customer_id=customer_id, at=utcnow(), points=points, reason=reason,
@@ -75,6 +77,14 @@ def credit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id:
 def debit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: int | None = None) -> LoyaltyEntry:
     """Take points (``points`` > 0) with the reason; refused (``Rejected``) beyond the balance."""
     return _move(ctx, customer_id, -_points(points), _reason(reason), referral_id)
+
+
+def redeem(ctx: Ctx, customer_id: int, points: int, reason: str) -> tuple[LoyaltyEntry, int]:
+    """The customer spends ``points`` (for ``reason``): the ledger entry and the balance left. The account's
+    row is locked first, so two redemptions racing for the same points are taken one after the other and the
+    second is refused (``Rejected``) if the balance no longer covers it."""
+    entry = debit(ctx, customer_id, points, reason)
+    return entry, account(ctx, customer_id).points
 
 
 def ledger(session: Session, customer_id: int, limit: int = 50, offset: int = 0) -> list[LoyaltyEntry]:

@@ -265,6 +265,46 @@ class Referral(Stamped, Base):
     purchase_id: Mapped[int | None] = mapped_column(Integer)
     rewarded_at: Mapped[datetime | None]
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    qualified_at: Mapped[datetime | None]  # the referred lead qualified: the purchase window opens
+    purchase_total: Mapped[int | None] = mapped_column(BigInteger)  # rials bought in the window, when it qualified
+    declined_at: Mapped[datetime | None]  # refused at review (fraud): status ``declined``, ``reject_reason``
+
+
+class ReferralAttempt(Base):
+    """Every try to refer someone (staff, portal, message), accepted or refused at intake, with the reason."""
+
+    __tablename__ = "referral_attempt"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(String(16))  # staff | portal | message
+    code: Mapped[str | None] = mapped_column(String(32))  # as typed (cut to 32)
+    referrer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    referred_name: Mapped[str | None] = mapped_column(String(255))
+    referred_mobile: Mapped[str | None] = mapped_column(String(40))
+    referred_email: Mapped[str | None] = mapped_column(String(255))
+    outcome: Mapped[str] = mapped_column(String(16), index=True)  # accepted | refused
+    reason: Mapped[str | None] = mapped_column(String(32))  # self_referral | existing_customer | …
+    detail: Mapped[str | None] = mapped_column(Text)
+    referral_id: Mapped[int | None] = mapped_column(Integer)
+    by: Mapped[str | None] = mapped_column(String(150))
+
+
+class Voucher(Base):
+    """A discount a customer may spend once on a later purchase: a percent or an amount, until it expires."""
+
+    __tablename__ = "voucher"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # percent | amount
+    value: Mapped[int] = mapped_column(BigInteger)  # percent (1-100) or rials
+    expires_at: Mapped[datetime]
+    referral_id: Mapped[int | None] = mapped_column(Integer)
+    redeemed_at: Mapped[datetime | None]
+    purchase_id: Mapped[int | None] = mapped_column(Integer)
+    discount: Mapped[int | None] = mapped_column(BigInteger)  # rials taken off when redeemed
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(150))
 
 
 class LoyaltyAccount(Base):
@@ -300,6 +340,9 @@ class Purchase(Base):
     paid_on_time: Mapped[bool] = mapped_column(Boolean)
     reference: Mapped[str | None] = mapped_column(String(80))
     created_by: Mapped[str | None] = mapped_column(String(150))
+    discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # rials a voucher took off
+    # (``amount`` is what was paid, after the discount)
+    voucher_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class Notification(Base):

@@ -1,5 +1,6 @@
 """Purchases: what a customer bought, for how much (integer rials), through which channel, and whether
-they paid on time. The first purchase makes a potential customer an actual one."""
+they paid on time. The first purchase makes a potential customer an actual one. A voucher of the customer's
+may be spent on a purchase: ``amount`` is then what was paid, ``discount`` what the voucher took off."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from crm.models import Purchase
 from crm.money import check_amount
 from crm.text import clean
 from crm.unit import Ctx
+from crm.vouchers import attach, redeem
 
 CHANNELS = ("store", "online", "phone", "agent")
 _CLOCK_SKEW = timedelta(minutes=5)
@@ -46,12 +48,21 @@ def _checked(amount: int, purchased_at: datetime | None, channel: str, reference
 
 
 def record_purchase(ctx: Ctx, customer_id: int, *, amount: int, purchased_at: datetime | None = None,
-                    channel: str = "store", paid_on_time: bool = True, reference: str | None = None) -> Purchase:
-    """Record a purchase (journaled) and mark the customer actual."""
+                    channel: str = "store", paid_on_time: bool = True, reference: str | None = None,
+                    voucher_code: str | None = None) -> Purchase:
+    """Record a purchase (journaled) and mark the customer actual. ``amount`` is the price before any
+    voucher; with ``voucher_code`` the voucher is spent (``crm.vouchers.redeem``) and the purchase records
+    what was paid and the discount."""
     get_customer(ctx.session, customer_id)
     values = _checked(amount, purchased_at, channel, reference)
+    discount, voucher = 0, None
+    if voucher_code not in (None, ""):
+        discount, voucher = redeem(ctx, voucher_code, customer_id, values["amount"])
     purchase = ctx.add(Purchase(customer_id=customer_id, paid_on_time=bool(paid_on_time), created_by=ctx.actor,
-                                **values), "purchase")
+                                **{**values, "amount": values["amount"] - discount}, discount=discount,
+                                voucher_id=voucher.id if voucher else None), "purchase")
+    if voucher is not None:
+        attach(ctx, voucher, purchase.id)
     mark_actual(ctx, customer_id)
     return purchase
 

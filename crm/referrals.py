@@ -1,9 +1,10 @@
 """Referrals: a customer hands on their referral code; the person they refer becomes a lead, may buy,
-and the referrer is rewarded (loyalty points or a discount).
+and the referrer is rewarded (loyalty points, or a discount voucher).
 
-pending → lead → purchased → rewarded; pending or lead → expired. Refused outright (``Rejected``):
-referring oneself, referring someone who is already a customer, and referring a person who already
-has a referral under way."""
+pending → lead → purchased → rewarded or declined (refused at review, e.g. as fraud); pending or lead →
+expired. Refused outright (``Refusal``, with a reason key): referring oneself, referring someone who is
+already a customer, and referring a person who already has a referral under way; an unknown code is an
+``InvalidRecord`` on ``code``. Every attempt, accepted or refused, is recorded (``crm.referral_attempts``)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,29 @@ from crm.models import Customer, Lead, Referral
 from crm.text import name_key
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, page, required_text
+from crm.vouchers import issue as issue_voucher
 
-STATUSES = ("pending", "lead", "purchased", "rewarded", "expired")
+STATUSES = ("pending", "lead", "purchased", "rewarded", "declined", "expired")
 UNDER_WAY = ("pending", "lead")
 KINDS = ("points", "discount")
+VOUCHER_DAYS = 180  # a discount reward's voucher is valid this long
+
+
+REFUSALS = {  # reason key → the message, in English and Persian
+    "self_referral": "a customer cannot refer themselves / مشتری نمی‌تواند خودش را معرفی کند",
+    "existing_customer": "the referred person is already a customer; referrals are for new customers / "
+                         "فرد معرفی‌شده از پیش مشتری است؛ معرفی برای مشتریان تازه است",
+    "already_referred": "this person has already been referred and the referral is still under way / "
+                        "این فرد پیش‌تر معرفی شده و آن معرفی هنوز باز است",
+}
+
+
+class Refusal(Rejected):
+    """A referral refused at intake; ``reason`` is a key of ``REFUSALS``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(REFUSALS[reason])
+        self.reason = reason
 
 
 def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> Referral:
@@ -33,7 +53,8 @@ def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> R
 def _referrer(session: Session, code: Any) -> Customer:
     referrer = find_customer_by_referral_code(session, code)
     if referrer is None:
-        raise InvalidRecord("unknown referral code", {"code": ["no customer has this referral code"]})
+        raise InvalidRecord("unknown referral code / کد معرفی ناشناخته است", {
+            "code": ["no customer has this referral code / هیچ مشتری‌ای این کد معرفی را ندارد"]})
     return referrer
 
 
@@ -44,8 +65,9 @@ def _referred(name: Any, mobile: Any, email: Any) -> dict[str, Any]:
               "referred_email": form.email("referred_email")}
     if not (values["referred_mobile"] or values["referred_email"] or "referred_mobile" in form.errors
             or "referred_email" in form.errors):
-        form.fail("referred_mobile", "give the referred person's mobile or email address")
-    form.check("the referral is not valid")
+        form.fail("referred_mobile", "give the referred person's mobile or email address / "
+                                     "موبایل یا ایمیل فرد معرفی‌شده را بنویسید")
+    form.check("the referral is not valid / معرفی کامل نیست")
     return values
 
 
@@ -79,12 +101,12 @@ def refer(ctx: Ctx, *, code: str, referred_name: str, referred_mobile: str | Non
     referrer = _referrer(ctx.session, code)
     values = _referred(referred_name, referred_mobile, referred_email)
     if _is_referrer(referrer, values):
-        raise Rejected("a customer cannot refer themselves")
+        raise Refusal("self_referral")
     if find_duplicates(ctx.session, name=values["referred_name"], mobile=values["referred_mobile"],
                        email=values["referred_email"]):
-        raise Rejected("the referred person is already a customer; referrals are for new customers")
+        raise Refusal("existing_customer")
     if _already_referred(ctx.session, referrer.id, values):
-        raise Rejected("this person has already been referred and the referral is still under way")
+        raise Refusal("already_referred")
     referral = Referral(**values, code=referrer.referral_code, referrer_id=referrer.id, status="pending",
                         process_instance_id=process_instance_id)
     return ctx.add(referral, "referral")
@@ -102,20 +124,29 @@ def link_lead(ctx: Ctx, referral_id: int, lead_id: int) -> Referral:
     return referral
 
 
+def qualified(ctx: Ctx, referral_id: int, customer_id: int) -> Referral:
+    """The referred lead qualified as customer ``customer_id``: the purchase window opens now."""
+    referral = _in(ctx.session, referral_id, UNDER_WAY, "qualified")
+    fetch(ctx.session, Customer, customer_id, "customer")
+    ctx.change(referral, "referral", {"referred_customer_id": customer_id, "qualified_at": utcnow()})
+    return referral
+
+
 def mark_purchased(ctx: Ctx, referral_id: int, *, purchase_id: int | None,
-                   customer_id: int | None) -> Referral:
-    """The referred person bought (as customer ``customer_id``, purchase ``purchase_id``)."""
+                   customer_id: int | None, total: int | None = None) -> Referral:
+    """The referred person bought (as customer ``customer_id``, purchase ``purchase_id``; ``total`` rials in
+    the purchase window, that purchase included)."""
     referral = _in(ctx.session, referral_id, UNDER_WAY, "marked as purchased")
     if customer_id is not None:
         fetch(ctx.session, Customer, customer_id, "customer")
     ctx.change(referral, "referral", {"status": "purchased", "purchase_id": purchase_id,
-                                      "referred_customer_id": customer_id})
+                                      "referred_customer_id": customer_id, "purchase_total": total})
     return referral
 
 
 def reward(ctx: Ctx, referral_id: int, *, kind: str, value: int) -> Referral:
-    """Reward the referrer: ``points`` go to their loyalty ledger; a ``discount`` (percent) is recorded
-    for the next sale."""
+    """Reward the referrer: ``points`` go to their loyalty ledger; a ``discount`` (percent) becomes a voucher
+    of the referrer's, valid ``VOUCHER_DAYS`` days, for a later purchase."""
     errors: dict[str, list[str]] = {}
     if kind not in KINDS:
         errors["kind"] = [f"one of: {', '.join(KINDS)}"]
@@ -127,8 +158,19 @@ def reward(ctx: Ctx, referral_id: int, *, kind: str, value: int) -> Referral:
     referral = _in(ctx.session, referral_id, ("purchased",), "rewarded")
     if kind == "points":
         credit(ctx, referral.referrer_id, value, f"referral {referral.id}", referral_id=referral.id)
+    else:
+        issue_voucher(ctx, referral.referrer_id, kind="percent", value=value, valid_days=VOUCHER_DAYS,
+                      referral_id=referral.id)
     ctx.change(referral, "referral", {"status": "rewarded", "reward_kind": kind, "reward_value": value,
                                       "rewarded_at": utcnow()})
+    return referral
+
+
+def decline(ctx: Ctx, referral_id: int, reason: str) -> Referral:
+    """The reward is refused at review (e.g. as fraud): ``declined``, the reason kept; no conversion."""
+    text = required_text(reason, "reason", 2000)
+    referral = _in(ctx.session, referral_id, ("purchased",), "declined")
+    ctx.change(referral, "referral", {"status": "declined", "reject_reason": text, "declined_at": utcnow()})
     return referral
 
 

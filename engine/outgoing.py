@@ -34,16 +34,18 @@ class Messenger:
 
     def send_message(self, name: str, *, business_key: str | None = None,
                      correlation: Mapping[str, Any] | None = None,
-                     variables: Mapping[str, Any] | None = None) -> list[str]:
+                     variables: Mapping[str, Any] | None = None, if_waiting: bool = False) -> list[str]:
+        """``if_waiting``: reach a waiting instance or nobody (``[]``): no start, no buffering, no error."""
         from engine import events
 
         buffers = self.ctx.settings.get("message_buffers", {})
-        seconds = buffers.get(name, buffers.get("*", 0))
+        seconds = 0 if if_waiting else buffers.get(name, buffers.get("*", 0))
         self._enter()
         try:
             delivery = events.correlate(self.ctx, self.session, name, business_key, dict(correlation or {}),
                                         dict(variables or {}), self.actor,
-                                        timedelta(seconds=seconds) if seconds else None, sender=self.instance_id)
+                                        timedelta(seconds=seconds) if seconds else None, sender=self.instance_id,
+                                        waiting_only=if_waiting)
         finally:
             self._leave()
         return delivery.instance_ids

@@ -24,7 +24,7 @@ class Outgoing(Protocol):
 
     def send_message(self, name: str, *, business_key: str | None = None,
                      correlation: Mapping[str, Any] | None = None,
-                     variables: Mapping[str, Any] | None = None) -> list[str]: ...
+                     variables: Mapping[str, Any] | None = None, if_waiting: bool = False) -> list[str]: ...
 
     def start_process(self, key: str, *, business_key: str | None = None,
                       variables: Mapping[str, Any] | None = None) -> str: ...
@@ -42,12 +42,14 @@ class ServiceCall:
 
     def send_message(self, name: str, *, business_key: str | None = None,
                      correlation: Mapping[str, Any] | None = None,
-                     variables: Mapping[str, Any] | None = None) -> list[str]:
-        """Correlate a message to another instance (or start the process it starts); the ids reached."""
+                     variables: Mapping[str, Any] | None = None, if_waiting: bool = False) -> list[str]:
+        """Correlate a message to another instance (or start the process it starts); the ids reached.
+        ``if_waiting``: only to an instance waiting for it; nobody waiting is no error but ``[]`` (a
+        partner that lapsed or ended must not fail this task)."""
         if self.outgoing is None:
             raise RuntimeError("this call cannot reach other instances")
         return self.outgoing.send_message(name, business_key=business_key, correlation=correlation,
-                                          variables=variables)
+                                          variables=variables, if_waiting=if_waiting)
 
     def start_process(self, key: str, *, business_key: str | None = None,
                       variables: Mapping[str, Any] | None = None) -> str:

@@ -45,7 +45,7 @@ def qualify(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
         expected_close=as_date(variables.get("expected_close")), owner=call.actor)
     if variables.get("referral_id"):
         call.send_message("referral_lead_qualified", correlation={"referral_id": variables["referral_id"]},
-                          variables={"referred_customer_id": customer.id})  # what its catch declares
+                          variables={"referred_customer_id": customer.id}, if_waiting=True)  # a lapsed one: []
     return {"customer_id": customer.id, "opportunity_id": opportunity.id}
 
 
@@ -53,7 +53,7 @@ def disqualify(variables: dict[str, Any], call: ServiceCall) -> None:
     leads.disqualify(ctx_of(call), int(need(variables, "lead_id")), need(variables, "reason"))
     if variables.get("referral_id"):
         call.send_message("referral_lead_lost", correlation={"referral_id": variables["referral_id"]},
-                          variables={"lost_reason": variables["reason"]})
+                          variables={"lost_reason": variables["reason"]}, if_waiting=True)
 
 
 def nurture(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:

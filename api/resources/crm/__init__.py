@@ -19,6 +19,8 @@ MODULES: tuple[str, ...] = (
     "customers",
     "customer_imports",
     "purchases",
+    "loyalty",
+    "portal_referrals",
     "lists",
 )
 

@@ -31,6 +31,8 @@ class PurchaseSchema(Schema):
     paid_on_time = fields.Boolean()
     reference = fields.String(allow_none=True)
     created_by = fields.String(allow_none=True)
+    discount = fields.Integer(metadata={"description": "rials a voucher took off; amount is what was paid"})
+    voucher_id = fields.Integer(allow_none=True)
 
 
 class PurchaseIn(Schema):
@@ -39,6 +41,9 @@ class PurchaseIn(Schema):
     channel = fields.String(load_default="store", validate=validate.OneOf(purchases.CHANNELS))
     paid_on_time = fields.Boolean(load_default=True)
     reference = fields.String(allow_none=True, validate=validate.Length(max=80))
+    voucher_code = fields.String(allow_none=True, validate=validate.Length(max=32), metadata={
+        "description": "a voucher of this customer's to spend: checked (theirs, unused, not expired), the "
+                       "amount reduced by its discount"})
 
 
 class EntrySchema(Schema):
@@ -108,7 +113,9 @@ class Purchases(MethodView):
     @requires(*WRITE, INTEGRATION)  # a web shop records its sales with an integration token
     def post(self, body: dict, customer_id: int) -> object:
         """Record a purchase (amount in rials, or as typed: "۱٬۲۵۰٬۰۰۰", "125,000 تومان"); a potential
-        customer becomes actual."""
+        customer becomes actual. With ``voucher_code`` the voucher is spent and the amount reduced (422 naming
+        ``voucher_code`` if it is unknown, another customer's, used or expired). A referral waiting for this
+        customer's purchases hears of it (by the purchase's id)."""
         app = ravand()
 
         def record(ctx: Any) -> object:

@@ -1,18 +1,23 @@
-"""Referrals: the list and one referral. Referring, linking the lead, the purchase and the reward are
-the referral process's steps."""
+"""Referrals: the list and one referral, and every attempt to refer (accepted or refused at intake) with
+the counts per referrer. Referring starts ``referral_rewards``; linking the lead, the purchases and the
+reward are that process's steps."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import db
-from api.guard import BEARER, requires
-from api.intake import start_referral
+from api.composition import ravand_ctx
+from api.context import command, db, ravand
+from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
-from api.resources.crm.shared import READ, WRITE, start
-from crm import referrals
+from api.resources.crm.shared import READ, WRITE
+from crm import referral_attempts, referrals
+from crm.models import Referral as ReferralRecord
 
 blp = Blueprint("crm_referrals", __name__, url_prefix="/api/v1/referrals", description="Referrals")
 
@@ -27,11 +32,14 @@ class ReferralSchema(Schema):
     referred_customer_id = fields.Integer(allow_none=True)
     lead_id = fields.Integer(allow_none=True)
     status = fields.String(metadata={"enum": list(referrals.STATUSES)})
-    reject_reason = fields.String(allow_none=True, metadata={"description": "why it expired"})
+    reject_reason = fields.String(allow_none=True, metadata={"description": "why it expired or was declined"})
     reward_kind = fields.String(allow_none=True)
     reward_value = fields.Integer(allow_none=True, metadata={"description": "points, or a discount in percent"})
     purchase_id = fields.Integer(allow_none=True)
     rewarded_at = fields.DateTime(allow_none=True)
+    qualified_at = fields.DateTime(allow_none=True, metadata={"description": "the purchase window opened"})
+    purchase_total = fields.Integer(allow_none=True, metadata={"description": "rials bought in the window"})
+    declined_at = fields.DateTime(allow_none=True, metadata={"description": "refused at review (e.g. fraud)"})
     process_instance_id = fields.String(allow_none=True)
     created_at = fields.DateTime()
     created_by = fields.String(allow_none=True)
@@ -52,7 +60,57 @@ class ReferralIn(Schema):
     referred_email = fields.String(validate=validate.Length(1, 255))
 
 
+class AttemptSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    channel = fields.String(metadata={"enum": list(referral_attempts.CHANNELS)})
+    code = fields.String(allow_none=True, metadata={"description": "as typed"})
+    referrer_id = fields.Integer(allow_none=True, metadata={"description": "none for an unknown code"})
+    referred_name = fields.String(allow_none=True)
+    referred_mobile = fields.String(allow_none=True)
+    referred_email = fields.String(allow_none=True)
+    outcome = fields.String(metadata={"enum": list(referral_attempts.OUTCOMES)})
+    reason = fields.String(allow_none=True, metadata={"enum": list(referral_attempts.REASONS)})
+    detail = fields.String(allow_none=True)
+    referral_id = fields.Integer(allow_none=True)
+    by = fields.String(allow_none=True)
+
+
+class AttemptArgs(PageArgs):
+    referrer_id = fields.Integer(validate=validate.Range(1, ID))
+    outcome = fields.String(validate=validate.OneOf(referral_attempts.OUTCOMES))
+    reason = fields.String(validate=validate.OneOf(referral_attempts.REASONS))
+
+
+class AttemptCounts(Schema):
+    referrer_id = fields.Integer()
+    attempts = fields.Integer()
+    accepted = fields.Integer()
+    refused = fields.Integer()
+    refused_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
 ReferralPage = page_schema(ReferralSchema, "ReferralPage")
+AttemptPage = page_schema(AttemptSchema, "ReferralAttemptPage")
+
+
+def refer_recorded(body: Mapping[str, Any], actor: str | None, channel: str) -> ReferralRecord:
+    """Record the attempt and, when it is accepted, the referral and its ``referral_rewards`` instance, in one
+    committed transaction; a refusal is raised (422) after its attempt is committed."""
+    app = ravand()
+
+    def run(session: Any) -> Any:
+        outcome = referral_attempts.refer_or_refuse(ravand_ctx(session, actor), body, channel=channel)
+        if isinstance(outcome, ReferralRecord):
+            app.engine.start(session, "referral_rewards", f"referral-{outcome.id}", {"referral_id": outcome.id},
+                             actor)
+        return outcome
+
+    outcome = command(run)
+    if not isinstance(outcome, ReferralRecord):
+        raise outcome
+    app.nudge()
+    return outcome
 
 
 @blp.route("")
@@ -71,9 +129,33 @@ class Referrals(MethodView):
     @blp.response(201, ReferralSchema)
     @requires(*WRITE)
     def post(self, body: dict) -> object:
-        """A customer refers someone: refused (422, with the reason) for a self-referral, an existing
-        customer, or a person already referred; else ``referral_rewards`` starts."""
-        return start(start_referral, body)
+        """A customer refers someone: refused (422, with the reason in English and Persian) for an unknown
+        code, a self-referral, an existing customer, or a person already referred; else ``referral_rewards``
+        starts. Either way the attempt is recorded (``GET /referrals/attempts``)."""
+        return refer_recorded(body, current_principal().username, "staff")
+
+
+@blp.route("/attempts")
+class Attempts(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AttemptArgs, location="query")
+    @blp.response(200, AttemptPage)
+    @requires(*READ)
+    def get(self, args: dict) -> object:
+        """Attempts to refer (staff, portal, message), accepted or refused with the reason, newest first."""
+        return page(referral_attempts.attempts(db(), referrer_id=args.get("referrer_id"), outcome=args.get("outcome"),
+                                               reason=args.get("reason"), limit=args["limit"],
+                                               offset=args["offset"]), args)
+
+
+@blp.route("/attempts/counts/<int:referrer_id>")
+class AttemptCountsOf(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, AttemptCounts)
+    @requires(*READ)
+    def get(self, referrer_id: int) -> object:
+        """How often the customer tried to refer: in all, accepted, refused, and refused by reason."""
+        return referral_attempts.counts(db(), referrer_id)
 
 
 @blp.route("/<int:referral_id>")
