@@ -5,10 +5,12 @@ databases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 
-from crm import leads, loyalty, referrals
+from crm import leads, loyalty, referral_attempts, referral_checks, referrals
+from crm.clock import utcnow
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound, Rejected
 from crm.purchases import record_purchase
 from tests.conftest import Database
@@ -142,3 +144,76 @@ def test_expire_and_lookups(world: World, referrer):
     assert referrals.list_referrals(world.session, status="expired") == ([referral], 1)
     assert referrals.list_referrals(world.session, referrer_id=referrer.id, limit=1) == ([second], 2)
     assert referrals.get_referral(world.session, second.id) is second
+
+
+def test_decline_keeps_the_reason_and_is_not_a_conversion(world: World, referrer):
+    referral = _refer(world, referrer)
+    with pytest.raises(RecordConflict, match="pending"):
+        referrals.decline(world.ctx(), referral.id, "fraud")
+    referrals.mark_purchased(world.ctx(), referral.id, purchase_id=None, customer_id=None)
+    with pytest.raises(InvalidRecord):
+        referrals.decline(world.ctx(), referral.id, "  ")
+    referrals.decline(world.ctx("mina"), referral.id, "برادر معرف با همان نشانی")
+    world.session.commit()
+    assert (referral.status, referral.reject_reason) == ("declined", "برادر معرف با همان نشانی")
+    assert referral.declined_at is not None
+    assert referrals.list_referrals(world.session, status="declined") == ([referral], 1)
+    with pytest.raises(RecordConflict):
+        referrals.reward(world.ctx(), referral.id, kind="points", value=100)
+
+
+def test_every_attempt_is_recorded_and_counted_per_referrer(world: World, referrer):
+    tries = [{"referred_name": "Someone", "referred_mobile": "09121110000"},  # self
+             {"referred_name": "Reza Tehrani", "referred_mobile": "09125550000"},  # accepted
+             {"referred_name": "R. Tehrani", "referred_mobile": "09125550000"}]  # already referred
+    outcomes = [referral_attempts.refer_or_refuse(world.ctx(), {"code": referrer.referral_code, **t},
+                                                  channel="portal") for t in tries]
+    unknown = referral_attempts.refer_or_refuse(world.ctx(), {"code": "NOSUCHCD", "referred_name": "X"},
+                                                channel="staff")
+    world.session.commit()
+    assert [referral_attempts.reason_of(o) for o in (outcomes[0], outcomes[2], unknown)] == [
+        "self_referral", "already_referred", "unknown_code"]
+    assert "خودش" in outcomes[0].message and "themselves" in outcomes[0].message
+    found, total = referral_attempts.attempts(world.session)
+    assert total == 4 and [(a.outcome, a.reason, a.channel) for a in found] == [
+        ("refused", "unknown_code", "staff"), ("refused", "already_referred", "portal"),
+        ("accepted", None, "portal"), ("refused", "self_referral", "portal")]
+    assert found[0].referrer_id is None and found[0].code == "NOSUCHCD"
+    assert found[2].referral_id == outcomes[1].id and found[2].by == "alice"
+    counts = referral_attempts.counts(world.session, referrer.id)
+    assert (counts["attempts"], counts["accepted"], counts["refused"]) == (3, 1, 2)
+    assert counts["refused_by_reason"]["self_referral"] == 1 and counts["refused_by_reason"]["unknown_code"] == 0
+    assert referral_attempts.attempts(world.session, referrer_id=referrer.id, outcome="refused")[1] == 2
+
+
+def test_a_purchase_counts_only_if_it_is_on_record_in_the_window(world: World, referrer):
+    referral = _refer(world, referrer)
+    buyer = world.customer("Reza Tehrani")
+    early = record_purchase(world.ctx(), buyer.id, amount=9_000_000)
+    early.purchased_at = utcnow() - timedelta(days=1)
+    referrals.qualified(world.ctx(), referral.id, buyer.id)
+    other = record_purchase(world.ctx(), referrer.id, amount=7_000_000)
+    first = record_purchase(world.ctx(), buyer.id, amount=3_000_000)
+    for purchase_id, why in ((None, "no purchase"), (10**9, "no purchase"), (True, "no purchase"),
+                             (other.id, "no purchase"), (early.id, "before the referred lead qualified"),
+                             (first.id, "counted already")):
+        with pytest.raises(Rejected, match=why):
+            referral_checks.take_purchase(world.session, referral, purchase_id, [first.id])
+    second = record_purchase(world.ctx(), buyer.id, amount=4_000_000)
+    assert referral_checks.take_purchase(world.session, referral, second.id, [first.id]) == 7_000_000
+
+
+def test_signs_of_fraud_and_the_review_facts(world: World):
+    referrer = world.customer("Ali Rahimi", mobile="09121234000", address="Tehran, Vali-e Asr 12")
+    for n in range(4):
+        _refer(world, referrer, referred_name=f"Friend {n}", referred_mobile=f"0912777000{n}")
+    referral = _refer(world, referrer, referred_name="Reza Rahimi", referred_mobile="09125550000")
+    assert referral_checks.suspicions(world.session, referral) == ["same_family_name", "busy_referrer"]
+    buyer = world.customer("Reza Rahimi", mobile="09125550000", address="tehran vali e asr 12")
+    referrals.qualified(world.ctx(), referral.id, buyer.id)
+    record_purchase(world.ctx(), buyer.id, amount=12_000_000, reference="INV-7")
+    assert referral_checks.suspicions(world.session, referral)[0] == "same_address"
+    facts = referral_checks.review_facts(world.session, referral)
+    assert facts["referrer"]["address"] == "Tehran, Vali-e Asr 12" and facts["referred"]["id"] == buyer.id
+    assert [(p["amount"], p["reference"]) for p in facts["purchases"]] == [(12_000_000, "INV-7")]
+    assert [r["referred_name"] for r in facts["earlier_referrals"]] == [f"Friend {n}" for n in (3, 2, 1, 0)]
