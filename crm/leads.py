@@ -2,7 +2,11 @@
 
 A lead is scored (``qualifying``), then either qualified into a customer and an opportunity,
 disqualified with a reason, or put to nurture until a recontact date. A lead that looks like an
-existing customer is still captured; ``duplicate_of`` names that customer and qualifying links to it."""
+existing customer is still captured; ``duplicate_of`` names that customer and qualifying links to it.
+
+Product, region (a province) and source are keys of the managed lists ``product``, ``province`` and
+``lead_source``: a key or its Persian or English label is accepted (``نرم‌افزار`` → ``software``), so the
+decision tables that route and score a lead compare keys whatever language it was typed in."""
 
 from __future__ import annotations
 
@@ -13,17 +17,19 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from crm import lists
 from crm.clock import as_utc, utcnow
 from crm.customer_fields import customer_name_key
 from crm.customers import create_customer, find_duplicates, get_customer
 from crm.errors import InvalidRecord, RecordNotFound
+from crm.funnel import DEFAULT, Funnel
 from crm.models import Customer, Lead, Opportunity
 from crm.opportunities import open_opportunity
 from crm.text import ascii_digits, name_key
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page, required_text
 
-SOURCES = ("web_form", "phone", "walk_in", "referral", "campaign")
+LISTED = {"product": "product", "region": "province", "source": "lead_source"}  # field → managed list
 NEEDS = ("low", "medium", "high")
 TIMELINES = ("now", "quarter", "year", "unknown")
 STATUSES = ("new", "qualifying", "qualified", "disqualified", "nurture")
@@ -36,19 +42,34 @@ def get_lead(session: Session, lead_id: int, *, lock: bool = False) -> Lead:
     return fetch(session, Lead, lead_id, "lead", lock=lock)
 
 
-def _read(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+def _listed(session: Session, form: Form, field: str, *, required: bool = False) -> str | None:
+    """The managed-list key a field names (given as a key or a Persian/English label), else a field error."""
+    value = form.data.get(field)
+    if value in (None, ""):
+        if required:
+            form.fail(field, "this field is required")
+        return None
+    try:
+        return lists.key_of(session, LISTED[field], value, field=field)
+    except InvalidRecord as exc:
+        for message in exc.field_errors.get(field) or [exc.message]:
+            form.fail(field, message)
+        return None
+
+
+def _read(session: Session, data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """The lead's own fields from a submission (for ``partial`` only those given), normalised."""
     form = Form(data)
     values: dict[str, Any] = {
         "person_name": form.text("person_name"), "company_name": form.text("company_name"),
         "phone": form.phone("phone"), "mobile": form.phone("mobile", mobile=True), "email": form.email("email"),
-        "product": form.text("product", max_len=120), "region": form.text("region", max_len=120),
+        "product": _listed(session, form, "product"), "region": _listed(session, form, "region"),
         "estimated_revenue": form.amount("estimated_revenue"),
         "budget_confirmed": form.flag("budget_confirmed"), "authority": form.flag("authority"),
         "need": form.choice("need", NEEDS), "timeline": form.choice("timeline", TIMELINES, default="unknown"),
     }
     if not partial:
-        values["source"] = form.choice("source", SOURCES, required=True)
+        values["source"] = _listed(session, form, "source", required=True)
         values["referral_id"] = form.record_id("referral_id")
         values["process_instance_id"] = form.text("process_instance_id", max_len=36)
     else:
@@ -57,12 +78,17 @@ def _read(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
     return values
 
 
-def _require_identity(values: Mapping[str, Any]) -> None:
+def _identity_errors(values: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not (values.get("person_name") or values.get("company_name")):
         errors["person_name"] = ["give a person's name or a company name"]
     if not (values.get("phone") or values.get("mobile") or values.get("email")):
         errors["mobile"] = ["give a mobile, a phone number or an email address to reach the lead by"]
+    return errors
+
+
+def _require_identity(values: Mapping[str, Any]) -> None:
+    errors = _identity_errors(values)
     if errors:
         raise InvalidRecord("the lead is not valid", errors)
 
@@ -77,10 +103,23 @@ def _key(values: Mapping[str, Any]) -> str:
     return customer_name_key(kind, values.get("person_name"), values.get("company_name"))
 
 
+def check_lead(session: Session, data: Mapping[str, Any]) -> dict[str, Any]:
+    """A lead's submission checked and normalised without writing anything (the ``lead_received`` message is
+    checked with it before it is answered); ``InvalidRecord`` with every field's problem otherwise."""
+    try:
+        values = _read(session, data)
+    except InvalidRecord as exc:  # every problem at once: the identity's too
+        raw = data if isinstance(data, Mapping) else {}
+        identity = _identity_errors({k: raw.get(k) for k in ("person_name", "company_name", "phone", "mobile",
+                                                              "email")})
+        raise InvalidRecord(exc.message, {**identity, **exc.field_errors}) from None
+    _require_identity(values)
+    return values
+
+
 def capture_lead(ctx: Ctx, data: Mapping[str, Any]) -> Lead:
     """Record a new lead (status ``new``); a likely existing customer is named in ``duplicate_of``."""
-    values = _read(data)
-    _require_identity(values)
+    values = check_lead(ctx.session, data)
     duplicates = find_duplicates(ctx.session, name=_name(values), phone=values["phone"], mobile=values["mobile"],
                                  email=values["email"])
     lead = Lead(**values, name_key=_key(values), status="new",
@@ -92,7 +131,7 @@ def update_lead(ctx: Ctx, lead_id: int, changes: Mapping[str, Any]) -> Lead:
     """Correct the lead's own fields (names, contacts, product, BANT answers) while it is open or nurtured."""
     only(changes, EDITABLE, "these fields cannot be changed here")
     lead = _in(ctx.session, lead_id, (*OPEN, "nurture"), "corrected")
-    values = _read(changes, partial=True)
+    values = _read(ctx.session, changes, partial=True)
     merged = {field: values.get(field, getattr(lead, field)) for field in ("person_name", "company_name", "phone",
                                                                             "mobile", "email")}
     _require_identity(merged)
@@ -104,14 +143,24 @@ def _in(session: Session, lead_id: int, statuses: tuple[str, ...], action: str) 
     return fetch_in(session, Lead, lead_id, "lead", statuses, action)
 
 
-def set_score(ctx: Ctx, lead_id: int, *, score: int, grade: str, sales_group: str) -> Lead:
-    """Store the scoring decision's result; the lead is now ``qualifying``."""
+def score_parts(points: Any, why: Any) -> list[dict[str, Any]]:
+    """The score's parts from the scoring table's collected outputs: ``[{"why": key, "points": n}]``
+    (rules giving no points left out)."""
+    points = points if isinstance(points, list) else [points] if points is not None else []
+    why = why if isinstance(why, list) else [why] * len(points)
+    return [{"why": str(reason or "other"), "points": int(n)} for n, reason in zip(points, why)
+            if isinstance(n, int) and not isinstance(n, bool) and n]
+
+
+def set_score(ctx: Ctx, lead_id: int, *, score: int, grade: str, sales_group: str,
+              parts: list[dict[str, Any]] | None = None) -> Lead:
+    """Store the scoring decision's result (and its parts); the lead is now ``qualifying``."""
     form = Form({"score": score, "grade": grade, "sales_group": sales_group})
     values = {"score": form.integer("score", 0, 1000), "grade": form.text("grade", required=True, max_len=8),
               "sales_group": form.text("sales_group", required=True, max_len=80)}
     form.check("the score is not valid")
     lead = _in(ctx.session, lead_id, OPEN, "scored")
-    ctx.change(lead, "lead", {**values, "status": "qualifying"})
+    ctx.change(lead, "lead", {**values, "status": "qualifying", "score_parts": parts})
     return lead
 
 
@@ -133,31 +182,34 @@ def _customer_for(ctx: Ctx, lead: Lead, owner: str | None) -> Customer:
 
 
 def qualify(ctx: Ctx, lead_id: int, *, title: str, amount: int, expected_close: date | None = None,
-            owner: str | None = None) -> tuple[Customer, Opportunity]:
+            owner: str | None = None, funnel: Funnel = DEFAULT) -> tuple[Customer, Opportunity]:
     """Turn the lead into a customer (the duplicate it names, else a new potential one) and an opportunity
-    at the ``qualification`` stage."""
+    at the funnel's entry stage (``qualification``)."""
     lead = _in(ctx.session, lead_id, OPEN, "qualified")
     customer = _customer_for(ctx, lead, owner)
-    opportunity = open_opportunity(ctx, customer_id=customer.id, title=title, amount=amount, stage="qualification",
-                                   lead_id=lead.id, owner=owner, expected_close=expected_close)
+    opportunity = open_opportunity(ctx, customer_id=customer.id, title=title, amount=amount, stage=funnel.entry,
+                                   lead_id=lead.id, owner=owner, expected_close=expected_close, funnel=funnel)
     ctx.change(lead, "lead", {"status": "qualified", "customer_id": customer.id})
     return customer, opportunity
 
 
-def disqualify(ctx: Ctx, lead_id: int, reason: str) -> Lead:
-    """Close the lead as not a fit; the reason is required and kept."""
-    text = required_text(reason, "reason")
+def disqualify(ctx: Ctx, lead_id: int, reason: str, comment: str | None = None) -> Lead:
+    """Close the lead as not a fit: ``reason`` is a key (or label) of the ``disqualify_reason`` list, the
+    comment is optional; both are kept."""
+    key = lists.key_of(ctx.session, "disqualify_reason", required_text(reason, "reason", 120), field="reason")
+    note = comment.strip() or None if isinstance(comment, str) else None
     lead = _in(ctx.session, lead_id, (*OPEN, "nurture"), "disqualified")
-    ctx.change(lead, "lead", {"status": "disqualified", "disqualify_reason": text})
+    ctx.change(lead, "lead", {"status": "disqualified", "disqualify_reason": key, "disqualify_comment": note})
     return lead
 
 
-def nurture(ctx: Ctx, lead_id: int, recontact_at: datetime) -> Lead:
-    """Not now: keep the lead warm and contact it again at ``recontact_at`` (in the future)."""
+def nurture(ctx: Ctx, lead_id: int, recontact_at: datetime, *, by: str | None = None) -> Lead:
+    """Not now: keep the lead warm and contact it again at ``recontact_at`` (in the future); the call then
+    comes back to ``by`` (who nurtured it)."""
     if not isinstance(recontact_at, datetime) or as_utc(recontact_at) <= utcnow():
         raise InvalidRecord("the recontact time must be in the future", {"recontact_at": ["a future date and time"]})
     lead = _in(ctx.session, lead_id, OPEN, "nurtured")
-    ctx.change(lead, "lead", {"status": "nurture", "recontact_at": as_utc(recontact_at)})
+    ctx.change(lead, "lead", {"status": "nurture", "recontact_at": as_utc(recontact_at), "recontact_by": by})
     return lead
 
 

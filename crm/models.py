@@ -122,8 +122,11 @@ class Lead(Stamped, Base):
     grade: Mapped[str | None] = mapped_column(String(8))
     sales_group: Mapped[str | None] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(16), index=True)  # new | qualifying | qualified | disqualified | nurture
-    disqualify_reason: Mapped[str | None] = mapped_column(Text)
+    disqualify_reason: Mapped[str | None] = mapped_column(Text)  # a key of the disqualify_reason list
+    disqualify_comment: Mapped[str | None] = mapped_column(Text)
+    score_parts: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"why": key, "points": n}], the score's parts
     recontact_at: Mapped[datetime | None]
+    recontact_by: Mapped[str | None] = mapped_column(String(150))  # who nurtured it: the call comes back to them
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     referral_id: Mapped[int | None] = mapped_column(Integer)
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
@@ -142,6 +145,33 @@ class Opportunity(Stamped, Base):
     owner: Mapped[str | None] = mapped_column(String(150))
     stage_entered_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    kind: Mapped[str] = mapped_column(String(16), server_default="new")  # new | upsell | renewal
+    loss_reason: Mapped[str | None] = mapped_column(String(40))  # a key of the loss_reason list
+    loss_comment: Mapped[str | None] = mapped_column(Text)
+    contract_id: Mapped[int | None] = mapped_column(Integer)  # what the won sale is: a contract or a purchase
+    purchase_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class LeadCall(Base):
+    """One qualification call of a lead, as the caller recorded it: never changed afterwards (the score is
+    filled in once, when it is recomputed from the call's answers)."""
+
+    __tablename__ = "lead_call"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id"), index=True)
+    at: Mapped[datetime]
+    by: Mapped[str | None] = mapped_column(String(150))
+    outcome: Mapped[str] = mapped_column(String(16))  # qualified | disqualified | nurture
+    notes: Mapped[str | None] = mapped_column(Text)
+    budget_confirmed: Mapped[bool | None] = mapped_column(Boolean)
+    authority: Mapped[bool | None] = mapped_column(Boolean)
+    need: Mapped[str | None] = mapped_column(String(16))
+    timeline: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(40))  # disqualify_reason key
+    comment: Mapped[str | None] = mapped_column(Text)
+    recontact_at: Mapped[datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(String(8))
 
 
 class StageVisit(Base):

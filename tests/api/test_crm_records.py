@@ -66,7 +66,7 @@ READS = ["/leads", "/leads/{lead}", "/opportunities", "/opportunities/{opportuni
          "/contracts/{contract}/revisions", "/contracts/{contract}/decisions", "/contracts/{signed}/document",
          "/referrals", "/referrals/{referral}"]
 WRITES = [("PATCH", "/leads/{lead}", {"region": "Tehran"}, 200),
-          ("PATCH", "/opportunities/{opportunity}", {"owner": "bob"}, 200),
+          ("PATCH", "/opportunities/{opportunity}", {"title": "Pars ERP 1405"}, 200),
           ("POST", "/opportunities/{opportunity}/stage", {"stage": "proposal"}, 200),
           ("PATCH", "/complaints/{complaint}", {"category": "service"}, 200),
           ("POST", "/complaints/{complaint}/updates", {"text": "called back"}, 201),

@@ -21,8 +21,8 @@ def world(crm_db: Database) -> Iterator[World]:
 
 
 WEB = {"person_name": "علي كريمي", "mobile": "۰۹۱۲ ۱۲۳ ۴۵۶۷", "email": "Ali@Example.COM", "source": "web_form",
-       "product": "ERP", "estimated_revenue": "۱۲٬۵۰۰٬۰۰۰", "budget_confirmed": True, "authority": "yes",
-       "need": "high", "timeline": "quarter"}
+       "product": "نرم افزار", "region": "تهران", "estimated_revenue": "۱۲٬۵۰۰٬۰۰۰", "budget_confirmed": True,
+       "authority": "yes", "need": "high", "timeline": "quarter"}
 
 
 def test_capture_normalises_and_journals(world: World):
@@ -32,6 +32,7 @@ def test_capture_normalises_and_journals(world: World):
                                                                          "ali@example.com")
     assert lead.estimated_revenue == 12_500_000 and lead.budget_confirmed and lead.authority
     assert lead.name_key == "علیکریمی" and lead.duplicate_of is None and lead.created_by == "alice"
+    assert (lead.product, lead.region, lead.source) == ("software", "tehran", "web_form")  # list keys
     created = world.entries("crm.lead.created")
     assert created[0]["id"] == lead.id and created[0]["fields"]["source"] == "web_form"
     assert leads.get_lead(world.session, lead.id) is lead
@@ -46,9 +47,10 @@ def test_capture_defaults_and_tomans(world: World):
 
 def test_capture_refuses_with_every_field_error(world: World):
     with pytest.raises(InvalidRecord) as refused:
-        leads.capture_lead(world.ctx(), {"source": "fax", "need": "urgent", "estimated_revenue": "-5",
+        leads.capture_lead(world.ctx(), {"source": "fax", "product": "گوشی", "need": "urgent",
+                                         "estimated_revenue": "-5",
                                          "mobile": "12", "email": "not-an-email", "budget_confirmed": "perhaps"})
-    assert {"source", "need", "estimated_revenue", "mobile", "email", "budget_confirmed"} <= set(
+    assert {"source", "product", "need", "estimated_revenue", "mobile", "email", "budget_confirmed"} <= set(
         refused.value.field_errors)
     with pytest.raises(InvalidRecord) as nobody:
         leads.capture_lead(world.ctx(), {"source": "walk_in"})
@@ -114,11 +116,15 @@ def test_disqualify_needs_a_reason(world: World):
     with pytest.raises(InvalidRecord) as refused:
         leads.disqualify(world.ctx(), lead_id, "  ")
     assert refused.value.field_errors == {"reason": ["this field is required"]}
-    lead = leads.disqualify(world.ctx(), lead_id, "no budget this year")
-    assert (lead.status, lead.disqualify_reason) == ("disqualified", "no budget this year")
+    with pytest.raises(InvalidRecord) as unlisted:
+        leads.disqualify(world.ctx(), lead_id, "no budget this year")
+    assert "reason" in unlisted.value.field_errors
+    lead = leads.disqualify(world.ctx(), lead_id, "بودجه ندارد", " until spring ")  # a label: its key is kept
+    assert (lead.status, lead.disqualify_reason, lead.disqualify_comment) == ("disqualified", "no_budget",
+                                                                             "until spring")
     for act in (lambda: leads.set_score(world.ctx(), lead_id, score=1, grade="C", sales_group="x"),
                 lambda: leads.nurture(world.ctx(), lead_id, datetime.now(UTC) + timedelta(days=1)),
-                lambda: leads.disqualify(world.ctx(), lead_id, "twice"),
+                lambda: leads.disqualify(world.ctx(), lead_id, "other"),
                 lambda: leads.reopen(world.ctx(), lead_id)):
         with pytest.raises(RecordConflict, match="disqualified"):
             act()
@@ -162,7 +168,7 @@ def test_update_lead(world: World):
     assert set(refused.value.field_errors) == {"status", "score"}
     with pytest.raises(InvalidRecord):
         leads.update_lead(world.ctx(), lead.id, {"mobile": None, "email": None})  # no way to reach them left
-    leads.disqualify(world.ctx(), lead.id, "spam")
+    leads.disqualify(world.ctx(), lead.id, "duplicate")
     with pytest.raises(RecordConflict):
         leads.update_lead(world.ctx(), lead.id, {"region": "Tehran"})
 

@@ -4,12 +4,16 @@ and the list; on both databases."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
 
 from crm import opportunities
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
+from crm.funnel import Funnel
+from crm.models import Customer
+from crm.purchases import record_purchase
 from tests.conftest import Database
 from tests.crm.records import World, open_world
 
@@ -76,8 +80,15 @@ def test_lost_from_any_open_stage_and_same_stage(world: World):
     opportunity = _open(world)
     same = opportunities.move_stage(world.ctx(), opportunity.id, "qualification", probability=30)
     assert same.probability == 30 and len(opportunities.stage_visits(world.session, opportunity.id)) == 1
-    lost = opportunities.move_stage(world.ctx(), opportunity.id, "lost")
+    with pytest.raises(InvalidRecord) as no_reason:
+        opportunities.move_stage(world.ctx(), opportunity.id, "lost")
+    assert "reason" in no_reason.value.field_errors
+    with pytest.raises(InvalidRecord, match="reason"):
+        opportunities.move_stage(world.ctx(), opportunity.id, "lost", details={"reason": "bad luck"})
+    lost = opportunities.move_stage(world.ctx(), opportunity.id, "lost",
+                                    details={"reason": "انتخاب رقیب", "comment": "went with a cheaper offer"})
     assert (lost.stage, lost.probability) == ("lost", 0) and lost.closed_at is not None
+    assert (lost.loss_reason, lost.loss_comment) == ("competitor", "went with a cheaper offer")
     with pytest.raises(RecordConflict):
         opportunities.move_stage(world.ctx(), opportunity.id, "won")
 
@@ -120,3 +131,58 @@ def test_list(world: World):
     assert opportunities.list_opportunities(world.session, owner="alice") == ([first], 1)
     assert opportunities.list_opportunities(world.session, customer_id=first.customer_id) == ([first], 1)
     assert opportunities.list_opportunities(world.session, limit=1, offset=1) == ([first], 2)
+
+
+def test_won_makes_the_customer_actual_and_links_the_purchase(world: World):
+    opportunity = _open(world)
+    other = world.customer("Sara Ahmadi")
+    theirs = record_purchase(world.ctx(), other.id, amount=10)
+    with pytest.raises(InvalidRecord, match="another customer"):
+        opportunities.move_stage(world.ctx(), opportunity.id, "won", details={"purchase_id": theirs.id})
+    purchase = record_purchase(world.ctx(), opportunity.customer_id, amount=50_000_000)
+    world.session.get(Customer, opportunity.customer_id).status = "potential"
+    won = opportunities.move_stage(world.ctx(), opportunity.id, "won", details={"purchase_id": purchase.id})
+    assert (won.stage, won.purchase_id, won.contract_id) == ("won", purchase.id, None)
+    assert world.session.get(Customer, opportunity.customer_id).status == "actual"
+
+
+def test_an_upsell_for_an_existing_customer_needs_no_lead(world: World):
+    customer = world.customer()
+    today = date.today()
+    upsell = opportunities.create_opportunity(world.ctx("sara"), {
+        "customer_id": customer.id, "kind": "upsell", "title": "Support plan", "amount": "۱۲۰٬۰۰۰٬۰۰۰",
+        "expected_close": "۱۴۱۰/۰۱/۰۱"}, today=today)
+    assert (upsell.kind, upsell.owner, upsell.lead_id, upsell.stage, upsell.probability) == (
+        "upsell", "sara", None, "prospecting", 10)
+    with pytest.raises(InvalidRecord) as refused:
+        opportunities.create_opportunity(world.ctx("sara"), {
+            "kind": "gift", "title": "x", "amount": 1, "expected_close": (today - timedelta(days=1)).isoformat()},
+            today=today)
+    assert {"customer_id", "kind"} <= set(refused.value.field_errors)
+    with pytest.raises(InvalidRecord) as past:
+        opportunities.create_opportunity(world.ctx("sara"), {
+            "customer_id": customer.id, "title": "x", "amount": 1, "expected_close": "1400-01-01"}, today=today)
+    assert set(past.value.field_errors) == {"expected_close"}
+
+
+def test_the_funnel_is_a_setting(world: World):
+    funnel = Funnel.parse(["lead_in:5", "demo:40", "quote:70"])
+    assert funnel.stages == ("lead_in", "demo", "quote", "won", "lost") and funnel.entry == "lead_in"
+    opportunity = _open(world, funnel=funnel)
+    assert (opportunity.stage, opportunity.probability) == ("lead_in", 5)
+    moved = opportunities.move_stage(world.ctx(), opportunity.id, "quote", funnel=funnel)
+    assert moved.probability == 70
+    with pytest.raises(InvalidRecord):
+        opportunities.move_stage(world.ctx(), opportunity.id, "proposal", funnel=funnel)
+    for bad in (["won:100"], [], ["a b:5"], ["demo:140"], ["demo:5", "demo:6"]):
+        with pytest.raises(ValueError):
+            Funnel.parse(bad)
+
+
+def test_only_owner_manager_or_admin_may_change(world: World):
+    opportunity = _open(world, owner="john")
+    assert opportunities.may_change(opportunity, "john")
+    assert not opportunities.may_change(opportunity, "maryam")
+    assert opportunities.may_change(opportunity, "mina", manager=True)
+    assert opportunities.may_change(opportunity, "root", admin=True)
+    assert opportunities.may_change(_open(world), "anyone")  # nobody owns it

@@ -32,7 +32,8 @@ DECLARED = {
     "contract_approval": {"contract_signed": (True, {"signed_at", "signer"})},
     "lead_qualification": {"lead_received": (True, {
         "person_name", "company_name", "phone", "mobile", "email", "source", "product", "region",
-        "estimated_revenue", "budget_confirmed", "authority", "need", "timeline"})},
+        "estimated_revenue", "budget_confirmed", "authority", "need", "timeline"}),
+        "lead_corrected": (False, set())},
     "complaint_escalation": {
         "complaint_received": (True, {"customer_id", "contact_name", "contact_mobile", "contact_email", "category",
                                       "severity", "channel", "description"}),

@@ -1,5 +1,6 @@
-"""Leads: the list (filters and search), one lead, and corrections of its own fields. Capturing,
-scoring and qualifying are steps of the lead qualification process."""
+"""Leads: the list (filters and search), one lead with its calls, and corrections of its own fields (a
+correction while the call waits scores and routes the lead again). Capturing, scoring and qualifying are
+steps of the lead qualification process. Product, region and source take a list key or its label."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import db
+from api.context import command, crm_ctx, db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_lead
 from api.resources.common import PageArgs, page, page_schema, text
-from api.resources.crm.shared import READ, WRITE, Amount, act, start
-from crm import leads
+from api.resources.crm.shared import READ, WRITE, Amount, start
+from crm import lead_calls, leads
 
 blp = Blueprint("crm_leads", __name__, url_prefix="/api/v1/leads", description="Leads")
 
@@ -25,9 +26,9 @@ class LeadSchema(Schema):
     phone = fields.String(allow_none=True)
     mobile = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
-    source = fields.String()
-    product = fields.String(allow_none=True)
-    region = fields.String(allow_none=True)
+    source = fields.String(metadata={"description": "a key of the lead_source list"})
+    product = fields.String(allow_none=True, metadata={"description": "a key of the product list"})
+    region = fields.String(allow_none=True, metadata={"description": "a key of the province list"})
     estimated_revenue = fields.Integer(metadata={"description": "rials"})
     budget_confirmed = fields.Boolean()
     authority = fields.Boolean()
@@ -36,8 +37,11 @@ class LeadSchema(Schema):
     score = fields.Integer(allow_none=True)
     grade = fields.String(allow_none=True)
     sales_group = fields.String(allow_none=True)
-    disqualify_reason = fields.String(allow_none=True)
+    score_parts = fields.List(fields.Dict(), allow_none=True, metadata={"description": "why: [{why, points}]"})
+    disqualify_reason = fields.String(allow_none=True, metadata={"description": "a key of disqualify_reason"})
+    disqualify_comment = fields.String(allow_none=True)
     recontact_at = fields.DateTime(allow_none=True)
+    recontact_by = fields.String(allow_none=True, metadata={"description": "who nurtured it; the call returns to them"})
     duplicate_of = fields.Integer(allow_none=True, metadata={"description": "an existing customer this lead looks "
                                                                             "like"})
     customer_id = fields.Integer(allow_none=True)
@@ -49,9 +53,30 @@ class LeadSchema(Schema):
     updated_by = fields.String(allow_none=True)
 
 
+class CallSchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    by = fields.String(allow_none=True)
+    outcome = fields.String()
+    notes = fields.String(allow_none=True)
+    budget_confirmed = fields.Boolean(allow_none=True)
+    authority = fields.Boolean(allow_none=True)
+    need = fields.String(allow_none=True)
+    timeline = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True, metadata={"description": "a key of disqualify_reason"})
+    comment = fields.String(allow_none=True)
+    recontact_at = fields.DateTime(allow_none=True)
+    score = fields.Integer(allow_none=True, metadata={"description": "recomputed from this call's answers"})
+    grade = fields.String(allow_none=True)
+
+
+class LeadDetail(LeadSchema):
+    calls = fields.List(fields.Nested(CallSchema), metadata={"description": "every qualification call, oldest first"})
+
+
 class LeadArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(leads.STATUSES))
-    source = fields.String(validate=validate.OneOf(leads.SOURCES))
+    source = fields.String(validate=validate.Length(1, 40), metadata={"description": "a lead_source key"})
     sales_group = fields.String(validate=validate.Length(1, 80))
     q = fields.String(validate=validate.Length(1, 200), metadata={"description": "name, email or phone digits"})
 
@@ -72,10 +97,12 @@ class LeadPatch(Schema):
 
 
 class LeadIn(LeadPatch):
-    source = fields.String(required=True, validate=validate.OneOf(leads.SOURCES))
+    source = fields.String(required=True, validate=validate.Length(1, 120),
+                           metadata={"description": "a lead_source key or its Persian or English label"})
 
 
 LeadPage = page_schema(LeadSchema, "LeadPage")
+LEAD_FIELDS = tuple(LeadSchema().fields)
 
 
 @blp.route("")
@@ -103,11 +130,13 @@ class Leads(MethodView):
 @blp.route("/<int:lead_id>")
 class Lead(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, LeadSchema)
+    @blp.response(200, LeadDetail)
     @requires(*READ)
     def get(self, lead_id: int) -> object:
-        """One lead."""
-        return leads.get_lead(db(), lead_id)
+        """One lead, with every qualification call (notes, answers, outcome, score after it)."""
+        session = db()
+        lead = leads.get_lead(session, lead_id)
+        return {**{name: getattr(lead, name) for name in LEAD_FIELDS}, "calls": lead_calls.calls_of(session, lead_id)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(LeadPatch)
@@ -115,5 +144,17 @@ class Lead(MethodView):
     @blp.alt_response(409, description="The lead is qualified or disqualified and no longer changes")
     @requires(*WRITE)
     def patch(self, body: dict, lead_id: int) -> object:
-        """Correct the lead's names, contacts, product or qualification answers (while it is open or nurtured)."""
-        return act(lambda ctx: leads.update_lead(ctx, lead_id, body))
+        """Correct the lead's names, contacts, product, region or qualification answers (while it is open or
+        nurtured). While its qualification call waits, the lead is scored and routed again: the call may move
+        to another group (``sales_group``)."""
+        app = ravand()
+
+        def correct(session: object) -> object:
+            lead = leads.update_lead(crm_ctx(session), lead_id, body)
+            app.engine.correlate(session, "lead_corrected", correlation={"lead_id": lead_id}, waiting_only=True,
+                                 actor=crm_ctx(session).actor)
+            return lead
+
+        lead = command(correct)
+        app.nudge()
+        return lead

@@ -1,18 +1,30 @@
-"""Opportunities: the list, one opportunity with its stage history, plain corrections, and moving it
-through the funnel (``POST /opportunities/{id}/stage``)."""
+"""Opportunities: the list, opening one for an existing customer (new sale, upsell, renewal), one opportunity
+with its stage history, plain corrections, and moving it through the funnel (``POST /opportunities/{id}/stage``:
+won names the contract or purchase it became, lost a reason from the ``loss_reason`` list). Only the owner, a
+member of the ``managers`` group or an administrator may change someone's opportunity. The stages and their
+chances are the ``funnel_stages`` setting."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Forbidden
 
-from api.context import db
-from api.guard import BEARER, requires
+from api.context import db, ravand
+from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.shared import READ, WRITE, Amount, act
 from crm import opportunities
-from crm.funnel import STAGES
+from crm.funnel import STAGES, Funnel, funnel_of
+from crm.unit import Ctx
+
+MANAGERS = "managers"  # the group whose members may change any opportunity
 
 blp = Blueprint("crm_opportunities", __name__, url_prefix="/api/v1/opportunities", description="Opportunities")
 
@@ -22,7 +34,13 @@ class OpportunitySchema(Schema):
     customer_id = fields.Integer()
     lead_id = fields.Integer(allow_none=True)
     title = fields.String()
-    stage = fields.String(metadata={"enum": list(STAGES)})
+    stage = fields.String(metadata={"description": "a stage of the funnel (setting funnel_stages), won or lost",
+                                    "example": STAGES[1]})
+    kind = fields.String(metadata={"enum": list(opportunities.KINDS)})
+    loss_reason = fields.String(allow_none=True, metadata={"description": "a key of the loss_reason list"})
+    loss_comment = fields.String(allow_none=True)
+    contract_id = fields.Integer(allow_none=True)
+    purchase_id = fields.Integer(allow_none=True)
     amount = fields.Integer(metadata={"description": "rials"})
     probability = fields.Integer(metadata={"description": "percent"})
     expected_close = fields.Date(allow_none=True)
@@ -46,26 +64,70 @@ class OpportunityDetail(OpportunitySchema):
 
 
 class OpportunityArgs(PageArgs):
-    stage = fields.String(validate=validate.OneOf(STAGES))
+    stage = fields.String(validate=validate.Length(1, 20))
+    kind = fields.String(validate=validate.OneOf(opportunities.KINDS))
     owner = fields.String(validate=validate.Length(1, 150))
     customer_id = fields.Integer(validate=validate.Range(1, ID))
+
+
+DAY = {"description": "Jalali (1405-11-15, ۱۴۰۵/۱۱/۱۵) or Gregorian (2027-02-04); not in the past"}
 
 
 class OpportunityPatch(Schema):
     title = fields.String(validate=validate.Length(1, 255))
     amount = Amount()
-    expected_close = fields.Date(allow_none=True)
+    expected_close = fields.String(allow_none=True, validate=validate.Length(max=20), metadata=DAY)
     owner = fields.String(allow_none=True, validate=validate.Length(max=150))
 
 
+class OpportunityIn(Schema):
+    customer_id = fields.Integer(required=True, validate=validate.Range(1, ID))
+    kind = fields.String(load_default="new", validate=validate.OneOf(opportunities.KINDS))
+    title = fields.String(required=True, validate=validate.Length(1, 255))
+    amount = Amount(required=True)
+    stage = fields.String(validate=validate.Length(1, 20), metadata={"description": "an open stage; the first"})
+    probability = fields.Integer(validate=validate.Range(0, 100))
+    expected_close = fields.String(allow_none=True, validate=validate.Length(max=20), metadata=DAY)
+    owner = fields.String(allow_none=True, validate=validate.Length(max=150),
+                          metadata={"description": "whoever opens it, unless named"})
+
+
 class StageIn(Schema):
-    stage = fields.String(required=True, validate=validate.OneOf(STAGES))
+    stage = fields.String(required=True, validate=validate.Length(1, 20))
     probability = fields.Integer(validate=validate.Range(0, 100),
                                  metadata={"description": "percent; the stage's default when left out"})
+    reason = fields.String(validate=validate.Length(1, 120),
+                           metadata={"description": "lost: a loss_reason key or label (required)"})
+    comment = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    contract_id = fields.Integer(validate=validate.Range(1, ID), metadata={"description": "won: the contract"})
+    purchase_id = fields.Integer(validate=validate.Range(1, ID), metadata={"description": "won: the purchase"})
 
 
 OpportunityPage = page_schema(OpportunitySchema, "OpportunityPage")
 OPPORTUNITY_FIELDS = tuple(OpportunitySchema().fields)
+
+
+def _funnel() -> Funnel:
+    return funnel_of(ravand().settings.extra.get("funnel_stages"))
+
+
+def _today() -> Any:
+    return datetime.now(ZoneInfo(ravand().settings.timezone)).date()
+
+
+def _guarded(opportunity_id: int, change: Callable[[Ctx], Any]) -> Any:
+    """Run ``change`` if the signed-in user may change this opportunity (owner, manager, admin): 403 otherwise."""
+    principal = current_principal()
+
+    def run(ctx: Ctx) -> Any:
+        opportunity = opportunities.get_opportunity(ctx.session, opportunity_id, lock=True)
+        if not opportunities.may_change(opportunity, principal.username, manager=MANAGERS in principal.groups,
+                                        admin=principal.role == "admin"):
+            raise Forbidden(f"opportunity {opportunity_id} is {opportunity.owner}'s: only they, a manager or an "
+                            f"administrator may change it / این فرصت از آنِ {opportunity.owner} است")
+        return change(ctx)
+
+    return act(run)
 
 
 def _detail(opportunity: object, visits: list) -> dict:
@@ -82,7 +144,16 @@ class Opportunities(MethodView):
         """Opportunities, newest first."""
         return page(opportunities.list_opportunities(
             db(), stage=args.get("stage"), owner=args.get("owner"), customer_id=args.get("customer_id"),
-            limit=args["limit"], offset=args["offset"]), args)
+            kind=args.get("kind"), limit=args["limit"], offset=args["offset"]), args)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(OpportunityIn)
+    @blp.response(201, OpportunitySchema)
+    @requires(*WRITE)
+    def post(self, body: dict) -> object:
+        """Open an opportunity for an existing customer without a lead: a new sale, an upsell or a renewal."""
+        funnel, today = _funnel(), _today()
+        return act(lambda ctx: opportunities.create_opportunity(ctx, body, today=today, funnel=funnel))
 
 
 @blp.route("/<int:opportunity_id>")
@@ -102,8 +173,11 @@ class Opportunity(MethodView):
     @blp.alt_response(409, description="The opportunity is won or lost and no longer changes")
     @requires(*WRITE)
     def patch(self, body: dict, opportunity_id: int) -> object:
-        """Correct the title, amount, expected close or owner of an open opportunity."""
-        return act(lambda ctx: opportunities.update_opportunity(ctx, opportunity_id, body))
+        """Correct the title, amount, expected close or owner of an open opportunity (its owner, a manager or an
+        administrator)."""
+        today = _today()
+        return _guarded(opportunity_id, lambda ctx: opportunities.update_opportunity(ctx, opportunity_id, body,
+                                                                                     today=today))
 
 
 @blp.route("/<int:opportunity_id>/stage")
@@ -111,9 +185,14 @@ class Stage(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(StageIn)
     @blp.response(200, OpportunitySchema)
+    @blp.alt_response(403, description="Someone else's opportunity, and the caller is no manager or administrator")
     @blp.alt_response(409, description="The opportunity is won or lost: it stays there")
     @requires(*WRITE)
     def post(self, body: dict, opportunity_id: int) -> object:
-        """Move the opportunity to another stage of the funnel (``won`` and ``lost`` close it)."""
-        return act(lambda ctx: opportunities.move_stage(ctx, opportunity_id, body["stage"],
-                                                        probability=body.get("probability")))
+        """Move the opportunity to another stage of the funnel (``won`` and ``lost`` close it). Won makes the
+        customer actual and may name the ``contract_id`` or ``purchase_id`` it became; lost needs a ``reason``
+        (a loss_reason key or label) and takes a ``comment``."""
+        funnel = _funnel()
+        details = {k: body[k] for k in ("reason", "comment", "contract_id", "purchase_id") if k in body}
+        return _guarded(opportunity_id, lambda ctx: opportunities.move_stage(
+            ctx, opportunity_id, body["stage"], probability=body.get("probability"), details=details, funnel=funnel))
