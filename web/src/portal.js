@@ -9,7 +9,8 @@ import { ApiError, publicApi } from './core/api.js';
 import { h, ltr, replace } from './core/dom.js';
 import { choiceGroup, formField, sendsTo, showProblem } from './core/fields.js';
 import { dateTime, locale, number, setLocale, t } from './core/i18n.js';
-import { CATEGORIES, SEVERITIES } from './views/crmtext.js';
+import { listSelect } from './core/lists.js';
+import { SEVERITIES } from './views/crmtext.js';
 
 const STEPS = ['received', 'in_progress', 'resolved', 'closed'];
 const SCORES = [1, 2, 3, 4, 5];
@@ -71,6 +72,9 @@ function filed(main, code) {
   focusHeading(main);
 }
 
+// The kind goes only when it is not the usual one, so a plain complaint is what it always was.
+const withKind = ({ kind, ...values }) => (kind && kind !== 'complaint' ? { ...values, kind } : values);
+
 function filePage(main) {
   const alertBox = h('div', { 'aria-live': 'assertive' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'portal-submit' }, t('portal.submit'));
@@ -82,9 +86,9 @@ function filePage(main) {
       })),
       formField('email', t('portal.email'), h('input', { class: 'input', type: 'email', autocomplete: 'email', dir: 'ltr', maxlength: 255 }))),
     h('p', { class: 'muted field-hint' }, t('portal.contact_hint')),
-    formField('category', t('portal.category'), h('select', { class: 'input' },
-      h('option', { value: '' }, t('portal.choose')),
-      CATEGORIES.map((c) => h('option', { value: c }, t(`complaint.category.${c}`)))), { required: true }),
+    h('div', { class: 'pair' },
+      formField('kind', t('lists.complaint_kind'), listSelect('complaint_kind', { portal: true, selected: 'complaint' }), { required: true }),
+      formField('category', t('portal.category'), listSelect('complaint_category', { portal: true, empty: t('portal.choose') }), { required: true })),
     choiceGroup('severity', t('portal.severity'), SEVERITIES.map((s) => [s, t(`complaint.severity.${s}`)]), { required: true }),
     formField('description', t('portal.description'), h('textarea', { class: 'input', rows: 6, maxlength: 10000, dir: 'auto' }),
       { required: true, hint: t('portal.description_hint') }),
@@ -93,7 +97,7 @@ function filePage(main) {
   sendsTo(form, {
     alertBox,
     submit,
-    send: (values) => publicApi.post('/portal/complaints', values),
+    send: (values) => publicApi.post('/portal/complaints', withKind(values)),
     done: (answer) => filed(main, answer.tracking_code),
     shown: problemShown,
   });

@@ -7,6 +7,7 @@ export const ROLES = {
   read: ['admin', 'designer', 'auditor'],
   audit: ['admin', 'auditor'],
   all: ['admin', 'designer', 'employee', 'auditor'],
+  admin: ['admin'],
 };
 
 export const NAV = [
@@ -16,6 +17,7 @@ export const NAV = [
   { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
   { href: '/app/dashboards', label: 'nav.dashboards', roles: ROLES.all, key: 'dashboards' },
+  { href: '/app/lists', label: 'nav.lists', roles: ROLES.admin, key: 'lists' },
 ];
 
 const LANDING = { admin: '/app/tasks', employee: '/app/tasks', designer: '/app/processes', auditor: '/app/journal' };
@@ -38,4 +40,5 @@ export const ROUTES = [
   { path: '/instances/:id', title: 'instance.title', roles: ROLES.read, view: () => import('./views/instance.js') },
   { path: '/journal', title: 'nav.journal', roles: ROLES.audit, view: () => import('./views/journal.js') },
   { path: '/dashboards', title: 'nav.dashboards', roles: ROLES.all, view: () => import('./views/dashboards.js') },
+  { path: '/lists', title: 'lists.title', roles: ROLES.admin, view: () => import('./views/lists.js') },
 ];

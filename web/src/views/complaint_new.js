@@ -6,8 +6,9 @@ import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { choiceGroup, formField, options, sendsTo } from '../core/fields.js';
 import { t, word } from '../core/i18n.js';
+import { listSelect } from '../core/lists.js';
 import { facts, pageHeader, toast } from '../core/ui.js';
-import { CATEGORIES, SEVERITIES, customerName, statusBadge } from './crmtext.js';
+import { SEVERITIES, customerName, statusBadge } from './crmtext.js';
 
 const CHANNELS = ['phone', 'email', 'api', 'message'];
 
@@ -57,7 +58,8 @@ export async function render({ root, query }) {
   const form = h('form', { class: 'card stack', novalidate: true, 'data-testid': 'complaint-form' },
     who,
     h('div', { class: 'pair' },
-      formField('category', t('portal.category'), h('select', { class: 'input' }, options(CATEGORIES, 'complaint.category', { empty: t('portal.choose') })), { required: true }),
+      formField('kind', t('lists.complaint_kind'), listSelect('complaint_kind', { selected: 'complaint' }), { required: true }),
+      formField('category', t('portal.category'), listSelect('complaint_category', { empty: t('portal.choose') }), { required: true }),
       formField('channel', t('complaint.channel'), h('select', { class: 'input' }, options(CHANNELS, 'complaint.channel_value', { selected: 'phone' })))),
     choiceGroup('severity', t('portal.severity'), SEVERITIES.map((s) => [s, t(`complaint.severity.${s}`)]), { required: true }),
     formField('description', t('portal.description'), h('textarea', { class: 'input', rows: 5, maxlength: 10000, dir: 'auto' }), { required: true }),
@@ -66,7 +68,11 @@ export async function render({ root, query }) {
   sendsTo(form, {
     alertBox,
     submit,
-    send: (values) => api.post('/complaints', values.customer_id ? { ...values, customer_id: Number(values.customer_id) } : values),
+    send: ({ kind, ...values }) => api.post('/complaints', {
+      ...values,
+      ...(values.customer_id ? { customer_id: Number(values.customer_id) } : {}),
+      ...(kind && kind !== 'complaint' ? { kind } : {}),  // the usual kind goes unsaid
+    }),
     done: (complaint) => {
       toast(t('complaint_new.created_toast'), 'ok');
       created(root, complaint, customer);

@@ -6,10 +6,10 @@ import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { checkField, formField, options, sendsTo } from '../core/fields.js';
 import { money, number, t } from '../core/i18n.js';
+import { entries, fillSelect, listSelect } from '../core/lists.js';
 import { facts, pageHeader, toast } from '../core/ui.js';
 import { customerName, statusBadge } from './crmtext.js';
 
-const SOURCES = ['web_form', 'phone', 'walk_in', 'referral', 'campaign'];
 const NEEDS = ['low', 'medium', 'high'];
 const TIMELINES = ['now', 'quarter', 'year', 'unknown'];
 
@@ -40,6 +40,26 @@ function created(root, lead, again) {
   root.querySelector('h1')?.focus();
 }
 
+// The province (sent as `region`, a province key) and a city to find it by: the cities offered are the chosen
+// province's, or all of them, and choosing a city chooses its province. Leads keep the province only.
+function regionFields() {
+  const province = listSelect('province', { empty: '—', attrs: { 'data-testid': 'lead-province' } });
+  const city = listSelect('city', { empty: '—', attrs: { 'data-testid': 'lead-city' } });
+  province.addEventListener('change', () => {
+    fillSelect(city, 'city', { parent: province.value || null, empty: '—' }).catch(() => {});
+  });
+  city.addEventListener('change', async () => {
+    const chosen = (await entries('city')).find((entry) => entry.key === city.value);
+    if (chosen && chosen.parent_key !== province.value) {
+      province.value = chosen.parent_key;
+      await fillSelect(city, 'city', { parent: chosen.parent_key, empty: '—', selected: chosen.key });
+    }
+  });
+  const cityField = formField('city', t('lists.city'), city, { hint: t('lead_new.city_hint') });
+  city.removeAttribute('name');  // a lead keeps its province only
+  return h('div', { class: 'pair' }, formField('region', t('lists.province'), province), cityField);
+}
+
 export async function render({ root }) {
   function draw() {
     const alertBox = h('div', { 'aria-live': 'assertive' });
@@ -54,9 +74,9 @@ export async function render({ root }) {
         formField('phone', t('customer.phone'), input({ type: 'tel', dir: 'ltr', maxlength: 40 })),
         formField('email', t('customer.email'), input({ type: 'email', dir: 'ltr', maxlength: 255 }))),
       h('div', { class: 'pair' },
-        formField('source', t('lead.source'), h('select', { class: 'input' }, options(SOURCES, 'lead.source_value', { empty: t('portal.choose') })), { required: true }),
-        formField('product', t('lead.product'), input({ maxlength: 120, dir: 'auto' })),
-        formField('region', t('customer.region'), input({ maxlength: 120, dir: 'auto' }))),
+        formField('source', t('lead.source'), listSelect('lead_source', { empty: t('portal.choose') }), { required: true }),
+        formField('product', t('lead.product'), listSelect('product', { empty: '—' }))),
+      regionFields(),
       formField('estimated_revenue', t('lead.estimated_revenue'), input({ inputmode: 'numeric', maxlength: 64, dir: 'ltr' }),
         { hint: t('lead_new.revenue_hint') }),
       h('div', { class: 'pair' },

@@ -1,0 +1,50 @@
+// Managed lists (GET /lists/{name}/entries, or the portal's public copy of a few of them): the entries of a
+// list are fetched once per page load and kept; a <select> shows their labels in the user's language and
+// sends their keys, which is what records and decision tables hold.
+
+import { api, publicApi } from './api.js';
+import { h } from './dom.js';
+import { locale } from './i18n.js';
+
+const cache = new Map();
+
+// The active entries of a list (under `parent` when given), in the list's order.
+export function entries(name, { parent = null, portal = false } = {}) {
+  const id = `${portal ? 'portal' : 'app'}|${name}|${parent ?? ''}`;
+  if (!cache.has(id)) {
+    const params = { limit: 1000, ...(parent ? { parent } : {}), ...(portal ? { locale: locale() } : {}) };
+    const path = `${portal ? '/portal' : ''}/lists/${encodeURIComponent(name)}/entries`;
+    const loaded = (portal ? publicApi : api).get(path, params).then((page) => page.items);
+    loaded.catch(() => cache.delete(id));
+    cache.set(id, loaded);
+  }
+  return cache.get(id);
+}
+
+// Forget what was fetched of a list (after an administrator changed it).
+export function forget(name) {
+  for (const id of [...cache.keys()]) if (id.split('|')[1] === name) cache.delete(id);
+}
+
+export const labelOf = (entry) => (locale() === 'fa' ? entry.label_fa : entry.label_en);
+
+// Fill `select` with the list's entries (after an empty option when `empty` names its text); keeps the
+// chosen key when it is still offered. Answers the entries.
+export async function fillSelect(select, name, { parent = null, portal = false, empty, selected } = {}) {
+  const chosen = selected ?? select.value;
+  const items = await entries(name, { parent, portal });
+  select.replaceChildren(...(empty !== undefined ? [h('option', { value: '' }, empty)] : []),
+    ...items.map((entry) => h('option', { value: entry.key, selected: entry.key === chosen }, labelOf(entry))));
+  select.dataset.list = name;
+  return items;
+}
+
+// A new <select class="input"> that fills itself from the list (busy until it has its options).
+export function listSelect(name, { parent = null, portal = false, empty, selected, attrs = {} } = {}) {
+  const select = h('select', { class: 'input', 'aria-busy': 'true', 'data-list': name, ...attrs },
+    empty !== undefined ? h('option', { value: '' }, empty) : null);
+  fillSelect(select, name, { parent, portal, empty, selected })
+    .catch(() => select.setAttribute('data-failed', 'true'))
+    .finally(() => select.removeAttribute('aria-busy'));
+  return select;
+}
