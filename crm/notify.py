@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import logging
 import re
-import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import cache
-from pathlib import Path
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import func, or_, select, text
@@ -25,9 +21,9 @@ from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.errors import InvalidRecord
-from crm.jalali import long_date
+from crm.messages import render, sms_parts, templates
 from crm.models import Notification
-from crm.money import format_number
+from crm.quiet import quiet_until
 from crm.senders import (
     DEFAULT_SMS_TEMPLATE,
     HttpSmsSender,
@@ -42,68 +38,16 @@ from crm.validation import EMAIL, page
 
 __all__ = ["CHANNELS", "DEFAULT_SMS_TEMPLATE", "LOCALES", "STATUSES", "DispatchReport", "HttpSmsSender", "SendFailed",
            "Sender", "SmtpSender", "backoff", "dispatch", "list_notifications", "queue", "release_kept", "render",
-           "senders_from", "templates"]
+           "senders_from", "sms_parts", "templates"]
 
 log = logging.getLogger("ravand.outbox")
-CHANNELS = ("email", "sms")
+CHANNELS = ("email", "sms", "app")  # app: an employee with no address; the notice is kept in the outbox
 STATUSES = ("pending", "sent", "failed", "kept")
-TEMPLATES = Path(__file__).parent / "templates" / "messages"
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MOBILE = re.compile(r"^\+?\d{7,15}$")
-AUDIENCES = ("customer", "staff")
 DAILY_PER_RECIPIENT = 5  # customer messages per destination in 24 hours (setting notify_daily_per_recipient)
 CAP_WINDOW = timedelta(hours=24)
-
-
-# -- templates ------------------------------------------------------------------------------------
-
-@cache
-def templates(locale: str) -> dict[str, dict[str, str]]:
-    """The message templates of a language: ``{name: {"subject": ..., "body": ..., "audience": ...}}``
-    (audience ``staff`` or ``customer``)."""
-    with open(TEMPLATES / f"{locale}.toml", "rb") as handle:
-        loaded = tomllib.load(handle)
-    for name, parts in loaded.items():
-        for key, value in parts.items():
-            if key == "audience":
-                if value not in AUDIENCES:
-                    raise ValueError(f"template {name} ({locale}) has audience {value!r}, not one of {AUDIENCES}")
-                continue
-            bad = [f for f in _fields(value) if not f.isidentifier()]
-            if bad:
-                raise ValueError(f"template {name} ({locale}) has parameters that are not plain names: {bad}")
-    return {name: {"subject": parts.get("subject", ""), "body": parts["body"].strip(),
-                   "audience": parts.get("audience", "customer")} for name, parts in loaded.items()}
-
-
-def _fields(text: str) -> list[str]:
-    return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
-
-
-def _display(value: Any, locale: str) -> str:
-    """Numbers with thousands separators and dates written out (a date-time by its date in its own time
-    zone); Persian digits for Persian."""
-    if isinstance(value, datetime | date):
-        return long_date(value.date() if isinstance(value, datetime) else value, locale)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return format_number(value, locale)
-    return str(value)
-
-
-def render(template: str, params: Mapping[str, Any], locale: str = "fa") -> tuple[str, str]:
-    """(subject, body) of a template in a language; a missing parameter is an ``InvalidRecord``."""
-    locale = read_locale(locale)
-    parts = templates(locale).get(template)
-    if parts is None:
-        raise InvalidRecord("unknown message template", {"template": [f"one of: {', '.join(templates(locale))}"]})
-    needed = dict.fromkeys(_fields(parts["subject"]) + _fields(parts["body"]))
-    missing = [name for name in needed if name not in params]
-    if missing:
-        raise InvalidRecord(f"template {template} needs: {', '.join(missing)}",
-                            {f"params.{name}": ["missing"] for name in missing})
-    values = {name: _display(params[name], locale) for name in needed}
-    return " ".join(parts["subject"].format_map(values).split()), parts["body"].format_map(values)
 
 
 # -- queueing -------------------------------------------------------------------------------------
@@ -112,6 +56,10 @@ def _recipient(channel: str, recipient: str) -> str:
     if channel not in CHANNELS:
         raise InvalidRecord("unknown channel", {"channel": [f"one of: {', '.join(CHANNELS)}"]})
     text = (recipient or "").strip()
+    if channel == "app":
+        if not text or len(text) > 255:
+            raise InvalidRecord("not a user name", {"recipient": ["the employee's user name"]})
+        return text
     if channel == "email":
         if len(text) > 255 or not EMAIL.fullmatch(text):
             raise InvalidRecord("not an e-mail address", {"recipient": ["an e-mail address"]})
@@ -122,25 +70,44 @@ def _recipient(channel: str, recipient: str) -> str:
     return number
 
 
-def queue(ctx: Ctx, *, channel: Literal["email", "sms"], recipient: str, template: str, params: Mapping[str, Any],
-          locale: str = "fa", customer_id: int | None = None, process_instance_id: str | None = None,
-          daily_limit: int | None = None) -> Notification | None:
-    """Put a message in the outbox, ``pending`` and due now, rendered in the recipient's language.
+@dataclass(frozen=True)
+class Timing:
+    """When a queued message may go: ``quiet_hours`` (``"21:00-08:00"``) in ``zone`` hold a customer SMS
+    queued inside them until they end; ``zone`` is also where date-times in the text are shown; ``now`` is
+    the clock (the current time unless given)."""
+
+    quiet_hours: str | None = None
+    zone: str | None = None
+    now: datetime | None = None
+
+
+def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, template: str,
+          params: Mapping[str, Any], locale: str = "fa", customer_id: int | None = None,
+          process_instance_id: str | None = None, daily_limit: int | None = None,
+          timing: Timing | None = None) -> Notification | None:
+    """Put a message in the outbox, ``pending``, rendered in the recipient's language (the ``sms`` text of the
+    template for SMS), due now or, for a customer SMS inside the quiet hours, when they end.
 
     With ``daily_limit``, a customer message (not one to staff) is queued only while the outbox holds fewer
     than that many messages to this recipient from the last 24 hours; past it, nothing is queued and None
-    is returned, so no one can flood an address through the processes (the public portal's filings)."""
+    is returned, so no one can flood an address through the processes (the public portal's filings).
+    Channel ``app`` is an employee with no e-mail or mobile: the notice is recorded ``kept`` for them,
+    never sent."""
+    timing = timing or Timing()
     address = _recipient(channel, recipient)
-    subject, body = render(template, params, locale)
-    if daily_limit is not None and templates(read_locale(locale))[template]["audience"] != "staff" \
-            and _capped(ctx.session, channel, address, daily_limit):
+    subject, body = render(template, params, locale, channel=channel, zone=timing.zone)
+    to_customer = templates(read_locale(locale))[template]["audience"] != "staff"
+    if daily_limit is not None and to_customer and _capped(ctx.session, channel, address, daily_limit):
         log.info("%s to %s not queued: %s messages in 24 hours already", template, address, daily_limit)
         return None
-    now = utcnow()
+    now = as_utc(timing.now) if timing.now else utcnow()
+    due = (quiet_until(now, timing.quiet_hours, timing.zone) if channel == "sms" and to_customer else None) or now
+    kept = channel == "app"
     return ctx.add(Notification(
-        channel=channel, recipient=address, subject=subject[:255] if channel == "email" else None, body=body,
-        template=template, status="pending", attempts=0, next_attempt_at=now, created_at=now,
-        customer_id=customer_id, process_instance_id=process_instance_id,
+        channel=channel, recipient=address, subject=subject[:255] if channel != "sms" else None, body=body,
+        template=template, status="kept" if kept else "pending", attempts=0, next_attempt_at=None if kept else due,
+        created_at=now, customer_id=customer_id, process_instance_id=process_instance_id,
+        last_error="no e-mail address or mobile number is known for this employee" if kept else None,
     ), "notification")
 
 
@@ -235,8 +202,9 @@ def dispatch(ctx: Ctx, senders: Mapping[str, Sender], *, now: datetime | None = 
 
 
 def release_kept(ctx: Ctx, *, channel: str | None = None) -> int:
-    """Put kept messages back in the queue (after a sender was configured); returns how many."""
-    query = select(Notification).where(Notification.status == "kept")
+    """Put kept messages back in the queue (after a sender was configured); returns how many. Notices kept for
+    employees without an address (channel ``app``) stay kept: there is nothing to send them with."""
+    query = select(Notification).where(Notification.status == "kept", Notification.channel != "app")
     if channel:
         query = query.where(Notification.channel == channel)
     kept = list(ctx.session.scalars(query.order_by(Notification.id)))

@@ -109,3 +109,17 @@ def matches(query: str, key: str) -> bool:
     """True when every word of ``query`` appears in ``key`` (a ``name_key``), in any order."""
     parts = words(query)
     return bool(parts) and all(part in key for part in parts)
+
+
+_ARABIC_SCRIPT = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def guess_locale(text: str | None, default: str = "fa") -> str:
+    """"fa" or "en": the language of what someone wrote, by its letters (Persian/Arabic script against Latin,
+    digits, punctuation and e-mail addresses aside); ``default`` when it has no letters of either."""
+    words = " ".join(w for w in str(text or "").split() if "@" not in w and "://" not in w)
+    persian, latin = len(_ARABIC_SCRIPT.findall(words)), len(_LATIN.findall(words))
+    if not persian and not latin:
+        return default
+    return "fa" if persian >= latin else "en"

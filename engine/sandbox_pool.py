@@ -20,6 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from engine import calendar
 from engine import sandbox_codec as codec
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox_limits import Limits, time_limit
@@ -139,7 +140,8 @@ class WorkerPool:
         """Run ``source`` (a script, or with ``mode="eval"`` an expression) with the already-encoded
         ``context``; return the worker's answer."""
         limits = self.limits.for_expressions() if mode == "eval" else self.limits
-        message = {"source": source, "context": context, "limits": asdict(limits), "mode": mode}
+        message = {"source": source, "context": context, "limits": asdict(limits), "mode": mode,
+                   "calendar": calendar.spec()}
         try:
             payload = codec.to_line(message)
         except ValueError:

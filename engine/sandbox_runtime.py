@@ -54,10 +54,20 @@ def _internal_import(name: str, globals: Any = None, locals: Any = None, fromlis
     raise SandboxViolation("'import' is not allowed")
 
 
-def _working_time(duration: str, calendar: str = "fa", start: str | None = None) -> str:
-    """Business-calendar due dates for timers (see engine.calendar)."""
-    from engine.calendar import working_time
+_CALENDAR: dict[str, Any] = {"spec": None}
 
+
+def use_calendar(spec: Mapping[str, Any] | None) -> None:
+    """In a script worker: the server's configured working calendar (``engine.calendar.spec()``), applied when
+    a script first asks for working time."""
+    _CALENDAR["spec"] = spec
+
+
+def _working_time(duration: str, calendar: str | None = None, start: str | None = None) -> str:
+    """Business-calendar due dates for timers (see engine.calendar)."""
+    from engine.calendar import use_spec, working_time
+
+    use_spec(_CALENDAR["spec"])
     return working_time(duration, calendar, start)
 
 

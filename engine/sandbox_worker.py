@@ -23,7 +23,7 @@ from engine import sandbox_codec as codec
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox_ast import Compiled, compile_checked
 from engine.sandbox_limits import Limits, rss_bytes, set_limits
-from engine.sandbox_runtime import evaluate, run_script
+from engine.sandbox_runtime import evaluate, run_script, use_calendar
 
 
 def limit_memory(memory_mb: int) -> None:
@@ -86,6 +86,7 @@ def handle(line: bytes) -> dict[str, Any]:
         kind = "expression" if isinstance(request, dict) and request.get("mode") == "eval" else "script"
         limits = Limits(**request["limits"])
         set_limits(limits)
+        use_calendar(request.get("calendar"))  # working_time() counts on the server's configured calendar
         limit_cpu(limits.timeout_s)
         if kind == "expression":
             value = evaluate(_compile(request["source"], "eval"), request["context"], limits)

@@ -9,7 +9,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -25,23 +25,9 @@ from crm.models import Notification
 from crm.notify import HttpSmsSender, SmtpSender
 from crm.unit import Ctx
 from tests.conftest import Database
+from tests.crm import messages_params
 
-PARAMS = {
-    "complaint_received": {"name": "Sara", "tracking_code": "CMP-7K3Q9", "portal_url": "https://crm.example/track"},
-    "complaint_escalated": {"lead": "Reza", "tracking_code": "CMP-7K3Q9", "tier": 2, "category": "billing",
-                            "severity": "high", "due": date(2026, 11, 23)},
-    "complaint_resolved": {"name": "Sara", "tracking_code": "CMP-7K3Q9", "resolution": "Refunded."},
-    "survey_request": {"name": "Sara", "tracking_code": "CMP-7K3Q9", "survey_url": "https://crm.example/s/1"},
-    "contract_sent": {"name": "Sara", "contract_title": "Annual support", "amount": 125_000_000,
-                      "contract_url": "https://crm.example/c/1"},
-    "contract_reminder": {"name": "Sara", "contract_title": "Annual support", "expires": date(2026, 12, 1),
-                          "contract_url": "https://crm.example/c/1"},
-    "referral_rewarded": {"name": "Sara", "referred_name": "Omid", "points": 1500},
-    "lead_recontact": {"owner": "alice", "lead_name": "Omid", "recontact_at": date(2026, 11, 23),
-                       "contact": "+989121234567"},
-    "task_overdue": {"assignee": "alice", "task_name": "Call back", "due": date(2026, 11, 23),
-                     "task_url": "https://crm.example/tasks/1"},
-}
+PARAMS = messages_params.REALISTIC["en"]
 
 
 @dataclass
@@ -158,12 +144,12 @@ def test_every_template_exists_in_both_languages_with_the_same_parameters() -> N
 
 
 def test_persian_messages_use_persian_digits_and_jalali_dates() -> None:
-    subject, body = notify.render("complaint_escalated", PARAMS["complaint_escalated"], "fa")
-    assert "سطح ۲" in subject and "۲ آذر ۱۴۰۵" in body and "CMP-7K3Q9" in body
+    subject, body = notify.render("complaint_sla_warning", PARAMS["complaint_sla_warning"], "fa", zone="Asia/Tehran")
+    assert "سطح ۲" in subject + body and "۲ آذر ۱۴۰۵، ساعت ۱۴:۰۰" in body and "RC-7KQ2M9XH4C" in body
     _, english = notify.render("contract_sent", PARAMS["contract_sent"], "en")
-    assert "125,000,000" in english
+    assert "9,840,000,000 rials" in english
     _, persian = notify.render("contract_sent", PARAMS["contract_sent"], "fa-IR")
-    assert "۱۲۵٬۰۰۰٬۰۰۰" in persian and "آماده امضای شماست" in persian
+    assert "۹۸۴٬۰۰۰٬۰۰۰ تومان" in persian and "آماده امضای شماست" in persian
 
 
 def test_a_missing_parameter_is_a_clear_error() -> None:
@@ -188,13 +174,14 @@ def test_bad_messages_are_refused(change: dict[str, str], field: str) -> None:
 def test_queue_renders_in_the_recipients_language_and_journals(outbox: Outbox) -> None:
     message = outbox.queue(customer_id=7, process_instance_id="pi-1")
     assert message.status == "pending" and message.attempts == 0 and message.template == "complaint_received"
-    assert message.subject == "شکایت شما دریافت شد (CMP-7K3Q9)"
-    assert "کد پیگیری شما CMP-7K3Q9 است" in message.body and "https://crm.example/track" in message.body
+    assert message.subject == "شکایت شما دریافت شد (RC-7KQ2M9XH4C)"
+    assert "کد پیگیری شما RC-7KQ2M9XH4C است" in message.body and PARAMS["complaint_received"]["portal_url"] \
+        in message.body
     assert (message.customer_id, message.process_instance_id) == (7, "pi-1")
     assert outbox.kinds() == ["crm.notification.created"]
     sms = outbox.queue("sms", "۰۹۱۲ ۱۲۳ ۴۵۶۷", "complaint_received", "en")
-    assert sms.recipient == "09121234567" and sms.subject is None and sms.body.startswith("Dear customer")
-    assert "Sara" not in sms.body  # the name a portal filer typed never reaches the message
+    assert sms.recipient == "09121234567" and sms.subject is None and sms.body.startswith("We received")
+    assert PARAMS["complaint_received"]["name"] not in sms.body  # a portal filer's name never reaches it
 
 
 # -- the outbox over SMTP -------------------------------------------------------------------------
@@ -209,7 +196,7 @@ def test_email_goes_out_through_a_real_smtp_server(outbox: Outbox, smtp: tuple[M
     assert envelope.rcpt_tos == ["sara@example.com"] and envelope.mail_from == "crm@example.com"
     email = message_from_bytes(envelope.original_content, policy=policy.default)
     assert email["Subject"] == message.subject and email["Message-ID"].endswith("@example.com>")
-    assert "کد پیگیری شما CMP-7K3Q9 است" in email.get_content()
+    assert "کد پیگیری شما RC-7KQ2M9XH4C است" in email.get_content()
     assert outbox.events[-1][1]["changes"]["status"] == ["pending", "sent"]
     assert notify.dispatch(outbox.ctx, {"email": mailer(port)}).sent == 0  # nothing is sent twice
 
@@ -346,3 +333,22 @@ def test_dispatch_takes_due_messages_oldest_first_in_batches(outbox: Outbox, smt
     assert total == 2 and [m.id for m in items] == [messages[2].id, messages[0].id]
     assert notify.list_notifications(outbox.ctx.session, channel="sms")[1] == 0
     assert [e.rcpt_tos for e in mailbox.received] == [["p1@example.com"]]
+
+
+def test_a_customer_sms_queued_at_night_waits_for_the_morning(outbox: Outbox, gateway: Gateway) -> None:
+    night = datetime(2026, 11, 23, 20, 48, tzinfo=UTC)  # 00:18 in Tehran
+    timing = notify.Timing(quiet_hours="21:00-08:00", zone="Asia/Tehran", now=night)
+    morning = datetime(2026, 11, 24, 4, 30, tzinfo=UTC)  # 08:00 in Tehran
+    sms = notify.queue(outbox.ctx, channel="sms", recipient="+989121234567", template="complaint_received",
+                       params=PARAMS["complaint_received"], timing=timing)
+    staff = notify.queue(outbox.ctx, channel="sms", recipient="+989121234568", template="task_overdue",
+                         params=PARAMS["task_overdue"], timing=timing)
+    email = notify.queue(outbox.ctx, channel="email", recipient="sara@example.com", template="complaint_received",
+                         params=PARAMS["complaint_received"], timing=timing)
+    assert sms.status == "pending" and sms.next_attempt_at == morning
+    assert staff.next_attempt_at == night and email.next_attempt_at == night  # not held
+    senders = {"sms": HttpSmsSender(gateway.url, notify.DEFAULT_SMS_TEMPLATE, timeout=5)}
+    notify.dispatch(outbox.ctx, senders, now=night + timedelta(hours=1))
+    assert sms.status == "pending" and staff.status == "sent"
+    notify.dispatch(outbox.ctx, senders, now=morning)
+    assert sms.status == "sent"
