@@ -3,7 +3,7 @@ the ``ravand`` CLI both build Ravand here, and nowhere else."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.message_checks import MessageChecks, crm_checks
 from config import Settings
 from crm.unit import Ctx
 from engine import journal, sandbox
@@ -33,6 +34,7 @@ class Ravand:
     read_sessions: sessionmaker[Session]
     engine: Engine
     timers: TimerWorker
+    message_checks: MessageChecks = field(default_factory=crm_checks)  # payloads checked before answering
 
     def nudge(self) -> None:
         """A command may have created a timer due soon: let the worker look now."""

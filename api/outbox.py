@@ -39,6 +39,10 @@ def outbox_job(ravand: Ravand) -> None:
 
 
 def schedule_outbox(scheduler: BaseScheduler, ravand: Ravand) -> Job:
-    """Add the periodic outbox job to an APScheduler scheduler (the embedded one or ``ravand worker``'s)."""
+    """Add the periodic outbox job to an APScheduler scheduler (the embedded one or ``ravand worker``'s), and
+    beside it the job that tells employees of their overdue tasks (``api.staff_notices``)."""
+    from api.staff_notices import schedule_overdue
+
+    schedule_overdue(scheduler, ravand)
     return scheduler.add_job(outbox_job, "interval", args=[ravand], seconds=ravand.settings.notify_interval_s,
                              max_instances=1, coalesce=True, id="ravand-outbox", replace_existing=True)

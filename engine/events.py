@@ -28,6 +28,7 @@ from engine.declarations import (
 )
 from engine.errors import Conflict, NotFound
 from engine.incidents import TIMER_INCIDENT, raise_incident
+from engine.mismatch import refuse_mistyped
 from engine.models import BufferedMessage, Incident, ProcessDefinition, ProcessInstance, Subscription, Timer
 from engine.retries import RETRY
 from engine.schedule import first_due, next_due
@@ -271,6 +272,8 @@ def correlate(ctx: runtime.Context, session: Session, name: str, business_key: s
         instance = runtime.start_definition(ctx, session, definition, business_key, variables, actor,
                                             trigger=("message", starter.element_id, name))
         return Delivery([instance.id], started=True)
+    if correlation:  # nobody matched: a value of the wrong type says so (422), not "nobody waits" (404)
+        refuse_mistyped(session, _waiting(session, "message", name, business_key, {}), name, correlation)
     if buffer_for:
         refuse_undeclared("message", name, variables, declared_anywhere(session, ctx.specs, "message", name))
         now = utcnow()

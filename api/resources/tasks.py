@@ -1,7 +1,8 @@
 """User tasks: the tasklist, claim/unclaim/assign/delegate/complete, comments.
 
 Employees see only tasks assigned to them, delegated by them, or offered to them or their groups;
-anything else is 404. Auditors and designers read every task and act on none."""
+anything else is 404. A task is handed (assign, delegate) only to an active employee or administrator among
+its candidates (``api.assignees``). Auditors and designers read every task and act on none."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from api import form_lists
+from api.assignees import check_assignee
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
-from engine.tasks import SORTS, TaskQuery
-from engine.views import Actor
+from api.staff_notices import tell_assigned
+from engine.tasks import SORTS, TaskQuery, actionable
+from engine.views import Actor, TaskView
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="User tasks")
 STATES = ("open", "ready", "claimed", "completed", "cancelled", "all")
@@ -62,6 +66,8 @@ class TaskArgs(PageArgs):
 
 class UserArg(Schema):
     user = fields.String(required=True, validate=validate.Length(1, 150))
+    override = fields.Boolean(load_default=False, metadata={
+        "description": "an administrator hands the task to someone outside its candidate users and groups"})
 
 
 class CompleteSchema(Schema):
@@ -131,11 +137,25 @@ def _act(action: str, task_id: str, *args: Any) -> object:
     return as_dict(command(lambda s: getattr(engine, action)(s, task_id, *args, actor)))
 
 
+def _hand_over(action: str, task_id: str, body: dict) -> object:
+    """Assign or delegate to an active employee (or administrator) among the task's candidates; they are told."""
+    actor, engine = current_principal().actor, ravand().engine
+
+    def run(session: Session) -> TaskView:
+        task = engine.task(session, task_id, actor).task
+        user = check_assignee(session, task, body["user"], admin=actor.admin, override=body["override"])
+        handed: TaskView = getattr(engine, action)(session, task_id, user.username, actor)
+        tell_assigned(engine, session, handed, actor.name)
+        return handed
+
+    return as_dict(command(run))
+
+
 @blp.route("/<task_id>/claim")
 class Claim(MethodView):
     @blp.doc(security=BEARER)
     @blp.response(200, TaskSchema)
-    @blp.alt_response(409, description="Someone else claimed it first")
+    @blp.alt_response(409, description="Someone else claimed it first, or the task is no longer open")
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Claim a task offered to me or my groups."""
@@ -157,10 +177,12 @@ class Assign(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(UserArg)
     @blp.response(200, TaskSchema)
+    @blp.alt_response(422, description="The user is unknown, disabled, does not work tasks, or is not a candidate")
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
-        """Hand the task to another user (its assignee or an administrator)."""
-        return _act("assign", task_id, body["user"])
+        """Hand the task to another user (its assignee or an administrator): an active employee or administrator
+        among its candidates; an administrator may go outside them with ``override: true``."""
+        return _hand_over("assign", task_id, body)
 
 
 @blp.route("/<task_id>/delegate")
@@ -168,10 +190,11 @@ class Delegate(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(UserArg)
     @blp.response(200, TaskSchema)
+    @blp.alt_response(422, description="The user is unknown, disabled, does not work tasks, or is not a candidate")
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
-        """Delegate: the user works the task; I stay its owner and keep seeing it."""
-        return _act("delegate", task_id, body["user"])
+        """Delegate: the user works the task; I stay its owner and keep seeing it (the same users as assign)."""
+        return _hand_over("delegate", task_id, body)
 
 
 @blp.route("/<task_id>/complete")
@@ -180,10 +203,12 @@ class Complete(MethodView):
     @blp.arguments(CompleteSchema)
     @blp.response(200, TaskSchema)
     @blp.alt_response(422, description="The data does not pass the task's form; field errors by name")
+    @blp.alt_response(409, description="The task is no longer open (completed or cancelled)")
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
         """Complete the task with data validated against its form (a component naming a managed list takes
         only the active keys of that list)."""
+        actionable(db(), task_id, _actor())  # one no longer open: 409 saying so, before its form is checked
         form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
         return _act("complete", task_id, body["data"])
 

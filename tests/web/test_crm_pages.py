@@ -37,7 +37,8 @@ def lead_task(server: Server, **lead: object) -> tuple[dict, str]:
 
 def test_a_persian_task_form_shows_the_persian_labels(crm: Server, page_for):
     _, task_id = lead_task(crm, person_name="سارا احمدی", mobile="09121110001")
-    assert crm.call("POST", f"/api/v1/tasks/{task_id}/assign", "admin", json={"user": "parisa"}).status_code == 200
+    assert crm.call("POST", f"/api/v1/tasks/{task_id}/assign", "admin",
+                     json={"user": "parisa", "override": True}).status_code == 200
     page = page_for("persian", locale="fa-IR")
     page.goto(f"/app/tasks/{task_id}")
     form = page.locator("[data-testid=task-form]")
@@ -55,7 +56,8 @@ def test_a_persian_task_form_shows_the_persian_labels(crm: Server, page_for):
 
 def test_the_same_task_form_stays_english_for_english_users(crm: Server, page_for):
     _, task_id = lead_task(crm, person_name="Tom Baker", mobile="09121110002")
-    assert crm.call("POST", f"/api/v1/tasks/{task_id}/assign", "admin", json={"user": "alice"}).status_code == 200
+    assert crm.call("POST", f"/api/v1/tasks/{task_id}/assign", "admin",
+                     json={"user": "alice", "override": True}).status_code == 200
     page = page_for("employee")
     page.goto(f"/app/tasks/{task_id}")
     form = page.locator("[data-testid=task-form]")

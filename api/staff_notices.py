@@ -1,0 +1,120 @@
+"""Telling employees about their tasks, through the outbox, each in their own language and by display name
+(``processes.notices.tell_staff`` with the staff directory the composition root supplies).
+
+- A task handed to someone by someone else (assign, delegate) tells them: ``task_assigned``.
+- An open task past its due time tells its assignee, or, while nobody has claimed it, its candidate users and
+  the members of its candidate groups (at most ``MAX_RECIPIENTS`` people): ``task_overdue``, once per task.
+  The scheduler's job (``overdue_job``, beside the outbox's) looks every ``notify_interval_s``; the
+  ``task_notice`` table remembers which tasks were told, so a restart or a second worker tells nobody twice."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from apscheduler.job import Job
+from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy import JSON, String, exists, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from api.composition import Ravand, ravand_ctx
+from api.staff import directory
+from engine.clock import as_utc, utcnow
+from engine.db import is_postgres
+from engine.facade import Engine
+from engine.models import Base, HumanTask
+from engine.services import ServiceCall
+from engine.views import TaskView
+from processes.notices import public_url, tell_staff
+
+log = logging.getLogger("ravand.notices")
+ACTOR = "scheduler"
+OPEN = ("ready", "claimed")
+MAX_RECIPIENTS = 10  # people told of one unclaimed overdue task (its candidates), in directory order
+BATCH = 100  # overdue tasks told per run; the next run takes the rest
+
+
+class TaskNotice(Base):
+    """A notice an employee was sent about a task (``kind``: ``overdue``), so it is sent once."""
+
+    __tablename__ = "task_notice"
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    due_at: Mapped[datetime | None]
+    notified_at: Mapped[datetime]
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+
+
+def _call(engine: Engine, session: Session, task: TaskView | HumanTask, actor: str | None) -> ServiceCall:
+    """The task's instance as ``tell_staff`` reads it: the engine's settings and the user accounts' directory."""
+    instance = task.process_instance if isinstance(task, TaskView) else task.process_instance_id
+    settings = {**engine.ctx.settings, "staff_directory": directory}
+    return ServiceCall(session, instance, task.business_key, task.element_id, actor, settings)
+
+
+def _display_name(call: ServiceCall, username: str) -> str:
+    found = directory(call.session, [username])
+    return found[0].display_name if found else username
+
+
+def tell_assigned(engine: Engine, session: Session, task: TaskView, actor: str) -> list[str]:
+    """The task's new assignee hears who handed it to them (nobody, when they took it themselves)."""
+    if not task.assignee or task.assignee == actor:
+        return []
+    call = _call(engine, session, task, actor)
+    params = {"task_name": task.name, "by": _display_name(call, actor),
+              "task_url": public_url(call, f"/app/tasks/{task.id}")}
+    return tell_staff(call, ravand_ctx(session, actor), [task.assignee], template="task_assigned", params=params)
+
+
+def _recipients(call: ServiceCall, task: HumanTask) -> list[str]:
+    """The assignee; for an unclaimed task its candidates, at most ``MAX_RECIPIENTS`` active people."""
+    if task.assignee:
+        return [task.assignee]
+    wanted = [*(task.candidate_users or []), *(f"group:{g}" for g in task.candidate_groups or [])]
+    people = [p.username for p in directory(call.session, wanted)]
+    if len(people) > MAX_RECIPIENTS:
+        log.info("overdue task %s: %d candidates, the first %d told", task.id, len(people), MAX_RECIPIENTS)
+    return people[:MAX_RECIPIENTS]
+
+
+def _overdue(session: Session, now: datetime, batch: int) -> list[HumanTask]:
+    told = exists().where(TaskNotice.task_id == HumanTask.id, TaskNotice.kind == "overdue")
+    query = (select(HumanTask).where(HumanTask.state.in_(OPEN), HumanTask.due_at < now, ~told)
+             .order_by(HumanTask.due_at, HumanTask.id).limit(batch))
+    if is_postgres(session.get_bind()):
+        query = query.with_for_update(of=HumanTask, skip_locked=True)  # two workers never tell one task twice
+    return list(session.scalars(query))
+
+
+def tell_overdue(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Tell the people of every open task past its due time that was not told yet; how many tasks."""
+    now = now or utcnow()
+    tasks = _overdue(session, now, batch)
+    for task in tasks:
+        call = _call(engine, session, task, ACTOR)
+        params = {"task_name": task.name, "due": as_utc(task.due_at),
+                  "task_url": public_url(call, f"/app/tasks/{task.id}")}
+        told = tell_staff(call, ravand_ctx(session, ACTOR), _recipients(call, task), template="task_overdue",
+                          params=params)
+        session.add(TaskNotice(task_id=task.id, kind="overdue", due_at=task.due_at, notified_at=now,
+                               recipients=told))
+    session.flush()
+    return len(tasks)
+
+
+def overdue_job(ravand: Ravand) -> None:
+    """The scheduler's job: never raises (the next run tries again)."""
+    try:
+        count = ravand.engine.transaction(ravand.sessions, lambda s: tell_overdue(ravand.engine, s))
+    except Exception:  # the database may be briefly away
+        log.exception("the overdue-task notices failed")
+        return
+    if count:
+        log.info("overdue tasks: %d told", count)
+
+
+def schedule_overdue(scheduler: BaseScheduler, ravand: Ravand) -> Job:
+    return scheduler.add_job(overdue_job, "interval", args=[ravand], seconds=ravand.settings.notify_interval_s,
+                             max_instances=1, coalesce=True, id="ravand-overdue-tasks", replace_existing=True)
