@@ -3,8 +3,9 @@ what an SMS costs in parts.
 
 A template has a ``subject`` (e-mail only), a ``body`` and, for SMS, an optional shorter ``sms``. Parameters
 are written ``{name}``; an amount (integer rials) is written ``{amount:toman}`` or ``{amount:rial}`` and
-shown in that unit with its word. Numbers get thousands separators, dates are written out (Jalali in
-Persian), a date-time is shown with its local time in the zone given to ``render``; Persian texts get
+shown in that unit with its word. A parameter given as ``{"fa": ..., "en": ...}`` is shown in the reader's
+language (staff notices go to several people at once). Numbers get thousands separators, dates are written
+out (Jalali in Persian), a date-time is shown with its local time in the zone given to ``render``; Persian texts get
 Persian digits for all of these."""
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def _moment(value: datetime, locale: str, zone: str | None) -> str:
 
 def _display(value: Any, locale: str, unit: str, zone: str | None) -> str:
     """One parameter as the reader reads it (see the module's text)."""
+    if isinstance(value, Mapping) and locale in value:  # {"fa": ..., "en": ...}: each reader's language
+        value = value[locale]
     if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     elif isinstance(value, str) and _ISO_DAY.fullmatch(value):

@@ -104,3 +104,9 @@ def test_quiet_hours_settings():
     for bad in ("21-08", "25:00-08:00", "08:00-08:00", "night"):
         with pytest.raises(ValueError, match="quiet hours"):
             parse_quiet_hours(bad)
+
+
+def test_a_parameter_in_both_languages_is_shown_in_the_readers():
+    params = {**REALISTIC["en"]["complaint_escalated"], "category": {"fa": "صورت‌حساب", "en": "Billing"}}
+    assert "(Billing," in render("complaint_escalated", params, "en")[1]
+    assert "(صورت‌حساب،" in render("complaint_escalated", params, "fa")[1]

@@ -9,6 +9,7 @@ import { dateTime, locale, number, relative, t } from '../core/i18n.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
 import { dueState } from './tasklist.js';
+import { gregorianDays, jalaliDateFields } from './timefields.js';
 
 // form-js keeps errors by field id; the server answers by data path ("amount", "address.city").
 function errorsById(form, serverErrors) {
@@ -90,11 +91,14 @@ function comments(task, canWrite) {
 
 // Every keystroke reaches the form's data at once (form-js waits 300 ms by default), so a quick
 // Complete or Enter never sends what was typed before.
+// In Persian, date fields take Jalali dates (timefields.js); `dateKeys` are the fields to convert on submit.
 async function mountForm(container, task, readOnly) {
   const form = new Form({ container, debounce: false });
-  await form.importSchema(localizeSchema(task.form, locale()), task.data || {});
+  const localized = localizeSchema(task.form, locale());
+  const shown = locale() === 'fa' ? jalaliDateFields(localized, task.data || {}) : { schema: localized, data: task.data || {}, keys: [] };
+  await form.importSchema(shown.schema, shown.data);
   if (readOnly) form.setProperty('readOnly', true);
-  return form;
+  return { form, dateKeys: shown.keys };
 }
 
 export async function render({ root, params, me, navigate }) {
@@ -176,8 +180,9 @@ export async function render({ root, params, me, navigate }) {
       customer));
 
   if (task.form) {
-    form = await mountForm(formBox, task, !canComplete);
-    form.on('submit', ({ data }) => { if (completeButton) send(data, completeButton); });
+    const mounted = await mountForm(formBox, task, !canComplete);
+    form = mounted.form;
+    form.on('submit', ({ data }) => { if (completeButton) send(gregorianDays(data, mounted.dateKeys), completeButton); });
   } else {
     formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
   }
