@@ -19,6 +19,7 @@ from engine.errors import (
     InvalidValue,
     NotFound,
     ScriptError,
+    TaskNotOpen,
 )
 
 log = logging.getLogger("ravand.api")
@@ -47,6 +48,8 @@ def _engine_error(error: EngineError) -> Response:
         extra["errors"] = error.field_errors
     if isinstance(error, InvalidValue):
         extra["path"] = error.path
+    if isinstance(error, TaskNotOpen):  # the task's state, and where its work went for this caller
+        extra.update(task_state=error.state, open_tasks=error.open_tasks)
     if isinstance(error, InvalidDefinition):
         extra["problems"] = [
             {"message": p.message, "file": p.file, "element_id": p.element_id, "line": p.line} for p in error.problems

@@ -25,6 +25,19 @@ class Conflict(EngineError):
     title = "Conflict"
 
 
+class TaskNotOpen(Conflict):
+    """A person acted on a task that exists but is no longer open (completed or cancelled). ``state`` is its
+    state; ``open_tasks`` (``{"id", "name"}``) are the open tasks of the same instance the person may work:
+    where the work went, e.g. after a correction routed it again."""
+
+    title = "Task no longer open"
+
+    def __init__(self, detail: str, state: str, open_tasks: list[dict[str, str]] | None = None) -> None:
+        super().__init__(detail)
+        self.state = state
+        self.open_tasks = list(open_tasks or [])
+
+
 class Forbidden(EngineError):
     """The actor may not do this (e.g. completing a task claimed by someone else)."""
 

@@ -17,7 +17,7 @@ from sqlalchemy.sql import Select
 
 from engine import journal, runtime
 from engine.clock import utcnow
-from engine.errors import Conflict, Forbidden, InvalidData, NotFound
+from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.prepared import Prepared
 from engine.projections import OPEN_STATES
@@ -59,13 +59,43 @@ def get_visible(session: Session, task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
+def _not_open(session: Session, row: HumanTask, actor: Actor) -> TaskNotOpen:
+    """Why a task that exists cannot be worked any more, and where its instance's work now waits for the actor."""
+    query = select(HumanTask.id, HumanTask.name).where(
+        HumanTask.process_instance_id == row.process_instance_id, HumanTask.state.in_(OPEN_STATES),
+        HumanTask.id != row.id)
+    if not actor.admin:
+        query = query.where(visible_to(actor))
+    moved = [{"id": task_id, "name": name} for task_id, name in session.execute(query.order_by(HumanTask.created_at))]
+    why = {"cancelled": "the process moved on without it, e.g. its record was corrected and the work routed again",
+           "completed": "someone already completed it"}.get(row.state, "it was closed")
+    named = ", ".join(f"{task['name']!r} ({task['id']})" for task in moved)
+    then = f"its work is now {named}" if moved else "there is nothing left to do on it; reload your task list"
+    fa = {"cancelled": "لغو شده", "completed": "انجام شده"}.get(row.state, "بسته شده")
+    return TaskNotOpen(f"this task is no longer open ({row.state}): {why}; {then} / "
+                       f"این کار دیگر باز نیست ({fa})؛ فهرست کارهای خود را دوباره بخوانید", row.state, moved)
+
+
+def actionable(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    """The task to claim or complete. One that is no longer open answers 409 saying so (and where the work went)
+    to whoever could see it, or can see where its work went; to anyone else it does not exist (404)."""
+    row = load_row(session, HumanTask, task_id)
+    if row is not None and row.state not in OPEN_STATES:
+        error = _not_open(session, row, actor)
+        if can_see(row, actor) or error.open_tasks:
+            raise error
+    if row is None or not can_see(row, actor):
+        raise NotFound(f"no task {task_id!r}")
+    return row
+
+
 def _event(session: Session, row: HumanTask, kind: str, actor: Actor, **data: Any) -> None:
     journal.record(session, kind, actor.name, instance_id=row.process_instance_id, business_key=row.business_key,
                    element_id=row.element_id, data={"task_id": row.id, **data})
 
 
 def claim(session: Session, task_id: str, actor: Actor) -> HumanTask:
-    row = get_visible(session, task_id, actor)
+    row = actionable(session, task_id, actor)
     if not (is_candidate(row, actor) or actor.admin):
         raise Forbidden("you are not a candidate for this task")
     now = utcnow()
@@ -75,7 +105,9 @@ def claim(session: Session, task_id: str, actor: Actor) -> HumanTask:
     ).rowcount
     if not won:
         session.refresh(row)
-        raise Conflict(f"the task is already claimed by {row.assignee}" if row.assignee else "the task is closed")
+        if row.state not in OPEN_STATES:
+            raise _not_open(session, row, actor)
+        raise Conflict(f"the task is already claimed by {row.assignee}")
     for name, value in (("state", "claimed"), ("assignee", actor.name), ("claimed_at", now)):
         set_committed_value(row, name, value)  # what the UPDATE wrote, without reading the row again
     _event(session, row, "task.claimed", actor)
@@ -84,7 +116,7 @@ def claim(session: Session, task_id: str, actor: Actor) -> HumanTask:
 
 def _open(row: HumanTask) -> None:
     if row.state not in OPEN_STATES:
-        raise Conflict(f"the task is {row.state}")
+        raise TaskNotOpen(f"this task is no longer open ({row.state}) / این کار دیگر باز نیست", row.state)
 
 
 def unclaim(session: Session, task_id: str, actor: Actor) -> HumanTask:
@@ -171,7 +203,7 @@ def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping
     # objects weakly)
     joined = [] if held(session, HumanTask, task_id) else load_joined(session, _TASK_AND_INSTANCE, {"pk": task_id},
                                                                       HumanTask, ProcessInstance)
-    row = get_visible(session, task_id, actor)
+    row = actionable(session, task_id, actor)
     if not joined:
         _lock_held(session, row)
     _open(row)

@@ -39,6 +39,11 @@ def test_a_persian_lead_is_captured_routed_and_rerouted_when_corrected(api: Api)
     assert (corrected["region"], corrected["sales_group"]) == ("tehran", "sales")
     [moved] = _tasks(api, lead["process_instance_id"])
     assert moved["id"] != task["id"] and moved["candidate_groups"] == ["sales"]
+    stale = problem(api.call("POST", f"{V1}/tasks/{task['id']}/claim", "employee"), 409)  # L2: not 404
+    assert stale["task_state"] == "cancelled" and stale["open_tasks"] == [{"id": moved["id"], "name": moved["name"]}]
+    assert "no longer open (cancelled)" in stale["detail"]
+    problem(api.call("POST", f"{V1}/tasks/{task['id']}/complete", "employee", json={"data": {}}), 409)
+    problem(api.call("POST", f"{V1}/tasks/{task['id']}/claim", "outsider"), 404)
     ok(api.call("POST", f"{V1}/tasks/{moved['id']}/complete", "employee", json={"data": {
         "outcome": "disqualified", "reason": "no_need", "reason_comment": "has a system", "call_notes": "تماس اول"}}))
     detail = ok(api.call("GET", f"{V1}/leads/{lead['id']}", "employee"))

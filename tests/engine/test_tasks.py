@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, NotFound, TaskNotOpen
 from engine.tasks import TaskQuery
 from engine.views import Actor
 from tests.engine import bpmn
@@ -111,3 +111,44 @@ def test_queries(h):
     assert page.total == 2 and len(page.items) == 1 and page.items[0].id == t2
     detail = h(lambda s: h.engine.task(s, t1, ALICE))
     assert detail.form["id"] == "review-form" and detail.task.priority == 70
+
+
+ROUTED = bpmn.diagram("routed", "\n".join([
+    bpmn.start(), bpmn.user("work", "Call the lead", candidateGroups="sales"),
+    '<bpmn:boundaryEvent id="moved" attachedToRef="work"><bpmn:messageEventDefinition messageRef="m_moved"/>'
+    '</bpmn:boundaryEvent>',
+    bpmn.user("elsewhere", "Call the lead again", candidateGroups="support-1"),
+    bpmn.end("done"), bpmn.end("rerouted"), bpmn.chain("start", "work", "done"), bpmn.chain("moved", "elsewhere",
+                                                                                            "rerouted"),
+]), extra='<bpmn:message id="m_moved" name="moved"/>')
+
+
+def test_a_task_no_longer_open_answers_conflict_saying_so_and_where_its_work_went(db):
+    h = Harness(db)
+    h.deploy([("routed.bpmn", ROUTED)])
+    instance = h.start("routed")
+    [old] = h.open_tasks(instance.id)
+    h(lambda s: h.engine.correlate(s, "moved"))  # the work goes to another group: the old task is cancelled
+    [new] = h.open_tasks(instance.id)
+    # alice could see the old task (sales): 409, cancelled, and nothing of hers is open
+    with pytest.raises(TaskNotOpen) as seen:
+        h(lambda s: h.engine.claim(s, old, ALICE))
+    assert seen.value.state == "cancelled" and seen.value.open_tasks == []
+    assert "no longer open (cancelled)" in seen.value.detail and "این کار دیگر باز نیست" in seen.value.detail
+    with pytest.raises(TaskNotOpen):
+        h.complete(old, {}, ALICE)
+    # carol never saw the old task, but its work is now hers: 409 naming the task to work instead
+    with pytest.raises(TaskNotOpen) as moved:
+        h(lambda s: h.engine.claim(s, old, CAROL))
+    assert moved.value.open_tasks == [{"id": new, "name": "Call the lead again"}] and new in moved.value.detail
+    # someone who sees neither still finds nothing, and an open task claimed twice is still "already claimed"
+    with pytest.raises(NotFound):
+        h(lambda s: h.engine.claim(s, old, Actor("dave", frozenset({"finance"}))))
+    h(lambda s: h.engine.claim(s, new, CAROL))
+    with pytest.raises(Conflict) as taken:
+        h(lambda s: h.engine.claim(s, new, Actor("erin", frozenset({"support-1"}))))
+    assert not isinstance(taken.value, TaskNotOpen) and "already claimed by carol" in taken.value.detail
+    h.complete(new, {}, CAROL)
+    with pytest.raises(TaskNotOpen) as done:
+        h.complete(new, {}, CAROL)
+    assert done.value.state == "completed" and "no longer open (completed)" in done.value.detail
