@@ -1,100 +1,111 @@
-"""Service tasks of ``complaint_escalation``: register, route, acknowledge, escalate, resolve, close."""
+"""Service tasks of ``complaint_escalation``: register, acknowledge, triage, deadline, resolve, rate, reopen,
+close; the tier steps (escalate, breach, warn, wait, resume) are in ``tiers``.
+
+Every handler reads the complaint record (not the variables a start or a correction left behind) and hands
+the tier tasks the complaint's facts again (``telling.facts``)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from crm import complaints
-from crm.customers import get_customer
-from crm.models import Complaint
-from crm.unit import Ctx
+from crm import complaint_work, complaints
 from engine.services import HandlerRegistry, ServiceCall
 from processes.common import as_datetime, ctx_of, need
-from processes.notices import public_url, tell, tell_customer
+from processes.complaint_escalation import sla, tiers
+from processes.complaint_escalation.telling import complaint_of, facts, portal_link, tell_complainant
 
-NEXT_TEAM = {2: "tier2_group", 3: "manager_group"}
-
-
-def _complaint(ctx: Ctx, variables: dict[str, Any]) -> Complaint:
-    return complaints.get_complaint(ctx.session, int(need(variables, "complaint_id")))
-
-
-def _tell(ctx: Ctx, call: ServiceCall, complaint: Complaint, template: str, **params: Any) -> None:
-    """Answer the customer on record, else the person who filed the complaint."""
-    params["tracking_code"] = complaint.tracking_code
-    if complaint.customer_id:
-        tell_customer(ctx, call, get_customer(ctx.session, complaint.customer_id), template=template, params=params)
-    else:
-        tell(ctx, call, template=template, params={"name": complaint.contact_name or "", **params},
-             mobile=complaint.contact_mobile, email=complaint.contact_email)
+LOW_SCORE = 2  # a survey score at or below this opens a follow-up (setting complaint_low_score)
 
 
 def register_complaint(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """File the complaint (or take the one the portal or API filed) and hand the tables its facts."""
+    """File the complaint (or take the one the portal or API filed, or a reopened one)."""
     ctx = ctx_of(call)
     if variables.get("complaint_id"):
-        complaint = _complaint(ctx, variables)
-        if complaint.process_instance_id is None:
+        complaint = complaint_of(ctx, variables)
+        if complaint.process_instance_id != call.instance_id:
             ctx.change(complaint, "complaint", {"process_instance_id": call.instance_id})
     else:
         complaint = complaints.file_complaint(ctx, {"channel": "message", **variables,
                                                     "process_instance_id": call.instance_id})
-    return {"complaint_id": complaint.id, "tracking_code": complaint.tracking_code, "category": complaint.category,
-            "severity": complaint.severity, "customer_id": complaint.customer_id}
-
-
-def route(variables: dict[str, Any], call: ServiceCall) -> None:
-    complaints.route(ctx_of(call), int(need(variables, "complaint_id")), team=need(variables, "tier1_group"),
-                     tier=1, sla_due=as_datetime(need(variables, "sla_due")))
+    return facts(ctx, complaint, paused_seconds=0)
 
 
 def acknowledge(variables: dict[str, Any], call: ServiceCall) -> None:
-    """The customer gets the tracking code and where to follow the complaint."""
+    """The complainant gets the tracking code and where to follow the complaint."""
     ctx = ctx_of(call)
-    complaint = _complaint(ctx, variables)
-    _tell(ctx, call, complaint, "complaint_received",
-          portal_url=public_url(call, f"/portal/complaints/{complaint.tracking_code}"))
+    complaint = complaint_of(ctx, variables)
+    tell_complainant(ctx, call, complaint, "complaint_received", portal_url=portal_link(call, complaint))
 
 
-def escalate(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """The SLA ran out: one tier up (specialists, then managers), the team lead told."""
+def triage(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """The facts the tables decide on, read from the record. After a correction (a tier was already being
+    worked) the new SLA counts from when that tier's work began."""
     ctx = ctx_of(call)
-    complaint = _complaint(ctx, variables)
-    tier = complaint.tier + 1
-    team = need(variables, NEXT_TEAM.get(tier, "manager_group"))
-    due = as_datetime(need(variables, "sla_due"))
-    complaints.escalate(ctx, complaint.id, team=team, tier=tier, sla_due=due)
-    if variables.get("team_lead"):
-        tell(ctx, call, template="complaint_escalated", email=variables["team_lead"], locale="en",
-             params={"lead": variables["team_lead"], "tracking_code": complaint.tracking_code,
-                     "category": complaint.category, "severity": complaint.severity, "tier": tier,
-                     "due": due.isoformat() if due else "-"})
-    return {"tier": tier, "team": team}
+    return facts(ctx, complaint_of(ctx, variables), deadline_from=variables.get("tier_since"))
+
+
+def deadline(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """The current tier's team and deadline (the SLA table's duration, in working time)."""
+    ctx = ctx_of(call)
+    complaint = complaint_of(ctx, variables)
+    return tiers.plan(ctx, variables, complaint, start=as_datetime(variables.get("deadline_from")))
 
 
 def resolve(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """Record the resolution (and the note for the customer), tell the customer, open the survey."""
+    """Record the resolution (internal) and the answer for the customer (public), and send one message: resolved,
+    with the link to the answer and the survey."""
     ctx = ctx_of(call)
-    complaint = _complaint(ctx, variables)
-    if variables.get("internal_note"):
-        complaints.add_update(ctx, complaint.id, variables["internal_note"], public=False)
-    if variables.get("public_update"):
-        complaints.add_update(ctx, complaint.id, variables["public_update"], public=True)
-    complaints.resolve(ctx, complaint.id, need(variables, "resolution"))
-    _tell(ctx, call, complaint, "complaint_resolved", resolution=complaint.resolution)
-    _tell(ctx, call, complaint, "survey_request",
-          survey_url=public_url(call, f"/portal/complaints/{complaint.tracking_code}"))
-    return {"resolved_by": call.actor}
+    complaint = complaint_of(ctx, variables)
+    tiers.keep_notes(ctx, variables, complaint, public=False)
+    tiers.step(ctx, call, variables, complaint, "resolved", note=variables.get("internal_note"))
+    complaints.resolve(ctx, complaint.id, need(variables, "resolution"), variables.get("public_update"))
+    tell_complainant(ctx, call, complaint, "complaint_resolved", resolution=complaint.public_resolution or "",
+                     survey_url=portal_link(call, complaint))
+    low = call.settings.get("complaint_low_score")
+    return facts(ctx, complaint, resolved_by=call.actor, satisfaction=None, dissatisfied=False,
+                 low_score=LOW_SCORE if low is None else int(low))
+
+
+def rated(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """The survey answer: a score at or below ``low_score`` opens a follow-up for the team lead."""
+    ctx = ctx_of(call)
+    complaint = complaint_of(ctx, variables)
+    score = complaint.satisfaction
+    low = int(variables.get("low_score") or LOW_SCORE)
+    return {"satisfaction": score, "satisfaction_comment": complaint.satisfaction_comment,
+            "dissatisfied": score is not None and score <= low}
+
+
+def reopen(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """Back to tier 1: after the team lead's follow-up, or because the customer asked (the portal has already
+    reopened the record then)."""
+    ctx = ctx_of(call)
+    complaint = complaint_of(ctx, variables)
+    if complaint.status in ("resolved", "closed"):
+        reason = variables.get("follow_up_note") or f"survey score {complaint.satisfaction}"
+        complaint_work.reopen(ctx, complaint.id, reason, window_days=None)
+    return tiers.plan(ctx, variables, complaint, follow_up=None, follow_up_note=None, satisfaction=None,
+                      dissatisfied=False)
 
 
 def close(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """Closed with the handling time: working time from filing to resolution, less the time spent waiting for
+    the customer."""
     ctx = ctx_of(call)
-    complaint = complaints.close(ctx, int(need(variables, "complaint_id")))
+    complaint = complaint_of(ctx, variables)
+    calendar = variables.get("sla_calendar")
+    resolved = complaint.resolved_at or datetime.now(UTC)
+    worked = sla.working_seconds(complaint.created_at, resolved, calendar) - int(variables.get("paused_seconds") or 0)
+    complaint = complaints.close(ctx, complaint.id, handling_seconds=max(0, worked))
     return {"handling_seconds": complaint.handling_seconds, "satisfaction": complaint.satisfaction}
 
 
+HANDLERS = {"complaintRegister": register_complaint, "complaintAcknowledge": acknowledge, "complaintTriage": triage,
+            "complaintDeadline": deadline, "complaintResolve": resolve, "complaintRated": rated,
+            "complaintReopen": reopen, "complaintClose": close, **tiers.HANDLERS}
+
+
 def register(registry: HandlerRegistry) -> None:
-    for name, handler in {"complaintRegister": register_complaint, "complaintRoute": route,
-                          "complaintAcknowledge": acknowledge, "complaintEscalate": escalate,
-                          "complaintResolve": resolve, "complaintClose": close}.items():
+    for name, handler in HANDLERS.items():
         registry.register(name, handler)

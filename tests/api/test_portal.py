@@ -69,9 +69,12 @@ def test_field_errors_use_the_portal_names(api: Api):
     assert no_contact.status_code == 422 and set(no_contact.get_json()["errors"]) == {"mobile"}
     landline = _file(api, {**FILED, "mobile": "021 8877 6655", "email": "not-mail"})
     assert set(landline.get_json()["errors"]) == {"mobile", "email"}
-    bad = _file(api, {**FILED, "category": "weather", "severity": "", "extra": 1})
-    assert bad.status_code == 422 and {"category", "severity", "extra"} <= set(bad.get_json()["errors"])
+    bad = _file(api, {**FILED, "severity": "", "extra": 1})
+    assert bad.status_code == 422 and {"severity", "extra"} <= set(bad.get_json()["errors"])
     assert bad.content_type == PROBLEM
+    weather = _file(api, {**FILED, "category": "weather", "kind": "praise"})
+    assert weather.status_code == 422 and set(weather.get_json()["errors"]) == {"category", "kind"}
+    assert _file(api, {**FILED, "category": "ارسال و تحویل", "kind": "انتقاد"}).status_code == 201  # labels too
 
 
 def test_a_code_shows_that_complaint_and_nothing_else(api: Api):
@@ -90,9 +93,10 @@ def test_a_code_shows_that_complaint_and_nothing_else(api: Api):
     assert view["tracking_code"] == mine and view["status"] == "in_progress" and view["tier"] == "our support desk"
     assert [u["text"] for u in view["updates"]] == ["A courier is on the way."]
     text = answer.get_data(as_text=True)
-    for secret in ("secret-team", "carol", "suspected abuse", "Sara", "0935", "never arrived", "Other", "their note",
+    for secret in ("secret-team", "carol", "suspected abuse", "Sara", "0935", "Other", "their note",
                    theirs, "author", "assignee"):
         assert secret not in text, secret
+    assert view["description"] == "My parcel never arrived."  # the customer reads their own words back
 
 
 def test_unknown_and_malformed_codes_look_alike(api: Api):
@@ -111,9 +115,10 @@ def test_survey(api: Api):
     early = api.call("POST", survey, None, json={"score": 5})
     assert early.status_code == 409 and early.content_type == PROBLEM
     complaint_id = _id(api, code)
-    _staff(api, lambda ctx: complaints.resolve(ctx, complaint_id, "Delivered again."))
+    _staff(api, lambda ctx: complaints.resolve(ctx, complaint_id, "Courier fined.", "Delivered again."))
     view = _get(api, code).get_json()
     assert (view["resolution"], view["survey_open"]) == ("Delivered again.", True)
+    assert "fined" not in _get(api, code).get_data(as_text=True)
     assert api.call("POST", survey, None, json={"score": 6}).status_code == 422
     assert api.call("POST", survey, None, json={"score": "five"}).status_code == 422
     answered = api.call("POST", survey, None, json={"score": 4, "comment": "خوب بود"})
@@ -146,14 +151,57 @@ def _outbox(api: Api) -> list[dict]:
     return api.call("GET", "/api/v1/notifications", "admin", query_string={"limit": 200}).get_json()["items"]
 
 
-def _resolve(api: Api, code: str) -> None:
-    """The support desk works the complaint through its process: the filer is told, the survey asked."""
+def _resolve(api: Api, code: str, **data: str) -> None:
+    """The support desk works the complaint through its process: the filer is told once, with the survey."""
     [task] = [t for t in api.call("GET", "/api/v1/tasks?candidate=me", "outsider").get_json()["items"]
               if t["business_key"] == code]
     assert api.call("POST", f"/api/v1/tasks/{task['id']}/claim", "outsider").status_code == 200
     done = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
-                    json={"data": {"resolution": "A courier brought it again."}})
+                    json={"data": {"outcome": "resolve", "resolution": "A courier brought it again.", **data}})
     assert done.status_code == 200, done.get_json()
+
+
+def test_what_the_form_marks_internal_never_reaches_the_portal(api: Api):
+    code = _file(api).get_json()["tracking_code"]
+    _resolve(api, code, resolution="The warehouse mislabelled it; fined.", internal_note="Check warehouse 3",
+             public_update="A courier brought your parcel again today.")
+    page = _get(api, code)
+    assert page.get_json()["resolution"] == "A courier brought your parcel again today."
+    for internal in ("warehouse", "fined", "Check"):
+        assert internal not in page.get_data(as_text=True)
+    staff = api.call("GET", f"/api/v1/complaints/{_id(api, code)}", "employee").get_json()
+    assert staff["resolution"].startswith("The warehouse") and staff["assignee"] == "carol"
+    assert [h["action"] for h in staff["handling"]] == ["claimed", "resolved"]
+
+
+def test_the_customer_answers_a_question_and_asks_to_reopen(api: Api):
+    code = _file(api).get_json()["tracking_code"]
+    [task] = [t for t in api.call("GET", "/api/v1/tasks?candidate=me", "outsider").get_json()["items"]
+              if t["business_key"] == code]
+    asked = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
+                     json={"data": {"outcome": "wait", "public_update": "کد سفارش شما چیست؟"}})
+    assert asked.status_code == 200, asked.get_json()
+    assert _get(api, code).get_json()["status"] == "waiting_customer"
+    reply = api.call("POST", f"{PORTAL}/{code}/reply", None, json={"text": "سفارش ۷۷"})
+    assert reply.status_code == 200 and reply.get_json()["status"] == "in_progress"
+    again = api.call("POST", f"{PORTAL}/{code}/reply", None, json={"text": "again"})
+    assert again.status_code == 409 and again.content_type == PROBLEM
+    early = api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": "not yet"})
+    assert early.status_code == 409
+    _resolve(api, code)
+    reopened = api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": "هنوز نرسیده"})
+    assert reopened.status_code == 200 and reopened.get_json()["status"] == "in_progress"
+    assert api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": ""}).status_code == 422
+    tasks = api.call("GET", "/api/v1/tasks?candidate=me", "outsider").get_json()["items"]
+    assert [t["element_id"] for t in tasks if t["business_key"] == code] == ["tier1"]
+
+
+def test_a_portal_complaint_finds_the_customer_with_that_mobile(api: Api):
+    customer = api.call("POST", "/api/v1/customers", "employee",
+                        json={"kind": "person", "person_name": "فاطمه نوری", "mobile": "09187654321"}).get_json()["customer"]
+    code = _file(api, {**FILED, "name": "فاطمه", "mobile": "۰۹۱۸ ۷۶۵ ۴۳۲۱"}).get_json()["tracking_code"]
+    staff = api.call("GET", f"/api/v1/complaints/{_id(api, code)}", "employee").get_json()
+    assert staff["customer_id"] == customer["id"]
 
 
 @pytest.mark.parametrize("contact", [{"mobile": "09351234567"}, {"email": "victim@example.com"}])
@@ -164,8 +212,7 @@ def test_no_text_of_the_filer_reaches_a_message(api: Api, contact: dict):
     code = answer.get_json()["tracking_code"]
     _resolve(api, code)
     messages = _outbox(api)
-    assert [m["template"] for m in reversed(messages)] == ["complaint_received", "complaint_resolved",
-                                                           "survey_request"]
+    assert [m["template"] for m in reversed(messages)] == ["complaint_received", "complaint_resolved"]
     recipient = "+989351234567" if "mobile" in contact else "victim@example.com"
     for message in messages:
         assert message["recipient"] == recipient  # only the address given, nobody else

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crm import codes, complaints
+from crm import codes, complaint_work, complaints
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 from tests.conftest import Database
 from tests.crm.records import World, open_world
@@ -97,10 +97,13 @@ def test_route_escalate_resolve_survey_close(world: World):
     assert (complaint.satisfaction, complaint.satisfaction_comment) == (4, "quick")
     with pytest.raises(RecordConflict, match="already"):
         complaints.answer_survey(world.ctx("portal"), complaint.tracking_code, 5)
-    closed = complaints.close(world.ctx("system"), complaint.id, now=complaint.resolved_at + timedelta(days=3))
+    complaint.satisfaction = None  # as if unanswered: a survey answer after closing is refused clearly
+    closed = complaints.close(world.ctx("system"), complaint.id, handling_seconds=5400,
+                              now=complaint.resolved_at + timedelta(days=3))
     world.session.commit()
-    expected = int((complaint.resolved_at - complaint.created_at).total_seconds())
-    assert closed.status == "closed" and closed.handling_seconds == expected  # the survey's wait not counted
+    assert closed.status == "closed" and closed.handling_seconds == 5400  # working time, counted by the process
+    with pytest.raises(RecordConflict, match="closed and its survey"):
+        complaints.answer_survey(world.ctx("portal"), complaint.tracking_code, 2)
     for act in (lambda: complaints.add_update(world.ctx(), complaint.id, "late", public=False),
                 lambda: complaints.close(world.ctx(), complaint.id),
                 lambda: complaints.assign(world.ctx(), complaint.id, "bob")):
@@ -121,7 +124,7 @@ def test_routing_and_survey_refusals(world: World):
     with pytest.raises(InvalidRecord) as refused:
         complaints.route(world.ctx(), complaint.id, team=" ", tier=0, sla_due="tomorrow")  # type: ignore[arg-type]
     assert set(refused.value.field_errors) == {"team", "tier", "sla_due"}
-    with pytest.raises(RecordConflict, match="resolved"):
+    with pytest.raises(RecordConflict, match="still being handled"):
         complaints.answer_survey(world.ctx(), complaint.tracking_code, 5)
     for score in (0, 6, "five", None, True):
         with pytest.raises(InvalidRecord):
@@ -144,13 +147,19 @@ def test_updates_and_corrections(world: World):
     assert internal.author == "carol" and world.entries("crm.complaint_update.created")[0]["id"] == internal.id
     assert complaints.updates(world.session, complaint.id, public_only=True) == [public]
     customer = world.customer()
-    complaints.update_complaint(world.ctx(), complaint.id, {"category": "product", "customer_id": customer.id})
-    assert world.changes("complaint", complaint.id)[0] == {"category": ["delivery", "product"],
-                                                           "customer_id": [None, customer.id]}
+    _, reroute = complaints.update_complaint(world.ctx(), complaint.id, {"category": "محصول",
+                                                                          "customer_id": customer.id})
+    assert reroute and world.changes("complaint", complaint.id)[0] == {"category": ["delivery", "product"],
+                                                                       "customer_id": [None, customer.id]}
+    _, reroute = complaints.update_complaint(world.ctx(), complaint.id, {"severity": "low", "kind": "Criticism"})
+    assert reroute and (complaint.severity, complaint.kind) == ("low", "criticism")
+    assert complaints.update_complaint(world.ctx(), complaint.id, {"customer_id": None})[1] is False
     with pytest.raises(InvalidRecord):
         complaints.update_complaint(world.ctx(), complaint.id, {"status": "closed"})
     with pytest.raises(InvalidRecord):
         complaints.update_complaint(world.ctx(), complaint.id, {"category": "weather"})
+    with pytest.raises(InvalidRecord):
+        complaints.update_complaint(world.ctx(), complaint.id, {"severity": "apocalyptic"})
     with pytest.raises(RecordNotFound):
         complaints.update_complaint(world.ctx(), complaint.id, {"customer_id": 9999})
 
@@ -164,8 +173,8 @@ def test_public_view_shows_only_what_the_customer_may_see(world: World):
     complaints.add_update(world.ctx("carol"), mine.id, "A courier is on the way.", public=True)
     complaints.add_update(world.ctx("carol"), theirs.id, "their public note", public=True)
     view = complaints.public_view(world.session, mine.tracking_code)
-    assert set(view) == {"tracking_code", "category", "status", "tier", "created_at", "updates", "resolution",
-                         "survey_open"}
+    assert set(view) == {"tracking_code", "kind", "category", "status", "tier", "created_at", "description",
+                         "updates", "resolution", "survey_open"}
     assert [u["text"] for u in view["updates"]] == ["A courier is on the way."]
     assert (view["status"], view["tier"], view["resolution"], view["survey_open"]) == (
         "in_progress", "our support desk", None, False)
@@ -173,9 +182,13 @@ def test_public_view_shows_only_what_the_customer_may_see(world: World):
     for secret in ("secret-team", "carol", "refund abuse", "Sara", "0935", "their public note", "Other",
                    theirs.tracking_code):
         assert secret not in flat
-    complaints.resolve(world.ctx(), mine.id, "Delivered.")
-    assert complaints.public_view(world.session, mine.tracking_code)["survey_open"] is True
-    assert complaints.public_view(world.session, mine.tracking_code)["resolution"] == "Delivered."
+    complaints.resolve(world.ctx(), mine.id, "Internal: courier fined.", "Delivered today.")
+    view = complaints.public_view(world.session, mine.tracking_code)
+    assert view["survey_open"] is True and view["resolution"] == "Delivered today."
+    assert "fined" not in repr(view)  # the internal resolution never reaches the portal
+    other = _filed(world)
+    complaints.resolve(world.ctx(), other.id, "Internal only.")
+    assert complaints.public_view(world.session, other.tracking_code)["resolution"] is None
 
 
 def test_list(world: World):
@@ -208,3 +221,48 @@ def test_a_racing_second_survey_answer_is_refused(crm_db: Database):
         first.commit()
         with pytest.raises(RecordConflict, match="already"):
             complaints.answer_survey(late.ctx("portal"), code, 1)
+
+
+def test_kinds_labels_and_languages(world: World):
+    suggestion = _filed(world, kind="پیشنهاد", category="Delivery", description="Please deliver on Fridays too")
+    assert (suggestion.kind, suggestion.category, suggestion.locale) == ("suggestion", "delivery", "en")
+    persian = _filed(world, contact_name="Sara", description="بسته به دستم نرسید")
+    assert persian.locale == "fa" and complaints.locale_of(world.session, persian) == "fa"
+    with pytest.raises(InvalidRecord) as refused:
+        complaints.check_complaint(world.session, {**PORTAL, "kind": "praise"})
+    assert set(refused.value.field_errors) == {"kind"}
+    assert complaints.check_complaint(world.session, PORTAL)["category"] == "delivery"
+
+
+def test_a_portal_complaint_is_linked_to_the_known_customer(world: World):
+    customer = world.customer(mobile="09121112233", email="ali@example.com")
+    assert _filed(world, contact_mobile="۰۹۱۲ ۱۱۱ ۲۲۳۳").customer_id == customer.id
+    assert _filed(world, contact_mobile=None, contact_email="Ali@Example.com").customer_id == customer.id
+    assert _filed(world, contact_mobile="09127776655").customer_id is None
+    world.customer("Ali Twin", email="ali@example.com")  # two customers share the address: not guessed
+    assert _filed(world, contact_mobile=None, contact_email="ali@example.com").customer_id is None
+
+
+def test_wait_resume_reopen_and_the_handling_history(world: World):
+    complaint = _filed(world)
+    complaints.route(world.ctx(), complaint.id, team="support-1", tier=1, sla_due=DUE)
+    with pytest.raises(RecordConflict, match="not waiting"):
+        complaint_work.customer_reply(world.ctx("portal"), complaint.tracking_code, "x")
+    complaint_work.pause(world.ctx("carol"), complaint.id, left_seconds=3600, question="Which order?")
+    assert (complaint.status, complaint.sla_left_seconds) == ("waiting_customer", 3600)
+    complaint_work.customer_reply(world.ctx("portal"), complaint.tracking_code, "Order 77")
+    complaint_work.resume(world.ctx(), complaint.id)
+    assert complaint.status == "in_progress" and complaint.paused_at is None
+    with pytest.raises(RecordConflict, match="being handled"):
+        complaint_work.reopen(world.ctx("portal"), complaint.id, "again")
+    complaints.resolve(world.ctx("carol"), complaint.id, "sent again", "Sent again.")
+    complaint_work.reopen(world.ctx("portal"), complaint.id, "It never came")
+    assert (complaint.status, complaint.tier, complaint.reopened, complaint.resolved_at) == ("received", 1, 1, None)
+    complaints.resolve(world.ctx("carol"), complaint.id, "sent again", "Sent again.")
+    complaint.resolved_at = complaint.resolved_at - timedelta(days=20)
+    with pytest.raises(RecordConflict, match="within 14 days"):
+        complaint_work.reopen(world.ctx("portal"), complaint.id, "still not")
+    steps = [(h.user, h.action) for h in complaint_work.handling(world.session, complaint.id)]
+    assert steps == [("carol", "waiting"), ("alice", "resumed"), ("portal", "reopened")]
+    public = [u.text for u in complaints.updates(world.session, complaint.id, public_only=True)]
+    assert "Which order?" in public and "Order 77" in public and "It never came" not in public

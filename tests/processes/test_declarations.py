@@ -29,15 +29,16 @@ def _catches(key: str) -> dict[str, dict]:
 
 # message → (an integration may send it, the variables its payload may set)
 DECLARED = {
-    "contract_approval": {"contract_signed": (True, {"signed_at", "signer"})},
+    "contract_approval": {"contract_signed": (True, {"signed_at", "signer", "signed_ip", "signed_via"})},
     "lead_qualification": {"lead_received": (True, {
         "person_name", "company_name", "phone", "mobile", "email", "source", "product", "region",
         "estimated_revenue", "budget_confirmed", "authority", "need", "timeline"}),
         "lead_corrected": (False, set())},
     "complaint_escalation": {
-        "complaint_received": (True, {"customer_id", "contact_name", "contact_mobile", "contact_email", "category",
-                                      "severity", "channel", "description"}),
-        "survey_answered": (False, set())},
+        "complaint_received": (True, {"customer_id", "contact_name", "contact_mobile", "contact_email", "kind",
+                                      "category", "severity", "channel", "description"}),
+        "survey_answered": (False, set()), "complaint_changed": (False, set()),
+        "complaint_customer_replied": (False, set()), "complaint_reopen_requested": (False, set())},
     "referral_rewards": {
         "referral_received": (True, {"code", "referred_name", "referred_mobile", "referred_email"}),
         "referral_lead_qualified": (False, {"referred_customer_id"}),

@@ -1,19 +1,25 @@
-"""Complaints for employees: the list, one complaint with every note (internal ones included), plain
-corrections, and notes (``POST /complaints/{id}/updates``). Filing, routing, escalation and closing
-are the complaint process's steps; customers see theirs through ``/api/v1/portal``."""
+"""Complaints for employees: the list, one complaint with every note (internal ones included) and its handling
+history, triage corrections (kind, category, severity: the process routes it again and recomputes the SLA),
+assigning it (team leads and managers), resuming it when the customer answered by other means, and notes.
+Filing, routing, escalation and closing are the complaint process's steps; customers see theirs through
+``/api/v1/portal``."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
-from api.context import db
-from api.guard import BEARER, requires
+from api.context import command, crm_ctx, db
+from api.guard import BEARER, current_principal, requires
 from api.intake import start_complaint
 from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.complaint_commands import assign_complaint, correct_complaint, open_task, resume_complaint
 from api.resources.crm.shared import READ, WRITE, act, start
-from crm import complaints
+from crm import complaint_work, complaints
 
 blp = Blueprint("crm_complaints", __name__, url_prefix="/api/v1/complaints", description="Complaints")
 
@@ -25,8 +31,10 @@ class ComplaintSchema(Schema):
     contact_name = fields.String(allow_none=True)
     contact_mobile = fields.String(allow_none=True)
     contact_email = fields.String(allow_none=True)
-    category = fields.String(metadata={"enum": list(complaints.CATEGORIES)})
+    kind = fields.String(metadata={"description": "a key of the managed list complaint_kind"})
+    category = fields.String(metadata={"description": "a key of the managed list complaint_category"})
     severity = fields.String(metadata={"enum": list(complaints.SEVERITIES)})
+    locale = fields.String(allow_none=True, metadata={"description": "the complainant's language"})
     channel = fields.String()
     description = fields.String()
     status = fields.String(metadata={"enum": list(complaints.STATUSES)})
@@ -35,10 +43,15 @@ class ComplaintSchema(Schema):
     assignee = fields.String(allow_none=True)
     sla_due = fields.DateTime(allow_none=True)
     breaches = fields.Integer(metadata={"description": "deadlines missed so far"})
-    resolution = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True, metadata={"description": "internal: what was done"})
+    public_resolution = fields.String(allow_none=True, metadata={"description": "the answer the customer sees"})
+    paused_at = fields.DateTime(allow_none=True, metadata={"description": "waiting for the customer since"})
+    sla_left_seconds = fields.Integer(allow_none=True, metadata={"description": "working time left when paused"})
+    reopened = fields.Integer()
     satisfaction = fields.Integer(allow_none=True, metadata={"description": "the customer's survey score, 1-5"})
     satisfaction_comment = fields.String(allow_none=True)
-    handling_seconds = fields.Integer(allow_none=True, metadata={"description": "from filing to resolution"})
+    handling_seconds = fields.Integer(allow_none=True, metadata={
+        "description": "working time from filing to resolution, without the time waiting for the customer"})
     resolved_at = fields.DateTime(allow_none=True)
     closed_at = fields.DateTime(allow_none=True)
     process_instance_id = fields.String(allow_none=True)
@@ -56,13 +69,33 @@ class UpdateSchema(Schema):
     public = fields.Boolean(metadata={"description": "shown to the customer in the portal"})
 
 
+class HandlingSchema(Schema):
+    at = fields.DateTime()
+    user = fields.String(allow_none=True)
+    action = fields.String(metadata={"enum": list(complaint_work.ACTIONS)})
+    tier = fields.Integer()
+    working_seconds = fields.Integer(allow_none=True)
+    note = fields.String(allow_none=True)
+
+
+class OpenTaskSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    assignee = fields.String(allow_none=True)
+    candidate_groups = fields.List(fields.String())
+    due = fields.DateTime(allow_none=True)
+
+
 class ComplaintDetail(ComplaintSchema):
     updates = fields.List(fields.Nested(UpdateSchema))
+    handling = fields.List(fields.Nested(HandlingSchema), metadata={"description": "who did what, when"})
+    task = fields.Nested(OpenTaskSchema, allow_none=True, metadata={"description": "its open task, if any"})
 
 
 class ComplaintArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(complaints.STATUSES))
-    category = fields.String(validate=validate.OneOf(complaints.CATEGORIES))
+    kind = fields.String(validate=validate.Length(1, 40))
+    category = fields.String(validate=validate.Length(1, 40))
     severity = fields.String(validate=validate.OneOf(complaints.SEVERITIES))
     team = fields.String(validate=validate.Length(1, 80))
     assignee = fields.String(validate=validate.Length(1, 150))
@@ -70,7 +103,10 @@ class ComplaintArgs(PageArgs):
 
 
 class ComplaintPatch(Schema):
-    category = fields.String(validate=validate.OneOf(complaints.CATEGORIES))
+    kind = fields.String(validate=validate.Length(1, 255), metadata={"description": "complaint_kind key or label"})
+    category = fields.String(validate=validate.Length(1, 255),
+                             metadata={"description": "complaint_category key or label"})
+    severity = fields.String(validate=validate.OneOf(complaints.SEVERITIES))
     customer_id = fields.Integer(allow_none=True, validate=validate.Range(1, ID),
                                  metadata={"description": "link the complaint to a known customer"})
 
@@ -80,12 +116,23 @@ class UpdateIn(Schema):
     public = fields.Boolean(load_default=False, metadata={"description": "true: the customer sees it"})
 
 
+class AssignIn(Schema):
+    user = fields.String(required=True, validate=validate.Length(1, 150))
+
+
+class ResumeIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(1, 2000),
+                         metadata={"description": "what the customer answered (an internal note)"})
+
+
 class NewComplaint(Schema):
     customer_id = fields.Integer(validate=validate.Range(1, ID), metadata={"description": "a known customer, or"})
     contact_name = fields.String(validate=validate.Length(1, 255))
     contact_mobile = fields.String(validate=validate.Length(1, 40))
     contact_email = fields.String(validate=validate.Length(1, 255))
-    category = fields.String(required=True, validate=validate.OneOf(complaints.CATEGORIES))
+    kind = fields.String(validate=validate.Length(1, 255), metadata={"description": "complaint (default), "
+                                                                                    "suggestion or criticism"})
+    category = fields.String(required=True, validate=validate.Length(1, 255))
     severity = fields.String(required=True, validate=validate.OneOf(complaints.SEVERITIES))
     channel = fields.String(load_default="api", validate=validate.OneOf(complaints.CHANNELS))
     description = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
@@ -103,7 +150,8 @@ class Complaints(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Complaints, newest first."""
-        filters = {k: args.get(k) for k in ("status", "category", "severity", "team", "assignee", "customer_id")}
+        names = ("status", "kind", "category", "severity", "team", "assignee", "customer_id")
+        filters = {k: args.get(k) for k in names}
         return page(complaints.list_complaints(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
 
     @blp.doc(security=BEARER)
@@ -123,11 +171,12 @@ class Complaint(MethodView):
     @blp.response(200, ComplaintDetail)
     @requires(*READ)
     def get(self, complaint_id: int) -> object:
-        """One complaint with all its notes, internal and public."""
+        """One complaint with all its notes (internal and public), its handling history and its open task."""
         session = db()
         complaint = complaints.get_complaint(session, complaint_id)
         return {**{name: getattr(complaint, name) for name in COMPLAINT_FIELDS},
-                "updates": complaints.updates(session, complaint_id)}
+                "updates": complaints.updates(session, complaint_id),
+                "handling": complaint_work.handling(session, complaint_id), "task": open_task(session, complaint)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(ComplaintPatch)
@@ -135,8 +184,38 @@ class Complaint(MethodView):
     @blp.alt_response(409, description="The complaint is closed")
     @requires(*WRITE)
     def patch(self, body: dict, complaint_id: int) -> object:
-        """Correct the category, or link the complaint to a known customer."""
-        return act(lambda ctx: complaints.update_complaint(ctx, complaint_id, body))
+        """Triage: correct the kind, category or severity (the open task is routed again and its deadline
+        recomputed from the SLA table), or link the complaint to a known customer."""
+        return command(lambda session: correct_complaint(session, crm_ctx(session), complaint_id, body))
+
+
+@blp.route("/<int:complaint_id>/assign")
+class Assign(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AssignIn)
+    @blp.response(200, ComplaintSchema)
+    @blp.alt_response(403, description="Only the complaint's team lead, a manager or an administrator")
+    @blp.alt_response(409, description="The complaint has no open task")
+    @requires(*WRITE)
+    def post(self, body: dict, complaint_id: int) -> object:
+        """Give the complaint and its open task to an employee (team leads and managers)."""
+        def assign(session: Session) -> Any:
+            return assign_complaint(session, crm_ctx(session), current_principal(), complaint_id, body["user"])
+
+        return command(assign)
+
+
+@blp.route("/<int:complaint_id>/resume")
+class Resume(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ResumeIn)
+    @blp.response(200, ComplaintSchema)
+    @blp.alt_response(409, description="The complaint is not waiting for the customer")
+    @requires(*WRITE)
+    def post(self, body: dict, complaint_id: int) -> object:
+        """The customer answered (by telephone, e-mail ...): the complaint goes back to its tier and its SLA
+        clock runs again with the time that was left."""
+        return command(lambda session: resume_complaint(session, crm_ctx(session), complaint_id, body["text"]))
 
 
 @blp.route("/<int:complaint_id>/updates")

@@ -1,4 +1,5 @@
-"""The customer portal: filing a complaint, following it by its tracking code, answering the survey.
+"""The customer portal: filing a complaint (or a suggestion or criticism), following it by its tracking code,
+answering a question while we wait for the customer, answering the survey, asking to reopen it.
 
 No account is needed, so these routes are public (``security: []`` in the OpenAPI document) and rate
 limited per client address. A tracking code shows that one complaint as ``crm.complaints.public_view``
@@ -22,6 +23,7 @@ from api.context import command, db, ravand
 from api.errors import problem
 from api.intake import start_complaint, survey_answered
 from api.ratelimit import Limit, limiter
+from api.resources.crm.complaint_commands import customer_replied, reopen_requested
 from api.resources.crm.shared import start
 from crm import complaints
 from crm.errors import InvalidRecord
@@ -68,7 +70,10 @@ class ComplaintIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 255))
     mobile = fields.String(validate=validate.Length(max=40), metadata={"description": "mobile or email is needed"})
     email = fields.String(validate=validate.Length(max=255))
-    category = fields.String(required=True, validate=validate.OneOf(complaints.CATEGORIES))
+    kind = fields.String(validate=validate.Length(1, 255), metadata={"description": "complaint (default), "
+                                                                                    "suggestion or criticism"})
+    category = fields.String(required=True, validate=validate.Length(1, 255),
+                             metadata={"description": "a key or label of the list complaint_category"})
     severity = fields.String(required=True, validate=validate.OneOf(complaints.SEVERITIES))
     description = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
 
@@ -84,13 +89,20 @@ class PublicUpdate(Schema):
 
 class PublicComplaint(Schema):
     tracking_code = fields.String()
+    kind = fields.String()
     category = fields.String()
+    description = fields.String(metadata={"description": "what the customer wrote"})
     status = fields.String(metadata={"enum": list(complaints.STATUSES)})
     tier = fields.String(metadata={"description": "who handles it now, in words"})
     created_at = fields.DateTime()
     updates = fields.List(fields.Nested(PublicUpdate))
-    resolution = fields.String(allow_none=True)
+    resolution = fields.String(allow_none=True, metadata={"description": "the answer given at the resolution "
+                                                                        "(never the internal record of it)"})
     survey_open = fields.Boolean()
+
+
+class TextIn(Schema):
+    text = fields.String(required=True, validate=validate.Length(1, 2000))
 
 
 class SurveyIn(Schema):
@@ -138,3 +150,40 @@ class PortalSurvey(MethodView):
             return complaints.public_view(session, code)
 
         return command(answer)
+
+
+@blp.route("/complaints/<code>/reply")
+class PortalReply(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(TextIn)
+    @blp.response(200, PublicComplaint)
+    @blp.alt_response(409, description="We are not waiting for an answer on this complaint")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
+    def post(self, body: dict, code: str) -> object:
+        """Answer the question we asked: the complaint goes back to its handlers."""
+        def reply(session: Session) -> dict:
+            customer_replied(ravand(), session, ravand_ctx(session, PORTAL_ACTOR), code, body["text"])
+            return complaints.public_view(session, code)
+
+        return command(reply)
+
+
+@blp.route("/complaints/<code>/reopen")
+class PortalReopen(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(TextIn)
+    @blp.response(200, PublicComplaint)
+    @blp.alt_response(409, description="Still being handled, or resolved longer ago than the reopening window")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
+    def post(self, body: dict, code: str) -> object:
+        """The problem is back (or was never solved): ask to reopen the complaint, within the window after its
+        resolution (setting ``complaint_reopen_days``, 14 by default)."""
+        def reopen(session: Session) -> dict:
+            reopen_requested(ravand(), session, ravand_ctx(session, PORTAL_ACTOR), code, body["text"])
+            return complaints.public_view(session, code)
+
+        result = command(reopen)
+        ravand().nudge()
+        return result
