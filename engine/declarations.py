@@ -25,6 +25,7 @@ from engine.dialect import (
     BPMN_NS,
     CAMUNDA_NS,
     CATCHING,
+    GUARD,
     PAYLOAD,
     SENDERS,
     camunda,
@@ -162,8 +163,11 @@ def _declares(owner: etree._Element) -> bool:
 
 def _property_problems(owner: etree._Element, prop: etree._Element) -> list[str]:
     name, value = prop.get("name").strip(), prop.get("value") or ""
+    if name == GUARD:
+        return [] if local(owner.tag) == "userTask" and value.strip() else [
+            f"{GUARD} names a guard handler and is read only on a user task"]
     if name not in {SENDERS, PAYLOAD}:
-        return [f"unknown extension property {name!r} (Ravand reads {SENDERS} and {PAYLOAD})"]
+        return [f"unknown extension property {name!r} (Ravand reads {SENDERS}, {PAYLOAD} and {GUARD})"]
     if not _declares(owner):
         return [f"{name} is read only on a message, a signal, or the event or receive task that catches one"]
     if name == SENDERS:

@@ -135,6 +135,7 @@ def user_task_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, 
     fields = form_data_fields(element)
     if fields:
         meta["form_fields"] = fields
+    meta["guard"] = extension_properties(element).get(GUARD) or None
     return {k: v for k, v in meta.items() if v is not None}
 
 
@@ -174,6 +175,7 @@ def extension_properties(element: etree._Element) -> dict[str, str]:
 
 CATCHING = {"startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask"}
 SENDERS, PAYLOAD = "ravand:senders", "ravand:variables"  # who may send it over the API; what it may set
+GUARD = "ravand:guard"  # a user task's guard: the handler that says who may not claim or complete it
 
 
 def caught_event(element: etree._Element) -> tuple[str, str | None] | None:

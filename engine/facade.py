@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deploy as deploying
-from engine import events, queries, runtime, tasks
+from engine import events, guards, queries, runtime, tasks
 from engine import journal as journaling
 from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
@@ -150,19 +150,23 @@ class Engine:
         return TaskDetail(TaskView.of(row), tasks.form_schema(session, row), dict(instance.variables))
 
     def claim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
+        guards.check(self.ctx, session, task_id, actor.name)
         return TaskView.of(tasks.claim(session, task_id, actor))
 
     def unclaim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
         return TaskView.of(tasks.unclaim(session, task_id, actor))
 
     def assign(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
+        guards.check(self.ctx, session, task_id, user)
         return TaskView.of(tasks.assign(session, task_id, user, actor))
 
     def delegate(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
+        guards.check(self.ctx, session, task_id, user)
         return TaskView.of(tasks.assign(session, task_id, user, actor, delegate=True))
 
     def complete(self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskView:
         check_plain(data, "data")
+        guards.check(self.ctx, session, task_id, actor.name)
         return TaskView.of(tasks.complete(self.ctx, session, task_id, data, actor))
 
     def add_comment(self, session: Session, task_id: str, text: str, actor: Actor) -> CommentView:

@@ -114,10 +114,20 @@ def _journal_fired_timers(session: Session, instance: ProcessInstance, workflow:
                            data={"task_id": task_id, "due_at": due.isoformat()})
 
 
+def _same(held: Any, given: Any) -> bool:
+    """Equal, or a whole number and its decimal text (JSON callers often send ids as text: 4 and "4")."""
+    if held == given:
+        return True
+    pair = (held, given) if isinstance(held, int) else (given, held)
+    number, text = pair
+    return (isinstance(number, int) and not isinstance(number, bool) and isinstance(text, str)
+            and text.strip().isascii() and text.strip().isdigit() and int(text.strip()) == number)
+
+
 def matches(instance: ProcessInstance, correlation: Mapping[str, Any]) -> bool:
-    """Does the instance's current data hold every correlation value?"""
+    """Does the instance's current data hold every correlation value (an id as a number or as its text)?"""
     variables = instance.variables or {}
-    return all(variables.get(k) == v for k, v in correlation.items())
+    return all(_same(variables.get(k), v) for k, v in correlation.items())
 
 
 def take_buffered(session: Session, instance: ProcessInstance, name: str, now: datetime) -> BufferedMessage | None:

@@ -1,0 +1,31 @@
+"""Task guards: a user task may name a guard (extension property ``ravand:guard`` = a handler name). Before
+anyone claims or completes the task, or is given it, the guard is called like a service handler with the
+instance's variables and a ``ServiceCall`` whose actor is that person; it refuses by raising (the error
+reaches the caller, e.g. a 403 or 409) and changes nothing. The task stays open for someone else.
+
+A four-eyes rule is such a guard: "who drafted the contract may not approve it"."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engine.models import HumanTask, ProcessInstance
+from engine.runtime import Context
+from engine.services import ServiceCall
+from engine.writes import load_row
+
+
+def check(ctx: Context, session: Session, task_id: str, user: str) -> None:
+    """Ask the task's guard, if it has one, whether ``user`` may work the task."""
+    row = load_row(session, HumanTask, task_id)
+    if row is None:
+        return  # the command itself says there is no such task
+    instance = session.get(ProcessInstance, row.process_instance_id)
+    if instance is None:
+        return
+    meta = ctx.specs.definition(session, instance.definition_id).elements.get(row.element_id, {})
+    name = meta.get("guard")
+    if not name:
+        return
+    call = ServiceCall(session, instance.id, instance.business_key, row.element_id, user, ctx.settings)
+    ctx.handlers.call(name, dict(instance.variables or {}), call)
