@@ -27,7 +27,7 @@ SECURITY_HEADERS = {
 }
 
 
-def _secret(settings: Settings) -> str:
+def app_secret(settings: Settings) -> str:
     """The configured key, else one kept beside the embedded database (never in the repository)."""
     if settings.secret_key:
         return settings.secret_key
@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None, *
     app.url_map.converters["int"] = BoundedInt
     app.json = StrictJSONProvider(app)  # strict JSON in and out (api/jsonbody.py)
     app.before_request(check_json_body)
-    app.config.update(SECRET_KEY=_secret(settings), MAX_CONTENT_LENGTH=settings.max_deployment_bytes + 64 * 1024,
+    app.config.update(SECRET_KEY=app_secret(settings), MAX_CONTENT_LENGTH=settings.max_deployment_bytes + 64 * 1024,
                       JSON_SORT_KEYS=False)
     _configure_openapi(app)
     app.extensions["ravand"] = ravand

@@ -17,25 +17,29 @@ DEMO_USERS = (
     ("sara", "employee", ["sales", "sales-enterprise"], "سارا احمدی", "fa"),
     ("reza", "employee", ["sales", "sales-regions", "managers"], "رضا محمدی", "fa"),
     ("maryam", "employee", ["support-1"], "مریم حسینی", "fa"),
-    ("omid", "employee", ["support-2", "managers"], "امید کریمی", "fa"),
+    ("omid", "employee", ["support-2", "managers", "ceo"], "امید کریمی", "fa"),
     ("nima", "employee", ["finance", "legal"], "نیما رضایی", "fa"),
     ("john", "employee", ["sales", "sales-regions", "support-1"], "John Carter", "en"),
     ("auditor", "auditor", [], "Audrey Auditor", "en"),
     # the e-signature provider's and the web shop's callbacks: contract_signed, lead_received, purchases
     ("webhooks", "integration", [], "Integrations", "en"),
 )
+MAILED = ("sara", "reza", "maryam", "omid", "nima", "john")  # their notices are mailed to <name>@ravand.example
 
 
 def ensure_demo_users(session: Session, credentials_file: Path) -> list[tuple[str, str, str]]:
     """Create any missing demo user; return (name, role, password) for every demo user."""
     known = dict(line.split("\t", 1) for line in credentials_file.read_text().splitlines() if "\t" in line) \
         if credentials_file.exists() else {}
-    existing = set(session.scalars(select(User.username)))
+    existing = {user.username: user for user in session.scalars(select(User))}
     result = []
     for username, role, groups, display, locale in DEMO_USERS:
+        email = f"{username}@ravand.example" if username in MAILED else None
         if username not in existing:
             known[username] = secrets.token_urlsafe(9)
-            create_user(session, username, known[username], role, groups, display, locale)
+            create_user(session, username, known[username], role, groups, display, locale, email=email)
+        elif email and existing[username].email is None:
+            existing[username].email = email
         result.append((username, role, known.get(username, "(set earlier; not known here)")))
     credentials_file.parent.mkdir(parents=True, exist_ok=True)
     credentials_file.write_text("".join(f"{name}\t{password}\n" for name, password in known.items()))

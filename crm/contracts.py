@@ -1,6 +1,7 @@
 """Contracts: drafted, revised (every change kept as a revision: who, which fields, before and after),
-sent through rounds of approval (one decision per level and round), then sent to the customer with an
-expiry, signed or expired.
+sent through rounds of approval (one decision per level and round; nobody approves what they drafted or last
+revised, and one person decides one level a round), then sent to the customer with an expiry, signed or
+expired. A signed contract is a sale: the customer becomes actual, the purchase is recorded, the opportunity won.
 
 draft ⇄ changes_requested → in_approval → approved | rejected; approved → sent → signed | expired."""
 
@@ -14,17 +15,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
+from crm.contract_terms import figures, parse_day, parse_instalments
 from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict
-from crm.models import Contract, ContractDecision, ContractRevision
+from crm.models import Contract, ContractDecision, ContractRevision, Opportunity
+from crm.opportunities import get_opportunity, move_stage
+from crm.purchases import record_purchase
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page
 
 STATUSES = ("draft", "changes_requested", "in_approval", "approved", "rejected", "sent", "signed", "expired")
 EDITING = ("draft", "changes_requested")
-LEVELS = ("manager", "finance", "legal")
+LEVELS = ("manager", "finance", "legal", "ceo")
 DECISIONS = ("approve", "reject", "changes")
-TERMS = ("title", "amount", "discount_percent", "terms", "standard_terms")
+TERMS = ("title", "amount", "discount_percent", "terms", "standard_terms", "start_date", "end_date", "instalments")
+SIGNED_VIA = ("code", "integration")
 MAX_DOCUMENT = 2_000_000  # characters of HTML
 
 
@@ -41,15 +46,29 @@ def _read(data: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
         "terms": form.text("terms", max_len=100_000, plain=True) or "",
         "standard_terms": form.flag("standard_terms", default=True),
     }
+    for name, read in (("start_date", parse_day), ("end_date", parse_day), ("instalments", parse_instalments)):
+        try:
+            values[name] = read(data.get(name), name)
+        except InvalidRecord as exc:
+            values[name] = None
+            form.errors.update(exc.field_errors)
+    if values["start_date"] and values["end_date"] and values["end_date"] < values["start_date"]:
+        form.fail("end_date", "ends on or after the start date / پایان پس از آغاز است")
     if partial:
         values = {k: v for k, v in values.items() if k in data}
     else:
         values["customer_id"] = form.record_id("customer_id")
+        values["opportunity_id"] = form.record_id("opportunity_id")
         values["process_instance_id"] = form.text("process_instance_id", max_len=36)
         if values["customer_id"] is None and "customer_id" not in form.errors:
             form.fail("customer_id", "this field is required")
     form.check("the contract is not valid")
     return values
+
+
+def _plain(value: Any) -> Any:
+    """A value as a revision keeps it (JSON): dates as ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _require_terms(standard: bool, terms: str) -> None:
@@ -72,9 +91,19 @@ def draft(ctx: Ctx, data: Mapping[str, Any]) -> Contract:
     values = _read(data, partial=False)
     _require_terms(values["standard_terms"], values["terms"])
     get_customer(ctx.session, values["customer_id"])
+    if values["opportunity_id"] is not None:
+        _check_opportunity(ctx.session, values["opportunity_id"], values["customer_id"])
     contract = ctx.add(Contract(**values, status="draft", revision=1, rounds=0), "contract")
-    _revision(ctx, contract, {k: [None, values[k]] for k in TERMS})
+    _revision(ctx, contract, {k: [None, _plain(values[k])] for k in TERMS})
     return contract
+
+
+def _check_opportunity(session: Session, opportunity_id: int, customer_id: int) -> Opportunity:
+    opportunity = get_opportunity(session, opportunity_id)
+    if opportunity.customer_id != customer_id:
+        raise InvalidRecord("the opportunity is another customer's",
+                            {"opportunity_id": ["an opportunity of this customer / فرصتِ همین مشتری"]})
+    return opportunity
 
 
 def revise(ctx: Ctx, contract_id: int, changes: Mapping[str, Any]) -> Contract:
@@ -84,7 +113,11 @@ def revise(ctx: Ctx, contract_id: int, changes: Mapping[str, Any]) -> Contract:
     contract = _in(ctx.session, contract_id, EDITING, "revised")
     values = _read(changes, partial=True)
     _require_terms(values.get("standard_terms", contract.standard_terms), values.get("terms", contract.terms))
-    diff = {k: [getattr(contract, k), v] for k, v in values.items() if getattr(contract, k) != v}
+    start, end = values.get("start_date", contract.start_date), values.get("end_date", contract.end_date)
+    if start and end and end < start:
+        raise InvalidRecord("the contract ends before it starts",
+                            {"end_date": ["ends on or after the start date / پایان پس از آغاز است"]})
+    diff = {k: [_plain(getattr(contract, k)), _plain(v)] for k, v in values.items() if getattr(contract, k) != v}
     if not diff:
         return contract
     ctx.change(contract, "contract", {**values, "revision": contract.revision + 1, "document_html": None})
@@ -117,8 +150,37 @@ def decide(ctx: Ctx, contract_id: int, *, level: str, decision: str, comment: st
         ContractDecision.level == level))
     if taken:
         raise RecordConflict(f"the {level} level has already decided in round {contract.rounds}")
+    check_decider(ctx.session, contract_id, level, ctx.actor)
     return ctx.add(ContractDecision(contract_id=contract_id, round=contract.rounds, level=level, decision=decision,
                                     comment=text or None, by=ctx.actor, at=utcnow()), "contract_decision")
+
+
+def last_reviser(session: Session, contract_id: int) -> str | None:
+    return session.scalar(select(ContractRevision.by).where(ContractRevision.contract_id == contract_id)
+                          .order_by(ContractRevision.number.desc()).limit(1))
+
+
+def round_decisions(session: Session, contract: Contract) -> list[ContractDecision]:
+    """The decisions of the contract's current round, in the order they were taken."""
+    return list(session.scalars(select(ContractDecision).where(
+        ContractDecision.contract_id == contract.id, ContractDecision.round == contract.rounds)
+        .order_by(ContractDecision.id)))
+
+
+def check_decider(session: Session, contract_id: int, level: str, user: str | None) -> None:
+    """The four-eyes rule: whoever drafted the contract or last revised it does not approve it, and one person
+    decides at most one level in a round. Refused with RecordConflict; the level stays open for someone else."""
+    if not user:
+        return
+    contract = get_contract(session, contract_id)
+    if user in {contract.created_by, last_reviser(session, contract_id)}:
+        raise RecordConflict(f"{user} drafted or last revised contract {contract_id} and may not decide on it; "
+                             f"another approver of the {level} level decides / پیش‌نویس یا آخرین ویرایش این "
+                             "قرارداد با شماست؛ تأیید آن با همکار دیگری است")
+    other = [d.level for d in round_decisions(session, contract) if d.by == user and d.level != level]
+    if other:
+        raise RecordConflict(f"{user} already decided the {other[0]} level in round {contract.rounds}; one person "
+                             f"decides one level a round / شما در این دور یک سطح را تصمیم گرفته‌اید")
 
 
 def request_changes(ctx: Ctx, contract_id: int) -> Contract:
@@ -148,24 +210,40 @@ def attach_document(ctx: Ctx, contract_id: int, html: str) -> Contract:
     return contract
 
 
-def mark_sent(ctx: Ctx, contract_id: int, *, expires_at: datetime) -> Contract:
+def payable(contract: Contract) -> int:
+    return figures(contract.amount, contract.discount_percent, contract.vat_percent).payable
+
+
+def mark_sent(ctx: Ctx, contract_id: int, *, expires_at: datetime, vat_percent: int | None = None) -> Contract:
     """The approved contract, with its document, went to the customer; the offer stands until ``expires_at``."""
     if not isinstance(expires_at, datetime) or as_utc(expires_at) <= utcnow():
         raise InvalidRecord("the offer must expire in the future", {"expires_at": ["a future date and time"]})
     contract = _in(ctx.session, contract_id, ("approved",), "sent")
     if not contract.document_html:
         raise RecordConflict(f"contract {contract_id} has no document yet; attach it before sending")
-    ctx.change(contract, "contract", {"status": "sent", "sent_at": utcnow(), "expires_at": as_utc(expires_at)})
+    ctx.change(contract, "contract", {"status": "sent", "sent_at": utcnow(), "expires_at": as_utc(expires_at),
+                                      **({"vat_percent": vat_percent} if vat_percent is not None else {})})
     return contract
 
 
-def mark_signed(ctx: Ctx, contract_id: int, *, now: datetime | None = None) -> Contract:
-    """The customer signed a sent offer before it expired."""
+def mark_signed(ctx: Ctx, contract_id: int, *, now: datetime | None = None, mobile: str | None = None,
+                ip: str | None = None, via: str = "integration") -> Contract:
+    """The customer signed a sent offer before it expired: a sale. The customer becomes actual, the payable
+    amount is recorded as a purchase, and the contract's opportunity is won."""
     contract = _in(ctx.session, contract_id, ("sent",), "signed")
     at = as_utc(now) if now else utcnow()
     if contract.expires_at is not None and at >= contract.expires_at:
         raise RecordConflict(f"the offer expired at {contract.expires_at.isoformat()}; it can no longer be signed")
-    ctx.change(contract, "contract", {"status": "signed", "signed_at": at})
+    purchase = record_purchase(ctx, contract.customer_id, amount=payable(contract), purchased_at=min(at, utcnow()),
+                               channel="online" if via == "code" else "agent", reference=f"contract-{contract.id}")
+    ctx.change(contract, "contract", {"status": "signed", "signed_at": at, "signed_mobile": mobile,
+                                      "signed_ip": (ip or "")[:64] or None,
+                                      "signed_via": via if via in SIGNED_VIA else "integration",
+                                      "purchase_id": purchase.id})
+    if contract.opportunity_id is not None:
+        opportunity = get_opportunity(ctx.session, contract.opportunity_id)
+        if opportunity.stage not in ("won", "lost"):
+            move_stage(ctx, opportunity.id, "won")
     return contract
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from crm.errors import InvalidRecord, invalid, refuse_fields
 from crm.phones import normalise_mobile, normalise_phone
-from crm.text import LOCALES, clean, name_key
+from crm.text import LOCALES, ascii_digits, clean, name_key
 from crm.validation import parse_email
 
 KINDS = ("person", "company")
@@ -82,11 +82,28 @@ def _tags(value: Any, field: str) -> list[str]:
     return tags
 
 
+def _digits_id(lengths: tuple[int, ...], what: str) -> Normaliser:
+    """An identifier of digits only (Persian or Latin, spaces and dashes dropped) of one of ``lengths``."""
+    def normalise(value: Any, field: str) -> str | None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise invalid(field, "must be text")
+        digits = re.sub(r"[\s\-]", "", ascii_digits(str(value)))
+        if not digits.isdigit() or len(digits) not in lengths:
+            raise invalid(field, f"{what}: {' or '.join(map(str, lengths))} digits")
+        return digits
+
+    return normalise
+
+
 CUSTOMER_FIELDS: dict[str, Normaliser] = {
     "kind": _choice(KINDS), "company_name": _text(255), "person_name": _text(255),
     "phone": _phone, "mobile": _mobile, "email": _email, "address": _text(2000), "industry": _text(120),
     "interests": _tags, "region": _text(120), "channel": _text(40), "status": _choice(STATUSES),
     "segment": _text(80), "owner": _text(150), "locale": _choice(LOCALES),
+    "national_id": _digits_id((10, 11), "a person's national code (10) or a company's national ID (11)"),
+    "economic_code": _digits_id((11, 12, 14), "an economic code"), "postal_code": _digits_id((10,), "a postal code"),
 }
 CONTACT_FIELDS: dict[str, Normaliser] = {
     "name": _text(255), "role": _text(120), "phone": _phone, "mobile": _mobile, "email": _email,

@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
+from crm.contract_terms import figures
 from crm.jalali import long_date
 from crm.models import Contract, ContractPdf, Customer
 from crm.money import format_figure
@@ -33,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 VAZIRMATN = ROOT / "web" / "node_modules" / "vazirmatn"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FAMILY = "Ravand Document"
+SELLER_FIELDS = ("name", "national_id", "economic_code", "registration_number", "address", "phone")
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -42,6 +44,9 @@ LABELS: dict[str, dict[str, str]] = {
         "email": "E-mail", "address": "Address", "price": "Price", "amount": "Amount", "rial": "rials",
         "toman": "toman", "discount": "Discount", "payable": "Payable", "terms": "Terms",
         "standard": "standard terms", "for_seller": "For the Seller", "for_customer": "For the Customer",
+        "national_id": "National ID", "economic_code": "Economic code", "registration_number": "Registration no.",
+        "postal_code": "Postal code", "net": "Net after discount", "vat": "VAT", "period": "Term of the contract",
+        "start": "From", "end": "to", "instalments": "Instalments", "due": "Due", "row": "No.",
     },
     "fa": {
         "contract": "قرارداد", "number": "شماره قرارداد", "revision": "ویرایش", "date": "تاریخ",
@@ -50,6 +55,9 @@ LABELS: dict[str, dict[str, str]] = {
         "email": "ایمیل", "address": "نشانی", "price": "مبلغ قرارداد", "amount": "مبلغ", "rial": "ریال",
         "toman": "تومان", "discount": "تخفیف", "payable": "مبلغ قابل پرداخت", "terms": "شرایط",
         "standard": "شرایط استاندارد", "for_seller": "از طرف فروشنده", "for_customer": "از طرف خریدار",
+        "national_id": "شناسه/کد ملی", "economic_code": "کد اقتصادی", "registration_number": "شماره ثبت",
+        "postal_code": "کد پستی", "net": "مبلغ پس از تخفیف", "vat": "مالیات بر ارزش افزوده", "period": "مدت قرارداد",
+        "start": "از", "end": "تا", "instalments": "اقساط", "due": "سررسید", "row": "ردیف",
     },
 }
 
@@ -69,47 +77,98 @@ def _day(value: datetime | None, tz: ZoneInfo) -> date | None:
     return None if value is None else value.astimezone(tz).date()
 
 
-def _customer_lines(customer: Customer, t: dict[str, str]) -> list[tuple[str, str, str]]:
+def national_phone(e164: str | None, locale: str) -> str | None:
+    """An Iranian number as people write it (``0912 123 4567``, ``021 8888 1234``); others as stored (E.164)."""
+    if not e164:
+        return None
+    if not (e164.startswith("+98") and len(e164) == 13 and e164[1:].isdigit()):
+        return e164
+    national = "0" + e164[3:]
+    text = f"{national[:4]} {national[4:7]} {national[7:]}" if national.startswith("09") else \
+        f"{national[:3]} {national[3:7]} {national[7:]}"
+    return persian_digits(text) if locale == "fa" else text
+
+
+def _digits(value: str | None, locale: str) -> str | None:
+    return None if not value else persian_digits(value) if locale == "fa" else value
+
+
+def _customer_lines(customer: Customer, t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
     """(label, value, direction): numbers and addresses of the internet always read left to right."""
     lines = []
     if customer.kind == "company" and customer.person_name:
         lines.append((t["represented_by"], customer.person_name, "auto"))
-    for field in ("phone", "mobile", "email", "address"):
-        value = getattr(customer, field)
+    for field in ("national_id", "economic_code"):
+        if getattr(customer, field, None):
+            lines.append((t[field], _digits(getattr(customer, field), locale), "ltr"))
+    for field in ("phone", "mobile"):
+        if getattr(customer, field):
+            lines.append((t[field], national_phone(getattr(customer, field), locale), "ltr"))
+    for field in ("email", "address", "postal_code"):
+        value = getattr(customer, field, None)
         if value:
-            lines.append((t[field], value, "auto" if field == "address" else "ltr"))
+            lines.append((t[field], _digits(value, locale) if field == "postal_code" else value,
+                          "ltr" if field != "address" else "auto"))
     return lines
 
 
-def _context(contract: Contract, customer: Customer, locale: str, seller: str | None, issued: date,
-             tz: ZoneInfo) -> dict[str, Any]:
+def _seller_lines(seller: dict[str, str], t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
+    lines = []
+    for field in ("national_id", "economic_code", "registration_number", "phone", "address"):
+        value = seller.get(field)
+        if value:
+            shown = national_phone(value, locale) if field == "phone" and value.startswith("+") else \
+                value if field == "address" else _digits(value, locale)
+            lines.append((t[field], shown, "auto" if field == "address" else "ltr"))
+    return lines
+
+
+def _instalments(contract: Contract, locale: str) -> list[tuple[str, str, dict[str, str]]]:
+    digits = persian_digits if locale == "fa" else str
+    return [(digits(n), long_date(date.fromisoformat(i["due"]), locale), money(int(i["amount"]), locale))
+            for n, i in enumerate(contract.instalments or [], 1)]
+
+
+def _context(contract: Contract, customer: Customer, locale: str, seller: dict[str, str], issued: date,
+             tz: ZoneInfo, vat_percent: int) -> dict[str, Any]:
     t = LABELS[locale]
     digits = persian_digits if locale == "fa" else str
-    discount = max(0, min(100, contract.discount_percent or 0))
-    payable = (contract.amount * (100 - discount) + 50) // 100
+    numbers = figures(contract.amount, contract.discount_percent, vat_percent)
+    discount = numbers.discount_percent
     expires = _day(contract.expires_at, tz)
+    start, end = getattr(contract, "start_date", None), getattr(contract, "end_date", None)
     return {
+        "seller_lines": _seller_lines(seller, t, locale), "net": money(numbers.net, locale),
+        "vat": money(numbers.vat, locale) if numbers.vat_percent else None,
+        "vat_percent": f"{digits(numbers.vat_percent)}٪" if locale == "fa" else f"{numbers.vat_percent}%",
+        "start": long_date(start, locale) if start else None, "end": long_date(end, locale) if end else None,
+        "instalments": _instalments(contract, locale),
         "t": t, "lang": locale, "dir": "rtl" if locale == "fa" else "ltr", "contract": contract,
         "css": Markup((DOCUMENTS / "contract.css").read_text(encoding="utf-8")),  # noqa: S704 (our own file)
         "number": digits(contract.id), "revision": digits(contract.revision or 1),
         "issued": long_date(issued, locale), "expires": long_date(expires, locale) if expires else None,
-        "seller": seller or t["seller_default"],
+        "seller": seller.get("name") or t["seller_default"],
         "customer_name": customer.company_name or customer.person_name or "",
-        "customer_lines": _customer_lines(customer, t), "amount": money(contract.amount, locale),
-        "discount": f"{digits(discount)}٪" if locale == "fa" else f"{discount}%", "payable": money(payable, locale),
+        "customer_lines": _customer_lines(customer, t, locale), "amount": money(contract.amount, locale),
+        "discount": f"{digits(discount)}٪" if locale == "fa" else f"{discount}%",
+        "payable": money(numbers.payable, locale),
         "terms": [line.strip() for line in (contract.terms or "").splitlines() if line.strip()],
     }
 
 
-def render_contract_html(contract: Contract, customer: Customer, *, locale: str = "fa", seller: str | None = None,
+def render_contract_html(contract: Contract, customer: Customer, *, locale: str = "fa",
+                         seller: str | dict[str, str] | None = None, vat_percent: int | None = None,
                          issued_on: date | None = None, timezone: str = "Asia/Tehran") -> str:
-    """The contract as a complete HTML document in ``locale`` (``fa`` or ``en``, also as ``fa-IR`` …);
-    ``issued_on`` defaults to today in ``timezone``."""
+    """The contract as a complete HTML document in ``locale`` (``fa`` or ``en``, also as ``fa-IR`` …):
+    the seller's legal details (``seller``: a name, or the fields of ``SELLER_FIELDS``), VAT at
+    ``vat_percent`` (default: the contract's own rate, else none); ``issued_on`` defaults to today in ``timezone``."""
     locale = read_locale(locale)
     tz = ZoneInfo(timezone)
     issued = issued_on or utcnow().astimezone(tz).date()
+    details = {"name": seller} if isinstance(seller, str) else dict(seller or {})
+    rate = vat_percent if vat_percent is not None else (contract.vat_percent or 0)
     return _environment().get_template("contract.html").render(
-        _context(contract, customer, locale, seller, issued, tz))
+        _context(contract, customer, locale, details, issued, tz, rate))
 
 
 # -- PDF ------------------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """The customer portal's pages: file a complaint at ``/portal``, follow it at ``/portal/complaints/<code>``
-(the address the notification e-mails and SMS give). Public: no account, no session cookie, no CSRF
-token; the page's script calls the public ``/api/v1/portal`` routes without credentials. The language
-is ``?lang=fa|en``, else the browser's Accept-Language, else the configured default."""
+(the address the notification e-mails and SMS give), refer a friend at ``/portal/refer``. Public: no account,
+no session cookie, no CSRF token; the page's script calls the public ``/api/v1/portal`` routes without
+credentials. The language is ``?lang=fa|en``, else the browser's Accept-Language, else the configured default."""
 
 from __future__ import annotations
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 
 from web import assets, i18n
 from web.pages import bp, build_missing, default_locale
@@ -34,3 +34,16 @@ def portal_home() -> Response:
 @bp.get("/portal/complaints/<code>")
 def portal_complaint(code: str) -> Response:
     return _portal_page("status", code)
+
+
+@bp.get("/portal/refer")
+def portal_refer() -> Response:
+    """Refer a friend with one's referral code (``?code=`` fills it in); the script posts to
+    /api/v1/portal/referrals."""
+    return _portal_page("refer", request.args.get("code", ""))
+
+
+@bp.get("/portal/contracts/<token>")
+def portal_contract(token: str) -> Response:
+    """The customer's contract from its signed link (the script reads it from /api/v1/contract-links)."""
+    return _portal_page("contract", token)

@@ -1,24 +1,24 @@
-"""Service tasks of ``contract_approval``: the draft, the rounds of parallel approval, the document,
-the signature or the expiry."""
+"""Service tasks of ``contract_approval``: the draft, the rounds of approval (the four-eyes guard, the first
+rejection or request for changes ending the round, late approvers reminded then escalated); the document,
+the delivery and the signature are in ``delivery``."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from crm import contracts
-from crm.clock import utcnow
+from crm.contract_terms import figures
 from crm.customers import get_customer
-from crm.documents import render_contract_html
+from crm.errors import InvalidRecord
 from crm.models import Contract
-from crm.money import format_amount
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of, need
-from processes.notices import public_url, tell_customer
+from processes.contract_approval import delivery
+from processes.notices import tell_staff
 
-DEFAULT_SIGN_DAYS = 14
-DECIDING = {"record_manager": "manager", "record_finance": "finance", "record_legal": "legal"}
+ESCALATE_TO = "group:managers"
+GROUPS = {"manager": "managers", "finance": "finance", "legal": "legal", "ceo": "ceo"}
 
 
 def _contract(ctx: Ctx, variables: dict[str, Any]) -> Contract:
@@ -26,7 +26,12 @@ def _contract(ctx: Ctx, variables: dict[str, Any]) -> Contract:
 
 
 def _terms(contract: Contract) -> dict[str, Any]:
-    return {name: getattr(contract, name) for name in contracts.TERMS}
+    values = {name: getattr(contract, name) for name in contracts.TERMS}
+    values["start_date"] = contract.start_date.isoformat() if contract.start_date else None
+    values["end_date"] = contract.end_date.isoformat() if contract.end_date else None
+    values["instalments"] = "\n".join(f"{i['due']} {i['amount']}" for i in contract.instalments or []) or None
+    values["custom_terms"] = None if contract.standard_terms else contract.terms
+    return values
 
 
 def open_draft(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
@@ -36,38 +41,107 @@ def open_draft(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
         contract = _contract(ctx, variables)
     else:
         contract = contracts.draft(ctx, {"standard_terms": True, "discount_percent": 0, **{
-            k: variables[k] for k in ("customer_id", *contracts.TERMS) if k in variables}})
+            k: variables[k] for k in ("customer_id", "opportunity_id", *contracts.TERMS) if k in variables}})
     if contract.process_instance_id is None:
         ctx.change(contract, "contract", {"process_instance_id": call.instance_id})
-    return {"contract_id": contract.id, "customer_id": contract.customer_id, **_terms(contract)}
+    customer = get_customer(ctx.session, contract.customer_id)
+    return {"contract_id": contract.id, "customer_id": contract.customer_id, "drafter": variables.get("drafter")
+            or contract.created_by or call.actor, "customer_name": customer.company_name or customer.person_name,
+            "submitted_revision": 0, **_terms(contract)}
+
+
+def _given_terms(variables: dict[str, Any]) -> dict[str, Any]:
+    given = {k: variables[k] for k in contracts.TERMS if k in variables}
+    if variables.get("standard_terms") is False:
+        given["terms"] = variables.get("custom_terms") or ""
+    return given
+
+
+def _problem(exc: InvalidRecord) -> str:
+    lines = [f"{field}: {'; '.join(messages)}" for field, messages in exc.field_errors.items()]
+    return "\n".join(lines) or exc.message
+
+
+def _changes_since(ctx: Ctx, contract: Contract, since: int) -> str | None:
+    """The fields revised after revision ``since`` (the one last submitted): ``field: before → after``."""
+    first: dict[str, Any] = {}
+    last: dict[str, Any] = {}
+    for revision in contracts.revisions(ctx.session, contract.id):
+        if revision.number > since and since > 0:
+            for field, (before, after) in revision.changes.items():
+                first.setdefault(field, before)
+                last[field] = after
+    return "\n".join(f"{field}: {first[field]} → {last[field]}" for field in last if first[field] != last[field]) \
+        or None
 
 
 def submit(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """The drafter's terms become a revision (if they changed), then a new round of approval."""
+    """The drafter's terms become a revision (if they changed), then a new round of approval. Terms that do not
+    hold (a date that does not exist, terms missing off the standard terms) send the draft back with the
+    problem, never fail the instance."""
     ctx = ctx_of(call)
     contract = _contract(ctx, variables)
-    contracts.revise(ctx, contract.id, {k: variables[k] for k in contracts.TERMS if k in variables})
+    try:
+        contracts.revise(ctx, contract.id, _given_terms(variables))  # refuses before it changes anything
+    except InvalidRecord as exc:
+        return {"draft_problem": _problem(exc)}
     contracts.submit(ctx, contract.id)
-    return {**_terms(contract), "round": contract.rounds, "changes_comment": None}
+    numbers = figures(contract.amount, contract.discount_percent, delivery.vat_percent(call))
+    return {**_terms(contract), "round": contract.rounds, "changes_comment": None, "draft_problem": None,
+            "revision_changes": _changes_since(ctx, contract, int(variables.get("submitted_revision") or 0)),
+            "submitted_revision": contract.revision,
+            "net_amount": numbers.net, "vat_amount": numbers.vat, "payable_amount": numbers.payable,
+            "period": " – ".join(d.isoformat() for d in (contract.start_date, contract.end_date) if d) or None,
+            "instalments_text": _terms(contract)["instalments"]}
 
 
-def record_decision(variables: dict[str, Any], call: ServiceCall) -> None:
-    """One level's decision in this round; the level is the task's element (``record_<level>``)."""
-    level = DECIDING.get(call.element_id) or call.element_id.removeprefix("record_")
-    contracts.decide(ctx_of(call), int(need(variables, "contract_id")), level=level,
-                     decision=need(variables, "decision"), comment=variables.get("comment"))
+def _level(element_id: str) -> str:
+    return element_id.split("_", 1)[1]
+
+
+def guard_approver(variables: dict[str, Any], call: ServiceCall) -> None:
+    """Four eyes, before anyone claims, is given or completes an approval: not the drafter or last reviser,
+    and one level a round per person (a RecordConflict otherwise: 409, the level stays open)."""
+    contracts.check_decider(call.session, int(need(variables, "contract_id")), _level(call.element_id), call.actor)
+
+
+def _round_text(ctx: Ctx, contract: Contract) -> str:
+    return "\n".join(f"{d.level} ({d.by}): {d.decision}" + (f" — {d.comment}" if d.comment else "")
+                     for d in contracts.round_decisions(ctx.session, contract))
+
+
+def record_decision(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """One level's decision in this round (the level is the element's ``record_<level>``), its comment kept:
+    the reason given to reject or ask for changes, or the optional comment of an approval."""
+    ctx = ctx_of(call)
+    decision = need(variables, "decision")
+    comment = variables.get("comment") if decision == "approve" else variables.get("reason")
+    contract = _contract(ctx, variables)
+    contracts.decide(ctx, contract.id, level=_level(call.element_id), decision=decision, comment=comment)
+    return {"round_decisions": _round_text(ctx, contract)}
+
+
+def round_so_far(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
+    """The decisions of the parallel levels, for the level that decides after them."""
+    ctx = ctx_of(call)
+    return {"round_decisions": _round_text(ctx, _contract(ctx, variables)) or None}
 
 
 def weigh(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """A rejection wins; then a request for changes (its comments go back to the drafter); else approved."""
+    """A rejection wins; then a request for changes (its comments go back to the drafter); else approved. The
+    levels that had not decided when the round stopped are journaled as withdrawn."""
     ctx = ctx_of(call)
     contract = _contract(ctx, variables)
-    round_ = [d for d in contracts.decisions(ctx.session, contract.id) if d.round == contract.rounds]
+    round_ = contracts.round_decisions(ctx.session, contract)
     kinds = {d.decision for d in round_}
     outcome = "rejected" if "reject" in kinds else "changes" if "changes" in kinds else "approved"
+    withdrawn = sorted(set(variables.get("levels") or ()) - {d.level for d in round_})
+    if outcome != "approved" and withdrawn:
+        call.record("contract.decisions_withdrawn", {"contract_id": contract.id, "round": contract.rounds,
+                                                     "levels": withdrawn, "outcome": outcome})
     comments = "\n".join(f"{d.level} ({d.by}): {d.comment}" for d in round_ if d.comment)
-    return {"contract_outcome": outcome, "changes_comment": comments or None,
-            "decision": None, "comment": None}
+    return {"contract_outcome": outcome, "changes_comment": comments or None, "decision": None, "comment": None,
+            "reason": None}
 
 
 def send_back(variables: dict[str, Any], call: ServiceCall) -> None:
@@ -78,55 +152,40 @@ def reject(variables: dict[str, Any], call: ServiceCall) -> None:
     contracts.reject(ctx_of(call), int(need(variables, "contract_id")))
 
 
-def render(variables: dict[str, Any], call: ServiceCall) -> None:
-    """Approved: the document in the customer's language (right to left for Persian) is attached."""
+def _late_levels(ctx: Ctx, contract: Contract, variables: dict[str, Any]) -> list[str]:
+    decided = {d.level for d in contracts.round_decisions(ctx.session, contract)}
+    return [level for level in dict.fromkeys(variables.get("levels") or ()) if level not in decided]
+
+
+def _tell_late(variables: dict[str, Any], call: ServiceCall, template: str, escalate: bool) -> None:
     ctx = ctx_of(call)
-    contract = contracts.approve(ctx, int(need(variables, "contract_id")))
-    customer = get_customer(ctx.session, contract.customer_id)
-    contracts.attach_document(ctx, contract.id, render_contract_html(contract, customer,
-                                                                     locale=customer.locale or "fa"))
+    contract = _contract(ctx, variables)
+    late = _late_levels(ctx, contract, variables)
+    if contract.status != "in_approval" or not late:
+        return
+    recipients = [ESCALATE_TO] if escalate else [f"group:{GROUPS.get(level, level)}" for level in late]
+    told = tell_staff(call, ctx, recipients, template=template, params={
+        "contract_title": contract.title, "levels": ", ".join(late), "customer": variables.get("customer_name") or "",
+        "payable": int(variables.get("payable_amount") or contract.amount)})
+    call.record("contract.approval_escalated" if escalate else "contract.approval_late",
+                {"contract_id": contract.id, "round": contract.rounds, "levels": late, "told": told})
 
 
-def send(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """Sent for signature; the offer stands ``contract_sign_days`` (setting, default 14) days."""
-    ctx = ctx_of(call)
-    days = int(call.settings.get("contract_sign_days") or DEFAULT_SIGN_DAYS)
-    contract = contracts.mark_sent(ctx, int(need(variables, "contract_id")),
-                                   expires_at=utcnow() + timedelta(days=days))
-    _tell(ctx, call, contract, "contract_sent")
-    return {"expires_at": contract.expires_at.isoformat()}
+def approvers_late(variables: dict[str, Any], call: ServiceCall) -> None:
+    """A working day past the round's start: the groups of the levels still open are reminded."""
+    _tell_late(variables, call, "contract_approval_late", escalate=False)
 
 
-def _tell(ctx: Ctx, call: ServiceCall, contract: Contract, template: str) -> None:
-    customer = get_customer(ctx.session, contract.customer_id)
-    locale = customer.locale or "fa"
-    tell_customer(ctx, call, customer, template=template, params={
-        "contract_title": contract.title, "amount": format_amount(contract.amount, "rial", locale),
-        "expires": contract.expires_at.date().isoformat() if contract.expires_at else "-",
-        "contract_url": public_url(call, f"/api/v1/contracts/{contract.id}/document")})
-
-
-def remind(variables: dict[str, Any], call: ServiceCall) -> None:
-    ctx = ctx_of(call)
-    _tell(ctx, call, _contract(ctx, variables), "contract_reminder")
-
-
-def signed(variables: dict[str, Any], call: ServiceCall) -> None:
-    """Signed now; what the e-signature provider said about it (``signer``, ``signed_at``, the only
-    variables ``contract_signed`` may carry) goes to the journal beside it."""
-    contract = contracts.mark_signed(ctx_of(call), int(need(variables, "contract_id")))
-    said = {k: variables[k] for k in ("signer", "signed_at") if variables.get(k) is not None}
-    if said:
-        call.record("contract.signature", {"contract_id": contract.id, **said})
-
-
-def expire(variables: dict[str, Any], call: ServiceCall) -> None:
-    contracts.mark_expired(ctx_of(call), int(need(variables, "contract_id")))
+def approvers_overdue(variables: dict[str, Any], call: ServiceCall) -> None:
+    """Past the due date: the managers are told which levels are overdue."""
+    _tell_late(variables, call, "contract_approval_escalated", escalate=True)
 
 
 def register(registry: HandlerRegistry) -> None:
     for name, handler in {"contractDraft": open_draft, "contractSubmit": submit, "contractDecision": record_decision,
-                          "contractOutcome": weigh, "contractChanges": send_back, "contractReject": reject,
-                          "contractRender": render, "contractSend": send, "contractRemind": remind,
-                          "contractSigned": signed, "contractExpire": expire}.items():
+                          "contractRoundSoFar": round_so_far,
+                          "contractApprover": guard_approver, "contractOutcome": weigh,
+                          "contractChanges": send_back, "contractReject": reject,
+                          "contractApproversLate": approvers_late, "contractApproversOverdue": approvers_overdue,
+                          **delivery.HANDLERS}.items():
         registry.register(name, handler)

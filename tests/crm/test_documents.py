@@ -35,7 +35,7 @@ def test_persian_contract_is_right_to_left_with_persian_digits_and_jalali_dates(
     assert "۱۲۵٬۰۰۰٬۰۰۵ ریال" in html and "۱۲٬۵۰۰٬۰۰۰٫۵ تومان" in html
     assert "۱۱۲٬۵۰۰٬۰۰۵ ریال" in html  # payable after the 10% discount
     assert "۱۰٪" in html and "شرکت بازرگانی البرز" in html and "به نمایندگی" in html and "روند" in html
-    assert '<bdi dir="ltr">+989121234567</bdi>' in html
+    assert '<bdi dir="ltr">۰۹۱۲ ۱۲۳ ۴۵۶۷</bdi>' in html  # written nationally, not +98…
 
 
 def test_everything_is_escaped() -> None:
@@ -52,6 +52,40 @@ def test_english_contract_is_left_to_right_with_gregorian_dates() -> None:
     assert "125,000,005 rials" in html and "12,500,000.5 toman" in html and "10%" in html
     with pytest.raises(InvalidRecord):
         render_contract_html(contract(), customer(), locale="de")
+
+
+SELLER = {"name": "شرکت روند افزار", "national_id": "10101234567", "economic_code": "411111111111",
+          "registration_number": "123456", "address": "تهران، خیابان ولیعصر", "phone": "+982188776655"}
+
+
+def _full_contract() -> Contract:
+    signed = contract()
+    signed.start_date, signed.end_date = date(2026, 4, 21), date(2027, 3, 20)
+    signed.instalments = [{"due": "2026-04-21", "amount": 60_000_000}, {"due": "2026-10-23", "amount": 63_750_005}]
+    return signed
+
+
+def test_the_document_carries_both_parties_legal_details_vat_the_period_and_the_instalments() -> None:
+    buyer = customer()
+    buyer.national_id, buyer.economic_code, buyer.phone = "10320876543", "411234567890", "+982144556677"
+    html = render_contract_html(_full_contract(), buyer, locale="fa", seller=SELLER, vat_percent=10,
+                                issued_on=date(2026, 11, 23))
+    for shown in ("شرکت روند افزار", "۱۰۱۰۱۲۳۴۵۶۷", "۴۱۱۱۱۱۱۱۱۱۱۱", "۱۲۳۴۵۶", "خیابان ولیعصر", "۰۲۱ ۸۸۷۷ ۶۶۵۵",
+                  "۱۰۳۲۰۸۷۶۵۴۳", "۴۱۱۲۳۴۵۶۷۸۹۰", "۰۲۱ ۴۴۵۵ ۶۶۷۷", "کد اقتصادی", "شماره ثبت"):
+        assert shown in html, shown
+    assert "مالیات بر ارزش افزوده (۱۰٪)" in html and "۱۱٬۲۵۰٬۰۰۱ ریال" in html  # VAT on the net, rounded half up
+    assert "۱۲۳٬۷۵۰٬۰۰۶ ریال" in html  # payable: net + VAT
+    assert "۱ اردیبهشت ۱۴۰۵" in html and "۲۹ اسفند ۱۴۰۵" in html and "اقساط" in html and "۶۰٬۰۰۰٬۰۰۰ ریال" in html
+    assert "________________" not in html
+    english = render_contract_html(_full_contract(), buyer, locale="en", seller=SELLER, vat_percent=10,
+                                   issued_on=date(2026, 11, 23))
+    assert "VAT (10%)" in english and "123,750,006 rials" in english and "21 April 2026" in english
+    assert "Economic code" in english and "021 8877 6655" in english
+
+
+def test_without_vat_or_seller_details_the_seller_line_stays_blank() -> None:
+    html = render_contract_html(contract(), customer(), locale="en", issued_on=date(2026, 11, 23))
+    assert "________________" in html and "VAT" not in html
 
 
 def test_money_in_rials_and_toman() -> None:

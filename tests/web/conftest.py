@@ -178,7 +178,7 @@ def page_for(browser: Any, server: Server, request: pytest.FixtureRequest) -> It
 
 def _real(text: str) -> bool:
     """Console errors that are ours to care about (an expected 4xx answer is not one)."""
-    return not re.search(r"status of (401|403|404|409|422)", text)
+    return not re.search(r"status of (401|403|404|409|410|422)", text)
 
 
 def sign_in(page: Any, who: str) -> None:

@@ -194,7 +194,9 @@ async function boot() {
   setLocale(document.documentElement.lang);
   const main = document.getElementById('portal');
   try {
-    if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
+    if (main.dataset.page === 'contract') await (await import('./contract_view.js')).contractPage(main, main.dataset.code);
+    else if (main.dataset.page === 'refer') (await import('./portal_referral.js')).referralPage(main, main.dataset.code || '');
+    else if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
     else filePage(main);
   } finally {
     main.removeAttribute('aria-busy');

@@ -12,6 +12,7 @@ MODULES: tuple[str, ...] = (
     "opportunities",
     "complaints",
     "contracts",
+    "contract_signing",
     "referrals",
     "portal",
     "reports",

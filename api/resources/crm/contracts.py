@@ -40,6 +40,17 @@ class ContractSchema(Schema):
     signed_at = fields.DateTime(allow_none=True)
     expires_at = fields.DateTime(allow_none=True)
     process_instance_id = fields.String(allow_none=True)
+    opportunity_id = fields.Integer(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    instalments = fields.List(fields.Dict(), allow_none=True, metadata={"description": "[{due, amount}]"})
+    vat_percent = fields.Integer(allow_none=True, metadata={"description": "the VAT rate applied when sent"})
+    payable = fields.Function(lambda c: contracts.payable(c), metadata={"type": "integer",
+                                                                        "description": "rials, after VAT"})
+    signed_via = fields.String(allow_none=True, metadata={"enum": list(contracts.SIGNED_VIA)})
+    signed_mobile = fields.String(allow_none=True)
+    signed_ip = fields.String(allow_none=True)
+    purchase_id = fields.Integer(allow_none=True)
     created_at = fields.DateTime()
     created_by = fields.String(allow_none=True)
     updated_at = fields.DateTime()
@@ -73,15 +84,20 @@ class ContractPatch(Schema):
     title = fields.String(validate=validate.Length(1, 255))
     amount = Amount()
     discount_percent = fields.Integer(validate=validate.Range(0, 100))
-    terms = fields.String(validate=validate.Length(max=100_000))
+    terms = fields.String(validate=validate.Length(max=100_000),
+                          metadata={"description": "required when standard_terms is false"})
     standard_terms = fields.Boolean()
+    start_date = fields.String(allow_none=True, validate=validate.Length(max=10),
+                               metadata={"description": "Jalali (1405-02-01) or Gregorian (2026-04-21)"})
+    end_date = fields.String(allow_none=True, validate=validate.Length(max=10))
+    instalments = fields.Raw(allow_none=True, metadata={"description": "[{due, amount}] or lines 'date amount'"})
 
 
 class ContractIn(ContractPatch):
     customer_id = fields.Integer(required=True, validate=validate.Range(1, ID))
+    opportunity_id = fields.Integer(validate=validate.Range(1, ID))
     title = fields.String(required=True, validate=validate.Length(1, 255))
     amount = Amount(required=True)
-    terms = fields.String(required=True, validate=validate.Length(1, 100_000))
 
 
 ContractPage = page_schema(ContractSchema, "ContractPage")
@@ -179,6 +195,15 @@ def _keep(contract_id: int, html: str, pdf: bytes) -> None:
             session.rollback()
 
 
+def pdf_of(contract_id: int, html: str) -> bytes:
+    """The PDF of the contract's document: the one kept for it, else rendered now and kept."""
+    pdf = kept_pdf(db(), contract_id, html)
+    if pdf is None:
+        pdf = render_pdf(html)
+        _keep(contract_id, html, pdf)
+    return pdf
+
+
 @blp.route("/<int:contract_id>/document.pdf")
 class DocumentPdf(MethodView):
     @blp.doc(security=BEARER, responses={"200": {"description": "The contract's document as PDF (right to left "
@@ -190,10 +215,6 @@ class DocumentPdf(MethodView):
     def get(self, contract_id: int) -> Response:
         """The generated document rendered as PDF (rendered once for each revision of the document)."""
         html = _document(contract_id)
-        pdf = kept_pdf(db(), contract_id, html)
-        if pdf is None:
-            pdf = render_pdf(html)
-            _keep(contract_id, html, pdf)
-        response = Response(pdf, mimetype="application/pdf")
+        response = Response(pdf_of(contract_id, html), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="contract-{contract_id}.pdf"'
         return response

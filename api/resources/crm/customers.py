@@ -42,6 +42,9 @@ class CustomerSchema(Schema):
     owner = fields.String(allow_none=True)
     referral_code = fields.String()
     locale = fields.String(metadata={"enum": list(LOCALES)})
+    national_id = fields.String(allow_none=True, metadata={"description": "national code (10) or ID (11 digits)"})
+    economic_code = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
     created_at = fields.DateTime()
     created_by = fields.String(allow_none=True)
     updated_at = fields.DateTime()
@@ -67,6 +70,9 @@ class CustomerPatch(Schema):
     segment = text(80)
     owner = text(150)
     locale = fields.String(validate=validate.OneOf(LOCALES))
+    national_id = text(20)
+    economic_code = text(20)
+    postal_code = text(20)
 
 
 class CustomerIn(CustomerPatch):
