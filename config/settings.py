@@ -69,6 +69,8 @@ class Settings:
     import_max_zip_ratio: float = 100.0  # unpacked / packed, for a member of 1 MiB or more
     import_batch_rows: int = 100  # rows per committed transaction (each holds the write lock)
     import_lease_s: float = 60.0  # a running job whose runner is silent this long is taken over
+    # the sales funnel's open stages in order, each with its chance of winning (percent); won and lost close it
+    funnel_stages: tuple[str, ...] = ("prospecting:10", "qualification:25", "proposal:50", "negotiation:75")
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -7,13 +7,18 @@ import csv
 import io
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from api.composition import ravand_ctx
+from api.composition import build, ravand_ctx
+from api.identity.service import create_user
+from config import load_settings
 from crm import notify
-from crm.models import Complaint, Customer, Opportunity, Referral, StageVisit
-from tests.api.conftest import Api
+from crm.customers import create_customer
+from crm.funnel import DEFAULT_STAGES
+from crm.models import Complaint, ComplaintHandling, Customer, Lead, Opportunity, Referral, StageVisit
+from tests.api.conftest import PASSWORD, Api, make_api
 
 ROLES = ("admin", "designer", "employee", "auditor")
 REPORTS = ("/api/v1/reports/funnel", "/api/v1/reports/complaints", "/api/v1/reports/referrals")
@@ -30,9 +35,11 @@ def seed(api: Api) -> None:
         deal = ctx.add(Opportunity(customer_id=who.id, title="deal", stage="proposal", amount=40_000_000,
                                    probability=50, owner="alice", stage_entered_at=at, created_at=at), "opportunity")
         ctx.add(StageVisit(opportunity_id=deal.id, stage="proposal", entered_at=at), "opportunity_stage")
-        ctx.add(Complaint(tracking_code="CMP-API01", category="billing", severity="high", channel="portal",
-                          description="=cmd|' /C calc'!A0", tier=1, assignee="=alice", breaches=1, status="open",
-                          created_at=at), "complaint")
+        filed = ctx.add(Complaint(tracking_code="CMP-API01", category="billing", severity="high", channel="portal",
+                                  description="=cmd|' /C calc'!A0", tier=1, assignee="=alice", breaches=1,
+                                  status="open", created_at=at), "complaint")
+        ctx.add(ComplaintHandling(complaint_id=filed.id, at=at, user="=alice", action="claimed", tier=1),
+                "complaint_handling")
         ctx.add(Referral(code="RSEED1", referrer_id=who.id, referred_name="Omid", status="purchased",
                          created_at=at), "referral")
         for n, channel in enumerate(("email", "sms", "email")):
@@ -188,3 +195,106 @@ def test_the_scheduler_job_sends_and_never_raises(tmp_path: Path, caplog: pytest
     scheduler = BackgroundScheduler()
     job = schedule_outbox(scheduler, ravand)
     assert job.trigger.interval.total_seconds() == 7.0 and job.args == (ravand,)
+
+
+# -- from the lead: the lead funnel, and why leads and deals are lost -----------------------------
+
+def seed_leads(api: Api) -> None:
+    """A qualified lead whose deal rests in proposal, a disqualified one, and a deal lost for its price."""
+    ravand = api.app.extensions["ravand"]
+    at = datetime(2026, 11, 23, 10, tzinfo=UTC)  # 2 Azar 1405
+    with ravand.sessions() as session:
+        ctx = ravand_ctx(session, "seed")
+        who = ctx.add(Customer(kind="person", person_name="مینا", name_key="مینا", interests=[], status="potential",
+                               referral_code="RLEAD1", locale="fa"), "customer")
+        common = {"name_key": "lead", "estimated_revenue": 5, "budget_confirmed": True, "authority": True,
+                  "created_at": at, "sales_group": "sales"}
+        won = ctx.add(Lead(person_name="سارا", source="web_form", product="software", status="qualified", **common),
+                      "lead")
+        ctx.add(Lead(person_name="=HYPERLINK()", source="phone", status="disqualified", disqualify_reason="no_budget",
+                     **common), "lead")
+        for stage, lead_id, reason in (("proposal", won.id, None), ("lost", None, "price")):
+            deal = ctx.add(Opportunity(customer_id=who.id, lead_id=lead_id, title="deal", stage=stage, amount=9,
+                                       probability=50, owner="alice", stage_entered_at=at, created_at=at,
+                                       loss_reason=reason, closed_at=at if reason else None), "opportunity")
+            ctx.add(StageVisit(opportunity_id=deal.id, stage=stage, entered_at=at), "opportunity_stage")
+        create_user(session, "mina", PASSWORD, "employee", ["sales", "managers"], locale="fa")
+        session.commit()
+    answer = api.client.post("/api/v1/auth/token", json={"username": "mina", "password": PASSWORD})
+    api.tokens["manager"] = answer.get_json()["access_token"]
+
+
+def rows_of(answer: Any) -> list[list[str]]:
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+
+
+def test_the_lead_funnel_over_http(world: Api) -> None:
+    seed_leads(world)
+    report = world.call("GET", "/api/v1/reports/lead-funnel?group_by=source", "employee").get_json()
+    assert [(s["step"], s["count"]) for s in report["steps"]] == [
+        ("leads", 2), ("qualified", 1), ("prospecting", 1), ("qualification", 1), ("proposal", 1), ("negotiation", 0),
+        ("won", 0)]
+    assert report["qualification_rate"] == 50.0 and report["counts"]["disqualified"] == 1
+    assert [m["month"] for m in report["by_month"]] == ["2026-11"]  # alice reads English: Gregorian months
+    assert [(g["group"], g["label"]) for g in report["groups"]] == [("phone", "Phone call"),
+                                                                   ("web_form", "Website form")]
+    persian = world.call("GET", "/api/v1/reports/lead-funnel?group_by=source&locale=fa", "auditor").get_json()
+    assert [m["month"] for m in persian["by_month"]] == ["1405-09"] and persian["groups"][1]["label"] == "فرم وب‌سایت"
+    steps = rows_of(world.call("GET", "/api/v1/reports/lead-funnel?format=csv", "designer"))
+    assert steps[0] == ["step", "count", "conversion_rate", "from_leads", "chance"]
+    assert steps[3][:2] == ["prospecting", "1"]
+    groups = rows_of(world.call("GET", "/api/v1/reports/lead-funnel?format=csv&table=groups&group_by=product", "admin"))
+    assert groups[0][:4] == ["group", "label", "leads", "qualified"] and groups[0][-2:] == ["qualification_rate",
+                                                                                             "win_rate"]
+    assert world.call("GET", "/api/v1/reports/lead-funnel", None).status_code == 401
+
+
+def test_lost_reasons_are_for_sales_managers_and_administrators(world: Api) -> None:
+    seed_leads(world)
+    refused = world.call("GET", "/api/v1/reports/lost-reasons", "employee")
+    assert refused.status_code == 403 and refused.content_type == PROBLEM
+    assert world.call("GET", "/api/v1/reports/lost-reasons", "auditor").status_code == 403
+    mine = world.call("GET", "/api/v1/reports/lost-reasons", "manager").get_json()  # mina reads Persian
+    assert mine["disqualified"]["reasons"][0] == {"kind": "disqualified", "reason": "no_budget", "label": "بودجه ندارد",
+                                                  "count": 1, "share": 100.0, "amount": 5}
+    assert (mine["lost"]["total"], mine["lost"]["reasons"][0]["label"]) == (1, "قیمت")
+    assert {(m["month"], m["reason"]) for m in mine["by_month"]} == {("1405-09", "no_budget"), ("1405-09", "price")}
+    english = world.call("GET", "/api/v1/reports/lost-reasons?since=2026-11-01&until=2026-12-01", "admin").get_json()
+    assert english["lost"]["reasons"][0]["label"] == "Price" and english["by_month"][0]["month"] == "2026-11"
+    table = rows_of(world.call("GET", "/api/v1/reports/lost-reasons?format=csv", "admin"))
+    assert table[0] == ["kind", "reason", "label", "count", "share", "amount"]
+    assert table[1][:4] == ["disqualified", "no_budget", "No budget", "1"] and len(table) == 1 + 7 + 6
+    months = rows_of(world.call("GET", "/api/v1/reports/lost-reasons?format=csv&table=by_month&since=2030-01-01",
+                                "manager"))
+    assert months == [["month", "kind", "reason", "label", "count"]]
+
+
+@pytest.mark.parametrize("query", ["lead-funnel?group_by=region", "lead-funnel?table=everything",
+                                   "lead-funnel?locale=de", "lead-funnel?calendar=lunar",
+                                   "lost-reasons?since=2026-12-01&until=2026-11-01", "lost-reasons?table=steps"])
+def test_bad_lead_report_queries_are_problems(world: Api, query: str) -> None:
+    answer = world.call("GET", f"/api/v1/reports/{query}", "admin")
+    assert answer.status_code == 422 and answer.content_type == PROBLEM, answer.get_json()
+
+
+def test_the_funnel_stages_setting(sqlite_db: Any, tmp_path: Path) -> None:
+    assert load_settings(environ={}).funnel_stages == DEFAULT_STAGES
+    read = load_settings(environ={"RAVAND_FUNNEL_STAGES": "contact:10, demo:40"}).funnel_stages
+    assert read == ("contact:10", "demo:40")
+    api = make_api(sqlite_db.url, tmp_path, funnel_stages=read)
+    steps = api.call("GET", "/api/v1/reports/lead-funnel", "employee").get_json()["steps"]
+    assert [(s["step"], s["chance"]) for s in steps] == [("leads", None), ("qualified", None), ("contact", 10),
+                                                          ("demo", 40), ("won", 100)]
+    with api.app.extensions["ravand"].sessions() as session:
+        who, _ = create_customer(ravand_ctx(session, "root"), {"person_name": "Omid", "mobile": "09121110001"})
+        session.commit()
+        customer_id = who.id
+    opened = api.call("POST", "/api/v1/opportunities", "employee", json={"customer_id": customer_id, "title": "x",
+                                                                         "amount": 1}).get_json()
+    assert (opened["stage"], opened["probability"]) == ("contact", 10)
+
+
+def test_a_wrong_funnel_stages_setting_stops_the_start() -> None:
+    with pytest.raises(ValueError, match=r"^funnel_stages: 'won:100' is not a new stage"):  # a SettingsError
+        build(load_settings(environ={}, funnel_stages=("contact:10", "won:100")))

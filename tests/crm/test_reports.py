@@ -11,11 +11,13 @@ from itertools import count
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
-from crm import reports
+from crm import lead_reports, reports
 from crm.errors import InvalidRecord
+from crm.funnel import Funnel
 from crm.jalali import month_of
-from crm.models import Complaint, Customer, Opportunity, Referral, StageVisit
+from crm.models import Complaint, ComplaintHandling, Customer, Lead, LeadCall, Opportunity, Referral, StageVisit
 from crm.unit import Ctx
 from tests.conftest import Database
 
@@ -109,6 +111,15 @@ def complaint(ctx: Ctx, created: datetime, tier: int, *, assignee: str | None, b
                       description="late invoice", tier=tier, assignee=assignee, breaches=breaches,
                       status="closed" if closed else "open", handling_seconds=handling, satisfaction=satisfaction,
                       closed_at=closed, resolved_at=resolved, created_at=created), "complaint")
+    if assignee:  # the handling history the per-employee figures read
+        steps = [("claimed", None)] + [("resolved", handling)] * bool(closed) + [("handed_over", None)] * bool(breaches)
+        for action, seconds in steps:
+            ctx.add(ComplaintHandling(complaint_id=n_id(ctx), at=created, user=assignee, action=action, tier=tier,
+                                      working_seconds=seconds), "complaint_handling")
+
+
+def n_id(ctx: Ctx) -> int:
+    return ctx.session.scalar(select(func.max(Complaint.id)))
 
 
 @pytest.fixture
@@ -137,10 +148,10 @@ def test_complaint_figures(support: Ctx) -> None:
     assert (report["received"], report["sla_breaches"], report["breaches_total"]) == (6, 2, 3)
     assert report["avg_handling_hours"] == 6.0 and report["satisfaction"] == 4.0
     assert report["per_employee"] == [
-        {"assignee": "alice", "handled": 2, "closed": 1, "avg_handling_hours": 2.0, "satisfaction": 5.0,
-         "breaches": 1},
-        {"assignee": "bob", "handled": 2, "closed": 1, "avg_handling_hours": 10.0, "satisfaction": 3.0,
-         "breaches": 1},
+        {"assignee": "alice", "handled": 2, "resolved": 1, "closed": 1, "avg_handling_hours": 2.0,
+         "satisfaction": 5.0, "breaches": 1},
+        {"assignee": "bob", "handled": 2, "resolved": 1, "closed": 1, "avg_handling_hours": 10.0,
+         "satisfaction": 3.0, "breaches": 1},
     ]
     assert report["by_month"] == [
         {"month": "2026-10", "received": 1, "closed": 0, "breaches": 0},
@@ -208,3 +219,123 @@ def test_csv_has_a_header_and_defuses_formulas() -> None:
     assert '"سارا;\'=1+2"' in text  # text is quoted: one cell whatever separator a spreadsheet splits on
     assert reports.to_csv([], ["month", "received"]) == "month,received\r\n"
     assert reports.to_csv(rows, ["handled"]).splitlines() == ["handled", "2", "1"]
+
+
+# -- reports that start at the lead ---------------------------------------------------------------
+
+def lead(ctx: Ctx, on: datetime, status: str, source: str, *, product: str | None = "software",
+         group: str = "sales", reason: str | None = None, caller: str | None = None,
+         nurtured_by: str | None = None) -> Lead:
+    """A lead that came in ``on``; ``caller`` called it (a ``LeadCall``); a disqualified one changed last then."""
+    record = ctx.add(Lead(person_name="سرنخ", name_key="lead", source=source, product=product, sales_group=group,
+                          estimated_revenue=10_000_000, budget_confirmed=False, authority=False, status=status,
+                          disqualify_reason=reason, recontact_by=nurtured_by, created_at=on), "lead")
+    if caller:
+        ctx.add(LeadCall(lead_id=record.id, at=on + DAY, by=caller, outcome="nurture"), "lead_call")
+    record.updated_at = on + 2 * DAY
+    ctx.session.flush()
+    return record
+
+
+@pytest.fixture
+def pipeline(ctx: Ctx) -> Ctx:
+    """Five leads in Aban 1405 / November 2026 (one in Azar), one in September; their deals; a lost upsell."""
+    who = customer(ctx)
+    won = lead(ctx, T0, "qualified", "web_form")
+    opportunity(ctx, who, 100_000_000, [("qualification", 0, 3), ("proposal", 3, 5), ("won", 5, None)],
+                owner="alice").lead_id = won.id
+    lost = lead(ctx, T0 + DAY, "qualified", "phone", product="hardware", group="sales-regions")
+    deal = opportunity(ctx, who, 50_000_000, [("qualification", 1, 4), ("lost", 4, None)])
+    deal.lead_id, deal.loss_reason = lost.id, "price"
+    lead(ctx, T0 + 2 * DAY, "disqualified", "web_form", reason="no_budget", caller="carol")
+    lead(ctx, T0 + 3 * DAY, "nurture", "referral", product=None, nurtured_by="dave")
+    lead(ctx, T0 + 24 * DAY, "qualifying", "phone", caller="erin")  # 2026-11-25: Azar 1405
+    earlier = lead(ctx, datetime(2026, 9, 5, tzinfo=UTC), "qualified", "phone")
+    opportunity(ctx, who, 7, [("qualification", 0, 1), ("won", 1, None)],
+                created=datetime(2026, 9, 6, tzinfo=UTC)).lead_id = earlier.id
+    upsell = opportunity(ctx, who, 30_000_000, [("proposal", 0, 6), ("lost", 6, None)])  # no lead
+    upsell.loss_reason = "competitor"
+    lead(ctx, T0 + 40 * DAY, "disqualified", "campaign", reason="competitor")
+    ctx.session.flush()
+    return ctx
+
+
+def test_lead_funnel_from_the_lead_to_won(pipeline: Ctx) -> None:
+    report = lead_reports.lead_funnel(pipeline.session, since=date(2026, 11, 1), until=date(2026, 12, 1))
+    assert [s["step"] for s in report["steps"]] == ["leads", "qualified", "prospecting", "qualification", "proposal",
+                                                    "negotiation", "won"]
+    assert [s["count"] for s in report["steps"]] == [5, 2, 2, 2, 1, 1, 1]
+    assert [s["conversion_rate"] for s in report["steps"]] == [None, 40.0, 100.0, 100.0, 50.0, 100.0, 100.0]
+    assert [s["from_leads"] for s in report["steps"]] == [100.0, 40.0, 40.0, 40.0, 20.0, 20.0, 20.0]
+    assert [s["chance"] for s in report["steps"]] == [None, None, 10, 25, 50, 75, 100]
+    assert {k: report["counts"][k] for k in ("disqualified", "nurture", "open", "lost")} == {
+        "disqualified": 1, "nurture": 1, "open": 1, "lost": 1}
+    assert (report["qualification_rate"], report["win_rate"]) == (40.0, 20.0)
+    months = {row["month"]: row["counts"] for row in report["by_month"]}
+    assert list(months) == ["2026-11"] and months["2026-11"]["leads"] == 5
+    jalali = lead_reports.lead_funnel(pipeline.session, since=date(2026, 11, 1), until=date(2026, 12, 1),
+                                      calendar="jalali")
+    assert {row["month"]: (row["counts"]["leads"], row["counts"]["won"]) for row in jalali["by_month"]} == {
+        "1405-08": (4, 1), "1405-09": (1, 0)}
+    everything = lead_reports.lead_funnel(pipeline.session)
+    assert everything["counts"]["leads"] == 7 and everything["counts"]["won"] == 2
+
+
+def test_lead_funnel_per_owner_source_and_group(pipeline: Ctx) -> None:
+    period = {"since": date(2026, 11, 1), "until": date(2026, 12, 1)}
+    owners = lead_reports.lead_funnel(pipeline.session, group_by="owner", **period)["groups"]
+    # the deal's owner, else who called last, else who nurtured it
+    assert {g["group"]: (g["counts"]["leads"], g["counts"]["won"]) for g in owners} == {
+        "alice": (1, 1), "bob": (1, 0), "carol": (1, 0), "dave": (1, 0), "erin": (1, 0)}
+    sources = lead_reports.lead_funnel(pipeline.session, group_by="source", locale="fa", **period)["groups"]
+    assert [(g["group"], g["label"], g["counts"]["leads"], g["qualification_rate"]) for g in sources] == [
+        ("phone", "تماس تلفنی", 2, 50.0), ("web_form", "فرم وب‌سایت", 2, 50.0), ("referral", "معرفی مشتریان", 1, 0.0)]
+    products = lead_reports.lead_funnel(pipeline.session, group_by="product", **period)["groups"]
+    assert [(g["group"], g["label"]) for g in products] == [("software", "Software"), ("hardware", "Hardware"),
+                                                            (None, "(none)")]
+    groups = lead_reports.lead_funnel(pipeline.session, group_by="sales_group", **period)["groups"]
+    assert {g["group"]: g["counts"]["qualified"] for g in groups} == {"sales": 1, "sales-regions": 1}
+    rows, columns = lead_reports.lead_funnel_table(
+        lead_reports.lead_funnel(pipeline.session, group_by="source", **period), "groups")
+    assert columns[:4] == ["group", "label", "leads", "qualified"] and rows[0]["leads"] == 2
+    with pytest.raises(InvalidRecord) as refused:
+        lead_reports.lead_funnel(pipeline.session, group_by="region")
+    assert "group_by" in refused.value.field_errors
+
+
+def test_lead_funnel_follows_the_configured_stages(ctx: Ctx) -> None:
+    funnel = Funnel.parse(["contact:10", "demo:40", "contract:80"])
+    who = customer(ctx)
+    one = lead(ctx, T0, "qualified", "phone")
+    opportunity(ctx, who, 5, [("contact", 0, 1), ("demo", 1, None)]).lead_id = one.id
+    lead(ctx, T0, "new", "phone")
+    ctx.session.flush()
+    report = lead_reports.lead_funnel(ctx.session, funnel=funnel)
+    assert [(s["step"], s["count"], s["chance"]) for s in report["steps"]] == [
+        ("leads", 2, None), ("qualified", 1, None), ("contact", 1, 10), ("demo", 1, 40), ("contract", 0, 80),
+        ("won", 0, 100)]
+    empty = lead_reports.lead_funnel(ctx.session, funnel=funnel, since=date(2030, 1, 1))
+    assert empty["counts"]["leads"] == 0 and empty["steps"][1]["conversion_rate"] is None
+    assert empty["by_month"] == [] and empty["qualification_rate"] is None
+
+
+def test_why_leads_and_deals_are_lost(pipeline: Ctx) -> None:
+    report = lead_reports.lost_reasons(pipeline.session, since=date(2026, 11, 1), locale="fa")
+    disqualified, lost = report["disqualified"], report["lost"]
+    assert (disqualified["total"], lost["total"], lost["amount"]) == (2, 2, 80_000_000)
+    assert [(r["reason"], r["label"], r["count"], r["share"]) for r in disqualified["reasons"][:3]] == [
+        ("no_budget", "بودجه ندارد", 1, 50.0), ("competitor", "از رقیب می‌خرد", 1, 50.0),
+        ("no_need", "نیازی ندارد", 0, 0.0)]
+    assert [(r["reason"], r["count"], r["amount"]) for r in lost["reasons"][:3]] == [
+        ("price", 1, 50_000_000), ("competitor", 1, 30_000_000), ("timing", 0, 0)]
+    assert len(lost["reasons"]) == 6  # every active reason, counted or not
+    english = lead_reports.lost_reasons(pipeline.session, since=date(2026, 11, 1), until=date(2026, 12, 1),
+                                        calendar="jalali")
+    assert english["disqualified"]["total"] == 1 and english["lost"]["reasons"][0]["label"] == "Price"
+    assert {(r["month"], r["kind"], r["reason"], r["count"]) for r in english["by_month"]} == {
+        ("1405-08", "disqualified", "no_budget", 1), ("1405-08", "lost", "price", 1),
+        ("1405-08", "lost", "competitor", 1)}
+    rows, columns = lead_reports.lost_reasons_table(english, "reasons")
+    assert columns == ["kind", "reason", "label", "count", "share", "amount"] and len(rows) == 7 + 6
+    with pytest.raises(InvalidRecord):
+        lead_reports.lost_reasons(pipeline.session, locale="de")

@@ -108,7 +108,7 @@ OPPORTUNITY_FIELDS = tuple(OpportunitySchema().fields)
 
 
 def _funnel() -> Funnel:
-    return funnel_of(ravand().settings.extra.get("funnel_stages"))
+    return funnel_of(ravand().settings.funnel_stages)
 
 
 def _today() -> Any:

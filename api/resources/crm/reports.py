@@ -1,4 +1,5 @@
-"""Reports: the sales funnel, complaints and referrals, as JSON or CSV (``format=csv`` or Accept: text/csv)."""
+"""Reports: the sales funnel, the funnel from the lead, why leads and deals are lost, complaints and referrals,
+as JSON or CSV (``format=csv`` or Accept: text/csv)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Forbidden
 
-from api.context import db
-from api.guard import ANYONE, BEARER, requires
+from api.context import db, ravand
+from api.form_lists import viewer_locale
+from api.guard import ANYONE, BEARER, current_principal, requires
 from api.resources.common import Instant, csv_download, wants_csv
-from crm import reports
+from crm import lead_reports, reports
+from crm.funnel import funnel_of
 from crm.jalali import CALENDARS
+from crm.text import LOCALES
 
 blp = Blueprint("crm_reports", __name__, url_prefix="/api/v1/reports", description="Reports for managers")
 CSV_DOC = {"description": "the report's table as CSV", "content_type": "text/csv", "schema": {"type": "string"},
@@ -54,11 +59,12 @@ class FunnelSchema(Schema):
 
 class EmployeeSchema(Schema):
     assignee = fields.String()
-    handled = fields.Integer()
-    closed = fields.Integer()
-    avg_handling_hours = fields.Float(allow_none=True)
+    handled = fields.Integer(metadata={"description": "complaints the employee worked on"})
+    resolved = fields.Integer()
+    closed = fields.Integer(metadata={"description": "of those resolved, closed since"})
+    avg_handling_hours = fields.Float(allow_none=True, metadata={"description": "working hours per step"})
     satisfaction = fields.Float(allow_none=True)
-    breaches = fields.Integer()
+    breaches = fields.Integer(metadata={"description": "deadlines that passed while the employee held the task"})
 
 
 class ComplaintMonthSchema(Schema):
@@ -144,3 +150,144 @@ class Referrals(MethodView):
         """Referrals made in the period, conversions, rewards given, per month."""
         report = reports.referrals(db(), calendar=args["calendar"], **_period(args))
         return _answer(report, args["format"], "by_month", "referrals", ReferralMonthSchema)
+
+
+# -- from the lead: the lead funnel, and why leads and deals are lost -----------------------------
+
+MANAGERS = "managers"  # the group whose members (and administrators) read why leads and deals are lost
+
+
+class LeadReportArgs(Schema):
+    since = Instant(metadata={"description": "from this instant (inclusive); a date means its midnight UTC"})
+    until = Instant(metadata={"description": "up to this instant (exclusive)"})
+    locale = fields.String(validate=validate.OneOf(LOCALES), metadata={"description": "of labels; default: yours"})
+    calendar = fields.String(validate=validate.OneOf(CALENDARS), metadata={
+        "description": "months as 2026-11 (gregorian) or 1405-09 (jalali); default: jalali in Persian"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+
+
+class LeadFunnelArgs(LeadReportArgs):
+    group_by = fields.String(validate=validate.OneOf(lead_reports.GROUPS),
+                             metadata={"description": "also the funnel per sales group, owner, source or product"})
+    table = fields.String(load_default="steps", validate=validate.OneOf(["steps", "by_month", "groups"]),
+                          metadata={"description": "which table the CSV holds"})
+
+
+class LostReasonArgs(LeadReportArgs):
+    table = fields.String(load_default="reasons", validate=validate.OneOf(["reasons", "by_month"]),
+                          metadata={"description": "which table the CSV holds"})
+
+
+COUNTS = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+    "description": "leads, qualified, each stage of the funnel, won; and disqualified, nurture, open, lost"})
+
+
+class LeadStepSchema(Schema):
+    step = fields.String(metadata={"description": "leads, qualified, a stage of the funnel (funnel_stages), won"})
+    count = fields.Integer(metadata={"description": "a stage: leads whose opportunity reached it or a later one"})
+    conversion_rate = fields.Float(allow_none=True, metadata={"description": "percent of the previous step"})
+    from_leads = fields.Float(allow_none=True, metadata={"description": "percent of the leads"})
+    chance = fields.Integer(allow_none=True, metadata={"description": "the stage's chance of winning, percent"})
+
+
+class LeadFiguresSchema(Schema):
+    counts = COUNTS
+    qualification_rate = fields.Float(allow_none=True)
+    win_rate = fields.Float(allow_none=True)
+
+
+class LeadMonthSchema(LeadFiguresSchema):
+    month = fields.String()
+
+
+class LeadGroupSchema(LeadFiguresSchema):
+    group = fields.String(allow_none=True, metadata={"description": "the key (none: not known)"})
+    label = fields.String(metadata={"description": "in the caller's language"})
+
+
+class LeadFunnelSchema(Schema):
+    steps = fields.List(fields.Nested(LeadStepSchema))
+    counts = COUNTS
+    qualification_rate = fields.Float(allow_none=True, metadata={"description": "percent of the leads qualified"})
+    win_rate = fields.Float(allow_none=True, metadata={"description": "percent of the leads won"})
+    group_by = fields.String(allow_none=True)
+    by_month = fields.List(fields.Nested(LeadMonthSchema), metadata={"description": "by the month the leads came"})
+    groups = fields.List(fields.Nested(LeadGroupSchema))
+
+
+class ReasonSchema(Schema):
+    kind = fields.String(metadata={"enum": ["disqualified", "lost"]})
+    reason = fields.String(allow_none=True, metadata={"description": "a disqualify_reason or loss_reason key"})
+    label = fields.String()
+    count = fields.Integer()
+    share = fields.Float(allow_none=True, metadata={"description": "percent of its kind"})
+    amount = fields.Integer(metadata={"description": "rials: the leads' estimated revenue, the deals' amounts"})
+
+
+class ReasonsSchema(Schema):
+    total = fields.Integer()
+    amount = fields.Integer()
+    reasons = fields.List(fields.Nested(ReasonSchema))
+
+
+class ReasonMonthSchema(Schema):
+    month = fields.String()
+    kind = fields.String()
+    reason = fields.String(allow_none=True)
+    label = fields.String()
+    count = fields.Integer()
+
+
+class LostReasonsSchema(Schema):
+    disqualified = fields.Nested(ReasonsSchema, metadata={"description": "leads disqualified in the period"})
+    lost = fields.Nested(ReasonsSchema, metadata={"description": "opportunities lost in the period"})
+    by_month = fields.List(fields.Nested(ReasonMonthSchema))
+
+
+def _reader(args: dict[str, Any]) -> dict[str, Any]:
+    """The period, the labels' language (the caller's unless asked) and the months' calendar (Jalali in Persian
+    unless asked)."""
+    locale = args.get("locale") or viewer_locale(current_principal().locale)
+    return {**_period(args), "locale": locale,
+            "calendar": args.get("calendar") or ("jalali" if locale == "fa" else "gregorian")}
+
+
+@blp.route("/lead-funnel")
+class LeadFunnel(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(LeadFunnelArgs, location="query")
+    @blp.response(200, LeadFunnelSchema)
+    @blp.alt_response(200, **CSV_DOC)
+    @requires(*ANYONE)
+    def get(self, args: dict) -> object:
+        """The funnel from the lead, for the leads that came in during the period: leads → qualified → each
+        stage of the funnel (the funnel_stages setting) → won, with conversion between steps, per month, and
+        per sales group, owner, source or product (``group_by``)."""
+        funnel = funnel_of(ravand().settings.funnel_stages)
+        report = lead_reports.lead_funnel(db(), funnel=funnel, group_by=args.get("group_by"), **_reader(args))
+        if wants_csv(args["format"]):
+            rows, columns = lead_reports.lead_funnel_table(report, args["table"])
+            return csv_download(reports.to_csv(rows, columns), f"lead-funnel-{args['table']}")
+        return report
+
+
+@blp.route("/lost-reasons")
+class LostReasons(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(LostReasonArgs, location="query")
+    @blp.response(200, LostReasonsSchema)
+    @blp.alt_response(200, **CSV_DOC)
+    @blp.alt_response(403, description="Only administrators and members of the managers group")
+    @requires(*ANYONE)
+    def get(self, args: dict) -> object:
+        """Why leads were disqualified and deals lost in the period: counts per disqualify_reason and loss_reason
+        with their labels, shares and amounts, and per month (sales managers and administrators)."""
+        principal = current_principal()
+        if principal.role != "admin" and MANAGERS not in principal.groups:
+            raise Forbidden("only sales managers (the managers group) and administrators read this report / "
+                            "این گزارش فقط برای مدیران فروش و مدیر سامانه است")
+        report = lead_reports.lost_reasons(db(), **_reader(args))
+        if wants_csv(args["format"]):
+            rows, columns = lead_reports.lost_reasons_table(report, args["table"])
+            return csv_download(reports.to_csv(rows, columns), f"lost-reasons-{args['table']}")
+        return report
