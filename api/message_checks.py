@@ -67,16 +67,19 @@ def check_complaint(session: Session, variables: Mapping[str, Any]) -> None:
 
 
 def check_referral(session: Session, variables: Mapping[str, Any]) -> None:
-    """The code names a customer; the referred person has a name and a mobile or e-mail that are valid."""
+    """What ``crm.referrals.refer`` reads first: the code names a customer; the referred person has a name and a
+    valid mobile or e-mail. Refusals by the rules (a self-referral, an existing customer) are the process's to
+    record, so they pass here."""
     form = Form(variables)
     code = form.text("code", required=True, max_len=64)
     form.text("referred_name", required=True)
     mobile, email = form.phone("referred_mobile", mobile=True), form.email("referred_email")
     if not (mobile or email or "referred_mobile" in form.errors or "referred_email" in form.errors):
-        form.fail("referred_mobile", "give the referred person's mobile or email address")
+        form.fail("referred_mobile", "give the referred person's mobile or email address / "
+                                     "موبایل یا ایمیل فرد معرفی‌شده را بنویسید")
     if code and find_customer_by_referral_code(session, code) is None:
-        form.fail("code", "no customer has this referral code")
-    form.check("the referral is not valid")
+        form.fail("code", "no customer has this referral code / هیچ مشتری‌ای این کد معرفی را ندارد")
+    form.check("the referral is not valid / معرفی کامل نیست")
 
 
 def crm_checks() -> MessageChecks:

@@ -355,3 +355,15 @@ def test_a_correlation_value_of_the_wrong_type_is_a_422_not_a_404(crm: Api):
         "name": "contract_signed", "correlation": {"contract_id": contract_id + 100},
         "variables": {"signer": "Reza"}}), 404)  # the right type, nobody waiting: still "not found"
     assert _contract(crm, contract_id)["status"] == "sent"
+
+
+def test_a_referral_the_rules_refuse_still_reaches_its_process_to_be_recorded(crm: Api):
+    customer = ok(crm.call("POST", "/api/v1/customers", "employee", json={
+        "kind": "person", "person_name": "Reza Ahmadi", "mobile": "09121112233"}), 201)["customer"]
+    self_referral = {"code": customer["referral_code"].lower(), "referred_name": "Reza Ahmadi",
+                     "referred_mobile": "۰۹۱۲۱۱۱۲۲۳۳"}
+    started = ok(crm.call("POST", "/api/v1/messages", "esign", json={"name": "referral_received",
+                                                                     "variables": self_referral}))
+    assert started["started"]
+    instance = _instance(crm, started["instance_ids"][0])
+    assert instance["state"] == "completed" and instance["variables"]["refused"]
