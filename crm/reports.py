@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.errors import InvalidRecord
-from crm.funnel import OPEN_STAGES, PATH, PROBABILITY, STAGES
+from crm.funnel import DEFAULT, Funnel
 from crm.jalali import check_calendar, month_of
 from crm.models import Complaint, ComplaintHandling, Opportunity, Referral, StageVisit, UtcDateTime
 from crm.text import defuse_formula
@@ -93,39 +93,42 @@ def _series(*parts: dict[str, dict[str, int]], fields: tuple[str, ...]) -> list[
 
 # -- the funnel -----------------------------------------------------------------------------------
 
-def _rank(column: Any) -> ColumnElement[int]:
-    return case({stage: i for i, stage in enumerate(PATH)}, value=column, else_=-1)
+def _rank(column: Any, funnel: Funnel = DEFAULT) -> ColumnElement[int]:
+    return case({stage: i for i, stage in enumerate(funnel.path)}, value=column, else_=-1)
 
 
-def _reach(session: Session, where: list[ColumnElement[bool]]) -> tuple[int, list[int], int]:
-    """(opportunities, how many reached each stage of PATH or one after it, how many were lost)."""
-    visits = (select(StageVisit.opportunity_id.label("oid"), func.max(_rank(StageVisit.stage)).label("rank"),
+def _reach(session: Session, where: list[ColumnElement[bool]],
+           funnel: Funnel = DEFAULT) -> tuple[int, list[int], int]:
+    """(opportunities, how many reached each stage of the funnel's path or one after it, how many were lost)."""
+    visits = (select(StageVisit.opportunity_id.label("oid"), func.max(_rank(StageVisit.stage, funnel)).label("rank"),
                      func.max(case((StageVisit.stage == "lost", 1), else_=0)).label("lost"))
               .group_by(StageVisit.opportunity_id).subquery())
-    own = _rank(Opportunity.stage)
+    own = _rank(Opportunity.stage, funnel)
     reached = case((func.coalesce(visits.c.rank, -1) > own, visits.c.rank), else_=own)
     lost = or_(Opportunity.stage == "lost", visits.c.lost == 1)
     columns = [func.count(Opportunity.id),
-               *(func.coalesce(func.sum(case((reached >= i, 1), else_=0)), 0) for i in range(len(PATH))),
+               *(func.coalesce(func.sum(case((reached >= i, 1), else_=0)), 0) for i in range(len(funnel.path))),
                func.coalesce(func.sum(case((lost, 1), else_=0)), 0)]
     row = session.execute(select(*columns).select_from(Opportunity)
                           .outerjoin(visits, visits.c.oid == Opportunity.id).where(*where)).one()
     return int(row[0]), [int(n) for n in row[1:-1]], int(row[-1])
 
 
-def _days_in_stage(session: Session, where: list[ColumnElement[bool]], now: datetime) -> dict[str, float]:
+def _days_in_stage(session: Session, where: list[ColumnElement[bool]], now: datetime,
+                   funnel: Funnel = DEFAULT) -> dict[str, float]:
     """Average days per stay in each open stage: finished stays, and stays still running up to ``now``."""
     end = func.coalesce(StageVisit.left_at, literal(now, UtcDateTime()))
     rows = session.execute(
         select(StageVisit.stage, func.avg(_seconds(session, StageVisit.entered_at, end)))
         .join(Opportunity, Opportunity.id == StageVisit.opportunity_id)
-        .where(StageVisit.stage.in_(OPEN_STAGES), *where).group_by(StageVisit.stage))
+        .where(StageVisit.stage.in_(funnel.open_stages), *where).group_by(StageVisit.stage))
     return {stage: round(float(seconds) / 86400, 2) for stage, seconds in rows if seconds is not None}
 
 
-def _standing(session: Session, where: list[ColumnElement[bool]]) -> dict[str, tuple[int, int, int]]:
+def _standing(session: Session, where: list[ColumnElement[bool]],
+              funnel: Funnel = DEFAULT) -> dict[str, tuple[int, int, int]]:
     """Per current stage: (opportunities in it, their amount, Σ amount × stage probability)."""
-    chance = case(PROBABILITY, value=Opportunity.stage, else_=0)
+    chance = case(funnel.chances, value=Opportunity.stage, else_=0)
     rows = session.execute(select(Opportunity.stage, func.count(), func.sum(Opportunity.amount),
                                   func.sum(Opportunity.amount * chance))
                            .where(*where).group_by(Opportunity.stage))
@@ -133,8 +136,9 @@ def _standing(session: Session, where: list[ColumnElement[bool]]) -> dict[str, t
 
 
 def funnel(session: Session, *, since: Instant = None, until: Instant = None, owner: str | None = None,
-           now: datetime | None = None) -> dict[str, Any]:
-    """The funnel of the opportunities created in the period (and owned by ``owner``).
+           now: datetime | None = None, stages: Funnel = DEFAULT) -> dict[str, Any]:
+    """The funnel of the opportunities created in the period (and owned by ``owner``), along ``stages``
+    (``crm.funnel``: the ``funnel_stages`` setting).
 
     ``count``: opportunities that reached the stage or one after it (``lost`` counts those lost);
     ``conversion_rate``: percent of the previous stage's count (for ``lost``: of all opportunities);
@@ -143,19 +147,20 @@ def funnel(session: Session, *, since: Instant = None, until: Instant = None, ow
     where = _window(Opportunity.created_at, since, until)
     if owner:
         where.append(Opportunity.owner == owner)
-    total, reached, lost = _reach(session, where)
-    days = _days_in_stage(session, where, as_utc(now) if now else utcnow())
-    standing = _standing(session, where)
-    counts = {**dict(zip(PATH, reached)), "lost": lost}
-    stages = []
-    for i, stage in enumerate(STAGES):
-        previous = total if stage == "lost" else counts[PATH[i - 1]] if i else 0
+    total, reached, lost = _reach(session, where, stages)
+    days = _days_in_stage(session, where, as_utc(now) if now else utcnow(), stages)
+    standing = _standing(session, where, stages)
+    path = stages.path
+    counts = {**dict(zip(path, reached)), "lost": lost}
+    rows = []
+    for i, stage in enumerate(stages.stages):
+        previous = total if stage == "lost" else counts[path[i - 1]] if i else 0
         in_stage, amount, _ = standing.get(stage, (0, 0, 0))
-        stages.append({"stage": stage, "count": counts[stage], "conversion_rate": _rate(counts[stage], previous),
-                       "avg_days_in_stage": days.get(stage), "amount": amount, "in_stage": in_stage})
-    weighted = sum(standing.get(s, (0, 0, 0))[2] for s in OPEN_STAGES)
-    return {"stages": stages, "total": total, "forecast": (weighted + 50) // 100,
-            "open_amount": sum(standing.get(s, (0, 0, 0))[1] for s in OPEN_STAGES)}
+        rows.append({"stage": stage, "count": counts[stage], "conversion_rate": _rate(counts[stage], previous),
+                     "avg_days_in_stage": days.get(stage), "amount": amount, "in_stage": in_stage})
+    weighted = sum(standing.get(s, (0, 0, 0))[2] for s in stages.open_stages)
+    return {"stages": rows, "total": total, "forecast": (weighted + 50) // 100,
+            "open_amount": sum(standing.get(s, (0, 0, 0))[1] for s in stages.open_stages)}
 
 
 # -- complaints -----------------------------------------------------------------------------------

@@ -286,6 +286,8 @@ def test_the_funnel_stages_setting(sqlite_db: Any, tmp_path: Path) -> None:
     steps = api.call("GET", "/api/v1/reports/lead-funnel", "employee").get_json()["steps"]
     assert [(s["step"], s["chance"]) for s in steps] == [("leads", None), ("qualified", None), ("contact", 10),
                                                           ("demo", 40), ("won", 100)]
+    funnel = api.call("GET", "/api/v1/reports/funnel", "employee").get_json()
+    assert [s["stage"] for s in funnel["stages"]] == ["contact", "demo", "won", "lost"]
     with api.app.extensions["ravand"].sessions() as session:
         who, _ = create_customer(ravand_ctx(session, "root"), {"person_name": "Omid", "mobile": "09121110001"})
         session.commit()

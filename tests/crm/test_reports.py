@@ -314,6 +314,10 @@ def test_lead_funnel_follows_the_configured_stages(ctx: Ctx) -> None:
     assert [(s["step"], s["count"], s["chance"]) for s in report["steps"]] == [
         ("leads", 2, None), ("qualified", 1, None), ("contact", 1, 10), ("demo", 1, 40), ("contract", 0, 80),
         ("won", 0, 100)]
+    deals = reports.funnel(ctx.session, stages=funnel)  # the opportunities' funnel follows the same setting
+    assert [(row["stage"], row["count"]) for row in deals["stages"]] == [
+        ("contact", 1), ("demo", 1), ("contract", 0), ("won", 0), ("lost", 0)]
+    assert deals["forecast"] == 2  # 5 rials at demo's 40 %
     empty = lead_reports.lead_funnel(ctx.session, funnel=funnel, since=date(2030, 1, 1))
     assert empty["counts"]["leads"] == 0 and empty["steps"][1]["conversion_rate"] is None
     assert empty["by_month"] == [] and empty["qualification_rate"] is None

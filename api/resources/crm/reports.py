@@ -118,9 +118,10 @@ class Funnel(MethodView):
     @blp.alt_response(200, **CSV_DOC)
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
-        """The sales funnel of the opportunities created in the period: reach and conversion per stage,
-        days in stage, amounts and the weighted forecast."""
-        report = reports.funnel(db(), owner=args.get("owner"), **_period(args))
+        """The sales funnel of the opportunities created in the period: reach and conversion per stage (the
+        funnel_stages setting), days in stage, amounts and the weighted forecast."""
+        stages = funnel_of(ravand().settings.funnel_stages)
+        report = reports.funnel(db(), owner=args.get("owner"), stages=stages, **_period(args))
         return _answer(report, args["format"], "stages", "funnel", StageSchema)
 
 
