@@ -91,6 +91,26 @@ def may_reopen(complaint: Complaint, *, window_days: int = REOPEN_DAYS, now: dat
                              "please file a new complaint quoting this tracking code")
 
 
+def reopen_until(complaint: Complaint, *, window_days: int = REOPEN_DAYS,
+                 now: datetime | None = None) -> datetime | None:
+    """Until when the customer may ask to reopen (resolved or closed, within ``window_days`` of the
+    resolution); ``None`` when they may not (any more)."""
+    if complaint.status not in ("resolved", "closed") or complaint.resolved_at is None:
+        return None
+    until = as_utc(complaint.resolved_at) + timedelta(days=window_days)
+    return until if (now or utcnow()) <= until else None
+
+
+def question(session: Session, complaint: Complaint) -> str | None:
+    """While the complaint waits for the customer: what we asked them, the public note written since the wait
+    began (the newest, if staff wrote more than one); ``None`` otherwise or when nothing was asked."""
+    if complaint.status != "waiting_customer" or complaint.paused_at is None:
+        return None
+    since = as_utc(complaint.paused_at)
+    asked = [u.text for u in complaints.updates(session, complaint.id, public_only=True) if as_utc(u.at) >= since]
+    return asked[-1] if asked else None
+
+
 def reopen(ctx: Ctx, complaint_id: int, reason: str, *, window_days: int | None = REOPEN_DAYS) -> Complaint:
     """Back to tier 1 (``received``): the survey and resolution are cleared, the reason kept as a note. The
     customer may within ``window_days`` of the resolution; staff (``None``) at any time after it."""

@@ -4,12 +4,14 @@ limits per client address."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 
 from api.composition import ravand_ctx
 from crm import complaints, notify
+from crm.clock import as_utc
 from tests.api.conftest import Api, make_api
 from tests.conftest import Database
 
@@ -181,14 +183,21 @@ def test_the_customer_answers_a_question_and_asks_to_reopen(api: Api):
     asked = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
                      json={"data": {"outcome": "wait", "public_update": "کد سفارش شما چیست؟"}})
     assert asked.status_code == 200, asked.get_json()
-    assert _get(api, code).get_json()["status"] == "waiting_customer"
+    waiting = _get(api, code).get_json()
+    assert (waiting["status"], waiting["question"], waiting["reopen_until"]) == (
+        "waiting_customer", "کد سفارش شما چیست؟", None)
     reply = api.call("POST", f"{PORTAL}/{code}/reply", None, json={"text": "سفارش ۷۷"})
     assert reply.status_code == 200 and reply.get_json()["status"] == "in_progress"
+    assert reply.get_json()["question"] is None
     again = api.call("POST", f"{PORTAL}/{code}/reply", None, json={"text": "again"})
     assert again.status_code == 409 and again.content_type == PROBLEM
     early = api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": "not yet"})
     assert early.status_code == 409
     _resolve(api, code)
+    resolved = _get(api, code).get_json()
+    with api.app.extensions["ravand"].sessions() as session:
+        resolved_at = as_utc(complaints.by_tracking_code(session, code).resolved_at)
+    assert datetime.fromisoformat(resolved["reopen_until"]) == resolved_at + timedelta(days=14)
     reopened = api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": "هنوز نرسیده"})
     assert reopened.status_code == 200 and reopened.get_json()["status"] == "in_progress"
     assert api.call("POST", f"{PORTAL}/{code}/reopen", None, json={"text": ""}).status_code == 422
@@ -197,8 +206,8 @@ def test_the_customer_answers_a_question_and_asks_to_reopen(api: Api):
 
 
 def test_a_portal_complaint_finds_the_customer_with_that_mobile(api: Api):
-    customer = api.call("POST", "/api/v1/customers", "employee",
-                        json={"kind": "person", "person_name": "فاطمه نوری", "mobile": "09187654321"}).get_json()["customer"]
+    customer = api.call("POST", "/api/v1/customers", "employee", json={
+        "kind": "person", "person_name": "فاطمه نوری", "mobile": "09187654321"}).get_json()["customer"]
     code = _file(api, {**FILED, "name": "فاطمه", "mobile": "۰۹۱۸ ۷۶۵ ۴۳۲۱"}).get_json()["tracking_code"]
     staff = api.call("GET", f"/api/v1/complaints/{_id(api, code)}", "employee").get_json()
     assert staff["customer_id"] == customer["id"]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crm import codes, complaint_work, complaints
+from crm.clock import as_utc
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 from tests.conftest import Database
 from tests.crm.records import World, open_world
@@ -266,3 +267,23 @@ def test_wait_resume_reopen_and_the_handling_history(world: World):
     assert steps == [("carol", "waiting"), ("alice", "resumed"), ("portal", "reopened")]
     public = [u.text for u in complaints.updates(world.session, complaint.id, public_only=True)]
     assert "Which order?" in public and "Order 77" in public and "It never came" not in public
+
+
+def test_what_the_portal_offers_the_question_and_the_reopening_deadline(world: World):
+    complaint = _filed(world)
+    complaints.route(world.ctx(), complaint.id, team="support-1", tier=1, sla_due=DUE)
+    complaints.add_update(world.ctx("carol"), complaint.id, "We are looking into it.", public=True)
+    assert complaint_work.question(world.session, complaint) is None
+    complaint_work.pause(world.ctx("carol"), complaint.id, left_seconds=60, question="شمارهٔ سفارش شما چیست؟")
+    complaints.add_update(world.ctx("carol"), complaint.id, "internal: ask the warehouse", public=False)
+    assert complaint_work.question(world.session, complaint) == "شمارهٔ سفارش شما چیست؟"
+    assert complaint_work.reopen_until(complaint) is None  # still being handled
+    complaint_work.customer_reply(world.ctx("portal"), complaint.tracking_code, "سفارش ۷۷")
+    complaint_work.resume(world.ctx(), complaint.id)
+    assert complaint_work.question(world.session, complaint) is None
+    complaints.resolve(world.ctx("carol"), complaint.id, "sent again", "Sent again.")
+    resolved = as_utc(complaint.resolved_at)
+    assert complaint_work.reopen_until(complaint, window_days=7) == resolved + timedelta(days=7)
+    assert complaint_work.reopen_until(complaint, now=resolved + timedelta(days=15)) is None
+    late = resolved + timedelta(days=13, hours=23)
+    assert complaint_work.reopen_until(complaint, now=late) == resolved + timedelta(days=14)

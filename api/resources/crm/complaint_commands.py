@@ -96,12 +96,16 @@ def customer_replied(app: Ravand, session: Session, ctx: Ctx, code: str, text: s
     return complaint
 
 
+def reopen_days(app: Ravand) -> int:
+    """How many days after the resolution the customer may ask to reopen (setting ``complaint_reopen_days``)."""
+    return int(app.settings.extra.get("complaint_reopen_days", complaint_work.REOPEN_DAYS))
+
+
 def reopen_requested(app: Ravand, session: Session, ctx: Ctx, code: str, reason: str) -> Complaint:
     """The customer asks to reopen (within the window): the waiting survey hears it; a closed complaint gets a
     new run of the process."""
     complaint = complaints.by_tracking_code(session, code, lock=True)
-    window = app.settings.extra.get("complaint_reopen_days", complaint_work.REOPEN_DAYS)
-    complaint_work.reopen(ctx, complaint.id, reason, window_days=int(window))
+    complaint_work.reopen(ctx, complaint.id, reason, window_days=reopen_days(app))
     if not _tell_process(app, session, "complaint_reopen_requested", complaint, ctx.actor):
         app.engine.start(session, PROCESS, complaint.tracking_code, {"complaint_id": complaint.id}, ctx.actor)
     return complaint

@@ -3,7 +3,8 @@ answering a question while we wait for the customer, answering the survey, askin
 
 No account is needed, so these routes are public (``security: []`` in the OpenAPI document) and rate
 limited per client address. A tracking code shows that one complaint as ``crm.complaints.public_view``
-gives it and nothing else; unknown and malformed codes get the same 404, so codes cannot be probed."""
+gives it (with the question we wait on and the reopening deadline) and nothing else; unknown and malformed
+codes get the same 404, so codes cannot be probed."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from api.context import command, db, ravand
 from api.errors import problem
 from api.intake import start_complaint, survey_answered
 from api.ratelimit import Limit, limiter
-from api.resources.crm.complaint_commands import customer_replied, reopen_requested
+from api.resources.crm.complaint_commands import customer_replied, reopen_days, reopen_requested
 from api.resources.crm.shared import start
-from crm import complaints
+from crm import complaint_work, complaints
 from crm.errors import InvalidRecord
 from crm.models import Complaint
 
@@ -66,6 +67,13 @@ def portal_file_complaint(app: Ravand, session: Session, data: Mapping[str, Any]
         raise InvalidRecord(exc.message, {TO_PORTAL.get(k, k): v for k, v in exc.field_errors.items()}) from exc
 
 
+def portal_view(session: Session, code: str) -> dict[str, Any]:
+    """The public view with what the customer may do now: answer our question, or ask to reopen until when."""
+    complaint = complaints.by_tracking_code(session, code)
+    return {**complaints.public_view(session, code), "question": complaint_work.question(session, complaint),
+            "reopen_until": complaint_work.reopen_until(complaint, window_days=reopen_days(ravand()))}
+
+
 class ComplaintIn(Schema):
     name = fields.String(required=True, validate=validate.Length(1, 255))
     mobile = fields.String(validate=validate.Length(max=40), metadata={"description": "mobile or email is needed"})
@@ -99,6 +107,10 @@ class PublicComplaint(Schema):
     resolution = fields.String(allow_none=True, metadata={"description": "the answer given at the resolution "
                                                                         "(never the internal record of it)"})
     survey_open = fields.Boolean()
+    question = fields.String(allow_none=True, metadata={"description": "while the status is waiting_customer: "
+                                                                      "what we asked (answer it with /reply)"})
+    reopen_until = fields.DateTime(allow_none=True, metadata={
+        "description": "resolved or closed: until when the customer may ask to reopen (/reopen); else null"})
 
 
 class TextIn(Schema):
@@ -130,7 +142,7 @@ class PortalComplaint(MethodView):
     @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def get(self, code: str) -> object:
         """Where the complaint stands: status, who handles it, the public notes, the resolution."""
-        return complaints.public_view(db(), code)
+        return portal_view(db(), code)
 
 
 @blp.route("/complaints/<code>/survey")
@@ -147,7 +159,7 @@ class PortalSurvey(MethodView):
             complaint = complaints.answer_survey(ravand_ctx(session, PORTAL_ACTOR), code, body["score"],
                                                  body.get("comment"))
             survey_answered(ravand(), session, complaint.tracking_code, PORTAL_ACTOR)
-            return complaints.public_view(session, code)
+            return portal_view(session, code)
 
         return command(answer)
 
@@ -164,7 +176,7 @@ class PortalReply(MethodView):
         """Answer the question we asked: the complaint goes back to its handlers."""
         def reply(session: Session) -> dict:
             customer_replied(ravand(), session, ravand_ctx(session, PORTAL_ACTOR), code, body["text"])
-            return complaints.public_view(session, code)
+            return portal_view(session, code)
 
         return command(reply)
 
@@ -182,7 +194,7 @@ class PortalReopen(MethodView):
         resolution (setting ``complaint_reopen_days``, 14 by default)."""
         def reopen(session: Session) -> dict:
             reopen_requested(ravand(), session, ravand_ctx(session, PORTAL_ACTOR), code, body["text"])
-            return complaints.public_view(session, code)
+            return portal_view(session, code)
 
         result = command(reopen)
         ravand().nudge()
