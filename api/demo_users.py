@@ -20,11 +20,14 @@ DEMO_USERS = (
     ("omid", "employee", ["support-2", "managers", "ceo"], "امید کریمی", "fa"),
     ("nima", "employee", ["finance", "legal"], "نیما رضایی", "fa"),
     ("john", "employee", ["sales", "sales-regions", "support-1"], "John Carter", "en"),
+    # the customer care team lead: told of escalations and breaches, follows up dissatisfied customers
+    ("elham", "employee", ["support-leads", "finance-leads"], "الهام نادری", "fa"),
     ("auditor", "auditor", [], "Audrey Auditor", "en"),
     # the e-signature provider's and the web shop's callbacks: contract_signed, lead_received, purchases
     ("webhooks", "integration", [], "Integrations", "en"),
 )
-MAILED = ("sara", "reza", "maryam", "omid", "nima", "john")  # their notices are mailed to <name>@ravand.example
+# their notices are mailed to <name>@ravand.example
+MAILED = ("sara", "reza", "maryam", "omid", "nima", "john", "elham")
 
 
 def ensure_demo_users(session: Session, credentials_file: Path) -> list[tuple[str, str, str]]:
