@@ -298,6 +298,7 @@ class Referral(Stamped, Base):
     qualified_at: Mapped[datetime | None]  # the referred lead qualified: the purchase window opens
     purchase_total: Mapped[int | None] = mapped_column(BigInteger)  # rials bought in the window, when it qualified
     declined_at: Mapped[datetime | None]  # refused at review (fraud): status ``declined``, ``reject_reason``
+    note: Mapped[str | None] = mapped_column(Text)  # what the referrer wrote about the person (e.g. when to call)
 
 
 class ReferralAttempt(Base):

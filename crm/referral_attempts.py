@@ -30,7 +30,7 @@ def reason_of(refusal: CrmError) -> str:
     """The reason key of an intake refusal."""
     if isinstance(refusal, Refusal):
         return refusal.reason
-    if isinstance(refusal, InvalidRecord) and set(refusal.field_errors) == {"code"}:
+    if isinstance(refusal, InvalidRecord) and "code" in refusal.field_errors:  # whatever else was wrong
         return "unknown_code"
     return "invalid"
 
@@ -59,7 +59,7 @@ def refer_or_refuse(ctx: Ctx, data: Mapping[str, Any], *, channel: str,
     try:
         referral = refer(ctx, code=str(data.get("code") or ""), referred_name=data.get("referred_name"),
                          referred_mobile=data.get("referred_mobile"), referred_email=data.get("referred_email"),
-                         process_instance_id=process_instance_id)
+                         note=data.get("note"), process_instance_id=process_instance_id)
     except (Refusal, InvalidRecord) as refusal:
         record(ctx, data, channel=channel, refusal=refusal)
         return refusal

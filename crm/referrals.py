@@ -27,6 +27,7 @@ STATUSES = ("pending", "lead", "purchased", "rewarded", "declined", "expired")
 UNDER_WAY = ("pending", "lead")
 KINDS = ("points", "discount")
 VOUCHER_DAYS = 180  # a discount reward's voucher is valid this long
+NOTE_SIZE = 2000  # the referrer's note about the person referred
 
 
 REFUSALS = {  # reason key → the message, in English and Persian
@@ -50,19 +51,30 @@ def get_referral(session: Session, referral_id: int, *, lock: bool = False) -> R
     return fetch(session, Referral, referral_id, "referral", lock=lock)
 
 
-def _referrer(session: Session, code: Any) -> Customer:
+UNKNOWN_CODE = "no customer has this referral code / هیچ مشتری‌ای این کد معرفی را ندارد"
+
+
+def _referrer(session: Session, code: Any, name: Any, mobile: Any, email: Any,
+              note: Any) -> tuple[Customer, dict[str, Any]]:
+    """The referrer and the person's cleaned details; an unknown code is reported with the details' problems."""
     referrer = find_customer_by_referral_code(session, code)
+    try:
+        values = _referred(name, mobile, email, note)
+    except InvalidRecord as exc:
+        if referrer is None:
+            raise InvalidRecord(exc.message, {"code": [UNKNOWN_CODE], **exc.field_errors}) from exc
+        raise
     if referrer is None:
-        raise InvalidRecord("unknown referral code / کد معرفی ناشناخته است", {
-            "code": ["no customer has this referral code / هیچ مشتری‌ای این کد معرفی را ندارد"]})
-    return referrer
+        raise InvalidRecord("unknown referral code / کد معرفی ناشناخته است", {"code": [UNKNOWN_CODE]})
+    return referrer, values
 
 
-def _referred(name: Any, mobile: Any, email: Any) -> dict[str, Any]:
-    form = Form({"referred_name": name, "referred_mobile": mobile, "referred_email": email})
+def _referred(name: Any, mobile: Any, email: Any, note: Any = None) -> dict[str, Any]:
+    form = Form({"referred_name": name, "referred_mobile": mobile, "referred_email": email, "note": note})
     values = {"referred_name": form.text("referred_name", required=True),
               "referred_mobile": form.phone("referred_mobile", mobile=True),
-              "referred_email": form.email("referred_email")}
+              "referred_email": form.email("referred_email"),
+              "note": form.text("note", max_len=NOTE_SIZE, plain=True)}
     if not (values["referred_mobile"] or values["referred_email"] or "referred_mobile" in form.errors
             or "referred_email" in form.errors):
         form.fail("referred_mobile", "give the referred person's mobile or email address / "
@@ -96,10 +108,11 @@ def _already_referred(session: Session, referrer_id: int, values: dict[str, Any]
 
 
 def refer(ctx: Ctx, *, code: str, referred_name: str, referred_mobile: str | None = None,
-          referred_email: str | None = None, process_instance_id: str | None = None) -> Referral:
-    """Record that the customer whose referral code is ``code`` refers someone (``pending``)."""
-    referrer = _referrer(ctx.session, code)
-    values = _referred(referred_name, referred_mobile, referred_email)
+          referred_email: str | None = None, process_instance_id: str | None = None,
+          note: str | None = None) -> Referral:
+    """Record that the customer whose referral code is ``code`` refers someone (``pending``), with the
+    referrer's ``note`` about them (e.g. when to call)."""
+    referrer, values = _referrer(ctx.session, code, referred_name, referred_mobile, referred_email, note)
     if _is_referrer(referrer, values):
         raise Refusal("self_referral")
     if find_duplicates(ctx.session, name=values["referred_name"], mobile=values["referred_mobile"],

@@ -67,16 +67,23 @@ def test_staff_referrals_record_every_attempt(crm: Api):
 
 
 def test_portal_referral_without_an_account(crm: Api):
-    referrer = _customer(crm)
+    referrer = _customer(crm, email="me@example.com")
     received = ok(_portal(crm, {"code": referrer["referral_code"].lower(), "name": "Leila Ahmadi",
-                                "mobile": "۰۹۳۵ ۲۲۲ ۳۳۴۴"}), 201)
+                                "mobile": "۰۹۳۵ ۲۲۲ ۳۳۴۴", "note": "  بعد از ساعت ۵ تماس بگیرید\n"}), 201)
     assert received == {"status": "received"}
     [referral] = ok(crm.call("GET", f"{V1}/referrals", "auditor"))["items"]
-    assert (referral["referred_mobile"], referral["status"], referral["created_by"]) == (
-        "+989352223344", "lead", "portal")
+    assert (referral["referred_mobile"], referral["status"], referral["created_by"], referral["note"]) == (
+        "+989352223344", "lead", "portal", "بعد از ساعت ۵ تماس بگیرید")
     again = refused(_portal(crm, {"code": referrer["referral_code"], "name": "Leila A", "mobile": "09352223344"}),
                     422)
     assert "already been referred" in again["detail"] and "معرفی شده" in again["detail"]
+    assert again["errors"] == {"mobile": [again["detail"]]}  # the portal's page shows it under the mobile
+    yourself = refused(_portal(crm, {"code": referrer["referral_code"], "name": "Me", "mobile": "",
+                                     "email": "Me@Example.com", "note": ""}), 422)
+    assert yourself["errors"] == {"email": [yourself["detail"]]} and "خودش" in yourself["detail"]
+    long_note = refused(_portal(crm, {"code": referrer["referral_code"], "name": "Q", "mobile": "09352223346",
+                                      "note": "x" * 2001}), 422)
+    assert list(long_note["errors"]) == ["note"]
     unknown = refused(_portal(crm, {"code": "ZZZZZZZZ", "name": "X", "mobile": "09352223345"}), 422)
     assert "code" in unknown["errors"] and "ناشناخته" in unknown["detail"]
     missing = refused(_portal(crm, {"code": referrer["referral_code"], "name": "Nobody"}), 422)
@@ -84,7 +91,7 @@ def test_portal_referral_without_an_account(crm: Api):
     empty = refused(_portal(crm, {}), 422)
     assert "لازم" in str(empty["errors"])
     portal = [a for a in ok(crm.call("GET", f"{V1}/referrals/attempts", "admin"))["items"] if a["channel"] == "portal"]
-    assert [a["reason"] for a in portal] == ["invalid", "unknown_code", "already_referred", None]
+    assert [a["reason"] for a in portal] == ["invalid", "unknown_code", "self_referral", "already_referred", None]
 
 
 def test_portal_referrals_are_rate_limited(crm: Api):

@@ -40,14 +40,21 @@ def test_refer(world: World, referrer):
     assert (referral.status, referral.referrer_id, referral.code) == ("pending", referrer.id, referrer.referral_code)
     assert (referral.referred_name, referral.referred_mobile, referral.referred_email) == (
         "Reza Tehrani", "+989125550000", "reza@example.com")
+    noted = referrals.refer(world.ctx(), code=referrer.referral_code, referred_name="Sara Karimi",
+                            referred_email="sara@example.com", note="  after 5 pm, please\nnot on Fridays ")
+    assert noted.note == "after 5 pm, please\nnot on Fridays" and referral.note is None
     assert world.entries("crm.referral.created")[0]["fields"]["referrer_id"] == referrer.id
 
 
 def test_unknown_code_and_bad_fields(world: World, referrer):
     for code in ("NOSUCHCD", "", None, "x" * 100):
         with pytest.raises(InvalidRecord) as refused:
-            referrals.refer(world.ctx(), code=code, referred_name="Reza")  # type: ignore[arg-type]
+            referrals.refer(world.ctx(), code=code, referred_name="Reza", referred_mobile="09125550000")  # type: ignore[arg-type]
         assert set(refused.value.field_errors) == {"code"}
+    with pytest.raises(InvalidRecord) as everything:  # an unknown code and the details' problems, in one answer
+        referrals.refer(world.ctx(), code="NOSUCHCD", referred_name="", referred_mobile="0912", note="x" * 2001)
+    assert set(everything.value.field_errors) == {"code", "referred_name", "referred_mobile", "note"}
+    assert referral_attempts.reason_of(everything.value) == "unknown_code"
     with pytest.raises(InvalidRecord) as bad:
         referrals.refer(world.ctx(), code=referrer.referral_code, referred_name="", referred_email="nope")
     assert set(bad.value.field_errors) == {"referred_name", "referred_email"}

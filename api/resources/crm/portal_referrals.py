@@ -3,7 +3,8 @@
 Public (``security: []``) and rate limited per client address like the rest of the portal. The code is the
 referrer's only credential, so an unknown code, a self-referral, an existing customer and a person referred
 already are refused (422) with the reason in English and Persian; every attempt is recorded with the
-channel ``portal``. The answer says only that the referral was received."""
+channel ``portal``. A refusal names the field it concerns (the friend's mobile, else e-mail, else name) so the
+portal's page (``/portal/refer``) shows it there. The answer says only that the referral was received."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from api.resources.crm.portal import PORTAL_ACTOR, PUBLIC, limited
 from api.resources.crm.portal import blp as portal_blp
 from api.resources.crm.referrals import refer_recorded
 from crm.errors import InvalidRecord
+from crm.referrals import NOTE_SIZE, Refusal
 
 blp = Blueprint("crm_portal_referrals", __name__, url_prefix=portal_blp.url_prefix,
                 description="The customer portal: referring a friend (public)")
@@ -30,6 +32,13 @@ class PortalReferralIn(Schema):
                          metadata={"description": "the friend's name"})
     mobile = fields.String(validate=validate.Length(max=40), metadata={"description": "mobile or email is needed"})
     email = fields.String(validate=validate.Length(max=255))
+    note = fields.String(validate=validate.Length(max=NOTE_SIZE),
+                         metadata={"description": "optional: about the friend, e.g. when to call"})
+
+
+def _refused_on(body: dict) -> str:
+    """The field a refusal (yourself, a customer already, referred already) is about."""
+    return next((name for name in ("mobile", "email") if str(body.get(name) or "").strip()), "name")
 
 
 class ReceivedSchema(Schema):
@@ -51,4 +60,6 @@ class PortalReferrals(MethodView):
             refer_recorded(record, PORTAL_ACTOR, "portal")
         except InvalidRecord as exc:
             raise InvalidRecord(exc.message, {TO_PORTAL.get(k, k): v for k, v in exc.field_errors.items()}) from exc
+        except Refusal as exc:
+            raise InvalidRecord(exc.message, {_refused_on(body): [exc.message]}) from exc
         return {"status": "received"}

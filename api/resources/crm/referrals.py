@@ -40,6 +40,7 @@ class ReferralSchema(Schema):
     qualified_at = fields.DateTime(allow_none=True, metadata={"description": "the purchase window opened"})
     purchase_total = fields.Integer(allow_none=True, metadata={"description": "rials bought in the window"})
     declined_at = fields.DateTime(allow_none=True, metadata={"description": "refused at review (e.g. fraud)"})
+    note = fields.String(allow_none=True, metadata={"description": "the referrer's note about the person"})
     process_instance_id = fields.String(allow_none=True)
     created_at = fields.DateTime()
     created_by = fields.String(allow_none=True)
@@ -58,6 +59,8 @@ class ReferralIn(Schema):
     referred_name = fields.String(required=True, validate=validate.Length(1, 255))
     referred_mobile = fields.String(validate=validate.Length(1, 40))
     referred_email = fields.String(validate=validate.Length(1, 255))
+    note = fields.String(validate=validate.Length(max=referrals.NOTE_SIZE),
+                         metadata={"description": "about the person, e.g. when to call"})
 
 
 class AttemptSchema(Schema):
