@@ -53,6 +53,13 @@ class Settings:
     sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only
     notify_max_attempts: int = 5
     notify_interval_s: float = 30.0
+    notify_quiet_hours: str = "21:00-08:00"  # customer SMS queued then wait for its end (work_zone); "" for none
+    # the working calendar: deadlines people are held to count working time on it (working_time("PT4H"))
+    work_zone: str = "Asia/Tehran"
+    work_week: str = "sat-wed 08:00-16:00, thu 08:00-12:00"  # days or day ranges, one window each
+    work_holidays_country: str = "IR"  # public holidays of this country (the holidays package); "" for none
+    work_holidays: tuple[str, ...] = ()  # more days off, Jalali or Gregorian ("1405-01-03, 2026-04-01")
+    public_url: str = ""  # the address customers open links at (a loopback default when empty)
     # web sessions (rows of web_session): an absolute lifetime, and an idle one without a request
     session_ttl_s: int = 12 * 3600
     session_idle_s: int = 2 * 3600
@@ -69,6 +76,17 @@ class Settings:
     import_max_zip_ratio: float = 100.0  # unpacked / packed, for a member of 1 MiB or more
     import_batch_rows: int = 100  # rows per committed transaction (each holds the write lock)
     import_lease_s: float = 60.0  # a running job whose runner is silent this long is taken over
+    # contracts: the seller's legal details printed on every contract, the VAT rate (percent), how long an offer
+    # stands, and how long the customer's signed link to it opens it
+    seller_name: str = ""
+    seller_national_id: str = ""  # شناسه ملی
+    seller_economic_code: str = ""  # کد اقتصادی
+    seller_registration_number: str = ""  # شماره ثبت
+    seller_address: str = ""
+    seller_phone: str = ""
+    vat_percent: int = 10
+    contract_sign_days: int = 14
+    contract_link_days: int = 14
     # the sales funnel's open stages in order, each with its chance of winning (percent); won and lost close it
     funnel_stages: tuple[str, ...] = ("prospecting:10", "qualification:25", "proposal:50", "negotiation:75")
     extra: Mapping[str, Any] = field(default_factory=dict)

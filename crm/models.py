@@ -85,6 +85,9 @@ class Customer(Stamped, Base):
     owner: Mapped[str | None] = mapped_column(String(150), index=True)
     referral_code: Mapped[str] = mapped_column(String(16), unique=True)
     locale: Mapped[str] = mapped_column(String(8))  # language the customer is written to in
+    national_id: Mapped[str | None] = mapped_column(String(11))  # a person's 10-digit code or a company's 11-digit ID
+    economic_code: Mapped[str | None] = mapped_column(String(14))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
 
 
 class Contact(Stamped, Base):
@@ -193,8 +196,10 @@ class Complaint(Stamped, Base):
     contact_name: Mapped[str | None] = mapped_column(String(255))
     contact_mobile: Mapped[str | None] = mapped_column(String(20))
     contact_email: Mapped[str | None] = mapped_column(String(255))
-    category: Mapped[str] = mapped_column(String(40))  # billing | delivery | product | service | other
+    kind: Mapped[str] = mapped_column(String(20), server_default="complaint")  # list complaint_kind
+    category: Mapped[str] = mapped_column(String(40))  # list complaint_category
     severity: Mapped[str] = mapped_column(String(16))  # low | medium | high | critical
+    locale: Mapped[str | None] = mapped_column(String(8))  # the complainant's language (fa | en)
     channel: Mapped[str] = mapped_column(String(20))  # portal | api | phone | email | message
     description: Mapped[str] = mapped_column(Text)
     tier: Mapped[int] = mapped_column(Integer)
@@ -203,7 +208,11 @@ class Complaint(Stamped, Base):
     sla_due: Mapped[datetime | None]
     breaches: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)
-    resolution: Mapped[str | None] = mapped_column(Text)
+    resolution: Mapped[str | None] = mapped_column(Text)  # internal: what was done
+    public_resolution: Mapped[str | None] = mapped_column(Text)  # the answer the customer sees
+    paused_at: Mapped[datetime | None]  # waiting for the customer since (the SLA clock stopped)
+    sla_left_seconds: Mapped[int | None] = mapped_column(Integer)  # working seconds left when paused
+    reopened: Mapped[int] = mapped_column(Integer, server_default="0")
     satisfaction: Mapped[int | None] = mapped_column(Integer)
     satisfaction_comment: Mapped[str | None] = mapped_column(Text)
     handling_seconds: Mapped[int | None] = mapped_column(Integer)
@@ -224,6 +233,21 @@ class ComplaintUpdate(Base):
     public: Mapped[bool] = mapped_column(Boolean)
 
 
+class ComplaintHandling(Base):
+    """Who did what with a complaint at which tier: claimed, assigned, resolved, escalated, handed over,
+    waited for the customer, reopened; ``working_seconds`` is the working time the step took."""
+
+    __tablename__ = "complaint_handling"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id"), index=True)
+    at: Mapped[datetime]
+    user: Mapped[str | None] = mapped_column(String(150), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[int] = mapped_column(Integer)
+    working_seconds: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
 class Contract(Stamped, Base):
     __tablename__ = "contract"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -241,6 +265,32 @@ class Contract(Stamped, Base):
     signed_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    opportunity_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    instalments: Mapped[list[Any] | None] = mapped_column(JSON)  # [{"due": "2026-05-01", "amount": rials}, ...]
+    vat_percent: Mapped[int | None] = mapped_column(Integer)  # the VAT rate applied, fixed when it is sent
+    signed_mobile: Mapped[str | None] = mapped_column(String(20))  # E.164 the one-time code went to
+    signed_ip: Mapped[str | None] = mapped_column(String(64))
+    signed_via: Mapped[str | None] = mapped_column(String(16))  # code | integration
+    purchase_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContractCode(Base):
+    """A one-time code sent by SMS to let the customer accept a contract: only its hash is kept; it lasts a
+    few minutes and allows a few attempts."""
+
+    __tablename__ = "contract_code"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id", ondelete="CASCADE"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    mobile: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(64))
 
 
 class ContractPdf(Base):
@@ -382,7 +432,7 @@ class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (Index("ix_notification_recipient_created_at", "recipient", "created_at"),)  # the daily cap
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    channel: Mapped[str] = mapped_column(String(8))  # email | sms
+    channel: Mapped[str] = mapped_column(String(8))  # email | sms | app (an employee's in-app inbox)
     recipient: Mapped[str] = mapped_column(String(255))
     subject: Mapped[str | None] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
@@ -395,6 +445,8 @@ class Notification(Base):
     sent_at: Mapped[datetime | None]
     customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    link: Mapped[str | None] = mapped_column(String(500))  # app: where in the web app the notice leads
+    read_at: Mapped[datetime | None]  # app: when the employee marked it read (their in-app inbox)
 
 
 class ImportJob(Base):
