@@ -58,12 +58,14 @@ def register_referral(variables: dict[str, Any], call: ServiceCall) -> dict[str,
 
 
 def start_lead(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
-    """The referred person becomes a lead, qualified by the sales team like any other."""
+    """The referred person becomes a lead, qualified by the sales team like any other; the caller sees the
+    referrer's note."""
     ctx = ctx_of(call)
     referral = _referral(ctx, variables)
     lead_instance = call.start_process(LEAD_PROCESS, business_key=f"lead-for-referral-{referral.id}", variables={
         "person_name": referral.referred_name, "mobile": referral.referred_mobile,
-        "email": referral.referred_email, "source": "referral", "referral_id": referral.id})
+        "email": referral.referred_email, "source": "referral", "referral_id": referral.id,
+        "referral_note": referral.note})  # the referrer's note (e.g. when to call), shown on the call
     lead_id = ctx.session.scalar(select(Lead.id).where(Lead.process_instance_id == lead_instance))
     referrals.link_lead(ctx, referral.id, need({"lead_id": lead_id}, "lead_id"))
     return {"lead_id": lead_id, "lead_instance_id": lead_instance, "source": "referral"}

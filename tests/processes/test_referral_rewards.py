@@ -69,6 +69,7 @@ def test_small_purchases_add_up_and_the_referrer_earns_points(flow: Flow, locale
     referrer = _referrer(flow, "silver", locale=locale)
     instance_id = _refer(flow, referrer)
     assert flow.instance(instance_id).active_elements == ["lead_outcome"]
+    assert flow.instance(flow.instance(instance_id).variables["lead_instance_id"]).variables["referral_note"] is None
     assert _referral(flow, instance_id).status == "lead"
     customer_id = _qualify_lead(flow, instance_id)
     assert flow.instance(instance_id).active_elements == ["await_purchase", "purchase_deadline"]
@@ -199,8 +200,9 @@ def test_self_referral_by_message_is_refused_and_recorded(flow: Flow):
 
 
 def test_lead_disqualified_then_referral_lapses(flow: Flow):
-    instance_id = _refer(flow, _referrer(flow))
+    instance_id = _refer(flow, _referrer(flow), note=" بعد از ساعت ۵ تماس بگیرید ")
     lead_instance = flow.instance(instance_id).variables["lead_instance_id"]
+    assert flow.instance(lead_instance).variables["referral_note"] == "بعد از ساعت ۵ تماس بگیرید"  # on the call
     flow.work(lead_instance, "call", "reza", DISQUALIFY)
     assert flow.instance(instance_id).state == "completed"
     referral = _referral(flow, instance_id)
