@@ -435,6 +435,11 @@ def test_openapi_documents_every_route(plain: Api):
                   if method != "parameters"}
     assert routes == documented, (routes - documented, documented - routes)
     open_routes = {(V1 + "/health", "get"), (V1 + "/auth/token", "post"), (V1 + "/portal/complaints", "post"),
-                   (V1 + "/portal/complaints/{code}", "get"), (V1 + "/portal/complaints/{code}/survey", "post")}
+                   (V1 + "/portal/complaints/{code}", "get"), (V1 + "/portal/complaints/{code}/survey", "post"),
+                   (V1 + "/portal/complaints/{code}/reply", "post"), (V1 + "/portal/complaints/{code}/reopen", "post"),
+                   (V1 + "/portal/referrals", "post"), (V1 + "/portal/lists/{name}/entries", "get"),
+                   (V1 + "/contract-links/{token}", "get"), (V1 + "/contract-links/{token}/document", "get"),
+                   (V1 + "/contract-links/{token}/document.pdf", "get"), (V1 + "/contract-links/{token}/code", "post"),
+                   (V1 + "/contract-links/{token}/accept", "post")}
     for path, method in documented - open_routes:
         assert document["paths"][path][method].get("security") == [{"bearerAuth": []}], (method, path)

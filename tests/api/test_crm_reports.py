@@ -182,7 +182,7 @@ def test_the_scheduler_job_sends_and_never_raises(tmp_path: Path, caplog: pytest
     ravand = build(settings, migrate=True)
     with ravand.sessions() as session:
         notify.queue(ravand_ctx(session, "seed"), channel="sms", recipient="+989121234567", template="task_overdue",
-                     locale="fa", params={"assignee": "alice", "task_name": "تماس", "due": datetime(2026, 11, 23),
+                     locale="fa", params={"name": "alice", "task_name": "تماس", "due": datetime(2026, 11, 23),
                                           "task_url": "https://x.example/t/1"})
         session.commit()
     outbox_job(ravand)
