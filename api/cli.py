@@ -129,16 +129,23 @@ def users() -> None:
 @click.option("--groups", default="", help="comma-separated candidate groups, e.g. sales,managers")
 @click.option("--display-name")
 @click.option("--locale", type=click.Choice(LOCALES), default="en", show_default=True)
+@click.option("--email", help="where the user's notices are mailed")
+@click.option("--mobile", help="SMS for the user's notices when no e-mail is given, e.g. 09121234567")
 @click.pass_context
 def users_add(ctx: click.Context, name: str, password: str, role: str, groups: str, display_name: str | None,
-              locale: str) -> None:
+              locale: str, email: str | None, mobile: str | None) -> None:
     """Create a user."""
     from api.identity.service import create_user
 
     ravand = _ravand(ctx.find_root(), migrate=True)
     group_list = [g for g in groups.split(",") if g.strip()]
-    ravand.engine.transaction(ravand.sessions, lambda s: create_user(s, name, password, role, group_list,
-                                                                     display_name, locale))
+    try:
+        ravand.engine.transaction(ravand.sessions, lambda s: create_user(
+            s, name, password, role, group_list, display_name, locale, email=email, mobile=mobile))
+    except EngineError as exc:
+        errors = getattr(exc, "field_errors", None) or {}
+        raise click.ClickException("; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()) or str(exc)) \
+            from None
     click.echo(f"user {name} ({role}) created")
 
 

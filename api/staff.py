@@ -1,9 +1,9 @@
 """The staff directory the processes' notices use (``call.settings["staff_directory"]``): employees by user
 name or ``group:<name>``, from the user accounts.
 
-User accounts hold no e-mail address or mobile number of their own; a user name that is an e-mail address is
-used as the employee's address. Anyone else gets their notices kept in the outbox (see
-``processes.notices.tell_staff``)."""
+An employee's notices go to the e-mail address or mobile number on their account (``User.email``,
+``User.mobile``); a user name that is an e-mail address stands for an e-mail address the account lacks. Every
+notice also lands in their in-app inbox (see ``processes.notices.tell_staff``)."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from processes.notices import StaffMember
 
 
 def _member(user: User) -> StaffMember:
-    email = user.username if EMAIL.fullmatch(user.username) else None
+    email = user.email or (user.username if EMAIL.fullmatch(user.username) else None)
     return StaffMember(username=user.username, display_name=user.display_name or user.username,
-                       locale=user.locale or "en", email=email)
+                       locale=user.locale or "en", email=email, mobile=user.mobile)
 
 
 def directory(session: Session, names: Iterable[str]) -> list[StaffMember]:

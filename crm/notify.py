@@ -4,7 +4,8 @@
 (run by the scheduler, ``ravand notifications dispatch`` or the API) sends what is due. A failure counts an
 attempt, keeps the error and waits longer each time (exponential back-off); after ``max_attempts`` the
 message is ``failed``. A channel with no sender configured leaves its messages ``kept`` in the outbox
-(``release_kept`` puts them back in the queue once a sender exists). Messages are sent at least once: a
+(``release_kept`` puts them back in the queue once a sender exists). An employee's in-app notice (channel
+``app``) is delivered by being stored: ``sent`` at once, never dispatched. Messages are sent at least once: a
 dispatch whose transaction is lost after sending will send again. Every change is journaled through the Ctx."""
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ __all__ = ["CHANNELS", "DEFAULT_SMS_TEMPLATE", "LOCALES", "STATUSES", "DispatchR
            "senders_from", "sms_parts", "templates"]
 
 log = logging.getLogger("ravand.outbox")
-CHANNELS = ("email", "sms", "app")  # app: an employee with no address; the notice is kept in the outbox
+CHANNELS = ("email", "sms", "app")  # app: an employee's in-app inbox (recipient: the user name; see crm.inbox)
 STATUSES = ("pending", "sent", "failed", "kept")
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
@@ -84,15 +85,15 @@ class Timing:
 def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, template: str,
           params: Mapping[str, Any], locale: str = "fa", customer_id: int | None = None,
           process_instance_id: str | None = None, daily_limit: int | None = None,
-          timing: Timing | None = None) -> Notification | None:
+          timing: Timing | None = None, link: str | None = None) -> Notification | None:
     """Put a message in the outbox, ``pending``, rendered in the recipient's language (the ``sms`` text of the
     template for SMS), due now or, for a customer SMS inside the quiet hours, when they end.
 
     With ``daily_limit``, a customer message (not one to staff) is queued only while the outbox holds fewer
     than that many messages to this recipient from the last 24 hours; past it, nothing is queued and None
     is returned, so no one can flood an address through the processes (the public portal's filings).
-    Channel ``app`` is an employee with no e-mail or mobile: the notice is recorded ``kept`` for them,
-    never sent."""
+    Channel ``app`` is the employee's in-app inbox (``recipient`` their user name, ``link`` a page of the web
+    app): storing it delivers it, so it is ``sent`` at once and never dispatched."""
     timing = timing or Timing()
     address = _recipient(channel, recipient)
     subject, body = render(template, params, locale, channel=channel, zone=timing.zone)
@@ -102,12 +103,12 @@ def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, 
         return None
     now = as_utc(timing.now) if timing.now else utcnow()
     due = (quiet_until(now, timing.quiet_hours, timing.zone) if channel == "sms" and to_customer else None) or now
-    kept = channel == "app"
+    stored = channel == "app"
     return ctx.add(Notification(
         channel=channel, recipient=address, subject=subject[:255] if channel != "sms" else None, body=body,
-        template=template, status="kept" if kept else "pending", attempts=0, next_attempt_at=None if kept else due,
-        created_at=now, customer_id=customer_id, process_instance_id=process_instance_id,
-        last_error="no e-mail address or mobile number is known for this employee" if kept else None,
+        template=template, status="sent" if stored else "pending", attempts=0,
+        next_attempt_at=None if stored else due, sent_at=now if stored else None, created_at=now,
+        customer_id=customer_id, process_instance_id=process_instance_id, link=(link or None) if stored else None,
     ), "notification")
 
 
@@ -143,7 +144,7 @@ def backoff(attempts: int) -> timedelta:
 
 def _due(session: Session, now: datetime, batch: int) -> list[Notification]:
     query = (select(Notification)
-             .where(Notification.status == "pending",
+             .where(Notification.status == "pending", Notification.channel != "app",
                     or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
              .order_by(Notification.id).limit(batch)
              .with_for_update(skip_locked=True))  # two workers never take the same message (PostgreSQL)
@@ -202,8 +203,8 @@ def dispatch(ctx: Ctx, senders: Mapping[str, Sender], *, now: datetime | None = 
 
 
 def release_kept(ctx: Ctx, *, channel: str | None = None) -> int:
-    """Put kept messages back in the queue (after a sender was configured); returns how many. Notices kept for
-    employees without an address (channel ``app``) stay kept: there is nothing to send them with."""
+    """Put kept e-mail and SMS back in the queue (after a sender was configured); returns how many. In-app
+    notices (channel ``app``) are delivered when stored and never kept."""
     query = select(Notification).where(Notification.status == "kept", Notification.channel != "app")
     if channel:
         query = query.where(Notification.channel == channel)

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -81,13 +82,34 @@ def tell_customer(ctx: Ctx, call: ServiceCall, customer: Customer, *, template: 
                 email=customer.email, locale=locale, customer_id=customer.id)
 
 
+def _inbox_link(params: Mapping[str, Any]) -> str | None:
+    """The page of the web app a notice leads to: the path of its ``task_url``, if it has one."""
+    url = params.get("task_url")
+    path = urlsplit(url).path if isinstance(url, str) else ""
+    return path if path.startswith("/app/") else None
+
+
+def _tell_one(call: ServiceCall, ctx: Ctx, person: StaffMember, template: str, params: Mapping[str, Any],
+              link: str | None) -> None:
+    named = {**params, "name": person.display_name or person.username,
+             "recipient": person.display_name or person.username}
+    locale, timing = read_locale(person.locale or "en"), _timing(call, person.zone)
+    for channel, address in (("app", person.username),
+                             ("email", person.email) if person.email else ("sms", person.mobile)):
+        if address:
+            notify.queue(ctx, channel=channel, recipient=address, template=template, params=named, locale=locale,
+                         process_instance_id=call.instance_id, timing=timing, link=link)
+
+
 def tell_staff(call: ServiceCall, ctx: Ctx, recipients: Iterable[str], *, template: str,
-               params: Mapping[str, Any]) -> list[str]:
+               params: Mapping[str, Any], link: str | None = None) -> list[str]:
     """Tell employees (user names, or ``group:<name>`` for everyone active in a group): each gets ``template``
     in their own language, addressed by display name (parameter ``name``), date-times in their time zone.
-    E-mail if their address is known, else SMS to their mobile, else the notice is kept in the outbox for them
-    (channel ``app``: recorded, not delivered). The directory is ``call.settings["staff_directory"]``; the user
-    names told are returned (none without a directory, and the log says so)."""
+    Every notice lands in the employee's in-app inbox (channel ``app``, ``crm.inbox``), leading to ``link``
+    (a page of the web app; by default the path of a ``task_url`` parameter); it is also mailed to their
+    e-mail address if they have one, else sent by SMS to their mobile if they have one. The directory is
+    ``call.settings["staff_directory"]``; the user names told are returned (none without a directory, and
+    the log says so)."""
     directory: StaffDirectory | None = call.settings.get("staff_directory")
     wanted = [r for r in recipients if r]
     if directory is None:
@@ -95,13 +117,7 @@ def tell_staff(call: ServiceCall, ctx: Ctx, recipients: Iterable[str], *, templa
         return []
     told = []
     for person in directory(call.session, wanted):
-        channel, address = (("email", person.email) if person.email else ("sms", person.mobile) if person.mobile
-                            else ("app", person.username))
-        notify.queue(ctx, channel=channel, recipient=address, template=template,
-                     params={**params, "name": person.display_name or person.username,
-                             "recipient": person.display_name or person.username},
-                     locale=read_locale(person.locale or "en"), process_instance_id=call.instance_id,
-                     timing=_timing(call, person.zone))
+        _tell_one(call, ctx, person, template, params, link or _inbox_link(params))
         told.append(person.username)
     if not told:
         log.warning("%s: none of %s is an active employee", template, ", ".join(wanted))

@@ -25,6 +25,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     groups: Mapped[list[Any]] = mapped_column(JSON)
     locale: Mapped[str] = mapped_column(String(8), default="en")
+    email: Mapped[str | None] = mapped_column(String(255))  # where staff notices are mailed, if set
+    mobile: Mapped[str | None] = mapped_column(String(16))  # E.164; staff notices by SMS when no e-mail
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]

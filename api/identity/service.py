@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from api.identity.contacts import clean_contacts
 from api.identity.models import ROLES, ApiToken, User, WebSession
 from engine.clock import utcnow
 from engine.errors import Conflict, InvalidData, NotFound
@@ -68,7 +69,9 @@ def _clean_groups(groups: Iterable[str]) -> list[str]:
 
 
 def create_user(session: Session, username: str, password: str, role: str, groups: Iterable[str] = (),
-                display_name: str | None = None, locale: str = "en") -> User:
+                display_name: str | None = None, locale: str = "en", *, email: str | None = None,
+                mobile: str | None = None) -> User:
+    contacts = clean_contacts(email=email, mobile=mobile)
     errors: dict[str, list[str]] = {}
     if role not in ROLES:
         errors["role"] = [f"must be one of {', '.join(ROLES)}"]
@@ -83,7 +86,7 @@ def create_user(session: Session, username: str, password: str, role: str, group
     now = utcnow()
     user = User(username=username.strip(), display_name=display_name, password_hash=_hasher.hash(password),
                 role=role, groups=_clean_groups(groups), locale=locale, active=True, token_version=1,
-                created_at=now, updated_at=now)
+                created_at=now, updated_at=now, **contacts)
     session.add(user)
     session.flush()
     return user
@@ -91,7 +94,11 @@ def create_user(session: Session, username: str, password: str, role: str, group
 
 def update_user(session: Session, user: User, *, password: str | None = None, role: str | None = None,
                 groups: Iterable[str] | None = None, active: bool | None = None,
-                display_name: str | None = None, locale: str | None = None) -> User:
+                display_name: str | None = None, locale: str | None = None, **contacts: str | None) -> User:
+    """Change what is given (None leaves a field as it is); ``email`` and ``mobile``, when given, are set, and
+    None or blank clears them."""
+    for name, value in clean_contacts(**contacts).items():
+        setattr(user, name, value)
     if role is not None and role not in ROLES:
         raise InvalidData({"role": [f"must be one of {', '.join(ROLES)}"]})
     if password is not None:

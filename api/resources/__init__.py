@@ -6,8 +6,8 @@ from flask_smorest import Api
 
 
 def register_all(api: Api) -> None:
-    from api.resources import auth, crm, definitions, health, instances, journal, messages, tasks, users
+    from api.resources import auth, crm, definitions, health, instances, journal, me, messages, tasks, users
 
-    for module in (health, auth, users, definitions, instances, tasks, messages, journal):
+    for module in (health, auth, me, users, definitions, instances, tasks, messages, journal):
         api.register_blueprint(module.blp)
     crm.register(api)

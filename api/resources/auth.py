@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from api.context import command, db
@@ -33,11 +33,22 @@ class MeSchema(Schema):
     role = fields.String()
     groups = fields.List(fields.String())
     locale = fields.String()
+    email = fields.String(allow_none=True)
+    mobile = fields.String(allow_none=True)
 
 
 class MePatch(Schema):
-    locale = fields.String(required=True, validate=validate.OneOf(LOCALES),
+    locale = fields.String(validate=validate.OneOf(LOCALES),
                            metadata={"description": "the interface language: en, or fa (Persian, right-to-left)"})
+    email = fields.String(allow_none=True, validate=validate.Length(max=255),
+                          metadata={"description": "where my notices are mailed; null clears it"})
+    mobile = fields.String(allow_none=True, validate=validate.Length(max=40),
+                           metadata={"description": "SMS for my notices when no e-mail is set; null clears it"})
+
+    @validates_schema
+    def _something(self, data: dict, **_: object) -> None:
+        if not data:
+            raise ValidationError("give locale, email or mobile")
 
 
 class ApiTokenIn(Schema):
@@ -72,8 +83,9 @@ class Token(MethodView):
         return {"access_token": tokens.issue(user), "token_type": "Bearer", "expires_in": tokens.ttl_s}
 
 
-def _profile(p: Principal) -> dict:
-    return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale}
+def _profile(p: Principal, user: User | None) -> dict:
+    return {"username": p.username, "role": p.role, "groups": sorted(p.groups), "locale": p.locale,
+            "email": user.email if user else None, "mobile": user.mobile if user else None}
 
 
 @blp.route("/me")
@@ -83,18 +95,21 @@ class Me(MethodView):
     @requires(*SIGNED_IN)
     def get(self) -> object:
         """Who am I?"""
-        return _profile(current_principal())
+        principal = current_principal()
+        return _profile(principal, db().get(User, principal.user_id))
 
     @blp.doc(security=BEARER)
     @blp.arguments(MePatch)
     @blp.response(200, MeSchema)
     @requires(*SIGNED_IN)
     def patch(self, body: dict) -> object:
-        """Change my own preferences: the interface language."""
+        """Change my own preferences: the interface language, and the e-mail address and mobile number my
+        notices go to (each checked; 422 with field errors)."""
         user_id = current_principal().user_id
 
         def change(session: object) -> dict:
-            return _profile(principal_of(update_user(session, session.get(User, user_id), locale=body["locale"])))
+            user = update_user(session, session.get(User, user_id), **body)
+            return _profile(principal_of(user), user)
 
         return command(change)
 

@@ -25,6 +25,10 @@ class UserSchema(Schema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     groups = fields.List(fields.String(validate=validate.Length(1, 100)), load_default=list)
     locale = fields.String(load_default="en", validate=validate.OneOf(LOCALES))
+    email = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=255),
+                          metadata={"description": "where the employee's notices are mailed"})
+    mobile = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40),
+                           metadata={"description": "SMS for their notices when no e-mail is set; kept as E.164"})
     active = fields.Boolean(dump_only=True)
     created_at = fields.DateTime(dump_only=True)
 
@@ -35,6 +39,8 @@ class UserPatch(Schema):
     role = fields.String(validate=validate.OneOf(ROLES))
     groups = fields.List(fields.String(validate=validate.Length(1, 100)))
     locale = fields.String(validate=validate.OneOf(LOCALES))
+    email = fields.String(allow_none=True, validate=validate.Length(max=255), metadata={"description": "null clears"})
+    mobile = fields.String(allow_none=True, validate=validate.Length(max=40), metadata={"description": "null clears"})
     active = fields.Boolean()
 
 
@@ -67,7 +73,8 @@ class Users(MethodView):
     def post(self, body: dict) -> object:
         """Create a user."""
         return command(lambda s: create_user(s, body["username"], body["password"], body["role"], body["groups"],
-                                             body.get("display_name"), body["locale"]))
+                                             body.get("display_name"), body["locale"], email=body["email"],
+                                             mobile=body["mobile"]))
 
 
 @blp.route("/<int:user_id>")
@@ -84,7 +91,7 @@ class UserItem(MethodView):
     @blp.response(200, UserSchema)
     @requires("admin")
     def patch(self, body: dict, user_id: int) -> object:
-        """Change a user's role, groups, password, or disable them (``active: false``). A new password or a
-        disable ends everything the user held: web sessions, access tokens and API tokens (which stay revoked;
-        new ones may be created)."""
+        """Change a user's role, groups, password, language, e-mail and mobile (``null`` clears them), or disable
+        them (``active: false``). A new password or a disable ends everything the user held: web sessions,
+        access tokens and API tokens (which stay revoked; new ones may be created)."""
         return command(lambda s: update_user(s, _user(s, user_id), **body))

@@ -87,7 +87,7 @@ def test_only_an_administrator_goes_outside_the_candidates_and_says_so(api: Api,
 
 def _told(api: Api, template: str) -> list[dict]:
     items = ok(api.call("GET", "/api/v1/notifications?limit=100", "admin"))["items"]
-    return sorted((m for m in items if m["template"] == template), key=lambda m: m["recipient"])
+    return sorted((m for m in items if m["template"] == template), key=lambda m: (m["recipient"], m["channel"]))
 
 
 def _add_user(api: Api, name: str, groups: list[str], *, locale: str = "en", display: str | None = None) -> None:
@@ -99,8 +99,9 @@ def _add_user(api: Api, name: str, groups: list[str], *, locale: str = "en", dis
 def test_the_new_assignee_is_told_in_their_language_by_name(api: Api, task: str):
     _add_user(api, "sara@ravand.example", ["sales"], locale="fa", display="سارا احمدی")
     ok(api.call("POST", f"/api/v1/tasks/{task}/assign", "employee", json={"user": "sara@ravand.example"}))
-    [persian] = _told(api, "task_assigned")
+    inbox, persian = _told(api, "task_assigned")  # in her in-app inbox, and mailed
     assert (persian["channel"], persian["recipient"]) == ("email", "sara@ravand.example")
+    assert (inbox["channel"], inbox["recipient"], inbox["link"]) == ("app", "sara@ravand.example", f"/app/tasks/{task}")
     assert "سارا احمدی گرامی" in persian["body"] and "Review the request" in persian["body"]
     assert "alice" in persian["body"] and f"/app/tasks/{task}" in persian["body"]
     ok(api.call("POST", f"/api/v1/tasks/{task}/assign", "admin", json={"user": "mona"}))
@@ -109,7 +110,7 @@ def test_the_new_assignee_is_told_in_their_language_by_name(api: Api, task: str)
     assert "root handed you" in english[0]["body"]
     ok(api.call("POST", f"/api/v1/tasks/{task}/unclaim", "admin"))
     ok(api.call("POST", f"/api/v1/tasks/{task}/claim", "employee2"))  # bob takes it himself: nobody is told
-    assert len(_told(api, "task_assigned")) == 2
+    assert len(_told(api, "task_assigned")) == 3
 
 
 def _tell_overdue(api: Api, days: float = 3) -> int:

@@ -40,15 +40,36 @@ def test_staff_are_told_by_name_in_their_language_and_zone(db: Database) -> None
                           params={"tracking_code": "RC-7KQ2M9XH4C", "tier": 2,
                                   "due": datetime(2026, 11, 23, 10, 30, tzinfo=UTC)})
         assert told == ["maryam", "omid", "lead@ravand.example"]  # mina is inactive, nobody is unknown
-        rows = {n.recipient: n for n in session.scalars(select(Notification))}
-    maryam, omid, lead = rows["maryam"], rows["omid"], rows["lead@ravand.example"]
+        rows = {(n.channel, n.recipient): n for n in session.scalars(select(Notification))}
+    # everyone's notice is in their in-app inbox (delivered when stored); the e-mail goes only where an address is
+    assert sorted(rows) == [("app", "lead@ravand.example"), ("app", "maryam"), ("app", "omid"),
+                            ("email", "lead@ravand.example")]
+    maryam, omid, lead = rows["app", "maryam"], rows["app", "omid"], rows["email", "lead@ravand.example"]
     assert maryam.body.startswith("مریم حسین‌زاده گرامی") and "۲ آذر ۱۴۰۵، ساعت ۱۴:۰۰" in maryam.body
     assert omid.body.startswith("Dear Omid Karimi") and "23 November 2026, 14:00" in omid.body
-    assert lead.channel == "email" and lead.status == "pending" and lead.body.startswith("Dear Reza Ahmadi")
-    # no address known: recorded for the employee, kept, never pretended sent
-    assert (maryam.channel, maryam.status, maryam.next_attempt_at) == ("app", "kept", None)
-    assert "no e-mail address or mobile number" in maryam.last_error
+    assert lead.status == "pending" and lead.body.startswith("Dear Reza Ahmadi")
+    assert (maryam.status, maryam.next_attempt_at, maryam.read_at, maryam.last_error) == ("sent", None, None, None)
+    assert maryam.sent_at is not None
     assert "Hello" not in omid.body and "@" not in omid.body
+
+
+def test_staff_notices_go_to_the_address_on_the_account_and_always_to_the_inbox(db: Database) -> None:
+    with db.sessions() as session:
+        create_user(session, "sara", "password1", "employee", ["sales"], "سارا احمدی", "fa",
+                    email="Sara@Ravand.example", mobile="۰۹۱۲ ۱۲۳ ۴۵۶۷")
+        create_user(session, "reza", "password1", "employee", ["sales"], "Reza", "en", mobile="0912-765-4321")
+        create_user(session, "nima", "password1", "employee", ["sales"], "نیما", "fa")
+        call = _call(session, staff_directory=directory, public_url="https://crm.example.ir")
+        told = tell_staff(call, Ctx(session, "system"), ["group:sales"], template="task_assigned",
+                          params={"task_name": "تماس با مشتری", "by": "Omid", "task_url": "https://crm.example.ir/app/tasks/t-9"})
+        assert told == ["nima", "reza", "sara"]
+        rows = sorted((n.channel, n.recipient, n.status, n.link) for n in session.scalars(select(Notification)))
+        persian_mail = session.scalar(select(Notification).where(Notification.channel == "email"))
+    assert rows == [("app", "nima", "sent", "/app/tasks/t-9"), ("app", "reza", "sent", "/app/tasks/t-9"),
+                    ("app", "sara", "sent", "/app/tasks/t-9"),
+                    ("email", "sara@ravand.example", "pending", None),  # e-mail first when both are known
+                    ("sms", "+989127654321", "pending", None)]
+    assert persian_mail.body.startswith("سارا احمدی گرامی")
 
 
 def test_without_a_directory_nobody_is_told(db: Database, caplog: Any) -> None:

@@ -31,6 +31,8 @@ class NotificationSchema(Schema):
     sent_at = fields.DateTime(allow_none=True)
     customer_id = fields.Integer(allow_none=True)
     process_instance_id = fields.String(allow_none=True)
+    link = fields.String(allow_none=True, metadata={"description": "app: the page of the web app it leads to"})
+    read_at = fields.DateTime(allow_none=True, metadata={"description": "app: when the employee read it"})
 
 
 class NotificationArgs(PageArgs):
