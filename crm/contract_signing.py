@@ -124,6 +124,8 @@ def send_code(ctx: Ctx, secret: str, contract: Contract, *, ip: str | None, dail
     if not customer.mobile:
         raise RecordConflict("no mobile number is on record; ask the seller to sign on paper")
     _throttle(ctx.session, contract.id, now)
+    if daily_limit is not None and notify.over_daily_limit(ctx.session, "sms", customer.mobile, daily_limit):
+        raise TooManyCodes("this mobile number has had as many messages as it may today; try again tomorrow", 3600)
     code = f"{secrets.randbelow(10**6):06d}"
     row = _add_code(ctx, contract, customer.mobile, now, ip)
     row.code_hash = _hash(secret, row.id, code)

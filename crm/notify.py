@@ -112,6 +112,11 @@ def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, 
     ), "notification")
 
 
+def over_daily_limit(session: Session, channel: str, recipient: str, limit: int) -> bool:
+    """Whether a customer message to ``recipient`` would be held back by a daily cap of ``limit`` now."""
+    return _capped(session, channel, _recipient(channel, recipient), limit)
+
+
 def _capped(session: Session, channel: str, address: str, limit: int) -> bool:
     """Has ``address`` had ``limit`` messages in the last 24 hours? On PostgreSQL the count is taken under
     a transaction lock on the address, so concurrent commands cannot both slip under the cap."""

@@ -164,3 +164,17 @@ def test_one_person_decides_one_level_a_round_over_http(crm: Api) -> None:
     _work(crm, instance_id, "approve_manager", "mina", {"decision": "reject", "reason": "too risky"})
     assert ok(crm.call("GET", f"/api/v1/contracts/{contract['id']}", "employee"))["status"] == "rejected"
     assert ok(crm.call("GET", f"/api/v1/tasks/{legal['id']}", "admin"))["state"] == "cancelled"
+
+
+def test_no_code_is_made_when_the_mobile_had_its_messages_for_the_day(crm: Api) -> None:
+    """A code the daily cap would hold back is never created: the customer hears why instead of waiting for it."""
+    _contract_id, _instance_id, link = _sent(crm)
+    with crm.app.app_context(), ravand().sessions() as session:
+        held = session.scalar(select(Notification).where(Notification.template == "contract_sent"))
+        for _ in range(5):
+            session.add(Notification(channel="sms", recipient=held.recipient, body="-", template="contract_sent",
+                                     status="sent", attempts=1, created_at=datetime.now(UTC)))
+        session.commit()
+    refusal = refused(crm.call("POST", f"/api/v1/contract-links/{link}/code", None), 429)
+    assert "today" in refusal["detail"]
+    assert _read(crm, lambda s: s.scalars(select(ContractCode)).all()) == []
