@@ -1,5 +1,6 @@
 // The customer portal (public, no account): file a complaint and get its tracking code; follow a
-// complaint by its code (status, who handles it, public notes, resolution) and answer the survey.
+// complaint by its code (status, who handles it, public notes, resolution), answer our question while it
+// waits for the customer, answer the survey, and ask to reopen it (portal_complaint_actions.js).
 // The server picked the language (?lang=, else Accept-Language) and wrote it on <html lang>; the
 // calls go to the public /api/v1/portal routes without cookies (publicApi), so no session is involved.
 
@@ -11,8 +12,10 @@ import { choiceGroup, formField, sendsTo, showProblem } from './core/fields.js';
 import { dateTime, locale, number, setLocale, t } from './core/i18n.js';
 import { listSelect } from './core/lists.js';
 import { SEVERITIES } from './views/crmtext.js';
+import { notice, questionCard, reopenCard, reopenExpired } from './portal_complaint_actions.js';
 
 const STEPS = ['received', 'in_progress', 'resolved', 'closed'];
+const AT_STEP = { escalated: 1, waiting_customer: 1 }; // shown on the "being handled" step, in their own words
 const SCORES = [1, 2, 3, 4, 5];
 
 const statusPath = (code) => `/portal/complaints/${encodeURIComponent(code)}?lang=${locale()}`;
@@ -109,14 +112,17 @@ function filePage(main) {
   document.title = `${t('portal.file_title')} · ${t('app.name')}`;
 }
 
+// The status in the customer's words: "waiting for your answer" rather than the staff's "for the customer".
+const statusText = (status) => (status === 'waiting_customer' ? t('portal.waiting_you') : t(`complaint.status.${status}`));
+
 function steps(status) {
-  const at = status === 'escalated' ? 1 : STEPS.indexOf(status);
+  const at = AT_STEP[status] ?? STEPS.indexOf(status);
   return h('ol', { class: 'steps', 'aria-label': t('portal.progress'), 'data-testid': 'portal-steps' },
     STEPS.map((step, index) => h('li', {
       class: ['step', (index < at || status === 'closed') && 'step-done', index === at && status !== 'closed' && 'step-current'],
       'aria-current': index === at ? 'step' : null,
     }, h('span', { class: 'step-dot', 'aria-hidden': 'true' }, number(index + 1)),
-    h('span', {}, t(`complaint.status.${index === at && status === 'escalated' ? 'escalated' : step}`)))));
+    h('span', {}, index === at && AT_STEP[status] ? statusText(status) : t(`complaint.status.${step}`)))));
 }
 
 function surveyForm(main, view) {
@@ -132,27 +138,40 @@ function surveyForm(main, view) {
     submit,
     send: (values) => publicApi.post(`/portal/complaints/${encodeURIComponent(view.tracking_code)}/survey`,
       { score: values.score === undefined ? null : Number(values.score), comment: values.comment ?? null }),
-    done: (answer) => drawStatus(main, answer, true),
+    done: (answer) => drawStatus(main, answer, notice('ok', t('portal.survey_thanks'), 'survey-thanks')),
     shown: problemShown,
   });
   return h('section', { class: 'card portal-card', 'aria-labelledby': 'survey-title', 'data-testid': 'survey' },
     h('h2', { id: 'survey-title' }, t('portal.survey_title')), h('p', { class: 'muted' }, t('portal.survey_intro')), form);
 }
 
-function drawStatus(main, view, thanked = false) {
+// After the resolution: rate it, ask to reopen it (or learn that it is too late for that).
+function afterResolution(main, view) {
+  const redraw = (fresh, told) => drawStatus(main, fresh, told);
+  const done = view.status === 'resolved' || view.status === 'closed';
+  return [
+    view.survey_open ? surveyForm(main, view) : null,
+    done && view.reopen_until ? reopenCard(view, redraw) : null,
+    done && !view.reopen_until ? reopenExpired(`/portal?lang=${locale()}`) : null,
+  ];
+}
+
+function drawStatus(main, view, told = null) {
   const updates = view.updates || [];
   replace(main, h('div', { class: 'portal-status stack', 'data-testid': 'portal-status', 'data-status': view.status },
     h('section', { class: 'card portal-card' },
       h('p', { class: 'crumbs' }, h('a', { href: `/portal?lang=${locale()}` }, t('portal.file_another'))),
       h('h1', { tabindex: '-1' }, t('portal.status_title')),
       h('p', { class: 'tracking-code small', 'data-testid': 'tracking-code' }, ltr(view.tracking_code, 'span')),
-      thanked ? h('p', { class: 'alert alert-ok', role: 'status', 'data-testid': 'survey-thanks' }, t('portal.survey_thanks')) : null,
+      told ? h('p', { class: `alert alert-${told.kind}`, role: told.kind === 'ok' ? 'status' : 'alert', 'data-testid': told.testid },
+        told.text) : null,
       steps(view.status),
       h('dl', { class: 'facts' },
-        h('dt', {}, t('portal.status')), h('dd', { 'data-testid': 'portal-status-text' }, h('strong', {}, t(`complaint.status.${view.status}`))),
+        h('dt', {}, t('portal.status')), h('dd', { 'data-testid': 'portal-status-text' }, h('strong', {}, statusText(view.status))),
         h('dt', {}, t('portal.category')), h('dd', {}, t(`complaint.category.${view.category}`)),
         h('dt', {}, t('portal.filed_at')), h('dd', {}, dateTime(view.created_at)),
         h('dt', {}, t('portal.handled_by')), h('dd', { dir: 'auto', 'data-testid': 'portal-tier' }, view.tier || '—'))),
+    view.status === 'waiting_customer' ? questionCard(view, (fresh, told) => drawStatus(main, fresh, told)) : null,
     view.resolution ? h('section', { class: 'card portal-card', 'aria-labelledby': 'resolution-title', 'data-testid': 'portal-resolution' },
       h('h2', { id: 'resolution-title' }, t('portal.resolution')), h('p', { class: 'prewrap', dir: 'auto' }, view.resolution)) : null,
     h('section', { class: 'card portal-card', 'aria-labelledby': 'updates-title' },
@@ -161,7 +180,7 @@ function drawStatus(main, view, thanked = false) {
         ? h('ol', { class: 'timeline', 'data-testid': 'portal-updates' }, updates.map((u) => h('li', {},
           h('span', { class: 'timeline-time muted' }, dateTime(u.at)), ' ', h('span', { class: 'prewrap', dir: 'auto' }, u.text))))
         : h('p', { class: 'muted' }, t('portal.no_updates'))),
-    view.survey_open ? surveyForm(main, view) : null));
+    afterResolution(main, view)));
   document.title = `${t('portal.status_title')} · ${t('app.name')}`;
   focusHeading(main);
 }
