@@ -1,7 +1,9 @@
-// Ravand's browser app: who am I, the shell (navigation by role, language, sign-out), the router.
+// Ravand's browser app: who am I, the shell (navigation by role, the notifications bell, language, sign-out),
+// the router.
 
 import './styles/app.css';
 import { api, csrfToken } from './core/api.js';
+import { bell } from './core/bell.js';
 import { h, replace } from './core/dom.js';
 import { setLocale, t } from './core/i18n.js';
 import { installKeyboard } from './core/keyboard.js';
@@ -27,8 +29,9 @@ function languageSwitch(me) {
   }, other === 'fa' ? 'فارسی' : 'English');
 }
 
-function userMenu(me) {
+function userMenu(me, inbox) {
   return h('div', { class: 'user-menu' },
+    inbox.element,
     h('span', { class: 'user-name', 'data-testid': 'user-name', title: me.username }, me.displayName || me.username),
     h('span', { class: 'badge' }, t(`role.${me.role}`)),
     languageSwitch(me),
@@ -37,7 +40,7 @@ function userMenu(me) {
       h('button', { type: 'submit', class: 'btn btn-ghost', 'data-testid': 'sign-out' }, t('nav.sign_out'))));
 }
 
-function shell(me) {
+function shell(me, inbox) {
   const links = NAV.filter((item) => item.roles.includes(me.role)).map((item) =>
     h('a', { href: item.href, class: 'nav-link', 'data-nav': item.key }, t(item.label)));
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
@@ -46,7 +49,7 @@ function shell(me) {
     h('header', { class: 'topbar' },
       h('a', { href: '/app/', class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'ر'), t('app.name')),
       h('nav', { class: 'nav', 'aria-label': t('nav.main') }, links),
-      userMenu(me)),
+      userMenu(me, inbox)),
     main);
   return { layout, main };
 }
@@ -68,11 +71,13 @@ async function boot() {
   const root = document.getElementById('app');
   const me = { ...(await api.get('/auth/me')), displayName: root.dataset.displayName };
   setLocale(me.locale);
-  const { layout, main } = shell(me);
+  const inbox = bell();
+  const { layout, main } = shell(me, inbox);
   replace(root, layout);
   root.classList.remove('app-loading');
   root.removeAttribute('aria-busy');
-  configure(ROUTES, { me, main, navigate, onNavigate: markCurrent });
+  const onNavigate = (pathname) => { markCurrent(pathname); inbox.refresh(pathname); };
+  configure(ROUTES, { me, main, navigate, onNavigate });
   installKeyboard(navigate);
   await show(location.pathname, location.search, false);
 }

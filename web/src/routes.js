@@ -41,4 +41,5 @@ export const ROUTES = [
   { path: '/journal', title: 'nav.journal', roles: ROLES.audit, view: () => import('./views/journal.js') },
   { path: '/dashboards', title: 'nav.dashboards', roles: ROLES.all, view: () => import('./views/dashboards.js') },
   { path: '/lists', title: 'lists.title', roles: ROLES.admin, view: () => import('./views/lists.js') },
+  { path: '/notifications', title: 'inbox.title', roles: ROLES.all, view: () => import('./views/notifications.js') },
 ];
