@@ -16,6 +16,7 @@ from tests.web.conftest import Server, shot
 
 QUESTION = "شمارهٔ سفارش شما چیست؟ روی فاکتور نوشته شده است."
 REPLY = "شمارهٔ سفارش ۴۵۶۷۸ است."
+DESCRIPTION = "بستهٔ من ناقص رسید؛ یکی از کالاها در آن نبود."
 
 
 def tier_task(server: Server, code: str) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def file_in_persian(page: Any) -> str:
     page.fill("[data-field=mobile] input", "۰۹۱۲ ۷۶۵ ۴۳۲۱")
     page.select_option("[data-field=category] select", "delivery")
     page.locator("[data-field=severity] label", has_text="متوسط").click()
-    page.fill("[data-field=description] textarea", "بستهٔ من ناقص رسید؛ یکی از کالاها در آن نبود.")
+    page.fill("[data-field=description] textarea", DESCRIPTION)
     page.click("[data-testid=portal-submit]")
     code_box = page.locator("[data-testid=portal-filed] [data-testid=tracking-code]")
     expect(code_box).to_have_text(re.compile(r"^RC-[A-Z0-9]{10}$"))
@@ -62,6 +63,7 @@ def answer_in_persian(crm: Server, page_for: Any, code: str) -> None:
     expect(page.locator("[data-testid=portal-status-text]")).to_have_text("در انتظار پاسخ شما")
     expect(page.locator("[data-testid=portal-steps] [aria-current=step]")).to_contain_text("در انتظار پاسخ شما")
     expect(page.locator("[data-testid=portal-question]")).to_have_text(QUESTION)
+    expect(page.locator("[data-testid=portal-description]")).to_have_text(DESCRIPTION)  # what they wrote
     expect(page.locator("[data-testid=portal-reopen]")).to_have_count(0)
     page.click("[data-testid=reply-submit]")  # nothing written: a Persian sentence under the box, no English
     error = page.locator("[data-testid=reply-form] [data-field=text] .field-error")
