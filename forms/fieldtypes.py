@@ -14,6 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
+import jdatetime
 from marshmallow import ValidationError, fields, missing
 
 from forms.model import HIDDEN, NO_DEFAULT, FieldSpec
@@ -26,7 +27,9 @@ MAX_ITEMS = 1_000  # items in one list value
 MAX_JSON = 1_000_000  # characters of an expression value once serialised
 _MAX_EXPONENT = 300  # numbers beyond 1e300 (or below 1e-300) are refused, like a float would
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")
+JALALI_YEARS = range(1300, 1500)  # a year in this range is Jalali (Solar Hijri)
+GREGORIAN_YEARS = range(1900, 2101)  # a Gregorian year outside it is a typing slip, not a date
 _TIME = re.compile(r"[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})?")
 _TRUE = frozenset({"true", "1", "on", "yes"})
 _FALSE = frozenset({"false", "0", "off", "no"})
@@ -224,27 +227,36 @@ class TemporalField(SpecField):
     def clean(self, value: str) -> str:
         kind = self.spec.kind
         date_part, _, time_part = value.partition("T") if kind == "datetime" else (value, "", value)
-        ok = (kind == "time" or _valid_date(date_part)) and (kind == "date" or _valid_time(time_part))
+        day = None if kind == "time" else gregorian_day(date_part)
+        ok = (kind == "time" or day is not None) and (kind == "date" or _valid_time(time_part))
         if not ok or (kind == "datetime" and "T" not in value):
             raise ValidationError(_TEMPORAL_MESSAGES[kind])
-        return value
+        if kind == "date":
+            return day.isoformat()
+        return f"{day.isoformat()}T{time_part}" if day is not None else value
 
 
 _TEMPORAL_MESSAGES = {
-    "date": "Not a valid date (expected YYYY-MM-DD).",
+    "date": "Not a valid date (expected YYYY-MM-DD, Jalali like 1405-11-15 or Gregorian like 2027-02-04).",
     "time": "Not a valid time (expected HH:MM, optionally with seconds and a UTC offset).",
-    "datetime": "Not a valid date and time (expected YYYY-MM-DDTHH:MM, optionally with a UTC offset).",
+    "datetime": "Not a valid date and time (expected YYYY-MM-DDTHH:MM, Jalali or Gregorian, optionally with a UTC "
+                "offset).",
 }
 
 
-def _valid_date(text: str) -> bool:
-    if not _DATE.fullmatch(text):
-        return False
+def gregorian_day(text: str) -> dt.date | None:
+    """The day ``text`` names: ``YYYY-MM-DD`` or ``YYYY/MM/DD``, Jalali when the year is 1300–1499 (``1405-11-15``
+    is 2027-02-04), else Gregorian between 1900 and 2100; None for anything else (an impossible day included)."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
     try:
-        dt.date.fromisoformat(text)
+        if year in JALALI_YEARS:
+            return jdatetime.date(year, month, day).togregorian()
+        return dt.date(year, month, day) if year in GREGORIAN_YEARS else None
     except ValueError:
-        return False
-    return True
+        return None
 
 
 def _valid_time(text: str) -> bool:

@@ -313,14 +313,12 @@ def test_disqualified_requires_reason(lead_call):
 
 
 def test_shown_fields_are_checked_in_full(lead_call):
-    data = {"outcome": "qualified", "opportunity_title": "x" * 256, "amount": -5, "expected_close": "2024-02-30"}
+    data = {"outcome": "qualified", "opportunity_title": "x" * 256, "amount": -5, "expected_close": "1405-12-30"}
     assert errors_of(lead_call, data) == {
         "opportunity_title": ["Must be at most 255 characters long."],
         "amount": ["Must be greater than or equal to 0."],
-        "expected_close": ["Not a valid date (expected YYYY-MM-DD)."],
-    }
-    assert errors_of(lead_call, {"outcome": "disqualified", "reason": "no"}) == {
-        "reason": ["Must be at least 3 characters long."]
+        "expected_close": ["Not a valid date (expected YYYY-MM-DD, Jalali like 1405-11-15 or Gregorian like "
+                           "2027-02-04)."],
     }
     assert errors_of(lead_call, {"outcome": "nurture", "recontact_days": 400}) == {
         "recontact_days": ["Must be less than or equal to 365."]

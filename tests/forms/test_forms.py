@@ -412,7 +412,6 @@ def when(subtype: str, **attrs) -> dict:
     ("subtype", "good"),
     [
         ("date", "2024-02-29"),
-        ("date", "۱۴۰۳-۰۱-۰۱"),
         ("time", "09:30"),
         ("time", "09:30Z"),
         ("time", "23:59:59+03:30"),
@@ -431,6 +430,9 @@ def test_datetime_good(subtype, good):
     ("subtype", "bad"),
     [
         ("date", "2023-02-29"),
+        ("date", "1405-12-30"),  # 1405 is not a Jalali leap year
+        ("date", "1650-01-01"),  # neither a Jalali year nor a plausible Gregorian one
+        ("date", "2150-01-01"),
         ("date", "20240101"),
         ("date", "2024-01-01T10:00"),
         ("date", 20240101),
@@ -444,6 +446,20 @@ def test_datetime_good(subtype, good):
 )
 def test_datetime_bad(subtype, bad):
     assert list(errors_of(make_form(when(subtype)), {"w": bad})) == ["w"]
+
+
+@pytest.mark.parametrize(
+    ("subtype", "typed", "stored"),
+    [
+        ("date", "۱۴۰۳-۰۱-۰۱", "2024-03-20"),  # Nowruz 1403, in Persian digits
+        ("date", "1405/11/15", "2027-02-04"),
+        ("date", "۱۴۰۵/۱/۲", "2026-03-22"),
+        ("date", "2027/2/4", "2027-02-04"),
+        ("datetime", "1405-01-01T09:30+03:30", "2026-03-21T09:30+03:30"),
+    ],
+)
+def test_a_typed_jalali_or_gregorian_date_is_stored_gregorian(subtype, typed, stored):
+    assert make_form(when(subtype)).validate({"w": typed})["w"] == stored
 
 
 def test_datetime_default_subtype_is_date_and_required_works():
