@@ -35,7 +35,7 @@ def _records(api: Api) -> dict[str, Any]:
         contract = contracts.draft(ctx, {"customer_id": customer.id, "title": "Support", "amount": 9_000_000})
         signed = contracts.draft(ctx, {"customer_id": customer.id, "title": "Old", "amount": 1})
         contracts.submit(ctx, signed.id)
-        contracts.decide(ctx, signed.id, level="manager", decision="approve")
+        contracts.decide(ravand_ctx(session, "mina"), signed.id, level="manager", decision="approve")  # four eyes
         contracts.approve(ctx, signed.id)
         contracts.attach_document(ctx, signed.id, "<h1>Old</h1><script>alert(1)</script>")
         referral = referrals.refer(ctx, code=customer.referral_code, referred_name="Reza",
