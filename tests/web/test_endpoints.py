@@ -79,12 +79,14 @@ def test_an_instance_tells_the_path_it_took(server: Server):
 
 def test_me_says_who_and_in_which_language(server: Server):
     me = server.call("GET", "/api/v1/auth/me", "persian").get_json()
-    assert me == {"username": "parisa", "role": "employee", "groups": ["sales"], "locale": "fa"}
+    assert me == {"username": "parisa", "role": "employee", "groups": ["sales"], "locale": "fa", "email": None,
+                  "mobile": None}
 
 
 def test_the_openapi_document_lists_the_new_routes(server: Server):
     paths = server.client().get("/api/v1/openapi.json").get_json()["paths"]
     assert "patch" in paths["/api/v1/auth/me"]
+    assert "get" in paths["/api/v1/me/notifications"] and "post" in paths["/api/v1/me/notifications/read-all"]
     assert "post" in paths["/api/v1/deployments/validate"]
     assert "/api/v1/process-definitions/{definition_id}/resources/{name}" in paths
 
