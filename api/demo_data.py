@@ -1,10 +1,17 @@
-"""Demo records for the embedded default: customers in Persian and English, and every CRM process
-at several stages (tasks waiting for each team, escalations, surveys, signatures, rewards). Loaded
-once, the first time ``ravand demo`` finds no customer."""
+"""Demo records for the embedded default: about six months of a small Iranian business's CRM, Persian first
+with English customers beside them, every CRM process on each of its paths, driven through the real
+processes and CRM functions as the API drives them (``api.intake``), each step moved back to when its
+story happened (``api.demo_clock``). Loaded once, the first time ``ravand demo`` finds no customer.
+
+The stories are in ``demo_sales`` (customers, purchases, leads, opportunities), ``demo_service``
+(complaints, suggestions, criticism), ``demo_contracts`` (contract approval and signing) and
+``demo_referrals`` (referrals, vouchers, points)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,143 +19,105 @@ from sqlalchemy.orm import Session
 
 import processes
 from api.composition import Ravand, ravand_ctx
+from api.demo_clock import DemoClock
 from api.demo_users import DEMO_USERS
-from crm import complaints, opportunities
-from crm.customers import create_customer
 from crm.models import Customer
-from crm.purchases import record_purchase
+from engine.clock import utcnow
+from engine.models import HumanTask
 from engine.views import Actor
 
 # the demo employees as the engine sees them (their groups are those ensure_demo_users gives them)
 PEOPLE = {name: Actor(name, frozenset(groups)) for name, role, groups, *_ in DEMO_USERS if role == "employee"}
-CUSTOMERS = [
-    {"kind": "company", "company_name": "پارس افزار", "person_name": "علی کریمی", "mobile": "09121234567",
-     "email": "karimi@parsafzar.example", "industry": "نرم‌افزار", "region": "tehran", "channel": "referral"},
-    {"kind": "company", "company_name": "صنایع غذایی البرز", "person_name": "زهرا موسوی", "phone": "02644556677",
-     "mobile": "09125556677", "industry": "مواد غذایی", "region": "alborz", "channel": "exhibition"},
-    {"kind": "person", "person_name": "محمد حسینی", "mobile": "09351112233", "region": "isfahan",
-     "channel": "walk_in"},
-    {"kind": "company", "company_name": "Caspian Logistics", "person_name": "Sam Rahimi",
-     "email": "sam@caspian.example", "phone": "+442071234567", "region": "gilan", "channel": "web", "locale": "en"},
-    {"kind": "person", "person_name": "فاطمه نوری", "mobile": "09187654321", "region": "fars", "channel": "instagram"},
-    {"kind": "company", "company_name": "Tabriz Textiles", "person_name": "Leyla Ahmadi", "mobile": "09141234567",
-     "email": "leyla@tabriz-textiles.example", "region": "east-azerbaijan", "channel": "campaign", "locale": "en"},
-]
-PURCHASES = [(0, 450_000_000, "online", True), (0, 300_000_000, "online", True), (0, 120_000_000, "agent", True),
-             (1, 80_000_000, "store", False), (1, 95_000_000, "store", True), (2, 12_000_000, "store", True),
-             (3, 640_000_000, "online", True), (5, 30_000_000, "phone", False)]
-LEADS = [
-    {"person_name": "حسین جعفری", "company_name": "داروسازی مهر", "mobile": "09123334455", "source": "web_form",
-     "product": "software", "region": "tehran", "estimated_revenue": 3_000_000_000, "budget_confirmed": True,
-     "authority": True, "need": "high", "timeline": "quarter"},
-    {"person_name": "Nora Karimi", "email": "nora@example.com", "source": "campaign", "product": "hardware",
-     "region": "kerman", "estimated_revenue": 40_000_000, "need": "medium", "timeline": "year"},
-    {"person_name": "سعید امینی", "company_name": "فولاد کویر", "mobile": "09131234567", "source": "phone",
-     "product": "services", "region": "yazd", "estimated_revenue": 12_000_000_000, "budget_confirmed": True,
-     "authority": True, "need": "high", "timeline": "now"},
-]
+OPEN = ("ready", "claimed")
 
 
 class Demo:
+    """The demo's hands: each call is one committed transaction, as each API request is."""
+
     def __init__(self, ravand: Ravand) -> None:
         self.ravand, self.engine = ravand, ravand.engine
+        self.clock = DemoClock(ravand.sessions, ravand.settings.work_zone)
+        self.customers: dict[str, int] = {}
 
     def run(self, command: Callable[[Session], Any]) -> Any:
         return self.engine.transaction(self.ravand.sessions, command)
 
-    def records(self, actor: str, fn: Callable[[Any], Any]) -> Any:
+    def records(self, actor: str | None, fn: Callable[[Any], Any]) -> Any:
+        """``fn(ctx)``: CRM records changed as ``actor``."""
         return self.run(lambda s: fn(ravand_ctx(s, actor)))
 
-    def start(self, key: str, variables: dict[str, Any], actor: str, business_key: str | None = None) -> Any:
-        return self.run(lambda s: self.engine.start(s, key, business_key, variables, actor))
+    def intake(self, starter: Callable[..., Any], data: dict[str, Any], actor: str | None) -> tuple[Any, str]:
+        """A record and its process, started the way the API starts it (``api.intake``)."""
+        return self.run(lambda s: starter(self.ravand, s, data, actor))
+
+    def variables(self, instance_id: str) -> dict[str, Any]:
+        return self.run(lambda s: self.engine.instance(s, instance_id).variables)
+
+    def open_task(self, instance_id: str, element: str) -> tuple[str, str | None]:
+        """The open task at ``element``: (id, assignee)."""
+        found = self.run(lambda s: s.execute(select(HumanTask.id, HumanTask.assignee).where(
+            HumanTask.process_instance_id == instance_id, HumanTask.element_id == element,
+            HumanTask.state.in_(OPEN))).first())
+        if found is None:
+            raise LookupError(f"no open task {element!r} in {instance_id}")
+        return found[0], found[1]
 
     def work(self, instance_id: str, element: str, who: str, data: dict[str, Any]) -> None:
+        """``who`` claims the open task at ``element`` (unless it is theirs) and completes it with ``data``."""
         actor = PEOPLE[who]
-        task = self.run(lambda s: next(view for view in (self.engine.task(s, t, actor).task for t in
-                                                         self.engine.open_task_ids(s, instance_id))
-                                       if view.element_id == element))
-        if task.assignee != actor.name:
-            self.run(lambda s: self.engine.claim(s, task.id, actor))
-        task_id = task.id
+        task_id, assignee = self.open_task(instance_id, element)
+        if assignee != actor.name:
+            self.run(lambda s: self.engine.claim(s, task_id, actor))
         self.run(lambda s: self.engine.complete(s, task_id, data, actor))
 
-    def expire_timers(self, instance_id: str) -> None:
-        from engine.clock import utcnow
+    def claim(self, instance_id: str, element: str, who: str) -> None:
+        task_id, _ = self.open_task(instance_id, element)
+        self.run(lambda s: self.engine.claim(s, task_id, PEOPLE[who]))
 
-        for timer in self.run(lambda s: self.engine.timers(s, instance_id)):
-            if not timer.retry:
-                self.run(lambda s, t=timer.id: self.engine.reschedule_timer(s, t, utcnow(), "demo"))
-                return
+    def comment(self, instance_id: str, element: str, who: str, text: str) -> None:
+        task_id, _ = self.open_task(instance_id, element)
+        self.run(lambda s: self.engine.add_comment(s, task_id, text, PEOPLE[who]))
+
+    def offered_to(self, instance_id: str, element: str, *people: str) -> str:
+        """The first of ``people`` the open task at ``element`` is offered to (by group)."""
+        task_id, _ = self.open_task(instance_id, element)
+        groups = set(self.run(lambda s: s.get(HumanTask, task_id).candidate_groups) or ())
+        return next(name for name in people if PEOPLE[name].groups & groups)
+
+    def fire(self, instance_id: str, element: str) -> None:
+        """The instance's timer at ``element`` fires now (an operator's "run this timer now")."""
+        timer = next((t for t in self.run(lambda s: self.engine.timers(s, instance_id))
+                      if t.element_id == element and not t.retry), None)
+        if timer is None:
+            raise LookupError(f"no timer {element!r} in {instance_id}")
+        self.run(lambda s: self.engine.reschedule_timer(s, timer.id, utcnow() - timedelta(seconds=1), "demo"))
+
+    def correlate(self, name: str, correlation: dict[str, Any], actor: str | None = None,
+                  variables: dict[str, Any] | None = None) -> list[str]:
+        return self.run(lambda s: self.engine.correlate(s, name, correlation=correlation, variables=variables,
+                                                        actor=actor, waiting_only=True).instance_ids)
+
+    @contextmanager
+    def at(self, days: float, clock: str = "10:00") -> Iterator[None]:
+        """The block happened ``days`` ago at ``clock`` (Tehran time)."""
+        with self.clock.happened(self.clock.ago(days, clock)):
+            yield
 
 
 def load_demo_data(ravand: Ravand) -> bool:
     """Deploy the processes and fill them with demo records; False if customers already exist."""
+    from api import demo_contracts, demo_deals, demo_referrals, demo_sales, demo_service
+
     demo = Demo(ravand)
     demo.run(lambda s: ravand.engine.deploy(s, processes.bundle(), "designer"))
     if demo.run(lambda s: s.scalar(select(func.count()).select_from(Customer))):
         return False
-    customers = [demo.records("sara", lambda ctx, d=data: create_customer(ctx, d)[0].id) for data in CUSTOMERS]
-    for index, amount, channel, on_time in PURCHASES:
-        demo.records("sara", lambda ctx, c=customers[index], a=amount, ch=channel, t=on_time:
-                     record_purchase(ctx, c, amount=a, channel=ch, paid_on_time=t))
-    demo.start("customer_ranking", {}, "admin")
-    _leads(demo)
-    _complaints(demo, customers)
-    _contracts(demo, customers)
-    _referrals(demo, customers)
+    demo_sales.customers(demo)
+    demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))  # the tiers referrals use
+    demo_sales.lead_stories(demo)
+    demo_deals.deals(demo)
+    demo_service.stories(demo)
+    demo_contracts.stories(demo)
+    demo_referrals.stories(demo)
+    demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True
-
-
-def _leads(demo: Demo) -> None:
-    # the third (large) lead stays waiting for enterprise sales' call
-    hot, cold, _ = (demo.start("lead_qualification", lead, "sara").id for lead in LEADS)
-    demo.work(hot, "call", "sara", {"outcome": "qualified", "opportunity_title": "سامانه انبارداری",
-                                    "amount": 3_200_000_000, "expected_close": "2027-01-15"})
-    demo.work(cold, "call", "reza", {"outcome": "nurture", "recontact_days": 30})
-    opportunity = demo.run(lambda s: demo.engine.instance(s, hot).variables["opportunity_id"])
-    for stage in ("proposal", "negotiation"):
-        demo.records("sara", lambda ctx, st=stage: opportunities.move_stage(ctx, opportunity, st))
-
-
-def _complaints(demo: Demo, customers: list[int]) -> None:
-    filed = [
-        {"customer_id": customers[0], "category": "product", "severity": "high", "channel": "phone",
-         "description": "گزارش‌گیری ماهانه خطا می‌دهد."},
-        {"contact_name": "Reza Tehrani", "contact_email": "reza.t@example.com", "category": "delivery",
-         "severity": "critical", "channel": "portal", "description": "The order arrived damaged."},
-        {"customer_id": customers[1], "category": "billing", "severity": "medium", "channel": "api",
-         "description": "فاکتور دو بار صادر شده است."},
-        {"customer_id": customers[2], "category": "service", "severity": "low", "channel": "phone",
-         "description": "پاسخ‌گویی تلفنی کند است."},
-    ]
-    # the first stays with tier 1
-    _, escalated, answered, closed = (demo.start("complaint_escalation", c, "maryam").id for c in filed)
-    demo.expire_timers(escalated)  # the SLA ran out: tier 2 and the team lead
-    for instance_id, score in ((answered, None), (closed, 5)):
-        demo.work(instance_id, "tier1", "maryam", {"resolution": "اصلاح شد و به مشتری اطلاع داده شد.",
-                                                   "public_update": "مشکل برطرف شد."})
-        if score:
-            code = demo.run(lambda s, i=instance_id: demo.engine.instance(s, i).variables["tracking_code"])
-            demo.records("portal", lambda ctx, c=code: complaints.answer_survey(ctx, c, 5, "عالی بود"))
-            demo.run(lambda s, c=code: demo.engine.correlate(s, "survey_answered", correlation={"tracking_code": c}))
-
-
-def _contracts(demo: Demo, customers: list[int]) -> None:
-    terms = "پرداخت در سه قسط؛ پشتیبانی دوازده ماهه؛ تحویل ظرف ۳۰ روز."
-    base = {"title": "قرارداد پشتیبانی سالانه", "amount": 1_800_000_000, "terms": terms, "standard_terms": True}
-    demo.start("contract_approval", {**base, "customer_id": customers[0]}, "sara")  # sara is still drafting it
-    review = demo.start("contract_approval", {**base, "customer_id": customers[1], "amount": 25_000_000_000,
-                                              "discount_percent": 18, "standard_terms": False}, "sara").id
-    sent = demo.start("contract_approval", {**base, "customer_id": customers[3], "title": "Fleet tracking licence"},
-                      "sara").id
-    demo.work(review, "edit", "sara", {**base, "amount": 25_000_000_000, "discount_percent": 18,
-                                       "standard_terms": False})
-    demo.work(review, "approve_manager", "reza", {"decision": "approve"})
-    demo.work(sent, "edit", "sara", {**base, "title": "Fleet tracking licence"})
-    demo.work(sent, "approve_manager", "reza", {"decision": "approve"})
-
-
-def _referrals(demo: Demo, customers: list[int]) -> None:
-    code = demo.run(lambda s: s.get(Customer, customers[0]).referral_code)
-    demo.start("referral_rewards", {"code": code, "referred_name": "کاوه صادقی", "referred_mobile": "09129998877"},
-               "sara")
