@@ -27,7 +27,6 @@ from engine.models import HumanTask, Timer
 
 ENGINE_TABLES = ("process_instance", "human_task", "task_comment")
 SKIPPED = ("list_entry", "import_job", "import_upload", "import_row")  # written by no demo step
-FRIDAY = 4
 
 
 def _stamps(table: Table) -> list[Column]:
@@ -69,18 +68,16 @@ def _move_dues(session: Session, begin: datetime, end: datetime, delta: timedelt
 
 
 class DemoClock:
-    """Moments of the demo's stories (Tehran working days) and the step that moves what a step wrote."""
+    """Moments of the demo's stories (local time) and the step that moves what a step wrote."""
 
     def __init__(self, sessions: object, zone: str = "Asia/Tehran", now: datetime | None = None) -> None:
         self.sessions, self.zone = sessions, ZoneInfo(zone)
         self.now = now or utcnow()
 
     def ago(self, days: float, at: str = "10:00") -> datetime:
-        """``days`` before today at the local time ``at``; a Friday becomes the Thursday before it. Never later
-        than now."""
+        """``days`` before today at the local time ``at``, never later than a few minutes ago. Stories keep
+        the order of their steps: a later step is never given an earlier day or hour."""
         day = (self.now.astimezone(self.zone) - timedelta(days=days)).date()
-        if day.weekday() == FRIDAY:
-            day -= timedelta(days=1)
         hour, minute = (int(part) for part in at.split(":"))
         moment = datetime.combine(day, time(hour, minute), self.zone)
         return min(moment, self.now - timedelta(minutes=5))

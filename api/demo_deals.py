@@ -53,7 +53,7 @@ def _won_by_purchase(demo: Any) -> None:
                                call_notes="با مدیرعامل و مدیر مالی صحبت شد")
     move(demo, opportunity, [(135, "proposal"), (120, "negotiation")])
     customer = demo.variables(instance_id)["customer_id"]
-    with demo.at(112, "12:00"):
+    with demo.at(112, "09:30"):
         purchase = demo.records("sara", lambda ctx: record_purchase(ctx, customer, amount=3_100_000_000,
                                                                     channel="agent", reference="فاکتور ۱۴۰۲").id)
     move(demo, opportunity, [(112, "won")], details={"purchase_id": purchase})

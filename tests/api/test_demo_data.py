@@ -153,6 +153,11 @@ def test_spread_over_months_so_reports_mean_something(demo: Ravand) -> None:
         lead_months = {str(day)[:7] for (day,) in session.execute(select(Lead.created_at))}
     assert len(months) >= 6 and len(lead_months) >= 5
     assert len(complaint_report["by_month"]) >= 5 and complaint_report["sla_breaches"] >= 3
+    # moved back in time, each story still happens in order
+    for start, end in (_all(demo, select(Complaint.created_at, Complaint.closed_at))
+                       + _all(demo, select(Opportunity.created_at, Opportunity.closed_at))
+                       + _all(demo, select(Contract.created_at, Contract.signed_at))):
+        assert end is None or start <= end
 
 
 @pytest.mark.parametrize("who", ["sara", "reza", "maryam", "omid", "nima", "elham"])
