@@ -25,6 +25,7 @@ from api.errors import problem
 from api.resources.crm.contracts import DOCUMENT_POLICY, pdf_of
 from api.resources.crm.portal import PUBLIC, limited
 from crm import contract_signing as signing
+from crm import notify
 from crm.clock import utcnow
 from crm.contract_terms import figures
 from crm.customers import get_customer
@@ -163,9 +164,10 @@ class LinkedPdf(MethodView):
         return response
 
 
-def _daily_cap() -> int | None:
+def _daily_cap() -> int:
+    """Customer messages per address in 24 hours: the setting, else the outbox's default (as the processes count)."""
     value = ravand().engine.ctx.settings.get("notify_daily_per_recipient")
-    return None if value is None else int(value)
+    return notify.DAILY_PER_RECIPIENT if value is None else int(value)
 
 
 @blp.route("/<token>/code")
