@@ -30,6 +30,11 @@ class ProblemSchema(Schema):
                          metadata={"description": "field path → messages (422)"})
     problems = fields.List(fields.Dict(), metadata={"description": "located deployment problems (422)"})
     path = fields.String(metadata={"description": "where the refused value is in the body (422)"})
+    reason = fields.String(metadata={"description": "why a customer's contract link does not open the offer "
+                                                    "(invalid, expired, outdated, closed)"})
+    task_state = fields.String(metadata={"description": "the state of a task that is no longer open (409)"})
+    open_tasks = fields.List(fields.Dict(), metadata={"description": "where that task's work went, as far as the "
+                                                                     "caller may see (409)"})
 
 
 class Instant(fields.DateTime):

@@ -359,7 +359,8 @@ def test_sign_in_failures_and_rate_limit(plain: Api):
     problem(limited, 429)
     assert client.post(V1 + "/auth/token", json={"username": "audrey", "password": PASSWORD}).status_code == 200
     me = ok(plain.call("GET", V1 + "/auth/me", "outsider"))
-    assert me == {"username": "carol", "role": "employee", "groups": ["support-1"], "locale": "en"}
+    assert me == {"username": "carol", "role": "employee", "groups": ["support-1"], "locale": "en",
+                  "email": None, "mobile": None}
 
 
 def test_api_tokens_and_password_change(api: Api):
