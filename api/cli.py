@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from api.composition import Ravand, build, pending_migrations
+from api.composition import Ravand, SettingsError, build, pending_migrations, public_url_warning
 from api.identity.models import LOCALES, ROLES
 from config import load_settings
 from engine.errors import EngineError, InvalidDefinition
@@ -20,7 +21,10 @@ from engine.tasks import TaskQuery
 
 
 def _ravand(ctx: click.Context, migrate: bool = False) -> Ravand:
-    return build(load_settings(ctx.obj.get("config")), migrate=migrate)
+    try:
+        return build(load_settings(ctx.obj.get("config")), migrate=migrate)
+    except SettingsError as exc:
+        raise click.ClickException(f"invalid setting {exc}") from None
 
 
 @click.group()
@@ -182,6 +186,8 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int, 
     config = ctx.obj.get("config")
     ravand = _ravand(ctx, migrate=not (dev and reloader_child()))  # once, before any worker starts
     ravand.database.dispose()  # no pooled connection crosses gunicorn's fork
+    if (warning := public_url_warning(ravand.settings)) is not None:
+        logging.getLogger("ravand.serve").warning(warning)
     enabled = ravand.settings.scheduler_enabled
     if dev:  # one process: the loop runs inside it (in Werkzeug's serving child only)
         run_server(lambda: create_app(load_settings(config), timers=enabled and reloader_child()),
