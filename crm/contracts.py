@@ -243,7 +243,7 @@ def mark_signed(ctx: Ctx, contract_id: int, *, now: datetime | None = None, mobi
     if contract.opportunity_id is not None:
         opportunity = get_opportunity(ctx.session, contract.opportunity_id)
         if opportunity.stage not in ("won", "lost"):
-            move_stage(ctx, opportunity.id, "won")
+            move_stage(ctx, opportunity.id, "won", details={"contract_id": contract.id, "purchase_id": purchase.id})
     return contract
 
 

@@ -113,7 +113,8 @@ def test_small_contract_is_approved_sent_with_a_signed_link_and_signed_as_a_sale
     purchase = flow.records(lambda s: s.get(Purchase, contract.purchase_id))
     assert purchase.amount == 992_750_000 and purchase.reference == f"contract-{contract_id}"
     assert flow.records(lambda s: s.get(Customer, customer.id)).status == "actual"
-    assert flow.records(lambda s: get_opportunity(s, opportunity.id)).stage == "won"
+    won = flow.records(lambda s: get_opportunity(s, opportunity.id))
+    assert (won.stage, won.contract_id, won.purchase_id) == ("won", contract_id, contract.purchase_id)
     signature = flow.journal("contract.signature", instance_id)[0].data
     assert signature["signer"] == "+989121112233" and signature["signed_ip"] == "192.0.2.7"
 
