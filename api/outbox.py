@@ -7,8 +7,10 @@ import logging
 
 from apscheduler.job import Job
 from apscheduler.schedulers.base import BaseScheduler
+from sqlalchemy.orm import Session
 
 from api.composition import Ravand, ravand_ctx
+from api.undelivered import tell_undelivered
 from crm.errors import CrmError
 from crm.notify import DispatchReport, dispatch, senders_from
 
@@ -17,11 +19,17 @@ ACTOR = "outbox"
 
 
 def dispatch_outbox(ravand: Ravand, *, batch: int = 100, actor: str = ACTOR) -> DispatchReport:
-    """Send what is due now with the configured senders, in one transaction; raises on bad settings."""
+    """Send what is due now with the configured senders, in one transaction; raises on bad settings. The owner of a
+    customer message that failed for good is told (``api.undelivered``)."""
     settings = ravand.settings
     senders = senders_from(settings)
-    return ravand.engine.transaction(ravand.sessions, lambda s: dispatch(
-        ravand_ctx(s, actor), senders, batch=batch, max_attempts=settings.notify_max_attempts))
+
+    def send(session: Session) -> DispatchReport:
+        report = dispatch(ravand_ctx(session, actor), senders, batch=batch, max_attempts=settings.notify_max_attempts)
+        tell_undelivered(ravand.engine, session, report.failed_ids)  # a failed customer message is not "sent"
+        return report
+
+    return ravand.engine.transaction(ravand.sessions, send)
 
 
 def outbox_job(ravand: Ravand) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -137,6 +137,7 @@ class DispatchReport:
     retrying: int = 0
     failed: int = 0
     kept: int = 0
+    failed_ids: list[int] = field(default_factory=list)  # the messages that failed for good in this run
 
     def __str__(self) -> str:
         return f"sent {self.sent}, retrying {self.retrying}, failed {self.failed}, kept {self.kept}"
@@ -188,6 +189,7 @@ def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: dateti
         ctx.change(message, "notification", {"status": "failed", "attempts": attempts, "last_error": error,
                                              "next_attempt_at": None})
         report.failed += 1
+        report.failed_ids.append(message.id)
     else:
         ctx.change(message, "notification", {"attempts": attempts, "last_error": error,
                                              "next_attempt_at": now + backoff(attempts)})

@@ -55,6 +55,10 @@ def _params(locale: str) -> dict[str, dict[str, Any]]:
                           "task_url": f"{BASE}/tasks/3f9c2a7e"},
         "task_overdue": {"name": staff, "task_name": "تماس برای ارزیابی سرنخ" if fa else "Qualification call",
                          "due": DUE, "task_url": f"{BASE}/tasks/3f9c2a7e"},
+        "message_undelivered": {"name": staff, "customer": other, "channel": "پیامک" if fa else "SMS",
+                                "message": "قرارداد «پشتیبانی سالانه» برای امضا آماده است" if fa
+                                else "Your contract is ready to sign", "address": "+989121234567", "attempts": 5,
+                                "customer_url": f"{BASE}/app/customers/1024"},
     }
 
 
