@@ -118,17 +118,15 @@ def nurture(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
     return {"recontact_at": recontact_at.isoformat(), "recontact_by": call.actor}
 
 
-def _tell_rep(call: ServiceCall, ctx: Ctx, lead: Lead, when: str | None) -> None:
-    """L9: the rep who nurtured the lead is told it is time to call again (``lead_recontact``, in their language,
-    by name). CALL SITE: ``processes.notices.tell_staff`` comes with the staff directory; until it is there,
-    nobody is told (the call still comes back to the rep)."""
-    tell_staff = getattr(notices, "tell_staff", None)
-    if tell_staff is None or not lead.recontact_by:
+def _tell_rep(call: ServiceCall, ctx: Ctx, lead: Lead) -> None:
+    """L9: the rep who nurtured the lead hears it is time to call again (``lead_recontact``, in their language,
+    by name, the agreed time in their zone), with the way to reach the lead."""
+    if not lead.recontact_by:
         return
     contact = lead.mobile or lead.phone or lead.email or ""
-    tell_staff(call, ctx, [lead.recontact_by], template="lead_recontact",
-               params={"lead_name": lead.company_name or lead.person_name or "", "recontact_at": when or "",
-                       "contact": contact})
+    notices.tell_staff(call, ctx, [lead.recontact_by], template="lead_recontact", link="/app/tasks",
+                       params={"lead_name": lead.company_name or lead.person_name or "",
+                               "recontact_at": lead.recontact_at or "", "contact": contact})
 
 
 def reopen(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
@@ -136,8 +134,8 @@ def reopen(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
     is told; last call's answers are cleared (the lead is read and scored afresh before the call)."""
     ctx = ctx_of(call)
     lead = leads.get_lead(ctx.session, int(need(variables, "lead_id")))
-    rep, when = lead.recontact_by, variables.get("recontact_at")
-    _tell_rep(call, ctx, lead, when)
+    rep = lead.recontact_by
+    _tell_rep(call, ctx, lead)
     leads.reopen(ctx, lead.id)
     return {"outcome": None, "recontact_days": None, "recontact_on": None, "recontact_at": None,
             "call_assignee": rep, "call_problem": None}

@@ -14,7 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from crm import lead_calls, leads
-from crm.models import Customer, Lead, LeadCall, Opportunity
+from crm.models import Customer, Lead, LeadCall, Notification, Opportunity
+from processes.notices import StaffMember
+from tests.conftest import Database
 from tests.processes.conftest import Flow
 
 HOT = {"person_name": "علي كريمي", "company_name": "پارس افزار", "mobile": "۰۹۱۲ ۱۲۳ ۴۵۶۷", "source": "web_form",
@@ -112,7 +114,13 @@ def test_large_deal_goes_to_enterprise_sales(flow: Flow):
     assert flow.open_task(started.id, "call").candidate_groups == ["sales-enterprise"]
 
 
-def test_nurtured_on_a_jalali_day_comes_back_to_the_rep_who_nurtured_it(flow: Flow):
+def _directory(_session: object, names: object) -> list[StaffMember]:
+    """The one employee these tests tell: reza, who reads Persian."""
+    return [StaffMember("reza", "رضا احمدی", "fa")] if "reza" in names else []  # type: ignore[operator]
+
+
+def test_nurtured_on_a_jalali_day_comes_back_to_the_rep_who_nurtured_it(crm_db: Database):
+    flow = Flow(crm_db, settings={"locale": "fa", "staff_directory": _directory})
     flow.deploy("lead_qualification")
     started = flow.start("lead_qualification", COLD)
     assert flow.instance(started.id).variables["grade"] == "D"
@@ -131,6 +139,10 @@ def test_nurtured_on_a_jalali_day_comes_back_to_the_rep_who_nurtured_it(flow: Fl
     assert again.active_elements == ["call", "corrected"] and again.variables.get("outcome") is None
     task = flow.open_task(started.id, "call")
     assert task.assignee == "reza" and task.state == "claimed"  # back to reza, not to the whole group
+    told = flow.records(lambda s: list(s.scalars(select(Notification).where(
+        Notification.template == "lead_recontact"))))
+    assert [(n.channel, n.recipient) for n in told] == [("app", "reza")]  # reza is told, in Persian, by name
+    assert "رضا احمدی" in told[0].body and "john@example.com" in told[0].body and told[0].link == "/app/tasks"
     assert again.variables["score"] == 25  # re-scored after nurture: the call's "high" need counts
     assert [c["notes"] for c in again.variables["earlier_calls"]] == ["after Nowruz"]
     flow.work(started.id, "call", "reza", {"outcome": "qualified", "opportunity_title": "Printers", "amount": 50})
