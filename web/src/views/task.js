@@ -4,10 +4,12 @@
 import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
+import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
 import { localizeSchema } from '../core/formlocale.js';
 import { dateTime, locale, number, relative, t } from '../core/i18n.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
+import { isLeadTask, leadCard } from './leadcard.js';
 import { dueState } from './tasklist.js';
 import { gregorianDays, jalaliDateFields } from './timefields.js';
 
@@ -94,9 +96,11 @@ function comments(task, canWrite) {
 // In Persian, date fields take Jalali dates (timefields.js); `dateKeys` are the fields to convert on submit.
 async function mountForm(container, task, readOnly) {
   const form = new Form({ container, debounce: false });
+  latinDigitsInNumbers(container);
   const localized = localizeSchema(task.form, locale());
   const shown = locale() === 'fa' ? jalaliDateFields(localized, task.data || {}) : { schema: localized, data: task.data || {}, keys: [] };
-  await form.importSchema(shown.schema, shown.data);
+  const display = displayForm(shown.schema, shown.data);
+  await form.importSchema(display.schema, display.data);
   if (readOnly) form.setProperty('readOnly', true);
   return { form, dateKeys: shown.keys };
 }
@@ -186,6 +190,14 @@ export async function render({ root, params, me, navigate }) {
   } else {
     formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
   }
-  renderCustomer(customer, task.data?.customer_id ?? task.data?.customerId);
+  const customerId = task.data?.customer_id ?? task.data?.customerId;
+  if (isLeadTask(task.data)) {
+    // the lead's card comes first; the customer's 360° view follows only when the lead is a known customer
+    const holder = h('div');
+    customer.append(leadCard(task.data), holder);
+    if (customerId !== undefined && customerId !== null) renderCustomer(holder, customerId);
+  } else {
+    renderCustomer(customer, customerId);
+  }
   return { cleanup: () => form?.destroy() };
 }
