@@ -21,8 +21,12 @@ def check(ctx: Context, session: Session, task_id: str, user: str) -> None:
     if row is None:
         return  # the command itself says there is no such task
     instance = session.get(ProcessInstance, row.process_instance_id)
-    if instance is None:
-        return
+    if instance is not None:
+        check_loaded(ctx, session, row, instance, user)
+
+
+def check_loaded(ctx: Context, session: Session, row: HumanTask, instance: ProcessInstance, user: str) -> None:
+    """``check`` for a task whose row and instance the command has read already (completing reads them once)."""
     meta = ctx.specs.definition(session, instance.definition_id).elements.get(row.element_id, {})
     name = meta.get("guard")
     if not name:

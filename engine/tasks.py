@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
-from engine import journal, runtime
+from engine import guards, journal, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
@@ -215,6 +215,7 @@ def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping
         raise InvalidData({"data": ["must be an object"]})
     loaded = runtime.load(ctx, session, row.process_instance_id)
     del joined
+    guards.check_loaded(ctx, session, row, loaded.instance, actor.name)
     cleaned = validate_form(session, row, data, loaded.instance.variables)
     if row.assignee is None:
         row.assignee, row.claimed_at = actor.name, utcnow()
