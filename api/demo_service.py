@@ -23,7 +23,7 @@ def escalate(reason: str) -> dict[str, Any]:
 
 
 def ask(question: str) -> dict[str, Any]:
-    return {"outcome": "wait", "public_update": question}
+    return {"outcome": "wait", "question": question}
 
 
 FIXED = resolve("نسخهٔ ۳٫۲ نصب شد و گزارش دوباره ساخته شد.", "مشکل گزارش ماهانه برطرف شد. از صبر شما سپاسگزاریم.")

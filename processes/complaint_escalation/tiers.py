@@ -144,11 +144,13 @@ def wait(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
     due = as_datetime(variables.get("sla_due")) or _now()
     left = sla.working_seconds(_now(), due, variables.get("sla_calendar"))
     keep_notes(ctx, variables, complaint, public=False)
-    step(ctx, call, variables, complaint, "waiting", note=variables.get("public_update"))
-    complaint_work.pause(ctx, complaint.id, left_seconds=left, question=variables.get("public_update"))
+    question = variables.get("question") or variables.get("public_update")  # the form asks it; a caller may not
+    step(ctx, call, variables, complaint, "waiting", note=question)
+    complaint_work.pause(ctx, complaint.id, left_seconds=left, question=question)
     tell_complainant(ctx, call, complaint, "complaint_waiting", portal_url=portal_link(call, complaint))
     within = call.settings.get("complaint_wait_within") or WAIT_WITHIN
-    return {"sla_left": left, "paused_since": _now().isoformat(), "wait_within": str(within), "outcome": None}
+    return {"sla_left": left, "paused_since": _now().isoformat(), "wait_within": str(within), "outcome": None,
+            "question": None}
 
 
 def resume(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:

@@ -65,8 +65,10 @@ def test_wait_resume_and_the_per_employee_report(api: Api):
     assert api.call("POST", f"/api/v1/complaints/{filed['id']}/resume", "outsider",
                     json={"text": "x"}).status_code == 409
     assert api.call("POST", f"/api/v1/tasks/{task['id']}/claim", "outsider").status_code == 200
+    unasked = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider", json={"data": {"outcome": "wait"}})
+    assert unasked.status_code == 422 and "question" in unasked.get_json()["errors"]  # waiting needs the question
     waited = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
-                      json={"data": {"outcome": "wait", "public_update": "Which model?"}})
+                      json={"data": {"outcome": "wait", "question": "Which model?"}})
     assert waited.status_code == 200, waited.get_json()
     assert _detail(api, filed["id"])["status"] == "waiting_customer"
     resumed = api.call("POST", f"/api/v1/complaints/{filed['id']}/resume", "outsider",

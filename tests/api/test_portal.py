@@ -181,7 +181,7 @@ def test_the_customer_answers_a_question_and_asks_to_reopen(api: Api):
     [task] = [t for t in api.call("GET", "/api/v1/tasks?candidate=me", "outsider").get_json()["items"]
               if t["business_key"] == code]
     asked = api.call("POST", f"/api/v1/tasks/{task['id']}/complete", "outsider",
-                     json={"data": {"outcome": "wait", "public_update": "کد سفارش شما چیست؟"}})
+                     json={"data": {"outcome": "wait", "question": "کد سفارش شما چیست؟"}})
     assert asked.status_code == 200, asked.get_json()
     waiting = _get(api, code).get_json()
     assert (waiting["status"], waiting["question"], waiting["reopen_until"]) == (

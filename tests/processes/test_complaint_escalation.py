@@ -161,7 +161,7 @@ def test_breaches_hand_over_warn_and_the_managers_have_a_deadline(flow: Flow):
 def test_waiting_for_the_customer_stops_the_clock(flow: Flow):
     started = flow.start("complaint_escalation", ENGLISH, actor="portal")
     due = flow.open_task(started.id, "tier1").due_at
-    flow.work(started.id, "tier1", "maryam", {"outcome": "wait", "public_update": "Which model is it?"})
+    flow.work(started.id, "tier1", "maryam", {"outcome": "wait", "question": "Which model is it?"})
     complaint = _complaint(flow, started.id)
     assert complaint.status == "waiting_customer" and complaint.sla_left_seconds > 0
     assert flow.open_elements(started.id) == [] and ("complaint_waiting", "email", "david@example.com") in _outbox(flow)

@@ -109,7 +109,7 @@ def reopen_in_english(page: Any, code: str) -> None:
 
 def test_the_customer_answers_our_question_in_persian_then_asks_to_reopen_in_english(crm: Server, page_for):
     code = file_in_persian(page_for(None, locale="fa-IR"))
-    work(crm, code, {"outcome": "wait", "public_update": QUESTION, "internal_note": "انبار را هم بپرس"})
+    work(crm, code, {"outcome": "wait", "question": QUESTION, "internal_note": "انبار را هم بپرس"})
     assert staff_view(crm, code)["status"] == "waiting_customer"
 
     answer_in_persian(crm, page_for, code)
