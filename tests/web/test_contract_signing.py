@@ -85,3 +85,22 @@ def test_an_expired_link_gets_a_clear_page_in_english(crm: Server, page_for) -> 
     expect(gone).to_contain_text("This link has expired")
     page.goto("/portal/contracts/1.1.1.nonsense?lang=fa")
     expect(page.locator("[data-testid=contract-gone]")).to_contain_text("این پیوند قراردادی را باز نمی‌کند")
+
+
+def test_whoever_drafted_a_contract_is_told_in_persian_why_they_may_not_approve_it(crm: Server, page_for) -> None:
+    """The claim is refused (four eyes) and the page says why in the reader's language, not "someone was quicker"."""
+    customer = crm.call("POST", "/api/v1/customers", "sales_manager", json={
+        "kind": "company", "company_name": "شرکت البرز", "mobile": "09121119877", "locale": "fa"}).get_json()
+    contract = crm.call("POST", "/api/v1/contracts", "sales_manager",
+                        json={"customer_id": customer["customer"]["id"], **TERMS}).get_json()
+    _work(crm, contract["id"], "edit", TERMS)
+    tasks = crm.call("GET", "/api/v1/tasks", "admin", query_string={"business_key": f"contract-{contract['id']}"})
+    [task] = [t for t in tasks.get_json()["items"] if t["element_id"] == "approve_manager"]
+    page = page_for("sales_manager", locale="fa-IR")
+    page.goto(f"/app/tasks/{task['id']}")
+    page.get_by_test_id("claim").click()
+    toast = page.locator(".toast").last
+    expect(toast).to_contain_text("پیش‌نویس یا آخرین ویرایش این قرارداد با شماست")
+    expect(toast).not_to_contain_text("drafted")
+    assert crm.call("GET", f"/api/v1/tasks/{task['id']}", "admin").get_json()["assignee"] is None
+    shot(page, "four-eyes-refusal-fa")

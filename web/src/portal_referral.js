@@ -4,26 +4,15 @@
 // confirmation says what happens next: we call the friend, and the referrer is rewarded when the friend buys.
 
 import { ApiError, publicApi } from './core/api.js';
+import { halves } from './core/bilingual.js';
 import { h, replace } from './core/dom.js';
 import { clearErrors, formField, sendsTo } from './core/fields.js';
 import { has, locale, t } from './core/i18n.js';
 
-const PERSIAN = /[\u0600-\u06FF]/;
-const SEPARATOR = ' / ';
 // the server's words for "nothing given", which the page says better per field
 const MISSING = /^(required|this field is required|missing data for required field)\.?$/i;
 
 const referPath = (code) => `/portal/refer?lang=${locale()}${code ? `&code=${encodeURIComponent(code)}` : ''}`;
-
-// A message split into its English and Persian halves (either may be missing).
-function halves(message) {
-  for (let at = message.indexOf(SEPARATOR); at >= 0; at = message.indexOf(SEPARATOR, at + 1)) {
-    const en = message.slice(0, at).trim();
-    const fa = message.slice(at + SEPARATOR.length).trim();
-    if (!PERSIAN.test(en) && PERSIAN.test(fa)) return { en, fa };
-  }
-  return PERSIAN.test(message) ? { en: '', fa: message.trim() } : { en: message.trim(), fa: '' };
-}
 
 const sentence = (text) => {
   const first = text.charAt(0).toUpperCase() + text.slice(1);

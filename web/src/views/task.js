@@ -3,6 +3,7 @@
 
 import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError } from '../core/api.js';
+import { refusal } from '../core/bilingual.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
 import { localizeSchema } from '../core/formlocale.js';
@@ -125,7 +126,7 @@ export async function render({ root, params, me, navigate }) {
       navigate(`/app/tasks/${encodeURIComponent(id)}`, { replace: true });
     } catch (error) {
       setBusy(button, false);
-      toast(error.status === 409 ? t('task.claim_conflict') : error.message, 'error');
+      toast(refusal(error, locale(), t('task.claim_conflict')), 'error');
     }
   }
 

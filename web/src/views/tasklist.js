@@ -1,8 +1,9 @@
 // The tasklist: mine, my groups', unassigned; due soon and overdue marked; search; sort; claim in place.
 
 import { api } from '../core/api.js';
+import { refusal } from '../core/bilingual.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { dateTime, number, relative, t } from '../core/i18n.js';
+import { dateTime, locale, number, relative, t } from '../core/i18n.js';
 import { currentQuery, setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, toast } from '../core/ui.js';
 
@@ -84,7 +85,7 @@ export async function render({ root, me, navigate }) {
       toast(t('task.claimed'), 'ok');
       navigate(`/app/tasks/${encodeURIComponent(task.id)}`);
     } catch (error) {
-      toast(error.status === 409 ? t('task.claim_conflict') : error.message, 'error');
+      toast(refusal(error, locale(), t('task.claim_conflict')), 'error');
       load();
     }
   }
