@@ -4,10 +4,13 @@ the portal's complaint form offers the complaint lists in the visitor's language
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
+from crm import lists
 from tests.web.conftest import Server, shot
 
 
@@ -27,6 +30,10 @@ def test_an_added_entry_is_offered_in_persian_on_the_new_lead_page(crm: Server, 
     expect(admin.locator("tr[data-key=cloud_hosting]")).to_contain_text("میزبانی ابری")
     admin.click("[data-testid=list-toggle-training]")
     expect(admin.locator("tr[data-key=training]")).to_contain_text("Inactive")
+    data = json.loads((Path(lists.__file__).parent / "data" / "lists" / "product.json").read_text())
+    shipped = sum(len(group["entries"]) for group in data["groups"])
+    picked = admin.locator("[data-testid=list-picker] option[value=product]")
+    expect(picked).to_contain_text(f"({shipped}/{shipped + 1})")  # counts follow without a reload
     shot(admin, "lists-admin")
 
     page = page_for("persian")

@@ -40,6 +40,8 @@ const TEXT = {
 
 const say = (key, params = {}) => (TEXT[locale()] || TEXT.en)[key]
   .replace(/\{(\w+)\}/g, (whole, name) => (params[name] === undefined ? whole : String(params[name])));
+// A (masked) number kept left to right inside Persian text, in the reader's digits: «••••۲۲۳۳», never «2233••••».
+const phone = (text) => (text ? `\u2066${digits(text)}\u2069` : '');
 const base = (token) => `/contract-links/${encodeURIComponent(token)}`;
 
 function row(label, value, testid) {
@@ -91,7 +93,7 @@ function signCard(main, token, view) {
     alert.hidden = true;
     try {
       const sent = await publicApi.post(`${base(token)}/code`);
-      note.textContent = say('sent', { mobile: sent.sent_to, minutes: digits(Math.round(sent.expires_in_s / 60)) });
+      note.textContent = say('sent', { mobile: phone(sent.sent_to), minutes: digits(Math.round(sent.expires_in_s / 60)) });
       send.textContent = say('resend');
       accept.disabled = false;
       input.focus();
@@ -108,7 +110,7 @@ function signCard(main, token, view) {
     } catch (error) { fail(error); }
   });
   return h('section', { class: 'card stack' }, h('h2', {}, say('sign_title')),
-    h('p', {}, say('sign_body', { mobile: view.mobile || '' })), form);
+    h('p', {}, say('sign_body', { mobile: phone(view.mobile || '') })), form);
 }
 
 function gone(main, reason) {

@@ -100,6 +100,11 @@ export async function render({ root, query }) {
         { include_inactive: true, limit: 1000, ...(state.q ? { q: state.q } : {}) });
       replace(body, h('p', { class: 'muted' }, t('lists.count', { count: number(page.total) })),
         page.items.length ? entryRows(state.name, page.items, reload) : empty(t('lists.no_entries')));
+      if (!state.q) {  // the picker's counts follow what was just added, deactivated or brought back
+        const option = [...picker.options].find((o) => o.value === state.name);
+        const active = page.items.filter((e) => e.active).length;
+        if (option) option.textContent = `${word('lists', state.name)} (${number(active)}/${number(page.total)})`;
+      }
     } catch (error) {
       replace(body, errorBox(error));
     }
