@@ -94,10 +94,13 @@ export async function render({ root, query }) {
     'aria-label': t('lists.search'), 'data-testid': 'list-search' });
   const body = h('div', { class: 'stack' });
 
+  let asked = 0;  // only the latest answer is drawn: picking another list before the first one loaded
   async function reload() {
+    const mine = ++asked;
     try {
       const page = await api.get(`/lists/${encodeURIComponent(state.name)}/entries`,
         { include_inactive: true, limit: 1000, ...(state.q ? { q: state.q } : {}) });
+      if (mine !== asked) return;
       replace(body, h('p', { class: 'muted' }, t('lists.count', { count: number(page.total) })),
         page.items.length ? entryRows(state.name, page.items, reload) : empty(t('lists.no_entries')));
       if (!state.q) {  // the picker's counts follow what was just added, deactivated or brought back
@@ -106,7 +109,7 @@ export async function render({ root, query }) {
         if (option) option.textContent = `${word('lists', state.name)} (${number(active)}/${number(page.total)})`;
       }
     } catch (error) {
-      replace(body, errorBox(error));
+      if (mine === asked) replace(body, errorBox(error));
     }
   }
 
