@@ -18,6 +18,7 @@ export const NAV = [
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
   { href: '/app/dashboards', label: 'nav.dashboards', roles: ROLES.all, key: 'dashboards' },
   { href: '/app/lists', label: 'nav.lists', roles: ROLES.admin, key: 'lists' },
+  { href: '/app/users', label: 'nav.users', roles: ROLES.admin, key: 'users' },
 ];
 
 const LANDING = { admin: '/app/tasks', employee: '/app/tasks', designer: '/app/processes', auditor: '/app/journal' };
@@ -41,5 +42,6 @@ export const ROUTES = [
   { path: '/journal', title: 'nav.journal', roles: ROLES.audit, view: () => import('./views/journal.js') },
   { path: '/dashboards', title: 'nav.dashboards', roles: ROLES.all, view: () => import('./views/dashboards.js') },
   { path: '/lists', title: 'lists.title', roles: ROLES.admin, view: () => import('./views/lists.js') },
+  { path: '/users', title: 'users.title', roles: ROLES.admin, view: () => import('./views/users.js') },
   { path: '/notifications', title: 'inbox.title', roles: ROLES.all, view: () => import('./views/notifications.js') },
 ];
