@@ -9,7 +9,7 @@ import { formField, formValues, sendsTo, showProblem } from '../core/fields.js';
 import { digits, has, locale, number, t } from '../core/i18n.js';
 import { badge, empty, errorBox, field, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
 
-const ROLES = ['admin', 'designer', 'employee', 'auditor'];
+const ROLES = ['admin', 'designer', 'employee', 'auditor', 'integration'];  // as the server's ROLES
 const LOCALES = ['fa', 'en'];
 
 // Persian and Arabic letters and digits written one way, lower case: what the search compares.
