@@ -34,8 +34,8 @@ NEEDS = ("low", "medium", "high")
 TIMELINES = ("now", "quarter", "year", "unknown")
 STATUSES = ("new", "qualifying", "qualified", "disqualified", "nurture")
 OPEN = ("new", "qualifying")  # still being worked: may be scored, qualified, disqualified or nurtured
-EDITABLE = ("person_name", "company_name", "phone", "mobile", "email", "product", "region", "estimated_revenue",
-            "budget_confirmed", "authority", "need", "timeline")
+EDITABLE = ("person_name", "company_name", "phone", "mobile", "email", "source", "product", "region",
+            "estimated_revenue", "budget_confirmed", "authority", "need", "timeline")
 
 
 def get_lead(session: Session, lead_id: int, *, lock: bool = False) -> Lead:
@@ -74,6 +74,8 @@ def _read(session: Session, data: Mapping[str, Any], *, partial: bool = False) -
         values["process_instance_id"] = form.text("process_instance_id", max_len=36)
     else:
         values = {k: v for k, v in values.items() if k in data}
+        if "source" in data:
+            values["source"] = _listed(session, form, "source", required=True)
     form.check("the lead is not valid")
     return values
 
@@ -128,7 +130,7 @@ def capture_lead(ctx: Ctx, data: Mapping[str, Any]) -> Lead:
 
 
 def update_lead(ctx: Ctx, lead_id: int, changes: Mapping[str, Any]) -> Lead:
-    """Correct the lead's own fields (names, contacts, product, BANT answers) while it is open or nurtured."""
+    """Correct the lead's own fields (names, contacts, source, product, BANT answers) while it is open or nurtured."""
     only(changes, EDITABLE, "these fields cannot be changed here")
     lead = _in(ctx.session, lead_id, (*OPEN, "nurture"), "corrected")
     values = _read(ctx.session, changes, partial=True)
@@ -233,11 +235,12 @@ def _search(q: str) -> Any:
 
 
 def list_leads(session: Session, *, status: str | None = None, source: str | None = None,
-               sales_group: str | None = None, q: str | None = None, limit: int = 50,
-               offset: int = 0) -> tuple[list[Lead], int]:
+               sales_group: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0,
+               product: str | None = None, region: str | None = None) -> tuple[list[Lead], int]:
     """Leads, newest first, filtered; ``q`` searches names (Persian or English, normalised), email and phone."""
     query = select(Lead)
-    for column, value in ((Lead.status, status), (Lead.source, source), (Lead.sales_group, sales_group)):
+    for column, value in ((Lead.status, status), (Lead.source, source), (Lead.sales_group, sales_group),
+                          (Lead.product, product), (Lead.region, region)):
         if value:
             query = query.where(column == value)
     if q and q.strip():

@@ -12,8 +12,9 @@ from api.context import command, crm_ctx, db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_lead
 from api.resources.common import PageArgs, page, page_schema, text
+from api.resources.crm.lead_detail import detail
 from api.resources.crm.shared import READ, WRITE, Amount, start
-from crm import lead_calls, leads
+from crm import leads
 
 blp = Blueprint("crm_leads", __name__, url_prefix="/api/v1/leads", description="Leads")
 
@@ -70,13 +71,27 @@ class CallSchema(Schema):
     grade = fields.String(allow_none=True)
 
 
+class OpenCallSchema(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    assignee = fields.String(allow_none=True)
+    candidate_groups = fields.List(fields.String())
+    due = fields.DateTime(allow_none=True)
+
+
 class LeadDetail(LeadSchema):
     calls = fields.List(fields.Nested(CallSchema), metadata={"description": "every qualification call, oldest first"})
+    score_why = fields.List(fields.Dict(), metadata={"description": "the score's parts with their words: "
+                                                                    "[{why, points, fa, en}]"})
+    task = fields.Nested(OpenCallSchema, allow_none=True, metadata={"description": "its open task, if any"})
+    opportunity_id = fields.Integer(allow_none=True, metadata={"description": "the opportunity it became"})
 
 
 class LeadArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(leads.STATUSES))
     source = fields.String(validate=validate.Length(1, 40), metadata={"description": "a lead_source key"})
+    product = fields.String(validate=validate.Length(1, 120), metadata={"description": "a product key"})
+    region = fields.String(validate=validate.Length(1, 120), metadata={"description": "a province key"})
     sales_group = fields.String(validate=validate.Length(1, 80))
     q = fields.String(validate=validate.Length(1, 200), metadata={"description": "name, email or phone digits"})
 
@@ -87,6 +102,7 @@ class LeadPatch(Schema):
     phone = text(40)
     mobile = text(40)
     email = text()
+    source = text(120)
     product = text(120)
     region = text(120)
     estimated_revenue = Amount()
@@ -113,9 +129,8 @@ class Leads(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Leads, newest first; ``q`` matches names (Persian or English, however typed), email and phone."""
-        return page(leads.list_leads(db(), status=args.get("status"), source=args.get("source"),
-                                     sales_group=args.get("sales_group"), q=args.get("q"), limit=args["limit"],
-                                     offset=args["offset"]), args)
+        filters = {name: args.get(name) for name in ("status", "source", "product", "region", "sales_group", "q")}
+        return page(leads.list_leads(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(LeadIn)
@@ -133,10 +148,11 @@ class Lead(MethodView):
     @blp.response(200, LeadDetail)
     @requires(*READ)
     def get(self, lead_id: int) -> object:
-        """One lead, with every qualification call (notes, answers, outcome, score after it)."""
+        """One lead, with every qualification call (notes, answers, outcome, score after it), the score's
+        parts in words, its open task and the opportunity it became."""
         session = db()
         lead = leads.get_lead(session, lead_id)
-        return {**{name: getattr(lead, name) for name in LEAD_FIELDS}, "calls": lead_calls.calls_of(session, lead_id)}
+        return {**{name: getattr(lead, name) for name in LEAD_FIELDS}, **detail(session, lead)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(LeadPatch)
@@ -144,7 +160,7 @@ class Lead(MethodView):
     @blp.alt_response(409, description="The lead is qualified or disqualified and no longer changes")
     @requires(*WRITE)
     def patch(self, body: dict, lead_id: int) -> object:
-        """Correct the lead's names, contacts, product, region or qualification answers (while it is open or
+        """Correct the lead's names, contacts, source, product, region or qualification answers (while it is open or
         nurtured). While its qualification call waits, the lead is scored and routed again: the call may move
         to another group (``sales_group``)."""
         app = ravand()
