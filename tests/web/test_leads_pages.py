@@ -50,6 +50,7 @@ def test_a_persian_salesperson_finds_reads_and_corrects_a_lead(crm: Server, page
     form.get_by_test_id("lead-save").click()
     expect(form.locator("[data-field=mobile].has-error")).to_be_visible()
     expect(page.get_by_test_id("form-errors")).to_be_visible()
+    shot(page, "persian-lead-correction-error")
     form.get_by_test_id("edit-mobile").fill("09121110031")
     form.get_by_test_id("edit-region").select_option("tehran")
     form.get_by_test_id("lead-save").click()

@@ -108,7 +108,8 @@ export async function render({ root, params, me }) {
         { label: t('task.due'), cell: (x) => (x.due_at ? dateTime(x.due_at) : '—'), class: 'nowrap' },
       ]),
       section('leads', data.leads, [
-        { label: t('customer.name'), cell: (x) => customerName(x) },
+        { label: t('customer.name'), cell: (x) => (ROLES.work.includes(me.role)
+          ? h('a', { href: `/app/leads/${x.id}`, 'data-testid': 'c360-lead-link' }, customerName(x)) : customerName(x)) },
         { label: t('customer.status'), cell: (x) => statusBadge('lead.status', x.status) },
         { label: t('lead.source'), cell: (x) => word('lead.source_value', x.source) },
         { label: t('lead.grade'), cell: (x) => (x.grade ? ltr(x.grade) : '—') },

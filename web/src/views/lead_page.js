@@ -45,13 +45,13 @@ function score(lead) {
       : h('p', { class: 'muted' }, t('lead_page.no_parts')));
 }
 
-function work(lead) {
+function work(lead, me) {
   const task = lead.task;
   const became = [
     lead.customer_id ? [t('lead_page.customer'), h('a', { href: `/app/customers/${lead.customer_id}`, 'data-testid': 'lead-customer' }, `#${number(lead.customer_id)}`)] : null,
     lead.opportunity_id ? [t('lead_page.opportunity'), h('a', { href: `/app/customers/${lead.customer_id}`, 'data-testid': 'lead-opportunity' }, `#${number(lead.opportunity_id)}`)] : null,
     lead.duplicate_of ? [t('lead_page.duplicate_of'), h('a', { href: `/app/customers/${lead.duplicate_of}` }, `#${number(lead.duplicate_of)}`)] : null,
-    lead.process_instance_id ? [t('lead_page.process'), h('a', { href: `/app/instances/${lead.process_instance_id}` }, t('lead_page.open_process'))] : null,
+    lead.process_instance_id && ROLES.read.includes(me.role) ? [t('lead_page.process'), h('a', { href: `/app/instances/${lead.process_instance_id}` }, t('lead_page.open_process'))] : null,
   ];
   return h('section', { class: 'card', 'data-testid': 'lead-work' }, h('h2', {}, t('lead_page.work')),
     task ? facts([
@@ -102,7 +102,7 @@ export async function render({ root, params, me }) {
     replace(root,
       pageHeader(customerName(lead), statusBadge('lead.status', lead.status),
         h('a', { href: '/app/leads', class: 'btn' }, t('leads.title'))),
-      h('div', { class: 'grid-2' }, about(lead, label), h('div', {}, score(lead), work(lead))),
+      h('div', { class: 'grid-2' }, about(lead, label), h('div', {}, score(lead), work(lead, me))),
       calls(lead, label),
       mayEdit ? editForm(lead, () => draw(false)) : h('p', { class: 'muted', 'data-testid': 'lead-closed' }, t('lead_page.closed')));
     if (focusHeading) root.querySelector('h1')?.focus();
