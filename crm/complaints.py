@@ -22,7 +22,7 @@ from crm.codes import read_tracking_code, tracking_code, unused
 from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 from crm.models import Complaint, ComplaintUpdate, Customer
-from crm.text import LOCALES, guess_locale, persian_digits
+from crm.text import LOCALES, clean, guess_locale, name_key, persian_digits
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page, parse_int, required_text
 
@@ -264,14 +264,30 @@ def update_complaint(ctx: Ctx, complaint_id: int, changes: Mapping[str, Any]) ->
     return complaint, complaint.status in ACTIVE and bool({"kind", "category", "severity"} & set(diff))
 
 
+def _search(q: str) -> Any:
+    code = read_tracking_code(q)
+    if code is not None:
+        return Complaint.tracking_code == code
+    contact = Complaint.contact_name.icontains(clean(q) or q.strip(), autoescape=True)  # stored cleaned
+    key = name_key(q)
+    if not key:
+        return contact
+    customers = select(Customer.id).where(Customer.name_key.contains(key, autoescape=True))
+    return or_(contact, Complaint.customer_id.in_(customers))
+
+
 def list_complaints(session: Session, *, status: str | None = None, kind: str | None = None,
                     category: str | None = None, severity: str | None = None, team: str | None = None,
                     assignee: str | None = None, customer_id: int | None = None, limit: int = 50,
-                    offset: int = 0) -> tuple[list[Complaint], int]:
+                    offset: int = 0, q: str | None = None, tier: int | None = None) -> tuple[list[Complaint], int]:
+    """Complaints, newest first, filtered; ``q`` finds a tracking code however typed (case, dashes, digits'
+    script) or the complainant's name (normalised, the contact's or the customer's)."""
     query = select(Complaint)
+    if q and q.strip():
+        query = query.where(_search(q))
     for column, value in ((Complaint.status, status), (Complaint.kind, kind), (Complaint.category, category),
                           (Complaint.severity, severity), (Complaint.team, team), (Complaint.assignee, assignee),
-                          (Complaint.customer_id, customer_id)):
+                          (Complaint.customer_id, customer_id), (Complaint.tier, tier)):
         if value is not None and value != "":
             query = query.where(column == value)
     return page(session, query.order_by(Complaint.id.desc()), limit, offset)

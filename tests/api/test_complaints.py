@@ -83,3 +83,20 @@ def test_wait_resume_and_the_per_employee_report(api: Api):
     report = api.call("GET", "/api/v1/reports/complaints", "admin").get_json()
     [carol] = [row for row in report["per_employee"] if row["assignee"] == "carol"]
     assert (carol["handled"], carol["resolved"]) == (1, 1) and carol["avg_handling_hours"] is not None
+
+
+def test_the_list_finds_a_tracking_code_however_typed_and_the_complainant(api: Api):
+    filed = _file(api, contact_name="کاوه یزدانی")
+    code = filed["tracking_code"]  # RC-XXXXXXXXXX
+    typed = code[3:].lower()[:4] + "-" + code[3:].lower()[4:]  # lower case, without the prefix, a dash inside
+
+    def ids(**query: object) -> list[int]:
+        answer = api.call("GET", "/api/v1/complaints", "outsider", query_string=query)
+        assert answer.status_code == 200, answer.get_json()
+        return [item["id"] for item in answer.get_json()["items"]]
+
+    assert ids(q=typed) == [filed["id"]]
+    assert filed["id"] in ids(q="يزدان")  # part of the name, typed with an Arabic yeh
+    assert filed["id"] not in ids(q="RC-2222222222")
+    assert filed["id"] in ids(tier=1) and filed["id"] not in ids(tier=2)
+    assert api.call("GET", "/api/v1/complaints", "outsider", query_string={"tier": 9}).status_code == 422

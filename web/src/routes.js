@@ -12,8 +12,9 @@ export const ROLES = {
 
 export const NAV = [
   { href: '/app/tasks', label: 'nav.tasks', roles: ROLES.work, key: 'tasks' },
-  { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers', also: ['/app/complaints/'] },
+  { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers' },
   { href: '/app/leads', label: 'nav.leads', roles: ROLES.work, key: 'leads', also: ['/app/leads/'] },
+  { href: '/app/complaints', label: 'nav.complaints', roles: ROLES.work, key: 'complaints', also: ['/app/complaints/'] },
   { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes', also: ['/app/definitions', '/app/compare'] },
   { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
@@ -34,7 +35,9 @@ export const ROUTES = [
   { path: '/leads', title: 'leads.title', roles: ROLES.work, view: () => import('./views/leads.js') },
   { path: '/leads/new', title: 'lead_new.title', roles: ROLES.work, view: () => import('./views/lead_new.js') },
   { path: '/leads/:id', title: 'lead_page.title', roles: ROLES.work, view: () => import('./views/lead_page.js') },
+  { path: '/complaints', title: 'complaints.title', roles: ROLES.work, view: () => import('./views/complaints.js') },
   { path: '/complaints/new', title: 'complaint_new.title', roles: ROLES.work, view: () => import('./views/complaint_new.js') },
+  { path: '/complaints/:id', title: 'complaint_page.title', roles: ROLES.work, view: () => import('./views/complaint_page.js') },
   { path: '/processes', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/definitions.js') },
   { path: '/processes/new', title: 'modeler.new_title', roles: ROLES.design, view: () => import('./views/modeler.js') },
   { path: '/processes/:key', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/versions.js') },

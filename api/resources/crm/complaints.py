@@ -100,6 +100,9 @@ class ComplaintArgs(PageArgs):
     team = fields.String(validate=validate.Length(1, 80))
     assignee = fields.String(validate=validate.Length(1, 150))
     customer_id = fields.Integer(validate=validate.Range(1, ID))
+    tier = fields.Integer(validate=validate.Range(1, 3))
+    q = fields.String(validate=validate.Length(1, 200), metadata={
+        "description": "a tracking code however typed, or part of the complainant's name"})
 
 
 class ComplaintPatch(Schema):
@@ -150,7 +153,7 @@ class Complaints(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Complaints, newest first."""
-        names = ("status", "kind", "category", "severity", "team", "assignee", "customer_id")
+        names = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier")
         filters = {k: args.get(k) for k in names}
         return page(complaints.list_complaints(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
 

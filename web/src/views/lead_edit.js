@@ -34,7 +34,7 @@ export function changes(before, after) {
 }
 
 // The server's field messages in the reader's language; a Persian message reads right to left.
-function shown(form, alertBox, error) {
+export function shown(form, alertBox, error) {
   if (error instanceof ApiError && error.errors) {
     error.errors = Object.fromEntries(Object.entries(error.errors).map(([field, sent]) =>
       [field, (Array.isArray(sent) ? sent : [sent]).map((text) => inLanguage(String(text), locale()))]));
