@@ -293,6 +293,17 @@ def list_complaints(session: Session, *, status: str | None = None, kind: str | 
     return page(session, query.order_by(Complaint.id.desc()), limit, offset)
 
 
+def customer_names(session: Session, found: list[Complaint]) -> dict[int, str]:
+    """The names of the known customers among ``found`` (the company's for a company), by customer id."""
+    ids = {c.customer_id for c in found if c.customer_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Customer.id, Customer.kind, Customer.person_name, Customer.company_name)
+                           .where(Customer.id.in_(ids)))
+    return {row.id: (row.company_name if row.kind == "company" else row.person_name) or row.person_name
+            or row.company_name or "" for row in rows}
+
+
 # -- what the customer sees ---------------------------------------------------------------------------
 
 TIERS = {"en": {1: "our support desk", 2: "a specialist team", 3: "senior management"},

@@ -100,3 +100,16 @@ def test_the_list_finds_a_tracking_code_however_typed_and_the_complainant(api: A
     assert filed["id"] not in ids(q="RC-2222222222")
     assert filed["id"] in ids(tier=1) and filed["id"] not in ids(tier=2)
     assert api.call("GET", "/api/v1/complaints", "outsider", query_string={"tier": 9}).status_code == 422
+
+
+def test_a_known_customers_complaint_is_listed_and_found_by_the_customers_name(api: Api):
+    made = api.call("POST", "/api/v1/customers", "employee", json={"kind": "company", "company_name": "شرکت آریا کاوش",
+                                                                   "email": "info@arya.example"})
+    assert made.status_code == 201, made.get_json()
+    customer_id = made.get_json()["customer"]["id"]
+    filed = api.call("POST", "/api/v1/complaints", "outsider", json={
+        "customer_id": customer_id, "category": "billing", "severity": "medium", "description": "فاکتور دوبار آمد"})
+    assert filed.status_code == 201, filed.get_json()
+    items = api.call("GET", "/api/v1/complaints", "outsider", query_string={"q": "كاوش"}).get_json()["items"]
+    assert [(i["id"], i["customer_name"]) for i in items] == [(filed.get_json()["id"], "شرکت آریا کاوش")]
+    assert _detail(api, filed.get_json()["id"])["customer_name"] == "شرکت آریا کاوش"

@@ -61,6 +61,10 @@ class ComplaintSchema(Schema):
     updated_by = fields.String(allow_none=True)
 
 
+class ComplaintRow(ComplaintSchema):
+    customer_name = fields.String(allow_none=True, metadata={"description": "the known customer's name"})
+
+
 class UpdateSchema(Schema):
     id = fields.Integer()
     at = fields.DateTime()
@@ -86,7 +90,7 @@ class OpenTaskSchema(Schema):
     due = fields.DateTime(allow_none=True)
 
 
-class ComplaintDetail(ComplaintSchema):
+class ComplaintDetail(ComplaintRow):
     updates = fields.List(fields.Nested(UpdateSchema))
     handling = fields.List(fields.Nested(HandlingSchema), metadata={"description": "who did what, when"})
     task = fields.Nested(OpenTaskSchema, allow_none=True, metadata={"description": "its open task, if any"})
@@ -141,7 +145,7 @@ class NewComplaint(Schema):
     description = fields.String(required=True, validate=validate.Length(1, complaints.MAX_TEXT))
 
 
-ComplaintPage = page_schema(ComplaintSchema, "ComplaintPage")
+ComplaintPage = page_schema(ComplaintRow, "ComplaintPage")
 COMPLAINT_FIELDS = tuple(ComplaintSchema().fields)
 
 
@@ -155,7 +159,12 @@ class Complaints(MethodView):
         """Complaints, newest first."""
         names = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier")
         filters = {k: args.get(k) for k in names}
-        return page(complaints.list_complaints(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
+        session = db()
+        found, total = complaints.list_complaints(session, **filters, limit=args["limit"], offset=args["offset"])
+        names = complaints.customer_names(session, found)
+        rows = [{**{name: getattr(c, name) for name in COMPLAINT_FIELDS}, "customer_name": names.get(c.customer_id)}
+                for c in found]
+        return page((rows, total), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(NewComplaint)
@@ -178,6 +187,7 @@ class Complaint(MethodView):
         session = db()
         complaint = complaints.get_complaint(session, complaint_id)
         return {**{name: getattr(complaint, name) for name in COMPLAINT_FIELDS},
+                "customer_name": complaints.customer_names(session, [complaint]).get(complaint.customer_id),
                 "updates": complaints.updates(session, complaint_id),
                 "handling": complaint_work.handling(session, complaint_id), "task": open_task(session, complaint)}
 

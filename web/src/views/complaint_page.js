@@ -8,7 +8,7 @@ import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, number, t, word } from '../core/i18n.js';
 import { errorBox, facts, loading, pageHeader, table } from '../core/ui.js';
 import { ROLES } from '../routes.js';
-import { customerName, email, phone, statusBadge } from './crmtext.js';
+import { email, phone, statusBadge } from './crmtext.js';
 import { complainant, severityBadge, slaDue } from './complaints.js';
 import { correctForm, noteForm } from './complaint_edit.js';
 import { listLabels } from './leads.js';
@@ -74,19 +74,13 @@ function notes(c) {
       : h('p', { class: 'muted' }, t('complaint_page.no_notes')));
 }
 
-async function withCustomer(complaint) {
-  if (!complaint.customer_id) return complaint;
-  const customer = await api.get(`/customers/${complaint.customer_id}`).catch(() => null);
-  return customer ? { ...complaint, customer_name: customerName(customer) } : complaint;
-}
-
 export async function render({ root, params, me }) {
   replace(root, loading());
   const label = await listLabels(['complaint_kind', 'complaint_category']);
   async function draw(focusHeading = true) {
     let complaint;
     try {
-      complaint = await withCustomer(await api.get(`/complaints/${encodeURIComponent(params.id)}`));
+      complaint = await api.get(`/complaints/${encodeURIComponent(params.id)}`);
     } catch (error) {
       replace(root, pageHeader(t('complaint_page.title')), errorBox(error));
       return;

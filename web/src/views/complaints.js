@@ -83,7 +83,9 @@ export async function render({ root, query }) {
   const label = await listLabels(['complaint_kind', 'complaint_category']);
 
   let controller;
+  let left = false; // a search typed just before leaving must not rewrite the next page's address
   async function load(offset = 0) {
+    if (left) return;
     const wanted = { q: state.q, status: state.status, kind: state.kind, category: state.category,
       severity: state.severity, tier: state.tier };
     setQuery(wanted);
@@ -105,5 +107,5 @@ export async function render({ root, query }) {
 
   replace(root, pageHeader(t('complaints.title'), newOne), filters(state, load), summary, results);
   await load(0);
-  return { cleanup: () => controller?.abort() };
+  return { cleanup: () => { left = true; controller?.abort(); } };
 }
