@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -25,6 +25,7 @@ from crm.errors import InvalidRecord, RecordConflict
 from crm.funnel import CLOSED_STAGES as CLOSED
 from crm.funnel import DEFAULT, Funnel
 from crm.models import Contract, Customer, Opportunity, Purchase, StageVisit
+from crm.text import words
 from crm.unit import Ctx
 from crm.validation import Form, fetch, only, page
 
@@ -183,10 +184,23 @@ def stage_visits(session: Session, opportunity_id: int) -> list[StageVisit]:
                                 .order_by(StageVisit.id)))
 
 
+def customer_names(session: Session, customer_ids: set[int]) -> dict[int, str]:
+    """The company's name, else the person's, of each customer."""
+    rows = session.execute(select(Customer.id, Customer.company_name, Customer.person_name)
+                           .where(Customer.id.in_(customer_ids))) if customer_ids else []
+    return {row[0]: row[1] or row[2] or "" for row in rows}
+
+
 def list_opportunities(session: Session, *, stage: str | None = None, owner: str | None = None,
-                       customer_id: int | None = None, kind: str | None = None, limit: int = 50,
-                       offset: int = 0) -> tuple[list[Opportunity], int]:
+                       customer_id: int | None = None, kind: str | None = None, q: str | None = None,
+                       limit: int = 50, offset: int = 0) -> tuple[list[Opportunity], int]:
+    """A page of opportunities, newest first, and the total. Each word of ``q`` must appear in the title or in
+    the customer's name (however its letters and digits were typed)."""
     query = select(Opportunity)
+    if words(q):
+        query = query.join(Customer, Customer.id == Opportunity.customer_id)
+    for word in words(q):
+        query = query.where(or_(Opportunity.title.ilike(f"%{word}%"), Customer.name_key.contains(word)))
     for column, value in ((Opportunity.stage, stage), (Opportunity.owner, owner), (Opportunity.kind, kind)):
         if value:
             query = query.where(column == value)

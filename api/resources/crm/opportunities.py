@@ -51,6 +51,8 @@ class OpportunitySchema(Schema):
     created_by = fields.String(allow_none=True)
     updated_at = fields.DateTime()
     updated_by = fields.String(allow_none=True)
+    customer_name = fields.String(allow_none=True,
+                                  metadata={"description": "the company's name, else the person's (lists, one)"})
 
 
 class VisitSchema(Schema):
@@ -68,6 +70,14 @@ class OpportunityArgs(PageArgs):
     kind = fields.String(validate=validate.OneOf(opportunities.KINDS))
     owner = fields.String(validate=validate.Length(1, 150))
     customer_id = fields.Integer(validate=validate.Range(1, ID))
+    q = fields.String(validate=validate.Length(max=200),
+                      metadata={"description": "words of the title or the customer's name"})
+
+
+class StageOut(Schema):
+    stage = fields.String()
+    probability = fields.Integer(metadata={"description": "percent: the stage's chance (won 100, lost 0)"})
+    open = fields.Boolean()
 
 
 DAY = {"description": "Jalali (1405-11-15, ۱۴۰۵/۱۱/۱۵) or Gregorian (2027-02-04); not in the past"}
@@ -104,7 +114,7 @@ class StageIn(Schema):
 
 
 OpportunityPage = page_schema(OpportunitySchema, "OpportunityPage")
-OPPORTUNITY_FIELDS = tuple(OpportunitySchema().fields)
+OPPORTUNITY_FIELDS = tuple(name for name in OpportunitySchema().fields if name != "customer_name")
 
 
 def _funnel() -> Funnel:
@@ -142,9 +152,13 @@ class Opportunities(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Opportunities, newest first."""
-        return page(opportunities.list_opportunities(
-            db(), stage=args.get("stage"), owner=args.get("owner"), customer_id=args.get("customer_id"),
-            kind=args.get("kind"), limit=args["limit"], offset=args["offset"]), args)
+        session = db()
+        items, total = opportunities.list_opportunities(
+            session, stage=args.get("stage"), owner=args.get("owner"), customer_id=args.get("customer_id"),
+            kind=args.get("kind"), q=args.get("q"), limit=args["limit"], offset=args["offset"])
+        names = opportunities.customer_names(session, {item.customer_id for item in items})
+        rows = [{**_detail(item, []), "customer_name": names.get(item.customer_id)} for item in items]
+        return page((rows, total), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(OpportunityIn)
@@ -156,6 +170,18 @@ class Opportunities(MethodView):
         return act(lambda ctx: opportunities.create_opportunity(ctx, body, today=today, funnel=funnel))
 
 
+@blp.route("/stages")
+class Stages(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, StageOut(many=True))
+    @requires(*READ)
+    def get(self) -> object:
+        """The funnel's stages in order (setting ``funnel_stages``) with their chances, then won and lost."""
+        funnel = _funnel()
+        return [{"stage": s, "probability": funnel.probability(s), "open": s in funnel.open_stages}
+                for s in funnel.stages]
+
+
 @blp.route("/<int:opportunity_id>")
 class Opportunity(MethodView):
     @blp.doc(security=BEARER)
@@ -165,7 +191,8 @@ class Opportunity(MethodView):
         """One opportunity with its stays in each stage."""
         session = db()
         opportunity = opportunities.get_opportunity(session, opportunity_id)
-        return _detail(opportunity, opportunities.stage_visits(session, opportunity_id))
+        name = opportunities.customer_names(session, {opportunity.customer_id}).get(opportunity.customer_id)
+        return {**_detail(opportunity, opportunities.stage_visits(session, opportunity_id)), "customer_name": name}
 
     @blp.doc(security=BEARER)
     @blp.arguments(OpportunityPatch)

@@ -97,7 +97,7 @@ export async function render({ root, params, me }) {
   replace(root,
     h('p', { class: 'crumbs' }, h('a', { href: '/app/customers' }, t('customers.title'))),
     pageHeader(customerName(c), statusBadge('customer.status_value', c.status), statusBadge('customer.tier_value', data.loyalty?.tier || 'bronze'),
-      newRecordLinks(me, c.id)),
+      newRecordLinks(me, c.id), ROLES.work.includes(me.role) ? h('a', { href: `/app/opportunities/new?customer_id=${c.id}`, class: 'btn', 'data-testid': 'new-opportunity-link' }, t('opportunity_new.title')) : null),
     h('div', { class: 'c360', 'data-testid': 'customer-page', 'data-customer-id': c.id },
       h('div', { class: 'grid-2' }, profile(c), loyalty(data.loyalty)),
       arrange([purchases(data.purchases),

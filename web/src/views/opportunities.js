@@ -1,0 +1,89 @@
+// Opportunities: search by title or customer name, filters by stage (the funnel's stages from the server),
+// owner ("mine") and kind, a page at a time with the total and the sum of the amounts shown in rials and
+// tomans; each row opens the opportunity's page and its customer's.
+
+import { api } from '../core/api.js';
+import { debounce, h, ltr, replace } from '../core/dom.js';
+import { date, money, number, percent, t } from '../core/i18n.js';
+import { setQuery } from '../core/router.js';
+import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
+import { options } from '../core/fields.js';
+import { statusBadge } from './crmtext.js';
+
+const LIMIT = 50;
+export const KINDS = ['new', 'upsell', 'renewal'];
+
+// The funnel's stages in order (setting funnel_stages), then won and lost; the default funnel if unreadable.
+export async function funnelStages() {
+  try {
+    return await api.get('/opportunities/stages');
+  } catch {
+    return ['prospecting', 'qualification', 'proposal', 'negotiation', 'won', 'lost'].map((stage) => ({ stage }));
+  }
+}
+
+function columns() {
+  return [
+    { label: t('customer.title_field'), cell: (o) => h('a', { href: `/app/opportunities/${o.id}`, 'data-nav-item': '', 'data-testid': 'opportunity-link', dir: 'auto' }, o.title) },
+    { label: t('opportunities.customer'), cell: (o) => h('a', { href: `/app/customers/${o.customer_id}`, dir: 'auto' }, o.customer_name || `#${number(o.customer_id)}`) },
+    { label: t('dash.stage'), cell: (o) => statusBadge('dash.stage', o.stage) },
+    { label: t('opportunities.kind'), cell: (o) => t(`opportunities.kind_value.${o.kind}`) },
+    { label: t('customer.amount'), cell: (o) => money(o.amount), class: 'num' },
+    { label: t('customer.probability'), cell: (o) => percent(o.probability), class: 'num' },
+    { label: t('customer.expected_close'), cell: (o) => (o.expected_close ? date(o.expected_close) : '—'), class: 'nowrap' },
+    { label: t('opportunities.owner'), cell: (o) => (o.owner ? ltr(o.owner) : '—') },
+  ];
+}
+
+function filters(state, stages, load) {
+  const search = h('input', {
+    type: 'search', class: 'input', value: state.q, maxlength: 200, placeholder: t('opportunities.search'),
+    'aria-label': t('opportunities.search'), 'data-search': '', 'data-testid': 'opportunity-search', dir: 'auto',
+    oninput: debounce((event) => { state.q = event.target.value.trim(); load(0); }, 250),
+  });
+  const select = (name, values, prefix, any) => h('select', {
+    class: 'input', 'aria-label': t(any), 'data-testid': `opportunity-filter-${name}`,
+    onchange: (event) => { state[name] = event.target.value; load(0); },
+  }, options(values, prefix, { empty: t(any), selected: state[name] }));
+  return h('div', { class: 'toolbar', role: 'search' }, search,
+    select('stage', stages.map((s) => s.stage), 'dash.stage', 'opportunities.any_stage'),
+    select('owner', ['mine'], 'opportunities.owner_value', 'opportunities.any_owner'),
+    select('kind', KINDS, 'opportunities.kind_value', 'opportunities.any_kind'));
+}
+
+export async function render({ root, query, me }) {
+  const stages = await funnelStages();
+  const state = { q: query.q || '', stage: query.stage || '', owner: query.owner === 'mine' ? 'mine' : '',
+    kind: KINDS.includes(query.kind) ? query.kind : '' };
+  const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'opportunity-summary' });
+  const totals = h('p', { class: 'summary', 'data-testid': 'opportunity-totals' });
+  const results = h('div', { 'data-testid': 'opportunities' }, loading());
+
+  let controller;
+  let gone = false; // a search typed just before leaving must not rewrite the next page's address
+  async function load(offset = 0) {
+    if (gone) return;
+    setQuery({ ...state });
+    controller?.abort();
+    controller = new AbortController();
+    const asked = { q: state.q, stage: state.stage, kind: state.kind, owner: state.owner === 'mine' ? me.username : '' };
+    try {
+      const page = await api.get('/opportunities', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
+      summary.textContent = t('opportunities.summary', { shown: number(page.items.length), total: number(page.total) });
+      totals.textContent = page.items.length
+        ? t('opportunities.totals', { amount: money(page.items.reduce((sum, o) => sum + Number(o.amount || 0), 0)) }) : '';
+      if (!page.items.length) {
+        replace(results, empty(Object.values(state).some(Boolean) ? t('opportunities.none_match') : t('opportunities.empty')));
+        return;
+      }
+      replace(results, table(columns(), page.items, { rowAttrs: (o) => ({ 'data-opportunity-id': o.id, 'data-testid': 'opportunity-row' }) }),
+        pager({ ...page, onPage: load }));
+    } catch (error) {
+      if (error.name !== 'AbortError') replace(results, errorBox(error));
+    }
+  }
+
+  replace(root, pageHeader(t('opportunities.title')), filters(state, stages, load), summary, totals, results);
+  await load(0);
+  return { cleanup: () => { gone = true; controller?.abort(); } };
+}
