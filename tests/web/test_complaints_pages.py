@@ -1,14 +1,16 @@
 """The Complaints list and a complaint's page in the browser: a Persian support agent finds a complaint by its
 tracking code typed in lower case, reads what the complainant wrote (labels from the managed lists, never
 keys), adds an internal note and corrects the severity (the open task is routed again); the list in English
-shows English labels and filters by the managed lists and the tier."""
+shows English labels, filters by the managed lists and the tier, and marks a passed SLA deadline overdue."""
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
+from crm.models import Complaint
 from tests.web.conftest import Server, shot
 from tests.web.test_crm_pages import surname
 
@@ -84,6 +86,12 @@ def test_the_complaints_list_in_english_filters_by_the_lists_and_tier(crm: Serve
     expect(row).to_contain_text("Being handled")
     expect(page.get_by_test_id("complaint-summary")).to_have_text("1 of 1 complaints")
     assert "category=billing" in page.url and "tier=1" in page.url
+    expect(row.get_by_test_id("complaint-sla")).to_be_visible()
+    with crm.ravand.sessions() as session:  # its answer is a day late
+        session.get(Complaint, filed["id"]).sla_due = datetime.now(UTC) - timedelta(days=1)
+        session.commit()
+    page.reload()
+    expect(page.get_by_test_id("complaint-row").get_by_test_id("complaint-overdue")).to_contain_text("Overdue")
+    shot(page, "english-complaints-list")
     page.get_by_test_id("complaint-filter-category").select_option("delivery")
     expect(page.get_by_test_id("complaints")).to_contain_text("No complaint matches")
-    shot(page, "english-complaints-list")
