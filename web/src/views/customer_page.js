@@ -118,14 +118,14 @@ export async function render({ root, params, me }) {
         { label: t('customer.created_at'), cell: (x) => date(x.created_at), class: 'nowrap' },
       ]),
       section('opportunities', data.opportunities, [
-        { label: t('customer.title_field'), cell: (x) => h('span', { dir: 'auto' }, x.title) },
+        { label: t('customer.title_field'), cell: (x) => h('a', { href: `/app/opportunities/${x.id}`, dir: 'auto' }, x.title) },
         { label: t('dash.stage'), cell: (x) => statusBadge('dash.stage', x.stage) },
         { label: t('customer.amount'), cell: (x) => amount(x.amount), class: 'num' },
         { label: t('customer.probability'), cell: (x) => percent(x.probability), class: 'num' },
         { label: t('customer.expected_close'), cell: (x) => (x.expected_close ? date(x.expected_close) : '—'), class: 'nowrap' },
       ]),
       section('complaints', data.complaints, [
-        { label: t('complaint.tracking_code'), cell: (x) => h('a', { href: `/portal/complaints/${encodeURIComponent(x.tracking_code)}`, target: '_blank', rel: 'noopener' }, ltr(x.tracking_code)) },
+        { label: t('complaint.tracking_code'), cell: (x) => h('a', { href: `/app/complaints/${x.id}` }, ltr(x.tracking_code)) },
         { label: t('portal.category'), cell: (x) => word('complaint.category', x.category) },
         { label: t('portal.severity'), cell: (x) => word('complaint.severity', x.severity) },
         { label: t('customer.status'), cell: (x) => statusBadge('complaint.status', x.status) },

@@ -49,7 +49,7 @@ function work(lead, me) {
   const task = lead.task;
   const became = [
     lead.customer_id ? [t('lead_page.customer'), h('a', { href: `/app/customers/${lead.customer_id}`, 'data-testid': 'lead-customer' }, `#${number(lead.customer_id)}`)] : null,
-    lead.opportunity_id ? [t('lead_page.opportunity'), h('a', { href: `/app/customers/${lead.customer_id}`, 'data-testid': 'lead-opportunity' }, `#${number(lead.opportunity_id)}`)] : null,
+    lead.opportunity_id ? [t('lead_page.opportunity'), h('a', { href: `/app/opportunities/${lead.opportunity_id}`, 'data-testid': 'lead-opportunity' }, `#${number(lead.opportunity_id)}`)] : null,
     lead.duplicate_of ? [t('lead_page.duplicate_of'), h('a', { href: `/app/customers/${lead.duplicate_of}` }, `#${number(lead.duplicate_of)}`)] : null,
     lead.process_instance_id && ROLES.read.includes(me.role) ? [t('lead_page.process'), h('a', { href: `/app/instances/${lead.process_instance_id}` }, t('lead_page.open_process'))] : null,
   ];
