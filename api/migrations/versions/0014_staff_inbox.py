@@ -10,7 +10,7 @@ from alembic import op
 revision = "0014_staff_inbox"
 down_revision = "0013_task_notices"
 branch_labels = None
-depends_on = None
+depends_on = "0006_contract_pdf"  # it alters app_user and notification, made on that branch
 
 
 def upgrade() -> None:
