@@ -10,8 +10,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.checkpoint import BACKSTOP_PAGES, Checkpointer
-from engine.prepared import run_sql
 from engine.sessions import CommandSessions
+from engine.store.prepared import run_sql
 
 READ_ONLY = "ravand_read_only"
 

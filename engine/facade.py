@@ -23,11 +23,11 @@ from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
 from engine.incidents import open_incidents
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
-from engine.prepared import Prepared
 from engine.projections import OPEN_STATES
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
+from engine.store.prepared import Prepared
 from engine.values import check_plain, check_text
 from engine.views import (
     Actor,

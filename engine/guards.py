@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from engine.models import HumanTask, ProcessInstance
 from engine.runtime import Context
 from engine.services import ServiceCall
-from engine.writes import load_row
+from engine.store.writes import load_row
 
 
 def check(ctx: Context, session: Session, task_id: str, user: str) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.models import JournalEntry
-from engine.prepared import Prepared, connection_of, run_sql
+from engine.store.prepared import Prepared, connection_of, run_sql
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x52617661  # "Rava"
@@ -108,7 +108,7 @@ def entry_hash(entry: Any) -> str:
     )).hexdigest()
 
 
-# Built once: the journal is written by every command (see engine.prepared).
+# Built once: the journal is written by every command (see engine.store.prepared).
 _HEAD = Prepared(select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
                  .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
 _INSERT = Prepared(insert(JournalEntry.__table__))

@@ -17,12 +17,12 @@ from engine import journal
 from engine.assignment import resolve_due, resolve_names, resolve_priority
 from engine.errors import ScriptError
 from engine.models import HumanTask, ProcessInstance, TaskCandidate
-from engine.prepared import Prepared
-from engine.writes import load_row, write_changes
+from engine.store.prepared import Prepared
+from engine.store.writes import load_row, write_changes
 
 OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-# prepared once (see engine.prepared): every save runs them
+# prepared once (see engine.store.prepared): every save runs them
 _INSERT_TASKS = Prepared(insert(HumanTask.__table__))
 _CANDIDATES = TaskCandidate.__table__
 _INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))

@@ -30,7 +30,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from engine import journal, spiff, state
+from engine import journal, spiff
 from engine.clock import as_utc, utcnow
 from engine.errors import Conflict, EngineError, NotFound
 from engine.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
@@ -41,8 +41,9 @@ from engine.projections import Snapshot, ready_user_tasks, sync_human_tasks
 from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
+from engine.store import state
+from engine.store.writes import insert_row, load_row, new_row, write_changes
 from engine.waits import sync_waits, take_buffered
-from engine.writes import insert_row, load_row, new_row, write_changes
 
 MAX_ROUNDS = 10_000
 MAX_CALL_DEPTH = 25  # nested call activities / subprocesses (the max_call_depth setting)

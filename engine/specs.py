@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from engine.errors import NotFound
 from engine.models import ProcessDefinition, Resource
 from engine.parsing import Specs, build_specs, new_parser
-from engine.prepared import Prepared
+from engine.store.prepared import Prepared
 from engine.xmlsafe import parse_xml
 
 

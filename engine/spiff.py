@@ -1,5 +1,5 @@
 """The SpiffWorkflow adapter: the few steps Ravand takes on a task that SpiffWorkflow 3.2 has no public call
-for. Every use of its private names outside the state format (``engine.state``) and the patches
+for. Every use of its private names outside the state format (``engine.store.state``) and the patches
 (``engine.spiff_patches``) goes through here, so an upgrade of SpiffWorkflow is checked in one place."""
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from engine import guards, journal, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
-from engine.prepared import Prepared
 from engine.projections import OPEN_STATES
+from engine.store.prepared import Prepared
+from engine.store.writes import held, load_joined, load_row
 from engine.views import Actor, Page, TaskView
-from engine.writes import held, load_joined, load_row
 from forms import FormDataInvalid, load_form
 from forms.display import for_display
 

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.models import HumanTask
-from engine.prepared import Prepared
+from engine.store.prepared import Prepared
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
 

@@ -15,10 +15,11 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
 
-from engine import sandbox, state
+from engine import sandbox
 from engine.parsing import Specs, build_specs, new_parser
 from engine.projections import walk
 from engine.scripting import SandboxScriptEngine
+from engine.store import state
 from engine.xmlsafe import parse_xml
 from tests.engine import bpmn
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.clock import utcnow
 from engine.errors import Conflict
 from engine.models import ProcessInstance
+from engine.store.writes import insert_row, new_row, write_changes
 from engine.tasks import TaskQuery
-from engine.writes import insert_row, new_row, write_changes
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
 

@@ -2,7 +2,7 @@
 
 The unit of work's flush, and a query through the session, cost several times the statement
 itself. The hot path of every command (reading the instance and its task, storing them) reads and
-writes their rows with prepared statements instead (``engine.prepared``) and tells the session what
+writes their rows with prepared statements instead (``engine.store.prepared``) and tells the session what
 is stored, so the session neither loads nor writes them again. Objects are ordinary mapped objects,
 persistent in the session, as a query would have given them.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapper, Session
 from sqlalchemy.orm.base import NO_VALUE, instance_state
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.prepared import Prepared
+from engine.store.prepared import Prepared
 
 M = TypeVar("M")
 
