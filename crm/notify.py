@@ -112,6 +112,12 @@ def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, 
     ), "notification")
 
 
+def daily_cap(settings: Mapping[str, Any]) -> int:
+    """Customer messages per address in 24 hours: the ``notify_daily_per_recipient`` setting, else the default."""
+    value = settings.get("notify_daily_per_recipient")
+    return DAILY_PER_RECIPIENT if value is None else int(value)
+
+
 def over_daily_limit(session: Session, channel: str, recipient: str, limit: int) -> bool:
     """Whether a customer message to ``recipient`` would be held back by a daily cap of ``limit`` now."""
     return _capped(session, channel, _recipient(channel, recipient), limit)

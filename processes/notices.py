@@ -62,8 +62,7 @@ def tell(ctx: Ctx, call: ServiceCall, *, template: str, params: Mapping[str, Any
     """Queue ``template`` for whoever can be reached (SMS first); the channel used, or None (no address, or
     the cap reached). Customer messages stop at ``notify_daily_per_recipient`` (a setting) per address in 24
     hours. For someone who is not a customer yet, pass ``locale=guess_locale(what_they_wrote)``."""
-    setting = call.settings.get("notify_daily_per_recipient")
-    cap = notify.DAILY_PER_RECIPIENT if setting is None else int(setting)
+    cap = notify.daily_cap(call.settings)
     for channel, address in (("sms", mobile), ("email", email)):
         if address:
             queued = notify.queue(ctx, channel=channel, recipient=address, template=template, params=params,

@@ -164,12 +164,6 @@ class LinkedPdf(MethodView):
         return response
 
 
-def _daily_cap() -> int:
-    """Customer messages per address in 24 hours: the setting, else the outbox's default (as the processes count)."""
-    value = ravand().engine.ctx.settings.get("notify_daily_per_recipient")
-    return notify.DAILY_PER_RECIPIENT if value is None else int(value)
-
-
 @blp.route("/<token>/code")
 class SigningCode(MethodView):
     @limited("write")
@@ -184,8 +178,9 @@ class SigningCode(MethodView):
             if isinstance(opened, Response):
                 return opened
             try:
+                cap = notify.daily_cap(ravand().engine.ctx.settings)
                 row = signing.send_code(ravand_ctx(session, CUSTOMER_ACTOR), _secret(), opened,
-                                        ip=request.remote_addr, daily_limit=_daily_cap())
+                                        ip=request.remote_addr, daily_limit=cap)
             except signing.TooManyCodes as exc:
                 answer = problem(429, "Too Many Requests", exc.message)
                 answer.headers["Retry-After"] = str(math.ceil(exc.retry_after))
