@@ -71,7 +71,9 @@ export async function render({ root, query }) {
   const label = await listLabels(['lead_source', 'product', 'province']);
 
   let controller;
+  let left = false; // a search typed just before leaving must not rewrite the next page's address
   async function load(offset = 0) {
+    if (left) return;
     const wanted = { q: state.q, status: state.status, source: state.source, product: state.product, region: state.region };
     setQuery(wanted);
     controller?.abort();
@@ -92,5 +94,5 @@ export async function render({ root, query }) {
 
   replace(root, pageHeader(t('leads.title'), newLead), filters(state, load), summary, results);
   await load(0);
-  return { cleanup: () => controller?.abort() };
+  return { cleanup: () => { left = true; controller?.abort(); } };
 }
