@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -22,6 +22,7 @@ from crm.codes import read_tracking_code, tracking_code, unused
 from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 from crm.models import Complaint, ComplaintUpdate, Customer
+from crm.sorting import ordered
 from crm.text import LOCALES, clean, guess_locale, name_key, persian_digits
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page, parse_int, required_text
@@ -276,12 +277,10 @@ def _search(q: str) -> Any:
     return or_(contact, Complaint.customer_id.in_(customers))
 
 
-def list_complaints(session: Session, *, status: str | None = None, kind: str | None = None,
-                    category: str | None = None, severity: str | None = None, team: str | None = None,
-                    assignee: str | None = None, customer_id: int | None = None, limit: int = 50,
-                    offset: int = 0, q: str | None = None, tier: int | None = None) -> tuple[list[Complaint], int]:
-    """Complaints, newest first, filtered; ``q`` finds a tracking code however typed (case, dashes, digits'
-    script) or the complainant's name (normalised, the contact's or the customer's)."""
+def complaint_query(*, status: str | None = None, kind: str | None = None, category: str | None = None,
+                    severity: str | None = None, team: str | None = None, assignee: str | None = None,
+                    customer_id: int | None = None, q: str | None = None, tier: int | None = None) -> Select[Any]:
+    """The select of the complaints ``list_complaints`` filters (its list and its export share it)."""
     query = select(Complaint)
     if q and q.strip():
         query = query.where(_search(q))
@@ -290,7 +289,14 @@ def list_complaints(session: Session, *, status: str | None = None, kind: str | 
                           (Complaint.customer_id, customer_id), (Complaint.tier, tier)):
         if value is not None and value != "":
             query = query.where(column == value)
-    return page(session, query.order_by(Complaint.id.desc()), limit, offset)
+    return query
+
+
+def list_complaints(session: Session, *, limit: int = 50, offset: int = 0, sort: str | None = None,
+                    **filters: Any) -> tuple[list[Complaint], int]:
+    """Complaints, newest first unless ``sort`` says otherwise, filtered; ``q`` finds a tracking code however
+    typed (case, dashes, digits' script) or the complainant's name (normalised, the contact's or the customer's)."""
+    return page(session, ordered(complaint_query(**filters), "complaints", sort), limit, offset)
 
 
 def customer_names(session: Session, found: list[Complaint]) -> dict[int, str]:

@@ -22,6 +22,7 @@ from crm.errors import InvalidRecord, RecordConflict
 from crm.models import Contact, Customer, LoyaltyAccount
 from crm.phones import SEPARATORS as PHONE_SEPARATORS
 from crm.phones import normalise_phone
+from crm.sorting import ordered
 from crm.text import ascii_digits, clean, name_key
 from crm.unit import Ctx
 from crm.validation import fetch, page
@@ -296,11 +297,13 @@ def customer_query(**filters: Any) -> Any:
 
 def search_customers(session: Session, *, q: str | None = None, status: str | None = None,
                      segment: str | None = None, region: str | None = None, owner: str | None = None,
-                     tier: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Customer], int]:
-    """A page of customers and the total. ``q`` matches names whichever way they were typed ("علي كريمي"
-    finds "علی کریمی"), telephone digits in any script ("۰۹۱۲۱۲۳" finds +98912123…), and e-mail."""
+                     tier: str | None = None, limit: int = 50, offset: int = 0,
+                     sort: str | None = None) -> tuple[list[Customer], int]:
+    """A page of customers and the total, newest first unless ``sort`` says otherwise. ``q`` matches names
+    whichever way they were typed ("علي كريمي" finds "علی کریمی"), telephone digits in any script ("۰۹۱۲۱۲۳"
+    finds +98912123…), and e-mail."""
     stmt = customer_query(q=q, status=status, segment=segment, region=region, owner=owner, tier=tier)
-    return page(session, stmt, limit, offset)
+    return page(session, ordered(stmt, "customers", sort), limit, offset)
 
 
 def add_contact(ctx: Ctx, customer_id: int, data: Mapping[str, Any]) -> Contact:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -25,6 +25,7 @@ from crm.errors import InvalidRecord, RecordNotFound
 from crm.funnel import DEFAULT, Funnel
 from crm.models import Customer, Lead, Opportunity
 from crm.opportunities import open_opportunity
+from crm.sorting import ordered
 from crm.text import ascii_digits, name_key
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page, required_text
@@ -234,10 +235,9 @@ def _search(q: str) -> Any:
     return or_(*conditions)
 
 
-def list_leads(session: Session, *, status: str | None = None, source: str | None = None,
-               sales_group: str | None = None, q: str | None = None, limit: int = 50, offset: int = 0,
-               product: str | None = None, region: str | None = None) -> tuple[list[Lead], int]:
-    """Leads, newest first, filtered; ``q`` searches names (Persian or English, normalised), email and phone."""
+def lead_query(*, status: str | None = None, source: str | None = None, sales_group: str | None = None,
+               q: str | None = None, product: str | None = None, region: str | None = None) -> Select[Any]:
+    """The select of the leads ``list_leads`` filters (its list and its export share it), unordered."""
     query = select(Lead)
     for column, value in ((Lead.status, status), (Lead.source, source), (Lead.sales_group, sales_group),
                           (Lead.product, product), (Lead.region, region)):
@@ -245,4 +245,11 @@ def list_leads(session: Session, *, status: str | None = None, source: str | Non
             query = query.where(column == value)
     if q and q.strip():
         query = query.where(_search(q))
-    return page(session, query.order_by(Lead.id.desc()), limit, offset)
+    return query
+
+
+def list_leads(session: Session, *, limit: int = 50, offset: int = 0, sort: str | None = None,
+               **filters: Any) -> tuple[list[Lead], int]:
+    """Leads, newest first unless ``sort`` says otherwise, filtered; ``q`` searches names (Persian or English,
+    normalised), email and phone."""
+    return page(session, ordered(lead_query(**filters), "leads", sort), limit, offset)

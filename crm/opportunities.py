@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -25,6 +25,7 @@ from crm.errors import InvalidRecord, RecordConflict
 from crm.funnel import CLOSED_STAGES as CLOSED
 from crm.funnel import DEFAULT, Funnel
 from crm.models import Contract, Customer, Opportunity, Purchase, StageVisit
+from crm.sorting import ordered
 from crm.text import words
 from crm.unit import Ctx
 from crm.validation import Form, fetch, only, page
@@ -191,11 +192,9 @@ def customer_names(session: Session, customer_ids: set[int]) -> dict[int, str]:
     return {row[0]: row[1] or row[2] or "" for row in rows}
 
 
-def list_opportunities(session: Session, *, stage: str | None = None, owner: str | None = None,
-                       customer_id: int | None = None, kind: str | None = None, q: str | None = None,
-                       limit: int = 50, offset: int = 0) -> tuple[list[Opportunity], int]:
-    """A page of opportunities, newest first, and the total. Each word of ``q`` must appear in the title or in
-    the customer's name (however its letters and digits were typed)."""
+def opportunity_query(*, stage: str | None = None, owner: str | None = None, customer_id: int | None = None,
+                      kind: str | None = None, q: str | None = None) -> Select[Any]:
+    """The select of the opportunities ``list_opportunities`` filters (its list and its export share it)."""
     query = select(Opportunity)
     if words(q):
         query = query.join(Customer, Customer.id == Opportunity.customer_id)
@@ -206,4 +205,11 @@ def list_opportunities(session: Session, *, stage: str | None = None, owner: str
             query = query.where(column == value)
     if customer_id is not None:
         query = query.where(Opportunity.customer_id == customer_id)
-    return page(session, query.order_by(Opportunity.id.desc()), limit, offset)
+    return query
+
+
+def list_opportunities(session: Session, *, limit: int = 50, offset: int = 0, sort: str | None = None,
+                       **filters: Any) -> tuple[list[Opportunity], int]:
+    """A page of opportunities, newest first unless ``sort`` says otherwise, and the total. Each word of ``q``
+    must appear in the title or in the customer's name (however its letters and digits were typed)."""
+    return page(session, ordered(opportunity_query(**filters), "opportunities", sort), limit, offset)
