@@ -137,6 +137,8 @@ class Lead(Stamped, Base):
 
 class Opportunity(Stamped, Base):
     __tablename__ = "opportunity"
+    __table_args__ = (Index("ix_opportunity_stage_expected_close", "stage", "expected_close", "id"),  # the board
+                      Index("ix_opportunity_owner_stage", "owner", "stage"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
@@ -153,6 +155,22 @@ class Opportunity(Stamped, Base):
     loss_comment: Mapped[str | None] = mapped_column(Text)
     contract_id: Mapped[int | None] = mapped_column(Integer)  # what the won sale is: a contract or a purchase
     purchase_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PipelineStage(Stamped, Base):
+    """A stage of the sales pipeline as an administrator set it (``crm.pipeline``): its key (what opportunities
+    hold; never changes), labels, order, default chance and kind (open, won or lost); inactive stages take no
+    new deals but keep the ones they hold."""
+
+    __tablename__ = "pipeline_stage"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(20), unique=True)
+    label_fa: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[int] = mapped_column(Integer)  # percent
+    kind: Mapped[str] = mapped_column(String(8))  # open | won | lost
+    active: Mapped[bool] = mapped_column(Boolean)
 
 
 class LeadCall(Base):

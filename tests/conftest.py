@@ -142,6 +142,12 @@ def _restore_lists(conn: Connection, schema: str) -> None:
 
     insert = ListEntry.__table__.insert().execution_options(schema_translate_map={None: schema})
     conn.execute(insert, shipped_rows(datetime.now(UTC)))
+    from crm.models import PipelineStage
+    from crm.pipeline import shipped_rows as shipped_stages  # the pipeline's stages too (migration 0021)
+
+    now = datetime.now(UTC)
+    stages = PipelineStage.__table__.insert().execution_options(schema_translate_map={None: schema})
+    conn.execute(stages, [{**row, "created_at": now, "updated_at": now} for row in shipped_stages()])
 
 
 def _drop_schema(schema: str) -> None:

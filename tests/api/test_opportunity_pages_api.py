@@ -1,6 +1,6 @@
 """What the opportunities pages read over HTTP: GET /opportunities searched by title or by the customer's name
 however its letters were typed, each row with its customer's name, one opportunity with its customer's name,
-and GET /opportunities/stages giving the funnel of the ``funnel_stages`` setting with its chances."""
+and GET /opportunities/stages giving the pipeline's stages (``crm.pipeline``) with their chances and labels."""
 
 from __future__ import annotations
 
@@ -33,9 +33,11 @@ def test_opportunities_are_found_by_title_or_customer_name_and_name_their_custom
     assert ok(api.call("GET", f"{V1}/opportunities/{arya['id']}", "employee"))["customer_name"] == "Arya Soft"
 
 
-def test_the_stages_are_the_funnel_setting_then_won_and_lost(sqlite_db: Any, tmp_path: Path):
-    api = make_api(sqlite_db.url, tmp_path, funnel_stages=("contact:10", "demo:40"))
-    assert ok(api.call("GET", V1 + "/opportunities/stages", "employee")) == [
-        {"stage": "contact", "probability": 10, "open": True}, {"stage": "demo", "probability": 40, "open": True},
-        {"stage": "won", "probability": 100, "open": False}, {"stage": "lost", "probability": 0, "open": False}]
+def test_the_stages_are_the_pipeline_then_won_and_lost(sqlite_db: Any, tmp_path: Path):
+    api = make_api(sqlite_db.url, tmp_path, funnel_stages=("contact:10", "demo:40"))  # the table wins once seeded
+    stages = ok(api.call("GET", V1 + "/opportunities/stages", "employee"))
+    assert [(s["stage"], s["probability"], s["open"]) for s in stages] == [
+        ("prospecting", 10, True), ("qualification", 25, True), ("proposal", 50, True), ("negotiation", 75, True),
+        ("won", 100, False), ("lost", 0, False)]
+    assert stages[0]["label"] == "Prospecting"
     assert api.call("GET", V1 + "/opportunities/stages", None).status_code == 401

@@ -10,6 +10,7 @@ from flask_smorest import Api
 MODULES: tuple[str, ...] = (
     "leads",
     "opportunities",
+    "opportunity_board",
     "complaints",
     "contracts",
     "contract_signing",

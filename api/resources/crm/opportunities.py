@@ -2,7 +2,7 @@
 with its stage history, plain corrections, and moving it through the funnel (``POST /opportunities/{id}/stage``:
 won names the contract or purchase it became, lost a reason from the ``loss_reason`` list). Only the owner, a
 member of the ``managers`` group or an administrator may change someone's opportunity. The stages and their
-chances are the ``funnel_stages`` setting."""
+chances are the pipeline's stages (``crm.pipeline``, set by an administrator)."""
 
 from __future__ import annotations
 
@@ -17,10 +17,11 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden
 
 from api.context import db, ravand
+from api.form_lists import viewer_locale
 from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.shared import READ, WRITE, Amount, act
-from crm import opportunities
+from crm import opportunities, pipeline
 from crm.funnel import STAGES, Funnel, funnel_of
 from crm.unit import Ctx
 
@@ -34,7 +35,7 @@ class OpportunitySchema(Schema):
     customer_id = fields.Integer()
     lead_id = fields.Integer(allow_none=True)
     title = fields.String()
-    stage = fields.String(metadata={"description": "a stage of the funnel (setting funnel_stages), won or lost",
+    stage = fields.String(metadata={"description": "a stage of the pipeline (GET /pipeline/stages), won or lost",
                                     "example": STAGES[1]})
     kind = fields.String(metadata={"enum": list(opportunities.KINDS)})
     loss_reason = fields.String(allow_none=True, metadata={"description": "a key of the loss_reason list"})
@@ -78,6 +79,7 @@ class StageOut(Schema):
     stage = fields.String()
     probability = fields.Integer(metadata={"description": "percent: the stage's chance (won 100, lost 0)"})
     open = fields.Boolean()
+    label = fields.String(metadata={"description": "the stage's label in the caller's language"})
 
 
 DAY = {"description": "Jalali (1405-11-15, ۱۴۰۵/۱۱/۱۵) or Gregorian (2027-02-04); not in the past"}
@@ -118,7 +120,9 @@ OPPORTUNITY_FIELDS = tuple(name for name in OpportunitySchema().fields if name !
 
 
 def _funnel() -> Funnel:
-    return funnel_of(ravand().settings.funnel_stages)
+    """The pipeline's active stages (``crm.pipeline``, set by an administrator); the ``funnel_stages`` setting's
+    funnel while none is stored."""
+    return pipeline.funnel(db(), funnel_of(ravand().settings.funnel_stages))
 
 
 def _today() -> Any:
@@ -176,10 +180,12 @@ class Stages(MethodView):
     @blp.response(200, StageOut(many=True))
     @requires(*READ)
     def get(self) -> object:
-        """The funnel's stages in order (setting ``funnel_stages``) with their chances, then won and lost."""
-        funnel = _funnel()
-        return [{"stage": s, "probability": funnel.probability(s), "open": s in funnel.open_stages}
-                for s in funnel.stages]
+        """The pipeline's active stages in order with their chances, then won and lost (``/pipeline/stages``
+        lists them all for administrators)."""
+        funnel, locale = _funnel(), viewer_locale(current_principal().locale)
+        labels = {s.key: s.label_en if locale == "en" else s.label_fa for s in pipeline.stages(db())}
+        return [{"stage": s, "probability": funnel.probability(s), "open": s in funnel.open_stages,
+                 "label": labels.get(s, s)} for s in funnel.stages]
 
 
 @blp.route("/<int:opportunity_id>")
