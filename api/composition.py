@@ -20,6 +20,7 @@ from crm.dates import parse_day
 from crm.errors import InvalidRecord
 from crm.funnel import funnel_of
 from crm.quiet import parse_quiet_hours, zone_of
+from crm.record_history import index_rows
 from crm.unit import Ctx
 from engine import calendar, journal, sandbox
 from engine.db import make_engine, make_read_session_factory, make_session_factory
@@ -46,6 +47,10 @@ class Ravand:
     def nudge(self) -> None:
         """A command may have created a timer due soon: let the worker look now."""
         self.timers.nudge()
+
+
+# every journal row that speaks of a CRM record is indexed under it as it is written (a record's own history)
+journal.after_seal(index_rows)
 
 
 def ravand_ctx(session: Session, actor: str | None) -> Ctx:

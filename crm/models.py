@@ -535,3 +535,14 @@ class ListEntry(Stamped, Base):
     parent_key: Mapped[str | None] = mapped_column(String(80))  # a city's province key
     position: Mapped[int] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean)
+
+
+class JournalRecord(Base):
+    """Which CRM record a journal row speaks of, derived when the row is written (never hashed): a record's own
+    history is read by this index. One journal row may speak of a record and of its parent (an opportunity's
+    creation is also in its customer's history)."""
+
+    __tablename__ = "journal_record"
+    record_type: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

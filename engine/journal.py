@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from json.encoder import encode_basestring as _encode_text  # what ensure_ascii=False uses
@@ -129,6 +129,18 @@ def _head(connection: Connection) -> tuple[int, str]:
     return (row.seq, row.hash) if row else (0, GENESIS)
 
 
+# Called with each batch of rows just written, in the same transaction: what derives from a row without being
+# part of its hash (an index of the records it speaks of) is written here. The composition root registers them.
+Sealed = Callable[[Connection, list[dict[str, Any]]], object]
+_sealed: list[Sealed] = []
+
+
+def after_seal(listener: Sealed) -> None:
+    """Call ``listener(connection, rows)`` after each batch of journal rows is inserted (once per listener)."""
+    if listener not in _sealed:
+        _sealed.append(listener)
+
+
 def seal(session: Session) -> None:
     pending = session.info.pop(PENDING, None)
     if not pending:
@@ -145,6 +157,8 @@ def seal(session: Session) -> None:
             item["element_id"], item["data"], row["prev_hash"])).hexdigest()
         rows.append(row)
     _INSERT.executemany(connection, rows)
+    for listener in _sealed:
+        listener(connection, rows)
 
 
 @event.listens_for(Session, "before_commit")

@@ -24,6 +24,7 @@ MODULES: tuple[str, ...] = (
     "loyalty",
     "portal_referrals",
     "lists",
+    "records",
 )
 
 

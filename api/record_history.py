@@ -1,0 +1,144 @@
+"""A record's own history, newest first, read from the hash-chained journal by the ``journal_record`` index
+(crm.record_history): who did what and when, each field's value before and after, labelled in Persian and
+English; and the steps of the processes that serve the record (their instances: the record's own
+``process_instance_id`` and the instances that name the record), without the data typed into their forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from crm.models import JournalRecord
+from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, status_label
+from engine.clock import as_utc
+from engine.models import HumanTask, JournalEntry, ProcessInstance
+
+MAX_VALUE = 300  # characters of a value shown; longer texts are cut with an ellipsis
+PROCESS_KINDS: dict[str, Label] = {
+    "instance.started": {"fa": "فرایند «{name}» آغاز شد", "en": "Process “{name}” started"},
+    "instance.completed": {"fa": "فرایند «{name}» پایان یافت", "en": "Process “{name}” completed"},
+    "instance.cancelled": {"fa": "فرایند «{name}» لغو شد", "en": "Process “{name}” cancelled"},
+    "task.created": {"fa": "کار «{name}» باز شد", "en": "Task “{name}” opened"},
+    "task.claimed": {"fa": "کار «{name}» برداشته شد", "en": "Task “{name}” claimed"},
+    "task.unclaimed": {"fa": "کار «{name}» رها شد", "en": "Task “{name}” released"},
+    "task.assigned": {"fa": "کار «{name}» واگذار شد", "en": "Task “{name}” assigned"},
+    "task.delegated": {"fa": "کار «{name}» سپرده شد", "en": "Task “{name}” delegated"},
+    "task.completed": {"fa": "کار «{name}» انجام شد", "en": "Task “{name}” completed"},
+    "task.cancelled": {"fa": "کار «{name}» لغو شد", "en": "Task “{name}” cancelled"},
+    "incident.raised": {"fa": "خطا در «{name}»", "en": "Incident at “{name}”"},
+    "incident.resolved": {"fa": "خطای «{name}» رفع شد", "en": "Incident at “{name}” resolved"},
+    "timer.fired": {"fa": "زمان‌سنج «{name}» رسید", "en": "Timer “{name}” fired"},
+    "message.correlated": {"fa": "پیام «{name}» رسید", "en": "Message “{name}” received"},
+}
+Redact = Callable[[str, str], bool]  # (record type, id) -> may the reader see that record's fields
+
+
+def instances_of(session: Session, record_type: str, record_id: int, own: str | None) -> list[str]:
+    """The process instances that serve the record: its own ``process_instance_id`` and those naming it."""
+    found = {own} if own else set()
+    if hasattr(ProcessInstance, "record_type"):
+        found |= set(session.scalars(select(ProcessInstance.id).where(
+            ProcessInstance.record_type == record_type, ProcessInstance.record_id == str(record_id))))
+    return sorted(found)
+
+
+def _condition(record_type: str, record_id: int, instances: list[str]) -> ColumnElement[bool]:
+    mine = JournalEntry.seq.in_(select(JournalRecord.seq).where(
+        JournalRecord.record_type == record_type, JournalRecord.record_id == str(record_id)))
+    if not instances:
+        return mine
+    steps = JournalEntry.process_instance_id.in_(instances) & JournalEntry.kind.in_(list(PROCESS_KINDS))
+    return or_(mine, steps)
+
+
+def _cut(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_VALUE:
+        return value[:MAX_VALUE - 1] + "…"
+    if isinstance(value, list | dict):
+        text = str(value)
+        return value if len(text) <= MAX_VALUE else text[:MAX_VALUE - 1] + "…"
+    return value
+
+
+def _change(record_type: str, name: str, before: Any, after: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": name, "label": field_label(name), "before": _cut(before), "after": _cut(after)}
+    if name in ("status", "stage"):
+        words = {"before": status_label(record_type, before), "after": status_label(record_type, after)}
+        out["text"] = {side: value for side, value in words.items() if value}
+    return out
+
+
+def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact) -> dict[str, Any]:
+    data = row.data if isinstance(row.data, dict) else {}
+    parts = row.kind.split(".")
+    if parts[0] == "crm" and len(parts) > 2:
+        parts = parts[1:]
+    name = data["record"] if isinstance(data.get("record"), str) else parts[0]
+    action = parts[-1]
+    key = data.get("id", data.get(f"{name}_id"))
+    own = name == record_type and str(key) == str(record_id)
+    words = ACTIONS.get(action) or {"fa": action, "en": action.replace("_", " ")}
+    what = record_label(name)
+    title = words if own else {lang: f"{what[lang]} #{key} {words[lang]}" if key is not None
+                               else f"{what[lang]}: {words[lang]}" for lang in ("fa", "en")}
+    changes: list[dict[str, Any]] = []
+    hidden = not own and key is not None and not visible(name, str(key))
+    if not hidden and isinstance(data.get("changes"), dict):
+        changes = [_change(name, field, *pair) for field, pair in data["changes"].items()
+                   if field not in HIDDEN and isinstance(pair, list) and len(pair) == 2]
+    elif not hidden and isinstance(data.get("fields"), dict):
+        changes = [_change(name, field, None, value) for field, value in data["fields"].items()
+                   if field not in HIDDEN and value not in (None, "", [], {})]
+    elif not hidden:
+        changes = [_change(name, field, None, value) for field, value in data.items()
+                   if field not in HIDDEN and field not in ("record", "id", "code_id")
+                   and isinstance(value, str | int | float)]
+    return {"category": "record", "record": {"type": name, "id": key, "label": what}, "action": action,
+            "title": title, "changes": changes, "redacted": hidden}
+
+
+def _process_entry(row: Any, names: dict[str, str]) -> dict[str, Any]:
+    data = row.data or {}
+    if row.kind.startswith("instance."):
+        name = names.get(f"process:{row.process_instance_id}") or data.get("key") or row.process_instance_id
+    else:
+        name = names.get(str(data.get("task_id"))) or data.get("name") or row.element_id or ""
+    words = PROCESS_KINDS[row.kind]
+    return {"category": "process", "record": None, "action": row.kind, "changes": [], "redacted": False,
+            "title": {lang: words[lang].format(name=name) for lang in ("fa", "en")}}
+
+
+def _names(session: Session, rows: list[Any]) -> dict[str, str]:
+    """The names of the tasks and processes the process steps on this page speak of."""
+    task_ids = {str(r.data.get("task_id")) for r in rows if r.kind.startswith("task.") and isinstance(r.data, dict)}
+    found = {tid: name for tid, name in session.execute(
+        select(HumanTask.id, HumanTask.name).where(HumanTask.id.in_(task_ids)))} if task_ids else {}
+    instance_ids = {r.process_instance_id for r in rows if r.kind.startswith("instance.") and r.process_instance_id}
+    if instance_ids:
+        for iid, key in session.execute(select(ProcessInstance.id, ProcessInstance.process_key)
+                                        .where(ProcessInstance.id.in_(instance_ids))):
+            found[f"process:{iid}"] = key
+    return found
+
+
+def history(session: Session, record_type: str, record_id: int, *, instances: list[str], limit: int, offset: int,
+            visible: Redact) -> tuple[list[dict[str, Any]], int]:
+    """One page of the record's history, newest first, and how many entries it has in all."""
+    condition = _condition(record_type, record_id, instances)
+    total = int(session.scalar(select(func.count()).select_from(JournalEntry).where(condition)) or 0)
+    rows = session.execute(select(JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.kind,
+                                  JournalEntry.process_instance_id, JournalEntry.element_id, JournalEntry.data)
+                           .where(condition).order_by(JournalEntry.seq.desc()).limit(limit).offset(offset)).all()
+    names = _names(session, [r for r in rows if r.kind in PROCESS_KINDS])
+    items = []
+    for row in rows:
+        body = _process_entry(row, names) if row.kind in PROCESS_KINDS else \
+            _record_entry(row, record_type, record_id, visible)
+        at: datetime = as_utc(row.at)
+        items.append({"seq": row.seq, "at": at, "actor": row.actor, "kind": row.kind,
+                      "process_instance_id": row.process_instance_id, **body})
+    return items, total

@@ -1,0 +1,75 @@
+"""Which records a journal row speaks of, so that a record's own history is read by index.
+
+CRM commands journal ``crm.NAME.created`` (``fields``) and ``crm.NAME.changed`` (``changes``) with
+``record=NAME, id=ID`` (crm.unit.Ctx). When the journal seals a batch of rows, ``index_rows`` writes one
+``journal_record`` row for each record a row speaks of: the record itself, its parent records named in a new
+record's fields (an opportunity's ``customer_id``), and the records a row names by ``<type>_id`` (the contract
+of ``crm.contract_code.sent``). Nothing here is part of a row's hash; ``backfill`` derives the same for rows
+written before the index existed."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import JSON, Connection, Integer, String, column, insert, select, table
+
+from crm.models import JournalRecord
+
+RECORD_TYPES = ("customer", "lead", "opportunity", "complaint", "contract", "referral")
+# records that are another record's part, under the same id
+SAME_ID = {"loyalty_account": "customer"}
+# fields that name another record: ``<type>_id``, and the customers a referral names
+LINKS = {**{f"{kind}_id": kind for kind in RECORD_TYPES}, "referrer_id": "customer", "referred_customer_id": "customer"}
+MAX_TYPE, MAX_ID = 32, 64
+
+
+def _identity(value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    text = str(value)
+    return text if 0 < len(text) <= MAX_ID else None
+
+
+def subjects(kind: str, data: Mapping[str, Any] | None) -> set[tuple[str, str]]:
+    """The (record type, id) pairs a journal row of ``kind`` with ``data`` speaks of."""
+    if not kind.startswith(("crm.", "contract.", "referral.", "complaint.", "lead.")) or not isinstance(data, Mapping):
+        return set()
+    found: set[tuple[str, str]] = set()
+    name, key = data.get("record"), _identity(data.get("id"))
+    if isinstance(name, str) and 0 < len(name) <= MAX_TYPE and key is not None:
+        found.add((name, key))
+        if name in SAME_ID:
+            found.add((SAME_ID[name], key))
+    fields = data.get("fields")
+    for source in (data, fields if isinstance(fields, Mapping) else {}):
+        for link, parent in LINKS.items():
+            if parent != name:
+                parent_key = _identity(source.get(link))
+                if parent_key is not None:
+                    found.add((parent, parent_key))
+    return found
+
+
+def index_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
+    """``engine.journal.after_seal`` listener: the index rows of the journal rows just written (how many)."""
+    found = [{"record_type": kind, "record_id": key, "seq": row["seq"]}
+             for row in rows for kind, key in subjects(row["kind"], row.get("data"))]
+    if found:
+        connection.execute(insert(JournalRecord.__table__), found)
+    return len(found)
+
+
+_JOURNAL = table("journal", column("seq", Integer), column("kind", String), column("data", JSON))
+
+
+def backfill(connection: Connection, batch: int = 5000) -> int:
+    """Index the rows already in the journal (a migration runs it once); how many index rows it wrote."""
+    journal, last, written = _JOURNAL, 0, 0
+    while True:
+        rows = connection.execute(select(journal.c.seq, journal.c.kind, journal.c.data)
+                                  .where(journal.c.seq > last).order_by(journal.c.seq).limit(batch)).all()
+        if not rows:
+            return written
+        written += index_rows(connection, [{"seq": row.seq, "kind": row.kind, "data": row.data} for row in rows])
+        last = rows[-1].seq

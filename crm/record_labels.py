@@ -1,0 +1,125 @@
+"""What people call the CRM's records, their fields and their states, in Persian and English (as the web app's
+pages name them): for record cards and for a record's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Label = dict[str, str]
+
+
+def _l(fa: str, en: str) -> Label:
+    return {"fa": fa, "en": en}
+
+
+RECORDS: dict[str, Label] = {
+    "customer": _l("مشتری", "Customer"), "lead": _l("سرنخ", "Lead"), "opportunity": _l("فرصت فروش", "Opportunity"),
+    "complaint": _l("شکایت", "Complaint"), "contract": _l("قرارداد", "Contract"), "referral": _l("معرفی", "Referral"),
+    "contact": _l("مخاطب", "Contact"), "loyalty_account": _l("حساب وفاداری", "Loyalty account"),
+    "complaint_update": _l("یادداشت شکایت", "Complaint note"), "complaint_handling": _l("رسیدگی", "Handling"),
+    "lead_call": _l("تماس ارزیابی", "Qualification call"),
+    "contract_revision": _l("نسخهٔ قرارداد", "Contract revision"),
+    "contract_decision": _l("تصمیم تأیید", "Approval decision"), "stage_visit": _l("مرحلهٔ فرصت", "Stage stay"),
+    "voucher": _l("کوپن", "Voucher"), "purchase": _l("خرید", "Purchase"),
+    "contract_code": _l("کد یک‌بار مصرف", "One-time code"),
+}
+
+# one label per field name, the same on every record that has it
+FIELDS: dict[str, Label] = {
+    "person_name": _l("نام شخص", "Person's name"), "company_name": _l("شرکت", "Company"),
+    "name": _l("نام", "Name"), "phone": _l("تلفن", "Telephone"), "mobile": _l("همراه", "Mobile"),
+    "email": _l("رایانامه", "E-mail"), "address": _l("نشانی", "Address"), "industry": _l("صنعت", "Industry"),
+    "region": _l("استان", "Province"), "channel": _l("کانال", "Channel"), "status": _l("وضعیت", "Status"),
+    "segment": _l("بخش", "Segment"), "owner": _l("مسئول", "Owner"), "kind": _l("نوع", "Kind"),
+    "locale": _l("زبان", "Language"), "national_id": _l("شناسه ملی", "National ID"),
+    "economic_code": _l("کد اقتصادی", "Economic code"), "postal_code": _l("کد پستی", "Postal code"),
+    "interests": _l("علاقه‌مندی‌ها", "Interests"), "customer_id": _l("مشتری", "Customer"),
+    "source": _l("منبع", "Source"), "product": _l("کالای مورد نظر", "Product of interest"),
+    "estimated_revenue": _l("درآمد تخمینی", "Estimated revenue"),
+    "budget_confirmed": _l("بودجه تأیید شده", "Budget confirmed"),
+    "authority": _l("با تصمیم‌گیرنده در تماس", "Talking to the decision maker"), "need": _l("میزان نیاز", "Need"),
+    "timeline": _l("زمان خرید", "Buying timeline"), "score": _l("امتیاز", "Score"), "grade": _l("رتبه", "Grade"),
+    "sales_group": _l("گروه فروش", "Sales group"), "disqualify_reason": _l("دلیل رد", "Reason disqualified"),
+    "disqualify_comment": _l("توضیح رد", "Comment"), "recontact_at": _l("تماس دوباره در", "Call back on"),
+    "title": _l("عنوان", "Title"), "stage": _l("مرحله", "Stage"), "amount": _l("مبلغ", "Amount"),
+    "probability": _l("احتمال", "Probability"), "expected_close": _l("بستن پیش‌بینی‌شده", "Expected close"),
+    "loss_reason": _l("دلیل از دست رفتن", "Reason lost"), "loss_comment": _l("توضیح", "Comment"),
+    "contract_id": _l("قرارداد", "Contract"), "purchase_id": _l("خرید", "Purchase"), "lead_id": _l("سرنخ", "Lead"),
+    "tracking_code": _l("کد پیگیری", "Tracking code"), "contact_name": _l("شاکی", "Complainant"),
+    "contact_mobile": _l("همراه شاکی", "Complainant's mobile"),
+    "contact_email": _l("رایانامهٔ شاکی", "Complainant's e-mail"),
+    "category": _l("دسته", "Category"), "severity": _l("شدت", "Severity"), "description": _l("شرح", "Description"),
+    "tier": _l("سطح", "Tier"), "team": _l("تیم", "Team"), "assignee": _l("رسیدگی‌کننده", "Handled by"),
+    "sla_due": _l("مهلت پاسخ", "Answer due"), "breaches": _l("مهلت‌های ازدست‌رفته", "Deadlines missed"),
+    "resolution": _l("اقدام انجام‌شده", "What was done"),
+    "public_resolution": _l("پاسخ به مشتری", "Answer to the customer"),
+    "satisfaction": _l("رضایت", "Satisfaction"), "reopened": _l("بازگشایی", "Reopened"),
+    "discount_percent": _l("تخفیف", "Discount"), "vat_percent": _l("مالیات بر ارزش افزوده", "VAT"),
+    "terms": _l("شرایط", "Terms"), "standard_terms": _l("شرایط استاندارد", "Standard terms"),
+    "rounds": _l("دور تأیید", "Approval round"), "revision": _l("نسخه", "Revision"),
+    "start_date": _l("آغاز", "Starts"), "end_date": _l("پایان", "Ends"), "instalments": _l("اقساط", "Instalments"),
+    "sent_at": _l("ارسال", "Sent"), "signed_at": _l("امضا", "Signed"), "expires_at": _l("انقضا", "Expires"),
+    "document_html": _l("متن قرارداد", "Contract document"), "referrer_id": _l("معرفی‌کننده", "Referrer"),
+    "referred_name": _l("معرفی‌شده", "Referred"), "referred_mobile": _l("همراه معرفی‌شده", "Referred's mobile"),
+    "referred_email": _l("رایانامهٔ معرفی‌شده", "Referred's e-mail"), "reward_kind": _l("نوع پاداش", "Reward kind"),
+    "reward_value": _l("پاداش", "Reward"), "reject_reason": _l("دلیل", "Reason"), "note": _l("یادداشت", "Note"),
+    "code": _l("کد معرفی", "Referral code"), "points": _l("امتیاز", "Points"), "closed_at": _l("بسته شد", "Closed"),
+    "resolved_at": _l("حل شد", "Resolved"), "referral_code": _l("کد معرفی", "Referral code"),
+    "process_instance_id": _l("نمونهٔ فرایند", "Process instance"),
+    "lifetime_value": _l("ارزش طول عمر", "Lifetime value"),
+    "payable": _l("قابل پرداخت", "Payable"), "vat": _l("مالیات", "VAT"), "discount": _l("تخفیف", "Discount"),
+    "level": _l("سطح تأیید", "Approval level"), "changes": _l("تغییرات از دور پیش", "Changes since the last round"),
+    "open_items": _l("کارهای باز", "Open items"), "phones": _l("تلفن‌ها", "Telephones"),
+    "referrer": _l("معرفی‌کننده", "Referrer"),
+    "reward": _l("پاداش", "Reward"), "why": _l("چرایی امتیاز", "Why this score"),
+    "customer": _l("مشتری", "Customer"), "contact": _l("شاکی", "Complainant"),
+    "open_opportunities": _l("فرصت‌های باز", "Open opportunities"),
+    "open_complaints": _l("شکایت‌های باز", "Open complaints"),
+    "open_leads": _l("سرنخ‌های باز", "Open leads"), "open_contracts": _l("قراردادهای در جریان", "Contracts under way"),
+}
+
+# fields a history does not show: bookkeeping, derived search keys, the rendered document
+HIDDEN = frozenset({"id", "name_key", "created_at", "created_by", "updated_at", "updated_by", "score_parts",
+                    "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds", "document_html"})
+
+STATUSES: dict[str, dict[str, Label]] = {
+    "lead": {"new": _l("جدید", "New"), "qualifying": _l("در حال ارزیابی", "Being qualified"),
+             "qualified": _l("واجد شرایط", "Qualified"), "disqualified": _l("رد شده", "Disqualified"),
+             "nurture": _l("پیگیری بعدی", "Call again later")},
+    "complaint": {"received": _l("دریافت شد", "Received"), "in_progress": _l("در حال رسیدگی", "Being handled"),
+                  "escalated": _l("ارجاع به سطح بالاتر", "Escalated"),
+                  "waiting_customer": _l("در انتظار پاسخ مشتری", "Waiting for the customer"),
+                  "resolved": _l("حل شد", "Resolved"), "closed": _l("بسته شد", "Closed")},
+    "contract": {"draft": _l("پیش‌نویس", "Draft"), "changes_requested": _l("نیازمند اصلاح", "Changes requested"),
+                 "in_approval": _l("در حال تأیید", "In approval"), "approved": _l("تأیید شده", "Approved"),
+                 "rejected": _l("رد شده", "Rejected"),
+                 "sent": _l("ارسال شده", "Sent"), "signed": _l("امضا شده", "Signed"),
+                 "expired": _l("منقضی", "Expired")},
+    "referral": {"pending": _l("در انتظار", "Pending"), "lead": _l("در حال ارزیابی", "Being qualified"),
+                 "purchased": _l("خرید کرد", "Purchased"), "rewarded": _l("پاداش داده شد", "Rewarded"),
+                 "declined": _l("رد شد", "Declined"), "expired": _l("منقضی", "Expired")},
+    "customer": {"potential": _l("بالقوه", "Potential"), "actual": _l("بالفعل", "Actual")},
+    "opportunity": {"prospecting": _l("شناسایی", "Prospecting"), "qualification": _l("ارزیابی", "Qualification"),
+                    "proposal": _l("پیشنهاد", "Proposal"), "negotiation": _l("مذاکره", "Negotiation"),
+                    "won": _l("برنده", "Won"), "lost": _l("از دست رفته", "Lost")},
+}
+
+ACTIONS: dict[str, Label] = {
+    "created": _l("ایجاد شد", "created"), "changed": _l("تغییر کرد", "changed"), "removed": _l("حذف شد", "removed"),
+    "sent": _l("فرستاده شد", "sent"), "used": _l("به کار رفت", "used"), "wrong": _l("نادرست وارد شد", "entered wrong"),
+    "signature": _l("امضا", "signature"), "refused": _l("نپذیرفته شد", "refused"),
+}
+
+
+def field_label(name: str) -> Label:
+    """The field's label; its name in both languages when it has none."""
+    return FIELDS.get(name) or {"fa": name, "en": name}
+
+
+def record_label(name: str) -> Label:
+    return RECORDS.get(name) or {"fa": name, "en": name.replace("_", " ")}
+
+
+def status_label(record_type: str, value: Any) -> Label | None:
+    """The state's words, or None when the value is not a known state of that record."""
+    return STATUSES.get(record_type, {}).get(value) if isinstance(value, str) else None
