@@ -282,6 +282,8 @@ def complaint_query(*, status: str | None = None, kind: str | None = None, categ
                     customer_id: int | None = None, q: str | None = None, tier: int | None = None) -> Select[Any]:
     """The select of the complaints ``list_complaints`` filters (its list and its export share it)."""
     query = select(Complaint)
+    if status == "open":  # any status of those still being handled
+        query, status = query.where(Complaint.status.in_(ACTIVE)), None
     if q and q.strip():
         query = query.where(_search(q))
     for column, value in ((Complaint.status, status), (Complaint.kind, kind), (Complaint.category, category),

@@ -236,9 +236,12 @@ def _search(q: str) -> Any:
 
 
 def lead_query(*, status: str | None = None, source: str | None = None, sales_group: str | None = None,
-               q: str | None = None, product: str | None = None, region: str | None = None) -> Select[Any]:
+               q: str | None = None, product: str | None = None, region: str | None = None,
+               created_from: datetime | None = None) -> Select[Any]:
     """The select of the leads ``list_leads`` filters (its list and its export share it), unordered."""
     query = select(Lead)
+    if created_from is not None:
+        query = query.where(Lead.created_at >= created_from)
     for column, value in ((Lead.status, status), (Lead.source, source), (Lead.sales_group, sales_group),
                           (Lead.product, product), (Lead.region, region)):
         if value:

@@ -24,6 +24,8 @@ MODULES: tuple[str, ...] = (
     "loyalty",
     "portal_referrals",
     "lists",
+    "saved_filters",
+    "export",
     "records",
 )
 

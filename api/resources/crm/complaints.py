@@ -18,6 +18,7 @@ from api.guard import BEARER, current_principal, requires
 from api.intake import start_complaint
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.complaint_commands import assign_complaint, correct_complaint, open_task, resume_complaint
+from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, act, start
 from crm import complaint_work, complaints
 
@@ -97,7 +98,8 @@ class ComplaintDetail(ComplaintRow):
 
 
 class ComplaintArgs(PageArgs):
-    status = fields.String(validate=validate.OneOf(complaints.STATUSES))
+    status = fields.String(validate=validate.OneOf((*complaints.STATUSES, "open")),
+                           metadata={"description": "a status, or open: any of those still being handled"})
     kind = fields.String(validate=validate.Length(1, 40))
     category = fields.String(validate=validate.Length(1, 40))
     severity = fields.String(validate=validate.OneOf(complaints.SEVERITIES))
@@ -107,6 +109,10 @@ class ComplaintArgs(PageArgs):
     tier = fields.Integer(validate=validate.Range(1, 3))
     q = fields.String(validate=validate.Length(1, 200), metadata={
         "description": "a tracking code however typed, or part of the complainant's name"})
+    sort = sort_arg("complaints")
+
+
+COMPLAINT_FILTERS = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier")
 
 
 class ComplaintPatch(Schema):
@@ -157,10 +163,10 @@ class Complaints(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Complaints, newest first."""
-        names = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier")
-        filters = {k: args.get(k) for k in names}
+        filters = {k: args.get(k) for k in COMPLAINT_FILTERS}
         session = db()
-        found, total = complaints.list_complaints(session, **filters, limit=args["limit"], offset=args["offset"])
+        found, total = complaints.list_complaints(session, **filters, sort=args.get("sort"), limit=args["limit"],
+                                                  offset=args["offset"])
         names = complaints.customer_names(session, found)
         rows = [{**{name: getattr(c, name) for name in COMPLAINT_FIELDS}, "customer_name": names.get(c.customer_id)}
                 for c in found]

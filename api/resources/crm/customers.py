@@ -16,6 +16,7 @@ from api.context import db
 from api.guard import BEARER, requires
 from api.resources.common import PageArgs, page, page_schema, text
 from api.resources.crm.customer_processes import process_links
+from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, act
 from crm import customers, importing
 from crm.customer_fields import KINDS, LOCALES, STATUSES
@@ -98,7 +99,10 @@ class ExportArgs(Schema):
 
 
 class CustomerArgs(PageArgs, ExportArgs):
-    pass
+    sort = sort_arg("customers")
+
+
+CUSTOMER_FILTERS = ("q", "status", "segment", "region", "owner", "tier")
 
 
 class ContactSchema(Schema):
@@ -170,8 +174,9 @@ class Customers(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Customers, newest first: ``q`` finds "علی کریمی" when typed "علي كريمي", phones by any digits."""
-        filters = {k: args.get(k) for k in ("q", "status", "segment", "region", "owner", "tier")}
-        return page(customers.search_customers(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
+        filters = {k: args.get(k) for k in CUSTOMER_FILTERS}
+        return page(customers.search_customers(db(), **filters, sort=args.get("sort"), limit=args["limit"],
+                                               offset=args["offset"]), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(CustomerIn)

@@ -11,8 +11,9 @@ from marshmallow import Schema, fields, validate
 from api.context import command, crm_ctx, db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_lead
-from api.resources.common import PageArgs, page, page_schema, text
+from api.resources.common import Instant, PageArgs, page, page_schema, text
 from api.resources.crm.lead_detail import detail
+from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, Amount, start
 from crm import leads
 
@@ -94,6 +95,11 @@ class LeadArgs(PageArgs):
     region = fields.String(validate=validate.Length(1, 120), metadata={"description": "a province key"})
     sales_group = fields.String(validate=validate.Length(1, 80))
     q = fields.String(validate=validate.Length(1, 200), metadata={"description": "name, email or phone digits"})
+    created_from = Instant(metadata={"description": "captured at or after this moment (a date: its midnight UTC)"})
+    sort = sort_arg("leads")
+
+
+LEAD_FILTERS = ("status", "source", "product", "region", "sales_group", "q", "created_from")
 
 
 class LeadPatch(Schema):
@@ -129,8 +135,9 @@ class Leads(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> object:
         """Leads, newest first; ``q`` matches names (Persian or English, however typed), email and phone."""
-        filters = {name: args.get(name) for name in ("status", "source", "product", "region", "sales_group", "q")}
-        return page(leads.list_leads(db(), **filters, limit=args["limit"], offset=args["offset"]), args)
+        filters = {name: args.get(name) for name in LEAD_FILTERS}
+        return page(leads.list_leads(db(), **filters, sort=args.get("sort"), limit=args["limit"],
+                                     offset=args["offset"]), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(LeadIn)

@@ -20,6 +20,7 @@ from api.context import db, ravand
 from api.form_lists import viewer_locale
 from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, Amount, act
 from crm import opportunities, pipeline
 from crm.funnel import STAGES, Funnel, funnel_of
@@ -73,6 +74,10 @@ class OpportunityArgs(PageArgs):
     customer_id = fields.Integer(validate=validate.Range(1, ID))
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "words of the title or the customer's name"})
+    sort = sort_arg("opportunities")
+
+
+OPPORTUNITY_FILTERS = ("stage", "owner", "customer_id", "kind", "q")
 
 
 class StageOut(Schema):
@@ -158,8 +163,8 @@ class Opportunities(MethodView):
         """Opportunities, newest first."""
         session = db()
         items, total = opportunities.list_opportunities(
-            session, stage=args.get("stage"), owner=args.get("owner"), customer_id=args.get("customer_id"),
-            kind=args.get("kind"), q=args.get("q"), limit=args["limit"], offset=args["offset"])
+            session, **{k: args.get(k) for k in OPPORTUNITY_FILTERS}, sort=args.get("sort"), limit=args["limit"],
+            offset=args["offset"])
         names = opportunities.customer_names(session, {item.customer_id for item in items})
         rows = [{**_detail(item, []), "customer_name": names.get(item.customer_id)} for item in items]
         return page((rows, total), args)

@@ -1,0 +1,133 @@
+"""Exports of the record lists: ``GET /api/v1/exports/{list}?format=csv|xlsx`` with the list's own filters,
+search and sort gives every record the list would page through, in the list's order, with the columns its web
+list shows, streamed (no row cap, no whole file in memory). The records are selected by the list endpoint's
+own query function, so whatever narrows the list (filters, search, who may see what) narrows its export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response, request, stream_with_context
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from api.context import db, ravand
+from api.guard import BEARER, current_principal, requires
+from api.resources.crm import complaints as complaint_routes
+from api.resources.crm import customers as customer_routes
+from api.resources.crm import leads as lead_routes
+from api.resources.crm import opportunities as opportunity_routes
+from api.resources.crm.export_columns import COLUMNS, LABELLED, Lookups
+from api.resources.crm.export_files import csv_chunks, shown, xlsx_chunks
+from api.resources.crm.shared import READ
+from crm import complaints, customers, leads, lists, opportunities
+from crm.errors import InvalidRecord
+from crm.jalali import jalali
+from crm.sorting import ordered
+
+blp = Blueprint("crm_exports", __name__, url_prefix="/api/v1/exports",
+                description="CSV and Excel exports of the record lists")
+
+BATCH = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Names = Callable[[Session, Sequence[Any]], dict[int, str]]
+
+
+def _no_names(_session: Session, _batch: Sequence[Any]) -> dict[int, str]:
+    return {}
+
+
+def _opportunity_names(session: Session, batch: Sequence[Any]) -> dict[int, str]:
+    return opportunities.customer_names(session, {record.customer_id for record in batch})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One list: its arguments' schema (as its endpoint reads them), its filters and its query function."""
+
+    args: type[Schema]
+    filters: tuple[str, ...]
+    query: Callable[..., Select[Any]]
+    names: Names = _no_names
+
+
+SOURCES: dict[str, Source] = {
+    "customers": Source(customer_routes.CustomerArgs, customer_routes.CUSTOMER_FILTERS, customers.customer_query),
+    "leads": Source(lead_routes.LeadArgs, lead_routes.LEAD_FILTERS, leads.lead_query),
+    "opportunities": Source(opportunity_routes.OpportunityArgs, opportunity_routes.OPPORTUNITY_FILTERS,
+                            opportunities.opportunity_query, _opportunity_names),
+    "complaints": Source(complaint_routes.ComplaintArgs, complaint_routes.COMPLAINT_FILTERS,
+                         complaints.complaint_query, complaints.customer_names),
+}
+
+
+class ExportArgs(Schema):
+    format = fields.String(load_default="csv", validate=validate.OneOf(("csv", "xlsx")))
+    lang = fields.String(validate=validate.OneOf(("fa", "en")),
+                         metadata={"description": "headers, words, calendar; the caller's language when left out"})
+
+
+def _list_args(source: Source) -> dict[str, Any]:
+    """The list's filters, search and sort from the query string, checked by the list's own schema."""
+    asked = {k: v for k, v in request.args.items() if k not in ("format", "lang", "limit", "offset")}
+    try:
+        return source.args().load(asked, unknown=EXCLUDE)
+    except ValidationError as error:
+        messages = {k: v if isinstance(v, list) else [str(v)] for k, v in error.normalized_messages().items()}
+        raise InvalidRecord("some filters are invalid / برخی از پالایه‌ها نادرست‌اند", messages) from error
+
+
+def _rows(session: Session, name: str, source: Source, stmt: Select[Any], locale: str) -> Iterator[list[Any]]:
+    zone = ZoneInfo(ravand().settings.timezone)
+    labels = {list_name: lists.labels(session, list_name, locale) for list_name in LABELLED[name]}
+    columns = COLUMNS[name]
+    for batch in session.scalars(stmt.execution_options(yield_per=BATCH)).partitions():
+        look = Lookups(locale, labels, source.names(session, batch))
+        for record in batch:
+            yield [shown(column.value(record, look), column.kind, locale, zone) for column in columns]
+
+
+def file_name(name: str, locale: str, extension: str, now: datetime) -> str:
+    """``leads-1405-09-16.csv`` in Persian (the Jalali day), ``leads-2026-12-07.csv`` in English."""
+    day = now.date()
+    if locale == "fa":
+        shamsi = jalali(day)
+        return f"{name}-{shamsi.year:04d}-{shamsi.month:02d}-{shamsi.day:02d}.{extension}"
+    return f"{name}-{day.isoformat()}.{extension}"
+
+
+@blp.route("/<any(customers, leads, opportunities, complaints):list_name>")
+class Export(MethodView):
+    @blp.doc(security=BEARER, parameters=[{"in": "query", "name": "sort", "schema": {"type": "string"},
+                                           "description": "the list's sort"}])
+    @blp.arguments(ExportArgs, location="query")
+    @blp.response(200, description="the file: text/csv (UTF-8 with BOM) or .xlsx", content_type="text/csv",
+                  schema={"type": "string"})
+    @requires(*READ)
+    def get(self, args: dict, list_name: str) -> Response:
+        """Every record the list shows with the same filters, search and sort (the list's own query string),
+        as CSV or Excel; the columns of the web list, in the caller's language unless ``lang`` says otherwise."""
+        source = SOURCES[list_name]
+        asked = _list_args(source)
+        locale = args.get("lang") or current_principal().locale
+        session = db()
+        stmt = ordered(source.query(**{k: asked.get(k) for k in source.filters}), list_name, asked.get("sort"))
+        rows = _rows(session, list_name, source, stmt, locale)
+        now = datetime.now(ZoneInfo(ravand().settings.timezone))
+        columns = COLUMNS[list_name]
+        if args["format"] == "xlsx":
+            body: Iterator[Any] = xlsx_chunks(columns, rows, locale, list_name)
+            mimetype = XLSX
+        else:
+            body, mimetype = csv_chunks(columns, rows, locale), "text/csv; charset=utf-8"
+        name = file_name(list_name, locale, args["format"], now)
+        return Response(stream_with_context(body), mimetype=mimetype,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                 "Cache-Control": "no-store"})

@@ -1,0 +1,139 @@
+"""The columns of each record list's export: the ones its web list shows, with their headers and words in
+English and Persian. A column reads a record (and what the export looked up for its batch: customer names,
+the managed lists' labels) and says what kind of value it is, so the file writers format it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Value = Callable[[Any, "Lookups"], Any]
+
+# the words the lists show for a record's fixed values: {prefix: {value: (en, fa)}}
+WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "complaint.status": {"received": ("Received", "دریافت شد"), "in_progress": ("Being handled", "در حال رسیدگی"),
+                         "escalated": ("Escalated", "ارجاع به سطح بالاتر"),
+                         "waiting_customer": ("Waiting for the customer", "در انتظار پاسخ مشتری"),
+                         "resolved": ("Resolved", "حل شد"), "closed": ("Closed", "بسته شد")},
+    "complaint.severity": {"low": ("Low", "کم"), "medium": ("Medium", "متوسط"), "high": ("High", "زیاد"),
+                           "critical": ("Critical", "بحرانی")},
+    "lead.status": {"new": ("New", "جدید"), "qualifying": ("Being qualified", "در حال ارزیابی"),
+                    "qualified": ("Qualified", "واجد شرایط"), "disqualified": ("Disqualified", "رد شده"),
+                    "nurture": ("Call again later", "پیگیری بعدی")},
+    "customer.kind": {"person": ("Person", "حقیقی"), "company": ("Company", "حقوقی")},
+    "customer.status": {"potential": ("Potential", "بالقوه"), "actual": ("Actual", "بالفعل")},
+    "opportunity.stage": {"prospecting": ("Prospecting", "شناسایی"), "qualification": ("Qualification", "ارزیابی"),
+                          "proposal": ("Proposal", "پیشنهاد"), "negotiation": ("Negotiation", "مذاکره"),
+                          "won": ("Won", "برنده"), "lost": ("Lost", "از دست رفته")},
+    "opportunity.kind": {"new": ("New sale", "فروش جدید"), "upsell": ("Upsell", "فروش بیشتر"),
+                         "renewal": ("Renewal", "تمدید")},
+}
+
+
+@dataclass
+class Lookups:
+    """What an export looked up once for a batch of records, and the reader's language."""
+
+    locale: str
+    labels: dict[str, dict[str, str]]  # managed list → key → label
+    names: dict[int, str]  # customer id → name
+
+    def word(self, prefix: str, value: str | None) -> str:
+        if not value:
+            return ""
+        en, fa = WORDS.get(prefix, {}).get(value, (value, value))
+        return fa if self.locale == "fa" else en
+
+    def label(self, list_name: str, key: str | None) -> str:
+        return self.labels.get(list_name, {}).get(key, key) if key else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    en: str
+    fa: str
+    value: Value
+    kind: str = "text"  # text, number, amount, date (a day), moment (a date and time)
+
+    def header(self, locale: str) -> str:
+        return self.fa if locale == "fa" else self.en
+
+
+def _person_or_company(record: Any, _: Lookups) -> str:
+    if getattr(record, "company_name", None) and getattr(record, "person_name", None):
+        if getattr(record, "kind", "company") == "person":
+            return record.person_name
+        return f"{record.company_name} · {record.person_name}"
+    return record.company_name or record.person_name or ""
+
+
+def _word(prefix: str, attr: str) -> Value:
+    return lambda record, look: look.word(prefix, getattr(record, attr))
+
+
+def _label(list_name: str, attr: str) -> Value:
+    return lambda record, look: look.label(list_name, getattr(record, attr))
+
+
+def _attr(attr: str) -> Value:
+    return lambda record, _look: getattr(record, attr)
+
+
+def _customer(record: Any, look: Lookups) -> str:
+    return look.names.get(record.customer_id, "") if record.customer_id else ""
+
+
+def _complainant(record: Any, look: Lookups) -> str:
+    return record.contact_name or _customer(record, look)
+
+
+CREATED = ("Entered", "ثبت‌شده در")
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "customers": (
+        Column("Name", "نام", _person_or_company), Column("Kind", "نوع", _word("customer.kind", "kind")),
+        Column("Mobile", "همراه", lambda c, _: c.mobile or c.phone), Column("Email", "رایانامه", _attr("email")),
+        Column("Status", "وضعیت", _word("customer.status", "status")), Column("Region", "منطقه", _attr("region")),
+        Column("Customer since", "مشتری از", _attr("created_at"), "date"),
+    ),
+    "leads": (
+        Column("Name", "نام", _person_or_company), Column("Mobile", "همراه", lambda r, _: r.mobile or r.phone),
+        Column("Source", "منبع", _label("lead_source", "source")),
+        Column("Product of interest", "کالای مورد نظر", _label("product", "product")),
+        Column("Province", "استان", _label("province", "region")),
+        Column("Score", "امتیاز", _attr("score"), "number"), Column("Grade", "رتبه", _attr("grade")),
+        Column("Status", "وضعیت", _word("lead.status", "status")),
+        Column("Sales group", "گروه فروش", _attr("sales_group")),
+        Column("Estimated revenue (rials)", "درآمد برآوردی (ریال)", _attr("estimated_revenue"), "amount"),
+        Column(*CREATED, _attr("created_at"), "date"),
+    ),
+    "opportunities": (
+        Column("Title", "عنوان", _attr("title")), Column("Customer", "مشتری", _customer),
+        Column("Stage", "مرحله", _word("opportunity.stage", "stage")),
+        Column("Kind", "نوع", _word("opportunity.kind", "kind")),
+        Column("Amount (rials)", "مبلغ (ریال)", _attr("amount"), "amount"),
+        Column("Probability (%)", "احتمال (٪)", _attr("probability"), "number"),
+        Column("Expected close", "بستن پیش‌بینی‌شده", _attr("expected_close"), "date"),
+        Column("Owner", "مسئول", _attr("owner")),
+    ),
+    "complaints": (
+        Column("Tracking code", "کد پیگیری", _attr("tracking_code")),
+        Column("Complainant", "شاکی", _complainant),
+        Column("Kind", "گونه", _label("complaint_kind", "kind")),
+        Column("Subject", "موضوع", _label("complaint_category", "category")),
+        Column("Severity", "شدت", _word("complaint.severity", "severity")),
+        Column("Tier", "سطح", _attr("tier"), "number"),
+        Column("Status", "وضعیت", _word("complaint.status", "status")),
+        Column("Handled by", "رسیدگی‌کننده", lambda c, _: c.assignee or c.team),
+        Column("Answer due", "مهلت پاسخ", _attr("sla_due"), "moment"),
+        Column("Received", "دریافت", _attr("created_at"), "date"),
+    ),
+}
+
+# the managed lists whose labels each export shows
+LABELLED: dict[str, tuple[str, ...]] = {
+    "customers": (), "leads": ("lead_source", "product", "province"), "opportunities": (),
+    "complaints": ("complaint_kind", "complaint_category"),
+}
+
+__all__ = ["COLUMNS", "LABELLED", "WORDS", "Column", "Lookups"]
