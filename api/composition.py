@@ -13,6 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine as Database
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.admin_settings import with_stored
 from api.contract_settings import contract_settings
 from api.message_checks import MessageChecks, crm_checks
 from config import Settings
@@ -133,6 +134,7 @@ def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     database = make_engine(settings.database_url)
     if migrate:
         upgrade(database, MIGRATIONS)
+    settings = with_stored(database, settings)  # what the Settings screen stored overrides the file
     calendar.configure(work_calendar(settings))
     engine = Engine(handlers(), settings={"locale": settings.locale, "max_multi_instance": settings.max_multi_instance,
                                           "max_call_depth": settings.max_call_depth, **notice_settings(settings),

@@ -148,6 +148,10 @@ def _restore_lists(conn: Connection, schema: str) -> None:
     now = datetime.now(UTC)
     stages = PipelineStage.__table__.insert().execution_options(schema_translate_map={None: schema})
     conn.execute(stages, [{**row, "created_at": now, "updated_at": now} for row in shipped_stages()])
+    from api.identity.groups import Group, shipped_group_rows  # the shipped groups too (migration 0025)
+
+    groups = Group.__table__.insert().execution_options(schema_translate_map={None: schema})
+    conn.execute(groups, shipped_group_rows(datetime.now(UTC)))
 
 
 def _drop_schema(schema: str) -> None:

@@ -6,8 +6,21 @@ from flask_smorest import Api
 
 
 def register_all(api: Api) -> None:
-    from api.resources import auth, crm, definitions, health, instances, journal, me, messages, tasks, users
+    from api.resources import (
+        auth,
+        crm,
+        definitions,
+        groups,
+        health,
+        instances,
+        journal,
+        me,
+        messages,
+        settings,
+        tasks,
+        users,
+    )
 
-    for module in (health, auth, me, users, definitions, instances, tasks, messages, journal):
+    for module in (health, auth, me, users, groups, settings, definitions, instances, tasks, messages, journal):
         api.register_blueprint(module.blp)
     crm.register(api)

@@ -6,16 +6,19 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from api.context import command, db, ravand
 from api.errors import problem
 from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, current_principal, requires
+from api.identity.groups import group_warnings
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
+from engine.deploy import Deployed, process_elements_of
 from engine.deploy import validate as validate_deployment
 from engine.deploy import warnings as deployment_warnings
 from engine.errors import NotFound
-from engine.models import Resource
+from engine.models import ProcessDefinition, Resource
 from engine.resources import read_files
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="Deployments and process definitions")
@@ -95,7 +98,7 @@ class Deployments(MethodView):
             return files
         actor = current_principal().username
         engine = ravand().engine
-        return [as_dict(d) for d in command(lambda s: engine.deploy(s, files, actor))]
+        return [as_dict(d) for d in command(lambda s: _with_group_warnings(s, engine.deploy(s, files, actor)))]
 
 
 @blp.route("/deployments/validate")
@@ -112,7 +115,17 @@ class DeploymentCheck(MethodView):
             return files
         bundle = read_files(files)
         validate_deployment(bundle, ravand().engine.handlers)
-        return {"ok": True, "warnings": as_dict(deployment_warnings(bundle))}
+        unknown = [w for name in bundle.bpmn for w in group_warnings(db(), process_elements_of(bundle, name), name)]
+        return {"ok": True, "warnings": as_dict([*deployment_warnings(bundle), *unknown])}
+
+
+def _with_group_warnings(session: Session, deployed: list[Deployed]) -> list[Deployed]:
+    """Each deployed process with a warning for every candidate group it names that is not a known group."""
+    for item in deployed:
+        row = session.get(ProcessDefinition, item.id)
+        if row is not None:
+            item.warnings.extend(group_warnings(session, row.elements or {}, row.file_name))
+    return deployed
 
 
 def _uploads() -> list[tuple[str, bytes]] | Response:

@@ -402,7 +402,7 @@ def test_user_administration(api: Api):
                    422)
     assert set(body["errors"]) == {"password"}, body
     created = ok(api.call("POST", V1 + "/users", json={"username": "eve", "password": "long enough",
-                                                       "role": "designer", "groups": ["modelers"]}), 201)
+                                                       "role": "designer", "groups": ["managers"]}), 201)
     assert created["role"] == "designer" and "password" not in created and created["active"] is True
     problem(api.call("POST", V1 + "/users", json={"username": "eve", "password": "long enough",
                                                   "role": "employee"}), 409)
