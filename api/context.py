@@ -41,5 +41,12 @@ def crm_ctx(session: Session) -> Ctx:
 
 def command(fn: Callable[[Session], T]) -> T:
     """Run a state-changing command in its own transaction (a lost race becomes 409)."""
+    from api.record_access import place_commands
+
     app = ravand()
-    return app.engine.transaction(app.sessions, fn)
+
+    def placed(session: Session) -> T:
+        place_commands(session)  # what it makes is the signed-in person's, in their team and branch
+        return fn(session)
+
+    return app.engine.transaction(app.sessions, placed)

@@ -102,6 +102,9 @@ def requires(*roles: str) -> Callable[[F], F]:
             principal = current_principal()
             if principal.role not in roles:
                 raise Forbidden(f"the {principal.role} role may not do this")
+            from api.record_access import scope_request
+
+            scope_request()  # the request reads only the records this person may read (crm.access)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

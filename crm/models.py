@@ -63,7 +63,15 @@ class Stamped:
     updated_by: Mapped[str | None] = mapped_column(String(150))
 
 
-class Customer(Stamped, Base):
+class Placed:
+    """Whose a record is (Salesforce's owner) and where it sits: the owner's team and branch, set when it is
+    made; record access (``crm.access``) reads them."""
+
+    team_key: Mapped[str | None] = mapped_column(String(80), index=True)
+    branch_key: Mapped[str | None] = mapped_column(String(80), index=True)
+
+
+class Customer(Placed, Stamped, Base):
     """A person or a company; ``status`` potential (not yet bought) or actual."""
 
     __tablename__ = "customer"
@@ -103,7 +111,7 @@ class Contact(Stamped, Base):
     email: Mapped[str | None] = mapped_column(String(255))
 
 
-class Lead(Stamped, Base):
+class Lead(Placed, Stamped, Base):
     __tablename__ = "lead"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -133,9 +141,10 @@ class Lead(Stamped, Base):
     duplicate_of: Mapped[int | None] = mapped_column(Integer)
     referral_id: Mapped[int | None] = mapped_column(Integer)
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner: Mapped[str | None] = mapped_column(String(150), index=True)
 
 
-class Opportunity(Stamped, Base):
+class Opportunity(Placed, Stamped, Base):
     __tablename__ = "opportunity"
     __table_args__ = (Index("ix_opportunity_stage_expected_close", "stage", "expected_close", "id"),  # the board
                       Index("ix_opportunity_owner_stage", "owner", "stage"))
@@ -206,7 +215,7 @@ class StageVisit(Base):
     left_at: Mapped[datetime | None]
 
 
-class Complaint(Stamped, Base):
+class Complaint(Placed, Stamped, Base):
     __tablename__ = "complaint"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(24), unique=True)
@@ -237,6 +246,7 @@ class Complaint(Stamped, Base):
     resolved_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    owner: Mapped[str | None] = mapped_column(String(150), index=True)
 
 
 class ComplaintUpdate(Base):
@@ -266,7 +276,7 @@ class ComplaintHandling(Base):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class Contract(Stamped, Base):
+class Contract(Placed, Stamped, Base):
     __tablename__ = "contract"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
@@ -292,6 +302,7 @@ class Contract(Stamped, Base):
     signed_ip: Mapped[str | None] = mapped_column(String(64))
     signed_via: Mapped[str | None] = mapped_column(String(16))  # code | integration
     purchase_id: Mapped[int | None] = mapped_column(Integer)
+    owner: Mapped[str | None] = mapped_column(String(150), index=True)
 
 
 class ContractCode(Base):
@@ -346,7 +357,7 @@ class ContractDecision(Base):
     at: Mapped[datetime]
 
 
-class Referral(Stamped, Base):
+class Referral(Placed, Stamped, Base):
     __tablename__ = "referral"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), index=True)  # the referrer's referral code
@@ -367,6 +378,7 @@ class Referral(Stamped, Base):
     purchase_total: Mapped[int | None] = mapped_column(BigInteger)  # rials bought in the window, when it qualified
     declined_at: Mapped[datetime | None]  # refused at review (fraud): status ``declined``, ``reject_reason``
     note: Mapped[str | None] = mapped_column(Text)  # what the referrer wrote about the person (e.g. when to call)
+    owner: Mapped[str | None] = mapped_column(String(150), index=True)
 
 
 class ReferralAttempt(Base):

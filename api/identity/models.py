@@ -28,6 +28,8 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255))  # where staff notices are mailed, if set
     mobile: Mapped[str | None] = mapped_column(String(16))  # E.164; staff notices by SMS when no e-mail
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    team_key: Mapped[str | None] = mapped_column(String(80))  # crm.teams: whose records they work (record access)
+    branch_key: Mapped[str | None] = mapped_column(String(80))
     token_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -26,6 +26,7 @@ MODULES: tuple[str, ...] = (
     "lists",
     "saved_filters",
     "export",
+    "teams",
     "records",
 )
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from api.context import command, crm_ctx, db
 from api.guard import BEARER, current_principal, requires
 from api.intake import start_complaint
+from api.record_access import editable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.complaint_commands import assign_complaint, correct_complaint, open_task, resume_complaint
 from api.resources.crm.listtools import sort_arg
@@ -205,6 +206,7 @@ class Complaint(MethodView):
     def patch(self, body: dict, complaint_id: int) -> object:
         """Triage: correct the kind, category or severity (the open task is routed again and its deadline
         recomputed from the SLA table), or link the complaint to a known customer."""
+        editable("complaint", complaint_id)  # record access: 404 unless readable, 403 unless editable
         return command(lambda session: correct_complaint(session, crm_ctx(session), complaint_id, body))
 
 
@@ -218,6 +220,7 @@ class Assign(MethodView):
     @requires(*WRITE)
     def post(self, body: dict, complaint_id: int) -> object:
         """Give the complaint and its open task to an employee (team leads and managers)."""
+        editable("complaint", complaint_id)  # record access: 404 unless readable, 403 unless editable
         def assign(session: Session) -> Any:
             return assign_complaint(session, crm_ctx(session), current_principal(), complaint_id, body["user"])
 
@@ -234,6 +237,7 @@ class Resume(MethodView):
     def post(self, body: dict, complaint_id: int) -> object:
         """The customer answered (by telephone, e-mail ...): the complaint goes back to its tier and its SLA
         clock runs again with the time that was left."""
+        editable("complaint", complaint_id)  # record access: 404 unless readable, 403 unless editable
         return command(lambda session: resume_complaint(session, crm_ctx(session), complaint_id, body["text"]))
 
 
@@ -255,4 +259,5 @@ class Updates(MethodView):
     @requires(*WRITE)
     def post(self, body: dict, complaint_id: int) -> object:
         """Add a note; a public one is shown to the customer in the portal."""
+        editable("complaint", complaint_id)  # record access: 404 unless readable, 403 unless editable
         return act(lambda ctx: complaints.add_update(ctx, complaint_id, body["text"], public=body["public"]))

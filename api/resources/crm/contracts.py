@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from api.context import db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_contract
+from api.record_access import editable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.shared import READ, WRITE, Amount, act, start
 from crm import contracts
@@ -141,6 +142,7 @@ class Contract(MethodView):
     @requires(*WRITE)
     def patch(self, body: dict, contract_id: int) -> object:
         """Revise the terms; the change is kept as a revision (who, which fields, before and after)."""
+        editable("contract", contract_id)  # record access: 404 unless readable, 403 unless editable
         return act(lambda ctx: contracts.revise(ctx, contract_id, body))
 
 

@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, requires
+from api.record_access import editable
 from api.resources.common import PageArgs, page, page_schema, text
 from api.resources.crm.customer_processes import process_links
 from api.resources.crm.listtools import sort_arg
@@ -203,6 +204,7 @@ class Customer(MethodView):
     @requires(*WRITE)
     def patch(self, body: dict, customer_id: int) -> object:
         """Change fields; the journal keeps each one's value before and after."""
+        editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
         return act(lambda ctx: customers.update_customer(ctx, customer_id, body))
 
 
@@ -221,6 +223,7 @@ class Contacts(MethodView):
     @requires(*WRITE)
     def post(self, body: dict, customer_id: int) -> object:
         """Add a contact person."""
+        editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
         return act(lambda ctx: customers.add_contact(ctx, customer_id, body))
 
 

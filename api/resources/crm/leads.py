@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from api.context import command, crm_ctx, db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_lead
+from api.record_access import editable
 from api.resources.common import Instant, PageArgs, page, page_schema, text
 from api.resources.crm.lead_detail import detail
 from api.resources.crm.listtools import sort_arg
@@ -170,6 +171,7 @@ class Lead(MethodView):
         """Correct the lead's names, contacts, source, product, region or qualification answers (while it is open or
         nurtured). While its qualification call waits, the lead is scored and routed again: the call may move
         to another group (``sales_group``)."""
+        editable("lead", lead_id)  # record access: 404 unless readable, 403 unless editable
         app = ravand()
 
         def correct(session: object) -> object:

@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import db
 from api.guard import BEARER, INTEGRATION, requires
+from api.record_access import editable
 from api.resources.crm.purchases import EntrySchema
 from api.resources.crm.shared import READ, WRITE, act
 from crm import loyalty, vouchers
@@ -56,6 +57,7 @@ class Redemptions(MethodView):
     @requires(*WRITE, INTEGRATION)
     def post(self, body: dict, customer_id: int) -> object:
         """Spend points: a ledger entry of minus ``points`` with the reason; refused beyond the balance."""
+        editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
         def spend(ctx: Any) -> dict:
             entry, balance = loyalty.redeem(ctx, customer_id, body["points"], body["reason"])
             return {"entry": entry, "balance": balance}

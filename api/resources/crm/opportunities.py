@@ -19,6 +19,7 @@ from werkzeug.exceptions import Forbidden
 from api.context import db, ravand
 from api.form_lists import viewer_locale
 from api.guard import BEARER, current_principal, requires
+from api.record_access import editable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, Amount, act
@@ -213,6 +214,7 @@ class Opportunity(MethodView):
     def patch(self, body: dict, opportunity_id: int) -> object:
         """Correct the title, amount, expected close or owner of an open opportunity (its owner, a manager or an
         administrator)."""
+        editable("opportunity", opportunity_id)  # record access: 404 unless readable, 403 unless editable
         today = _today()
         return _guarded(opportunity_id, lambda ctx: opportunities.update_opportunity(ctx, opportunity_id, body,
                                                                                      today=today))
@@ -230,6 +232,7 @@ class Stage(MethodView):
         """Move the opportunity to another stage of the funnel (``won`` and ``lost`` close it). Won makes the
         customer actual and may name the ``contract_id`` or ``purchase_id`` it became; lost needs a ``reason``
         (a loss_reason key or label) and takes a ``comment``."""
+        editable("opportunity", opportunity_id)  # record access: 404 unless readable, 403 unless editable
         funnel = _funnel()
         details = {k: body[k] for k in ("reason", "comment", "contract_id", "purchase_id") if k in body}
         return _guarded(opportunity_id, lambda ctx: opportunities.move_stage(

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 from api.context import db, ravand
 from api.guard import BEARER, INTEGRATION, requires
 from api.intake import purchase_recorded
+from api.record_access import editable
 from api.resources.common import PageArgs, as_dict
 from api.resources.crm.shared import READ, WRITE, Amount, act
 from crm import loyalty, purchases, ranking
@@ -116,6 +117,7 @@ class Purchases(MethodView):
         customer becomes actual. With ``voucher_code`` the voucher is spent and the amount reduced (422 naming
         ``voucher_code`` if it is unknown, another customer's, used or expired). A referral waiting for this
         customer's purchases hears of it (by the purchase's id)."""
+        editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
         app = ravand()
 
         def record(ctx: Any) -> object:
