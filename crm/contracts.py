@@ -11,16 +11,18 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
 from crm.contract_terms import figures, parse_day, parse_instalments
 from crm.customers import get_customer
 from crm.errors import InvalidRecord, RecordConflict
+from crm.list_filters import contract_conditions
 from crm.models import Contract, ContractDecision, ContractRevision, Opportunity
 from crm.opportunities import get_opportunity, move_stage
 from crm.purchases import record_purchase
+from crm.sorting import ordered
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, only, page
 
@@ -265,11 +267,18 @@ def decisions(session: Session, contract_id: int) -> list[ContractDecision]:
                                 .order_by(ContractDecision.id)))
 
 
-def list_contracts(session: Session, *, status: str | None = None, customer_id: int | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[list[Contract], int]:
-    query = select(Contract)
+def contract_query(*, status: str | None = None, customer_id: int | None = None, **narrow: Any) -> Select[Any]:
+    """The select of the contracts ``list_contracts`` filters; ``narrow`` takes
+    ``list_filters.contract_conditions``' filters (a search, amount and period ranges, process instances)."""
+    query = select(Contract).where(*contract_conditions(**narrow))
     if status:
         query = query.where(Contract.status == status)
     if customer_id is not None:
         query = query.where(Contract.customer_id == customer_id)
-    return page(session, query.order_by(Contract.id.desc()), limit, offset)
+    return query
+
+
+def list_contracts(session: Session, *, limit: int = 50, offset: int = 0, sort: str | None = None,
+                   **filters: Any) -> tuple[list[Contract], int]:
+    """A page of contracts (newest first unless ``sort`` says otherwise) and the total."""
+    return page(session, ordered(contract_query(**filters), "contracts", sort), limit, offset)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
 from crm.customers import find_customer_by_referral_code, find_duplicates
 from crm.errors import InvalidRecord, Rejected
+from crm.list_filters import referral_conditions
 from crm.loyalty import credit
 from crm.models import Customer, Lead, Referral
+from crm.sorting import ordered
 from crm.text import name_key
 from crm.unit import Ctx
 from crm.validation import Form, fetch, fetch_in, page, required_text
@@ -195,11 +197,18 @@ def expire(ctx: Ctx, referral_id: int, reason: str) -> Referral:
     return referral
 
 
-def list_referrals(session: Session, *, status: str | None = None, referrer_id: int | None = None,
-                   limit: int = 50, offset: int = 0) -> tuple[list[Referral], int]:
-    query = select(Referral)
+def referral_query(*, status: str | None = None, referrer_id: int | None = None, **narrow: Any) -> Select[Any]:
+    """The select of the referrals ``list_referrals`` filters; ``narrow`` takes
+    ``list_filters.referral_conditions``' filters (either person's name or number, a period)."""
+    query = select(Referral).where(*referral_conditions(**narrow))
     if status:
         query = query.where(Referral.status == status)
     if referrer_id is not None:
         query = query.where(Referral.referrer_id == referrer_id)
-    return page(session, query.order_by(Referral.id.desc()), limit, offset)
+    return query
+
+
+def list_referrals(session: Session, *, limit: int = 50, offset: int = 0, sort: str | None = None,
+                   **filters: Any) -> tuple[list[Referral], int]:
+    """A page of referrals (newest first unless ``sort`` says otherwise) and the total."""
+    return page(session, ordered(referral_query(**filters), "referrals", sort), limit, offset)

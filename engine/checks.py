@@ -214,7 +214,7 @@ def check_bindings(root: etree._Element, ctx: DeploymentContext) -> Iterator[Pro
                     yield _problem(ctx, element, "the business rule task names no decision (camunda:decisionRef)")
                 elif ref not in ctx.decisions:
                     yield _problem(ctx, element, f"the decision {ref!r} is not in this deployment")
-            elif kind == "userTask":
+            elif kind == "userTask" or (kind == "startEvent" and local(element.getparent().tag) == "process"):
                 yield from _check_form(element, ctx)
 
 

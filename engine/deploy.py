@@ -111,7 +111,7 @@ def _candidate(session: Session, bundle: Bundle, process: etree._Element, file_n
         resources.append({"kind": "dmn", "name": name,
                           "hash": _store_resource(session, "dmn", name, bundle.raw[name].decode("utf-8"))})
     for element_id, meta in elements.items():
-        if meta["type"] == "userTask":
+        if meta["type"] == "userTask" or (meta["type"] == "startEvent" and "start" not in meta):
             form = _form_for(bundle, meta, element_id)
             if form is not None:
                 meta["form"] = _store_resource(session, "form", *form)

@@ -234,6 +234,20 @@ def start_meta(element: etree._Element, names: dict[str, str]) -> dict[str, Any]
     return {}
 
 
+def start_form_meta(element: etree._Element) -> dict[str, Any]:
+    """The form a person fills in to start the process (a top-level start event's ``camunda:formKey``,
+    ``camunda:formRef``, Zeebe ``formDefinition`` or ``camunda:formData``), as a user task names its form."""
+    if local(element.getparent().tag) != "process":
+        return {}
+    found = {"form_key": camunda(element, "formKey"), "form_ref": camunda(element, "formRef")}
+    form = element.find(f"{q(BPMN_NS, 'extensionElements')}/{q(ZEEBE_NS, 'formDefinition')}")
+    if form is not None:
+        found.update(form_ref=form.get("formId") or found["form_ref"],
+                     form_key=form.get("formKey") or found["form_key"])
+    fields = form_data_fields(element)
+    return {**{k: v for k, v in found.items() if v}, **({"form_fields": fields} if fields else {})}
+
+
 def element_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, Any]:
     kind = local(element.tag)
     meta: dict[str, Any] = {"type": kind, "name": (element.get("name") or "").strip() or element.get("id")}
@@ -250,6 +264,7 @@ def element_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, An
         if camunda(element, "initiator"):
             meta["initiator"] = camunda(element, "initiator")
         meta.update(start_meta(element, _event_names(element.getroottree().getroot())))
+        meta.update(start_form_meta(element))
     elif kind == "scriptTask":
         meta["script_format"] = (element.get("scriptFormat") or "").strip().lower()
     meta.update(catch_meta(element))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deploy as deploying
-from engine import events, guards, queries, runtime, tasks
+from engine import events, guards, queries, runtime, start_forms, tasks
 from engine import journal as journaling
 from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
@@ -106,14 +106,31 @@ class Engine:
     # -- instances ----------------------------------------------------------------------------
     def start(self, session: Session, key: str, business_key: str | None = None,
               variables: Mapping[str, Any] | None = None, actor: str | None = None, *,
-              caller: Caller | None = None) -> InstanceView:
-        """Start the latest version of ``key``; a ``caller`` from outside must be one it is offered to."""
+              caller: Caller | None = None, form: bool = False, record: RecordRef | None = None) -> InstanceView:
+        """Start the latest version of ``key``; a ``caller`` from outside must be one it is offered to. With
+        ``form`` the variables are the values of the process's start form, checked against it (if it has one).
+        ``record``: the record the instance serves (``engine.records``)."""
         if caller is not None:
             require_starter(self.specs.latest(session, key).elements, key, caller)
         check_text(business_key, "business_key", 255)
         check_plain(variables or {}, "variables")
-        instance = runtime.start(self.ctx, session, key, business_key, variables, actor)
+        if form:
+            variables = start_forms.check(session, self.specs.latest(session, key).elements, variables or {})
+        instance = runtime.start(self.ctx, session, key, business_key, variables, actor, record)
         return self._view(session, instance)
+
+    def attach_record(self, session: Session, instance_id: str, record: RecordRef) -> None:
+        """A running or ended instance serves ``record`` from now on (the record joined its process)."""
+        records.attach(session, instance_id, record)
+
+    def describe_record(self, session: Session, record: RecordRef) -> int:
+        """The record's title or search text changed (e.g. a lead's name corrected): every instance serving it
+        shows the new one; how many instances did."""
+        return records.describe(session, record)
+
+    def start_form(self, session: Session, key: str) -> dict[str, Any] | None:
+        """The form-js form of the latest version's start event, for display (None: it has none)."""
+        return start_forms.display(session, self.specs.latest(session, key).elements)
 
     @staticmethod
     def _view(session: Session, instance: ProcessInstance) -> InstanceView:

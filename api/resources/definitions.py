@@ -17,7 +17,7 @@ from api.resources.instances import InstanceSchema
 from engine.deploy import Deployed, process_elements_of
 from engine.deploy import validate as validate_deployment
 from engine.deploy import warnings as deployment_warnings
-from engine.errors import NotFound
+from engine.errors import Forbidden, NotFound
 from engine.models import ProcessDefinition, Resource
 from engine.resources import read_files
 
@@ -222,7 +222,31 @@ class StartByKey(MethodView):
     @requires(*START)
     def post(self, body: dict, key: str) -> object:
         """Start an instance of the latest version of ``key``: administrators and designers may start any
-        process, others those offered to them or their groups. ``camunda:initiator`` is always you."""
+        process, others those offered to them or their groups. ``camunda:initiator`` is always you. When the
+        start event has a form, ``variables`` are its values, checked against it as a task's form checks its data
+        (422 with the field errors; a field the form does not have is refused)."""
         actor, engine, me = current_principal().username, ravand().engine, caller()
         return as_dict(command(lambda s: engine.start(s, key, body.get("business_key"), body["variables"], actor,
-                                                      caller=me)))
+                                                      caller=me, form=True)))
+
+
+class StartFormSchema(Schema):
+    key = fields.String()
+    form = fields.Dict(allow_none=True, metadata={
+        "description": "the form-js form of the start event (markup made harmless), null when it has none"})
+
+
+@blp.route("/process-definitions/key/<key>/start-form")
+class StartForm(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, StartFormSchema)
+    @blp.alt_response(403, description="The process's start is not offered to you")
+    @requires(*START)
+    def get(self, key: str) -> object:
+        """The form to fill in to start the latest version of ``key`` (its start event's form); the values
+        sent to ``start`` as ``variables`` are checked against it as a task's form checks its data."""
+        engine, session = ravand().engine, db()
+        form = engine.start_form(session, key)
+        if key not in engine.startable(session, {key}, caller()):
+            raise Forbidden(f"the process {key!r} is not offered to you to start")
+        return {"key": key, "form": form}

@@ -22,6 +22,7 @@ MODULES: tuple[str, ...] = (
     "customer_imports",
     "purchases",
     "loyalty",
+    "purchase_lists",
     "portal_referrals",
     "lists",
     "saved_filters",

@@ -14,11 +14,13 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import db
-from api.guard import BEARER, INTEGRATION, requires
+from api.guard import BEARER, INTEGRATION, current_principal, requires
 from api.record_access import editable
+from api.resources.crm.opportunities import MANAGERS
 from api.resources.crm.purchases import EntrySchema
 from api.resources.crm.shared import READ, WRITE, act
 from crm import loyalty, vouchers
+from engine.errors import Forbidden
 
 blp = Blueprint("crm_loyalty", __name__, url_prefix="/api/v1/customers", description="Points redemption, vouchers")
 
@@ -63,6 +65,40 @@ class Redemptions(MethodView):
             return {"entry": entry, "balance": balance}
 
         return act(spend)
+
+
+class AdjustmentIn(Schema):
+    points = fields.Integer(required=True, strict=True, validate=[
+        validate.Range(-loyalty.MAX_POINTS, loyalty.MAX_POINTS),
+        validate.NoneOf([0], error="a whole number other than 0 / عددی صحیح جز صفر")],
+        metadata={"description": "positive: credited; negative: taken"})
+    reason = fields.String(required=True, validate=validate.Length(1, 255),
+                           metadata={"description": "why, e.g. a goodwill gesture for complaint X (required)"})
+
+
+@blp.route("/<int:customer_id>/loyalty/adjustments")
+class Adjustments(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AdjustmentIn)
+    @blp.response(201, RedemptionSchema)
+    @blp.alt_response(403, description="Only an administrator or a member of the managers group")
+    @blp.alt_response(422, description="Invalid fields, or more points taken than the balance holds")
+    @requires(*WRITE)
+    def post(self, body: dict, customer_id: int) -> object:
+        """Correct a balance by hand (administrators and the ``managers`` group): a ledger entry of
+        ``points`` with the required reason and the employee's name, journaled; never below zero."""
+        editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
+        principal = current_principal()
+        if principal.role != "admin" and MANAGERS not in principal.groups:
+            raise Forbidden("only an administrator or a manager may adjust points / "
+                            "فقط مدیر سامانه یا مدیران می‌توانند امتیاز را اصلاح کنند")
+
+        def adjust(ctx: Any) -> dict:
+            move = loyalty.credit if body["points"] > 0 else loyalty.debit
+            entry = move(ctx, customer_id, abs(body["points"]), body["reason"])
+            return {"entry": entry, "balance": loyalty.account(ctx, customer_id).points}
+
+        return act(adjust)
 
 
 @blp.route("/<int:customer_id>/vouchers")

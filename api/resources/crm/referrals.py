@@ -15,6 +15,8 @@ from api.composition import ravand_ctx
 from api.context import command, db, ravand
 from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm import referral_detail
+from api.resources.crm.record_pages import PeriodArgs, RecordTask, period
 from api.resources.crm.shared import READ, WRITE
 from crm import referral_attempts, referrals
 from crm.models import Referral as ReferralRecord
@@ -48,9 +50,26 @@ class ReferralSchema(Schema):
     updated_by = fields.String(allow_none=True)
 
 
-class ReferralArgs(PageArgs):
+class ReferralArgs(PageArgs, PeriodArgs):
     status = fields.String(validate=validate.OneOf(referrals.STATUSES))
     referrer_id = fields.Integer(validate=validate.Range(1, ID))
+    q = fields.String(validate=validate.Length(1, 200), metadata={
+        "description": "words of either person's name however typed, or part of either one's mobile"})
+    sort = fields.String(validate=validate.Length(1, 40), metadata={
+        "description": "a field (status, referred_name, created_at, …), a leading - for descending; newest first"})
+
+
+class ReferralRow(ReferralSchema):
+    referrer_name = fields.String(allow_none=True, metadata={"description": "the company's name, else the person's"})
+
+
+class ReferralVoucher(Schema):
+    code = fields.String()
+    kind = fields.String(metadata={"enum": ["percent", "amount"]})
+    value = fields.Integer()
+    expires_at = fields.DateTime()
+    redeemed_at = fields.DateTime(allow_none=True)
+    purchase_id = fields.Integer(allow_none=True)
 
 
 class ReferralIn(Schema):
@@ -93,8 +112,21 @@ class AttemptCounts(Schema):
     refused_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
-ReferralPage = page_schema(ReferralSchema, "ReferralPage")
+class ReferralDetail(ReferralRow):
+    referrer_mobile = fields.String(allow_none=True)
+    referred_customer_name = fields.String(allow_none=True)
+    voucher = fields.Nested(ReferralVoucher, allow_none=True, metadata={"description": "a discount reward's voucher"})
+    attempts = fields.List(fields.Nested(AttemptSchema), metadata={"description": "tries at this person, newest first"})
+    tasks = fields.List(fields.Nested(RecordTask), metadata={"description": "its process's open tasks"})
+
+
+ReferralPage = page_schema(ReferralRow, "ReferralPage")
 AttemptPage = page_schema(AttemptSchema, "ReferralAttemptPage")
+REFERRAL_FIELDS = tuple(ReferralSchema().fields)
+
+
+def _row(referral: ReferralRecord, extra: dict[str, Any]) -> dict[str, Any]:
+    return {**{name: getattr(referral, name) for name in REFERRAL_FIELDS}, **extra}
 
 
 def refer_recorded(body: Mapping[str, Any], actor: str | None, channel: str) -> ReferralRecord:
@@ -123,9 +155,14 @@ class Referrals(MethodView):
     @blp.response(200, ReferralPage)
     @requires(*READ)
     def get(self, args: dict) -> object:
-        """Referrals, newest first."""
-        return page(referrals.list_referrals(db(), status=args.get("status"), referrer_id=args.get("referrer_id"),
-                                             limit=args["limit"], offset=args["offset"]), args)
+        """Referrals, newest first unless sorted: by status, referrer, period, or a search by either person's
+        name however typed or number."""
+        session = db()
+        narrow = {name: args[name] for name in ("status", "referrer_id", "q", "sort") if name in args}
+        items, total = referrals.list_referrals(session, **narrow, **period(args), limit=args["limit"],
+                                                offset=args["offset"])
+        named = referral_detail.names(session, items)
+        return page(([_row(n["referral"], {"referrer_name": n["referrer_name"]}) for n in named], total), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(ReferralIn)
@@ -164,8 +201,11 @@ class AttemptCountsOf(MethodView):
 @blp.route("/<int:referral_id>")
 class Referral(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, ReferralSchema)
+    @blp.response(200, ReferralDetail)
     @requires(*READ)
     def get(self, referral_id: int) -> object:
-        """One referral."""
-        return referrals.get_referral(db(), referral_id)
+        """One referral with both people's names, the reward's voucher, the tries at this person and its
+        process's open tasks."""
+        session = db()
+        referral = referrals.get_referral(session, referral_id)
+        return _row(referral, referral_detail.detail(session, referral))

@@ -1,4 +1,5 @@
-// The versions of one process: open any version, see its instances, compare two versions.
+// The versions of one process: open any version, see its instances, compare two versions, start an instance
+// of the latest version.
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
@@ -25,6 +26,7 @@ export async function render({ root, params, navigate }) {
         h('p', { class: 'crumbs' }, h('a', { href: '/app/processes' }, t('nav.processes'))),
         h('h1', { tabindex: '-1' }, latest.name || key, ' ', h('small', { class: 'muted' }, ltr(key)))),
       h('div', { class: 'page-actions' },
+        h('a', { class: 'btn', href: `/app/processes/${encodeURIComponent(key)}/start`, 'data-testid': 'start-instance' }, t('start.action')),
         h('a', { class: 'btn btn-primary', href: `/app/definitions/${latest.id}/edit` }, t('processes.edit_latest')))),
     h('form', {
       class: 'toolbar card', 'aria-label': t('compare.title'),
