@@ -116,7 +116,8 @@ def test_referrals_are_found_by_either_person_and_one_shows_both_people(api: Api
     one = ok(api.call("GET", f"{V1}/referrals/{first['id']}", "employee"))
     assert (one["referrer_name"], one["referrer_mobile"], one["note"]) == (
         "فروشگاه نسرین", "+989121110061", "عصرها تماس بگیرید")
-    assert [(a["outcome"], a["reason"]) for a in one["attempts"]] == [("refused", "already_referred"), ("accepted", None)]
+    assert [(a["outcome"], a["reason"]) for a in one["attempts"]] == [
+        ("refused", "already_referred"), ("accepted", None)]
     assert one["voucher"] is None
     assert isinstance(one["tasks"], list)
     assert api.call("GET", f"{V1}/referrals/{first['id']}", None).status_code == 401

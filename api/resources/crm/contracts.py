@@ -4,6 +4,8 @@ contract process's steps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -15,10 +17,13 @@ from api.guard import BEARER, requires
 from api.intake import start_contract
 from api.record_access import editable
 from api.resources.common import ID, PageArgs, page, page_schema
+from api.resources.crm.record_pages import PeriodArgs, RecordTask, open_steps, open_tasks, period, waiting_at
 from api.resources.crm.shared import READ, WRITE, Amount, act, start
 from crm import contracts
+from crm.contract_terms import figures
 from crm.documents import keep_pdf, kept_pdf, render_pdf
 from crm.errors import RecordNotFound
+from crm.opportunities import customer_names
 
 blp = Blueprint("crm_contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
 # the document is shown as a page of its own: no scripts, no requests elsewhere, no framing
@@ -76,9 +81,32 @@ class DecisionSchema(Schema):
     at = fields.DateTime()
 
 
-class ContractArgs(PageArgs):
+class ContractRow(ContractSchema):
+    has_document = fields.Boolean()
+    payable = fields.Integer(metadata={"description": "rials, after VAT"})
+    customer_name = fields.String(allow_none=True, metadata={"description": "the company's name, else the person's"})
+    waiting_for = fields.List(fields.String(), metadata={"description": "the approval levels still to decide"})
+
+
+class ContractDetail(ContractRow):
+    net = fields.Integer(metadata={"description": "rials after the discount"})
+    vat_amount = fields.Integer(metadata={"description": "rials; at today's VAT rate until it is sent"})
+    vat_rate = fields.Integer(metadata={"description": "percent: the rate applied, or today's until it is sent"})
+    payable_now = fields.Integer(metadata={"description": "net + VAT at vat_rate"})
+    tasks = fields.List(fields.Nested(RecordTask), metadata={"description": "its process's open tasks"})
+
+
+class ContractArgs(PageArgs, PeriodArgs):
     status = fields.String(validate=validate.OneOf(contracts.STATUSES))
     customer_id = fields.Integer(validate=validate.Range(1, ID))
+    level = fields.String(validate=validate.OneOf(contracts.LEVELS),
+                          metadata={"description": "waiting for this approval level's decision"})
+    amount_min = fields.Integer(validate=validate.Range(0, 10**15), metadata={"description": "rials"})
+    amount_max = fields.Integer(validate=validate.Range(0, 10**15), metadata={"description": "rials"})
+    q = fields.String(validate=validate.Length(1, 200), metadata={
+        "description": "the contract's number (12, #12, ۱۲), or words of its title or the customer's name"})
+    sort = fields.String(validate=validate.Length(1, 40), metadata={
+        "description": "a field (amount, status, created_at, …), a leading - for descending; newest first"})
 
 
 class ContractPatch(Schema):
@@ -101,7 +129,8 @@ class ContractIn(ContractPatch):
     amount = Amount(required=True)
 
 
-ContractPage = page_schema(ContractSchema, "ContractPage")
+ContractPage = page_schema(ContractRow, "ContractPage")
+PLAIN_FIELDS = tuple(name for name in ContractSchema().fields if name not in ("has_document", "payable"))
 
 
 @blp.route("")
@@ -111,9 +140,16 @@ class Contracts(MethodView):
     @blp.response(200, ContractPage)
     @requires(*READ)
     def get(self, args: dict) -> object:
-        """Contracts, newest first."""
-        return page(contracts.list_contracts(db(), status=args.get("status"), customer_id=args.get("customer_id"),
-                                             limit=args["limit"], offset=args["offset"]), args)
+        """Contracts, newest first unless sorted: by status, customer, approval level waiting, amount, period, or
+        a search by number, title or the customer's name however typed."""
+        session = db()
+        narrow = {name: args[name] for name in ("status", "customer_id", "amount_min", "amount_max", "q", "sort")
+                  if name in args}
+        if args.get("level"):
+            narrow["instances"] = waiting_at("contract_approval", f"approve_{args['level']}")
+        items, total = contracts.list_contracts(session, **narrow, **period(args), limit=args["limit"],
+                                                offset=args["offset"])
+        return page((rows(session, items), total), args)
 
     @blp.doc(security=BEARER)
     @blp.arguments(ContractIn)
@@ -129,11 +165,13 @@ class Contracts(MethodView):
 @blp.route("/<int:contract_id>")
 class Contract(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, ContractSchema)
+    @blp.response(200, ContractDetail)
     @requires(*READ)
     def get(self, contract_id: int) -> object:
-        """One contract."""
-        return contracts.get_contract(db(), contract_id)
+        """One contract with its customer's name, its figures (VAT at today's rate until it is sent) and its
+        process's open tasks."""
+        session = db()
+        return detail(session, contracts.get_contract(session, contract_id))
 
     @blp.doc(security=BEARER)
     @blp.arguments(ContractPatch)
@@ -164,6 +202,27 @@ class Decisions(MethodView):
     def get(self, contract_id: int) -> object:
         """The approvers' decisions, round by round."""
         return contracts.decisions(db(), contract_id)
+
+
+def _levels(steps: list[str]) -> list[str]:
+    return [step.removeprefix("approve_") for step in steps if step.startswith("approve_")]
+
+
+def rows(session: Any, found: list[Any]) -> list[dict[str, Any]]:
+    """The contracts as list rows: each with its customer's name and the approval levels still to decide."""
+    names = customer_names(session, {c.customer_id for c in found})
+    steps = open_steps(session, {c.process_instance_id for c in found if c.process_instance_id})
+    return [{**{name: getattr(c, name) for name in PLAIN_FIELDS}, "has_document": bool(c.document_html),
+             "payable": contracts.payable(c), "customer_name": names.get(c.customer_id),
+             "waiting_for": _levels(steps.get(c.process_instance_id or "", []))} for c in found]
+
+
+def detail(session: Any, contract: Any) -> dict[str, Any]:
+    tasks = open_tasks(session, contract.process_instance_id)
+    rate = contract.vat_percent if contract.vat_percent is not None else ravand().settings.vat_percent
+    numbers = figures(contract.amount, contract.discount_percent, rate)
+    return {**rows(session, [contract])[0], "net": numbers.net, "vat_amount": numbers.vat,
+            "vat_rate": numbers.vat_percent, "payable_now": numbers.payable, "tasks": tasks}
 
 
 def _document(contract_id: int) -> str:
