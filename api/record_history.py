@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from crm import lists
 from crm.models import JournalRecord
-from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, status_label
+from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, value_label
 from engine.clock import as_utc
 from engine.models import HumanTask, JournalEntry, ProcessInstance
 
@@ -35,6 +36,29 @@ PROCESS_KINDS: dict[str, Label] = {
     "message.correlated": {"fa": "پیام «{name}» رسید", "en": "Message “{name}” received"},
 }
 Redact = Callable[[str, str], bool]  # (record type, id) -> may the reader see that record's fields
+# fields whose values are keys of a managed list (crm.lists): shown with the list's words
+LISTED = {("lead", "source"): "lead_source", ("lead", "product"): "product", ("lead", "region"): "province",
+          ("lead", "disqualify_reason"): "disqualify_reason", ("complaint", "kind"): "complaint_kind",
+          ("complaint", "category"): "complaint_category", ("opportunity", "loss_reason"): "loss_reason"}
+
+
+class Words:
+    """The words of list keys and states met on one page of history (each list entry read once)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[tuple[str, str], Label] = {}
+
+    def of(self, record_type: str, field: str, value: Any) -> Label | None:
+        if not isinstance(value, str) or not value:
+            return None
+        list_name = LISTED.get((record_type, field))
+        if list_name is None:
+            return value_label(record_type, field, value)
+        key = (list_name, value)
+        if key not in self.cache:
+            self.cache[key] = {lang: lists.label(self.session, list_name, value, lang) for lang in ("fa", "en")}
+        return self.cache[key]
 
 
 def instances_of(session: Session, record_type: str, record_id: int, own: str | None) -> list[str]:
@@ -64,15 +88,15 @@ def _cut(value: Any) -> Any:
     return value
 
 
-def _change(record_type: str, name: str, before: Any, after: Any) -> dict[str, Any]:
+def _change(words: Words, record_type: str, name: str, before: Any, after: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"name": name, "label": field_label(name), "before": _cut(before), "after": _cut(after)}
-    if name in ("status", "stage"):
-        words = {"before": status_label(record_type, before), "after": status_label(record_type, after)}
-        out["text"] = {side: value for side, value in words.items() if value}
+    said = {"before": words.of(record_type, name, before), "after": words.of(record_type, name, after)}
+    if any(said.values()):
+        out["text"] = {side: value for side, value in said.items() if value}
     return out
 
 
-def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact) -> dict[str, Any]:
+def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact, words: Words) -> dict[str, Any]:
     data = row.data if isinstance(row.data, dict) else {}
     parts = row.kind.split(".")
     if parts[0] == "crm" and len(parts) > 2:
@@ -81,20 +105,20 @@ def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact) -
     action = parts[-1]
     key = data.get("id", data.get(f"{name}_id"))
     own = name == record_type and str(key) == str(record_id)
-    words = ACTIONS.get(action) or {"fa": action, "en": action.replace("_", " ")}
+    done = ACTIONS.get(action) or {"fa": action, "en": action.replace("_", " ")}
     what = record_label(name)
-    title = words if own else {lang: f"{what[lang]} #{key} {words[lang]}" if key is not None
-                               else f"{what[lang]}: {words[lang]}" for lang in ("fa", "en")}
+    title = done if own else {lang: f"{what[lang]} #{key} {done[lang]}" if key is not None
+                              else f"{what[lang]}: {done[lang]}" for lang in ("fa", "en")}
     changes: list[dict[str, Any]] = []
     hidden = not own and key is not None and not visible(name, str(key))
     if not hidden and isinstance(data.get("changes"), dict):
-        changes = [_change(name, field, *pair) for field, pair in data["changes"].items()
+        changes = [_change(words, name, field, *pair) for field, pair in data["changes"].items()
                    if field not in HIDDEN and isinstance(pair, list) and len(pair) == 2]
     elif not hidden and isinstance(data.get("fields"), dict):
-        changes = [_change(name, field, None, value) for field, value in data["fields"].items()
+        changes = [_change(words, name, field, None, value) for field, value in data["fields"].items()
                    if field not in HIDDEN and value not in (None, "", [], {})]
     elif not hidden:
-        changes = [_change(name, field, None, value) for field, value in data.items()
+        changes = [_change(words, name, field, None, value) for field, value in data.items()
                    if field not in HIDDEN and field not in ("record", "id", "code_id")
                    and isinstance(value, str | int | float)]
     return {"category": "record", "record": {"type": name, "id": key, "label": what}, "action": action,
@@ -133,11 +157,11 @@ def history(session: Session, record_type: str, record_id: int, *, instances: li
     rows = session.execute(select(JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.kind,
                                   JournalEntry.process_instance_id, JournalEntry.element_id, JournalEntry.data)
                            .where(condition).order_by(JournalEntry.seq.desc()).limit(limit).offset(offset)).all()
-    names = _names(session, [r for r in rows if r.kind in PROCESS_KINDS])
+    names, words = _names(session, [r for r in rows if r.kind in PROCESS_KINDS]), Words(session)
     items = []
     for row in rows:
         body = _process_entry(row, names) if row.kind in PROCESS_KINDS else \
-            _record_entry(row, record_type, record_id, visible)
+            _record_entry(row, record_type, record_id, visible, words)
         at: datetime = as_utc(row.at)
         items.append({"seq": row.seq, "at": at, "actor": row.actor, "kind": row.kind,
                       "process_instance_id": row.process_instance_id, **body})

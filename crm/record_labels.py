@@ -80,7 +80,8 @@ FIELDS: dict[str, Label] = {
 
 # fields a history does not show: bookkeeping, derived search keys, the rendered document
 HIDDEN = frozenset({"id", "name_key", "created_at", "created_by", "updated_at", "updated_by", "score_parts",
-                    "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds", "document_html"})
+                    "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds", "document_html",
+                    "process_instance_id"})
 
 STATUSES: dict[str, dict[str, Label]] = {
     "lead": {"new": _l("جدید", "New"), "qualifying": _l("در حال ارزیابی", "Being qualified"),
@@ -104,6 +105,20 @@ STATUSES: dict[str, dict[str, Label]] = {
                     "won": _l("برنده", "Won"), "lost": _l("از دست رفته", "Lost")},
 }
 
+# the words of other fields' fixed values, by (record type, field); "*" for every record type
+VALUES: dict[tuple[str, str], dict[str, Label]] = {
+    ("lead", "need"): {"low": _l("کم", "Low"), "medium": _l("متوسط", "Medium"), "high": _l("زیاد", "High")},
+    ("lead", "timeline"): {"now": _l("اکنون", "Now"), "quarter": _l("همین فصل", "This quarter"),
+                           "year": _l("امسال", "This year"), "unknown": _l("نامعلوم", "Unknown")},
+    ("customer", "kind"): {"person": _l("حقیقی", "Person"), "company": _l("حقوقی", "Company")},
+    ("opportunity", "kind"): {"new": _l("فروش جدید", "New sale"), "upsell": _l("فروش بیشتر", "Upsell"),
+                              "renewal": _l("تمدید", "Renewal")},
+    ("*", "tier"): {"bronze": _l("برنزی", "Bronze"), "silver": _l("نقره‌ای", "Silver"), "gold": _l("طلایی", "Gold"),
+                    "platinum": _l("پلاتینی", "Platinum")},
+    ("complaint", "severity"): {"low": _l("کم", "Low"), "medium": _l("متوسط", "Medium"), "high": _l("زیاد", "High"),
+                                "critical": _l("بحرانی", "Critical")},
+}
+
 ACTIONS: dict[str, Label] = {
     "created": _l("ایجاد شد", "created"), "changed": _l("تغییر کرد", "changed"), "removed": _l("حذف شد", "removed"),
     "sent": _l("فرستاده شد", "sent"), "used": _l("به کار رفت", "used"), "wrong": _l("نادرست وارد شد", "entered wrong"),
@@ -118,6 +133,16 @@ def field_label(name: str) -> Label:
 
 def record_label(name: str) -> Label:
     return RECORDS.get(name) or {"fa": name, "en": name.replace("_", " ")}
+
+
+def value_label(record_type: str, field: str, value: Any) -> Label | None:
+    """The words of a fixed value of a field (a state, a need, a tier), or None."""
+    if not isinstance(value, str):
+        return None
+    if field in ("status", "stage"):
+        return status_label(record_type, value)
+    table = VALUES.get((record_type, field)) or VALUES.get(("*", field)) or {}
+    return table.get(value)
 
 
 def status_label(record_type: str, value: Any) -> Label | None:

@@ -45,6 +45,7 @@ def test_an_edit_shows_in_the_history_with_before_after_and_editor_newest_first_
     changes = {change["name"]: change for change in edits[0]["changes"]}
     assert changes["source"]["before"] == "web_form" and changes["source"]["after"] == "phone"
     assert changes["source"]["label"] == {"fa": "منبع", "en": "Source"}
+    assert changes["source"]["text"]["before"]["fa"] == "فرم وب‌سایت"  # the managed list's words
     assert changes["company_name"]["before"] is None and changes["company_name"]["after"] == "آریا"
     assert edits[0]["title"]["en"] == "changed" and edits[0]["category"] == "record"
     created = [item for item in history["items"] if item["kind"] == "crm.lead.created"]

@@ -12,6 +12,7 @@ import { email, phone, statusBadge } from './crmtext.js';
 import { complainant, severityBadge, slaDue } from './complaints.js';
 import { correctForm, noteForm } from './complaint_edit.js';
 import { listLabels } from './leads.js';
+import { historySection } from './record_history.js';
 
 const text = (value, testid) => (value ? h('span', { dir: 'auto', 'data-testid': testid }, value) : '—');
 
@@ -93,7 +94,8 @@ export async function render({ root, params, me }) {
       notes(complaint),
       mayEdit ? h('div', { class: 'grid-2' }, noteForm(complaint, () => draw(false)), correctForm(complaint, () => draw(false)))
         : h('p', { class: 'muted', 'data-testid': 'complaint-closed' }, t('complaint_page.closed')),
-      handling(complaint));
+      handling(complaint),
+      historySection('complaint', complaint.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();

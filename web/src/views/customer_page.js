@@ -9,6 +9,7 @@ import { facts, pageHeader, stateBadge, table } from '../core/ui.js';
 import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
+import { historySection } from './record_history.js';
 
 // A card with the records' table; with no records, a small chip instead (gathered at the page's end).
 function section(key, rows, columns, { note } = {}) {
@@ -162,5 +163,6 @@ export async function render({ root, params, me }) {
           { label: t('task.business_key'), cell: (x) => (x.business_key ? ltr(x.business_key) : '—') },
           { label: t('instances.state'), cell: (x) => stateBadge(x.state) },
           { label: t('instances.started'), cell: (x) => dateTime(x.started_at), class: 'nowrap' },
-        ])])));
+        ])])),
+    historySection('customer', c.id));
 }

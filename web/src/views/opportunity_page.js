@@ -11,6 +11,7 @@ import { statusBadge } from './crmtext.js';
 import { listLabels } from './leads.js';
 import { funnelStages } from './opportunities.js';
 import { editForm, stageForm } from './opportunity_actions.js';
+import { historySection } from './record_history.js';
 
 const CLOSED = ['won', 'lost'];
 
@@ -66,7 +67,8 @@ export async function render({ root, params, me }) {
         h('a', { href: '/app/opportunities', class: 'btn' }, t('opportunities.title'))),
       h('div', { class: 'grid-2' }, about(o, label), h('div', {}, links(o), history(o))),
       open ? h('div', { class: 'grid-2' }, stageForm(o, stages, () => draw(false)), editForm(o, () => draw(false)))
-        : h('p', { class: 'muted', 'data-testid': 'opportunity-closed' }, t('opportunity_page.closed')));
+        : h('p', { class: 'muted', 'data-testid': 'opportunity-closed' }, t('opportunity_page.closed')),
+      historySection('opportunity', o.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();
