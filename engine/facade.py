@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deploy as deploying
-from engine import events, guards, queries, runtime, start_forms, tasks
+from engine import events, guards, queries, records, runtime, start_forms, tasks
 from engine import journal as journaling
 from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
 from engine.incidents import open_incidents
 from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
 from engine.projections import OPEN_STATES
+from engine.records import RecordRef
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
@@ -36,6 +37,7 @@ from engine.views import (
     InstanceView,
     JournalView,
     Page,
+    RecordView,
     TaskDetail,
     TaskView,
     TimerView,
@@ -164,7 +166,8 @@ class Engine:
     def task(self, session: Session, task_id: str, actor: Actor) -> TaskDetail:
         row = tasks.get_visible(session, task_id, actor)
         instance = session.get(ProcessInstance, row.process_instance_id)
-        return TaskDetail(TaskView.of(row), tasks.form_schema(session, row), dict(instance.variables))
+        record = RecordView.of(instance.record_type, instance.record_id, instance.record_title)
+        return TaskDetail(TaskView.of(row, record), tasks.form_schema(session, row), dict(instance.variables))
 
     def claim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
         guards.check(self.ctx, session, task_id, actor.name)

@@ -77,6 +77,7 @@ class ProcessDefinition(Base):
 
 class ProcessInstance(Base):
     __tablename__ = "process_instance"
+    __table_args__ = (Index("ix_process_instance_record", "record_type", "record_id"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
     process_key: Mapped[str] = mapped_column(String(255), index=True)
@@ -93,6 +94,11 @@ class ProcessInstance(Base):
     waiting_events: Mapped[int] = mapped_column(Integer, default=0)
     workflow_state: Mapped[bytes] = mapped_column(LargeBinary)
     version: Mapped[int] = mapped_column(Integer)
+    # the record the instance serves (``engine.records``): set by whoever starts it, described by the caller
+    record_type: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    record_title: Mapped[str | None] = mapped_column(String(500))
+    record_search: Mapped[str | None] = mapped_column(Text)  # folded by the caller; matched word by word
 
     __mapper_args__ = {"version_id_col": version}
 

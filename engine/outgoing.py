@@ -51,11 +51,12 @@ class Messenger:
         return delivery.instance_ids
 
     def start_process(self, key: str, *, business_key: str | None = None,
-                      variables: Mapping[str, Any] | None = None) -> str:
+                      variables: Mapping[str, Any] | None = None, record: Any = None) -> str:
         from engine import runtime
 
         self._enter()
         try:
-            return runtime.start(self.ctx, self.session, key, business_key, dict(variables or {}), self.actor).id
+            return runtime.start(self.ctx, self.session, key, business_key, dict(variables or {}), self.actor,
+                                 record).id
         finally:
             self._leave()

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from engine import records
 from engine.models import Incident, JournalEntry, ProcessDefinition, ProcessInstance
 from engine.views import DefinitionView, InstanceView, JournalView, Page
 
@@ -42,6 +43,9 @@ class InstanceQuery:
     started_after: datetime | None = None
     started_before: datetime | None = None
     definition_id: int | None = None
+    record_type: str | None = None
+    record_id: str | None = None
+    search: tuple[str, ...] = ()  # words (folded as the records' search text is) that must all be found in it
     limit: int = 50
     offset: int = 0
 
@@ -56,6 +60,9 @@ def instances(session: Session, query: InstanceQuery) -> Page[InstanceView]:
         (query.started_after, lambda: model.started_at >= query.started_after),
         (query.started_before, lambda: model.started_at < query.started_before),
         (query.definition_id, lambda: model.definition_id == query.definition_id),
+        (query.record_type, lambda: model.record_type == query.record_type),
+        (query.record_id, lambda: model.record_id == query.record_id),
+        (query.search or None, lambda: records.matching(records.search_words(query.search))),
     ]
     stmt = select(model).where(*[make() for value, make in conditions if value is not None])
     rows, total = _page(session, stmt, [model.started_at.desc(), model.id], query.limit, query.offset)

@@ -38,6 +38,7 @@ from engine.journal import plain
 from engine.models import Incident, ProcessInstance, Subscription, Timer
 from engine.outgoing import Messenger
 from engine.projections import Snapshot, ready_user_tasks, sync_human_tasks
+from engine.records import RecordRef
 from engine.retries import ATTEMPTS, RETRY, next_retry
 from engine.services import HandlerRegistry, ServiceCall
 from engine.specs import DefinitionInfo, SpecCache
@@ -90,7 +91,7 @@ def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, act
     element = _element(task)
     name = loaded.definition.elements.get(element, {}).get("handler", element)
     call = ServiceCall(session, loaded.instance.id, loaded.instance.business_key, element, actor, ctx.settings,
-                       Messenger(ctx, session, loaded.instance.id, actor))
+                       Messenger(ctx, session, loaded.instance.id, actor), loaded.instance)
     try:
         with session.begin_nested():
             result = ctx.handlers.call(name, plain(task.data), call)
@@ -274,8 +275,9 @@ def new_id() -> str:
 
 
 def start(ctx: Context, session: Session, key: str, business_key: str | None,
-          variables: Mapping[str, Any] | None, actor: str | None) -> ProcessInstance:
-    return start_definition(ctx, session, ctx.specs.latest(session, key), business_key, variables, actor)
+          variables: Mapping[str, Any] | None, actor: str | None, record: RecordRef | None = None) -> ProcessInstance:
+    return start_definition(ctx, session, ctx.specs.latest(session, key), business_key, variables, actor,
+                            record=record)
 
 
 def _choose_start(workflow: BpmnWorkflow, definition: DefinitionInfo, element: str | None) -> None:
@@ -310,7 +312,8 @@ def _trigger(workflow: BpmnWorkflow, trigger: tuple[str, str, str | None], paylo
 
 def start_definition(ctx: Context, session: Session, definition: DefinitionInfo, business_key: str | None,
                      variables: Mapping[str, Any] | None, actor: str | None,
-                     trigger: tuple[str, str, str | None] | None = None) -> ProcessInstance:
+                     trigger: tuple[str, str, str | None] | None = None,
+                     record: RecordRef | None = None) -> ProcessInstance:
     specs = ctx.specs.get(session, definition)
     workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=ctx.script_engine)
     initial = plain(dict(variables or {}))
@@ -327,6 +330,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
         ProcessInstance, id=new_id(), definition_id=definition.id, process_key=definition.key,
         business_key=business_key, state="running", started_by=actor, started_at=now, updated_at=now,
         variables={}, active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"",
+        **(record.columns() if record is not None else {}),
     )
     journal.record(session, "instance.started", actor, instance_id=instance.id, business_key=business_key,
                    data={"key": definition.key, "version": definition.version, "variables": initial,

@@ -27,7 +27,7 @@ class Outgoing(Protocol):
                      variables: Mapping[str, Any] | None = None, if_waiting: bool = False) -> list[str]: ...
 
     def start_process(self, key: str, *, business_key: str | None = None,
-                      variables: Mapping[str, Any] | None = None) -> str: ...
+                      variables: Mapping[str, Any] | None = None, record: Any = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,16 @@ class ServiceCall:
     actor: str | None
     settings: Mapping[str, Any]
     outgoing: Outgoing | None = None
+    instance: Any = None  # the instance's row object, for ``set_record``
+
+    def set_record(self, record: Any) -> None:
+        """The instance serves this record (an ``engine.records.RecordRef``), written with the instance's own
+        save: a handler that records the CRM row the process is about names it here."""
+        if self.instance is None:
+            raise RuntimeError("this call cannot describe its instance")
+        for name, value in record.columns().items():
+            if getattr(self.instance, name) != value:
+                setattr(self.instance, name, value)
 
     def send_message(self, name: str, *, business_key: str | None = None,
                      correlation: Mapping[str, Any] | None = None,
@@ -52,11 +62,12 @@ class ServiceCall:
                                           variables=variables, if_waiting=if_waiting)
 
     def start_process(self, key: str, *, business_key: str | None = None,
-                      variables: Mapping[str, Any] | None = None) -> str:
-        """Start the latest version of another process; the new instance's id."""
+                      variables: Mapping[str, Any] | None = None, record: Any = None) -> str:
+        """Start the latest version of another process (serving ``record``, an ``engine.records.RecordRef``,
+        if given); the new instance's id."""
         if self.outgoing is None:
             raise RuntimeError("this call cannot start processes")
-        return self.outgoing.start_process(key, business_key=business_key, variables=variables)
+        return self.outgoing.start_process(key, business_key=business_key, variables=variables, record=record)
 
     def record(self, kind: str, data: dict[str, Any]) -> None:
         """Write an event of this instance to the journal (in the command's transaction)."""

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
-from engine import guards, journal, runtime
+from engine import guards, journal, records, runtime
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.projections import OPEN_STATES
 from engine.store.prepared import Prepared
 from engine.store.writes import held, load_joined, load_row
-from engine.views import Actor, Page, TaskView
+from engine.views import Actor, Page, RecordView, TaskView
 from forms import FormDataInvalid, load_form
 from forms.display import for_display
 
@@ -234,6 +234,9 @@ class TaskQuery:
     process_key: str | None = None
     business_key: str | None = None
     due_before: datetime | None = None
+    record_type: str | None = None
+    record_id: str | None = None
+    search: tuple[str, ...] = ()  # words (folded as the records' search text is) that must all be found in it
     state: str = "open"
     visible_to: Actor | None = None
     sort: str = "created"
@@ -264,6 +267,12 @@ def _filtered(query: TaskQuery) -> Select:
         (query.due_before is not None, lambda: HumanTask.due_at < query.due_before),
     ]
     stmt = stmt.where(*[make() for wanted, make in conditions if wanted])
+    about = [(query.record_type is not None, lambda: ProcessInstance.record_type == query.record_type),
+             (query.record_id is not None, lambda: ProcessInstance.record_id == query.record_id),
+             (bool(query.search), lambda: records.matching(records.search_words(query.search)))]
+    if any(wanted for wanted, _ in about):
+        stmt = stmt.join(ProcessInstance, ProcessInstance.id == HumanTask.process_instance_id).where(
+            *[make() for wanted, make in about if wanted])
     viewer = query.visible_to
     if viewer is not None and not viewer.admin:
         stmt = stmt.where(visible_to(viewer))
@@ -282,7 +291,18 @@ def find(session: Session, query: TaskQuery) -> Page[TaskView]:
     column = SORTS.get(query.sort, HumanTask.created_at)
     order = column.desc() if query.descending else column.asc()
     rows = session.scalars(stmt.order_by(order, HumanTask.id).limit(query.limit).offset(query.offset)).all()
-    return Page([TaskView.of(r) for r in rows], total or 0, query.limit, query.offset)
+    described = _records(session, {row.process_instance_id for row in rows})
+    return Page([TaskView.of(r, described.get(r.process_instance_id)) for r in rows], total or 0, query.limit,
+                query.offset)
+
+
+def _records(session: Session, instance_ids: set[str]) -> dict[str, RecordView | None]:
+    """The record each instance serves, read by primary key for one page of tasks."""
+    if not instance_ids:
+        return {}
+    found = session.execute(select(ProcessInstance.id, ProcessInstance.record_type, ProcessInstance.record_id,
+                                   ProcessInstance.record_title).where(ProcessInstance.id.in_(sorted(instance_ids))))
+    return {row.id: RecordView.of(row.record_type, row.record_id, row.record_title) for row in found}
 
 
 def add_comment(session: Session, task_id: str, text: str, actor: Actor) -> TaskComment:

@@ -39,6 +39,19 @@ class Page(Generic[T]):
 
 
 @dataclass(frozen=True)
+class RecordView:
+    """The record an instance serves, as its tasks show it."""
+
+    type: str
+    id: str
+    title: str | None
+
+    @classmethod
+    def of(cls, record_type: str | None, record_id: str | None, title: str | None) -> RecordView | None:
+        return None if record_type is None or record_id is None else cls(record_type, record_id, title)
+
+
+@dataclass(frozen=True)
 class DefinitionView:
     id: int
     key: str
@@ -88,12 +101,14 @@ class InstanceView:
     end_reason: str | None
     incidents: list[IncidentView] = field(default_factory=list)
     element_counts: dict[str, int] = field(default_factory=dict)  # element → times completed (the path taken)
+    record: RecordView | None = None
 
     @classmethod
     def of(cls, row: ProcessInstance, incidents: list[Incident] | None = None) -> InstanceView:
         return cls(row.id, row.definition_id, row.process_key, row.business_key, row.state, row.variables,
                    row.active_elements, row.started_by, as_utc(row.started_at), as_utc(row.ended_at),
-                   row.end_reason, [IncidentView.of(i) for i in incidents or []], dict(row.element_counts or {}))
+                   row.end_reason, [IncidentView.of(i) for i in incidents or []], dict(row.element_counts or {}),
+                   RecordView.of(row.record_type, row.record_id, row.record_title))
 
 
 @dataclass(frozen=True)
@@ -116,13 +131,14 @@ class TaskView:
     claimed_at: datetime | None
     completed_at: datetime | None
     completed_by: str | None
+    record: RecordView | None = None  # the record its instance serves, where the query read it
 
     @classmethod
-    def of(cls, row: HumanTask) -> TaskView:
+    def of(cls, row: HumanTask, record: RecordView | None = None) -> TaskView:
         return cls(row.id, row.name, row.element_id, row.process_instance_id, row.process_key, row.business_key,
                    row.state, row.assignee, row.owner, row.candidate_groups, row.candidate_users, row.priority,
                    as_utc(row.due_at), row.form_key, as_utc(row.created_at), as_utc(row.claimed_at),
-                   as_utc(row.completed_at), row.completed_by)
+                   as_utc(row.completed_at), row.completed_by, record)
 
 
 @dataclass(frozen=True)
