@@ -31,6 +31,7 @@ USERS = {
     "employee2": ("bob", "employee", ["sales"], "en"),
     "persian": ("parisa", "employee", ["sales"], "fa"),
     "sales_manager": ("parvin", "employee", ["sales", "managers"], "fa"),  # drafts contracts, approves others'
+    "manager_en": ("max", "employee", ["sales", "managers"], "en"),  # moves others' deals on the pipeline board
     "auditor": ("audrey", "auditor", [], "en"),
     "limited": ("rita", "employee", ["sales"], "en"),  # the sign-in rate limit test locks her out
     "leaver": ("pat", "employee", ["sales"], "en"),  # gets a new password mid-session
