@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, case
 
 from crm.errors import InvalidRecord
-from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Referral
+from crm.models import Complaint, Customer, Lead, Opportunity
 
 _STAMPS = ("id", "created_at", "updated_at")
 
@@ -26,11 +26,15 @@ SORTABLE: dict[str, dict[str, Any]] = {
     "complaints": {name: getattr(Complaint, name) for name in (
         *_STAMPS, "tracking_code", "kind", "category", "severity", "tier", "status", "team", "assignee", "sla_due",
         "breaches", "resolved_at", "closed_at")},
-    "contracts": {name: getattr(Contract, name) for name in (
-        *_STAMPS, "title", "amount", "discount_percent", "status", "rounds", "sent_at", "signed_at", "expires_at")},
-    "referrals": {name: getattr(Referral, name) for name in (
-        *_STAMPS, "referred_name", "status", "reward_value", "purchase_total", "qualified_at", "rewarded_at")},
 }
+
+
+# fixed values sort by their rank, not by how their keys are spelled
+_RANKS = {"severity": ("low", "medium", "high", "critical"),
+          "status": ("received", "in_progress", "escalated", "waiting_customer", "resolved", "closed")}
+for _name, _order in _RANKS.items():
+    SORTABLE["complaints"][_name] = case({value: rank for rank, value in enumerate(_order)},
+                                         value=getattr(Complaint, _name), else_=len(_order))
 
 
 def sort_problem(list_name: str, sort: str | None) -> str | None:

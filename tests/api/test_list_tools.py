@@ -44,11 +44,11 @@ def test_sorting_both_ways_ties_by_id_and_unknown_fields_refused(api: Api):
     severities = ["high", "low", "high", "medium"]
     _complaints(api, [{"severity": s, "contact_name": f"c{i}"} for i, s in enumerate(severities)])
     asc = api.call("GET", "/api/v1/complaints?sort=severity", "employee").get_json()["items"]
-    assert [(c["severity"], c["contact_name"]) for c in asc] == [("high", "c0"), ("high", "c2"), ("low", "c1"),
-                                                                 ("medium", "c3")]
+    assert [(c["severity"], c["contact_name"]) for c in asc] == [("low", "c1"), ("medium", "c3"), ("high", "c0"),
+                                                                 ("high", "c2")]  # by rank, ties by id
     desc = api.call("GET", "/api/v1/complaints?sort=-severity", "employee").get_json()["items"]
-    assert [(c["severity"], c["contact_name"]) for c in desc] == [("medium", "c3"), ("low", "c1"), ("high", "c2"),
-                                                                  ("high", "c0")]
+    assert [(c["severity"], c["contact_name"]) for c in desc] == [("high", "c2"), ("high", "c0"), ("medium", "c3"),
+                                                                  ("low", "c1")]
     assert [c["contact_name"] for c in api.call("GET", "/api/v1/complaints", "employee").get_json()["items"]] \
         == ["c3", "c2", "c1", "c0"]  # newest first without a sort
     for path in ("complaints", "leads", "customers", "opportunities"):
@@ -59,7 +59,7 @@ def test_sorting_both_ways_ties_by_id_and_unknown_fields_refused(api: Api):
         assert api.call("GET", f"/api/v1/{path}?sort=-{sorted(SORTABLE[path])[0]}", "employee").status_code == 200
     paged = [api.call("GET", f"/api/v1/complaints?sort=severity&limit=1&offset={n}", "employee").get_json()
              ["items"][0]["contact_name"] for n in range(4)]
-    assert paged == ["c0", "c2", "c1", "c3"]  # paging through equal values neither repeats nor skips
+    assert paged == ["c1", "c3", "c0", "c2"]  # paging through equal values neither repeats nor skips
 
 
 def test_saved_filters_are_each_persons_own_unless_an_administrator_shares_one(api: Api):

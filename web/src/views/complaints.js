@@ -6,6 +6,7 @@ import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, dateTime, number, t, word } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
+import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
@@ -17,6 +18,7 @@ export const STATUSES = ['received', 'in_progress', 'escalated', 'waiting_custom
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'];
 const TIERS = ['1', '2', '3'];
 const OPEN = ['received', 'in_progress', 'escalated'];
+const SORTABLE = ['tracking_code', 'kind', 'category', 'severity', 'tier', 'status', 'assignee', 'sla_due', 'created_at'];
 const LISTED = [['kind', 'complaint_kind', 'complaints.any_kind'], ['category', 'complaint_category', 'complaints.any_category']];
 
 export const complainant = (c) => c.contact_name || c.customer_name || (c.customer_id ? `${t('complaints.customer')} #${number(c.customer_id)}` : '—');
@@ -33,16 +35,16 @@ export function slaDue(c, format = date) {
 
 function columns(label) {
   return [
-    { label: t('complaint.tracking_code'), cell: (c) => h('a', { href: `/app/complaints/${c.id}`, 'data-nav-item': '', 'data-testid': 'complaint-link' }, ltr(c.tracking_code)), class: 'nowrap' },
+    { sort: 'tracking_code', label: t('complaint.tracking_code'), cell: (c) => h('a', { href: `/app/complaints/${c.id}`, 'data-nav-item': '', 'data-testid': 'complaint-link' }, ltr(c.tracking_code)), class: 'nowrap' },
     { label: t('complaints.complainant'), cell: (c) => h('span', { dir: 'auto' }, complainant(c)) },
-    { label: t('complaints.kind'), cell: (c) => label('complaint_kind', c.kind) },
-    { label: t('portal.category'), cell: (c) => label('complaint_category', c.category) },
-    { label: t('portal.severity'), cell: (c) => severityBadge(c.severity) },
-    { label: t('complaint.tier'), cell: (c) => number(c.tier), class: 'num' },
-    { label: t('customer.status'), cell: (c) => statusBadge('complaint.status', c.status) },
-    { label: t('complaints.assignee'), cell: (c) => (c.assignee ? ltr(c.assignee) : (c.team ? ltr(c.team) : '—')) },
-    { label: t('complaints.sla_due'), cell: (c) => slaDue(c, dateTime), class: 'nowrap' },
-    { label: t('complaints.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
+    { sort: 'kind', label: t('complaints.kind'), cell: (c) => label('complaint_kind', c.kind) },
+    { sort: 'category', label: t('portal.category'), cell: (c) => label('complaint_category', c.category) },
+    { sort: 'severity', label: t('portal.severity'), cell: (c) => severityBadge(c.severity) },
+    { sort: 'tier', label: t('complaint.tier'), cell: (c) => number(c.tier), class: 'num' },
+    { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('complaint.status', c.status) },
+    { sort: 'assignee', label: t('complaints.assignee'), cell: (c) => (c.assignee ? ltr(c.assignee) : (c.team ? ltr(c.team) : '—')) },
+    { sort: 'sla_due', label: t('complaints.sla_due'), cell: (c) => slaDue(c, dateTime), class: 'nowrap' },
+    { sort: 'created_at', label: t('complaints.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
   ];
 }
 
@@ -69,14 +71,16 @@ function filters(state, load) {
   h('option', { value: '' }, t('complaints.any_tier')),
   TIERS.map((n) => h('option', { value: n, selected: state.tier === n }, `${t('complaint.tier')} ${number(Number(n))}`)));
   return h('div', { class: 'toolbar', role: 'search' }, search,
-    choice('status', STATUSES, 'complaint.status', 'customers.any_status', state, load), ...listed,
+    choice('status', ['open', ...STATUSES], 'complaint.status', 'customers.any_status', state, load), ...listed,
     choice('severity', SEVERITIES, 'complaint.severity', 'complaints.any_severity', state, load), tier);
 }
 
-export async function render({ root, query }) {
-  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '',
+export async function render({ root, query, me }) {
+  const state = { q: query.q || '', status: [...STATUSES, 'open'].includes(query.status) ? query.status : '',
     severity: SEVERITIES.includes(query.severity) ? query.severity : '', tier: TIERS.includes(query.tier) ? query.tier : '',
-    kind: query.kind || '', category: query.category || '' };
+    kind: query.kind || '', category: query.category || '', assignee: query.assignee || '', sort: readSort(query, SORTABLE) };
+  const tools = listTools({ list: 'complaints', me });
+  const chips = h('div', { class: 'chips' });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'complaint-summary' });
   const results = h('div', { 'data-testid': 'complaints' }, loading());
   const newOne = h('a', { href: '/app/complaints/new', class: 'btn', 'data-testid': 'new-complaint' }, t('complaint_new.title'));
@@ -87,25 +91,29 @@ export async function render({ root, query }) {
   async function load(offset = 0) {
     if (left) return;
     const wanted = { q: state.q, status: state.status, kind: state.kind, category: state.category,
-      severity: state.severity, tier: state.tier };
+      severity: state.severity, tier: state.tier, assignee: state.assignee, sort: state.sort };
     setQuery(wanted);
+    tools.update(wanted);
+    replace(chips, state.assignee ? chip(t('complaints.handled_by', { user: state.assignee }), () => { state.assignee = ''; load(0); }, 'complaint-chip-assignee') : null);
     controller?.abort();
     controller = new AbortController();
     try {
       const page = await api.get('/complaints', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('complaints.summary', { shown: number(page.items.length), total: number(page.total) });
       if (!page.items.length) {
-        replace(results, empty(Object.values(wanted).some(Boolean) ? t('complaints.none_match') : t('complaints.empty')));
+        replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('complaints.none_match') : t('complaints.empty')));
         return;
       }
-      replace(results, table(columns(label), page.items, { rowAttrs: (c) => ({ 'data-complaint-id': c.id, 'data-testid': 'complaint-row' }) }),
+      const shown = columns(label);
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (c) => ({ 'data-complaint-id': c.id, 'data-testid': 'complaint-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name !== 'AbortError') replace(results, errorBox(error));
     }
   }
 
-  replace(root, pageHeader(t('complaints.title'), newOne), filters(state, load), summary, results);
+  replace(root, pageHeader(t('complaints.title'), newOne), filters(state, load), chips, tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }

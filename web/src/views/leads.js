@@ -6,12 +6,14 @@ import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, number, t } from '../core/i18n.js';
 import { entries, labelOf, listSelect } from '../core/lists.js';
+import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { customerName, phone, statusBadge } from './crmtext.js';
 
 const LIMIT = 50;
+const SORTABLE = ['person_name', 'source', 'product', 'region', 'score', 'status', 'sales_group', 'created_at'];
 export const STATUSES = ['new', 'qualifying', 'qualified', 'disqualified', 'nurture'];
 // the record's field, the managed list its keys come from, and the filter's word for "any"
 const LISTED = [['source', 'lead_source', 'leads.any_source'], ['product', 'product', 'leads.any_product'],
@@ -32,15 +34,15 @@ function nameCell(lead) {
 
 function columns(label) {
   return [
-    { label: t('leads.name'), cell: nameCell },
+    { sort: 'person_name', label: t('leads.name'), cell: nameCell },
     { label: t('customer.mobile'), cell: (l) => phone(l.mobile || l.phone), class: 'nowrap' },
-    { label: t('lead.source'), cell: (l) => label('lead_source', l.source) },
-    { label: t('lead.product'), cell: (l) => label('product', l.product) },
-    { label: t('lists.province'), cell: (l) => label('province', l.region) },
-    { label: t('lead.score'), cell: (l) => h('span', { 'data-testid': 'lead-row-score' }, number(l.score), l.grade ? ' · ' : '', l.grade ? ltr(l.grade) : ''), class: 'nowrap' },
-    { label: t('customer.status'), cell: (l) => statusBadge('lead.status', l.status) },
-    { label: t('lead.sales_group'), cell: (l) => (l.sales_group ? ltr(l.sales_group) : '—') },
-    { label: t('leads.created_at'), cell: (l) => date(l.created_at), class: 'nowrap' },
+    { sort: 'source', label: t('lead.source'), cell: (l) => label('lead_source', l.source) },
+    { sort: 'product', label: t('lead.product'), cell: (l) => label('product', l.product) },
+    { sort: 'region', label: t('lists.province'), cell: (l) => label('province', l.region) },
+    { sort: 'score', label: t('lead.score'), cell: (l) => h('span', { 'data-testid': 'lead-row-score' }, number(l.score), l.grade ? ' · ' : '', l.grade ? ltr(l.grade) : ''), class: 'nowrap' },
+    { sort: 'status', label: t('customer.status'), cell: (l) => statusBadge('lead.status', l.status) },
+    { sort: 'sales_group', label: t('lead.sales_group'), cell: (l) => (l.sales_group ? ltr(l.sales_group) : '—') },
+    { sort: 'created_at', label: t('leads.created_at'), cell: (l) => date(l.created_at), class: 'nowrap' },
   ];
 }
 
@@ -62,8 +64,11 @@ function filters(state, load) {
   return h('div', { class: 'toolbar', role: 'search' }, search, status, ...listed);
 }
 
-export async function render({ root, query }) {
-  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '' };
+export async function render({ root, query, me }) {
+  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '',
+    created_from: query.created_from || '', sort: readSort(query, SORTABLE) };
+  const tools = listTools({ list: 'leads', me });
+  const chips = h('div', { class: 'chips' });
   for (const [field] of LISTED) state[field] = query[field] || '';
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'lead-summary' });
   const results = h('div', { 'data-testid': 'leads' }, loading());
@@ -74,25 +79,30 @@ export async function render({ root, query }) {
   let left = false; // a search typed just before leaving must not rewrite the next page's address
   async function load(offset = 0) {
     if (left) return;
-    const wanted = { q: state.q, status: state.status, source: state.source, product: state.product, region: state.region };
+    const wanted = { q: state.q, status: state.status, source: state.source, product: state.product, region: state.region,
+      created_from: state.created_from, sort: state.sort };
     setQuery(wanted);
+    tools.update(wanted);
+    replace(chips, state.created_from ? chip(t('leads.since', { date: date(state.created_from) }), () => { state.created_from = ''; load(0); }, 'lead-chip-since') : null);
     controller?.abort();
     controller = new AbortController();
     try {
       const page = await api.get('/leads', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('leads.summary', { shown: number(page.items.length), total: number(page.total) });
       if (!page.items.length) {
-        replace(results, empty(Object.values(wanted).some(Boolean) ? t('leads.none_match') : t('leads.empty')));
+        replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('leads.none_match') : t('leads.empty')));
         return;
       }
-      replace(results, table(columns(label), page.items, { rowAttrs: (l) => ({ 'data-lead-id': l.id, 'data-testid': 'lead-row' }) }),
+      const shown = columns(label);
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (l) => ({ 'data-lead-id': l.id, 'data-testid': 'lead-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name !== 'AbortError') replace(results, errorBox(error));
     }
   }
 
-  replace(root, pageHeader(t('leads.title'), newLead), filters(state, load), summary, results);
+  replace(root, pageHeader(t('leads.title'), newLead), filters(state, load), chips, tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }

@@ -6,12 +6,14 @@ import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, money, number, percent, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
+import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
 
 const LIMIT = 50;
 export const KINDS = ['new', 'upsell', 'renewal'];
+const SORTABLE = ['title', 'stage', 'kind', 'amount', 'probability', 'expected_close', 'owner'];
 
 // The funnel's stages in order (setting funnel_stages), then won and lost; the default funnel if unreadable.
 export async function funnelStages() {
@@ -24,14 +26,14 @@ export async function funnelStages() {
 
 function columns() {
   return [
-    { label: t('customer.title_field'), cell: (o) => h('a', { href: `/app/opportunities/${o.id}`, 'data-nav-item': '', 'data-testid': 'opportunity-link', dir: 'auto' }, o.title) },
+    { sort: 'title', label: t('customer.title_field'), cell: (o) => h('a', { href: `/app/opportunities/${o.id}`, 'data-nav-item': '', 'data-testid': 'opportunity-link', dir: 'auto' }, o.title) },
     { label: t('opportunities.customer'), cell: (o) => h('a', { href: `/app/customers/${o.customer_id}`, dir: 'auto' }, o.customer_name || `#${number(o.customer_id)}`) },
-    { label: t('dash.stage'), cell: (o) => statusBadge('dash.stage', o.stage) },
-    { label: t('opportunities.kind'), cell: (o) => t(`opportunities.kind_value.${o.kind}`) },
-    { label: t('customer.amount'), cell: (o) => money(o.amount), class: 'num' },
-    { label: t('customer.probability'), cell: (o) => percent(o.probability), class: 'num' },
-    { label: t('customer.expected_close'), cell: (o) => (o.expected_close ? date(o.expected_close) : '—'), class: 'nowrap' },
-    { label: t('opportunities.owner'), cell: (o) => (o.owner ? ltr(o.owner) : '—') },
+    { sort: 'stage', label: t('dash.stage'), cell: (o) => statusBadge('dash.stage', o.stage) },
+    { sort: 'kind', label: t('opportunities.kind'), cell: (o) => t(`opportunities.kind_value.${o.kind}`) },
+    { sort: 'amount', label: t('customer.amount'), cell: (o) => money(o.amount), class: 'num' },
+    { sort: 'probability', label: t('customer.probability'), cell: (o) => percent(o.probability), class: 'num' },
+    { sort: 'expected_close', label: t('customer.expected_close'), cell: (o) => (o.expected_close ? date(o.expected_close) : '—'), class: 'nowrap' },
+    { sort: 'owner', label: t('opportunities.owner'), cell: (o) => (o.owner ? ltr(o.owner) : '—') },
   ];
 }
 
@@ -46,7 +48,7 @@ function filters(state, stages, load) {
     onchange: (event) => { state[name] = event.target.value; load(0); },
   }, options(values, prefix, { empty: t(any), selected: state[name] }));
   return h('div', { class: 'toolbar', role: 'search' }, search,
-    select('stage', stages.map((s) => s.stage), 'dash.stage', 'opportunities.any_stage'),
+    select('stage', ['open', ...stages.map((s) => s.stage)], 'dash.stage', 'opportunities.any_stage'),
     select('owner', ['mine'], 'opportunities.owner_value', 'opportunities.any_owner'),
     select('kind', KINDS, 'opportunities.kind_value', 'opportunities.any_kind'));
 }
@@ -54,7 +56,8 @@ function filters(state, stages, load) {
 export async function render({ root, query, me }) {
   const stages = await funnelStages();
   const state = { q: query.q || '', stage: query.stage || '', owner: query.owner === 'mine' ? 'mine' : '',
-    kind: KINDS.includes(query.kind) ? query.kind : '' };
+    kind: KINDS.includes(query.kind) ? query.kind : '', sort: readSort(query, SORTABLE) };
+  const tools = listTools({ list: 'opportunities', me });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'opportunity-summary' });
   const totals = h('p', { class: 'summary', 'data-testid': 'opportunity-totals' });
   const results = h('div', { 'data-testid': 'opportunities' }, loading());
@@ -66,24 +69,27 @@ export async function render({ root, query, me }) {
     setQuery({ ...state });
     controller?.abort();
     controller = new AbortController();
-    const asked = { q: state.q, stage: state.stage, kind: state.kind, owner: state.owner === 'mine' ? me.username : '' };
+    const asked = { q: state.q, stage: state.stage, kind: state.kind, owner: state.owner === 'mine' ? me.username : '', sort: state.sort };
+    tools.update(asked);
     try {
       const page = await api.get('/opportunities', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('opportunities.summary', { shown: number(page.items.length), total: number(page.total) });
       totals.textContent = page.items.length
         ? t('opportunities.totals', { amount: money(page.items.reduce((sum, o) => sum + Number(o.amount || 0), 0)) }) : '';
       if (!page.items.length) {
-        replace(results, empty(Object.values(state).some(Boolean) ? t('opportunities.none_match') : t('opportunities.empty')));
+        replace(results, empty(Object.entries(state).some(([k, v]) => k !== 'sort' && v) ? t('opportunities.none_match') : t('opportunities.empty')));
         return;
       }
-      replace(results, table(columns(), page.items, { rowAttrs: (o) => ({ 'data-opportunity-id': o.id, 'data-testid': 'opportunity-row' }) }),
+      const shown = columns();
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (o) => ({ 'data-opportunity-id': o.id, 'data-testid': 'opportunity-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name !== 'AbortError') replace(results, errorBox(error));
     }
   }
 
-  replace(root, pageHeader(t('opportunities.title')), filters(state, stages, load), summary, totals, results);
+  replace(root, pageHeader(t('opportunities.title')), filters(state, stages, load), tools.element, summary, totals, results);
   await load(0);
   return { cleanup: () => { gone = true; controller?.abort(); } };
 }
