@@ -25,6 +25,7 @@ export const NAV = [
   { href: '/app/dashboards', label: 'nav.dashboards', roles: ROLES.all, key: 'dashboards' },
   { href: '/app/lists', label: 'nav.lists', roles: ROLES.admin, key: 'lists' },
   { href: '/app/users', label: 'nav.users', roles: ROLES.admin, key: 'users' },
+  { href: '/app/teams', label: 'nav.teams', roles: ROLES.admin, key: 'teams' },
 ];
 
 const LANDING = { admin: '/app/tasks', employee: '/app/tasks', designer: '/app/processes', auditor: '/app/journal' };
@@ -62,5 +63,6 @@ export const ROUTES = [
   { path: '/dashboards', title: 'nav.dashboards', roles: ROLES.all, view: () => import('./views/dashboards.js') },
   { path: '/lists', title: 'lists.title', roles: ROLES.admin, view: () => import('./views/lists.js') },
   { path: '/users', title: 'users.title', roles: ROLES.admin, view: () => import('./views/users.js') },
+  { path: '/teams', title: 'teams.title', roles: ROLES.admin, view: () => import('./views/teams.js') },
   { path: '/notifications', title: 'inbox.title', roles: ROLES.all, view: () => import('./views/notifications.js') },
 ];

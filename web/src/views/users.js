@@ -8,6 +8,7 @@ import { debounce, h, ltr, replace } from '../core/dom.js';
 import { formField, formValues, sendsTo, showProblem } from '../core/fields.js';
 import { digits, has, locale, number, t } from '../core/i18n.js';
 import { badge, empty, errorBox, field, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
+import { loadTeams, teamCell, teamField, withTeam } from './user_team.js';
 
 const ROLES = ['admin', 'designer', 'employee', 'auditor', 'integration'];  // as the server's ROLES
 const LOCALES = ['fa', 'en'];
@@ -64,6 +65,7 @@ function commonFields(user = {}) {
     h('div', { class: 'pair' },
       formField('email', t('users.email'), input('email', { type: 'email', dir: 'ltr', maxlength: 255, value: user.email || '' })),
       formField('mobile', t('users.mobile'), input('mobile', { type: 'tel', dir: 'ltr', maxlength: 40, value: user.mobile || '', placeholder: digits('09121234567') }))),
+    teamField(user),
   ];
 }
 
@@ -81,13 +83,13 @@ function userForm(user, reload, close) {
     alertBox,
     submit,
     shown,
-    send: () => {
+    send: () => withTeam(form, user, () => {
       const values = formValues(form);
       const body = { display_name: values.display_name || null, role: values.role, groups: groupsOf(values.groups),
         locale: values.locale, email: values.email || null, mobile: values.mobile || null };
       if (!user) return api.post('/users', { ...body, username: values.username || '', password: values.password || '' });
       return api.patch(`/users/${user.id}`, values.password ? { ...body, password: values.password } : body);
-    },
+    }),
     done: async (saved) => {
       toast(t(user ? 'users.saved' : 'users.created', { name: saved.display_name || saved.username }), 'ok');
       close();
@@ -117,6 +119,7 @@ function rows(users, { edit, reload }) {
     { label: t('users.groups'), cell: (u) => (u.groups.length ? u.groups.map((g) => badge(g)) : '—') },
     { label: t('users.locale'), cell: (u) => t(`users.locale.${u.locale}`) },
     { label: t('users.contact'), cell: (u) => h('div', { class: 'stack-tight' }, u.email ? ltr(u.email) : null, u.mobile ? ltr(digits(u.mobile)) : null) },
+    { label: t('users.team'), cell: teamCell },
     { label: t('users.state'), cell: (u) => (u.active ? badge(t('users.active'), 'ok') : badge(t('users.disabled'), 'muted')) },
     { label: t('common.actions'), cell: (u) => {
       const toggleButton = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `user-toggle-${u.username}` },
@@ -169,5 +172,6 @@ export async function render({ root }) {
     h('div', { class: 'row toolbar' }, field(t('users.search'), search), field(t('users.role'), roleFilter), field(t('users.state'), stateFilter)),
     formSlot, body);
   root.querySelector('h1')?.focus();
+  await loadTeams();
   await reload();
 }
