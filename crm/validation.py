@@ -81,9 +81,28 @@ def fetch_in(session: Session, model: type[T], record_id: Any, label: str, statu
     return record
 
 
-def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
-    """A page of an ordered select's records, and how many records the whole select holds."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+COUNT_LIMIT = 10_000  # a list's total is counted up to this many records past the page asked for
+
+
+class Total(int):
+    """How many records a list holds; ``exact`` is False when counting stopped at a bound (there are
+    more than this many), so a list of a million rows answers its first page without counting them all."""
+
+    exact: bool
+
+    def __new__(cls, value: int, exact: bool = True) -> Total:
+        total = super().__new__(cls, value)
+        total.exact = exact
+        return total
+
+
+def page(session: Session, query: Select[Any], limit: int, offset: int) -> tuple[list[Any], Total]:
+    """A page of an ordered select's records, and how many records the whole select holds: exactly up to
+    ``COUNT_LIMIT`` records past the page's start, beyond that a lower bound (``Total.exact`` False)."""
+    bound = offset + limit + COUNT_LIMIT
+    counted = session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(bound + 1).subquery())) or 0
+    total = Total(bound, exact=False) if counted > bound else Total(counted)
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 

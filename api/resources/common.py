@@ -68,14 +68,18 @@ def text(size: int = 255) -> fields.String:
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     return Schema.from_dict({
         "items": fields.List(fields.Nested(item)), "total": fields.Integer(),
+        "total_exact": fields.Boolean(metadata={
+            "description": "false when the list holds more records than were counted: `total` is then a lower bound"}),
         "limit": fields.Integer(), "offset": fields.Integer(),
     }, name=name)
 
 
 def page(found: tuple[list[Any], int], args: dict[str, Any]) -> dict[str, Any]:
-    """``(items, total)`` with the page asked for, as ``page_schema`` dumps it."""
+    """``(items, total)`` with the page asked for, as ``page_schema`` dumps it; a total counted only up to
+    a bound (``crm.validation.Total``) says so in ``total_exact``."""
     items, total = found
-    return {"items": items, "total": total, "limit": args["limit"], "offset": args["offset"]}
+    return {"items": items, "total": int(total), "total_exact": getattr(total, "exact", True),
+            "limit": args["limit"], "offset": args["offset"]}
 
 
 def as_dict(value: Any) -> Any:

@@ -44,6 +44,11 @@ export function number(value, options) {
   return new Intl.NumberFormat(INTL[current], options).format(Number(value));
 }
 
+// A list's total as the API gives it: a lower bound ("more than 10,025") when counting stopped early.
+export function totalOf(page) {
+  return page.total_exact === false ? t('common.more_than', { n: number(page.total) }) : number(page.total);
+}
+
 export function percent(value) {
   if (value === null || value === undefined || Number.isNaN(Number(value))) return '—';
   // the reports give percentages (45.5 means 45.5 %)

@@ -1,7 +1,7 @@
 // Small building blocks shared by the views: toasts, dialogs, empty states, tables, pagers, badges.
 
 import { h, clear } from './dom.js';
-import { t } from './i18n.js';
+import { number, t } from './i18n.js';
 
 let toastRegion;
 
@@ -57,13 +57,14 @@ export function facts(pairs) {
   return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([label, value]) => [h('dt', {}, label), h('dd', {}, value ?? '—')]));
 }
 
-export function pager({ total, limit, offset, onPage }) {
+// `total_exact` false (as the API says it): `total` is a lower bound, so the page count is one too.
+export function pager({ total, limit, offset, onPage, total_exact: exact = true }) {
   if (total <= limit) return null;
   const page = Math.floor(offset / limit) + 1;
   const pages = Math.max(1, Math.ceil(total / limit));
   return h('nav', { class: 'pager', 'aria-label': t('common.pages') },
     h('button', { class: 'btn', disabled: offset <= 0, onclick: () => onPage(Math.max(0, offset - limit)) }, t('common.previous')),
-    h('span', { class: 'muted' }, t('common.page_of', { page, pages })),
+    h('span', { class: 'muted' }, t('common.page_of', { page: number(page), pages: exact ? number(pages) : t('common.more_than', { n: number(pages) }) })),
     h('button', { class: 'btn', disabled: offset + limit >= total, onclick: () => onPage(offset + limit) }, t('common.next')));
 }
 
