@@ -6,6 +6,7 @@ own query function, so whatever narrows the list (filters, search, who may see w
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from crm import complaints, customers, leads, lists, opportunities
 from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.sorting import ordered
+from engine.db import is_postgres
 
 blp = Blueprint("crm_exports", __name__, url_prefix="/api/v1/exports",
                 description="CSV and Excel exports of the record lists")
@@ -84,14 +86,26 @@ def _list_args(source: Source) -> dict[str, Any]:
         raise InvalidRecord("some filters are invalid / برخی از پالایه‌ها نادرست‌اند", messages) from error
 
 
-def _rows(session: Session, name: str, source: Source, stmt: Select[Any], locale: str) -> Iterator[list[Any]]:
-    zone = ZoneInfo(ravand().settings.timezone)
-    labels = {list_name: lists.labels(session, list_name, locale) for list_name in LABELLED[name]}
+@contextmanager
+def _snapshot() -> Iterator[Session]:
+    """A session of its own for one export: one read-only transaction (on PostgreSQL a repeatable-read snapshot,
+    which its server-side cursor needs), so the file is one consistent picture however long it streams."""
+    with db().get_bind().connect() as connection:
+        if is_postgres(connection):
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin(), Session(bind=connection) as session:
+            yield session
+
+
+def _rows(name: str, source: Source, stmt: Select[Any], locale: str, zone: ZoneInfo) -> Iterator[list[Any]]:
+    """The rows of the file, read a batch at a time through a server-side cursor."""
     columns = COLUMNS[name]
-    for batch in session.scalars(stmt.execution_options(yield_per=BATCH)).partitions():
-        look = Lookups(locale, labels, source.names(session, batch))
-        for record in batch:
-            yield [shown(column.value(record, look), column.kind, locale, zone) for column in columns]
+    with _snapshot() as session:
+        labels = {list_name: lists.labels(session, list_name, locale) for list_name in LABELLED[name]}
+        for batch in session.scalars(stmt.execution_options(yield_per=BATCH)).partitions():
+            look = Lookups(locale, labels, source.names(session, batch))
+            for record in batch:
+                yield [shown(column.value(record, look), column.kind, locale, zone) for column in columns]
 
 
 def file_name(name: str, locale: str, extension: str, now: datetime) -> str:
@@ -117,10 +131,10 @@ class Export(MethodView):
         source = SOURCES[list_name]
         asked = _list_args(source)
         locale = args.get("lang") or current_principal().locale
-        session = db()
+        zone = ZoneInfo(ravand().settings.timezone)
         stmt = ordered(source.query(**{k: asked.get(k) for k in source.filters}), list_name, asked.get("sort"))
-        rows = _rows(session, list_name, source, stmt, locale)
-        now = datetime.now(ZoneInfo(ravand().settings.timezone))
+        rows = _rows(list_name, source, stmt, locale, zone)
+        now = datetime.now(zone)
         columns = COLUMNS[list_name]
         if args["format"] == "xlsx":
             body: Iterator[Any] = xlsx_chunks(columns, rows, locale, list_name)
