@@ -5,6 +5,7 @@ import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
 import { date, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
+import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { ROLES } from '../routes.js';
@@ -13,6 +14,7 @@ import { customerName, email, phone, statusBadge } from './crmtext.js';
 const LIMIT = 50;
 const STATUSES = ['potential', 'actual'];
 const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
+const SORTABLE = ['person_name', 'kind', 'status', 'region', 'created_at'];
 
 export function newRecordLinks(me, customerId) {
   if (!ROLES.work.includes(me.role)) return [];
@@ -24,7 +26,9 @@ export function newRecordLinks(me, customerId) {
 }
 
 export async function render({ root, me, query }) {
-  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '', tier: TIERS.includes(query.tier) ? query.tier : '' };
+  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '', tier: TIERS.includes(query.tier) ? query.tier : '',
+    sort: readSort(query, SORTABLE) };
+  const tools = listTools({ list: 'customers', me });
   const search = h('input', {
     type: 'search', class: 'input', value: state.q, maxlength: 200, placeholder: t('customers.search'),
     'aria-label': t('customers.search'), 'data-search': '', 'data-testid': 'customer-search', dir: 'auto',
@@ -41,30 +45,33 @@ export async function render({ root, me, query }) {
   const importLink = ROLES.work.includes(me.role)
     ? h('a', { href: '/app/customers/import', class: 'btn', 'data-testid': 'import-customers' }, t('import.title')) : null;
   replace(root, pageHeader(t('customers.title'), newRecordLinks(me), importLink),
-    h('div', { class: 'toolbar', role: 'search' }, search, status, tier), summary, results);
+    h('div', { class: 'toolbar', role: 'search' }, search, status, tier), tools.element, summary, results);
 
   let controller;
   async function load(offset = 0) {
-    setQuery({ q: state.q, status: state.status, tier: state.tier });
+    const wanted = { q: state.q, status: state.status, tier: state.tier, sort: state.sort };
+    setQuery(wanted);
+    tools.update(wanted);
     controller?.abort();
     controller = new AbortController();
     try {
-      const page = await api.get('/customers', { q: state.q, status: state.status, tier: state.tier, limit: LIMIT, offset },
-        { signal: controller.signal });
+      const page = await api.get('/customers', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('customers.summary', { shown: page.items.length, total: page.total });
       if (!page.items.length) {
         replace(results, empty(state.q ? t('customers.none_match') : t('customers.empty'), state.q ? null : t('customers.empty_hint')));
         return;
       }
-      replace(results, table([
-        { label: t('customer.name'), cell: (c) => h('a', { href: `/app/customers/${c.id}`, 'data-nav-item': '', 'data-testid': 'customer-link' }, customerName(c)) },
-        { label: t('customer.kind'), cell: (c) => word('customer.kind_value', c.kind) },
+      const shown = [
+        { sort: 'person_name', label: t('customer.name'), cell: (c) => h('a', { href: `/app/customers/${c.id}`, 'data-nav-item': '', 'data-testid': 'customer-link' }, customerName(c)) },
+        { sort: 'kind', label: t('customer.kind'), cell: (c) => word('customer.kind_value', c.kind) },
         { label: t('customer.mobile'), cell: (c) => phone(c.mobile || c.phone) },
         { label: t('customer.email'), cell: (c) => email(c.email) },
-        { label: t('customer.status'), cell: (c) => statusBadge('customer.status_value', c.status) },
-        { label: t('customer.region'), cell: (c) => c.region || '—' },
-        { label: t('customer.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
-      ], page.items, { rowAttrs: (c) => ({ 'data-customer-id': c.id, 'data-testid': 'customer-row' }) }),
+        { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('customer.status_value', c.status) },
+        { sort: 'region', label: t('customer.region'), cell: (c) => c.region || '—' },
+        { sort: 'created_at', label: t('customer.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
+      ];
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (c) => ({ 'data-customer-id': c.id, 'data-testid': 'customer-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
       pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name !== 'AbortError') replace(results, errorBox(error));
