@@ -89,11 +89,14 @@ def _list_args(source: Source) -> dict[str, Any]:
 @contextmanager
 def _snapshot() -> Iterator[Session]:
     """A session of its own for one export: one read-only transaction (on PostgreSQL a repeatable-read snapshot,
-    which its server-side cursor needs), so the file is one consistent picture however long it streams."""
-    with db().get_bind().connect() as connection:
+    which its server-side cursor needs), so the file is one consistent picture however long it streams. It
+    carries the request's read session's ``info``: whatever scopes that session to the records the caller may
+    read scopes the export the same way."""
+    request_session = db()
+    with request_session.get_bind().connect() as connection:
         if is_postgres(connection):
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        with connection.begin(), Session(bind=connection) as session:
+        with connection.begin(), Session(bind=connection, info=dict(request_session.info)) as session:
             yield session
 
 
