@@ -48,7 +48,8 @@ def _login_page(status: int = 200, error_key: str | None = None, username: str =
     locale = i18n.page_locale(default_locale())
     html = render_template("login.html", t=i18n.translator(locale), lang=locale, dir=i18n.direction(locale),
                            csrf_token=csrf.token(), next=_safe_next(request.values.get("next")),
-                           error_key=error_key, username=username, css=(assets.manifest() or {}).get("app.css"))
+                           error_key=error_key, username=username, css=(assets.manifest() or {}).get("app.css"),
+                           expired=request.values.get("expired") == "1")
     return html, status
 
 

@@ -33,7 +33,9 @@ def test_a_persian_admin_creates_and_disables_a_user(server: Server, page_for):
     form = page.locator("[data-testid=user-new]")
     form.locator("[data-testid=user-username]").fill("nima")
     form.locator("[data-testid=user-display_name]").fill("نیما کاظمی")
-    form.locator("[data-testid=user-groups]").fill("sales، support")
+    form.locator("[data-testid=user-group-sales]").check()  # groups are picked, never typed
+    form.locator("[data-testid=user-group-support-1]").check()
+    expect(form.locator("[data-testid=user-groups]")).to_contain_text("پشتیبانی سطح ۱")
     form.locator("[data-testid=user-email]").fill("Nima@Example.com")
     form.locator("[data-testid=user-mobile]").fill("۱۲۳")
     form.locator("[data-testid=user-password]").fill("nima-secret-1")
@@ -51,7 +53,7 @@ def test_a_persian_admin_creates_and_disables_a_user(server: Server, page_for):
     expect(row).to_contain_text("فعال")
     made = next(u for u in server.call("GET", "/api/v1/users").get_json()["items"] if u["username"] == "nima")
     assert (made["groups"], made["email"], made["mobile"], made["locale"]) == (
-        ["sales", "support"], "nima@example.com", "+989123456789", "fa")
+        ["sales", "support-1"], "nima@example.com", "+989123456789", "fa")
     page.click("[data-testid=user-toggle-nima]")
     expect(row).to_contain_text("غیرفعال")
     shot(page, "users-admin-fa")
@@ -66,7 +68,7 @@ def test_a_persian_admin_creates_and_disables_a_user(server: Server, page_for):
 
 def test_an_english_admin_filters_users_and_sets_a_password(server: Server, page_for):
     answer = server.call("POST", "/api/v1/users", json={"username": "ellen", "password": PASSWORD, "role": "employee",
-                                                        "groups": ["support"]})
+                                                        "groups": ["support-1"]})
     assert answer.status_code == 201, answer.get_json()
     page = page_for("admin")
     page.goto("/app/users")
@@ -78,7 +80,7 @@ def test_an_english_admin_filters_users_and_sets_a_password(server: Server, page
     expect(page.locator("[data-testid=user-list] tbody tr")).to_have_count(1)
     page.click("[data-testid=user-edit-ellen]")
     form = page.locator("[data-testid=user-edit]")
-    expect(form.locator("[data-testid=user-groups]")).to_have_value("support")
+    expect(form.locator("[data-testid=user-group-support-1]")).to_be_checked()
     form.locator("[data-testid=user-password]").fill("short")
     form.locator("[data-testid=user-submit]").click()
     expect(form.locator("[data-field=password] .field-error")).to_contain_text("8")

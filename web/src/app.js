@@ -4,6 +4,7 @@
 import './styles/app.css';
 import { api, csrfToken } from './core/api.js';
 import { bell } from './core/bell.js';
+import { restoreDraft, setDraftUser } from './core/drafts.js';
 import { h, replace } from './core/dom.js';
 import { setLocale, t } from './core/i18n.js';
 import { installKeyboard } from './core/keyboard.js';
@@ -79,7 +80,9 @@ async function boot() {
   const onNavigate = (pathname) => { markCurrent(pathname); inbox.refresh(pathname); };
   configure(ROUTES, { me, main, navigate, onNavigate });
   installKeyboard(navigate);
+  setDraftUser(me.username);
   await show(location.pathname, location.search, false);
+  restoreDraft(main, { message: t('session.draft_restored') });  // what a form held when the session ended
 }
 
 boot().catch((error) => {

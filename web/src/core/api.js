@@ -3,6 +3,8 @@
 // `anonymous: true` (the public customer portal) sends no cookie at all, so neither the session nor
 // its CSRF token is involved, and a 401 is an error rather than a trip to the sign-in page.
 
+import { keepDraft } from './drafts.js';
+
 const BASE = '/api/v1';
 
 export class ApiError extends Error {
@@ -58,8 +60,11 @@ export async function request(method, path, { params, json, form, signal, raw, a
     throw new ApiError(0, { title: 'Network error', detail: error.message });
   }
   if (response.status === 401 && !anonymous) {
+    // the session ended: what the page holds typed is kept (core/drafts.js) and comes back after signing in
     const next = encodeURIComponent(location.pathname + location.search);
-    location.assign(`/login?next=${next}`);
+    const expired = keepDraft() ? '&expired=1' : '';
+    const lang = encodeURIComponent(document.documentElement.lang || '');
+    location.assign(`/login?next=${next}${lang ? `&lang=${lang}` : ''}${expired}`);
     throw new ApiError(401, { title: 'Unauthorized' });
   }
   if (!response.ok) {

@@ -1,25 +1,38 @@
-// Users (administrators): the list with search, role and state filters; a new user; changing a user's
-// name, role, groups, language, e-mail, mobile or password; disabling and enabling. A new password or a
-// disable signs the user out everywhere (the server ends their sessions and tokens).
+// Users (administrators): the list searched and paged on the server (name however typed, role and state
+// filters); a new user; changing a user's name, role, groups (picked from the known groups), language, e-mail,
+// mobile or password; disabling and enabling; resetting a password (a temporary one made by the server and
+// shown once). A new password, a reset or a disable signs the user out everywhere (sessions and tokens end).
 
 import { api, ApiError } from '../core/api.js';
 import { halves } from '../core/bilingual.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { formField, formValues, sendsTo, showProblem } from '../core/fields.js';
 import { digits, has, locale, number, t } from '../core/i18n.js';
-import { badge, empty, errorBox, field, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
+import { badge, empty, errorBox, field, loading, pageHeader, pager, setBusy, table, toast } from '../core/ui.js';
 import { loadTeams, teamCell, teamField, withTeam } from './user_team.js';
 
 const ROLES = ['admin', 'designer', 'employee', 'auditor', 'integration'];  // as the server's ROLES
 const LOCALES = ['fa', 'en'];
+const PAGE = 50;
+let knownGroups = [];  // the groups (GET /groups), loaded with the page
 
-// Persian and Arabic letters and digits written one way, lower case: what the search compares.
-function folded(text) {
-  return String(text || '').toLowerCase().replace(/ي/g, 'ی').replace(/ك/g, 'ک')
-    .replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d))).replace(/[٠-٩]/g, (d) => String('٠١٢٣٤٥٦٧٨٩'.indexOf(d)));
+const groupLabel = (key) => {
+  const group = knownGroups.find((g) => g.key === key);
+  return group ? (locale() === 'fa' ? group.label_fa : group.label_en) : key;
+};
+
+// The groups as check boxes: the active ones, and any inactive one the user still belongs to.
+function groupPicker(selected = []) {
+  const offered = knownGroups.filter((g) => g.active || selected.includes(g.key));
+  return h('fieldset', { class: 'field choice-group', 'data-field': 'groups', 'data-testid': 'user-groups' },
+    h('legend', {}, t('users.groups')),
+    offered.length ? h('div', { class: 'choices' }, offered.map((g) => h('label', { class: 'choice' },
+      h('input', { type: 'checkbox', name: 'group', value: g.key, checked: selected.includes(g.key), 'data-testid': `user-group-${g.key}` }),
+      h('span', {}, groupLabel(g.key), ' ', h('small', { class: 'muted', dir: 'ltr' }, g.key))))) : h('p', { class: 'muted' }, t('users.no_groups')),
+    h('div', { class: 'field-error', 'data-error-for': 'groups', hidden: true }));
 }
 
-const groupsOf = (text) => String(text || '').split(/[,،]/).map((g) => g.trim()).filter(Boolean);
+const pickedGroups = (form) => [...form.querySelectorAll('input[name=group]:checked')].map((c) => c.value);
 
 // A server's field message in the reader's language: its Persian half in Persian (else this page's own
 // sentence for the field, with the server's words after it), its English half in English.
@@ -60,11 +73,11 @@ function commonFields(user = {}) {
       formField('display_name', t('users.display_name'), input('display_name', { dir: 'auto', maxlength: 255, value: user.display_name || '' })),
       formField('role', t('users.role'), select('role', ROLES, 'role', user.role || 'employee'), { required: true })),
     h('div', { class: 'pair' },
-      formField('groups', t('users.groups'), input('groups', { dir: 'auto', value: (user.groups || []).join(', ') }), { hint: t('users.groups_hint') }),
       formField('locale', t('users.locale'), select('locale', LOCALES, 'users.locale', user.locale || locale()), { required: true })),
     h('div', { class: 'pair' },
       formField('email', t('users.email'), input('email', { type: 'email', dir: 'ltr', maxlength: 255, value: user.email || '' })),
       formField('mobile', t('users.mobile'), input('mobile', { type: 'tel', dir: 'ltr', maxlength: 40, value: user.mobile || '', placeholder: digits('09121234567') }))),
+    groupPicker(user.groups || []),
     teamField(user),
   ];
 }
@@ -85,7 +98,7 @@ function userForm(user, reload, close) {
     shown,
     send: () => withTeam(form, user, () => {
       const values = formValues(form);
-      const body = { display_name: values.display_name || null, role: values.role, groups: groupsOf(values.groups),
+      const body = { display_name: values.display_name || null, role: values.role, groups: pickedGroups(form),
         locale: values.locale, email: values.email || null, mobile: values.mobile || null };
       if (!user) return api.post('/users', { ...body, username: values.username || '', password: values.password || '' });
       return api.patch(`/users/${user.id}`, values.password ? { ...body, password: values.password } : body);
@@ -111,67 +124,90 @@ async function toggle(user, button, reload) {
   }
 }
 
-function rows(users, { edit, reload }) {
+// A temporary password, made by the server and shown here once (the user signs in with it and changes it).
+async function resetPassword(user, button, slot) {
+  if (!window.confirm(t('users.reset_confirm', { name: user.display_name || user.username }))) return;
+  setBusy(button, true);
+  try {
+    const answer = await api.post(`/users/${user.id}/reset-password`, {});
+    replace(slot, h('div', { class: 'alert alert-ok', role: 'status', 'data-testid': 'user-temp-password' },
+      h('p', {}, t('users.reset_done', { name: user.display_name || user.username })),
+      h('p', {}, h('code', { dir: 'ltr', 'data-testid': 'user-temp-password-value' }, answer.password)),
+      h('p', { class: 'muted' }, t('users.reset_once'))));
+  } catch (error) {
+    toast(halves(error.message || String(error))[locale()] || error.message, 'error');
+  } finally {
+    setBusy(button, false);
+  }
+}
+
+function rows(users, { edit, reload, notice }) {
   return table([
     { label: t('users.username'), cell: (u) => ltr(u.username) },
     { label: t('users.display_name'), cell: (u) => h('bdi', {}, u.display_name || '—') },
     { label: t('users.role'), cell: (u) => t(`role.${u.role}`) },
-    { label: t('users.groups'), cell: (u) => (u.groups.length ? u.groups.map((g) => badge(g)) : '—') },
+    { label: t('users.groups'), cell: (u) => (u.groups.length ? u.groups.map((g) => badge(groupLabel(g))) : '—') },
     { label: t('users.locale'), cell: (u) => t(`users.locale.${u.locale}`) },
     { label: t('users.contact'), cell: (u) => h('div', { class: 'stack-tight' }, u.email ? ltr(u.email) : null, u.mobile ? ltr(digits(u.mobile)) : null) },
     { label: t('users.team'), cell: teamCell },
     { label: t('users.state'), cell: (u) => (u.active ? badge(t('users.active'), 'ok') : badge(t('users.disabled'), 'muted')) },
     { label: t('common.actions'), cell: (u) => {
-      const toggleButton = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `user-toggle-${u.username}` },
-        u.active ? t('users.disable') : t('users.enable'));
-      toggleButton.onclick = () => toggle(u, toggleButton, reload);
+      const flip = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `user-toggle-${u.username}` }, u.active ? t('users.disable') : t('users.enable'));
+      flip.onclick = () => toggle(u, flip, reload);
+      const reset = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `user-reset-${u.username}` }, t('users.reset'));
+      reset.onclick = () => resetPassword(u, reset, notice);
       return h('div', { class: 'row' },
         h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `user-edit-${u.username}`, onclick: () => edit(u) }, t('users.edit')),
-        toggleButton);
+        flip, u.active ? reset : null);
     } },
   ], users, { rowAttrs: (u) => ({ 'data-username': u.username, class: u.active ? '' : 'muted' }) });
-}
-
-function matches(user, { q, role, state }) {
-  if (role && user.role !== role) return false;
-  if (state && (state === 'active') !== user.active) return false;
-  return !q || folded(`${user.username} ${user.display_name || ''} ${user.email || ''}`).includes(folded(q));
 }
 
 export async function render({ root }) {
   replace(root, pageHeader(t('users.title')), loading());
   const filters = { q: '', role: '', state: '' };
   const formSlot = h('div');
+  const notice = h('div', { 'aria-live': 'polite' });
   const body = h('section', { class: 'card', 'data-testid': 'user-list' });
-  let users = [];
   const close = () => replace(formSlot);
-  const draw = () => {
-    const shownUsers = users.filter((u) => matches(u, filters));
-    replace(body, h('p', { class: 'muted', 'data-testid': 'user-count' }, t('users.count', { count: number(shownUsers.length), total: number(users.length) })),
-      shownUsers.length ? rows(shownUsers, { edit: (u) => { replace(formSlot, userForm(u, reload, close)); formSlot.querySelector('input')?.focus(); }, reload }) : empty(t('users.none')));
+  let offset = 0;
+  let asked = 0;
+  const draw = (found) => {
+    replace(body, h('p', { class: 'muted', 'data-testid': 'user-count' }, t('users.count', { count: number(found.items.length), total: number(found.total) })),
+      found.items.length ? rows(found.items, { edit: (u) => { replace(formSlot, userForm(u, reload, close)); formSlot.querySelector('input')?.focus(); }, reload, notice }) : empty(t('users.none')),
+      found.total > PAGE ? pager({ ...found, onPage: (at) => { offset = at; reload(); } }) : null);
   };
+  // the server searches and pages; only the latest answer is drawn
   async function reload() {
+    const run = ++asked;
     try {
-      users = (await api.get('/users', { limit: 500 })).items;
-      draw();
+      const active = filters.state ? filters.state === 'active' : undefined;
+      const found = await api.get('/users', { q: filters.q, role: filters.role, active, limit: PAGE, offset });
+      if (run === asked) draw(found);
     } catch (error) {
-      replace(body, errorBox(error));
+      if (run === asked) replace(body, errorBox(error));
     }
   }
+  const refilter = () => { offset = 0; reload(); };
   const search = h('input', { type: 'search', class: 'input', dir: 'auto', maxlength: 100, placeholder: t('users.search'), 'data-testid': 'user-search' });
-  search.addEventListener('input', debounce(() => { filters.q = search.value.trim(); draw(); }, 200));
+  search.addEventListener('input', debounce(() => { filters.q = search.value.trim(); refilter(); }, 200));
   const roleFilter = h('select', { class: 'input', 'data-testid': 'user-role-filter' },
     h('option', { value: '' }, t('common.any')), ROLES.map((r) => h('option', { value: r }, t(`role.${r}`))));
-  roleFilter.addEventListener('change', () => { filters.role = roleFilter.value; draw(); });
+  roleFilter.addEventListener('change', () => { filters.role = roleFilter.value; refilter(); });
   const stateFilter = h('select', { class: 'input', 'data-testid': 'user-state-filter' },
     h('option', { value: '' }, t('common.any')), h('option', { value: 'active' }, t('users.active')), h('option', { value: 'disabled' }, t('users.disabled')));
-  stateFilter.addEventListener('change', () => { filters.state = stateFilter.value; draw(); });
+  stateFilter.addEventListener('change', () => { filters.state = stateFilter.value; refilter(); });
   const add = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'user-add',
     onclick: () => { replace(formSlot, userForm(null, reload, close)); formSlot.querySelector('input')?.focus(); } }, t('users.add'));
   replace(root, pageHeader(t('users.title'), add), h('p', { class: 'muted' }, t('users.intro')),
     h('div', { class: 'row toolbar' }, field(t('users.search'), search), field(t('users.role'), roleFilter), field(t('users.state'), stateFilter)),
-    formSlot, body);
+    notice, formSlot, body);
   root.querySelector('h1')?.focus();
+  try {
+    knownGroups = (await api.get('/groups')).items;
+  } catch {
+    knownGroups = [];
+  }
   await loadTeams();
   await reload();
 }
