@@ -26,6 +26,8 @@ export const NAV = [
   { href: '/app/lists', label: 'nav.lists', roles: ROLES.admin, key: 'lists' },
   { href: '/app/users', label: 'nav.users', roles: ROLES.admin, key: 'users' },
   { href: '/app/teams', label: 'nav.teams', roles: ROLES.admin, key: 'teams' },
+  { href: '/app/groups', label: 'nav.groups', roles: ROLES.admin, key: 'groups' },
+  { href: '/app/settings', label: 'nav.settings', roles: ROLES.admin, key: 'settings' },
 ];
 
 const LANDING = { admin: '/app/tasks', employee: '/app/tasks', designer: '/app/processes', auditor: '/app/journal' };
@@ -64,5 +66,7 @@ export const ROUTES = [
   { path: '/lists', title: 'lists.title', roles: ROLES.admin, view: () => import('./views/lists.js') },
   { path: '/users', title: 'users.title', roles: ROLES.admin, view: () => import('./views/users.js') },
   { path: '/teams', title: 'teams.title', roles: ROLES.admin, view: () => import('./views/teams.js') },
+  { path: '/groups', title: 'groups.title', roles: ROLES.admin, view: () => import('./views/groups.js') },
+  { path: '/settings', title: 'admin_settings.title', roles: ROLES.admin, view: () => import('./views/settings.js') },
   { path: '/notifications', title: 'inbox.title', roles: ROLES.all, view: () => import('./views/notifications.js') },
 ];
