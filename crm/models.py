@@ -426,6 +426,7 @@ class LoyaltyAccount(Base):
     score: Mapped[float] = mapped_column()
     lifetime_value: Mapped[int] = mapped_column(BigInteger)  # rials, estimated
     ranked_at: Mapped[datetime | None]
+    __table_args__ = (Index("ix_loyalty_account_points", "points", "customer_id"),)  # the loyalty list's sort
 
 
 class LoyaltyEntry(Base):
@@ -454,6 +455,7 @@ class Purchase(Base):
     discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # rials a voucher took off
     # (``amount`` is what was paid, after the discount)
     voucher_id: Mapped[int | None] = mapped_column(Integer)
+    product: Mapped[str | None] = mapped_column(String(120), index=True)  # a key of the managed list ``product``
 
 
 class Notification(Base):

@@ -41,13 +41,15 @@ def _named(query: Any, column: Any, q: str | None) -> Any:
 def list_purchases(session: Session, *, customer_id: int | None = None, q: str | None = None,
                    since: datetime | None = None, until: datetime | None = None, min_amount: int | None = None,
                    max_amount: int | None = None, channel: str | None = None, paid_on_time: bool | None = None,
-                   sort: str = "newest", limit: int = 50, offset: int = 0) -> tuple[list[Purchase], int]:
+                   product: str | None = None, sort: str = "newest", limit: int = 50,
+                   offset: int = 0) -> tuple[list[Purchase], int]:
     """A page of purchases and the total: ``since`` inclusive, ``until`` exclusive, amounts in rials."""
     query = _named(select(Purchase), Purchase.customer_id, q)
     for column, operator, value in ((Purchase.customer_id, "__eq__", customer_id),
                                     (Purchase.purchased_at, "__ge__", since), (Purchase.purchased_at, "__lt__", until),
                                     (Purchase.amount, "__ge__", min_amount), (Purchase.amount, "__le__", max_amount),
                                     (Purchase.channel, "__eq__", channel or None),
+                                    (Purchase.product, "__eq__", product or None),
                                     (Purchase.paid_on_time, "__eq__", paid_on_time)):
         if value is not None:
             query = query.where(getattr(column, operator)(value))

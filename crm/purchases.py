@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crm import lists
 from crm.clock import as_utc, utcnow
 from crm.customers import get_customer, mark_actual
 from crm.errors import InvalidRecord, invalid, refuse_fields
@@ -49,12 +50,14 @@ def _checked(amount: int, purchased_at: datetime | None, channel: str, reference
 
 def record_purchase(ctx: Ctx, customer_id: int, *, amount: int, purchased_at: datetime | None = None,
                     channel: str = "store", paid_on_time: bool = True, reference: str | None = None,
-                    voucher_code: str | None = None) -> Purchase:
+                    voucher_code: str | None = None, product: str | None = None) -> Purchase:
     """Record a purchase (journaled) and mark the customer actual. ``amount`` is the price before any
     voucher; with ``voucher_code`` the voucher is spent (``crm.vouchers.redeem``) and the purchase records
-    what was paid and the discount."""
+    what was paid and the discount. ``product``: an entry of the managed list ``product`` (key or label)."""
     get_customer(ctx.session, customer_id)
     values = _checked(amount, purchased_at, channel, reference)
+    if product not in (None, ""):
+        values["product"] = lists.key_of(ctx.session, "product", product, field="product")
     discount, voucher = 0, None
     if voucher_code not in (None, ""):
         discount, voucher = redeem(ctx, voucher_code, customer_id, values["amount"])

@@ -39,7 +39,7 @@ def test_purchases_are_filtered_searched_sorted_and_paged(api: Api):
     small = bought(api, kaveh, 1_000_000, "2026-01-05T10:00:00Z")
     big = bought(api, kaveh, "۲۵٬۰۰۰٬۰۰۰", "2026-02-10T10:00:00Z", "online")
     other = bought(api, arya, 5_000_000, "2026-03-01T10:00:00Z")
-    assert [p["id"] for p in listed(api)["items"]] == [other["id"], big["id"], small["id"]]
+    assert [p["id"] for p in listed(api)["items"]] == [other["id"], big["id"], small["id"]]  # newest first
     found = listed(api, q="كاوه")  # an Arabic kaf finds the Persian name
     assert [(p["id"], p["customer_name"]) for p in found["items"]] == [(big["id"], "پارس کاوه"),
                                                                      (small["id"], "پارس کاوه")]
@@ -47,9 +47,17 @@ def test_purchases_are_filtered_searched_sorted_and_paged(api: Api):
     assert [p["id"] for p in listed(api, since="2026-02-01", until="2026-03-01")["items"]] == [big["id"]]
     assert [p["id"] for p in listed(api, min_amount=2_000_000, max_amount=10_000_000)["items"]] == [other["id"]]
     assert [p["id"] for p in listed(api, channel="online")["items"]] == [big["id"]]
-    assert [p["id"] for p in listed(api, sort="amount_asc")["items"]] == [small["id"], other["id"], big["id"]]
+    training = ok(api.call("POST", f"{V1}/customers/{arya}/purchases", "employee", json={
+        "amount": 700_000, "purchased_at": "2026-03-02T10:00:00Z", "product": "آموزش"}), 201)  # a label
+    assert training["product"] == "training"
+    assert [p["id"] for p in listed(api, product="training")["items"]] == [training["id"]]
+    assert "product" in problem(api.call("POST", f"{V1}/customers/{arya}/purchases", "employee", json={
+        "amount": 700_000, "product": "spaceship"}), 422)["errors"]
+    training_id = training["id"]
+    assert [p["id"] for p in listed(api, sort="amount_asc")["items"]] == [training_id, small["id"], other["id"],
+                                                                         big["id"]]
     paged = listed(api, sort="amount_desc", limit=1, offset=1)
-    assert (paged["total"], [p["id"] for p in paged["items"]]) == (3, [other["id"]])
+    assert (paged["total"], [p["id"] for p in paged["items"]]) == (4, [other["id"]])
     for query, field in (({"min_amount": 5, "max_amount": 1}, "max_amount"), ({"channel": "fax"}, "channel"),
                          ({"since": "2026-02-01", "until": "2026-01-01"}, "until"), ({"sort": "x"}, "sort"),
                          ({"since": "yesterday"}, "since")):

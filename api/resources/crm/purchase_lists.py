@@ -35,6 +35,7 @@ class PurchaseArgs(PageArgs):
     max_amount = fields.Integer(validate=validate.Range(0, MAX_RIALS), metadata={"description": "rials"})
     channel = fields.String(validate=validate.OneOf(purchases.CHANNELS))
     paid_on_time = fields.Boolean()
+    product = fields.String(validate=validate.Length(1, 120), metadata={"description": "a product list key"})
     sort = fields.String(load_default="newest", validate=validate.OneOf(purchase_lists.PURCHASE_SORTS))
 
     @validates_schema

@@ -34,6 +34,7 @@ class PurchaseSchema(Schema):
     created_by = fields.String(allow_none=True)
     discount = fields.Integer(metadata={"description": "rials a voucher took off; amount is what was paid"})
     voucher_id = fields.Integer(allow_none=True)
+    product = fields.String(allow_none=True, metadata={"description": "a key of the managed list product"})
 
 
 class PurchaseIn(Schema):
@@ -45,6 +46,8 @@ class PurchaseIn(Schema):
     voucher_code = fields.String(allow_none=True, validate=validate.Length(max=32), metadata={
         "description": "a voucher of this customer's to spend: checked (theirs, unused, not expired), the "
                        "amount reduced by its discount"})
+    product = fields.String(allow_none=True, validate=validate.Length(max=255), metadata={
+        "description": "what was bought: a key or label (Persian or English) of the managed list product"})
 
 
 class EntrySchema(Schema):

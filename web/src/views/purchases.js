@@ -1,5 +1,5 @@
 // Purchases of every customer: search by the customer's name however typed (or the reference), filters by
-// channel, payment, period (days typed in Jalali or Gregorian) and amount range, a sort, a page at a time with
+// product, channel, payment, period (days typed in Jalali or Gregorian) and amount range, a sort, a page at a time with
 // the total and the sum shown; a row opens the purchase's details beside the list. "Record a purchase" for a
 // known customer sends the form to the server, whose field errors show in place.
 
@@ -7,8 +7,10 @@ import { api, ApiError } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { checkField, formField, options, sendsTo } from '../core/fields.js';
 import { date, dateTime, money, number, t } from '../core/i18n.js';
+import { listSelect } from '../core/lists.js';
 import { setQuery } from '../core/router.js';
 import { badge, empty, errorBox, facts, loading, pageHeader, pager, table, toast } from '../core/ui.js';
+import { listLabels } from './leads.js';
 import { shown } from './lead_edit.js';
 import { isoDay } from './timefields.js';
 
@@ -40,7 +42,7 @@ const paidBadge = (p) => (p.paid_on_time ? badge(t('purchases.on_time'), 'ok') :
 const customerLink = (p) => h('a', { href: `/app/customers/${p.customer_id}`, dir: 'auto', 'data-testid': 'purchase-customer' },
   p.customer_name || `#${number(p.customer_id)}`);
 
-function detail(p) {
+function detail(p, label) {
   return h('section', { class: 'card stack', 'aria-labelledby': 'purchase-detail-title', 'data-testid': 'purchase-detail' },
     h('h2', { id: 'purchase-detail-title', tabindex: '-1' }, t('purchases.detail', { id: number(p.id) })),
     facts([
@@ -48,6 +50,7 @@ function detail(p) {
       [t('purchases.purchased_at'), dateTime(p.purchased_at)],
       [t('customer.amount'), money(p.amount)],
       [t('purchases.discount'), p.discount ? money(p.discount) : '—'],
+      [t('purchases.product'), label('product', p.product)],
       [t('customer.channel'), t(`customer.channel_value.${p.channel}`)],
       [t('purchases.payment'), paidBadge(p)],
       [t('purchases.reference'), p.reference ? h('span', { dir: 'auto' }, p.reference) : '—'],
@@ -59,12 +62,13 @@ function detail(p) {
       h('a', { class: 'btn btn-small btn-ghost', href: `/app/purchases?customer_id=${p.customer_id}` }, t('purchases.of_customer'))));
 }
 
-function columns(open) {
+function columns(open, label) {
   return [
     { label: t('purchases.purchased_at'), cell: (p) => h('button', { type: 'button', class: 'link', 'data-testid': 'purchase-open',
       onclick: () => open(p) }, date(p.purchased_at)), class: 'nowrap' },
     { label: t('purchases.customer'), cell: customerLink },
     { label: t('customer.amount'), cell: (p) => money(p.amount), class: 'num' },
+    { label: t('purchases.product'), cell: (p) => label('product', p.product) },
     { label: t('customer.channel'), cell: (p) => t(`customer.channel_value.${p.channel}`) },
     { label: t('purchases.payment'), cell: paidBadge },
     { label: t('purchases.reference'), cell: (p) => (p.reference ? h('span', { dir: 'auto' }, p.reference) : '—') },
@@ -81,13 +85,16 @@ function filters(state, load) {
     class: 'input', 'aria-label': t(any), 'data-testid': `purchase-filter-${name}`,
     onchange: (event) => { state[name] = event.target.value; load(0); },
   }, options(values, prefix, { empty: t(any), selected: state[name] }));
+  const product = listSelect('product', { empty: t('leads.any_product'), selected: state.product,
+    attrs: { 'aria-label': t('leads.any_product'), 'data-testid': 'purchase-filter-product' } });
+  product.addEventListener('change', () => { state.product = product.value; load(0); });
   const sort = h('select', { class: 'input', 'aria-label': t('purchases.sort'), 'data-testid': 'purchase-sort',
     onchange: (event) => { state.sort = event.target.value; load(0); } },
   SORTS.map((s) => h('option', { value: s, selected: state.sort === s }, t(`purchases.sort_value.${s}`))));
   return h('div', { class: 'stack' },
     h('div', { class: 'toolbar', role: 'search' },
       input('q', t('purchases.search'), { 'data-search': '', 'data-testid': 'purchase-search' }),
-      select('channel', CHANNELS, 'customer.channel_value', 'purchases.any_channel'),
+      product, select('channel', CHANNELS, 'customer.channel_value', 'purchases.any_channel'),
       select('paid', ['yes', 'no'], 'purchases.paid_value', 'purchases.any_payment'), sort),
     h('div', { class: 'toolbar', 'aria-label': t('common.filters') },
       input('from', t('purchases.from'), { title: DAY_HINT() }), input('to', t('purchases.to'), { title: DAY_HINT() }),
@@ -108,6 +115,7 @@ function recordForm(customerId, saved) {
       formField('purchased_at', t('purchases.purchased_at'), text('purchased_at'), { hint: t('purchases.when_hint') }),
       formField('channel', t('customer.channel'), h('select', { class: 'input', 'data-testid': 'purchase-channel' },
         options(CHANNELS, 'customer.channel_value', { selected: 'store' })))),
+    formField('product', t('purchases.product'), listSelect('product', { empty: '—', attrs: { 'data-testid': 'purchase-product' } })),
     h('div', { class: 'pair' },
       formField('reference', t('purchases.reference'), text('reference', { maxlength: 80 })),
       formField('voucher_code', t('purchases.voucher_code'), text('voucher_code', { maxlength: 32 }))),
@@ -142,13 +150,14 @@ function recordForm(customerId, saved) {
 export async function render({ root, query }) {
   const state = { q: query.q || '', channel: CHANNELS.includes(query.channel) ? query.channel : '',
     paid: ['yes', 'no'].includes(query.paid) ? query.paid : '', from: query.from || '', to: query.to || '',
-    min: query.min || '', max: query.max || '', sort: SORTS.includes(query.sort) ? query.sort : 'newest',
+    min: query.min || '', max: query.max || '', sort: SORTS.includes(query.sort) ? query.sort : 'newest', product: query.product || '',
     customer_id: /^\d+$/.test(query.customer_id || '') ? query.customer_id : '' };
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'purchase-summary' });
   const results = h('div', { 'data-testid': 'purchases' }, loading());
   const side = h('aside', { class: 'side', 'aria-label': t('purchases.detail_label') });
   const formBox = h('div');
   const scope = h('div');
+  const label = await listLabels(['product']);
 
   let controller;
   let gone = false; // a search typed just before leaving must not rewrite the next page's address
@@ -157,7 +166,7 @@ export async function render({ root, query }) {
     setQuery({ ...state, sort: state.sort === 'newest' ? '' : state.sort });
     controller?.abort();
     controller = new AbortController();
-    const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort,
+    const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort, product: state.product,
       paid_on_time: { yes: 'true', no: 'false' }[state.paid] || '', since: dayParam(state.from), until: dayParam(state.to, true),
       min_amount: latinNumber(state.min), max_amount: latinNumber(state.max) };
     try {
@@ -168,8 +177,8 @@ export async function render({ root, query }) {
         replace(results, empty(Object.entries(state).some(([k, v]) => k !== 'sort' && v) ? t('purchases.none_match') : t('purchases.empty')));
         return;
       }
-      const open = (p) => { replace(side, detail(p)); side.querySelector('h2')?.focus(); };
-      replace(results, table(columns(open), page.items, { rowAttrs: (p) => ({ 'data-purchase-id': p.id, 'data-testid': 'purchase-row' }) }),
+      const open = (p) => { replace(side, detail(p, label)); side.querySelector('h2')?.focus(); };
+      replace(results, table(columns(open, label), page.items, { rowAttrs: (p) => ({ 'data-purchase-id': p.id, 'data-testid': 'purchase-row' }) }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -185,7 +194,7 @@ export async function render({ root, query }) {
   }
 
   const newOne = h('button', { type: 'button', class: 'btn', 'data-testid': 'new-purchase', onclick: () => {
-    const form = recordForm(state.customer_id, (purchase) => { replace(formBox); replace(side, detail(purchase)); load(0); });
+    const form = recordForm(state.customer_id, (purchase) => { replace(formBox); replace(side, detail(purchase, label)); load(0); });
     replace(formBox, form);
     form.querySelector('input')?.focus();
   } }, t('purchases.record'));
