@@ -138,7 +138,7 @@ def test_an_export_holds_every_row_in_the_lists_order_with_its_filters(api: Api)
     table = list(sheet.iter_rows(values_only=True))
     assert len(table) == 3001 and table[0][:3] == ("نام", "همراه", "منبع")
     assert table[1][0] == "سرنخ 02999" and table[1][2] == "فرم وب‌سایت"  # newest first, the list's label
-    assert table[1][5] == 9 and table[1][9] == 3_000_000  # score and amount are numbers
+    assert table[1][5] == 9 and table[1][6] is None  # a score is a number, nothing is empty
     assert table[-1][-1] == "1405-09-10"  # 1 December 2026, Jalali
 
     searched = api.call("GET", "/api/v1/exports/leads?q=02998&lang=en", "employee").get_data().decode()
@@ -147,6 +147,22 @@ def test_an_export_holds_every_row_in_the_lists_order_with_its_filters(api: Api)
     assert bad.status_code == 422 and "sort" in bad.get_json()["errors"]
     assert api.call("GET", "/api/v1/exports/leads?format=pdf", "employee").status_code == 422
     assert api.call("GET", "/api/v1/exports/leads", None).status_code == 401
+
+
+def test_opportunity_exports_keep_amounts_as_numbers(sqlite_api: Api):
+    customer = sqlite_api.call("POST", "/api/v1/customers", "employee",
+                               json={"company_name": "آریا نرم‌افزار", "kind": "company"}).get_json()["customer"]
+    made = sqlite_api.call("POST", "/api/v1/opportunities", "employee", json={
+        "customer_id": customer["id"], "title": "تمدید سالانه", "amount": "۱۲٬۵۰۰٬۰۰۰", "expected_close": "1405-12-20"})
+    assert made.status_code == 201, made.get_json()
+    path = "/api/v1/exports/opportunities?format=xlsx&lang=fa&stage=open"
+    book = load_workbook(io.BytesIO(sqlite_api.call("GET", path, "employee").get_data()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("عنوان", "مشتری") and len(rows) == 2
+    assert rows[1][:2] == ("تمدید سالانه", "آریا نرم‌افزار")
+    assert rows[1][4] == 12_500_000 and isinstance(rows[1][5], int) and rows[1][6] == "1405-12-20"
+    english = sqlite_api.call("GET", "/api/v1/exports/opportunities?lang=en", "employee").get_data().decode()
+    assert ",12500000," in english and "2027-03-11" in english
 
 
 def test_complaint_exports_name_the_complainant_and_keep_formulas_as_text(sqlite_api: Api):

@@ -104,7 +104,6 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Score", "امتیاز", _attr("score"), "number"), Column("Grade", "رتبه", _attr("grade")),
         Column("Status", "وضعیت", _word("lead.status", "status")),
         Column("Sales group", "گروه فروش", _attr("sales_group")),
-        Column("Estimated revenue (rials)", "درآمد برآوردی (ریال)", _attr("estimated_revenue"), "amount"),
         Column(*CREATED, _attr("created_at"), "date"),
     ),
     "opportunities": (
