@@ -11,6 +11,7 @@ from api.intake import purchase_recorded
 from crm import loyalty, referral_attempts
 from crm.models import Customer, Referral, Voucher
 from crm.purchases import record_purchase
+from processes import records
 
 CALLERS = ("sara", "reza")
 
@@ -28,7 +29,8 @@ def refer(demo: Any, referrer: str, name: str, mobile: str, channel: str = "staf
         outcome = referral_attempts.refer_or_refuse(ravand_ctx(session, actor), body, channel=channel)
         if isinstance(outcome, Referral):
             instance = demo.engine.start(session, "referral_rewards", f"referral-{outcome.id}",
-                                         {"referral_id": outcome.id}, actor)
+                                         {"referral_id": outcome.id}, actor,
+                                         record=records.referral_record(session, outcome))
             return instance.id
         return outcome
     return demo.run(run)

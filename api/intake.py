@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from api.composition import Ravand, ravand_ctx
 from crm import complaints, contracts, leads, referrals
 from crm.models import Complaint, Contract, Lead, Referral
+from processes import records
 
 
 def start_lead(ravand: Ravand, session: Session, data: Mapping[str, Any], actor: str | None) -> tuple[Lead, str]:
     lead = leads.capture_lead(ravand_ctx(session, actor), data)
-    instance = ravand.engine.start(session, "lead_qualification", f"lead-{lead.id}", {"lead_id": lead.id}, actor)
+    instance = ravand.engine.start(session, "lead_qualification", f"lead-{lead.id}", {"lead_id": lead.id}, actor,
+                                   record=records.lead_record(lead))
     return lead, instance.id
 
 
@@ -23,7 +25,8 @@ def start_complaint(ravand: Ravand, session: Session, data: Mapping[str, Any],
                     actor: str | None) -> tuple[Complaint, str]:
     complaint = complaints.file_complaint(ravand_ctx(session, actor), data)
     instance = ravand.engine.start(session, "complaint_escalation", complaint.tracking_code,
-                                   {"complaint_id": complaint.id}, actor)
+                                   {"complaint_id": complaint.id}, actor,
+                                   record=records.complaint_record(session, complaint))
     return complaint, instance.id
 
 
@@ -31,7 +34,8 @@ def start_contract(ravand: Ravand, session: Session, data: Mapping[str, Any],
                    actor: str | None) -> tuple[Contract, str]:
     contract = contracts.draft(ravand_ctx(session, actor), data)
     instance = ravand.engine.start(session, "contract_approval", f"contract-{contract.id}",
-                                   {"contract_id": contract.id}, actor)
+                                   {"contract_id": contract.id}, actor,
+                                   record=records.contract_record(session, contract))
     return contract, instance.id
 
 
@@ -41,7 +45,8 @@ def start_referral(ravand: Ravand, session: Session, data: Mapping[str, Any],
                                referred_name=data.get("referred_name"), referred_mobile=data.get("referred_mobile"),
                                referred_email=data.get("referred_email"))
     instance = ravand.engine.start(session, "referral_rewards", f"referral-{referral.id}",
-                                   {"referral_id": referral.id}, actor)
+                                   {"referral_id": referral.id}, actor,
+                                   record=records.referral_record(session, referral))
     return referral, instance.id
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, validate, validates
 
 from api.context import command, db, ravand
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
+from api.record_links import Q_LENGTH, RecordSchema, search_words, with_record
 from api.resources.common import ID, Instant, PageArgs, as_dict, csv_download, page_schema, wants_csv
 from api.resources.journal import JournalEntrySchema
 from crm.reports import to_csv
@@ -44,6 +47,7 @@ class InstanceSchema(Schema):
     incidents = fields.List(fields.Nested(IncidentSchema))
     element_counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                  metadata={"description": "element id → times completed (the path taken)"})
+    record = fields.Nested(RecordSchema, allow_none=True, metadata={"description": "the record it serves"})
 
 
 class InstanceArgs(PageArgs):
@@ -54,6 +58,14 @@ class InstanceArgs(PageArgs):
     started_after = Instant()
     started_before = Instant()
     definition_id = fields.Integer(validate=validate.Range(1, ID))
+    q = fields.String(validate=validate.Length(1, Q_LENGTH), metadata={
+        "description": "words all found in the record's customer, company, phone, tracking code or title"})
+    record_type = fields.String(validate=validate.Length(1, 40))
+    record_id = fields.String(validate=validate.Length(1, 64))
+
+    @validates("q")
+    def _words(self, value: str, **_: Any) -> None:
+        search_words(value)
 
 
 class CancelSchema(Schema):
@@ -80,8 +92,12 @@ class Instances(MethodView):
         query = InstanceQuery(process_key=args.get("key"), business_key=args.get("business_key"),
                               state=args.get("state"), started_by=args.get("started_by"),
                               started_after=args.get("started_after"), started_before=args.get("started_before"),
-                              definition_id=args.get("definition_id"), limit=args["limit"], offset=args["offset"])
-        return as_dict(ravand().engine.instances(db(), query))
+                              definition_id=args.get("definition_id"), record_type=args.get("record_type"),
+                              record_id=args.get("record_id"), search=search_words(args.get("q")),
+                              limit=args["limit"], offset=args["offset"])
+        page = as_dict(ravand().engine.instances(db(), query))
+        page["items"] = [with_record(item, None) for item in page["items"]]
+        return page
 
 
 @blp.route("/<instance_id>")
@@ -91,7 +107,7 @@ class Instance(MethodView):
     @requires(*READ_PROCESSES)
     def get(self, instance_id: str) -> object:
         """State, variables, where the tokens wait, open incidents."""
-        return as_dict(ravand().engine.instance(db(), instance_id))
+        return with_record(as_dict(ravand().engine.instance(db(), instance_id)), None)
 
 
 @blp.route("/<instance_id>/cancel")
@@ -103,7 +119,7 @@ class Cancel(MethodView):
     def post(self, body: dict, instance_id: str) -> object:
         """Cancel a running instance, with a reason."""
         actor, engine = current_principal().username, ravand().engine
-        return as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor)))
+        return with_record(as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor))), None)
 
 
 @blp.route("/<instance_id>/incidents/<int:incident_id>/retry")
@@ -114,7 +130,7 @@ class Retry(MethodView):
     def post(self, instance_id: str, incident_id: int) -> object:
         """Run the failed task again."""
         actor, engine = current_principal().username, ravand().engine
-        return as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor)))
+        return with_record(as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor))), None)
 
 
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")

@@ -10,13 +10,14 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields, validate, validates
 from sqlalchemy.orm import Session
 
 from api import form_lists
 from api.assignees import check_assignee
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
+from api.record_links import Q_LENGTH, RecordSchema, search_words, with_record
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from api.staff_notices import tell_assigned
 from engine.tasks import SORTS, TaskQuery, actionable
@@ -45,6 +46,9 @@ class TaskSchema(Schema):
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
+    record = fields.Nested(RecordSchema, allow_none=True, metadata={
+        "description": "the record the task's process instance serves (read with lists and one task)"})
+    title = fields.String(metadata={"description": "the task's name and its record's title"})
 
 
 class TaskDetailSchema(TaskSchema):
@@ -62,6 +66,15 @@ class TaskArgs(PageArgs):
     due_before = Instant()
     state = fields.String(load_default="open", validate=validate.OneOf(STATES))
     sort = fields.String(load_default="created", validate=validate.OneOf([*SORTS, *(f"-{s}" for s in SORTS)]))
+    q = fields.String(validate=validate.Length(1, Q_LENGTH), metadata={
+        "description": "words all found in the record's customer, company, phone, tracking code or title "
+                       "(Persian letter forms, ZWNJ and digits folded)"})
+    record_type = fields.String(validate=validate.Length(1, 40))
+    record_id = fields.String(validate=validate.Length(1, 64))
+
+    @validates("q")
+    def _words(self, value: str, **_: Any) -> None:
+        search_words(value)
 
 
 class UserArg(Schema):
@@ -105,6 +118,7 @@ def _query(args: dict[str, Any], actor: Actor) -> TaskQuery:
         unassigned=args["unassigned"], process_instance=args.get("process_instance"),
         process_key=args.get("process_key"), business_key=args.get("business_key"),
         due_before=args.get("due_before"), state=args["state"], visible_to=actor,
+        record_type=args.get("record_type"), record_id=args.get("record_id"), search=search_words(args.get("q")),
         sort=sort.lstrip("-"), descending=sort.startswith("-"), limit=args["limit"], offset=args["offset"],
     )
 
@@ -117,7 +131,9 @@ class Tasks(MethodView):
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
         """The tasklist: ``assignee=me``, ``candidate=me`` (my user or any of my groups), ``unassigned``, ..."""
-        return as_dict(ravand().engine.tasks(db(), _query(args, _actor())))
+        page = as_dict(ravand().engine.tasks(db(), _query(args, _actor())))
+        page["items"] = [with_record(item) for item in page["items"]]
+        return page
 
 
 @blp.route("/<task_id>")
@@ -129,10 +145,10 @@ class Task(MethodView):
         """One task with its form and the instance's current data."""
         detail = ravand().engine.task(db(), task_id, _actor())
         form = form_lists.fill(db(), detail.form, current_principal().locale)
-        return {**as_dict(detail.task), "form": form, "data": detail.data}
+        return {**with_record(as_dict(detail.task)), "form": form, "data": detail.data}
 
 
-def _act(action: str, task_id: str, *args: Any) -> object:
+def _act(action: str, task_id: str, *args: Any) -> Any:
     actor, engine = current_principal().actor, ravand().engine
     return as_dict(command(lambda s: getattr(engine, action)(s, task_id, *args, actor)))
 
@@ -148,7 +164,7 @@ def _hand_over(action: str, task_id: str, body: dict) -> object:
         tell_assigned(engine, session, handed, actor.name)
         return handed
 
-    return as_dict(command(run))
+    return with_record(as_dict(command(run)))
 
 
 @blp.route("/<task_id>/claim")
@@ -159,7 +175,7 @@ class Claim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Claim a task offered to me or my groups."""
-        return _act("claim", task_id)
+        return with_record(_act("claim", task_id))
 
 
 @blp.route("/<task_id>/unclaim")
@@ -169,7 +185,7 @@ class Unclaim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Give a claimed task back to its candidates."""
-        return _act("unclaim", task_id)
+        return with_record(_act("unclaim", task_id))
 
 
 @blp.route("/<task_id>/assign")
@@ -210,7 +226,7 @@ class Complete(MethodView):
         only the active keys of that list)."""
         actionable(db(), task_id, _actor())  # one no longer open: 409 saying so, before its form is checked
         form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
-        return _act("complete", task_id, body["data"])
+        return with_record(_act("complete", task_id, body["data"]))
 
 
 @blp.route("/<task_id>/comments")

@@ -11,7 +11,7 @@ from crm.funnel import funnel_of
 from crm.models import Lead
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
-from processes import notices
+from processes import notices, records
 from processes.common import as_date, as_datetime, ctx_of, need
 
 DEFAULT_NURTURE_DAYS = 30
@@ -52,6 +52,7 @@ def capture(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
             ctx.change(lead, "lead", {"process_instance_id": call.instance_id})
     else:
         lead = leads.capture_lead(ctx, {**variables, "process_instance_id": call.instance_id})
+    call.set_record(records.lead_record(lead))  # read afresh: a corrected name or phone retitles the call
     return {
         "lead_id": lead.id, "duplicate_of": lead.duplicate_of, "customer_id": lead.duplicate_of,
         "referral_id": lead.referral_id, **_card(call, lead), "outcome": variables.get("outcome"),

@@ -17,6 +17,7 @@ from crm.errors import InvalidRecord, Rejected
 from crm.models import Lead, Referral, Voucher
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
+from processes import records
 from processes.common import ctx_of, need
 from processes.notices import tell_customer
 
@@ -54,6 +55,7 @@ def register_referral(variables: dict[str, Any], call: ServiceCall) -> dict[str,
         referral = outcome
     if referral.process_instance_id is None:
         ctx.change(referral, "referral", {"process_instance_id": call.instance_id})
+    call.set_record(records.referral_record(ctx.session, referral))
     return {"refused": False, "referral_id": referral.id, "referrer_id": referral.referrer_id}
 
 

@@ -21,6 +21,7 @@ from crm.unit import Ctx
 from engine.errors import Forbidden
 from engine.tasks import TaskQuery
 from engine.views import Actor
+from processes import records
 
 PROCESS = "complaint_escalation"
 TIER_TASKS = ("tier1", "tier2", "tier3", "follow_up")
@@ -107,5 +108,6 @@ def reopen_requested(app: Ravand, session: Session, ctx: Ctx, code: str, reason:
     complaint = complaints.by_tracking_code(session, code, lock=True)
     complaint_work.reopen(ctx, complaint.id, reason, window_days=reopen_days(app))
     if not _tell_process(app, session, "complaint_reopen_requested", complaint, ctx.actor):
-        app.engine.start(session, PROCESS, complaint.tracking_code, {"complaint_id": complaint.id}, ctx.actor)
+        app.engine.start(session, PROCESS, complaint.tracking_code, {"complaint_id": complaint.id}, ctx.actor,
+                         record=records.complaint_record(session, complaint))
     return complaint

@@ -12,7 +12,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import db
+from api.context import db, ravand
 from api.guard import BEARER, requires
 from api.record_access import editable
 from api.resources.common import PageArgs, page, page_schema, text
@@ -22,8 +22,11 @@ from api.resources.crm.shared import READ, WRITE, act
 from crm import customers, importing
 from crm.customer_fields import KINDS, LOCALES, STATUSES
 from crm.loyalty import TIERS
+from crm.unit import Ctx
+from processes import records
 
 blp = Blueprint("crm_customers", __name__, url_prefix="/api/v1/customers", description="Customers")
+NAMING_FIELDS = {"company_name", "person_name", "mobile", "phone"}  # what the titles of its records show
 
 
 class CustomerSchema(Schema):
@@ -205,7 +208,16 @@ class Customer(MethodView):
     def patch(self, body: dict, customer_id: int) -> object:
         """Change fields; the journal keeps each one's value before and after."""
         editable("customer", customer_id)  # record access: 404 unless readable, 403 unless editable
-        return act(lambda ctx: customers.update_customer(ctx, customer_id, body))
+        engine = ravand().engine
+
+        def change(ctx: Ctx) -> object:
+            customer = customers.update_customer(ctx, customer_id, body)
+            if body.keys() & NAMING_FIELDS:  # the tasks of its records show the new name or phone
+                for record in records.records_of_customer(ctx.session, customer):
+                    engine.describe_record(ctx.session, record)
+            return customer
+
+        return act(change)
 
 
 @blp.route("/<int:customer_id>/contacts")

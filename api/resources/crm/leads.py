@@ -17,6 +17,7 @@ from api.resources.crm.lead_detail import detail
 from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, Amount, start
 from crm import leads
+from processes import records
 
 blp = Blueprint("crm_leads", __name__, url_prefix="/api/v1/leads", description="Leads")
 
@@ -176,6 +177,7 @@ class Lead(MethodView):
 
         def correct(session: object) -> object:
             lead = leads.update_lead(crm_ctx(session), lead_id, body)
+            app.engine.describe_record(session, records.lead_record(lead))  # its tasks show the corrected name
             app.engine.correlate(session, "lead_corrected", correlation={"lead_id": lead_id}, waiting_only=True,
                                  actor=crm_ctx(session).actor)
             return lead

@@ -20,6 +20,7 @@ from api.resources.crm.record_pages import PeriodArgs, RecordTask, period
 from api.resources.crm.shared import READ, WRITE
 from crm import referral_attempts, referrals
 from crm.models import Referral as ReferralRecord
+from processes import records
 
 blp = Blueprint("crm_referrals", __name__, url_prefix="/api/v1/referrals", description="Referrals")
 
@@ -138,7 +139,7 @@ def refer_recorded(body: Mapping[str, Any], actor: str | None, channel: str) -> 
         outcome = referral_attempts.refer_or_refuse(ravand_ctx(session, actor), body, channel=channel)
         if isinstance(outcome, ReferralRecord):
             app.engine.start(session, "referral_rewards", f"referral-{outcome.id}", {"referral_id": outcome.id},
-                             actor)
+                             actor, record=records.referral_record(session, outcome))
         return outcome
 
     outcome = command(run)

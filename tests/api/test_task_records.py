@@ -1,0 +1,59 @@
+"""A task is about a record, over HTTP: the tasklist and a task show the record (type, id, title, the web
+page) and a title saying which; ``q`` finds tasks and instances by company, person, phone or tracking code
+however the letters and digits were typed; a corrected lead retitles its task; bad searches are 422."""
+
+from __future__ import annotations
+
+import processes
+from tests.api.conftest import Api
+from tests.api.test_crm_records import V1, ok, problem
+
+ARYA = {"company_name": "آریا نرم‌افزار", "person_name": "علی رضایی", "mobile": "09123456789",
+        "source": "web_form", "product": "software"}
+PARS = {"company_name": "Pars Trading", "person_name": "Sara Nouri", "mobile": "09350001111",
+        "source": "phone", "product": "software"}
+
+
+def _tasks(api: Api, who: str, **query: str) -> list[dict]:
+    return ok(api.call("GET", V1 + "/tasks", who, query_string=query))["items"]
+
+
+def test_tasks_and_instances_show_and_find_their_records(api: Api):
+    ok(api.deploy(processes.files("lead_qualification")), 201)
+    arya = ok(api.call("POST", V1 + "/leads", "employee", json=ARYA), 201)
+    pars = ok(api.call("POST", V1 + "/leads", "employee", json=PARS), 201)
+
+    [task] = _tasks(api, "employee", q="آريا")  # typed with the Arabic ye
+    assert task["record"] == {"type": "lead", "id": str(arya["id"]), "url": f"/app/leads/{arya['id']}",
+                              "title": "آریا نرم‌افزار — علی رضایی — 0912 345 6789"}
+    assert task["title"] == f"{task['name']}: {task['record']['title']}"
+    for typed in ("نرم افزار", "نرمافزار", "۰۹۱۲۳۴۵", "+98912345", "رضایی آریا"):
+        assert [t["id"] for t in _tasks(api, "employee", q=typed)] == [task["id"]], typed
+    assert [t["record"]["id"] for t in _tasks(api, "employee", q="pars sara")] == [str(pars["id"])]
+    assert _tasks(api, "employee", q="آریا pars") == []
+    assert len(_tasks(api, "employee")) == 2 and all(t["record"]["type"] == "lead" for t in _tasks(api, "employee"))
+    assert [t["id"] for t in _tasks(api, "employee", record_type="lead", record_id=str(arya["id"]))] == [task["id"]]
+    assert _tasks(api, "outsider", q="آریا") == []  # not offered to carol's group: not found either
+    assert [t["id"] for t in _tasks(api, "auditor", q="09123456789")] == [task["id"]]
+
+    detail = ok(api.call("GET", f"{V1}/tasks/{task['id']}", "employee"))
+    assert detail["record"]["url"] == f"/app/leads/{arya['id']}" and detail["title"] == task["title"]
+
+    found = ok(api.call("GET", V1 + "/process-instances", "designer", query_string={"q": "pars"}))
+    assert [i["record"]["id"] for i in found["items"]] == [str(pars["id"])]
+    one = ok(api.call("GET", f"{V1}/process-instances/{found['items'][0]['id']}", "auditor"))
+    assert one["record"]["title"] == "Pars Trading — Sara Nouri — 0935 000 1111"
+    problem(api.call("GET", V1 + "/process-instances", "employee", query_string={"q": "pars"}), 403)
+
+    ok(api.call("PATCH", f"{V1}/leads/{pars['id']}", "employee", json={"company_name": "Pars Trade Co"}))
+    [renamed] = _tasks(api, "employee", q="trade co")
+    assert renamed["record"]["title"].startswith("Pars Trade Co — ") and _tasks(api, "employee", q="trading") == []
+
+
+def test_bad_searches_are_refused_with_the_field_named(api: Api):
+    for query in ({"q": "x" * 201}, {"q": ""}, {"q": "a b c d e f g h i"}, {"record_type": "x" * 41},
+                  {"record_id": "1" * 65}):
+        for path, who in (("/tasks", "employee"), ("/process-instances", "auditor")):
+            answer = problem(api.call("GET", V1 + path, who, query_string=query), 422)
+            assert set(answer["errors"]) & set(query), (path, query, answer)
+    problem(api.call("GET", V1 + "/tasks", None, query_string={"q": "arya"}), 401)
