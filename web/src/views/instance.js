@@ -8,6 +8,7 @@ import { dateTime, number, t, word } from '../core/i18n.js';
 import { dialog, empty, facts, field, setBusy, stateBadge, table, toast } from '../core/ui.js';
 import { createViewer, focusElement, open } from '../editors/bpmn.js';
 import { ROLES } from '../routes.js';
+import { recordCell } from './instances.js';
 
 function tokenCounts(active) {
   const counts = {};
@@ -140,6 +141,7 @@ export async function render({ root, params, me, navigate }) {
       facts([
         [t('instance.id'), ltr(instance.id)],
         [t('instances.key'), ltr(instance.process_key)],
+        [t('instances.record'), recordCell(instance)],
         [t('instances.business_key'), instance.business_key ? ltr(instance.business_key) : '—'],
         [t('instances.started'), `${dateTime(instance.started_at)}${instance.started_by ? ` · ${instance.started_by}` : ''}`],
         instance.ended_at ? [t('instance.ended'), `${dateTime(instance.ended_at)}${instance.end_reason ? ` · ${instance.end_reason}` : ''}`] : null,

@@ -1,8 +1,9 @@
-// Process instances (designers and auditors): filter by process, business key, state, starter, time.
+// Process instances (designers and auditors): search by the record served (customer, company, phone, tracking
+// code); filter by process, business key, state, starter, time.
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, t } from '../core/i18n.js';
+import { dateTime, digits, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
 import { dateField, isoOf } from './timefields.js';
@@ -10,8 +11,18 @@ import { dateField, isoOf } from './timefields.js';
 const STATES = ['', 'running', 'completed', 'failed', 'cancelled'];
 const LIMIT = 50;
 
+// The record an instance serves: its kind and title, linking to its page.
+export function recordCell(instance) {
+  const record = instance.record;
+  if (!record) return '—';
+  const title = h('bdi', {}, digits(record.title || record.id));
+  return [h('span', { class: 'muted' }, `${t(`record.type.${record.type}`)}: `),
+    record.url ? h('a', { href: record.url, 'data-testid': 'instance-record-link' }, title) : title];
+}
+
 export async function render({ root, query }) {
   const filters = h('form', { class: 'filters card', 'aria-label': t('common.filters') },
+    field(t('instances.search'), h('input', { type: 'search', name: 'q', class: 'input', value: query.q || '', maxlength: 200, 'data-testid': 'instance-search' })),
     field(t('instances.key'), h('input', { name: 'key', class: 'input', value: query.key || '', dir: 'ltr' })),
     field(t('instances.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr', 'data-search': '' })),
     field(t('instances.state'), h('select', { name: 'state', class: 'input' },
@@ -30,11 +41,12 @@ export async function render({ root, query }) {
     setQuery(values);
     try {
       const page = await api.get('/process-instances', { ...params, limit: LIMIT, offset });
-      if (!page.items.length) { replace(results, empty(t('instances.empty'))); return; }
+      if (!page.items.length) { replace(results, empty(t(values.q ? 'instances.search_none' : 'instances.empty'))); return; }
       replace(results,
         table([
           { label: t('instances.id'), cell: (i) => h('a', { href: `/app/instances/${i.id}`, 'data-nav-item': '' }, ltr(i.id.slice(0, 8))) },
           { label: t('instances.key'), cell: (i) => ltr(i.process_key) },
+          { label: t('instances.record'), cell: recordCell },
           { label: t('instances.business_key'), cell: (i) => (i.business_key ? ltr(i.business_key) : '—') },
           { label: t('instances.state'), cell: (i) => [stateBadge(i.state), i.incidents?.length ? [' ', h('span', { class: 'badge badge-danger' }, t('instance.incidents_n', { n: i.incidents.length }))] : null] },
           { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => ltr(e)).flatMap((n, k) => (k ? [', ', n] : [n])) },

@@ -7,10 +7,11 @@ import { refusal } from '../core/bilingual.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
 import { localizeSchema } from '../core/formlocale.js';
-import { dateTime, locale, number, relative, t } from '../core/i18n.js';
+import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
 import { isLeadTask, leadCard } from './leadcard.js';
+import { fillRecordCard } from './record_card.js';
 import { dueState } from './tasklist.js';
 import { gregorianDays, jalaliDateFields } from './timefields.js';
 
@@ -39,11 +40,19 @@ function header(task, me) {
   return h('header', { class: 'page-header' },
     h('div', {},
       h('p', { class: 'crumbs' }, h('a', { href: '/app/tasks' }, t('nav.tasks'))),
-      h('h1', { tabindex: '-1', 'data-testid': 'task-title' }, task.name)),
+      h('h1', { tabindex: '-1', 'data-testid': 'task-title' }, task.name),
+      task.record ? h('p', { class: 'task-record', 'data-testid': 'task-record' }, `${t(`record.type.${task.record.type}`)}: `,
+        recordLink(task.record)) : null),
     h('div', { class: 'page-actions' },
       stateBadge(task.state),
       due ? badge(t(due === 'overdue' ? 'tasks.overdue' : 'tasks.due_soon'), due === 'overdue' ? 'danger' : 'warn') : null,
       task.assignee === me.username ? badge(t('tasks.assigned_me'), 'ok') : null));
+}
+
+// The record's title, linking to its page where the web app has one.
+export function recordLink(record) {
+  const title = h('bdi', {}, digits(record.title || record.id));
+  return record.url ? h('a', { href: record.url, 'data-testid': 'task-record-link' }, title) : title;
 }
 
 function details(task) {
@@ -192,13 +201,21 @@ export async function render({ root, params, me, navigate }) {
     formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
   }
   const customerId = task.data?.customer_id ?? task.data?.customerId;
+  if (task.record) {
+    // the record's card and latest history (record_card.js) come first, beside the form
+    const aside = h('aside', { class: 'record-aside', 'data-record-type': task.record.type, 'data-record-id': task.record.id, 'data-testid': 'record-aside' });
+    customer.append(aside);
+    fillRecordCard(aside);
+  }
   if (isLeadTask(task.data)) {
     // the lead's card comes first; the customer's 360° view follows only when the lead is a known customer
     const holder = h('div');
     customer.append(leadCard(task.data), holder);
     if (customerId !== undefined && customerId !== null) renderCustomer(holder, customerId);
   } else {
-    renderCustomer(customer, customerId);
+    const holder = h('div');
+    customer.append(holder); // after the record's card
+    renderCustomer(holder, customerId);
   }
   return { cleanup: () => form?.destroy() };
 }

@@ -3,7 +3,7 @@
 import { api } from '../core/api.js';
 import { refusal } from '../core/bilingual.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { dateTime, locale, number, relative, t } from '../core/i18n.js';
+import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
 import { currentQuery, setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, toast } from '../core/ui.js';
 
@@ -32,11 +32,21 @@ function dueBadge(task) {
     state ? badge(label, state === 'overdue' ? 'danger' : 'warn') : null, ' ', relative(task.due));
 }
 
+// Letters and digits as the server folds them for search (crm/text.py): case, Arabic ي/ك, ZWNJ, Persian digits.
+export function fold(text) {
+  return String(text || '').normalize('NFKC').toLowerCase()
+    .replace(/[يىئ]/g, 'ی').replace(/ك/g, 'ک').replace(/[أإآ]/g, 'ا').replace(/[ةۀ]/g, 'ه')
+    .replace(/[۰-۹]/g, (d) => String('۰۱۲۳۴۵۶۷۸۹'.indexOf(d))).replace(/[٠-٩]/g, (d) => String('٠١٢٣٤٥٦٧٨٩'.indexOf(d)))
+    .replace(/[\u200c\u200d\u0640\u064b-\u065f]/g, '');
+}
+
 function matches(task, text) {
   if (!text) return true;
-  const haystack = [task.name, task.process_key, task.business_key, task.assignee, ...(task.candidate_groups || [])]
-    .filter(Boolean).join(' ').toLowerCase();
-  return text.toLowerCase().split(/\s+/).every((word) => haystack.includes(word));
+  const haystack = fold([task.name, task.record?.title, task.process_key, task.business_key, task.assignee,
+    ...(task.candidate_groups || [])].filter(Boolean).join(' '));
+  const squeezed = haystack.replace(/[^\p{L}\p{N}]/gu, '');
+  return fold(text).split(/\s+/).filter(Boolean)
+    .every((word) => haystack.includes(word) || squeezed.includes(word.replace(/[^\p{L}\p{N}]/gu, '')));
 }
 
 export async function render({ root, me, navigate }) {
@@ -46,6 +56,7 @@ export async function render({ root, me, navigate }) {
     sort: SORTS.includes(query.sort) ? query.sort : '-created',
     search: query.q || '',
     items: [],
+    found: [],
     total: 0,
   };
   const list = h('div', { class: 'task-list', 'data-testid': 'task-list' }, loading());
@@ -53,16 +64,16 @@ export async function render({ root, me, navigate }) {
   const tabs = h('div', { class: 'segmented', role: 'tablist', 'aria-label': t('tasks.views') },
     Object.keys(TABS).map((tab) => h('button', {
       type: 'button', role: 'tab', class: 'segment', 'data-tab': tab, 'aria-selected': String(tab === state.tab),
-      onclick: () => { state.tab = tab; shown = ''; syncTabs(); load(); },
+      onclick: () => { state.tab = tab; shown = ''; state.found = []; syncTabs(); load(); },
     }, t(`tasks.tab.${tab}`))));
   const search = h('input', {
     type: 'search', class: 'input', placeholder: t('tasks.search'), 'aria-label': t('tasks.search'),
     value: state.search, 'data-search': '', 'data-testid': 'task-search',
-    oninput: debounce((event) => { state.search = event.target.value.trim(); shown = ''; remember(); draw(); }, 150),
+    oninput: debounce((event) => { state.search = event.target.value.trim(); shown = ''; remember(); draw(); find(); }, 250),
   });
   const sort = h('select', {
     class: 'input', 'aria-label': t('tasks.sort'), 'data-testid': 'task-sort',
-    onchange: (event) => { state.sort = event.target.value; load(); },
+    onchange: (event) => { state.sort = event.target.value; state.found = []; load(); },
   }, SORTS.map((value) => h('option', { value, selected: value === state.sort }, t(`tasks.sort.${value}`))));
 
   replace(root,
@@ -95,9 +106,11 @@ export async function render({ root, me, navigate }) {
     const due = dueState(task);
     const canClaim = !task.assignee && task.state === 'ready';
     return h('li', { class: ['task-row', due && `row-${due}`], 'data-task-id': task.id, 'data-testid': 'task-row' },
-      h('a', { href, class: 'task-link', 'data-nav-item': '' },
-        h('span', { class: 'task-name' }, task.name),
+      h('a', { href, class: 'task-link', 'data-nav-item': '', 'data-testid': 'task-title' },
+        h('span', { class: 'task-name' }, task.name,
+          task.record?.title ? [': ', h('bdi', { class: 'task-record', 'data-record-type': task.record.type }, digits(task.record.title))] : null),
         h('span', { class: 'task-meta muted' },
+          task.record ? [t(`record.type.${task.record.type}`), ' · '] : null,
           ltr(task.process_key), task.business_key ? [' · ', ltr(task.business_key)] : null)),
       h('span', { class: 'task-due' }, dueBadge(task)),
       h('span', { class: 'task-priority', title: t('task.priority') }, t('tasks.priority_short', { p: number(task.priority) })),
@@ -109,8 +122,12 @@ export async function render({ root, me, navigate }) {
         : null));
   }
 
+  // Tasks found by the server's record search (customer, company, phone, tracking code: every task of the tab, not
+  // only the page loaded) come first; then the loaded tasks whose name, process or business key match.
   function draw() {
-    const visible = state.items.filter((task) => matches(task, state.search));
+    const found = state.search ? state.found : [];
+    const seen = new Set(found.map((task) => task.id));
+    const visible = [...found, ...state.items.filter((task) => !seen.has(task.id) && matches(task, state.search))];
     const overdue = visible.filter((task) => dueState(task) === 'overdue').length;
     summary.textContent = t('tasks.summary', { shown: visible.length, total: state.total })
       + (overdue ? ` · ${t('tasks.overdue_count', { n: overdue })}` : '');
@@ -119,6 +136,22 @@ export async function render({ root, me, navigate }) {
       return;
     }
     replace(list, h('ul', { class: 'rows' }, visible.map(row)));
+  }
+
+  let finding;
+  async function find() {
+    finding?.abort();
+    state.found = [];
+    if (!state.search || state.search.length > 200) return;
+    finding = new AbortController();
+    try {
+      const page = await api.get('/tasks', { ...TABS[state.tab], sort: state.sort, limit: 200, q: state.search }, { signal: finding.signal });
+      state.found = page.items;
+      shown = '';
+      draw();
+    } catch (error) {
+      if (error.name !== 'AbortError' && error.status !== 422) replace(list, errorBox(error));
+    }
   }
 
   let controller;
@@ -134,6 +167,7 @@ export async function render({ root, me, navigate }) {
       state.total = page.total;
       if (signature !== shown) draw(); // a refresh that changed nothing keeps the focus where it is
       shown = signature;
+      if (state.search && !state.found.length) find();
     } catch (error) {
       if (error.name !== 'AbortError') replace(list, errorBox(error));
     }
