@@ -23,6 +23,11 @@ def db() -> Session:
     session = g.get("db_session")
     if session is None:
         session = g.db_session = ravand().read_sessions()
+        viewer = g.get("record_viewer")
+        if viewer is not None:  # a session opened again late in the request (a streamed export) stays scoped
+            from crm.access import scope_reads
+
+            scope_reads(session, viewer)
     return session
 
 

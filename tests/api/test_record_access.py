@@ -75,6 +75,10 @@ def test_team_a_does_not_see_team_b_and_the_default_keeps_today(api: Api) -> Non
     ok(api.call("GET", f"{V1}/customers/{mine['customer']}/360", "employee"))
     assert ok(api.call("GET", V1 + "/reports/funnel", "employee"))["total"] == 1
     assert ok(api.call("GET", V1 + "/reports/funnel", "admin"))["total"] == 2
+    leads_step = [s for s in ok(api.call("GET", V1 + "/reports/lead-funnel", "employee"))["steps"] if s["step"] == "leads"]
+    assert leads_step[0]["count"] == 1
+    exported = api.call("GET", V1 + "/exports/leads?format=csv", "employee").get_data(as_text=True)
+    assert "سارا احمدی" in exported and "Reza Karimi" not in exported
 
     # carol (team A) manages team B: she sees its records; a team's manager must be a user
     problem(api.call("PATCH", V1 + "/teams/team-b", json={"managers": ["nobody"]}), 422)
