@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, case
 
 from crm.errors import InvalidRecord
-from crm.models import Complaint, Customer, Lead, Opportunity
+from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Referral
 
 _STAMPS = ("id", "created_at", "updated_at")
 
@@ -26,6 +26,10 @@ SORTABLE: dict[str, dict[str, Any]] = {
     "complaints": {name: getattr(Complaint, name) for name in (
         *_STAMPS, "tracking_code", "kind", "category", "severity", "tier", "status", "team", "assignee", "sla_due",
         "breaches", "resolved_at", "closed_at")},
+    "contracts": {name: getattr(Contract, name) for name in (
+        *_STAMPS, "title", "amount", "discount_percent", "status", "rounds", "sent_at", "signed_at", "expires_at")},
+    "referrals": {name: getattr(Referral, name) for name in (
+        *_STAMPS, "referred_name", "status", "reward_value", "purchase_total", "qualified_at", "rewarded_at")},
 }
 
 
