@@ -1,7 +1,7 @@
 """A record's own history in the browser, in English and in Persian: an employee corrects a lead on its page
 and sees the change at the top of the lead's history (who, when, the field and its value before → after,
 in the list's words; Jalali dates and Persian digits in Persian); the record card shows the lead's fields,
-a link to its page and its latest changes."""
+a link to its page and its latest changes, beside the lead's call on the task page."""
 
 from __future__ import annotations
 
@@ -52,3 +52,16 @@ def test_an_employee_corrects_a_lead_and_sees_it_in_its_history(crm: Server, pag
     expect(created).to_contain_text(words["source"])
     expect(created.locator("[data-field=name_key]")).to_have_count(0)
     shot(page, f"record-history-lead-{lang}")
+
+    # beside the lead's call, the task page's aside shows the lead's card and its latest changes
+    task_id = crm.call("GET", f"/api/v1/leads/{lead['id']}", "admin").get_json()["task"]["id"]
+    page.goto(f"/app/tasks/{task_id}")
+    card = page.locator("aside.record-aside").get_by_test_id("record-card")
+    expect(card.get_by_test_id("record-card-title")).to_contain_text("Kian")
+    expect(card.get_by_test_id("record-card-link")).to_have_attribute("href", f"/app/leads/{lead['id']}")
+    expect(card.get_by_test_id("record-card-link")).to_have_text(words["open"])
+    expect(card.locator("[data-field=source]")).to_have_text(words["source"])
+    expect(card.locator("[data-field=mobile]")).to_have_text("+۹۸۹۱۲۱۱۱۰۰۶۱" if lang == "fa" else "+989121110061")
+    expect(card.get_by_test_id("history-entry").first).to_be_visible()
+    expect(card.locator("[data-field=region] .history-after").first).to_have_text(words["after"])
+    shot(page, f"record-card-task-{lang}")
