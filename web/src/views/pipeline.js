@@ -87,7 +87,7 @@ function heading(column) {
     column.kind === 'open' ? h('p', { class: 'muted small', 'data-testid': 'pipeline-weighted' }, t('pipeline.weighted', { amount: money(column.weighted, { toman: false }) })) : null);
 }
 
-function filters(state, teamFilter, me, load) {
+function filters(state, teams, me, load) {
   const input = (name, attrs) => h('input', {
     class: 'input', value: state[name], 'data-testid': `pipeline-filter-${name}`, 'aria-label': t(`pipeline.${name}`),
     placeholder: t(`pipeline.${name}`), oninput: debounce((event) => { state[name] = event.target.value.trim(); load(); }, 300), ...attrs,
@@ -99,7 +99,11 @@ function filters(state, teamFilter, me, load) {
   return h('div', { class: 'toolbar', role: 'search' },
     input('q', { type: 'search', maxlength: 200, dir: 'auto' }),
     input('owner', { maxlength: 150, dir: 'ltr' }), mine,
-    teamFilter ? input('team', { maxlength: 80, dir: 'auto' }) : null,
+    teams ? h('select', {
+      class: 'input', 'aria-label': t('pipeline.team'), 'data-testid': 'pipeline-filter-team',
+      onchange: (event) => { state.team = event.target.value; load(); },
+    }, h('option', { value: '' }, t('pipeline.any_team')), teams.map((team) => h('option', { value: team.key, selected: team.key === state.team },
+      locale() === 'fa' ? team.name_fa : team.name_en))) : null,
     input('since', { maxlength: 20, dir: 'ltr', title: t('pipeline.day_hint') }),
     input('until', { maxlength: 20, dir: 'ltr', title: t('pipeline.day_hint') }));
 }
@@ -109,7 +113,7 @@ export async function render({ root, query, me }) {
   const board = h('div', { class: 'pipeline', 'data-testid': 'pipeline-board' }, loading());
   const problem = h('div', { 'aria-live': 'assertive' });
   let columns = [];
-  let teamFilter = false;
+  let teams = null; // the teams to filter by, once records carry one
   let controller;
   let gone = false;
 
@@ -163,9 +167,9 @@ export async function render({ root, query, me }) {
       columns = answer.columns;
       replace(problem);
       replace(board, columns.map(columnView));
-      if (answer.team_filter !== teamFilter) {
-        teamFilter = answer.team_filter;
-        replace(toolbar, filters(state, teamFilter, me, load));
+      if (answer.team_filter && teams === null) {
+        teams = await api.get('/teams').catch(() => []);
+        if (teams.length) replace(toolbar, filters(state, teams, me, load));
       }
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -175,7 +179,7 @@ export async function render({ root, query, me }) {
     }
   }
 
-  const toolbar = h('div', {}, filters(state, teamFilter, me, load));
+  const toolbar = h('div', {}, filters(state, null, me, load));
   const asList = h('a', {
     class: 'btn', href: '/app/opportunities', 'data-testid': 'pipeline-as-list',
     onclick: (event) => {
