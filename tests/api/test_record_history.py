@@ -18,6 +18,8 @@ from crm.record_history import backfill
 from crm.unit import Ctx
 from tests.api.conftest import PASSWORD, Api
 from tests.api.test_crm_records import V1, _records, ok, problem
+from tests.api.test_record_access import _organise
+from tests.api.test_record_access import _records as _placed_records
 
 TYPES = ("customer", "lead", "opportunity", "complaint", "contract", "referral")
 
@@ -108,6 +110,20 @@ def test_cards_of_every_type_and_who_may_read_them(api: Api):
     problem(api.call("GET", f"{V1}/records/lead/99999999999/card", "employee"), 404)
     assert "limit" in problem(api.call("GET", f"{V1}/records/lead/{made['lead']}/history", "employee",
                                        query_string={"limit": 0}), 422)["errors"]
+
+
+def test_a_record_out_of_the_readers_sight_is_not_found(api: Api):
+    ok(api.deploy(processes.files("lead_qualification")), 201)
+    _organise(api)
+    mine = _placed_records(api, "employee", "سارا احمدی", "09121110001")
+    theirs = _placed_records(api, "employee2", "Reza Karimi", "09121110002")
+    ok(api.call("PUT", V1 + "/access-rules/role/employee", json={"read_scope": "team", "edit_scope": "team"}))
+    for kind, key in (("lead", "lead"), ("customer", "customer"), ("opportunities", "deal")):
+        for part in ("card", "history"):
+            problem(api.call("GET", f"{V1}/records/{kind}/{theirs[key]}/{part}", "employee"), 404)
+            ok(api.call("GET", f"{V1}/records/{kind}/{theirs[key]}/{part}", "employee2"))
+            ok(api.call("GET", f"{V1}/records/{kind}/{mine[key]}/{part}", "employee"))
+    assert ok(api.call("GET", f"{V1}/records/leads/{mine['lead']}/card", "employee"))["type"] == "lead"
 
 
 def contracts_ctx(api: Api, session: Session) -> Ctx:

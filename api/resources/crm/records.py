@@ -19,9 +19,11 @@ from api import record_history
 from api.context import db
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.identity.service import Principal
+from api.record_access import viewer
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.lead_detail import score_why
-from crm.record_cards import MODELS, card, load, not_found
+from crm import access
+from crm.record_cards import MODELS, PAGES, card, load, not_found
 from crm.record_labels import record_label
 
 blp = Blueprint("crm_records", __name__, url_prefix="/api/v1/records",
@@ -30,6 +32,7 @@ blp = Blueprint("crm_records", __name__, url_prefix="/api/v1/records",
 # who may open each record type's pages in the web app (web/src/routes.js), and so read its cards and history
 PAGE_ROLES: dict[str, tuple[str, ...]] = {"customer": ANYONE, "lead": WORK, "opportunity": WORK, "complaint": WORK,
                                           "contract": WORK, "referral": WORK}
+PLURALS = {plural: kind for kind, plural in PAGES.items()}  # /records/leads/7/card as /records/lead/7/card
 FORBIDDEN = {"fa": "نقش شما ({role}) {what} را نمی‌بیند", "en": "the {role} role may not read {what} records"}
 
 
@@ -77,16 +80,11 @@ def may_open(principal: Principal, record_type: str) -> bool:
 
 
 def may_read_record(session: Session, principal: Principal, record_type: str, record: Any) -> bool:
-    """Whether the caller may read this one record: their role opens its pages and, where record-level access
-    scopes this session's reads (crm.access.scope_reads), the record is within their sight."""
+    """Whether the caller may read this one record: their role opens its pages and the record is within their
+    sight (crm.access: own, team, branch or all records, by their role's and groups' rules)."""
     if not may_open(principal, record_type):
         return False
-    try:  # record-level access (crm.access), where it is in place
-        from crm import access
-    except ImportError:
-        return True
-    viewer = session.info.get(access.VIEWER)
-    return viewer is None or access.may_read(session, record, viewer)
+    return access.may_read(session, record, viewer())
 
 
 def _visible(session: Session, principal: Principal) -> record_history.Redact:
@@ -103,11 +101,12 @@ def _visible(session: Session, principal: Principal) -> record_history.Redact:
     return check
 
 
-def _record(record_type: str, record_id: int) -> tuple[Session, Principal, Any]:
+def _record(record_type: str, record_id: int) -> tuple[Session, Principal, str, Any]:
     """The record the caller asks for: 404 for an unknown type or record (or one out of sight), 403 for a
     role that may not read records of this type."""
     principal, session = current_principal(), db()
     lang = _lang(principal)
+    record_type = PLURALS.get(record_type, record_type)
     if record_type not in MODELS or record_id > ID:
         raise not_found(record_type, record_id, lang)
     if not may_open(principal, record_type):
@@ -115,7 +114,7 @@ def _record(record_type: str, record_id: int) -> tuple[Session, Principal, Any]:
     record = load(session, record_type, record_id, lang)
     if not may_read_record(session, principal, record_type, record):
         raise not_found(record_type, record_id, lang)
-    return session, principal, record
+    return session, principal, record_type, record
 
 
 @blp.route("/<string:record_type>/<int:record_id>/card")
@@ -127,7 +126,7 @@ class RecordCard(MethodView):
     @requires(*ANYONE)
     def get(self, record_type: str, record_id: int) -> object:
         """The record's card: the fields that matter for working on it, and the address of its page."""
-        session, _, record = _record(record_type, record_id)
+        session, _, record_type, record = _record(record_type, record_id)
         return card(session, record_type, record, why=score_why)
 
 
@@ -142,7 +141,7 @@ class RecordHistory(MethodView):
     def get(self, args: dict, record_type: str, record_id: int) -> object:
         """The record's own history, newest first: who changed which field from what to what, and when, and
         the steps of the processes that serve it."""
-        session, principal, record = _record(record_type, record_id)
+        session, principal, record_type, record = _record(record_type, record_id)
         instances = record_history.instances_of(session, record_type, record_id,
                                                 getattr(record, "process_instance_id", None)) \
             if args["processes"] else []
