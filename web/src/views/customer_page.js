@@ -135,7 +135,8 @@ export async function render({ root, params, me }) {
         { label: t('customer.created_at'), cell: (x) => date(x.created_at), class: 'nowrap' },
       ]),
       section('contracts', data.contracts, [
-        { label: t('customer.title_field'), cell: (x) => h('span', { dir: 'auto' }, x.title) },
+        { label: t('customer.title_field'), cell: (x) => (ROLES.work.includes(me.role)
+          ? h('a', { href: `/app/contracts/${x.id}`, dir: 'auto', 'data-testid': 'c360-contract-link' }, x.title) : h('span', { dir: 'auto' }, x.title)) },
         { label: t('customer.amount'), cell: (x) => amount(x.amount), class: 'num' },
         { label: t('contract.discount'), cell: (x) => percent(x.discount_percent), class: 'num' },
         { label: t('customer.status'), cell: (x) => statusBadge('contract.status', x.status) },
@@ -143,12 +144,13 @@ export async function render({ root, params, me }) {
         { label: t('contract.expires'), cell: (x) => (x.expires_at ? date(x.expires_at) : '—'), class: 'nowrap' },
       ]),
         section('referrals_made', data.referrals_made, [
-          { label: t('customer.name'), cell: (x) => h('span', { dir: 'auto' }, x.referred_name) },
+          { label: t('customer.name'), cell: (x) => (ROLES.work.includes(me.role)
+            ? h('a', { href: `/app/referrals/${x.id}`, dir: 'auto', 'data-testid': 'c360-referral-link' }, x.referred_name) : h('span', { dir: 'auto' }, x.referred_name)) },
           { label: t('customer.status'), cell: (x) => statusBadge('referral.status', x.status) },
           { label: t('referral.reward'), cell: (x) => (x.reward_value ? `${number(x.reward_value)} ${word('referral.reward_kind', x.reward_kind)}` : '—') },
         ]),
         section('referrals_received', data.referrals_received, [
-          { label: t('referral.code'), cell: (x) => ltr(x.code) },
+          { label: t('referral.code'), cell: (x) => (ROLES.work.includes(me.role) ? h('a', { href: `/app/referrals/${x.id}` }, ltr(x.code)) : ltr(x.code)) },
           { label: t('customer.status'), cell: (x) => statusBadge('referral.status', x.status) },
           { label: t('customer.created_at'), cell: (x) => date(x.created_at), class: 'nowrap' },
         ]),

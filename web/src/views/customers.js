@@ -22,6 +22,8 @@ export function newRecordLinks(me, customerId) {
   return [
     customerId ? null : h('a', { href: '/app/leads/new', class: 'btn', 'data-testid': 'new-lead' }, t('lead_new.title')),
     h('a', { href: `/app/complaints/new${suffix}`, class: 'btn', 'data-testid': 'new-complaint' }, t('complaint_new.title')),
+    customerId ? h('a', { href: `/app/contracts/new${suffix}`, class: 'btn', 'data-testid': 'new-contract-link' }, t('customer.new_contract')) : null,
+    customerId ? h('a', { href: `/app/referrals/new${suffix}`, class: 'btn', 'data-testid': 'new-referral-link' }, t('customer.new_referral')) : null,
   ];
 }
 

@@ -35,7 +35,7 @@ function links(o) {
   return h('section', { class: 'card', 'data-testid': 'opportunity-links' }, h('h2', {}, t('opportunity_page.links')), facts([
     [t('opportunities.customer'), to(`/app/customers/${o.customer_id}`, o.customer_name || `#${number(o.customer_id)}`, 'opportunity-customer')],
     o.lead_id ? [t('lead_page.title'), to(`/app/leads/${o.lead_id}`, `#${number(o.lead_id)}`, 'opportunity-lead')] : null,
-    o.contract_id ? [t('opportunity_page.contract'), to(`/app/customers/${o.customer_id}`, `#${number(o.contract_id)}`, 'opportunity-contract')] : null,
+    o.contract_id ? [t('opportunity_page.contract'), to(`/app/contracts/${o.contract_id}`, `#${number(o.contract_id)}`, 'opportunity-contract')] : null,
     o.purchase_id ? [t('opportunity_page.purchase'), to(`/app/customers/${o.customer_id}`, `#${number(o.purchase_id)}`, 'opportunity-purchase')] : null,
   ]));
 }
@@ -64,6 +64,7 @@ export async function render({ root, params, me }) {
     const open = !CLOSED.includes(o.stage) && ROLES.work.includes(me.role);
     replace(root,
       pageHeader(h('span', { dir: 'auto' }, o.title), statusBadge('dash.stage', o.stage),
+        open && !o.contract_id ? h('a', { href: `/app/contracts/new?opportunity_id=${o.id}`, class: 'btn', 'data-testid': 'new-contract-link' }, t('contract_new.title')) : null,
         h('a', { href: '/app/opportunities', class: 'btn' }, t('opportunities.title'))),
       h('div', { class: 'grid-2' }, about(o, label), h('div', {}, links(o), history(o))),
       open ? h('div', { class: 'grid-2' }, stageForm(o, stages, () => draw(false)), editForm(o, () => draw(false)))
