@@ -170,6 +170,20 @@ def demo(ctx: click.Context) -> None:
     click.echo("CRM processes deployed; " + ("demo records loaded" if loaded else "demo records already there"))
 
 
+@main.command("describe-records")
+@click.pass_context
+def describe_records(ctx: click.Context) -> None:
+    """Give the process instances that know their record only by type and id (those started before records
+    were kept) the record's title and search text."""
+    from processes.records import describe_untitled
+
+    ravand = _ravand(ctx, migrate=True)
+    total = 0
+    while done := ravand.engine.transaction(ravand.sessions, describe_untitled):
+        total += done
+    click.echo(f"{total} records described")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from crm.documents import national_phone
 from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Referral
 from crm.text import ascii_digits, clean, name_key
-from engine.records import RecordRef
+from engine.models import ProcessInstance
+from engine.records import RecordRef, describe
 
 SEPARATOR = " — "
 
@@ -107,3 +108,35 @@ def records_of_customer(session: Session, customer: Customer) -> Iterable[Record
         yield opportunity_record(session, opportunity)
     for referral in session.scalars(select(Referral).where(Referral.referrer_id == customer.id)):
         yield referral_record(session, referral)
+
+
+def record_of(session: Session, kind: str, record_id: str) -> RecordRef | None:
+    """The record of this kind and id as it reads now (None: no such row)."""
+    if not record_id.isdigit():
+        return None
+    model = {"lead": Lead, "complaint": Complaint, "contract": Contract, "referral": Referral,
+             "opportunity": Opportunity, "customer": Customer}.get(kind)
+    row = session.get(model, int(record_id)) if model is not None else None
+    if row is None:
+        return None
+    if isinstance(row, Lead):
+        return lead_record(row)
+    if isinstance(row, Customer):
+        return customer_record(row)
+    build = {Complaint: complaint_record, Contract: contract_record, Referral: referral_record,
+             Opportunity: opportunity_record}[type(row)]
+    return build(session, row)
+
+
+def describe_untitled(session: Session, limit: int = 10_000) -> int:
+    """Titles for instances that know their record's type and id but no title (the migration's backfill from
+    business keys): each record described once; how many records were."""
+    untitled = session.execute(select(ProcessInstance.record_type, ProcessInstance.record_id).where(
+        ProcessInstance.record_type.isnot(None), ProcessInstance.record_title.is_(None)).distinct().limit(limit))
+    done = 0
+    for kind, record_id in list(untitled):
+        record = record_of(session, kind, record_id)
+        if record is not None:
+            describe(session, record)
+            done += 1
+    return done

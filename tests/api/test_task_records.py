@@ -57,3 +57,25 @@ def test_bad_searches_are_refused_with_the_field_named(api: Api):
             answer = problem(api.call("GET", V1 + path, who, query_string=query), 422)
             assert set(answer["errors"]) & set(query), (path, query, answer)
     problem(api.call("GET", V1 + "/tasks", None, query_string={"q": "arya"}), 401)
+
+
+def test_instances_known_only_by_type_and_id_get_their_titles(api: Api):
+    """As after the migration's backfill from business keys: ``ravand describe-records`` writes the titles."""
+    from sqlalchemy import update
+
+    from engine.models import ProcessInstance
+    from processes.records import describe_untitled
+
+    ok(api.deploy(processes.files("lead_qualification")), 201)
+    lead = ok(api.call("POST", V1 + "/leads", "employee", json=ARYA), 201)
+    ravand = api.app.extensions["ravand"]
+
+    def forget(session) -> None:
+        session.execute(update(ProcessInstance).values(record_title=None, record_search=None))
+
+    ravand.engine.transaction(ravand.sessions, forget)
+    assert _tasks(api, "employee", q="آریا") == []
+    assert ravand.engine.transaction(ravand.sessions, describe_untitled) == 1
+    assert ravand.engine.transaction(ravand.sessions, describe_untitled) == 0
+    [task] = _tasks(api, "employee", q="آریا")
+    assert task["record"]["id"] == str(lead["id"]) and task["record"]["title"].startswith("آریا نرم‌افزار — ")
