@@ -122,3 +122,33 @@ def test_teams_branches_and_rules_are_validated_and_journaled(sqlite_api: Api) -
     problem(api.call("PUT", f"{V1}/users/{_user_id(api, ALICE)}/placement", json={"team_key": "ghost"}), 422)
     kinds = [event["kind"] for event in ok(api.call("GET", V1 + "/journal?limit=200", "admin"))["items"]]
     assert {"crm.branch.created", "crm.branch.changed", "crm.access_rule.created"} <= set(kinds)
+
+
+def test_complaints_contracts_and_referrals_of_another_team_are_out_of_sight(api: Api) -> None:
+    for name in ("complaint_escalation", "contract_approval", "referral_rewards", "lead_qualification"):
+        ok(api.deploy(processes.files(name)), 201)
+    _organise(api)
+    customer = ok(api.call("POST", V1 + "/customers", "employee2", json={"person_name": "Omid Rad",
+                                                                          "mobile": "09121110009"}), 201)["customer"]
+    complaint = ok(api.call("POST", V1 + "/complaints", "employee2", json={
+        "customer_id": customer["id"], "category": "delivery", "severity": "low", "description": "late"}), 201)
+    contract = ok(api.call("POST", V1 + "/contracts", "employee2", json={
+        "customer_id": customer["id"], "title": "Support", "amount": 5_000_000, "terms": "standard"}), 201)
+    referral = ok(api.call("POST", V1 + "/referrals", "employee2", json={
+        "code": customer["referral_code"], "referred_name": "Nima", "referred_mobile": "09351110009"}), 201)
+    placed = ok(api.call("GET", f"{V1}/records/complaints/{complaint['id']}/placement"))
+    assert placed == {"owner": BOB, "team_key": "team-b", "branch_key": "shiraz"}
+
+    ok(api.call("PUT", V1 + "/access-rules/role/employee", json={"read_scope": "team", "edit_scope": "team"}))
+    for path, record in (("/complaints", complaint), ("/contracts", contract), ("/referrals", referral)):
+        assert record["id"] not in _ids(api, "employee", path), path
+        assert record["id"] in _ids(api, "employee2", path), path
+        problem(api.call("GET", f"{V1}{path}/{record['id']}", "employee"), 404)
+    problem(api.call("POST", f"{V1}/complaints/{complaint['id']}/updates", "employee", json={"text": "x"}), 404)
+    problem(api.call("PATCH", f"{V1}/contracts/{contract['id']}", "employee", json={"title": "x"}), 404)
+    problem(api.call("GET", f"{V1}/contracts/{contract['id']}/document", "employee"), 404)
+    problem(api.call("GET", f"{V1}/customers/{customer['id']}/purchases", "employee"), 404)
+    problem(api.call("POST", V1 + "/opportunities", "employee", json={"customer_id": customer["id"], "title": "x",
+                                                                    "amount": 1}), 404)
+    assert ok(api.call("GET", V1 + "/reports/complaints", "employee"))["received"] == 0
+    assert ok(api.call("GET", V1 + "/reports/complaints", "employee2"))["received"] == 1

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from api.context import command, crm_ctx, db
 from api.guard import BEARER, current_principal, requires
 from api.intake import start_complaint
-from api.record_access import editable
+from api.record_access import editable, readable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.complaint_commands import assign_complaint, correct_complaint, open_task, resume_complaint
 from api.resources.crm.listtools import sort_arg
@@ -181,6 +181,8 @@ class Complaints(MethodView):
     def post(self, body: dict) -> object:
         """File a complaint (taken by phone, e-mail, ...) and start ``complaint_escalation``: routing, the
         SLA, the tracking code sent to the customer."""
+        if body.get("customer_id"):  # record access: a customer one may see, else 404
+            readable("customer", body["customer_id"])
         return start(start_complaint, body)
 
 

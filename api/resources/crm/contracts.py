@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from api.context import db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_contract
-from api.record_access import editable
+from api.record_access import editable, readable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.record_pages import PeriodArgs, RecordTask, open_steps, open_tasks, period, waiting_at
 from api.resources.crm.shared import READ, WRITE, Amount, act, start
@@ -159,6 +159,7 @@ class Contracts(MethodView):
     def post(self, body: dict) -> object:
         """Open a draft and start ``contract_approval``: the drafter (you) edits it, the approval levels
         decide, the customer signs."""
+        readable("customer", body["customer_id"])  # record access: a customer one may see, else 404
         return start(start_contract, body)
 
 

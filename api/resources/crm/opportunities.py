@@ -19,7 +19,7 @@ from werkzeug.exceptions import Forbidden
 from api.context import db, ravand
 from api.form_lists import viewer_locale
 from api.guard import BEARER, current_principal, requires
-from api.record_access import editable
+from api.record_access import editable, readable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, Amount, act
@@ -176,6 +176,7 @@ class Opportunities(MethodView):
     @requires(*WRITE)
     def post(self, body: dict) -> object:
         """Open an opportunity for an existing customer without a lead: a new sale, an upsell or a renewal."""
+        readable("customer", body["customer_id"])  # record access: a customer one may see, else 404
         funnel, today = _funnel(), _today()
         return act(lambda ctx: opportunities.create_opportunity(ctx, body, today=today, funnel=funnel))
 
