@@ -79,3 +79,29 @@ def test_instances_known_only_by_type_and_id_get_their_titles(api: Api):
     assert ravand.engine.transaction(ravand.sessions, describe_untitled) == 0
     [task] = _tasks(api, "employee", q="آریا")
     assert task["record"]["id"] == str(lead["id"]) and task["record"]["title"].startswith("آریا نرم‌افزار — ")
+
+
+def test_two_draft_the_contract_tasks_differ_and_follow_their_contracts_and_customer(api: Api):
+    ok(api.deploy(processes.files("contract_approval")), 201)
+
+    def customer(company: str, mobile: str) -> dict:
+        return ok(api.call("POST", V1 + "/customers", "employee", json={
+            "kind": "company", "company_name": company, "mobile": mobile}), 201)["customer"]
+
+    kaveh, arya = customer("پارس کاوه", "09121110051"), customer("Arya Soft", "09121110052")
+    first = ok(api.call("POST", V1 + "/contracts", "employee", json={
+        "customer_id": kaveh["id"], "title": "پشتیبانی", "amount": 100_000_000}), 201)
+    second = ok(api.call("POST", V1 + "/contracts", "employee", json={
+        "customer_id": arya["id"], "title": "POS terminals", "amount": 900_000_000}), 201)
+    drafts = {t["record"]["id"]: t for t in _tasks(api, "admin", record_type="contract")}
+    assert set(drafts) == {str(first["id"]), str(second["id"])}
+    one, two = drafts[str(first["id"])], drafts[str(second["id"])]
+    assert one["name"] == two["name"] and one["title"] != two["title"]
+    assert two["record"] == {"type": "contract", "id": str(second["id"]), "url": f"/app/contracts/{second['id']}",
+                             "title": f"#{second['id']} — Arya Soft — POS terminals"}
+
+    ok(api.call("PATCH", f"{V1}/contracts/{second['id']}", "employee", json={"title": "POS rental"}))
+    ok(api.call("PATCH", f"{V1}/customers/{arya['id']}", "employee", json={"company_name": "Arya Software"}))
+    [renamed] = _tasks(api, "admin", q="arya software pos rental")
+    assert renamed["record"]["title"] == f"#{second['id']} — Arya Software — POS rental"
+    assert [t["id"] for t in _tasks(api, "admin", q="کاوه")] == [one["id"]]

@@ -46,6 +46,8 @@ def open_task(session: Session, complaint: Complaint) -> dict[str, Any] | None:
 
 def correct_complaint(session: Session, ctx: Ctx, complaint_id: int, changes: Mapping[str, Any]) -> Complaint:
     complaint, reroute = complaints.update_complaint(ctx, complaint_id, changes)
+    if "customer_id" in changes:  # linked to a known customer: its tasks name the customer
+        ravand().engine.describe_record(session, records.complaint_record(session, complaint))
     if reroute:
         _tell_process(ravand(), session, "complaint_changed", complaint, ctx.actor)
     return complaint

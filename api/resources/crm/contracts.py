@@ -24,6 +24,7 @@ from crm.contract_terms import figures
 from crm.documents import keep_pdf, kept_pdf, render_pdf
 from crm.errors import RecordNotFound
 from crm.opportunities import customer_names
+from processes import records
 
 blp = Blueprint("crm_contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
 # the document is shown as a page of its own: no scripts, no requests elsewhere, no framing
@@ -182,7 +183,14 @@ class Contract(MethodView):
     def patch(self, body: dict, contract_id: int) -> object:
         """Revise the terms; the change is kept as a revision (who, which fields, before and after)."""
         editable("contract", contract_id)  # record access: 404 unless readable, 403 unless editable
-        return act(lambda ctx: contracts.revise(ctx, contract_id, body))
+        engine = ravand().engine
+
+        def revise(ctx: Any) -> object:
+            contract = contracts.revise(ctx, contract_id, body)
+            engine.describe_record(ctx.session, records.contract_record(ctx.session, contract))  # a new title shows
+            return contract
+
+        return act(revise)
 
 
 @blp.route("/<int:contract_id>/revisions")
