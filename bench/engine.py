@@ -35,6 +35,7 @@ from sqlalchemy import Engine as SAEngine
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.composition import MIGRATIONS
 from engine import sandbox
 from engine.db import make_engine, make_session_factory
 from engine.facade import Engine
@@ -143,7 +144,7 @@ class Target:
 def sqlite_target() -> Iterator[Target]:
     with tempfile.TemporaryDirectory(prefix="ravand-bench-") as directory:
         sa = make_engine(f"sqlite:///{directory}/bench.sqlite")
-        upgrade(sa)
+        upgrade(sa, MIGRATIONS)
         try:
             yield Target("sqlite", sa, make_session_factory(sa))
         finally:
@@ -164,7 +165,7 @@ def postgres_target() -> Iterator[Target | None]:
     separator = "&" if "?" in POSTGRES_URL else "?"
     sa = make_engine(f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}")
     try:
-        upgrade(sa)
+        upgrade(sa, MIGRATIONS)
         yield Target("postgres", sa, make_session_factory(sa))
     finally:
         sa.dispose()

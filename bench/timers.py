@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, text
 
+from api.composition import MIGRATIONS
 from engine import sandbox
 from engine.clock import as_utc, utcnow
 from engine.db import make_engine, make_session_factory
@@ -60,7 +61,7 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
     database = make_engine(url)
-    upgrade(database)
+    upgrade(database, MIGRATIONS)
     sessions, engine = make_session_factory(database), Engine()
     engine.transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
     began = time.perf_counter()
@@ -106,7 +107,7 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
 def sqlite_single(samples: int = 15) -> dict:
     folder = tempfile.mkdtemp()
     database = make_engine(f"sqlite:///{folder}/t.sqlite")
-    upgrade(database)
+    upgrade(database, MIGRATIONS)
     sessions, engine = make_session_factory(database), Engine()
     engine.transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
     worker = TimerWorker(engine, sessions, interval_s=0.5)

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import pytest
 from lxml import etree
 
+from api.composition import MIGRATIONS
 from engine.db import make_engine, make_session_factory
 from engine.dialect import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, local, q
 from engine.errors import InvalidData, InvalidDefinition, Problem
@@ -393,7 +394,7 @@ def test_corpus_file(path: Path, sqlite_db: Database) -> None:
 def _fallback_database(directory: Path) -> Database:
     url = f"sqlite:///{directory}/corpus.sqlite"
     engine = make_engine(url)
-    upgrade(engine)
+    upgrade(engine, MIGRATIONS)
     return Database(url, engine, make_session_factory(engine), "sqlite")
 
 
