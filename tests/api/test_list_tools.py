@@ -178,3 +178,37 @@ def test_complaint_exports_name_the_complainant_and_keep_formulas_as_text(sqlite
     book = load_workbook(io.BytesIO(sqlite_api.call("GET", "/api/v1/exports/complaints?format=xlsx&lang=en",
                                                     "employee").get_data()))
     assert book.active["B3"].value == '=HYPERLINK("x")' and book.active["B3"].data_type == "s"
+
+
+def test_contract_and_referral_exports_follow_their_lists(sqlite_api: Api):
+    import processes
+
+    api = sqlite_api
+    assert api.deploy(processes.bundle()).status_code == 201
+    customer = api.call("POST", "/api/v1/customers", "employee", json={
+        "company_name": "پارس کاوه", "kind": "company", "mobile": "09121110051"}).get_json()["customer"]
+    made = [api.call("POST", "/api/v1/contracts", "employee", json={
+        "customer_id": customer["id"], "title": title, "amount": amount, "discount_percent": 10}).get_json()
+        for title, amount in (("پشتیبانی", 100_000_000), ("POS terminals", 900_000_000), ("Cards", 5_000_000))]
+    listed = api.call("GET", "/api/v1/contracts?amount_min=50000000&sort=-amount", "employee").get_json()["items"]
+    assert [c["id"] for c in listed] == [made[1]["id"], made[0]["id"]]
+    text = api.call("GET", "/api/v1/exports/contracts?amount_min=50000000&sort=-amount&lang=fa",
+                    "employee").get_data().decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["شماره", "عنوان", "مشتری"] and len(rows) == 3
+    assert [int(r[0]) for r in rows[1:]] == [c["id"] for c in listed]
+    assert rows[1][2] == "پارس کاوه" and rows[1][3] == "900000000" and rows[1][4] == "10"
+    assert rows[1][5] == {"draft": "پیش‌نویس"}.get(listed[0]["status"], rows[1][5])
+
+    code = customer["referral_code"]
+    for name, mobile in (("Sara Ahmadi", "09351230001"), ("مینا رضایی", "09351230002")):
+        answer = api.call("POST", "/api/v1/referrals", "employee",
+                          json={"code": code, "referred_name": name, "referred_mobile": mobile})
+        assert answer.status_code == 201, answer.get_json()
+    english = api.call("GET", "/api/v1/exports/referrals?sort=referred_name&lang=en&format=xlsx", "employee")
+    sheet = load_workbook(io.BytesIO(english.get_data())).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0][:4] == ("No.", "Referred person", "Contact", "Referred by")
+    assert [r[1] for r in table[1:]] == ["Sara Ahmadi", "مینا رضایی"] and table[1][3] == "پارس کاوه"
+    assert not sheet.sheet_view.rightToLeft
+    assert api.call("GET", "/api/v1/exports/contracts?sort=nonsense", "employee").status_code == 422

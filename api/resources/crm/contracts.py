@@ -144,12 +144,8 @@ class Contracts(MethodView):
         """Contracts, newest first unless sorted: by status, customer, approval level waiting, amount, period, or
         a search by number, title or the customer's name however typed."""
         session = db()
-        narrow = {name: args[name] for name in ("status", "customer_id", "amount_min", "amount_max", "q", "sort")
-                  if name in args}
-        if args.get("level"):
-            narrow["instances"] = waiting_at("contract_approval", f"approve_{args['level']}")
-        items, total = contracts.list_contracts(session, **narrow, **period(args), limit=args["limit"],
-                                                offset=args["offset"])
+        items, total = contracts.list_contracts(session, **contract_filters(args), sort=args.get("sort"),
+                                                limit=args["limit"], offset=args["offset"])
         return page((rows(session, items), total), args)
 
     @blp.doc(security=BEARER)
@@ -211,6 +207,14 @@ class Decisions(MethodView):
     def get(self, contract_id: int) -> object:
         """The approvers' decisions, round by round."""
         return contracts.decisions(db(), contract_id)
+
+
+def contract_filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The list's arguments as ``contracts.contract_query`` takes them (the list and its export share this)."""
+    narrow = {name: args[name] for name in ("status", "customer_id", "amount_min", "amount_max", "q") if name in args}
+    if args.get("level"):
+        narrow["instances"] = waiting_at("contract_approval", f"approve_{args['level']}")
+    return {**narrow, **period(args)}
 
 
 def _levels(steps: list[str]) -> list[str]:

@@ -22,13 +22,16 @@ from sqlalchemy.orm import Session
 from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
 from api.resources.crm import complaints as complaint_routes
+from api.resources.crm import contracts as contract_routes
 from api.resources.crm import customers as customer_routes
 from api.resources.crm import leads as lead_routes
 from api.resources.crm import opportunities as opportunity_routes
+from api.resources.crm import referral_detail
+from api.resources.crm import referrals as referral_routes
 from api.resources.crm.export_columns import COLUMNS, LABELLED, Lookups
 from api.resources.crm.export_files import csv_chunks, shown, xlsx_chunks
 from api.resources.crm.shared import READ
-from crm import complaints, customers, leads, lists, opportunities
+from crm import complaints, contracts, customers, leads, lists, opportunities, referrals
 from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.sorting import ordered
@@ -40,33 +43,55 @@ blp = Blueprint("crm_exports", __name__, url_prefix="/api/v1/exports",
 BATCH = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Names = Callable[[Session, Sequence[Any]], dict[int, str]]
+Prepare = Callable[[Session, Sequence[Any]], Sequence[Any]]
 
 
 def _no_names(_session: Session, _batch: Sequence[Any]) -> dict[int, str]:
     return {}
 
 
+def _as_is(_session: Session, batch: Sequence[Any]) -> Sequence[Any]:
+    return batch
+
+
 def _opportunity_names(session: Session, batch: Sequence[Any]) -> dict[int, str]:
     return opportunities.customer_names(session, {record.customer_id for record in batch})
 
 
+def _referral_rows(session: Session, batch: Sequence[Any]) -> Sequence[Any]:
+    return [{**{c.key: getattr(n["referral"], c.key) for c in n["referral"].__table__.columns},
+             "referrer_name": n["referrer_name"]} for n in referral_detail.names(session, list(batch))]
+
+
+def _picked(names: tuple[str, ...]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda args: {name: args.get(name) for name in names}
+
+
 @dataclass(frozen=True)
 class Source:
-    """One list: its arguments' schema (as its endpoint reads them), its filters and its query function."""
+    """One list: its arguments' schema and how its endpoint turns them into its query function's filters; what
+    the columns read of a batch of records (the records, or the rows the list answers with) and the customer
+    names the batch needs."""
 
     args: type[Schema]
-    filters: tuple[str, ...]
+    filters: Callable[[dict[str, Any]], dict[str, Any]]
     query: Callable[..., Select[Any]]
     names: Names = _no_names
+    prepare: Prepare = _as_is
 
 
 SOURCES: dict[str, Source] = {
-    "customers": Source(customer_routes.CustomerArgs, customer_routes.CUSTOMER_FILTERS, customers.customer_query),
-    "leads": Source(lead_routes.LeadArgs, lead_routes.LEAD_FILTERS, leads.lead_query),
-    "opportunities": Source(opportunity_routes.OpportunityArgs, opportunity_routes.OPPORTUNITY_FILTERS,
+    "customers": Source(customer_routes.CustomerArgs, _picked(customer_routes.CUSTOMER_FILTERS),
+                        customers.customer_query),
+    "leads": Source(lead_routes.LeadArgs, _picked(lead_routes.LEAD_FILTERS), leads.lead_query),
+    "opportunities": Source(opportunity_routes.OpportunityArgs, _picked(opportunity_routes.OPPORTUNITY_FILTERS),
                             opportunities.opportunity_query, _opportunity_names),
-    "complaints": Source(complaint_routes.ComplaintArgs, complaint_routes.COMPLAINT_FILTERS,
+    "complaints": Source(complaint_routes.ComplaintArgs, _picked(complaint_routes.COMPLAINT_FILTERS),
                          complaints.complaint_query, complaints.customer_names),
+    "contracts": Source(contract_routes.ContractArgs, contract_routes.contract_filters, contracts.contract_query,
+                        prepare=contract_routes.rows),
+    "referrals": Source(referral_routes.ReferralArgs, referral_routes.referral_filters, referrals.referral_query,
+                        prepare=_referral_rows),
 }
 
 
@@ -107,7 +132,7 @@ def _rows(name: str, source: Source, stmt: Select[Any], locale: str, zone: ZoneI
         labels = {list_name: lists.labels(session, list_name, locale) for list_name in LABELLED[name]}
         for batch in session.scalars(stmt.execution_options(yield_per=BATCH)).partitions():
             look = Lookups(locale, labels, source.names(session, batch))
-            for record in batch:
+            for record in source.prepare(session, batch):
                 yield [shown(column.value(record, look), column.kind, locale, zone) for column in columns]
 
 
@@ -120,7 +145,7 @@ def file_name(name: str, locale: str, extension: str, now: datetime) -> str:
     return f"{name}-{day.isoformat()}.{extension}"
 
 
-@blp.route("/<any(customers, leads, opportunities, complaints):list_name>")
+@blp.route("/<any(customers, leads, opportunities, complaints, contracts, referrals):list_name>")
 class Export(MethodView):
     @blp.doc(security=BEARER, parameters=[{"in": "query", "name": "sort", "schema": {"type": "string"},
                                            "description": "the list's sort"}])
@@ -135,7 +160,7 @@ class Export(MethodView):
         asked = _list_args(source)
         locale = args.get("lang") or current_principal().locale
         zone = ZoneInfo(ravand().settings.timezone)
-        stmt = ordered(source.query(**{k: asked.get(k) for k in source.filters}), list_name, asked.get("sort"))
+        stmt = ordered(source.query(**source.filters(asked)), list_name, asked.get("sort"))
         rows = _rows(list_name, source, stmt, locale, zone)
         now = datetime.now(zone)
         columns = COLUMNS[list_name]

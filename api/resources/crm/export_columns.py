@@ -28,6 +28,16 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
                           "won": ("Won", "برنده"), "lost": ("Lost", "از دست رفته")},
     "opportunity.kind": {"new": ("New sale", "فروش جدید"), "upsell": ("Upsell", "فروش بیشتر"),
                          "renewal": ("Renewal", "تمدید")},
+    "contract.status": {"draft": ("Draft", "پیش‌نویس"), "changes_requested": ("Changes requested", "نیازمند اصلاح"),
+                        "in_approval": ("In approval", "در حال تأیید"), "approved": ("Approved", "تأیید شده"),
+                        "rejected": ("Rejected", "رد شده"), "sent": ("Sent", "ارسال شده"),
+                        "signed": ("Signed", "امضا شده"), "expired": ("Expired", "منقضی")},
+    "contract.level": {"manager": ("Sales manager", "مدیر فروش"), "finance": ("Finance", "مالی"),
+                       "legal": ("Legal", "حقوقی"), "ceo": ("CEO", "مدیرعامل")},
+    "referral.status": {"pending": ("Pending", "در انتظار"), "lead": ("Being qualified", "در حال ارزیابی"),
+                        "purchased": ("Purchased", "خرید کرد"), "rewarded": ("Rewarded", "پاداش داده شد"),
+                        "expired": ("Expired", "منقضی"), "declined": ("Declined", "ردشده")},
+    "referral.reward_kind": {"points": ("points", "امتیاز"), "discount": ("% discount", "٪ تخفیف")},
 }
 
 
@@ -69,15 +79,20 @@ def _person_or_company(record: Any, _: Lookups) -> str:
 
 
 def _word(prefix: str, attr: str) -> Value:
-    return lambda record, look: look.word(prefix, getattr(record, attr))
+    return lambda record, look: look.word(prefix, _get(record, attr))
 
 
 def _label(list_name: str, attr: str) -> Value:
     return lambda record, look: look.label(list_name, getattr(record, attr))
 
 
+def _get(record: Any, attr: str) -> Any:
+    """A field of a record, or of a row the list answers with (a dict)."""
+    return record.get(attr) if isinstance(record, dict) else getattr(record, attr)
+
+
 def _attr(attr: str) -> Value:
-    return lambda record, _look: getattr(record, attr)
+    return lambda record, _look: _get(record, attr)
 
 
 def _customer(record: Any, look: Lookups) -> str:
@@ -86,6 +101,17 @@ def _customer(record: Any, look: Lookups) -> str:
 
 def _complainant(record: Any, look: Lookups) -> str:
     return record.contact_name or _customer(record, look)
+
+
+def _levels(row: dict[str, Any], look: Lookups) -> str:
+    return ("، " if look.locale == "fa" else ", ").join(look.word("contract.level", level) for level in
+                                                       row.get("waiting_for") or ())
+
+
+def _reward(row: dict[str, Any], look: Lookups) -> str:
+    if not row.get("reward_value"):
+        return ""
+    return f"{row['reward_value']} {look.word('referral.reward_kind', row.get('reward_kind'))}"
 
 
 CREATED = ("Entered", "ثبت‌شده در")
@@ -127,12 +153,28 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Answer due", "مهلت پاسخ", _attr("sla_due"), "moment"),
         Column("Received", "دریافت", _attr("created_at"), "date"),
     ),
+    "contracts": (
+        Column("No.", "شماره", _attr("id"), "number"), Column("Title", "عنوان", _attr("title")),
+        Column("Customer", "مشتری", _attr("customer_name")),
+        Column("Amount (rials)", "مبلغ (ریال)", _attr("amount"), "amount"),
+        Column("Discount (%)", "تخفیف (٪)", _attr("discount_percent"), "number"),
+        Column("Status", "وضعیت", _word("contract.status", "status")),
+        Column("Awaiting", "در انتظار", _levels), Column("Created", "ایجاد", _attr("created_at"), "date"),
+    ),
+    "referrals": (
+        Column("No.", "شماره", _attr("id"), "number"),
+        Column("Referred person", "فرد معرفی‌شده", _attr("referred_name")),
+        Column("Contact", "راه تماس", lambda r, _: r.get("referred_mobile") or r.get("referred_email")),
+        Column("Referred by", "معرف", _attr("referrer_name")),
+        Column("Status", "وضعیت", _word("referral.status", "status")), Column("Reward", "پاداش", _reward),
+        Column("Created", "ایجاد", _attr("created_at"), "date"),
+    ),
 }
 
 # the managed lists whose labels each export shows
 LABELLED: dict[str, tuple[str, ...]] = {
     "customers": (), "leads": ("lead_source", "product", "province"), "opportunities": (),
-    "complaints": ("complaint_kind", "complaint_category"),
+    "complaints": ("complaint_kind", "complaint_category"), "contracts": (), "referrals": (),
 }
 
 __all__ = ["COLUMNS", "LABELLED", "WORDS", "Column", "Lookups"]

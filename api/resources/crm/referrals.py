@@ -126,6 +126,11 @@ AttemptPage = page_schema(AttemptSchema, "ReferralAttemptPage")
 REFERRAL_FIELDS = tuple(ReferralSchema().fields)
 
 
+def referral_filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The list's arguments as ``referrals.referral_query`` takes them (the list and its export share this)."""
+    return {**{name: args[name] for name in ("status", "referrer_id", "q") if name in args}, **period(args)}
+
+
 def _row(referral: ReferralRecord, extra: dict[str, Any]) -> dict[str, Any]:
     return {**{name: getattr(referral, name) for name in REFERRAL_FIELDS}, **extra}
 
@@ -159,9 +164,8 @@ class Referrals(MethodView):
         """Referrals, newest first unless sorted: by status, referrer, period, or a search by either person's
         name however typed or number."""
         session = db()
-        narrow = {name: args[name] for name in ("status", "referrer_id", "q", "sort") if name in args}
-        items, total = referrals.list_referrals(session, **narrow, **period(args), limit=args["limit"],
-                                                offset=args["offset"])
+        items, total = referrals.list_referrals(session, **referral_filters(args), sort=args.get("sort"),
+                                                limit=args["limit"], offset=args["offset"])
         named = referral_detail.names(session, items)
         return page(([_row(n["referral"], {"referrer_name": n["referrer_name"]}) for n in named], total), args)
 
