@@ -9,6 +9,7 @@ import { debounce, h, ltr, replace } from '../core/dom.js';
 import { inLanguage } from '../core/bilingual.js';
 import { date, locale, money, number, percent, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
+import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
@@ -18,20 +19,21 @@ export const STATUSES = ['draft', 'changes_requested', 'in_approval', 'approved'
 export const LEVELS = ['manager', 'finance', 'legal', 'ceo'];
 const SORTS = ['-created_at', 'created_at', '-amount', 'amount', 'status'];
 const TEXT_FILTERS = ['amount_min', 'amount_max', 'created_from', 'created_to'];
+const SORTABLE = ['id', 'title', 'amount', 'discount_percent', 'status', 'created_at'];
 
 export const contractNumber = (id) => `#${number(id, { useGrouping: false })}`;
 export const levels = (list) => (list?.length ? list.map((level) => t(`contract.level.${level}`)).join('، ') : '—');
 
 function columns() {
   return [
-    { label: t('contracts.number'), cell: (c) => h('a', { href: `/app/contracts/${c.id}`, 'data-nav-item': '', 'data-testid': 'contract-link' }, contractNumber(c.id)), class: 'nowrap' },
-    { label: t('customer.title_field'), cell: (c) => h('span', { dir: 'auto' }, c.title) },
+    { sort: 'id', label: t('contracts.number'), cell: (c) => h('a', { href: `/app/contracts/${c.id}`, 'data-nav-item': '', 'data-testid': 'contract-link' }, contractNumber(c.id)), class: 'nowrap' },
+    { sort: 'title', label: t('customer.title_field'), cell: (c) => h('span', { dir: 'auto' }, c.title) },
     { label: t('contracts.customer'), cell: (c) => h('a', { href: `/app/customers/${c.customer_id}`, dir: 'auto' }, c.customer_name || `#${number(c.customer_id)}`) },
-    { label: t('customer.amount'), cell: (c) => h('span', { 'data-testid': 'contract-row-amount' }, money(c.amount, { toman: false })), class: 'num nowrap' },
-    { label: t('contract.discount'), cell: (c) => (c.discount_percent ? percent(c.discount_percent) : '—'), class: 'num' },
-    { label: t('customer.status'), cell: (c) => statusBadge('contract.status', c.status) },
+    { sort: 'amount', label: t('customer.amount'), cell: (c) => h('span', { 'data-testid': 'contract-row-amount' }, money(c.amount, { toman: false })), class: 'num nowrap' },
+    { sort: 'discount_percent', label: t('contract.discount'), cell: (c) => (c.discount_percent ? percent(c.discount_percent) : '—'), class: 'num' },
+    { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('contract.status', c.status) },
     { label: t('contracts.waiting_for'), cell: (c) => h('span', { 'data-testid': 'contract-row-waiting' }, levels(c.waiting_for)) },
-    { label: t('contracts.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
+    { sort: 'created_at', label: t('contracts.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
   ];
 }
 
@@ -77,11 +79,12 @@ export function filterProblem(root, error, labels) {
   return h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'filter-errors' }, t('contracts.bad_filter'), h('ul', {}, lines));
 }
 
-export async function render({ root, query }) {
+export async function render({ root, query, me }) {
   const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '',
-    level: LEVELS.includes(query.level) ? query.level : '', sort: SORTS.includes(query.sort) ? query.sort : '',
+    level: LEVELS.includes(query.level) ? query.level : '', sort: SORTS.includes(query.sort) ? query.sort : readSort(query, SORTABLE),
     customer_id: /^\d+$/.test(query.customer_id || '') ? query.customer_id : '' };
   for (const name of TEXT_FILTERS) state[name] = query[name] || '';
+  const tools = listTools({ list: 'contracts', me });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'contract-summary' });
   const results = h('div', { 'data-testid': 'contracts' }, loading());
   const newOne = h('a', { href: `/app/contracts/new${state.customer_id ? `?customer_id=${state.customer_id}` : ''}`, class: 'btn', 'data-testid': 'new-contract' }, t('contract_new.title'));
@@ -93,6 +96,9 @@ export async function render({ root, query }) {
     const wanted = { q: state.q, status: state.status, level: state.level, customer_id: state.customer_id, sort: state.sort };
     for (const name of TEXT_FILTERS) wanted[name] = state[name];
     setQuery(wanted);
+    tools.update(wanted);
+    const sorter = root.querySelector('[data-testid=contract-sort]');
+    if (sorter) sorter.value = state.sort === '-created_at' ? '' : state.sort; // blank for a header's order it does not offer
     controller?.abort();
     controller = new AbortController();
     try {
@@ -104,7 +110,9 @@ export async function render({ root, query }) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('contracts.none_match') : t('contracts.empty')));
         return;
       }
-      replace(results, table(columns(), page.items, { rowAttrs: (c) => ({ 'data-contract-id': c.id, 'data-testid': 'contract-row' }) }),
+      const shown = columns();
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (c) => ({ 'data-contract-id': c.id, 'data-testid': 'contract-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -116,7 +124,7 @@ export async function render({ root, query }) {
   const customerChip = state.customer_id ? h('p', { class: 'muted' }, t('contracts.of_customer'), ' ',
     h('a', { href: `/app/customers/${state.customer_id}` }, `#${number(Number(state.customer_id))}`), ' · ',
     h('a', { href: '/app/contracts', 'data-testid': 'contract-all' }, t('contracts.all'))) : null;
-  replace(root, pageHeader(t('contracts.title'), newOne), customerChip, ...filters(state, load), summary, results);
+  replace(root, pageHeader(t('contracts.title'), newOne), customerChip, ...filters(state, load), tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }

@@ -7,6 +7,7 @@ import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, number, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
+import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { email, phone, statusBadge } from './crmtext.js';
@@ -16,18 +17,19 @@ const LIMIT = 50;
 export const STATUSES = ['pending', 'lead', 'purchased', 'rewarded', 'declined', 'expired'];
 const SORTS = ['-created_at', 'created_at', 'status', 'referred_name'];
 const DAYS = ['created_from', 'created_to'];
+const SORTABLE = ['id', 'referred_name', 'status', 'created_at'];
 
 export const reward = (r) => (r.reward_value ? `${number(r.reward_value)} ${word('referral.reward_kind', r.reward_kind)}` : '—');
 
 function columns() {
   return [
-    { label: t('referrals.number'), cell: (r) => h('a', { href: `/app/referrals/${r.id}`, 'data-nav-item': '', 'data-testid': 'referral-link' }, `#${number(r.id, { useGrouping: false })}`), class: 'nowrap' },
-    { label: t('referrals.referred'), cell: (r) => h('span', { dir: 'auto' }, r.referred_name) },
+    { sort: 'id', label: t('referrals.number'), cell: (r) => h('a', { href: `/app/referrals/${r.id}`, 'data-nav-item': '', 'data-testid': 'referral-link' }, `#${number(r.id, { useGrouping: false })}`), class: 'nowrap' },
+    { sort: 'referred_name', label: t('referrals.referred'), cell: (r) => h('span', { dir: 'auto' }, r.referred_name) },
     { label: t('referrals.contact'), cell: (r) => (r.referred_mobile ? phone(r.referred_mobile) : email(r.referred_email)), class: 'nowrap' },
     { label: t('referrals.referrer'), cell: (r) => h('a', { href: `/app/customers/${r.referrer_id}`, dir: 'auto', 'data-testid': 'referral-row-referrer' }, r.referrer_name || `#${number(r.referrer_id)}`) },
-    { label: t('customer.status'), cell: (r) => statusBadge('referral.status', r.status) },
+    { sort: 'status', label: t('customer.status'), cell: (r) => statusBadge('referral.status', r.status) },
     { label: t('referral.reward'), cell: reward },
-    { label: t('contracts.created_at'), cell: (r) => date(r.created_at), class: 'nowrap' },
+    { sort: 'created_at', label: t('contracts.created_at'), cell: (r) => date(r.created_at), class: 'nowrap' },
   ];
 }
 
@@ -49,10 +51,11 @@ function filters(state, load) {
   return h('div', { class: 'toolbar', role: 'search' }, search, status, ...days, sort);
 }
 
-export async function render({ root, query }) {
+export async function render({ root, query, me }) {
   const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '',
-    sort: SORTS.includes(query.sort) ? query.sort : '', referrer_id: /^\d+$/.test(query.referrer_id || '') ? query.referrer_id : '' };
+    sort: SORTS.includes(query.sort) ? query.sort : readSort(query, SORTABLE), referrer_id: /^\d+$/.test(query.referrer_id || '') ? query.referrer_id : '' };
   for (const name of DAYS) state[name] = query[name] || '';
+  const tools = listTools({ list: 'referrals', me });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'referral-summary' });
   const results = h('div', { 'data-testid': 'referrals' }, loading());
   const newOne = h('a', { href: `/app/referrals/new${state.referrer_id ? `?customer_id=${state.referrer_id}` : ''}`, class: 'btn', 'data-testid': 'new-referral' }, t('referral_new.title'));
@@ -64,6 +67,9 @@ export async function render({ root, query }) {
     const wanted = { q: state.q, status: state.status, referrer_id: state.referrer_id, created_from: state.created_from,
       created_to: state.created_to, sort: state.sort };
     setQuery(wanted);
+    tools.update(wanted);
+    const sorter = root.querySelector('[data-testid=referral-sort]');
+    if (sorter) sorter.value = state.sort === '-created_at' ? '' : state.sort; // blank for a header's order it does not offer
     controller?.abort();
     controller = new AbortController();
     try {
@@ -74,7 +80,9 @@ export async function render({ root, query }) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('referrals.none_match') : t('referrals.empty')));
         return;
       }
-      replace(results, table(columns(), page.items, { rowAttrs: (r) => ({ 'data-referral-id': r.id, 'data-testid': 'referral-row' }) }),
+      const shown = columns();
+      replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (r) => ({ 'data-referral-id': r.id, 'data-testid': 'referral-row' }) }),
+        shown, state.sort, (sort) => { state.sort = sort; load(0); }),
         pager({ ...page, onPage: load }));
     } catch (error) {
       if (error.name === 'AbortError') return;
@@ -86,7 +94,7 @@ export async function render({ root, query }) {
   const referrerChip = state.referrer_id ? h('p', { class: 'muted' }, t('referrals.of_referrer'), ' ',
     h('a', { href: `/app/customers/${state.referrer_id}` }, `#${number(Number(state.referrer_id))}`), ' · ',
     h('a', { href: '/app/referrals' }, t('contracts.all'))) : null;
-  replace(root, pageHeader(t('referrals.title'), newOne), referrerChip, filters(state, load), summary, results);
+  replace(root, pageHeader(t('referrals.title'), newOne), referrerChip, filters(state, load), tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }
