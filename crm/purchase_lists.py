@@ -38,12 +38,11 @@ def _named(query: Any, column: Any, q: str | None) -> Any:
     return query.where(column.in_(named))
 
 
-def list_purchases(session: Session, *, customer_id: int | None = None, q: str | None = None,
-                   since: datetime | None = None, until: datetime | None = None, min_amount: int | None = None,
-                   max_amount: int | None = None, channel: str | None = None, paid_on_time: bool | None = None,
-                   product: str | None = None, sort: str = "newest", limit: int = 50,
-                   offset: int = 0) -> tuple[list[Purchase], int]:
-    """A page of purchases and the total: ``since`` inclusive, ``until`` exclusive, amounts in rials."""
+def purchase_query(*, customer_id: int | None = None, q: str | None = None, since: datetime | None = None,
+                   until: datetime | None = None, min_amount: int | None = None, max_amount: int | None = None,
+                   channel: str | None = None, paid_on_time: bool | None = None, product: str | None = None,
+                   sort: str = "newest") -> Any:
+    """The ordered select of the purchases ``list_purchases`` pages through (its list and its export share it)."""
     query = _named(select(Purchase), Purchase.customer_id, q)
     for column, operator, value in ((Purchase.customer_id, "__eq__", customer_id),
                                     (Purchase.purchased_at, "__ge__", since), (Purchase.purchased_at, "__lt__", until),
@@ -53,16 +52,27 @@ def list_purchases(session: Session, *, customer_id: int | None = None, q: str |
                                     (Purchase.paid_on_time, "__eq__", paid_on_time)):
         if value is not None:
             query = query.where(getattr(column, operator)(value))
-    return page(session, query.order_by(*PURCHASE_SORTS.get(sort, PURCHASE_SORTS["newest"])), limit, offset)
+    return query.order_by(*PURCHASE_SORTS.get(sort, PURCHASE_SORTS["newest"]))
 
 
-def list_accounts(session: Session, *, q: str | None = None, tier: str | None = None,
-                  min_points: int | None = None, sort: str = "points_desc", limit: int = 50,
-                  offset: int = 0) -> tuple[list[LoyaltyAccount], int]:
-    """A page of loyalty accounts (customers who have one: every customer after a ranking run) and the total."""
+def list_purchases(session: Session, *, limit: int = 50, offset: int = 0,
+                   **filters: Any) -> tuple[list[Purchase], int]:
+    """A page of purchases and the total: ``since`` inclusive, ``until`` exclusive, amounts in rials."""
+    return page(session, purchase_query(**filters), limit, offset)
+
+
+def account_query(*, q: str | None = None, tier: str | None = None, min_points: int | None = None,
+                  sort: str = "points_desc") -> Any:
+    """The ordered select of the loyalty accounts ``list_accounts`` pages through (its list and its export)."""
     query = _named(select(LoyaltyAccount), LoyaltyAccount.customer_id, q)
     if tier:
         query = query.where(LoyaltyAccount.tier == tier)
     if min_points is not None:
         query = query.where(LoyaltyAccount.points >= min_points)
-    return page(session, query.order_by(*ACCOUNT_SORTS.get(sort, ACCOUNT_SORTS["points_desc"])), limit, offset)
+    return query.order_by(*ACCOUNT_SORTS.get(sort, ACCOUNT_SORTS["points_desc"]))
+
+
+def list_accounts(session: Session, *, limit: int = 50, offset: int = 0,
+                  **filters: Any) -> tuple[list[LoyaltyAccount], int]:
+    """A page of loyalty accounts (customers who have one: every customer after a ranking run) and the total."""
+    return page(session, account_query(**filters), limit, offset)
