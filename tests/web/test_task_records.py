@@ -42,3 +42,19 @@ def test_a_sales_rep_searches_the_tasklist_for_a_lead_by_company(crm: Server, pa
     shot(page, f"{lang}-task-record")
     link.click()
     expect(page).to_have_url(re.compile(rf"/app/leads/{lead['id']}$"))
+
+
+def test_an_auditor_finds_a_leads_process_by_the_persons_name(crm: Server, page_for):
+    family = surname()
+    lead, _ = lead_task(crm, person_name=f"نگار {family}", mobile="09123450001", product="software")
+    page = page_for("auditor")
+    page.goto("/app/instances")
+    page.get_by_test_id("instance-search").fill(as_arabic(family))
+    page.get_by_test_id("instance-search").press("Enter")
+    rows = page.locator("[data-instance]")
+    expect(rows).to_have_count(1)
+    link = rows.get_by_test_id("instance-record-link")
+    expect(link).to_contain_text(family)
+    expect(link).to_have_attribute("href", f"/app/leads/{lead['id']}")
+    assert "q=" in page.url
+    shot(page, "en-instances-record-search")

@@ -6,6 +6,7 @@ import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, digits, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
+import { recordTitle } from './tasklist.js';
 import { dateField, isoOf } from './timefields.js';
 
 const STATES = ['', 'running', 'completed', 'failed', 'cancelled'];
@@ -15,7 +16,7 @@ const LIMIT = 50;
 export function recordCell(instance) {
   const record = instance.record;
   if (!record) return '—';
-  const title = h('bdi', {}, digits(record.title || record.id));
+  const title = h('span', {}, record.title ? recordTitle(record.title) : digits(record.id));
   return [h('span', { class: 'muted' }, `${t(`record.type.${record.type}`)}: `),
     record.url ? h('a', { href: record.url, 'data-testid': 'instance-record-link' }, title) : title];
 }

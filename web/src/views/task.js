@@ -12,7 +12,7 @@ import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.j
 import { renderCustomer } from './customer.js';
 import { isLeadTask, leadCard } from './leadcard.js';
 import { fillRecordCard } from './record_card.js';
-import { dueState } from './tasklist.js';
+import { dueState, recordTitle } from './tasklist.js';
 import { gregorianDays, jalaliDateFields } from './timefields.js';
 
 // form-js keeps errors by field id; the server answers by data path ("amount", "address.city").
@@ -51,7 +51,7 @@ function header(task, me) {
 
 // The record's title, linking to its page where the web app has one.
 export function recordLink(record) {
-  const title = h('bdi', {}, digits(record.title || record.id));
+  const title = h('span', {}, record.title ? recordTitle(record.title) : digits(record.id));
   return record.url ? h('a', { href: record.url, 'data-testid': 'task-record-link' }, title) : title;
 }
 

@@ -40,6 +40,13 @@ export function fold(text) {
     .replace(/[\u200c\u200d\u0640\u064b-\u065f]/g, '');
 }
 
+// A record's title as parts ("Arya Software — Ali Rezaei — 0912 345 6789"), each isolated in its own direction so
+// that a phone number or "#12" reads left to right inside Persian text and a Persian name inside English.
+export function recordTitle(title) {
+  return String(title || '').split(' — ').flatMap((part, k) => [k ? ' — ' : null,
+    /^[+#\d\s]+$/.test(part) ? h('bdi', { dir: 'ltr' }, digits(part)) : h('bdi', {}, digits(part))]);
+}
+
 function matches(task, text) {
   if (!text) return true;
   const haystack = fold([task.name, task.record?.title, task.process_key, task.business_key, task.assignee,
@@ -108,7 +115,7 @@ export async function render({ root, me, navigate }) {
     return h('li', { class: ['task-row', due && `row-${due}`], 'data-task-id': task.id, 'data-testid': 'task-row' },
       h('a', { href, class: 'task-link', 'data-nav-item': '', 'data-testid': 'task-title' },
         h('span', { class: 'task-name' }, task.name,
-          task.record?.title ? [': ', h('bdi', { class: 'task-record', 'data-record-type': task.record.type }, digits(task.record.title))] : null),
+          task.record?.title ? [': ', h('span', { class: 'task-record', 'data-record-type': task.record.type }, recordTitle(task.record.title))] : null),
         h('span', { class: 'task-meta muted' },
           task.record ? [t(`record.type.${task.record.type}`), ' · '] : null,
           ltr(task.process_key), task.business_key ? [' · ', ltr(task.business_key)] : null)),
