@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import CompoundSelect, Select, func, select, union
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -70,13 +70,16 @@ def instances_of(session: Session, record_type: str, record_id: int, own: str | 
     return sorted(found)
 
 
-def _condition(record_type: str, record_id: int, instances: list[str]) -> ColumnElement[bool]:
-    mine = JournalEntry.seq.in_(select(JournalRecord.seq).where(
-        JournalRecord.record_type == record_type, JournalRecord.record_id == str(record_id)))
+def _seqs(record_type: str, record_id: int, instances: list[str]) -> Select[Any] | CompoundSelect:
+    """The journal rows of the record's history: those the index names it in (``journal_record``'s key), and the
+    steps of its process instances (the journal's ``process_instance_id`` index)."""
+    mine = select(JournalRecord.seq.label("seq")).where(
+        JournalRecord.record_type == record_type, JournalRecord.record_id == str(record_id))
     if not instances:
         return mine
-    steps = JournalEntry.process_instance_id.in_(instances) & JournalEntry.kind.in_(list(PROCESS_KINDS))
-    return or_(mine, steps)
+    steps = select(JournalEntry.seq.label("seq")).where(
+        JournalEntry.process_instance_id.in_(instances), JournalEntry.kind.in_(list(PROCESS_KINDS)))
+    return union(mine, steps)
 
 
 def _cut(value: Any) -> Any:
@@ -152,11 +155,13 @@ def _names(session: Session, rows: list[Any]) -> dict[str, str]:
 def history(session: Session, record_type: str, record_id: int, *, instances: list[str], limit: int, offset: int,
             visible: Redact) -> tuple[list[dict[str, Any]], int]:
     """One page of the record's history, newest first, and how many entries it has in all."""
-    condition = _condition(record_type, record_id, instances)
-    total = int(session.scalar(select(func.count()).select_from(JournalEntry).where(condition)) or 0)
+    seqs = _seqs(record_type, record_id, instances).subquery()
+    total = int(session.scalar(select(func.count()).select_from(seqs)) or 0)
+    wanted = list(session.scalars(select(seqs.c.seq).order_by(seqs.c.seq.desc()).limit(limit).offset(offset)))
     rows = session.execute(select(JournalEntry.seq, JournalEntry.at, JournalEntry.actor, JournalEntry.kind,
                                   JournalEntry.process_instance_id, JournalEntry.element_id, JournalEntry.data)
-                           .where(condition).order_by(JournalEntry.seq.desc()).limit(limit).offset(offset)).all()
+                           .where(JournalEntry.seq.in_(wanted)).order_by(JournalEntry.seq.desc())).all() \
+        if wanted else []
     names, words = _names(session, [r for r in rows if r.kind in PROCESS_KINDS]), Words(session)
     items = []
     for row in rows:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Integer, String, column, insert, select, table
+from sqlalchemy import JSON, Connection, Integer, String, column, insert, or_, select, table
 
 from crm.models import JournalRecord
 
@@ -22,6 +22,8 @@ SAME_ID = {"loyalty_account": "customer"}
 # fields that name another record: ``<type>_id``, and the customers a referral names
 LINKS = {**{f"{kind}_id": kind for kind in RECORD_TYPES}, "referrer_id": "customer", "referred_customer_id": "customer"}
 MAX_TYPE, MAX_ID = 32, 64
+# the kinds of journal rows that may speak of a record: the CRM's own, and the processes' record events
+PREFIXES = ("crm.", "contract.", "referral.", "complaint.", "lead.")
 
 
 def _identity(value: Any) -> str | None:
@@ -33,7 +35,7 @@ def _identity(value: Any) -> str | None:
 
 def subjects(kind: str, data: Mapping[str, Any] | None) -> set[tuple[str, str]]:
     """The (record type, id) pairs a journal row of ``kind`` with ``data`` speaks of."""
-    if not kind.startswith(("crm.", "contract.", "referral.", "complaint.", "lead.")) or not isinstance(data, Mapping):
+    if not kind.startswith(PREFIXES) or not isinstance(data, Mapping):
         return set()
     found: set[tuple[str, str]] = set()
     name, key = data.get("record"), _identity(data.get("id"))
@@ -67,9 +69,11 @@ def backfill(connection: Connection, batch: int = 5000) -> int:
     """Index the rows already in the journal (a migration runs it once); how many index rows it wrote."""
     journal, last, written = _JOURNAL, 0, 0
     while True:
-        rows = connection.execute(select(journal.c.seq, journal.c.kind, journal.c.data)
-                                  .where(journal.c.seq > last).order_by(journal.c.seq).limit(batch)).all()
-        if not rows:
+        seqs = connection.execute(select(journal.c.seq).where(journal.c.seq > last).order_by(journal.c.seq)
+                                  .limit(batch)).scalars().all()
+        if not seqs:
             return written
+        rows = connection.execute(select(journal.c.seq, journal.c.kind, journal.c.data).where(
+            journal.c.seq.between(seqs[0], seqs[-1]), or_(*(journal.c.kind.startswith(p) for p in PREFIXES)))).all()
         written += index_rows(connection, [{"seq": row.seq, "kind": row.kind, "data": row.data} for row in rows])
-        last = rows[-1].seq
+        last = seqs[-1]
