@@ -22,7 +22,7 @@ def viewer_of(session: Session, username: str, role: str, groups: Any) -> access
     read, edit = access.scopes_of(session, role, groups or ())
     row = session.execute(select(User.team_key, User.branch_key).where(User.username == username)).first()
     team, branch = (row[0], row[1]) if row is not None else (None, None)
-    managed = frozenset() if read == "all" else frozenset(
+    managed = frozenset() if read == edit == "all" else frozenset(
         t.key for t in session.scalars(select(Team).where(Team.active.is_(True))) if username in (t.managers or ()))
     return access.Viewer(username, team, branch, managed, read, edit)
 

@@ -47,7 +47,7 @@ from crm.models import (
 )
 from crm.teams import SCOPES, AccessRule
 
-__all__ = ["FOLLOWERS", "PLACED", "Placement", "Viewer", "may_edit", "may_read", "place", "scope_reads",
+__all__ = ["FOLLOWERS", "PLACED", "Placement", "Viewer", "adopt", "may_edit", "may_read", "place", "scope_reads",
            "scopes_of", "visible", "widest"]
 
 PLACED: tuple[type[Any], ...] = (Customer, Lead, Opportunity, Complaint, Contract, Referral)
@@ -171,6 +171,22 @@ def may_read(session: Session, record: Any, viewer: Viewer) -> bool:
 def may_edit(session: Session, record: Any, viewer: Viewer) -> bool:
     placement = _placement_of(session, record)
     return placement is None or _allows(*placement, viewer, viewer.edit)
+
+
+def adopt(session: Session, username: str, team: str | None, branch: str | None) -> dict[str, int]:
+    """Place the records ``username`` owns that have no team yet in their team and branch (when a user is
+    first put in a team, what they already own follows them); how many of each kind."""
+    placed: dict[str, int] = {}
+    if team is None and branch is None:
+        return placed
+    for model in PLACED:
+        table = model.__table__
+        done = session.execute(table.update().where(table.c.owner == username, table.c.team_key.is_(None),
+                                                    table.c.branch_key.is_(None))
+                               .values(team_key=team, branch_key=branch))
+        if done.rowcount:
+            placed[table.name] = done.rowcount
+    return placed
 
 
 def scope_reads(session: Session, viewer: Viewer) -> None:

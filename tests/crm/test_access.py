@@ -80,3 +80,15 @@ def test_a_scoped_session_sees_only_what_the_viewer_may_read(world: World) -> No
     finally:
         access.scope_reads(session, Viewer("root"))
     assert session.scalar(select(func.count()).select_from(Lead)) == 2
+
+
+def test_what_a_user_owns_follows_them_into_their_team(world: World) -> None:
+    owned, _ = create_customer(world.ctx("root"), {"person_name": "Dara", "owner": "dave"})
+    placed, _ = create_customer(world.ctx("root"), {"person_name": "Dina", "owner": "dave"})
+    placed.team_key = "x"
+    world.session.flush()
+    assert access.adopt(world.session, "dave", "a", "hq") == {"customer": 1}
+    world.session.expire_all()
+    assert (owned.team_key, owned.branch_key, placed.team_key) == ("a", "hq", "x")
+    manager = Viewer("mona", managed=frozenset({"a"}), read="all", edit="own")  # reads all, edits her teams'
+    assert access.may_edit(world.session, owned, manager) and not access.may_edit(world.session, placed, manager)

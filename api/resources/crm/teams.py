@@ -19,7 +19,7 @@ from api.identity.models import User
 from api.record_access import editable, readable
 from api.resources.common import ID, storable
 from api.resources.crm.shared import WRITE, act
-from crm import teams
+from crm import access, teams
 from crm.errors import InvalidRecord, RecordNotFound
 from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Referral
 from engine import journal
@@ -236,7 +236,8 @@ class UserTeam(MethodView):
     @requires("admin")
     def put(self, body: dict, user_id: int) -> object:
         """Put a user in a team and a branch (the records they make are placed there; a team scope reads
-        them); journaled as ``admin.user.changed`` with the values before and after."""
+        them); the records they own that have no team yet move there too. Journaled as ``admin.user.changed``
+        with the values before and after and how many records of each kind were placed."""
         if "branch_key" not in body and body["team_key"]:
             found = {t.key: t for t in teams.teams(db())}.get(body["team_key"])
             body["branch_key"] = found.branch_key if found is not None else None
@@ -255,6 +256,8 @@ def _place_user(session: Any, user_id: int, body: dict[str, Any], actor: str) ->
     changed = [name for name in before if before[name] != after[name]]
     if changed:
         session.flush()
+        adopted = access.adopt(session, user.username, user.team_key, user.branch_key)
         journal.record(session, "admin.user.changed", actor, data={
-            "user": user.username, "before": {n: before[n] for n in changed}, "after": {n: after[n] for n in changed}})
+            "user": user.username, "before": {n: before[n] for n in changed}, "after": {n: after[n] for n in changed},
+            "records_placed": adopted})
     return user
