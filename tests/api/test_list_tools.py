@@ -212,3 +212,30 @@ def test_contract_and_referral_exports_follow_their_lists(sqlite_api: Api):
     assert [r[1] for r in table[1:]] == ["Sara Ahmadi", "مینا رضایی"] and table[1][3] == "پارس کاوه"
     assert not sheet.sheet_view.rightToLeft
     assert api.call("GET", "/api/v1/exports/contracts?sort=nonsense", "employee").status_code == 422
+
+
+def test_purchase_and_loyalty_exports_follow_their_lists(sqlite_api: Api):
+    api = sqlite_api
+    customer = api.call("POST", "/api/v1/customers", "employee", json={
+        "person_name": "علی کریمی", "kind": "person", "mobile": "09121110061"}).get_json()["customer"]
+    for amount, when, on_time in ((2_000_000, "2026-11-01T10:00:00", True), (9_000_000, "2026-11-20T10:00:00", False),
+                                  (500_000, "2026-11-25T10:00:00", True)):
+        answer = api.call("POST", f"/api/v1/customers/{customer['id']}/purchases", "employee", json={
+            "amount": amount, "purchased_at": when, "paid_on_time": on_time, "channel": "online"})
+        assert answer.status_code == 201, answer.get_json()
+    listed = api.call("GET", "/api/v1/purchases?sort=amount_desc&min_amount=1000000", "employee").get_json()
+    text = api.call("GET", "/api/v1/exports/purchases?sort=amount_desc&min_amount=1000000&lang=fa",
+                    "employee").get_data().decode()
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 1 + listed["total"] == 3
+    assert [int(r[2]) for r in rows[1:]] == [p["amount"] for p in listed["items"]] == [9_000_000, 2_000_000]
+    assert rows[1][:2] == ["1405-08-29", "علی کریمی"] and rows[1][4:6] == ["آنلاین", "با تأخیر"]
+    adjusted = api.call("POST", f"/api/v1/customers/{customer['id']}/loyalty/adjustments", "admin",
+                        json={"points": 120, "reason": "welcome gift"})
+    assert adjusted.status_code in (200, 201), adjusted.get_json()
+    assert api.call("GET", "/api/v1/loyalty-accounts", "employee").get_json()["total"] == 1
+    accounts = api.call("GET", "/api/v1/exports/loyalty?format=xlsx&lang=en", "employee")
+    table = list(load_workbook(io.BytesIO(accounts.get_data())).active.iter_rows(values_only=True))
+    assert table[0][:3] == ("Customer", "Tier", "Points") and table[1][0] == "علی کریمی"
+    assert table[1][2] == 120 and len(table) == 2
+    assert api.call("GET", "/api/v1/exports/purchases?sort=cheapest", "employee").status_code == 422

@@ -26,12 +26,13 @@ from api.resources.crm import contracts as contract_routes
 from api.resources.crm import customers as customer_routes
 from api.resources.crm import leads as lead_routes
 from api.resources.crm import opportunities as opportunity_routes
+from api.resources.crm import purchase_lists as purchase_routes
 from api.resources.crm import referral_detail
 from api.resources.crm import referrals as referral_routes
 from api.resources.crm.export_columns import COLUMNS, LABELLED, Lookups
 from api.resources.crm.export_files import csv_chunks, shown, xlsx_chunks
 from api.resources.crm.shared import READ
-from crm import complaints, contracts, customers, leads, lists, opportunities, referrals
+from crm import complaints, contracts, customers, leads, lists, opportunities, purchase_lists, referrals
 from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.sorting import ordered
@@ -52,6 +53,10 @@ def _no_names(_session: Session, _batch: Sequence[Any]) -> dict[int, str]:
 
 def _as_is(_session: Session, batch: Sequence[Any]) -> Sequence[Any]:
     return batch
+
+
+def _unpaged(args: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in args.items() if name not in ("limit", "offset")}
 
 
 def _opportunity_names(session: Session, batch: Sequence[Any]) -> dict[int, str]:
@@ -78,6 +83,7 @@ class Source:
     query: Callable[..., Select[Any]]
     names: Names = _no_names
     prepare: Prepare = _as_is
+    orders: bool = False  # the query function orders by the list's own sort names (newest, amount_desc, …)
 
 
 SOURCES: dict[str, Source] = {
@@ -92,6 +98,10 @@ SOURCES: dict[str, Source] = {
                         prepare=contract_routes.rows),
     "referrals": Source(referral_routes.ReferralArgs, referral_routes.referral_filters, referrals.referral_query,
                         prepare=_referral_rows),
+    "purchases": Source(purchase_routes.PurchaseArgs, _unpaged, purchase_lists.purchase_query, _opportunity_names,
+                        orders=True),
+    "loyalty": Source(purchase_routes.AccountArgs, _unpaged, purchase_lists.account_query, _opportunity_names,
+                      orders=True),
 }
 
 
@@ -145,7 +155,7 @@ def file_name(name: str, locale: str, extension: str, now: datetime) -> str:
     return f"{name}-{day.isoformat()}.{extension}"
 
 
-@blp.route("/<any(customers, leads, opportunities, complaints, contracts, referrals):list_name>")
+@blp.route("/<any(customers, leads, opportunities, complaints, contracts, referrals, purchases, loyalty):list_name>")
 class Export(MethodView):
     @blp.doc(security=BEARER, parameters=[{"in": "query", "name": "sort", "schema": {"type": "string"},
                                            "description": "the list's sort"}])
@@ -160,7 +170,9 @@ class Export(MethodView):
         asked = _list_args(source)
         locale = args.get("lang") or current_principal().locale
         zone = ZoneInfo(ravand().settings.timezone)
-        stmt = ordered(source.query(**source.filters(asked)), list_name, asked.get("sort"))
+        stmt = source.query(**source.filters(asked))
+        if not source.orders:
+            stmt = ordered(stmt, list_name, asked.get("sort"))
         rows = _rows(list_name, source, stmt, locale, zone)
         now = datetime.now(zone)
         columns = COLUMNS[list_name]

@@ -38,6 +38,11 @@ WORDS: dict[str, dict[str, tuple[str, str]]] = {
                         "purchased": ("Purchased", "خرید کرد"), "rewarded": ("Rewarded", "پاداش داده شد"),
                         "expired": ("Expired", "منقضی"), "declined": ("Declined", "ردشده")},
     "referral.reward_kind": {"points": ("points", "امتیاز"), "discount": ("% discount", "٪ تخفیف")},
+    "purchase.channel": {"store": ("Store", "فروشگاه"), "online": ("Online", "آنلاین"),
+                         "phone": ("Telephone", "تلفنی"), "agent": ("Agent", "نماینده")},
+    "purchase.paid": {"yes": ("On time", "به‌موقع"), "no": ("Late", "با تأخیر")},
+    "customer.tier": {"bronze": ("Bronze", "برنزی"), "silver": ("Silver", "نقره‌ای"), "gold": ("Gold", "طلایی"),
+                      "platinum": ("Platinum", "پلاتینی")},
 }
 
 
@@ -64,7 +69,7 @@ class Column:
     en: str
     fa: str
     value: Value
-    kind: str = "text"  # text, number, amount, date (a day), moment (a date and time)
+    kind: str = "text"  # text, number, decimal, amount, date (a day), moment (a date and time)
 
     def header(self, locale: str) -> str:
         return self.fa if locale == "fa" else self.en
@@ -161,6 +166,20 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Status", "وضعیت", _word("contract.status", "status")),
         Column("Awaiting", "در انتظار", _levels), Column("Created", "ایجاد", _attr("created_at"), "date"),
     ),
+    "purchases": (
+        Column("Date", "تاریخ", _attr("purchased_at"), "date"), Column("Customer", "مشتری", _customer),
+        Column("Amount (rials)", "مبلغ (ریال)", _attr("amount"), "amount"),
+        Column("Product", "کالا یا خدمت", _label("product", "product")),
+        Column("Channel", "کانال", _word("purchase.channel", "channel")),
+        Column("Payment", "پرداخت", lambda p, look: look.word("purchase.paid", "yes" if p.paid_on_time else "no")),
+        Column("Reference", "شمارهٔ مرجع", _attr("reference")),
+    ),
+    "loyalty": (
+        Column("Customer", "مشتری", _customer), Column("Tier", "سطح", _word("customer.tier", "tier")),
+        Column("Points", "امتیاز", _attr("points"), "number"), Column("Score", "رتبه", _attr("score"), "decimal"),
+        Column("Estimated lifetime value (rials)", "ارزش تخمینی طول عمر (ریال)", _attr("lifetime_value"), "amount"),
+        Column("Ranked", "رتبه‌بندی", _attr("ranked_at"), "date"),
+    ),
     "referrals": (
         Column("No.", "شماره", _attr("id"), "number"),
         Column("Referred person", "فرد معرفی‌شده", _attr("referred_name")),
@@ -174,7 +193,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 # the managed lists whose labels each export shows
 LABELLED: dict[str, tuple[str, ...]] = {
     "customers": (), "leads": ("lead_source", "product", "province"), "opportunities": (),
-    "complaints": ("complaint_kind", "complaint_category"), "contracts": (), "referrals": (),
+    "complaints": ("complaint_kind", "complaint_category"), "contracts": (), "referrals": (), "purchases": ("product",),
+    "loyalty": (),
 }
 
 __all__ = ["COLUMNS", "LABELLED", "WORDS", "Column", "Lookups"]

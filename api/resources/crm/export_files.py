@@ -39,6 +39,8 @@ def shown(value: Any, kind: str, locale: str, zone: ZoneInfo) -> Any:
         return None
     if kind in ("number", "amount"):
         return int(value)
+    if kind == "decimal":
+        return round(float(value), 1)
     if kind == "moment" and isinstance(value, datetime):
         local = value.astimezone(zone)
         return f"{_day(local.date(), locale)} {local:%H:%M}"
