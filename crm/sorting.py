@@ -63,7 +63,9 @@ def ordered(query: Select[Any], list_name: str, sort: str | None, *, columns: Ma
     name = (sort or "-id").removeprefix("-")
     descending = (sort or "-id").startswith("-")
     column, tiebreak = fields[name], fields["id"]
-    first = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    first = column.desc() if descending else column.asc()
+    if getattr(column, "nullable", True):  # blanks last either way; a NOT NULL column keeps its index usable
+        first = first.nulls_last()
     if name == "id":
         return query.order_by(None).order_by(first)
     return query.order_by(None).order_by(first, tiebreak.desc() if descending else tiebreak.asc())
