@@ -6,6 +6,7 @@ import { debounce, h, replace } from '../core/dom.js';
 import { options } from '../core/fields.js';
 import { date, money, number, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
+import { listTools } from '../core/listtools.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { latinNumber } from './purchases.js';
 
@@ -45,11 +46,12 @@ function filters(state, load) {
   return h('div', { class: 'toolbar', role: 'search' }, search, tier, least, sort);
 }
 
-export async function render({ root, query }) {
+export async function render({ root, query, me }) {
   const state = { q: query.q || '', tier: TIERS.includes(query.tier) ? query.tier : '', min: query.min || '',
     sort: SORTS.includes(query.sort) ? query.sort : 'points_desc' };
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'loyalty-summary' });
   const results = h('div', { 'data-testid': 'loyalty-accounts' }, loading());
+  const tools = listTools({ list: 'loyalty', me });
 
   let controller;
   let gone = false; // a search typed just before leaving must not rewrite the next page's address
@@ -59,6 +61,7 @@ export async function render({ root, query }) {
     controller?.abort();
     controller = new AbortController();
     const asked = { q: state.q, tier: state.tier, min_points: latinNumber(state.min), sort: state.sort };
+    tools.update(asked);
     try {
       const page = await api.get('/loyalty-accounts', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('loyalty.summary', { shown: number(page.items.length), total: number(page.total) });
@@ -75,7 +78,7 @@ export async function render({ root, query }) {
     }
   }
 
-  replace(root, pageHeader(t('loyalty.title')), filters(state, load), summary, results);
+  replace(root, pageHeader(t('loyalty.title')), filters(state, load), tools.element, summary, results);
   await load(0);
   return { cleanup: () => { gone = true; controller?.abort(); } };
 }

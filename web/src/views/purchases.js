@@ -9,6 +9,7 @@ import { checkField, formField, options, sendsTo } from '../core/fields.js';
 import { date, dateTime, money, number, t } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setQuery } from '../core/router.js';
+import { listTools } from '../core/listtools.js';
 import { badge, empty, errorBox, facts, loading, pageHeader, pager, table, toast } from '../core/ui.js';
 import { listLabels } from './leads.js';
 import { shown } from './lead_edit.js';
@@ -147,7 +148,7 @@ function recordForm(customerId, saved) {
   return form;
 }
 
-export async function render({ root, query }) {
+export async function render({ root, query, me }) {
   const state = { q: query.q || '', channel: CHANNELS.includes(query.channel) ? query.channel : '',
     paid: ['yes', 'no'].includes(query.paid) ? query.paid : '', from: query.from || '', to: query.to || '',
     min: query.min || '', max: query.max || '', sort: SORTS.includes(query.sort) ? query.sort : 'newest', product: query.product || '',
@@ -158,6 +159,7 @@ export async function render({ root, query }) {
   const formBox = h('div');
   const scope = h('div');
   const label = await listLabels(['product']);
+  const tools = listTools({ list: 'purchases', me });
 
   let controller;
   let gone = false; // a search typed just before leaving must not rewrite the next page's address
@@ -169,6 +171,7 @@ export async function render({ root, query }) {
     const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort, product: state.product,
       paid_on_time: { yes: 'true', no: 'false' }[state.paid] || '', since: dayParam(state.from), until: dayParam(state.to, true),
       min_amount: latinNumber(state.min), max_amount: latinNumber(state.max) };
+    tools.update(asked);
     try {
       const page = await api.get('/purchases', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
       summary.textContent = t('purchases.summary', { shown: number(page.items.length), total: number(page.total),
@@ -199,7 +202,7 @@ export async function render({ root, query }) {
     form.querySelector('input')?.focus();
   } }, t('purchases.record'));
   drawScope();
-  replace(root, pageHeader(t('purchases.title'), newOne), formBox, filters(state, load), scope, summary,
+  replace(root, pageHeader(t('purchases.title'), newOne), formBox, filters(state, load), tools.element, scope, summary,
     h('div', { class: 'split' }, h('div', { class: 'split-main' }, results), side));
   await load(0);
   return { cleanup: () => { gone = true; controller?.abort(); } };
