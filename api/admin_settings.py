@@ -8,6 +8,7 @@ password) are write-only: never returned, only said to be set."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import JSON, String, inspect, select
 from sqlalchemy import Engine as Database
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from config import Settings
@@ -27,7 +29,10 @@ from crm.quiet import parse_quiet_hours, zone_of
 from crm.text import ascii_digits
 from crm.validation import parse_email
 from engine import calendar
+from engine.db import make_read_session_factory
 from engine.models import Base
+
+log = logging.getLogger("ravand.settings")
 
 
 class AppSetting(Base):
@@ -247,9 +252,14 @@ def stored(session: Session) -> dict[str, Any]:
 
 
 def with_stored(database: Database, settings: Settings) -> Settings:
-    """``settings`` with what the Settings screen stored (none before the table is made)."""
-    if not inspect(database).has_table("app_setting"):
+    """``settings`` with what the Settings screen stored (none before the table is made; none while the
+    database cannot be reached: the server's first request reads them, ``api.resources.settings``)."""
+    try:
+        with make_read_session_factory(database)() as session:  # never waits for the write lock
+            if not inspect(session.connection()).has_table("app_setting"):
+                return settings
+            found = stored(session)
+    except SQLAlchemyError as exc:
+        log.warning("the stored settings cannot be read yet: %s", exc)
         return settings
-    with Session(database) as session:
-        found = stored(session)
     return settings.with_overrides(**found) if found else settings

@@ -4,23 +4,30 @@ at once to this server, and journaled with its value before and after (a secret 
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api import admin_settings as admin
 from api.composition import Ravand, SettingsError, contract_settings, notice_settings, work_calendar
-from api.context import command, ravand
+from api.context import command, db, ravand
 from api.guard import BEARER, current_principal, requires
 from engine import calendar, journal
 from engine.clock import utcnow
 from engine.errors import InvalidData
 
 blp = Blueprint("settings", __name__, url_prefix="/api/v1/settings", description="Settings an administrator changes")
+log = logging.getLogger("ravand.settings")
+FOLLOW_EVERY_S = 15.0  # how often a server process looks whether another one stored new settings
+_SEEN = "ravand.settings_seen"
 
 
 class SettingsSchema(Schema):
@@ -53,6 +60,38 @@ def _apply(app: Ravand, new: Any, work: Any, engine_settings: dict[str, Any]) ->
     settings = app.engine.ctx.settings
     if isinstance(settings, dict):
         settings.update(engine_settings)
+
+
+def _stamp(session: Session) -> tuple[Any, ...]:
+    return tuple(session.execute(select(func.count(admin.AppSetting.name), func.max(admin.AppSetting.updated_at)))
+                 .one())
+
+
+@blp.before_app_request
+def follow_other_servers() -> None:
+    """Every ``FOLLOW_EVERY_S`` a server process looks (one small read) whether settings were stored since it
+    last looked (by another gunicorn worker or server), and if so uses them."""
+    seen = current_app.extensions.get(_SEEN)
+    if seen is not None and time.monotonic() - seen["at"] < FOLLOW_EVERY_S:
+        return
+    try:
+        stamp = _stamp(db())
+        if seen is None:
+            current_app.extensions[_SEEN] = {"at": time.monotonic(), "stamp": stamp}
+        elif stamp == seen["stamp"]:
+            seen["at"] = time.monotonic()
+            return
+        else:
+            seen.update(at=time.monotonic(), stamp=stamp)
+        app = ravand()
+        new = app.settings.with_overrides(**admin.stored(db()))
+        if new == app.settings:  # the first request finds what build() read, most often
+            return
+        work, engine_settings = _checked(new)
+    except (SQLAlchemyError, InvalidData) as exc:
+        log.warning("the stored settings were not read again: %s", exc)
+        return
+    _apply(app, new, work, engine_settings)
 
 
 @blp.route("")
@@ -101,4 +140,5 @@ class Settings(MethodView):
             work, engine_settings = _checked(new)
             command(run)
             _apply(app, new, work, engine_settings)
+            current_app.extensions.pop(_SEEN, None)  # this process has them: look afresh from the next request
         return admin.shown(app.settings)

@@ -158,3 +158,19 @@ def test_settings_are_checked_journaled_and_secrets_write_only(api: Api):
 
     assert build(ravand.settings.with_overrides(seller_name=""), migrate=False).settings.seller_name \
         == "آریا نرم‌افزار"  # and after a restart
+
+
+def test_another_server_process_follows_stored_settings(sqlite_api: Api):
+    from api.app import create_app
+    from api.composition import build
+    from api.resources import settings as resource
+
+    first = sqlite_api.app.extensions["ravand"]
+    other = create_app(first.settings, build(first.settings))  # a second gunicorn worker on the same database
+    client = other.test_client()
+    assert client.get("/api/v1/health").status_code in {200, 503}  # its first request notes what is stored
+    ok(sqlite_api.call("PATCH", "/api/v1/settings", json={"work_week": "sat-wed 09:00-17:00"}))
+    assert other.extensions["ravand"].settings.work_week != "sat-wed 09:00-17:00"
+    other.extensions[resource._SEEN]["at"] -= resource.FOLLOW_EVERY_S  # its next look is due
+    client.get("/api/v1/health")
+    assert other.extensions["ravand"].settings.work_week == "sat-wed 09:00-17:00"
