@@ -31,6 +31,7 @@ FIELDS: dict[str, Label] = {
     "email": _l("رایانامه", "E-mail"), "address": _l("نشانی", "Address"), "industry": _l("صنعت", "Industry"),
     "region": _l("استان", "Province"), "channel": _l("کانال", "Channel"), "status": _l("وضعیت", "Status"),
     "segment": _l("بخش", "Segment"), "owner": _l("مسئول", "Owner"), "kind": _l("نوع", "Kind"),
+    "team_key": _l("تیم", "Team"), "branch_key": _l("شعبه", "Branch"),  # record access (crm.access)
     "locale": _l("زبان", "Language"), "national_id": _l("شناسه ملی", "National ID"),
     "economic_code": _l("کد اقتصادی", "Economic code"), "postal_code": _l("کد پستی", "Postal code"),
     "interests": _l("علاقه‌مندی‌ها", "Interests"), "customer_id": _l("مشتری", "Customer"),

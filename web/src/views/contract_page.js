@@ -14,6 +14,7 @@ import { phone, statusBadge } from './crmtext.js';
 import { contractEditForm, EDITING } from './contract_new.js';
 import { contractNumber, levels } from './contracts.js';
 import { historySection } from './record_history.js';
+import { placementSection } from './record_placement.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -153,7 +154,7 @@ export async function render({ root, params, me }) {
       decisionTable(decisions),
       editable ? contractEditForm(c, () => draw(false)) : h('p', { class: 'muted', 'data-testid': 'contract-locked' }, t('contract_page.locked')),
       revisionTable(revisions),
-      historySection('contract', c.id));
+      placementSection('contracts', c.id), historySection('contract', c.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();

@@ -10,6 +10,7 @@ import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
 import { historySection } from './record_history.js';
+import { placementSection } from './record_placement.js';
 
 // A card with the records' table; with no records, a small chip instead (gathered at the page's end).
 function section(key, rows, columns, { note } = {}) {
@@ -166,5 +167,5 @@ export async function render({ root, params, me }) {
           { label: t('instances.state'), cell: (x) => stateBadge(x.state) },
           { label: t('instances.started'), cell: (x) => dateTime(x.started_at), class: 'nowrap' },
         ])])),
-    historySection('customer', c.id));
+    placementSection('customers', c.id), historySection('customer', c.id));
 }

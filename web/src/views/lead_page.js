@@ -11,6 +11,7 @@ import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { editForm, EDITABLE_STATUSES } from './lead_edit.js';
 import { listLabels } from './leads.js';
 import { historySection } from './record_history.js';
+import { placementSection } from './record_placement.js';
 
 const yes = (value) => (value === null || value === undefined ? '—' : t(value ? 'common.yes' : 'common.no'));
 
@@ -106,7 +107,7 @@ export async function render({ root, params, me }) {
       h('div', { class: 'grid-2' }, about(lead, label), h('div', {}, score(lead), work(lead, me))),
       calls(lead, label),
       mayEdit ? editForm(lead, () => draw(false)) : h('p', { class: 'muted', 'data-testid': 'lead-closed' }, t('lead_page.closed')),
-      historySection('lead', lead.id));
+      placementSection('leads', lead.id), historySection('lead', lead.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();
