@@ -446,11 +446,11 @@ class Purchase(Base):
     __tablename__ = "purchase"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
-    amount: Mapped[int] = mapped_column(BigInteger)  # rials
+    amount: Mapped[int] = mapped_column(BigInteger, index=True)  # rials; indexed for the list's range and sort
     purchased_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(20))  # store | online | phone | agent
     paid_on_time: Mapped[bool] = mapped_column(Boolean)
-    reference: Mapped[str | None] = mapped_column(String(80))
+    reference: Mapped[str | None] = mapped_column(String(80), index=True)  # an invoice number, found by the list
     created_by: Mapped[str | None] = mapped_column(String(150))
     discount: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # rials a voucher took off
     # (``amount`` is what was paid, after the discount)

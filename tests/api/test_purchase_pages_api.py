@@ -48,9 +48,11 @@ def test_purchases_are_filtered_searched_sorted_and_paged(api: Api):
     assert [p["id"] for p in listed(api, min_amount=2_000_000, max_amount=10_000_000)["items"]] == [other["id"]]
     assert [p["id"] for p in listed(api, channel="online")["items"]] == [big["id"]]
     training = ok(api.call("POST", f"{V1}/customers/{arya}/purchases", "employee", json={
-        "amount": 700_000, "purchased_at": "2026-03-02T10:00:00Z", "product": "آموزش"}), 201)  # a label
+        "amount": 700_000, "purchased_at": "2026-03-02T10:00:00Z", "product": "آموزش", "reference": "F-1001"}),
+        201)  # the product by its label
     assert training["product"] == "training"
     assert [p["id"] for p in listed(api, product="training")["items"]] == [training["id"]]
+    assert [p["id"] for p in listed(api, reference="F-1001")["items"]] == [training["id"]]
     assert "product" in problem(api.call("POST", f"{V1}/customers/{arya}/purchases", "employee", json={
         "amount": 700_000, "product": "spaceship"}), 422)["errors"]
     training_id = training["id"]

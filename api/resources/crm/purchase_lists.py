@@ -28,7 +28,8 @@ class PurchaseRow(PurchaseSchema):
 class PurchaseArgs(PageArgs):
     customer_id = fields.Integer(validate=validate.Range(1, ID))
     q = fields.String(validate=validate.Length(1, 200), metadata={
-        "description": "words of the customer's name however typed (Persian or English), or the reference"})
+        "description": "words of the customer's name however typed (Persian or English)"})
+    reference = fields.String(validate=validate.Length(1, 80), metadata={"description": "the reference as recorded"})
     since = Instant(metadata={"description": "purchased at or after (a date: its midnight UTC)"})
     until = Instant(metadata={"description": "purchased before"})
     min_amount = fields.Integer(validate=validate.Range(0, MAX_RIALS), metadata={"description": "rials"})

@@ -1,4 +1,4 @@
-// Purchases of every customer: search by the customer's name however typed (or the reference), filters by
+// Purchases of every customer: search by the customer's name however typed, filters by reference,
 // product, channel, payment, period (days typed in Jalali or Gregorian) and amount range, a sort, a page at a time with
 // the total and the sum shown; a row opens the purchase's details beside the list. "Record a purchase" for a
 // known customer sends the form to the server, whose field errors show in place.
@@ -95,6 +95,7 @@ function filters(state, load) {
   return h('div', { class: 'stack' },
     h('div', { class: 'toolbar', role: 'search' },
       input('q', t('purchases.search'), { 'data-search': '', 'data-testid': 'purchase-search' }),
+      input('reference', t('purchases.reference'), { maxlength: 80 }),
       product, select('channel', CHANNELS, 'customer.channel_value', 'purchases.any_channel'),
       select('paid', ['yes', 'no'], 'purchases.paid_value', 'purchases.any_payment'), sort),
     h('div', { class: 'toolbar', 'aria-label': t('common.filters') },
@@ -151,7 +152,7 @@ function recordForm(customerId, saved) {
 export async function render({ root, query, me }) {
   const state = { q: query.q || '', channel: CHANNELS.includes(query.channel) ? query.channel : '',
     paid: ['yes', 'no'].includes(query.paid) ? query.paid : '', from: query.from || '', to: query.to || '',
-    min: query.min || '', max: query.max || '', sort: SORTS.includes(query.sort) ? query.sort : 'newest', product: query.product || '',
+    min: query.min || '', max: query.max || '', reference: query.reference || '', sort: SORTS.includes(query.sort) ? query.sort : 'newest', product: query.product || '',
     customer_id: /^\d+$/.test(query.customer_id || '') ? query.customer_id : '' };
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'purchase-summary' });
   const results = h('div', { 'data-testid': 'purchases' }, loading());
@@ -168,7 +169,7 @@ export async function render({ root, query, me }) {
     setQuery({ ...state, sort: state.sort === 'newest' ? '' : state.sort });
     controller?.abort();
     controller = new AbortController();
-    const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort, product: state.product,
+    const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort, product: state.product, reference: state.reference,
       paid_on_time: { yes: 'true', no: 'false' }[state.paid] || '', since: dayParam(state.from), until: dayParam(state.to, true),
       min_amount: latinNumber(state.min), max_amount: latinNumber(state.max) };
     tools.update(asked);
