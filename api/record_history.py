@@ -35,6 +35,7 @@ PROCESS_KINDS: dict[str, Label] = {
     "timer.fired": {"fa": "زمان‌سنج «{name}» رسید", "en": "Timer “{name}” fired"},
     "message.correlated": {"fa": "پیام «{name}» رسید", "en": "Message “{name}” received"},
 }
+JOINED: Label = {"fa": "به فرایندش پیوست", "en": "joined its process"}
 Redact = Callable[[str, str], bool]  # (record type, id) -> may the reader see that record's fields
 # fields whose values are keys of a managed list (crm.lists): shown with the list's words
 LISTED = {("lead", "source"): "lead_source", ("lead", "product"): "product", ("lead", "region"): "province",
@@ -124,6 +125,8 @@ def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact, w
         changes = [_change(words, name, field, None, value) for field, value in data.items()
                    if field not in HIDDEN and field not in ("record", "id", "code_id")
                    and isinstance(value, str | int | float)]
+    if own and not changes and "process_instance_id" in (data.get("changes") or {}):
+        title = JOINED
     return {"category": "record", "record": {"type": name, "id": key, "label": what}, "action": action,
             "title": title, "changes": changes, "redacted": hidden}
 

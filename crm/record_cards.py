@@ -4,7 +4,8 @@ each with its label in Persian and English and, where the value is a key of a li
 A card is ``{"type", "id", "label", "title", "url", "status", "fields": [...]}``; a field is ``{"name", "label",
 "kind", "value"}`` plus ``"text"`` (``{"fa", "en"}``) for listed values, ``"href"`` for links and ``"items"`` for
 lists (the score's reasons, a contract's changes). ``kind`` tells the reader how to show ``value``: text,
-longtext, phone, email, money, percent, number, date, datetime, label, link, why, changes."""
+longtext, phone, email, money, percent, number, date, datetime, label, link, score (with its ``grade``), why,
+changes, counts."""
 
 from __future__ import annotations
 
@@ -107,7 +108,7 @@ def _lead(session: Session, lead: Lead, why: Why | None) -> tuple[str, list[dict
         _field("mobile", lead.mobile, "phone"), _field("phone", lead.phone, "phone"),
         _field("source", lead.source, "label", text=_listed(session, "lead_source", lead.source)),
         _field("product", lead.product, "label", text=_listed(session, "product", lead.product)),
-        _field("score", None if lead.score is None else f"{lead.score} ({lead.grade or '—'})", "text"),
+        {**_field("score", lead.score, "score"), "grade": lead.grade},
         _field("why", None, "why", items=why(lead) if why else []),
         _field("status", lead.status, "label", text=status_label("lead", lead.status)),
         _field("owner", owner),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Integer, String, column, insert, or_, select, table
+from sqlalchemy import JSON, Connection, Integer, String, column, insert, or_, select, table, text
 
 from crm.models import JournalRecord
 
@@ -65,8 +65,44 @@ def index_rows(connection: Connection, rows: list[dict[str, Any]]) -> int:
 _JOURNAL = table("journal", column("seq", Integer), column("kind", String), column("data", JSON))
 
 
+def _identity_sql(value: str) -> str:
+    """SQL: the JSON value ``value`` is an id as ``_identity`` takes it (a whole number or a text of 1-64)."""
+    return (f"((json_typeof({value}) = 'number' AND ({value}) #>> '{{}}' ~ '^-?[0-9]+$') "
+            f"OR json_typeof({value}) = 'string') AND length(({value}) #>> '{{}}') BETWEEN 1 AND {MAX_ID}")
+
+
+def _backfill_sql() -> str:
+    """PostgreSQL: ``subjects`` of every row in one statement (the same rules, written in SQL)."""
+    kinds = " OR ".join(f"kind LIKE '{prefix}%'" for prefix in PREFIXES)
+    links = ", ".join(f"('{link}', '{parent}')" for link, parent in LINKS.items())
+    own_id = _identity_sql("data->'id'")
+    same = " UNION ALL ".join(
+        f"SELECT seq, '{whole}', data->>'id' FROM rows WHERE data->>'record' = '{part}' AND {own_id}"  # noqa: S608
+        for part, whole in SAME_ID.items())
+    return f"""
+WITH rows AS (SELECT seq, data FROM journal WHERE ({kinds}) AND json_typeof(data) = 'object'),
+subjects (seq, record_type, record_id) AS (
+  SELECT seq, data->>'record', data->>'id' FROM rows
+  WHERE json_typeof(data->'record') = 'string' AND length(data->>'record') BETWEEN 1 AND {MAX_TYPE}
+    AND {own_id}
+  UNION ALL {same}
+  UNION ALL
+  SELECT seq, link.parent, source.value->>link.name
+  FROM rows CROSS JOIN (VALUES {links}) AS link (name, parent)
+    CROSS JOIN LATERAL (VALUES (data), (data->'fields')) AS source (value)
+  WHERE json_typeof(source.value) = 'object' AND data->>'record' IS DISTINCT FROM link.parent
+    AND {_identity_sql("source.value->link.name")}
+)
+INSERT INTO journal_record (record_type, record_id, seq)
+SELECT DISTINCT record_type, record_id, seq FROM subjects
+ON CONFLICT DO NOTHING"""  # noqa: S608 - this module's constants only
+
+
 def backfill(connection: Connection, batch: int = 5000) -> int:
-    """Index the rows already in the journal (a migration runs it once); how many index rows it wrote."""
+    """Index the rows already in the journal (a migration runs it once); how many index rows it wrote. On
+    PostgreSQL in one statement; elsewhere batch by batch through ``subjects``."""
+    if connection.dialect.name == "postgresql":
+        return connection.execute(text(_backfill_sql())).rowcount
     journal, last, written = _JOURNAL, 0, 0
     while True:
         seqs = connection.execute(select(journal.c.seq).where(journal.c.seq > last).order_by(journal.c.seq)

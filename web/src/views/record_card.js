@@ -31,7 +31,14 @@ const SHOW = {
   why: (f) => list(f.items, (part) => [ltr(digits(part.points >= 0 ? `+${part.points}` : String(part.points))), ` · ${part[locale()] || part.why}`]),
   changes: (f) => list(f.items, (c) => [h('span', {}, words(c.label)), ': ', shownValue(c.before), arrow(), shownValue(c.after)]),
   counts: (f) => list(f.items, (item) => `${words(item.label)}: ${number(item.count)}`),
+  score: (f) => (f.value === null || f.value === undefined ? '—' : `${number(f.value)} (${t('lead.grade')} ${f.grade || '—'})`),
 };
+
+// "Arya Software — +98912…": each part isolated, so a number keeps its order in a Persian line
+function titleParts(title) {
+  return String(title).split(' — ').flatMap((part, i) => [i ? ' — ' : null,
+    /^[+\d\s-]+$/.test(part) ? ltr(digits(part)) : h('bdi', {}, digits(part))]);
+}
 
 function showField(field) {
   return (SHOW[field.kind] || SHOW.text)(field);
@@ -41,7 +48,7 @@ function showField(field) {
 export function recordCard(card, latest = []) {
   const shown = card.fields.filter((f) => !(f.value === null && !f.items?.length && !f.text && f.kind !== 'link'));
   return h('section', { class: 'card record-card', 'data-testid': 'record-card', 'data-record-type': card.type, 'data-record-id': String(card.id) },
-    h('h2', {}, `${words(card.label)}: `, h('span', { dir: 'auto', 'data-testid': 'record-card-title' }, digits(card.title))),
+    h('h2', {}, `${words(card.label)}: `, h('span', { 'data-testid': 'record-card-title' }, titleParts(card.title))),
     h('p', {}, h('a', { href: card.url, class: 'btn', 'data-testid': 'record-card-link' }, t('record_card.open_page'))),
     facts(shown.map((f) => [words(f.label), h('span', { 'data-field': f.name }, showField(f))])),
     h('h3', {}, t('record_card.latest')),
