@@ -111,3 +111,22 @@ def test_a_start_form_is_served_and_a_start_checked_against_it(api: Api):
     assert ok(api.call("GET", V1 + "/process-definitions/key/approval/start-form", "designer"))["form"] is None
     assert problem(api.call("GET", V1 + "/process-definitions/key/nothing/start-form", "designer"), 404)
     assert api.call("GET", V1 + "/process-definitions/key/order/start-form", "auditor").status_code == 403
+
+
+def test_a_generated_start_form_and_a_missing_one(api: Api):
+    fields = ('<bpmn:extensionElements><camunda:formData><camunda:formField id="city" label="City" type="string">'
+              '<camunda:validation><camunda:constraint name="required"/></camunda:validation></camunda:formField>'
+              '</camunda:formData></bpmn:extensionElements>')
+    visit = bpmn.diagram("visit", "\n".join([f'<bpmn:startEvent id="start">{fields}</bpmn:startEvent>',
+                                              bpmn.user("go", "Visit"), bpmn.end(), bpmn.chain("start", "go", "end")]))
+    assert api.deploy([("visit.bpmn", visit)]).status_code == 201
+    form = ok(api.call("GET", V1 + "/process-definitions/key/visit/start-form", "admin"))["form"]
+    assert [(c["key"], c["type"]) for c in form["components"]] == [("city", "textfield")]
+    start = V1 + "/process-definitions/key/visit/start"
+    assert "city" in problem(api.call("POST", start, "admin", json={"variables": {}}), 422)["errors"]
+    assert ok(api.call("POST", start, "admin", json={"variables": {"city": "Tabriz"}}), 201)["state"] == "running"
+    lost = bpmn.diagram("lost", "\n".join(['<bpmn:startEvent id="start" camunda:formRef="nowhere"/>', bpmn.end(),
+                                            bpmn.chain("start", "end")]))
+    refused = problem(api.deploy([("lost.bpmn", lost)]), 422)
+    assert "nowhere" in str(refused["problems"])
+
