@@ -173,6 +173,12 @@ def built_ins(user: str, list_name: str, *, now: datetime, zone: str) -> list[Bu
                 urlencode({"stage": "open", "sort": "-amount"})),
         BuiltIn("actual_customers", "customers", "مشتریان بالفعل", "Actual customers",
                 urlencode({"status": "actual"})),
+        BuiltIn("contracts_in_approval", "contracts", "قراردادهای در حال تأیید", "Contracts in approval",
+                urlencode({"status": "in_approval"})),
+        BuiltIn("pending_referrals", "referrals", "معرفی‌های در انتظار", "Pending referrals",
+                urlencode({"status": "pending"})),
+        BuiltIn("paid_late", "purchases", "خریدهای با پرداخت دیرهنگام", "Paid late", urlencode({"paid": "no"})),
+        BuiltIn("gold_customers", "loyalty", "مشتریان طلایی", "Gold customers", urlencode({"tier": "gold"})),
     ]
     return [b for b in every if b.list_name == _list_name(list_name)]
 

@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ READ_BYTES = 64 * 1024
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+@lru_cache(maxsize=4096)  # an export's rows share few days; the Jalali conversion is the costly part of a row
 def _day(value: date, locale: str) -> str:
     if locale == "fa":
         shamsi = jalali(value)
@@ -58,6 +60,13 @@ def _safe(value: Any) -> Any:
     return value
 
 
+def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
+    """A cell that holds ``value`` as text: openpyxl would write text starting with = as a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def csv_chunks(columns: Sequence[Column], rows: Iterable[Sequence[Any]], locale: str) -> Iterator[str]:
     """The CSV, a few hundred rows a chunk, the byte order mark and the header first."""
     buffer = io.StringIO()
@@ -83,13 +92,8 @@ def xlsx_chunks(columns: Sequence[Column], rows: Iterable[Sequence[Any]], locale
     sheet.freeze_panes = "A2"
     sheet.append([column.header(locale) for column in columns])
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever it starts with
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
+                      for value in row])
     handle, path = tempfile.mkstemp(prefix="ravand-export-", suffix=".xlsx")
     os.close(handle)
     try:
