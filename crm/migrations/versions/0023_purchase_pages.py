@@ -33,11 +33,12 @@ def upgrade() -> None:
     op.create_index("ix_loyalty_account_points", "loyalty_account", ["points", "customer_id"])
     trigram = _trigram_schema(op.get_bind())
     if trigram is not None:
-        op.execute(f'CREATE INDEX ix_customer_name_key_trgm ON customer USING gin (name_key "{trigram}".gin_trgm_ops)')
+        op.execute(f'CREATE INDEX IF NOT EXISTS ix_customer_name_key_trigram ON customer '
+                   f'USING gin (name_key "{trigram}".gin_trgm_ops)')  # the name 0027_search_indexes gives it
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS ix_customer_name_key_trgm")
+    op.execute("DROP INDEX IF EXISTS ix_customer_name_key_trigram")
     op.drop_index("ix_purchase_reference", table_name="purchase")
     op.drop_index("ix_purchase_amount", table_name="purchase")
     op.drop_index("ix_loyalty_account_points", table_name="loyalty_account")
