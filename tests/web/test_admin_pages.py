@@ -91,8 +91,12 @@ def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_settin
         assert not re.search(r"[A-Za-z]", error.inner_text()), error.inner_text()  # the Persian half only
     shot(page, f"admin-settings-error-{lang}")
     settings.locator("[data-testid=setting-smtp_port]").fill("2525" if lang == "en" else "۲۵۲۶")
+    settings.locator("[data-testid=setting-smtp_password]").fill(f"mail-secret-{lang}")
     settings.locator("[data-testid=settings-submit]").click()
     expect(page.locator("[data-testid=toast]").last).to_contain_text(words["saved"])
+    expect(settings.locator("[data-testid=setting-smtp_password-clear]")).to_be_visible()  # set, never shown
+    assert f"mail-secret-{lang}" not in page.content()
+    assert settings.locator("[data-testid=setting-smtp_password]").input_value() == ""
     assert server.call("GET", "/api/v1/settings").get_json()["email"]["smtp_port"] == (2525 if lang == "en" else 2526)
     shot(page, f"admin-settings-{lang}")
 

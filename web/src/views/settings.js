@@ -41,6 +41,10 @@ function settingField(name, kind, attrs, value) {
     : has(`admin_settings.hint.${name}`) ? t(`admin_settings.hint.${name}`) : undefined;
   const field = formField(name, t(`admin_settings.${name}`), control(name, kind, attrs, value));
   if (hint) field.querySelector('label').after(h('small', { class: 'muted field-hint' }, hint));
+  if (kind === 'secret' && value?.set) {  // a set secret may be removed (sent as empty)
+    field.querySelector('.field-error').before(h('label', { class: 'check' },
+      h('input', { type: 'checkbox', name: `${name}__clear`, 'data-testid': `setting-${name}-clear` }), t('admin_settings.secret_clear')));
+  }
   return field;
 }
 
@@ -51,7 +55,11 @@ function changes(form, loaded) {
     for (const [name, kind] of entries) {
       const el = form.elements[name];
       if (kind === 'check') { if (el.checked !== loaded[section][name]) body[name] = el.checked; continue; }
-      if (kind === 'secret') { if (el.value !== '') body[name] = el.value; continue; }
+      if (kind === 'secret') {
+        if (el.value !== '') body[name] = el.value;
+        else if (form.elements[`${name}__clear`]?.checked) body[name] = '';
+        continue;
+      }
       if (el.value.trim() !== shownValue(loaded[section][name]).trim()) body[name] = el.value;
     }
   }
