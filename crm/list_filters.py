@@ -29,6 +29,8 @@ def contract_search(q: str) -> ColumnElement[bool] | None:
     parts = words(q)
     matched = [or_(Contract.title.ilike(f"%{word}%"), Contract.customer_id.in_(_customers(word))) for word in parts]
     number = _number(q)
+    if number is not None and ascii_digits(q.strip()).startswith("#"):
+        return Contract.id == number  # "#12" names the contract
     if number is not None:
         return or_(Contract.id == number, *matched) if matched else Contract.id == number
     return and_(*matched) if matched else None
@@ -74,7 +76,8 @@ def referral_search(q: str) -> ColumnElement[bool] | None:
         return or_(Referral.referred_mobile.contains(digits), Referral.referrer_id.in_(referrers))
     matched = []
     for part in (clean(q) or "").replace("\u200c", " ").split(" "):
-        named = Referral.referred_name.icontains(part, autoescape=True)  # stored cleaned, as ``part`` is
+        pattern = "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        named = Referral.referred_name.ilike(pattern, escape="\\")  # stored cleaned, as ``part`` is
         key = name_key(part)
         matched.append(or_(named, Referral.referrer_id.in_(_customers(key))) if key else named)
     return and_(*matched) if matched else None
