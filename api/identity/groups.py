@@ -189,11 +189,13 @@ def remove_group(session: Session, key: str) -> None:
 
 
 def group_warnings(session: Session, elements: dict[str, Any], file: str | None = None) -> list[Any]:
-    """A deployment warning for each task naming a candidate group no one has made (a typo, most often):
-    such a task would be offered to nobody."""
+    """A deployment warning for each task naming a candidate group no one has made, or a candidate user or
+    assignee no account has (a typo, most often): such a task would be offered to nobody."""
+    from api.identity.models import User
     from engine.errors import Problem
 
     known = known_groups(session)
+    users = set(session.scalars(select(User.username)))
     found = []
     for element_id, meta in elements.items():
         if not isinstance(meta, dict):
@@ -203,4 +205,9 @@ def group_warnings(session: Session, elements: dict[str, Any], file: str | None 
                 found.append(Problem(f"candidate group {group!r} is not a known group: the task is offered to nobody "
                                      f"until an administrator creates it / گروه {group} شناخته نیست",
                                      file, element_id))
+        names = [*literal_groups(meta.get("candidate_users")), *literal_groups(meta.get("assignee"))]
+        for name in dict.fromkeys(names):
+            if name not in users:
+                found.append(Problem(f"user {name!r} has no account: the task waits for nobody until an administrator "
+                                     f"creates it / کاربری با نام {name} نیست", file, element_id))
     return found

@@ -122,6 +122,11 @@ def test_unknown_user_or_group_is_refused_or_warned(api: Api):
     [deployed] = ok(api.deploy(typo), 201)
     [warning] = [w for w in deployed["warnings"] if "managerz" in w["message"]]
     assert warning["element_id"] == "review" and "شناخته نیست" in warning["message"]
+    users = b'camunda:candidateUsers="alice, nobodyy"'
+    named = [(name, content.replace(b'camunda:candidateGroups="sales,managers"', users))
+             for name, content in bpmn.approval_files()]
+    [deployed] = ok(api.deploy(named), 201)
+    assert [w["message"].split(":")[0] for w in deployed["warnings"]] == ["user 'nobodyy' has no account"]
 
 
 def test_settings_are_checked_journaled_and_secrets_write_only(api: Api):
