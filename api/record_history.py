@@ -65,9 +65,8 @@ class Words:
 def instances_of(session: Session, record_type: str, record_id: int, own: str | None) -> list[str]:
     """The process instances that serve the record: its own ``process_instance_id`` and those naming it."""
     found = {own} if own else set()
-    if hasattr(ProcessInstance, "record_type"):
-        found |= set(session.scalars(select(ProcessInstance.id).where(
-            ProcessInstance.record_type == record_type, ProcessInstance.record_id == str(record_id))))
+    found |= set(session.scalars(select(ProcessInstance.id).where(
+        ProcessInstance.record_type == record_type, ProcessInstance.record_id == str(record_id))))
     return sorted(found)
 
 

@@ -66,13 +66,14 @@ _JOURNAL = table("journal", column("seq", Integer), column("kind", String), colu
 
 
 def _identity_sql(value: str) -> str:
-    """SQL: the JSON value ``value`` is an id as ``_identity`` takes it (a whole number or a text of 1-64)."""
-    return (f"((json_typeof({value}) = 'number' AND ({value}) #>> '{{}}' ~ '^-?[0-9]+$') "
-            f"OR json_typeof({value}) = 'string') AND length(({value}) #>> '{{}}') BETWEEN 1 AND {MAX_ID}")
+    """SQL: the JSONB value ``value`` is an id as ``_identity`` takes it (a whole number or a text of 1-64)."""
+    return (f"((jsonb_typeof({value}) = 'number' AND ({value}) #>> '{{}}' ~ '^-?[0-9]+$') "
+            f"OR jsonb_typeof({value}) = 'string') AND length(({value}) #>> '{{}}') BETWEEN 1 AND {MAX_ID}")
 
 
 def _backfill_sql() -> str:
-    """PostgreSQL: ``subjects`` of every row in one statement (the same rules, written in SQL)."""
+    """PostgreSQL: ``subjects`` of every row in one statement (the same rules, written in SQL; each row's JSON
+    parsed once, as JSONB)."""
     kinds = " OR ".join(f"kind LIKE '{prefix}%'" for prefix in PREFIXES)
     links = ", ".join(f"('{link}', '{parent}')" for link, parent in LINKS.items())
     own_id = _identity_sql("data->'id'")
@@ -80,17 +81,18 @@ def _backfill_sql() -> str:
         f"SELECT seq, '{whole}', data->>'id' FROM rows WHERE data->>'record' = '{part}' AND {own_id}"  # noqa: S608
         for part, whole in SAME_ID.items())
     return f"""
-WITH rows AS (SELECT seq, data FROM journal WHERE ({kinds}) AND json_typeof(data) = 'object'),
+WITH rows AS MATERIALIZED (SELECT seq, data::jsonb AS data FROM journal
+                           WHERE ({kinds}) AND json_typeof(data) = 'object'),
 subjects (seq, record_type, record_id) AS (
   SELECT seq, data->>'record', data->>'id' FROM rows
-  WHERE json_typeof(data->'record') = 'string' AND length(data->>'record') BETWEEN 1 AND {MAX_TYPE}
+  WHERE jsonb_typeof(data->'record') = 'string' AND length(data->>'record') BETWEEN 1 AND {MAX_TYPE}
     AND {own_id}
   UNION ALL {same}
   UNION ALL
   SELECT seq, link.parent, source.value->>link.name
   FROM rows CROSS JOIN (VALUES {links}) AS link (name, parent)
     CROSS JOIN LATERAL (VALUES (data), (data->'fields')) AS source (value)
-  WHERE json_typeof(source.value) = 'object' AND data->>'record' IS DISTINCT FROM link.parent
+  WHERE jsonb_typeof(source.value) = 'object' AND data->>'record' IS DISTINCT FROM link.parent
     AND {_identity_sql("source.value->link.name")}
 )
 INSERT INTO journal_record (record_type, record_id, seq)
