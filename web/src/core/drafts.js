@@ -37,7 +37,9 @@ function valueOf(c) {
 export function keepDraft(root = document.getElementById('main')) {
   if (!root || !user) return false;
   const found = controls(root);
-  const typed = found.some((c) => (c.type === 'checkbox' || c.type === 'radio' ? false : String(valueOf(c)).trim() !== ''));
+  // typed: a text box holding something other than what the page put there (a filter's choice is not work)
+  const typed = found.some((c) => c.tagName !== 'SELECT' && c.type !== 'checkbox' && c.type !== 'radio'
+    && c.value.trim() !== '' && c.value !== c.defaultValue);
   if (!typed) return false;
   kept = { at: Date.now(), path: here(), fields: found.map((c) => ({ sig: signature(c), value: valueOf(c) })) };
   try {
