@@ -101,11 +101,25 @@ export function listTools({ list, me }) {
     draw();
   }
 
-  picker.addEventListener('change', () => {
+  // A pick opens the filter; stepping through the options with the arrow keys only opens one on Enter or on
+  // leaving the control, so a keyboard user is not taken to every filter on the way.
+  let stepping = false;
+  const open = () => {
     const chosen = selected();
     remove.disabled = !chosen?.mine;
-    if (chosen) navigate(`${location.pathname}${chosen.query ? `?${chosen.query}` : ''}`);
+    if (chosen && normalised(chosen.query) !== normalised(location.search)) {
+      navigate(`${location.pathname}${chosen.query ? `?${chosen.query}` : ''}`);
+    }
+  };
+  picker.addEventListener('keydown', (event) => {
+    if (['ArrowUp', 'ArrowDown', 'Home', 'End', 'PageUp', 'PageDown'].includes(event.key)) stepping = true;
+    if (event.key === 'Enter') { stepping = false; open(); }
   });
+  picker.addEventListener('change', () => {
+    remove.disabled = !selected()?.mine;
+    if (!stepping) open();
+  });
+  picker.addEventListener('blur', () => { if (stepping) { stepping = false; open(); } });
   save.addEventListener('click', async () => {
     const name = h('input', { name: 'name', class: 'input', required: true, maxlength: 120, dir: 'auto',
       'data-testid': 'saved-filter-name' });
