@@ -78,6 +78,19 @@ def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_settin
 
     page.click("a.nav-link[data-nav=groups]")
     expect(page.locator("[data-testid=group-list] tr[data-group=support-leads]")).to_be_visible()
+    expect(page.locator("[data-testid=group-remove-support-2]")).to_have_count(0)  # in use: deactivate only
+    page.click("[data-testid=group-add]")
+    group = page.locator("[data-testid=group-new]")
+    key = f"field-ops-{lang}"
+    group.locator("[data-testid=group-key]").fill("Field Ops")  # not a key
+    group.locator("[data-testid=group-label_fa]").fill("عملیات میدانی")
+    group.locator("[data-testid=group-label_en]").fill("Field operations")
+    group.locator("[data-testid=group-submit]").click()
+    expect(group.locator("[data-field=key] .field-error")).to_be_visible()
+    group.locator("[data-testid=group-key]").fill(key)
+    group.locator("[data-testid=group-submit]").click()
+    label = "عملیات میدانی" if lang == "fa" else "Field operations"
+    expect(page.locator(f"tr[data-group={key}]")).to_contain_text(label)
     shot(page, f"admin-groups-{lang}")
 
     page.click("a.nav-link[data-nav=settings]")
