@@ -239,3 +239,8 @@ def test_purchase_and_loyalty_exports_follow_their_lists(sqlite_api: Api):
     assert table[0][:3] == ("Customer", "Tier", "Points") and table[1][0] == "علی کریمی"
     assert table[1][2] == 120 and len(table) == 2
     assert api.call("GET", "/api/v1/exports/purchases?sort=cheapest", "employee").status_code == 422
+
+
+def test_an_unknown_list_is_not_found(sqlite_api: Api):
+    answer = sqlite_api.call("GET", "/api/v1/exports/passwords?format=csv", "employee")
+    assert answer.status_code == 404 and "فهرستی" in answer.get_json()["detail"]

@@ -18,6 +18,7 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import NotFound
 
 from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
@@ -155,18 +156,23 @@ def file_name(name: str, locale: str, extension: str, now: datetime) -> str:
     return f"{name}-{day.isoformat()}.{extension}"
 
 
-@blp.route("/<any(customers, leads, opportunities, complaints, contracts, referrals, purchases, loyalty):list_name>")
+@blp.route("/<list_name>")
 class Export(MethodView):
     @blp.doc(security=BEARER, parameters=[{"in": "query", "name": "sort", "schema": {"type": "string"},
                                            "description": "the list's sort"}])
     @blp.arguments(ExportArgs, location="query")
     @blp.response(200, description="the file: text/csv (UTF-8 with BOM) or .xlsx", content_type="text/csv",
                   schema={"type": "string"})
+    @blp.alt_response(404, description="No such list (customers, leads, opportunities, complaints, contracts, "
+                                       "referrals, purchases, loyalty)")
     @requires(*READ)
     def get(self, args: dict, list_name: str) -> Response:
         """Every record the list shows with the same filters, search and sort (the list's own query string),
         as CSV or Excel; the columns of the web list, in the caller's language unless ``lang`` says otherwise."""
-        source = SOURCES[list_name]
+        source = SOURCES.get(list_name)
+        if source is None:
+            raise NotFound(f"no list {list_name!r} to export; one of: {', '.join(SOURCES)} / "
+                           f"فهرستی به نام «{list_name}» برای خروجی نیست")
         asked = _list_args(source)
         locale = args.get("lang") or current_principal().locale
         zone = ZoneInfo(ravand().settings.timezone)
