@@ -97,3 +97,22 @@ def test_an_employee_sorts_saves_reopens_and_exports_their_open_complaints(crm: 
     page.locator("dialog button[type=submit]").click()
     expect(page.get_by_test_id("saved-filter").locator("option", has_text=words["saved"])).to_have_count(0)
     shot(page, f"{lang}-complaints-sorted")
+
+
+@pytest.mark.parametrize(("who", "lang"), [("employee", "en"), ("persian", "fa")])
+def test_a_sales_rep_opens_this_weeks_web_leads_and_exports_them_to_excel(crm: Server, page_for, who, lang):
+    name = {"en": "Leads from the web this week", "fa": "سرنخ‌های وب در این هفته"}[lang]
+    page = page_for(who, locale="fa-IR" if lang == "fa" else "en-GB")
+    page.goto("/app/leads")
+    page.get_by_test_id("saved-filter").select_option(label=name)
+    expect(page).to_have_url(re.compile(r"source=web_form"))
+    expect(page.get_by_test_id("lead-chip-since")).to_be_visible()
+    expect(page.get_by_test_id("lead-filter-source")).to_have_value("web_form")
+    href = page.get_by_test_id("export-xlsx").get_attribute("href") or ""
+    assert "format=xlsx" in href and "source=web_form" in href and "created_from=" in href and f"lang={lang}" in href
+    with page.expect_download() as download:
+        page.get_by_test_id("export-xlsx").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
+    shot(page, f"{lang}-leads-web-this-week")
+    page.get_by_test_id("lead-chip-since").get_by_role("button").click()  # dropping the "since" filter
+    expect(page).not_to_have_url(re.compile(r"created_from="))
