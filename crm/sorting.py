@@ -41,6 +41,10 @@ for _name, _order in _RANKS.items():
                                          value=getattr(Complaint, _name), else_=len(_order))
 
 
+for _list, _model in (("customers", Customer), ("leads", Lead)):
+    SORTABLE[_list]["name"] = _model.name_key  # the name the list shows first, normalised (Persian letters, case)
+
+
 def sort_problem(list_name: str, sort: str | None) -> str | None:
     """Why ``sort`` cannot order ``list_name`` (in English and Persian), or None when it can."""
     if not sort:

@@ -244,3 +244,13 @@ def test_purchase_and_loyalty_exports_follow_their_lists(sqlite_api: Api):
 def test_an_unknown_list_is_not_found(sqlite_api: Api):
     answer = sqlite_api.call("GET", "/api/v1/exports/passwords?format=csv", "employee")
     assert answer.status_code == 404 and "فهرستی" in answer.get_json()["detail"]
+
+
+def test_customers_and_leads_sort_by_the_name_they_show(sqlite_api: Api):
+    for body in ({"kind": "company", "company_name": "ماهان", "person_name": "الف"},
+                 {"kind": "person", "person_name": "بهرام"}, {"kind": "person", "person_name": "آرش"}):
+        assert sqlite_api.call("POST", "/api/v1/customers", "employee", json=body).status_code == 201
+    items = sqlite_api.call("GET", "/api/v1/customers?sort=name", "employee").get_json()["items"]
+    assert [c["company_name"] or c["person_name"] for c in items] == ["آرش", "بهرام", "ماهان"]
+    items = sqlite_api.call("GET", "/api/v1/customers?sort=-name", "employee").get_json()["items"]
+    assert [c["company_name"] or c["person_name"] for c in items] == ["ماهان", "بهرام", "آرش"]

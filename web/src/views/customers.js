@@ -14,7 +14,7 @@ import { customerName, email, phone, statusBadge } from './crmtext.js';
 const LIMIT = 50;
 const STATUSES = ['potential', 'actual'];
 const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
-const SORTABLE = ['person_name', 'kind', 'status', 'region', 'created_at'];
+const SORTABLE = ['name', 'kind', 'status', 'region', 'created_at'];
 
 export function newRecordLinks(me, customerId) {
   if (!ROLES.work.includes(me.role)) return [];
@@ -64,7 +64,7 @@ export async function render({ root, me, query }) {
         return;
       }
       const shown = [
-        { sort: 'person_name', label: t('customer.name'), cell: (c) => h('a', { href: `/app/customers/${c.id}`, 'data-nav-item': '', 'data-testid': 'customer-link' }, customerName(c)) },
+        { sort: 'name', label: t('customer.name'), cell: (c) => h('a', { href: `/app/customers/${c.id}`, 'data-nav-item': '', 'data-testid': 'customer-link' }, customerName(c)) },
         { sort: 'kind', label: t('customer.kind'), cell: (c) => word('customer.kind_value', c.kind) },
         { label: t('customer.mobile'), cell: (c) => phone(c.mobile || c.phone) },
         { label: t('customer.email'), cell: (c) => email(c.email) },

@@ -13,7 +13,7 @@ import { options } from '../core/fields.js';
 import { customerName, phone, statusBadge } from './crmtext.js';
 
 const LIMIT = 50;
-const SORTABLE = ['person_name', 'source', 'product', 'region', 'score', 'status', 'sales_group', 'created_at'];
+const SORTABLE = ['name', 'source', 'product', 'region', 'score', 'status', 'sales_group', 'created_at'];
 export const STATUSES = ['new', 'qualifying', 'qualified', 'disqualified', 'nurture'];
 // the record's field, the managed list its keys come from, and the filter's word for "any"
 const LISTED = [['source', 'lead_source', 'leads.any_source'], ['product', 'product', 'leads.any_product'],
@@ -34,7 +34,7 @@ function nameCell(lead) {
 
 function columns(label) {
   return [
-    { sort: 'person_name', label: t('leads.name'), cell: nameCell },
+    { sort: 'name', label: t('leads.name'), cell: nameCell },
     { label: t('customer.mobile'), cell: (l) => phone(l.mobile || l.phone), class: 'nowrap' },
     { sort: 'source', label: t('lead.source'), cell: (l) => label('lead_source', l.source) },
     { sort: 'product', label: t('lead.product'), cell: (l) => label('product', l.product) },
