@@ -42,6 +42,10 @@ CLOSED_STAGES = ("won", "lost")
 SETTLED_CONTRACTS = ("signed", "rejected", "expired")
 NOT_FOUND = {"fa": "{what} شمارهٔ {id} پیدا نشد", "en": "{what} {id} was not found"}
 Why = Callable[[Lead], list[dict[str, Any]]]
+LEVELS = {"manager": ("مدیر فروش", "Sales manager"), "finance": ("مالی", "Finance"), "legal": ("حقوقی", "Legal"),
+          "ceo": ("مدیرعامل", "CEO")}
+DECISIONS = {"approve": ("تأیید کرد", "approved"), "reject": ("رد کرد", "rejected"),
+             "changes": ("اصلاح خواست", "asked for changes")}
 
 
 def url_of(record_type: str, record_id: int | str) -> str:
@@ -156,12 +160,26 @@ def _contract_changes(session: Session, contract: Contract) -> list[dict[str, An
             for name, pair in merged.items() if pair[0] != pair[1]]
 
 
-def _contract(session: Session, contract: Contract) -> tuple[str, list[dict[str, Any]]]:
+def _level_words(waiting: list[str], decided: list[ContractDecision]) -> Label | None:
+    """Which approval levels the contract waits for, and who decided what this round, in both languages."""
+    def level(key: str, lang: int) -> str:
+        return LEVELS.get(key, (key, key))[lang]
+
+    out = {}
+    for lang, code in ((0, "fa"), (1, "en")):
+        parts = [("در انتظار: " if code == "fa" else "Awaiting: ") + ("، " if code == "fa" else ", ").join(
+            level(key, lang) for key in waiting)] if waiting else []
+        parts += [f"{level(d.level, lang)} {DECISIONS.get(d.decision, (d.decision, d.decision))[lang]}"
+                  + (f" ({d.by})" if d.by else "") for d in decided]
+        out[code] = "؛ ".join(parts) if code == "fa" else "; ".join(parts)
+    return out if out["en"] else None
+
+
+def _contract(session: Session, contract: Contract, waiting: list[str]) -> tuple[str, list[dict[str, Any]]]:
     sums = figures(contract.amount, contract.discount_percent, contract.vat_percent)
-    decided = session.scalars(select(ContractDecision).where(
+    decided = list(session.scalars(select(ContractDecision).where(
         ContractDecision.contract_id == contract.id, ContractDecision.round == contract.rounds)
-        .order_by(ContractDecision.id)).all()
-    levels = [f"{d.level}: {d.decision}" + (f" ({d.by})" if d.by else "") for d in decided]
+        .order_by(ContractDecision.id)))
     fields = [
         _field("title", contract.title),
         _customer_link(session, contract.customer_id),
@@ -172,7 +190,7 @@ def _contract(session: Session, contract: Contract) -> tuple[str, list[dict[str,
                label={"fa": f"مالیات ({sums.vat_percent}٪)", "en": f"VAT ({sums.vat_percent}%)"}),
         _field("payable", sums.payable, "money"),
         _field("status", contract.status, "label", text=status_label("contract", contract.status)),
-        _field("level", "; ".join(levels) or None),
+        _field("level", waiting or None, "label", text=_level_words(waiting, decided)),
         _field("rounds", contract.rounds, "number"),
         _field("changes", None, "changes", items=_contract_changes(session, contract)),
     ]
@@ -244,11 +262,13 @@ def _customer(session: Session, customer: Customer) -> tuple[str, list[dict[str,
     return " — ".join(part for part in (customer_name(customer), phone) if part) or f"#{cid}", fields
 
 
-def card(session: Session, record_type: str, record: Any, *, why: Why | None = None) -> dict[str, Any]:
-    """The card of ``record`` (of ``record_type``, one of MODELS)."""
+def card(session: Session, record_type: str, record: Any, *, why: Why | None = None,
+         waiting: list[str] | None = None) -> dict[str, Any]:
+    """The card of ``record`` (of ``record_type``, one of MODELS); ``why`` gives a lead's score in words,
+    ``waiting`` the approval levels a contract waits for (its process's open approval tasks)."""
     build: dict[str, Callable[[], tuple[str, list[dict[str, Any]]]]] = {
         "lead": lambda: _lead(session, record, why), "complaint": lambda: _complaint(session, record),
-        "contract": lambda: _contract(session, record), "referral": lambda: _referral(session, record),
+        "contract": lambda: _contract(session, record, waiting or []), "referral": lambda: _referral(session, record),
         "opportunity": lambda: _opportunity(session, record), "customer": lambda: _customer(session, record),
     }
     title, fields = build[record_type]()

@@ -17,6 +17,7 @@ from crm.models import JournalRecord
 from crm.record_history import backfill
 from crm.unit import Ctx
 from tests.api.conftest import PASSWORD, Api
+from tests.api.test_contract_referral_lists import _sign_in, _work
 from tests.api.test_crm_records import V1, _records, ok, problem
 from tests.api.test_record_access import _organise
 from tests.api.test_record_access import _records as _placed_records
@@ -96,6 +97,10 @@ def test_cards_of_every_type_and_who_may_read_them(api: Api):
     assert {"name": "amount", "before": 9_000_000, "after": 8_000_000} in [
         {k: c[k] for k in ("name", "before", "after")} for c in fields["changes"]["items"]]
 
+    signed = ok(api.call("GET", f"{V1}/records/contract/{made['signed']}/card", "employee"))
+    level = next(f for f in signed["fields"] if f["name"] == "level")
+    assert level["text"] == {"fa": "مدیر فروش تأیید کرد (mina)", "en": "Sales manager approved (mina)"}
+
     designer = problem(api.call("GET", f"{V1}/records/lead/{made['lead']}/history", "designer"), 403)
     assert "designer" in designer["detail"]
     problem(api.call("GET", f"{V1}/records/complaint/{made['complaint']}/card", "auditor"), 403)
@@ -154,3 +159,24 @@ def test_the_index_is_rebuilt_from_the_journal_as_the_migration_does(api: Api):
     assert written and {kind for kind, _, _ in written} >= set(TYPES)
     assert ("contract", str(made["contract"])) in {(kind, key) for kind, key, _ in written}
     assert {"loyalty_account", "x" * 40} & {kind for kind, _, _ in written} == {"loyalty_account"}
+
+
+def test_an_approvers_contract_card_names_the_levels_awaited_and_the_changes(api: Api):
+    ok(api.deploy(processes.bundle()), 201)
+    _sign_in(api, "reza", ["sales"])
+    customer = ok(api.call("POST", V1 + "/customers", "employee", json={
+        "kind": "company", "company_name": "پارس کاوه", "mobile": "09121110051"}), 201)["customer"]
+    contract = ok(api.call("POST", V1 + "/contracts", "reza", json={
+        "customer_id": customer["id"], "title": "POS terminals", "amount": "۹۰۰٬۰۰۰٬۰۰۰"}), 201)
+    _work(api, contract["process_instance_id"], "edit", "reza", {"title": "POS terminals", "amount": 900_000_000,
+                                                                 "discount_percent": 20, "standard_terms": True})
+    card = ok(api.call("GET", f"{V1}/records/contract/{contract['id']}/card", "employee"))
+    fields = {f["name"]: f for f in card["fields"]}
+    assert sorted(fields["level"]["value"]) == ["finance", "manager"]
+    assert fields["level"]["text"]["en"].startswith("Awaiting: ") and "Finance" in fields["level"]["text"]["en"]
+    assert "مالی" in fields["level"]["text"]["fa"]
+    assert {"name": "discount_percent", "before": 0, "after": 20} in [
+        {k: c[k] for k in ("name", "before", "after")} for c in fields["changes"]["items"]]
+    assert fields["payable"]["value"] < 900_000_000 * 1.2 and card["url"] == f"/app/contracts/{contract['id']}"
+    steps = ok(api.call("GET", f"{V1}/records/contract/{contract['id']}/history", "employee"))["items"]
+    assert {"task.completed", "crm.contract.changed"} <= {item["kind"] for item in steps}

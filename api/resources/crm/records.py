@@ -22,6 +22,7 @@ from api.identity.service import Principal
 from api.record_access import viewer
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.lead_detail import score_why
+from api.resources.crm.record_pages import open_steps
 from crm import access
 from crm.record_cards import MODELS, PAGES, card, load, not_found
 from crm.record_labels import record_label
@@ -127,7 +128,11 @@ class RecordCard(MethodView):
     def get(self, record_type: str, record_id: int) -> object:
         """The record's card: the fields that matter for working on it, and the address of its page."""
         session, _, record_type, record = _record(record_type, record_id)
-        return card(session, record_type, record, why=score_why)
+        waiting = None
+        if record_type == "contract" and record.process_instance_id:
+            steps = open_steps(session, {record.process_instance_id}).get(record.process_instance_id, [])
+            waiting = [step.removeprefix("approve_") for step in steps if step.startswith("approve_")]
+        return card(session, record_type, record, why=score_why, waiting=waiting)
 
 
 @blp.route("/<string:record_type>/<int:record_id>/history")
