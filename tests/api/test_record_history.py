@@ -122,7 +122,14 @@ def test_a_record_out_of_the_readers_sight_is_not_found(api: Api):
     _organise(api)
     mine = _placed_records(api, "employee", "سارا احمدی", "09121110001")
     theirs = _placed_records(api, "employee2", "Reza Karimi", "09121110002")
+    deal = ok(api.call("POST", V1 + "/opportunities", "employee2", json={  # team B's deal for team A's customer
+        "customer_id": mine["customer"], "title": "Bob's upsell", "amount": 2_000_000}), 201)
     ok(api.call("PUT", V1 + "/access-rules/role/employee", json={"read_scope": "team", "edit_scope": "team"}))
+    told = ok(api.call("GET", f"{V1}/records/customer/{mine['customer']}/history", "employee"))["items"]
+    [hidden] = [item for item in told if item["record"] and item["record"]["id"] == deal["id"]
+                and item["record"]["type"] == "opportunity"]
+    assert hidden["redacted"] is True and hidden["changes"] == []
+    assert "Bob's upsell" not in str(told)
     for kind, key in (("lead", "lead"), ("customer", "customer"), ("opportunities", "deal")):
         for part in ("card", "history"):
             problem(api.call("GET", f"{V1}/records/{kind}/{theirs[key]}/{part}", "employee"), 404)

@@ -94,7 +94,7 @@ def _visible(session: Session, principal: Principal) -> record_history.Redact:
         model = MODELS.get(record_type)
         if model is None:
             return True
-        if not record_id.isdigit() or not may_open(principal, record_type):
+        if not record_id.isdigit() or int(record_id) > ID or not may_open(principal, record_type):
             return False
         found = session.get(model, int(record_id))
         return found is not None and may_read_record(session, principal, record_type, found)
