@@ -81,7 +81,7 @@ def fetch_in(session: Session, model: type[T], record_id: Any, label: str, statu
     return record
 
 
-COUNT_LIMIT = 10_000  # a list's total is counted up to this many records past the page asked for
+COUNT_LIMIT = 2_000  # a list's total is counted up to this many records past the page asked for
 
 
 class Total(int):
