@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -27,3 +27,13 @@ def upgrade(engine: Engine, extra_locations: tuple[Path, ...] = ()) -> None:
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "heads")
+
+
+def trigram_schema(bind: Connection) -> str | None:
+    """The schema of PostgreSQL's pg_trgm where it is installed (``CREATE EXTENSION pg_trgm``, once per
+    database, by its owner), for the trigram indexes that serve ``LIKE '%word%'`` searches; None elsewhere,
+    and then those searches read the table (correct, slower on large tables)."""
+    if bind.dialect.name != "postgresql":
+        return None
+    return bind.scalar(text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                            "WHERE e.extname = 'pg_trgm'"))

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -103,6 +104,9 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+_OPEN = "state IN ('ready', 'claimed')"  # engine.projections.OPEN_STATES, as SQL for a partial index
+
+
 class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
@@ -110,6 +114,9 @@ class HumanTask(Base):
         Index("ix_human_task_state_created", "state", "created_at"),
         Index("ix_human_task_process_key_state", "process_key", "state"),
         Index("ix_human_task_due", "state", "due_at"),
+        # the open tasks by age: a tasklist's page and count read it alone, not the whole table's open rows
+        Index("ix_human_task_open_created", "created_at", "id", postgresql_where=text(_OPEN),
+              sqlite_where=text(_OPEN)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_instance_id: Mapped[str] = mapped_column(ForeignKey("process_instance.id"), index=True)

@@ -12,6 +12,8 @@ Revises: 0017_one_head
 import sqlalchemy as sa
 from alembic import op
 
+from engine.migrate import trigram_schema
+
 revision = "0018_instance_record"
 down_revision = "0017_one_head"
 branch_labels = None
@@ -19,15 +21,6 @@ depends_on = None
 
 _PREFIXES = (("lead-", "lead", "lead_qualification"), ("contract-", "contract", "contract_approval"),
              ("referral-", "referral", "referral_rewards"))
-
-
-def _trigram_schema(bind: sa.engine.Connection) -> str | None:
-    """The schema of pg_trgm where an administrator installed it (``CREATE EXTENSION pg_trgm``); not installed
-    here, since that needs a superuser and is one per database."""
-    if bind.dialect.name != "postgresql":
-        return None
-    return bind.scalar(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                               "WHERE e.extname = 'pg_trgm'"))
 
 
 def upgrade() -> None:
@@ -38,7 +31,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("record_search", sa.Text(), nullable=True))
         batch.create_index("ix_process_instance_record", ["record_type", "record_id"])
     bind = op.get_bind()
-    trigram = _trigram_schema(bind)
+    trigram = trigram_schema(bind)
     if trigram is not None:
         op.execute(f'CREATE INDEX ix_process_instance_record_search ON process_instance '
                    f'USING gin (record_search "{trigram}".gin_trgm_ops)')
