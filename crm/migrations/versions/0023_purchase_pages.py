@@ -10,18 +10,12 @@ Revises: 0017_one_head
 import sqlalchemy as sa
 from alembic import op
 
+from engine.migrate import trigram_schema
+
 revision = "0023_purchase_pages"
 down_revision = "0017_one_head"
 branch_labels = None
 depends_on = None
-
-
-def _trigram_schema(bind: sa.engine.Connection) -> str | None:
-    """The schema pg_trgm is installed in, if it is (PostgreSQL only)."""
-    if bind.dialect.name != "postgresql":
-        return None
-    return bind.scalar(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                               "WHERE e.extname = 'pg_trgm'"))
 
 
 def upgrade() -> None:
@@ -31,7 +25,7 @@ def upgrade() -> None:
     op.create_index("ix_purchase_amount", "purchase", ["amount"])
     op.create_index("ix_purchase_reference", "purchase", ["reference"])
     op.create_index("ix_loyalty_account_points", "loyalty_account", ["points", "customer_id"])
-    trigram = _trigram_schema(op.get_bind())
+    trigram = trigram_schema(op.get_bind())
     if trigram is not None:
         op.execute(f'CREATE INDEX IF NOT EXISTS ix_customer_name_key_trigram ON customer '
                    f'USING gin (name_key "{trigram}".gin_trgm_ops)')  # the name 0027_search_indexes gives it
