@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from crm.models import Contract, Customer, Referral
@@ -20,20 +20,25 @@ def _number(q: str) -> int | None:
     return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
-def _customers(word: str) -> Select[Any]:
-    return select(Customer.id).where(Customer.name_key.contains(word, autoescape=True))
+def _customers(keys: list[str]) -> Select[Any]:
+    """Customers whose name holds every one of ``keys`` (one select, so their trigram lookups intersect)."""
+    return select(Customer.id).where(*(Customer.name_key.contains(key, autoescape=True) for key in keys))
 
 
 def contract_search(q: str) -> ColumnElement[bool] | None:
-    """The contract numbered ``q``, or every word of it in the title or the customer's name."""
-    parts = words(q)
-    matched = [or_(Contract.title.ilike(f"%{word}%"), Contract.customer_id.in_(_customers(word))) for word in parts]
+    """The contract numbered ``q`` ("#12" only that one), or every word of ``q`` in the title, or every word in
+    the customer's name."""
     number = _number(q)
     if number is not None and ascii_digits(q.strip()).startswith("#"):
-        return Contract.id == number  # "#12" names the contract
+        return Contract.id == number
+    parts = words(q)
+    # the two ways as one union of ids, so each can use its own index (an OR across them scans every contract)
+    matched = [Contract.id.in_(union(
+        select(Contract.id).where(*(Contract.title.ilike(f"%{word}%") for word in parts)),
+        select(Contract.id).where(Contract.customer_id.in_(_customers(parts)))))] if parts else []
     if number is not None:
-        return or_(Contract.id == number, *matched) if matched else Contract.id == number
-    return and_(*matched) if matched else None
+        return or_(Contract.id == number, *matched)
+    return matched[0] if matched else None
 
 
 def contract_conditions(*, q: str | None = None, amount_min: int | None = None, amount_max: int | None = None,
@@ -67,20 +72,24 @@ def _ranges(model: Any, low: int | None, high: int | None, start: datetime | Non
 
 
 def referral_search(q: str) -> ColumnElement[bool] | None:
-    """A phone-like ``q`` matches either person's number; else every word is in the referred person's name or
-    the referrer's."""
+    """A phone-like ``q`` matches either person's number; else every word is in the referred person's name, or
+    every word in the referrer's."""
     compact = PHONE_SEPARATORS.sub("", ascii_digits(clean(q) or ""))
     if compact.lstrip("+").isdigit() and len(compact) >= 4:
         digits = compact.lstrip("+").lstrip("0") or compact
         referrers = select(Customer.id).where(or_(Customer.mobile.contains(digits), Customer.phone.contains(digits)))
-        return or_(Referral.referred_mobile.contains(digits), Referral.referrer_id.in_(referrers))
-    matched = []
-    for part in (clean(q) or "").replace("\u200c", " ").split(" "):
-        pattern = "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        named = Referral.referred_name.ilike(pattern, escape="\\")  # stored cleaned, as ``part`` is
-        key = name_key(part)
-        matched.append(or_(named, Referral.referrer_id.in_(_customers(key))) if key else named)
-    return and_(*matched) if matched else None
+        return Referral.id.in_(union(select(Referral.id).where(Referral.referred_mobile.contains(digits)),
+                                     select(Referral.id).where(Referral.referrer_id.in_(referrers))))
+    parts = [part for part in (clean(q) or "").replace("\u200c", " ").split(" ") if part]
+    if not parts:
+        return None
+    patterns = ["%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for part in parts]
+    named = and_(*(Referral.referred_name.ilike(pattern, escape="\\") for pattern in patterns))  # stored cleaned
+    keys = [key for key in (name_key(part) for part in parts) if key]
+    if not keys:
+        return named
+    return Referral.id.in_(union(select(Referral.id).where(named),
+                                 select(Referral.id).where(Referral.referrer_id.in_(_customers(keys)))))
 
 
 def referral_conditions(*, q: str | None = None, created_from: datetime | None = None,
