@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { date, dateTime, number, t, word } from '../core/i18n.js';
+import { date, dateTime, number, t, totalOf, word } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
@@ -99,7 +99,7 @@ export async function render({ root, query, me }) {
     controller = new AbortController();
     try {
       const page = await api.get('/complaints', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('complaints.summary', { shown: number(page.items.length), total: number(page.total) });
+      summary.textContent = t('complaints.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('complaints.none_match') : t('complaints.empty')));
         return;

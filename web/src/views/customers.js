@@ -3,7 +3,7 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
-import { date, t, word } from '../core/i18n.js';
+import { date, number, t, totalOf, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -58,7 +58,7 @@ export async function render({ root, me, query }) {
     controller = new AbortController();
     try {
       const page = await api.get('/customers', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('customers.summary', { shown: page.items.length, total: page.total });
+      summary.textContent = t('customers.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(state.q ? t('customers.none_match') : t('customers.empty'), state.q ? null : t('customers.empty_hint')));
         return;

@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { date, number, t } from '../core/i18n.js';
+import { date, number, t, totalOf } from '../core/i18n.js';
 import { entries, labelOf, listSelect } from '../core/lists.js';
 import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
@@ -88,7 +88,7 @@ export async function render({ root, query, me }) {
     controller = new AbortController();
     try {
       const page = await api.get('/leads', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('leads.summary', { shown: number(page.items.length), total: number(page.total) });
+      summary.textContent = t('leads.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('leads.none_match') : t('leads.empty')));
         return;

@@ -4,7 +4,7 @@
 import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
 import { options } from '../core/fields.js';
-import { date, money, number, t } from '../core/i18n.js';
+import { date, money, number, t, totalOf } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools } from '../core/listtools.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -64,7 +64,7 @@ export async function render({ root, query, me }) {
     tools.update(asked);
     try {
       const page = await api.get('/loyalty-accounts', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('loyalty.summary', { shown: number(page.items.length), total: number(page.total) });
+      summary.textContent = t('loyalty.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(state.q || state.tier || state.min ? t('loyalty.none_match') : t('loyalty.empty')));
         return;

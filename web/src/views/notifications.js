@@ -5,7 +5,7 @@
 import { api } from '../core/api.js';
 import { announceUnread } from '../core/bell.js';
 import { h, replace } from '../core/dom.js';
-import { dateTime, relative, t } from '../core/i18n.js';
+import { dateTime, number, relative, t, totalOf } from '../core/i18n.js';
 import { navigate, setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, setBusy, toast } from '../core/ui.js';
 
@@ -80,7 +80,7 @@ export async function render({ root, query }) {
         { signal: controller.signal });
       announceUnread(page.unread);
       readAll.disabled = !page.unread;
-      summary.textContent = t('inbox.summary', { unread: page.unread, total: page.total });
+      summary.textContent = t('inbox.summary', { unread: number(page.unread), total: totalOf(page) });
       if (!page.items.length && offset > 0) return load(Math.max(0, offset - LIMIT));
       if (!page.items.length) {
         replace(results, state.unread ? empty(t('inbox.none_unread')) : empty(t('inbox.empty'), t('inbox.empty_hint')));

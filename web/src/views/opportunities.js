@@ -4,7 +4,7 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { date, money, number, percent, t } from '../core/i18n.js';
+import { date, money, number, percent, t, totalOf } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -73,7 +73,7 @@ export async function render({ root, query, me }) {
     tools.update(asked);
     try {
       const page = await api.get('/opportunities', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('opportunities.summary', { shown: number(page.items.length), total: number(page.total) });
+      summary.textContent = t('opportunities.summary', { shown: number(page.items.length), total: totalOf(page) });
       totals.textContent = page.items.length
         ? t('opportunities.totals', { amount: money(page.items.reduce((sum, o) => sum + Number(o.amount || 0), 0)) }) : '';
       if (!page.items.length) {

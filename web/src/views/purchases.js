@@ -6,7 +6,7 @@
 import { api, ApiError } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { checkField, formField, options, sendsTo } from '../core/fields.js';
-import { date, dateTime, money, number, t } from '../core/i18n.js';
+import { date, dateTime, money, number, t, totalOf } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setQuery } from '../core/router.js';
 import { listTools } from '../core/listtools.js';
@@ -175,7 +175,7 @@ export async function render({ root, query, me }) {
     tools.update(asked);
     try {
       const page = await api.get('/purchases', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
-      summary.textContent = t('purchases.summary', { shown: number(page.items.length), total: number(page.total),
+      summary.textContent = t('purchases.summary', { shown: number(page.items.length), total: totalOf(page),
         amount: money(page.items.reduce((sum, p) => sum + Number(p.amount || 0), 0)) });
       if (!page.items.length) {
         replace(results, empty(Object.entries(state).some(([k, v]) => k !== 'sort' && v) ? t('purchases.none_match') : t('purchases.empty')));
