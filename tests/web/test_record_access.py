@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from tests.web.conftest import PASSWORD, Server, shot
 
 TEXT = {
-    "en": {"title": "Teams, branches and access", "team": ("Sales East", "فروش شرق"), "other": ("Sales West", "فروش غرب"),
-           "who": "tess", "admin": None},
+    "en": {"title": "Teams, branches and access", "team": ("Sales East", "فروش شرق"),
+           "other": ("Sales West", "فروش غرب"), "who": "tess", "admin": None},
     "fa": {"title": "تیم‌ها، شعبه‌ها و دسترسی", "team": ("Sales North", "فروش شمال"),
            "other": ("Sales South", "فروش جنوب"), "who": "taha", "admin": "farhad"},
 }
