@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from api.composition import build, ravand_ctx
 from api.identity.service import create_user
@@ -17,7 +18,16 @@ from config import load_settings
 from crm import notify
 from crm.customers import create_customer
 from crm.funnel import DEFAULT_STAGES
-from crm.models import Complaint, ComplaintHandling, Customer, Lead, Opportunity, Referral, StageVisit
+from crm.models import (
+    Complaint,
+    ComplaintHandling,
+    Customer,
+    Lead,
+    Opportunity,
+    PipelineStage,
+    Referral,
+    StageVisit,
+)
 from tests.api.conftest import PASSWORD, Api, make_api
 
 ROLES = ("admin", "designer", "employee", "auditor")
@@ -278,11 +288,26 @@ def test_bad_lead_report_queries_are_problems(world: Api, query: str) -> None:
     assert answer.status_code == 422 and answer.content_type == PROBLEM, answer.get_json()
 
 
-def test_the_funnel_stages_setting(sqlite_db: Any, tmp_path: Path) -> None:
+def test_the_reports_follow_the_pipeline_stages(sqlite_db: Any, tmp_path: Path) -> None:
+    api = make_api(sqlite_db.url, tmp_path)
+    with api.app.extensions["ravand"].sessions() as session:
+        session.add(PipelineStage(key="demo", label_en="Demo", label_fa="نمایش", position=25, probability=40,
+                                  kind="open", active=True, created_at=datetime.now(UTC), updated_at=datetime.now(UTC)))
+        session.commit()
+    steps = api.call("GET", "/api/v1/reports/lead-funnel", "employee").get_json()["steps"]
+    assert ("demo", 40) in [(s["step"], s["chance"]) for s in steps]
+    funnel = api.call("GET", "/api/v1/reports/funnel", "employee").get_json()
+    assert "demo" in [s["stage"] for s in funnel["stages"]]
+
+
+def test_the_funnel_stages_setting_while_no_stage_is_stored(sqlite_db: Any, tmp_path: Path) -> None:
     assert load_settings(environ={}).funnel_stages == DEFAULT_STAGES
     read = load_settings(environ={"RAVAND_FUNNEL_STAGES": "contact:10, demo:40"}).funnel_stages
     assert read == ("contact:10", "demo:40")
     api = make_api(sqlite_db.url, tmp_path, funnel_stages=read)
+    with api.app.extensions["ravand"].sessions() as session:
+        session.execute(delete(PipelineStage))
+        session.commit()
     steps = api.call("GET", "/api/v1/reports/lead-funnel", "employee").get_json()["steps"]
     assert [(s["step"], s["chance"]) for s in steps] == [("leads", None), ("qualified", None), ("contact", 10),
                                                           ("demo", 40), ("won", 100)]

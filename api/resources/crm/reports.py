@@ -14,8 +14,8 @@ from api.context import db, ravand
 from api.form_lists import viewer_locale
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.resources.common import Instant, csv_download, wants_csv
-from crm import lead_reports, reports
-from crm.funnel import funnel_of
+from crm import funnel as sales_funnel
+from crm import lead_reports, pipeline, reports
 from crm.jalali import CALENDARS
 from crm.text import LOCALES
 
@@ -110,6 +110,12 @@ def _period(args: dict[str, Any]) -> dict[str, Any]:
     return {"since": args.get("since"), "until": args.get("until")}
 
 
+def _funnel() -> sales_funnel.Funnel:
+    """The pipeline's active stages as an administrator set them (``crm.pipeline``), the ``funnel_stages``
+    setting's while none is stored."""
+    return pipeline.funnel(db(), sales_funnel.funnel_of(ravand().settings.funnel_stages))
+
+
 @blp.route("/funnel")
 class Funnel(MethodView):
     @blp.doc(security=BEARER)
@@ -119,8 +125,8 @@ class Funnel(MethodView):
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
         """The sales funnel of the opportunities created in the period: reach and conversion per stage (the
-        funnel_stages setting), days in stage, amounts and the weighted forecast."""
-        stages = funnel_of(ravand().settings.funnel_stages)
+        pipeline's stages), days in stage, amounts and the weighted forecast."""
+        stages = _funnel()
         report = reports.funnel(db(), owner=args.get("owner"), stages=stages, **_period(args))
         return _answer(report, args["format"], "stages", "funnel", StageSchema)
 
@@ -264,7 +270,7 @@ class LeadFunnel(MethodView):
         """The funnel from the lead, for the leads that came in during the period: leads → qualified → each
         stage of the funnel (the funnel_stages setting) → won, with conversion between steps, per month, and
         per sales group, owner, source or product (``group_by``)."""
-        funnel = funnel_of(ravand().settings.funnel_stages)
+        funnel = _funnel()
         report = lead_reports.lead_funnel(db(), funnel=funnel, group_by=args.get("group_by"), **_reader(args))
         if wants_csv(args["format"]):
             rows, columns = lead_reports.lead_funnel_table(report, args["table"])
