@@ -6,8 +6,9 @@ mobile, so a search by words or digits needs no scan of every row.
 Revision ID: 0022_contract_pages
 Revises: 0017_one_head
 """
-import sqlalchemy as sa
 from alembic import op
+
+from engine.migrate import trigram_schema
 
 revision = "0022_contract_pages"
 down_revision = "0017_one_head"
@@ -19,19 +20,11 @@ TRIGRAMS = (("ix_contract_title_trgm", "contract", "title"),
             ("ix_referral_referred_mobile_trgm", "referral", "referred_mobile"))
 
 
-def _trigram_schema(bind: sa.engine.Connection) -> str | None:
-    """The schema pg_trgm is installed in, if it is (PostgreSQL only)."""
-    if bind.dialect.name != "postgresql":
-        return None
-    return bind.scalar(sa.text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-                               "WHERE e.extname = 'pg_trgm'"))
-
-
 def upgrade() -> None:
     op.create_index("ix_contract_amount", "contract", ["amount"])
     op.create_index("ix_contract_created_at", "contract", ["created_at"])
     op.create_index("ix_referral_created_at", "referral", ["created_at"])
-    trigram = _trigram_schema(op.get_bind())
+    trigram = trigram_schema(op.get_bind())
     if trigram is not None:
         for name, table, column in TRIGRAMS:
             op.execute(f'CREATE INDEX {name} ON {table} USING gin ({column} "{trigram}".gin_trgm_ops)')

@@ -7,7 +7,7 @@
 import { api, ApiError } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { inLanguage } from '../core/bilingual.js';
-import { date, locale, money, number, percent, t } from '../core/i18n.js';
+import { date, locale, money, number, percent, t, totalOf } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -105,7 +105,7 @@ export async function render({ root, query, me }) {
       const page = await api.get('/contracts', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
       for (const input of root.querySelectorAll('[data-filter]')) input.removeAttribute('aria-invalid');
       const sum = page.items.reduce((total, c) => total + Number(c.amount || 0), 0);
-      summary.textContent = `${t('contracts.summary', { shown: number(page.items.length), total: number(page.total) })} · ${t('contracts.sum', { amount: money(sum) })}`;
+      summary.textContent = `${t('contracts.summary', { shown: number(page.items.length), total: totalOf(page) })} · ${t('contracts.sum', { amount: money(sum) })}`;
       if (!page.items.length) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('contracts.none_match') : t('contracts.empty')));
         return;

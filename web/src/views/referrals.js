@@ -5,7 +5,7 @@
 
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
-import { date, number, t, word } from '../core/i18n.js';
+import { date, number, t, totalOf, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -75,7 +75,7 @@ export async function render({ root, query, me }) {
     try {
       const page = await api.get('/referrals', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
       for (const input of root.querySelectorAll('[data-filter]')) input.removeAttribute('aria-invalid');
-      summary.textContent = t('referrals.summary', { shown: number(page.items.length), total: number(page.total) });
+      summary.textContent = t('referrals.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(Object.entries(wanted).some(([k, v]) => k !== 'sort' && v) ? t('referrals.none_match') : t('referrals.empty')));
         return;
