@@ -11,7 +11,8 @@ from marshmallow import Schema, fields, validate, validates
 
 from api.context import command, db, ravand
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
-from api.record_links import Q_LENGTH, RecordSchema, search_words, with_record
+from api.record_links import Q_LENGTH, search_words, with_record
+from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
 from api.resources.common import ID, Instant, PageArgs, as_dict, csv_download, page_schema, wants_csv
 from api.resources.journal import JournalEntrySchema
 from crm.reports import to_csv
@@ -47,7 +48,8 @@ class InstanceSchema(Schema):
     incidents = fields.List(fields.Nested(IncidentSchema))
     element_counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
                                  metadata={"description": "element id → times completed (the path taken)"})
-    record = fields.Nested(RecordSchema, allow_none=True, metadata={"description": "the record it serves"})
+    record = fields.Nested(ShownRecordSchema, allow_none=True, metadata={
+        "description": "the record it serves; one the reader may not read keeps only its type (hidden: true)"})
 
 
 class InstanceArgs(PageArgs):
@@ -95,8 +97,9 @@ class Instances(MethodView):
                               definition_id=args.get("definition_id"), record_type=args.get("record_type"),
                               record_id=args.get("record_id"), search=search_words(args.get("q")),
                               limit=args["limit"], offset=args["offset"])
-        page = as_dict(ravand().engine.instances(db(), query))
-        page["items"] = [with_record(item, None) for item in page["items"]]
+        with searching_readable(query.search):  # a search finds no instance by a record the reader may not read
+            page = as_dict(ravand().engine.instances(db(), query))
+        page["items"] = hide_unreadable([with_record(item, None) for item in page["items"]], None)
         return page
 
 
@@ -107,7 +110,7 @@ class Instance(MethodView):
     @requires(*READ_PROCESSES)
     def get(self, instance_id: str) -> object:
         """State, variables, where the tokens wait, open incidents."""
-        return with_record(as_dict(ravand().engine.instance(db(), instance_id)), None)
+        return hide_one(with_record(as_dict(ravand().engine.instance(db(), instance_id)), None), None)
 
 
 @blp.route("/<instance_id>/cancel")
@@ -119,7 +122,8 @@ class Cancel(MethodView):
     def post(self, body: dict, instance_id: str) -> object:
         """Cancel a running instance, with a reason."""
         actor, engine = current_principal().username, ravand().engine
-        return with_record(as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor))), None)
+        return hide_one(with_record(as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor))),
+                                    None), None)
 
 
 @blp.route("/<instance_id>/incidents/<int:incident_id>/retry")
@@ -130,7 +134,8 @@ class Retry(MethodView):
     def post(self, instance_id: str, incident_id: int) -> object:
         """Run the failed task again."""
         actor, engine = current_principal().username, ravand().engine
-        return with_record(as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor))), None)
+        return hide_one(with_record(as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor))),
+                                    None), None)
 
 
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")

@@ -17,7 +17,8 @@ from api import form_lists
 from api.assignees import check_assignee
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
-from api.record_links import Q_LENGTH, RecordSchema, search_words, with_record
+from api.record_links import Q_LENGTH, search_words, with_record
+from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from api.staff_notices import tell_assigned
 from engine.tasks import SORTS, TaskQuery, actionable
@@ -46,9 +47,11 @@ class TaskSchema(Schema):
     claimed_at = fields.DateTime(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
-    record = fields.Nested(RecordSchema, allow_none=True, metadata={
-        "description": "the record the task's process instance serves (read with lists and one task)"})
-    title = fields.String(metadata={"description": "the task's name and its record's title"})
+    record = fields.Nested(ShownRecordSchema, allow_none=True, metadata={
+        "description": "the record the task's process instance serves (read with lists and one task); one the "
+                       "reader may not read keeps only its type (hidden: true)"})
+    title = fields.String(metadata={"description": "the task's name and its record's title (its name alone when "
+                                                   "the record is hidden)"})
 
 
 class TaskDetailSchema(TaskSchema):
@@ -131,8 +134,10 @@ class Tasks(MethodView):
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
         """The tasklist: ``assignee=me``, ``candidate=me`` (my user or any of my groups), ``unassigned``, ..."""
-        page = as_dict(ravand().engine.tasks(db(), _query(args, _actor())))
-        page["items"] = [with_record(item) for item in page["items"]]
+        query = _query(args, _actor())
+        with searching_readable(query.search):  # a search finds no task by a record the reader may not read
+            page = as_dict(ravand().engine.tasks(db(), query))
+        page["items"] = hide_unreadable([with_record(item) for item in page["items"]])
         return page
 
 
@@ -145,7 +150,7 @@ class Task(MethodView):
         """One task with its form and the instance's current data."""
         detail = ravand().engine.task(db(), task_id, _actor())
         form = form_lists.fill(db(), detail.form, current_principal().locale)
-        return {**with_record(as_dict(detail.task)), "form": form, "data": detail.data}
+        return {**hide_one(with_record(as_dict(detail.task))), "form": form, "data": detail.data}
 
 
 def _act(action: str, task_id: str, *args: Any) -> Any:
@@ -164,7 +169,7 @@ def _hand_over(action: str, task_id: str, body: dict) -> object:
         tell_assigned(engine, session, handed, actor.name)
         return handed
 
-    return with_record(as_dict(command(run)))
+    return hide_one(with_record(as_dict(command(run))))
 
 
 @blp.route("/<task_id>/claim")
@@ -175,7 +180,7 @@ class Claim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Claim a task offered to me or my groups."""
-        return with_record(_act("claim", task_id))
+        return hide_one(with_record(_act("claim", task_id)))
 
 
 @blp.route("/<task_id>/unclaim")
@@ -185,7 +190,7 @@ class Unclaim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Give a claimed task back to its candidates."""
-        return with_record(_act("unclaim", task_id))
+        return hide_one(with_record(_act("unclaim", task_id)))
 
 
 @blp.route("/<task_id>/assign")
@@ -226,7 +231,7 @@ class Complete(MethodView):
         only the active keys of that list)."""
         actionable(db(), task_id, _actor())  # one no longer open: 409 saying so, before its form is checked
         form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
-        return with_record(_act("complete", task_id, body["data"]))
+        return hide_one(with_record(_act("complete", task_id, body["data"])))
 
 
 @blp.route("/<task_id>/comments")
