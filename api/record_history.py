@@ -40,7 +40,10 @@ Redact = Callable[[str, str], bool]  # (record type, id) -> may the reader see t
 # fields whose values are keys of a managed list (crm.lists): shown with the list's words
 LISTED = {("lead", "source"): "lead_source", ("lead", "product"): "product", ("lead", "region"): "province",
           ("lead", "disqualify_reason"): "disqualify_reason", ("complaint", "kind"): "complaint_kind",
-          ("complaint", "category"): "complaint_category", ("opportunity", "loss_reason"): "loss_reason"}
+          ("complaint", "category"): "complaint_category", ("opportunity", "loss_reason"): "loss_reason",
+          ("customer", "region"): "province", ("customer", "channel"): "lead_source",
+          ("lead_call", "reason"): "disqualify_reason", ("contract_decision", "level"): "contract_level",
+          ("contract", "level"): "contract_level"}
 
 
 class Words:

@@ -22,6 +22,8 @@ RECORDS: dict[str, Label] = {
     "contract_decision": _l("تصمیم تأیید", "Approval decision"), "stage_visit": _l("مرحلهٔ فرصت", "Stage stay"),
     "voucher": _l("کوپن", "Voucher"), "purchase": _l("خرید", "Purchase"),
     "contract_code": _l("کد یک‌بار مصرف", "One-time code"),
+    "opportunity_stage": _l("مرحلهٔ فرصت", "Stage stay"), "notification": _l("پیام به مشتری", "Message"),
+    "referral_attempt": _l("ثبت معرفی", "Referral attempt"), "loyalty_entry": _l("ردیف امتیاز", "Points entry"),
 }
 
 # one label per field name, the same on every record that has it
@@ -77,6 +79,28 @@ FIELDS: dict[str, Label] = {
     "open_opportunities": _l("فرصت‌های باز", "Open opportunities"),
     "open_complaints": _l("شکایت‌های باز", "Open complaints"),
     "open_leads": _l("سرنخ‌های باز", "Open leads"), "open_contracts": _l("قراردادهای در جریان", "Contracts under way"),
+    # the fields of a record's own rows (calls, decisions, revisions, handlings, attempts, messages, purchases)
+    "at": _l("زمان", "When"), "by": _l("توسط", "By"), "user": _l("کاربر", "User"), "author": _l("نویسنده", "Author"),
+    "action": _l("اقدام", "Action"), "outcome": _l("نتیجه", "Outcome"), "decision": _l("تصمیم", "Decision"),
+    "comment": _l("توضیح", "Comment"), "notes": _l("یادداشت", "Notes"), "reason": _l("دلیل", "Reason"),
+    "text": _l("متن", "Text"), "public": _l("دیدنی برای مشتری", "Shown to the customer"),
+    "number": _l("شماره", "Number"), "round": _l("دور", "Round"), "detail": _l("جزئیات", "Detail"),
+    "complaint_id": _l("شکایت", "Complaint"), "opportunity_id": _l("فرصت فروش", "Opportunity"),
+    "referral_id": _l("معرفی", "Referral"), "voucher_id": _l("کوپن", "Voucher"),
+    "referred_customer_id": _l("مشتری معرفی‌شده", "Referred customer"),
+    "working_seconds": _l("زمان کاری (ثانیه)", "Working time (seconds)"),
+    "satisfaction_comment": _l("نظر مشتری", "Customer's comment"),
+    "recontact_by": _l("تماس دوباره با", "Called again by"),
+    "signer": _l("امضاکننده", "Signer"), "signed_via": _l("روش امضا", "Signed by"), "via": _l("روش", "Via"),
+    "signed_mobile": _l("همراه امضاکننده", "Signer's mobile"), "signed_ip": _l("نشانی IP امضا", "Signing IP"),
+    "ip": _l("نشانی IP", "IP address"), "entered_at": _l("ورود به مرحله", "Entered"),
+    "purchased_at": _l("زمان خرید", "Purchased"), "paid_on_time": _l("پرداخت به‌موقع", "Paid on time"),
+    "reference": _l("شمارهٔ مرجع", "Reference"), "value": _l("مقدار", "Value"),
+    "purchase_total": _l("جمع خرید", "Purchase total"), "qualified_at": _l("ارزیابی شد", "Qualified"),
+    "rewarded_at": _l("پاداش داده شد", "Rewarded"), "declined_at": _l("رد شد", "Declined"),
+    "recipient": _l("گیرنده", "Recipient"), "subject": _l("موضوع", "Subject"), "body": _l("متن پیام", "Message"),
+    "template": _l("الگو", "Template"), "attempts": _l("تلاش‌ها", "Attempts"),
+    "next_attempt_at": _l("تلاش بعدی", "Next attempt"),
 }
 
 # fields a history does not show: bookkeeping, derived search keys, the rendered document
@@ -104,7 +128,10 @@ STATUSES: dict[str, dict[str, Label]] = {
     "opportunity": {"prospecting": _l("شناسایی", "Prospecting"), "qualification": _l("ارزیابی", "Qualification"),
                     "proposal": _l("پیشنهاد", "Proposal"), "negotiation": _l("مذاکره", "Negotiation"),
                     "won": _l("برنده", "Won"), "lost": _l("از دست رفته", "Lost")},
+    "notification": {"pending": _l("در صف", "Queued"), "sent": _l("فرستاده شد", "Sent"),
+                     "failed": _l("ناموفق", "Failed")},
 }
+STATUSES["opportunity_stage"] = STATUSES["opportunity"]  # a stay's stage is one of the deal's stages
 
 # the words of other fields' fixed values, by (record type, field); "*" for every record type
 VALUES: dict[tuple[str, str], dict[str, Label]] = {
@@ -118,6 +145,38 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
                     "platinum": _l("پلاتینی", "Platinum")},
     ("complaint", "severity"): {"low": _l("کم", "Low"), "medium": _l("متوسط", "Medium"), "high": _l("زیاد", "High"),
                                 "critical": _l("بحرانی", "Critical")},
+    ("lead_call", "need"): {"low": _l("کم", "Low"), "medium": _l("متوسط", "Medium"), "high": _l("زیاد", "High")},
+    ("lead_call", "timeline"): {"now": _l("اکنون", "Now"), "quarter": _l("همین فصل", "This quarter"),
+                                "year": _l("امسال", "This year"), "unknown": _l("نامعلوم", "Unknown")},
+    ("lead_call", "outcome"): {"qualified": _l("واجد شرایط", "Qualified"), "disqualified": _l("رد شد", "Disqualified"),
+                               "nurture": _l("تماس دوباره بعداً", "Call again later")},
+    ("contract_decision", "decision"): {"approve": _l("تأیید", "Approve"), "reject": _l("رد", "Reject"),
+                                        "changes": _l("نیازمند اصلاح", "Changes asked")},
+    ("contract", "outcome"): {"approve": _l("تأیید", "Approved"), "reject": _l("رد", "Rejected"),
+                              "changes": _l("نیازمند اصلاح", "Changes asked")},
+    ("*", "signed_via"): {"code": _l("کد یک‌بار مصرف", "One-time code"),
+                          "integration": _l("امضای الکترونیکی", "E-signature provider")},
+    ("*", "via"): {"code": _l("کد یک‌بار مصرف", "One-time code"),
+                   "integration": _l("امضای الکترونیکی", "E-signature provider")},
+    ("complaint_handling", "action"): {
+        "claimed": _l("برداشته شد", "Claimed"), "escalated": _l("ارجاع شد", "Escalated"),
+        "handed_over": _l("واگذار شد", "Handed over"), "reopened": _l("بازگشایی شد", "Reopened"),
+        "resolved": _l("حل شد", "Resolved"), "resumed": _l("از سر گرفته شد", "Resumed"),
+        "waiting": _l("در انتظار مشتری", "Waiting for the customer")},
+    ("purchase", "channel"): {"store": _l("فروشگاه", "Store"), "online": _l("آنلاین", "Online"),
+                              "phone": _l("تلفنی", "Phone"), "agent": _l("نماینده", "Agent")},
+    ("complaint", "channel"): {"phone": _l("تلفن", "Phone"), "email": _l("ایمیل", "E-mail"),
+                               "api": _l("سامانهٔ دیگر", "Another system"), "message": _l("پیام", "Message"),
+                               "portal": _l("درگاه مشتریان", "Customer portal")},
+    ("referral_attempt", "channel"): {"staff": _l("کارمند", "Staff"), "portal": _l("درگاه مشتری", "Customer portal"),
+                                      "message": _l("پیام", "Message")},
+    ("referral_attempt", "outcome"): {"accepted": _l("پذیرفته", "Accepted"), "refused": _l("نپذیرفته", "Refused")},
+    ("referral_attempt", "reason"): {"self_referral": _l("معرفی خود", "Self-referral")},
+    ("referral", "reward_kind"): {"points": _l("امتیاز", "Points"), "discount": _l("کوپن تخفیف", "Discount voucher")},
+    ("voucher", "kind"): {"percent": _l("درصدی", "Percent"), "amount": _l("مبلغی", "Amount")},
+    ("notification", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
+    ("contract", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
+    ("*", "locale"): {"fa": _l("فارسی", "Persian"), "en": _l("انگلیسی", "English")},
 }
 
 ACTIONS: dict[str, Label] = {
