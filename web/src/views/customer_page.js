@@ -9,6 +9,7 @@ import { facts, pageHeader, stateBadge, table } from '../core/ui.js';
 import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
+import { listLabels } from './leads.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -37,7 +38,7 @@ function arrange(sections) {
 const yes = (value) => t(value ? 'common.yes' : 'common.no');
 const amount = (value) => h('span', { class: 'num' }, money(value));
 
-function profile(c) {
+function profile(c, label) {
   return h('section', { class: 'card', 'aria-labelledby': 'c360-profile', 'data-testid': 'c360-profile' },
     h('h2', { id: 'c360-profile' }, t('customer.profile')),
     facts([
@@ -47,7 +48,7 @@ function profile(c) {
       [t('customer.phone'), phone(c.phone)],
       [t('customer.email'), email(c.email)],
       c.address ? [t('customer.address'), h('span', { dir: 'auto' }, c.address)] : null,
-      [t('customer.region'), c.region || '—'],
+      [t('customer.region'), label('province', c.region)],
       [t('customer.segment'), c.segment || '—'],
       c.industry ? [t('customer.industry'), c.industry] : null,
       [t('customer.owner'), c.owner || '—'],
@@ -92,7 +93,7 @@ function purchases(p) {
 
 export async function render({ root, params, me }) {
   const id = params.id;
-  const data = await api.get(`/customers/${encodeURIComponent(id)}/360`);
+  const [data, label] = await Promise.all([api.get(`/customers/${encodeURIComponent(id)}/360`), listLabels(['province'])]);
   const c = data.customer;
   const canSeeInstances = ROLES.read.includes(me.role);
   document.title = `${customerName(c)} · ${t('app.name')}`;
@@ -101,7 +102,7 @@ export async function render({ root, params, me }) {
     pageHeader(customerName(c), statusBadge('customer.status_value', c.status), statusBadge('customer.tier_value', data.loyalty?.tier || 'bronze'),
       newRecordLinks(me, c.id), ROLES.work.includes(me.role) ? h('a', { href: `/app/opportunities/new?customer_id=${c.id}`, class: 'btn', 'data-testid': 'new-opportunity-link' }, t('opportunity_new.title')) : null),
     h('div', { class: 'c360', 'data-testid': 'customer-page', 'data-customer-id': c.id },
-      h('div', { class: 'grid-2' }, profile(c), loyalty(data.loyalty)),
+      h('div', { class: 'grid-2' }, profile(c, label), loyalty(data.loyalty)),
       arrange([purchases(data.purchases),
       section('open_tasks', data.open_tasks, [
         { label: t('customer.task'), cell: (x) => (ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(x.id)}` }, x.name) : x.name) },

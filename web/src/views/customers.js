@@ -10,6 +10,7 @@ import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.j
 import { options } from '../core/fields.js';
 import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
+import { listLabels } from './leads.js';
 
 const LIMIT = 50;
 const STATUSES = ['potential', 'actual'];
@@ -50,6 +51,7 @@ export async function render({ root, me, query }) {
     h('div', { class: 'toolbar', role: 'search' }, search, status, tier), tools.element, summary, results);
 
   let controller;
+  let label; // province key → its words in the reader's language, read once
   async function load(offset = 0) {
     const wanted = { q: state.q, status: state.status, tier: state.tier, sort: state.sort };
     setQuery(wanted);
@@ -58,6 +60,7 @@ export async function render({ root, me, query }) {
     controller = new AbortController();
     try {
       const page = await api.get('/customers', { ...wanted, limit: LIMIT, offset }, { signal: controller.signal });
+      label ||= await listLabels(['province']);
       summary.textContent = t('customers.summary', { shown: number(page.items.length), total: totalOf(page) });
       if (!page.items.length) {
         replace(results, empty(state.q ? t('customers.none_match') : t('customers.empty'), state.q ? null : t('customers.empty_hint')));
@@ -69,7 +72,7 @@ export async function render({ root, me, query }) {
         { label: t('customer.mobile'), cell: (c) => phone(c.mobile || c.phone) },
         { label: t('customer.email'), cell: (c) => email(c.email) },
         { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('customer.status_value', c.status) },
-        { sort: 'region', label: t('customer.region'), cell: (c) => c.region || '—' },
+        { sort: 'region', label: t('customer.region'), cell: (c) => label('province', c.region) },
         { sort: 'created_at', label: t('customer.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
       ];
       replace(results, sortHeaders(table(shown, page.items, { rowAttrs: (c) => ({ 'data-customer-id': c.id, 'data-testid': 'customer-row' }) }),

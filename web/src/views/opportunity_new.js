@@ -8,7 +8,7 @@ import { h, replace } from '../core/dom.js';
 import { formField, options, sendsTo } from '../core/fields.js';
 import { t } from '../core/i18n.js';
 import { navigate } from '../core/router.js';
-import { errorBox, pageHeader, toast } from '../core/ui.js';
+import { empty, errorBox, pageHeader, toast } from '../core/ui.js';
 import { customerName } from './crmtext.js';
 import { shown } from './opportunity_actions.js';
 import { KINDS } from './opportunities.js';
@@ -19,8 +19,13 @@ function input(name, attrs = {}) {
 
 export async function render({ root, query }) {
   let customer;
+  if (!query.customer_id) {  // opened without a customer: say where to start instead of "no customer 0"
+    replace(root, pageHeader(t('opportunity_new.title')),
+      empty(t('opportunity_new.pick_customer'), h('a', { href: '/app/customers', 'data-testid': 'new-opportunity-pick' }, t('customers.title'))));
+    return;
+  }
   try {
-    customer = await api.get(`/customers/${encodeURIComponent(query.customer_id || '0')}`);
+    customer = await api.get(`/customers/${encodeURIComponent(query.customer_id)}`);
   } catch (error) {
     replace(root, pageHeader(t('opportunity_new.title')), errorBox(error));
     return;
