@@ -16,6 +16,10 @@ const LIMIT = 50;
 export function recordCell(instance) {
   const record = instance.record;
   if (!record) return '—';
+  if (record.hidden) {
+    return [h('span', { class: 'muted' }, `${t(`record.type.${record.type}`)}: `),
+      h('span', { class: 'muted', 'data-testid': 'record-hidden' }, t('record.hidden'))];
+  }
   const title = h('span', {}, record.title ? recordTitle(record.title) : digits(record.id));
   return [h('span', { class: 'muted' }, `${t(`record.type.${record.type}`)}: `),
     record.url ? h('a', { href: record.url, 'data-testid': 'instance-record-link' }, title) : title];

@@ -51,6 +51,7 @@ function header(task, me) {
 
 // The record's title, linking to its page where the web app has one.
 export function recordLink(record) {
+  if (record.hidden) return h('span', { class: 'muted', 'data-testid': 'record-hidden' }, t('record.hidden')); // no title, no link
   const title = h('span', {}, record.title ? recordTitle(record.title) : digits(record.id));
   return record.url ? h('a', { href: record.url, 'data-testid': 'task-record-link' }, title) : title;
 }
@@ -201,7 +202,7 @@ export async function render({ root, params, me, navigate }) {
     formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
   }
   const customerId = task.data?.customer_id ?? task.data?.customerId;
-  if (task.record) {
+  if (task.record && !task.record.hidden) {
     // the record's card and latest history (record_card.js) come first, beside the form
     const aside = h('aside', { class: 'record-aside', 'data-record-type': task.record.type, 'data-record-id': task.record.id, 'data-testid': 'record-aside' });
     customer.append(aside);
