@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from crm import lists
 from crm.models import JournalRecord
 from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, value_label
+from crm.text import persian_digits
 from engine.clock import as_utc
 from engine.models import HumanTask, JournalEntry, ProcessInstance
 
@@ -113,7 +114,8 @@ def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact, w
     own = name == record_type and str(key) == str(record_id)
     done = ACTIONS.get(action) or {"fa": action, "en": action.replace("_", " ")}
     what = record_label(name)
-    title = done if own else {lang: f"{what[lang]} #{key} {done[lang]}" if key is not None
+    shown = {"fa": persian_digits(key), "en": str(key)}  # the row's number in the reader's digits
+    title = done if own else {lang: f"{what[lang]} #{shown[lang]} {done[lang]}" if key is not None
                               else f"{what[lang]}: {done[lang]}" for lang in ("fa", "en")}
     changes: list[dict[str, Any]] = []
     hidden = not own and key is not None and not visible(name, str(key))

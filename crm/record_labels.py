@@ -106,7 +106,8 @@ FIELDS: dict[str, Label] = {
 # fields a history does not show: bookkeeping, derived search keys, the rendered document
 HIDDEN = frozenset({"id", "name_key", "created_at", "created_by", "updated_at", "updated_by", "score_parts",
                     "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds", "document_html",
-                    "process_instance_id"})
+                    "process_instance_id",
+                    "changes"})  # a revision's diff: the contract's own row beside it shows each change in words
 
 STATUSES: dict[str, dict[str, Label]] = {
     "lead": {"new": _l("جدید", "New"), "qualifying": _l("در حال ارزیابی", "Being qualified"),
@@ -183,6 +184,10 @@ ACTIONS: dict[str, Label] = {
     "created": _l("ایجاد شد", "created"), "changed": _l("تغییر کرد", "changed"), "removed": _l("حذف شد", "removed"),
     "sent": _l("فرستاده شد", "sent"), "used": _l("به کار رفت", "used"), "wrong": _l("نادرست وارد شد", "entered wrong"),
     "signature": _l("امضا", "signature"), "refused": _l("نپذیرفته شد", "refused"),
+    "approval_late": _l("یادآوری به تأییدکنندگان دیرکرده", "late approvers reminded"),
+    "approval_escalated": _l("دیرکرد تأیید به مدیران گزارش شد", "late approval escalated to the managers"),
+    "decisions_withdrawn": _l("تصمیم‌های این دور پس گرفته شد", "this round's decisions withdrawn"),
+    "purchase_refused": _l("خرید برای پاداش پذیرفته نشد", "purchase not counted for the reward"),
 }
 
 
