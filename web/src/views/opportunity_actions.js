@@ -28,6 +28,9 @@ export function shown(opportunity) {
     for (const detail of form.querySelectorAll('.field-error-detail')) {
       if (PERSIAN.test(detail.textContent)) Object.assign(detail, { lang: 'fa', dir: 'rtl' });
     }
+    // the loss reason is picked from a list: not the general "write the reason (255 characters at most)"
+    const first = form.querySelector('[data-field="reason"]:has(select) .field-error > p:not(.field-error-detail)');
+    if (first && locale() === 'fa') first.textContent = t('opportunity_page.reason_pick');
   };
 }
 
