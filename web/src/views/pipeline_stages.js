@@ -55,7 +55,7 @@ function stageForm(stage, reload) {
 
 function addForm(reload) {
   const alertBox = h('div', { 'aria-live': 'assertive' });
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'stage-add-submit' }, t('lists.add'));
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'stage-add-submit' }, t('pipeline_stages.add'));
   const form = h('form', { class: 'card stack', novalidate: true, 'data-testid': 'stage-add' },
     h('h2', {}, t('pipeline_stages.add')),
     h('div', { class: 'pair' },
