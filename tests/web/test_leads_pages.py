@@ -42,7 +42,7 @@ def test_a_persian_salesperson_finds_reads_and_corrects_a_lead(crm: Server, page
     expect(why).to_contain_text("بودجه تأیید شده")
     expect(why).to_contain_text("با تصمیم‌گیرنده")
     expect(page.get_by_test_id("lead-task")).to_have_attribute("href", re.compile(r"^/app/tasks/"))
-    expect(facts.get_by_test_id("lead-sales-group")).to_have_text("sales-regions")
+    expect(facts.get_by_test_id("lead-sales-group")).to_have_text("فروش استان‌ها")  # the group's label, not its key
     shot(page, "persian-lead-page")
 
     form = page.get_by_test_id("lead-edit")
@@ -55,7 +55,7 @@ def test_a_persian_salesperson_finds_reads_and_corrects_a_lead(crm: Server, page
     form.get_by_test_id("edit-region").select_option("tehran")
     form.get_by_test_id("lead-save").click()
     expect(page.get_by_test_id("lead-province")).to_have_text("تهران")
-    expect(page.get_by_test_id("lead-sales-group")).to_have_text("sales")
+    expect(page.get_by_test_id("lead-sales-group")).to_have_text("فروش")
     detail = crm.call("GET", f"/api/v1/leads/{lead['id']}", "admin").get_json()
     assert (detail["region"], detail["sales_group"]) == ("tehran", "sales")
     assert detail["task"]["candidate_groups"] == ["sales"]

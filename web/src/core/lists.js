@@ -3,7 +3,7 @@
 // sends their keys, which is what records and decision tables hold.
 
 import { api, publicApi } from './api.js';
-import { h } from './dom.js';
+import { h, ltr } from './dom.js';
 import { locale } from './i18n.js';
 
 const cache = new Map();
@@ -48,3 +48,24 @@ export function listSelect(name, { parent = null, portal = false, empty, selecte
     .finally(() => select.removeAttribute('aria-busy'));
   return select;
 }
+
+// Groups' keys → their labels in the reader's language (GET /groups, read once per page load): lists and record
+// pages name a lead's sales group, a complaint's team and a task's candidate groups with them. Await
+// loadGroups() before rendering; groupText gives the label, or the key (left to right) when the group is
+// unknown or the reader may not list groups.
+let groups = null;
+let known = new Map();
+export function loadGroups() {
+  groups ||= api.get('/groups').then((page) => { known = new Map(page.items.map((g) => [g.key, g])); }, () => {});
+  return groups;
+}
+
+export function groupName(key) {
+  const group = known.get(key);
+  return (group && (locale() === 'fa' ? group.label_fa : group.label_en)) || key;
+}
+
+// several groups' labels as one phrase (a task offered to its candidate groups)
+export const groupNames = (keys) => (keys || []).map(groupName).join(locale() === 'fa' ? '، ' : ', ');
+
+export const groupText = (key) => (known.has(key) ? groupName(key) : ltr(key));

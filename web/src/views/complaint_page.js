@@ -12,6 +12,7 @@ import { email, phone, statusBadge } from './crmtext.js';
 import { complainant, severityBadge, slaDue } from './complaints.js';
 import { correctForm, noteForm } from './complaint_edit.js';
 import { listLabels } from './leads.js';
+import { groupNames, groupText, loadGroups } from '../core/lists.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -40,14 +41,14 @@ function standing(c, me) {
   return h('section', { class: 'card', 'data-testid': 'complaint-work' }, h('h2', {}, t('lead_page.work')), facts([
     [t('customer.status'), h('span', { 'data-testid': 'complaint-status' }, statusBadge('complaint.status', c.status))],
     [t('complaint.tier'), h('span', { 'data-testid': 'complaint-tier' }, number(c.tier))],
-    [t('complaint_page.team'), c.team ? ltr(c.team) : '—'],
+    [t('complaint_page.team'), c.team ? groupText(c.team) : '—'],
     [t('complaints.assignee'), c.assignee ? ltr(c.assignee) : '—'],
     [t('complaints.sla_due'), slaDue(c, dateTime)],
     [t('complaint_page.breaches'), h('span', { 'data-testid': 'complaint-breaches' }, number(c.breaches || 0))],
     c.paused_at ? [t('complaint_page.paused_at'), dateTime(c.paused_at)] : null,
     [t('lead_page.task'), task ? h('a', { href: `/app/tasks/${task.id}`, class: 'btn', 'data-testid': 'complaint-task' }, t('complaint_page.open_task'))
       : h('span', { class: 'muted', 'data-testid': 'complaint-no-task' }, t('complaint_page.no_task'))],
-    task ? [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : ltr((task.candidate_groups || []).join(', ') || '—')] : null,
+    task ? [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—'] : null,
     c.customer_id ? [t('complaint_page.customer'), h('a', { href: `/app/customers/${c.customer_id}`, 'data-testid': 'complaint-customer', dir: 'auto' },
       c.customer_name || `#${number(c.customer_id)}`)] : null,
     c.process_instance_id && ROLES.read.includes(me.role) ? [t('lead_page.process'), h('a', { href: `/app/instances/${c.process_instance_id}` }, t('complaint_page.open_process'))] : null,
@@ -78,7 +79,7 @@ function notes(c) {
 
 export async function render({ root, params, me }) {
   replace(root, loading());
-  const label = await listLabels(['complaint_kind', 'complaint_category']);
+  const [label] = await Promise.all([listLabels(['complaint_kind', 'complaint_category']), loadGroups()]);
   async function draw(focusHeading = true) {
     let complaint;
     try {

@@ -5,7 +5,7 @@
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, dateTime, number, t, totalOf, word } from '../core/i18n.js';
-import { listSelect } from '../core/lists.js';
+import { groupText, listSelect, loadGroups } from '../core/lists.js';
 import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -42,7 +42,7 @@ function columns(label) {
     { sort: 'severity', label: t('portal.severity'), cell: (c) => severityBadge(c.severity) },
     { sort: 'tier', label: t('complaint.tier'), cell: (c) => number(c.tier), class: 'num' },
     { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('complaint.status', c.status) },
-    { sort: 'assignee', label: t('complaints.assignee'), cell: (c) => (c.assignee ? ltr(c.assignee) : (c.team ? ltr(c.team) : '—')) },
+    { sort: 'assignee', label: t('complaints.assignee'), cell: (c) => (c.assignee ? ltr(c.assignee) : (c.team ? groupText(c.team) : '—')) },
     { sort: 'sla_due', label: t('complaints.sla_due'), cell: (c) => slaDue(c, dateTime), class: 'nowrap' },
     { sort: 'created_at', label: t('complaints.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
   ];
@@ -84,7 +84,7 @@ export async function render({ root, query, me }) {
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'complaint-summary' });
   const results = h('div', { 'data-testid': 'complaints' }, loading());
   const newOne = h('a', { href: '/app/complaints/new', class: 'btn', 'data-testid': 'new-complaint' }, t('complaint_new.title'));
-  const label = await listLabels(['complaint_kind', 'complaint_category']);
+  const [label] = await Promise.all([listLabels(['complaint_kind', 'complaint_category']), loadGroups()]);
 
   let controller;
   let left = false; // a search typed just before leaving must not rewrite the next page's address

@@ -14,6 +14,7 @@ import { phone, statusBadge } from './crmtext.js';
 import { contractEditForm, EDITING } from './contract_new.js';
 import { contractNumber, levels } from './contracts.js';
 import { historySection } from './record_history.js';
+import { groupNames, loadGroups } from '../core/lists.js';
 import { placementSection } from './record_placement.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,7 +77,7 @@ function tasksOf(c, me) {
   if (!list.length) return h('span', { class: 'muted', 'data-testid': 'contract-no-task' }, t('contract_page.no_task'));
   return h('ul', { class: 'plain' }, list.map((task) => h('li', { 'data-testid': 'contract-task' },
     ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(task.id)}` }, task.name) : task.name, ' · ',
-    task.assignee ? ltr(task.assignee) : ltr((task.candidate_groups || []).join(', ') || '—'),
+    task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—',
     task.due ? h('span', { class: 'muted' }, ` · ${t('task.due')} ${dateTime(task.due)}`) : null)));
 }
 
@@ -140,7 +141,7 @@ export async function render({ root, params, me }) {
     let decisions;
     try {
       const id = encodeURIComponent(params.id);
-      [c, revisions, decisions] = await Promise.all([api.get(`/contracts/${id}`), api.get(`/contracts/${id}/revisions`), api.get(`/contracts/${id}/decisions`)]);
+      [c, revisions, decisions] = await Promise.all([api.get(`/contracts/${id}`), api.get(`/contracts/${id}/revisions`), api.get(`/contracts/${id}/decisions`), loadGroups()]);
     } catch (error) {
       replace(root, pageHeader(t('contract_page.title')), errorBox(error));
       return;

@@ -10,6 +10,7 @@ import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { editForm, EDITABLE_STATUSES } from './lead_edit.js';
 import { listLabels } from './leads.js';
+import { groupNames, groupText, loadGroups } from '../core/lists.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -30,7 +31,7 @@ function about(lead, label) {
     [t('lead.timeline'), word('lead.timeline_value', lead.timeline)],
     [t('lead.budget_confirmed'), yes(lead.budget_confirmed)],
     [t('lead.authority'), yes(lead.authority)],
-    [t('lead.sales_group'), h('span', { 'data-testid': 'lead-sales-group' }, lead.sales_group ? ltr(lead.sales_group) : '—')],
+    [t('lead.sales_group'), h('span', { 'data-testid': 'lead-sales-group' }, lead.sales_group ? groupText(lead.sales_group) : '—')],
     lead.disqualify_reason ? [t('leadcard.reason'), [label('disqualify_reason', lead.disqualify_reason),
       lead.disqualify_comment ? h('span', { class: 'muted', dir: 'auto' }, ` · ${lead.disqualify_comment}`) : null]] : null,
     lead.recontact_at ? [t('leadcard.recontact'), dateTime(lead.recontact_at)] : null,
@@ -58,7 +59,7 @@ function work(lead, me) {
   return h('section', { class: 'card', 'data-testid': 'lead-work' }, h('h2', {}, t('lead_page.work')),
     task ? facts([
       [t('lead_page.task'), h('a', { href: `/app/tasks/${task.id}`, class: 'btn', 'data-testid': 'lead-task' }, t('lead_page.open_task'))],
-      [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : ltr((task.candidate_groups || []).join(', ') || '—')],
+      [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—'],
       [t('task.due'), task.due ? dateTime(task.due) : '—'],
     ]) : h('p', { class: 'muted', 'data-testid': 'lead-no-task' }, t('lead_page.no_task')),
     facts(became));
@@ -91,7 +92,7 @@ function calls(lead, label) {
 
 export async function render({ root, params, me }) {
   replace(root, loading());
-  const label = await listLabels(['lead_source', 'product', 'province', 'disqualify_reason']);
+  const [label] = await Promise.all([listLabels(['lead_source', 'product', 'province', 'disqualify_reason']), loadGroups()]);
   async function draw(focusHeading = true) {
     let lead;
     try {

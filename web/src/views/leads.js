@@ -5,7 +5,7 @@
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { date, number, t, totalOf } from '../core/i18n.js';
-import { entries, labelOf, listSelect } from '../core/lists.js';
+import { entries, groupText, labelOf, listSelect, loadGroups } from '../core/lists.js';
 import { chip, listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
@@ -41,7 +41,7 @@ function columns(label) {
     { sort: 'region', label: t('lists.province'), cell: (l) => label('province', l.region) },
     { sort: 'score', label: t('lead.score'), cell: (l) => h('span', { 'data-testid': 'lead-row-score' }, number(l.score), l.grade ? ' · ' : '', l.grade ? ltr(l.grade) : ''), class: 'nowrap' },
     { sort: 'status', label: t('customer.status'), cell: (l) => statusBadge('lead.status', l.status) },
-    { sort: 'sales_group', label: t('lead.sales_group'), cell: (l) => (l.sales_group ? ltr(l.sales_group) : '—') },
+    { sort: 'sales_group', label: t('lead.sales_group'), cell: (l) => (l.sales_group ? groupText(l.sales_group) : '—') },
     { sort: 'created_at', label: t('leads.created_at'), cell: (l) => date(l.created_at), class: 'nowrap' },
   ];
 }
@@ -73,7 +73,7 @@ export async function render({ root, query, me }) {
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'lead-summary' });
   const results = h('div', { 'data-testid': 'leads' }, loading());
   const newLead = h('a', { href: '/app/leads/new', class: 'btn', 'data-testid': 'new-lead' }, t('lead_new.title'));
-  const label = await listLabels(['lead_source', 'product', 'province']);
+  const [label] = await Promise.all([listLabels(['lead_source', 'product', 'province']), loadGroups()]);
 
   let controller;
   let left = false; // a search typed just before leaving must not rewrite the next page's address

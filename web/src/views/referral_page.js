@@ -9,6 +9,7 @@ import { dateTime, money, number, percent, t, word } from '../core/i18n.js';
 import { errorBox, facts, loading, pageHeader, table } from '../core/ui.js';
 import { ROLES } from '../routes.js';
 import { email, phone, statusBadge } from './crmtext.js';
+import { groupNames, loadGroups } from '../core/lists.js';
 import { historySection } from './record_history.js';
 import { reward } from './referrals.js';
 
@@ -33,7 +34,7 @@ function tasksOf(r, me) {
   if (!list.length) return h('span', { class: 'muted', 'data-testid': 'referral-no-task' }, t('contract_page.no_task'));
   return h('ul', { class: 'plain' }, list.map((task) => h('li', { 'data-testid': 'referral-task' },
     ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(task.id)}` }, task.name) : task.name, ' · ',
-    task.assignee ? ltr(task.assignee) : ltr((task.candidate_groups || []).join(', ') || '—'))));
+    task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—')));
 }
 
 function voucher(v) {
@@ -75,7 +76,7 @@ export async function render({ root, params, me }) {
   replace(root, loading());
   let r;
   try {
-    r = await api.get(`/referrals/${encodeURIComponent(params.id)}`);
+    [r] = await Promise.all([api.get(`/referrals/${encodeURIComponent(params.id)}`), loadGroups()]);
   } catch (error) {
     replace(root, pageHeader(t('referral_page.title')), errorBox(error));
     return;
