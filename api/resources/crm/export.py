@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotFound
 
 from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
+from api.identity.groups import known_groups
 from api.resources.crm import complaints as complaint_routes
 from api.resources.crm import contracts as contract_routes
 from api.resources.crm import customers as customer_routes
@@ -30,7 +31,7 @@ from api.resources.crm import opportunities as opportunity_routes
 from api.resources.crm import purchase_lists as purchase_routes
 from api.resources.crm import referral_detail
 from api.resources.crm import referrals as referral_routes
-from api.resources.crm.export_columns import COLUMNS, LABELLED, Lookups
+from api.resources.crm.export_columns import COLUMNS, GROUPS, LABELLED, Lookups
 from api.resources.crm.export_files import csv_chunks, shown, xlsx_chunks
 from api.resources.crm.shared import READ
 from crm import complaints, contracts, customers, leads, lists, opportunities, purchase_lists, referrals
@@ -141,6 +142,8 @@ def _rows(name: str, source: Source, stmt: Select[Any], locale: str, zone: ZoneI
     columns = COLUMNS[name]
     with _snapshot() as session:
         labels = {list_name: lists.labels(session, list_name, locale) for list_name in LABELLED[name]}
+        labels[GROUPS] = {key: (group.label_fa if locale == "fa" else group.label_en) or key
+                          for key, group in known_groups(session).items()}
         for batch in session.scalars(stmt.execution_options(yield_per=BATCH)).partitions():
             look = Lookups(locale, labels, source.names(session, batch))
             for record in source.prepare(session, batch):
@@ -186,7 +189,7 @@ class Export(MethodView):
             body: Iterator[Any] = xlsx_chunks(columns, rows, locale, list_name)
             mimetype = XLSX
         else:
-            body, mimetype = csv_chunks(columns, rows, locale), "text/csv; charset=utf-8"
+            body, mimetype = csv_chunks(columns, rows, locale), "text/csv"  # werkzeug adds the charset
         name = file_name(list_name, locale, args["format"], now)
         return Response(stream_with_context(body), mimetype=mimetype,
                         headers={"Content-Disposition": f'attachment; filename="{name}"',

@@ -134,7 +134,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Province", "استان", _label("province", "region")),
         Column("Score", "امتیاز", _attr("score"), "number"), Column("Grade", "رتبه", _attr("grade")),
         Column("Status", "وضعیت", _word("lead.status", "status")),
-        Column("Sales group", "گروه فروش", _attr("sales_group")),
+        Column("Sales group", "گروه فروش", lambda lead, look: look.label(GROUPS, lead.sales_group)),
         Column(*CREATED, _attr("created_at"), "date"),
     ),
     "opportunities": (
@@ -154,7 +154,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Severity", "شدت", _word("complaint.severity", "severity")),
         Column("Tier", "سطح", _attr("tier"), "number"),
         Column("Status", "وضعیت", _word("complaint.status", "status")),
-        Column("Handled by", "رسیدگی‌کننده", lambda c, _: c.assignee or c.team),
+        Column("Handled by", "رسیدگی‌کننده", lambda c, look: c.assignee or look.label(GROUPS, c.team)),
         Column("Answer due", "مهلت پاسخ", _attr("sla_due"), "moment"),
         Column("Received", "دریافت", _attr("created_at"), "date"),
     ),
@@ -190,6 +190,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ),
 }
 
+# the groups' labels (a lead's sales group, a complaint's team) sit beside the managed lists' under this name
+GROUPS = "group"
+
 # the managed lists whose labels each export shows
 LABELLED: dict[str, tuple[str, ...]] = {
     "customers": (), "leads": ("lead_source", "product", "province"), "opportunities": (),
@@ -197,4 +200,4 @@ LABELLED: dict[str, tuple[str, ...]] = {
     "loyalty": (),
 }
 
-__all__ = ["COLUMNS", "LABELLED", "WORDS", "Column", "Lookups"]
+__all__ = ["COLUMNS", "GROUPS", "LABELLED", "WORDS", "Column", "Lookups"]
