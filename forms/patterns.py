@@ -9,7 +9,7 @@ translated from the JavaScript dialect to Python's where the two differ in ways 
 ``\\w``, ``\\b`` are ASCII-only (``re.ASCII``), as in JavaScript without the ``u`` flag.
 
 Patterns are written by designers and run on employees' input, so a backtracking pattern such as
-``^(a+)+$`` must not hold the server: they run on the ``regex`` module (``re``'s syntax) with a
+``^(a|aa)+$`` must not hold the server: they run on the ``regex`` module (``re``'s syntax) with a
 timeout of ``PATTERN_TIMEOUT_S`` per value, and all the pattern checks of one form submission
 share ``PATTERN_BUDGET_S`` (see ``pattern_budget``). A value that cannot be checked in time is
 refused with a field error (``PatternTimeout``).
