@@ -106,7 +106,7 @@ def _status(record_type: str, value: Any) -> dict[str, Any]:
 
 def _lead(session: Session, lead: Lead, why: Why | None) -> tuple[str, list[dict[str, Any]]]:
     phone = lead.mobile or lead.phone
-    owner = getattr(lead, "owner", None) or lead.sales_group
+    owner = getattr(lead, "owner", None)
     fields = [
         _field("person_name", lead.person_name), _field("company_name", lead.company_name),
         _field("mobile", lead.mobile, "phone"), _field("phone", lead.phone, "phone"),
@@ -115,7 +115,8 @@ def _lead(session: Session, lead: Lead, why: Why | None) -> tuple[str, list[dict
         {**_field("score", lead.score, "score"), "grade": lead.grade},
         _field("why", None, "why", items=why(lead) if why else []),
         _field("status", lead.status, "label", text=status_label("lead", lead.status)),
-        _field("owner", owner),
+        # a person who holds it, else the sales group it was routed to (named as such, not as its owner)
+        _field("owner", owner) if owner else _field("sales_group", lead.sales_group),
     ]
     title = " — ".join(part for part in (lead.company_name or lead.person_name, phone) if part) or f"#{lead.id}"
     return title, fields

@@ -7,6 +7,7 @@ import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { date, dateTime, digits, locale, money, number, percent, t } from '../core/i18n.js';
 import { errorBox, facts, loading } from '../core/ui.js';
+import { groupText, loadGroups } from '../core/lists.js';
 import { email, phone } from './crmtext.js';
 import { historyList, shownValue } from './record_history.js';
 
@@ -40,7 +41,10 @@ function titleParts(title) {
     /^[+\d\s-]+$/.test(part) ? ltr(digits(part)) : h('bdi', {}, digits(part))]);
 }
 
+const GROUP_FIELDS = new Set(['sales_group', 'team']);  // a group's key: shown by its label, never digit-converted
+
 function showField(field) {
+  if (GROUP_FIELDS.has(field.name) && field.value) return groupText(field.value);
   return (SHOW[field.kind] || SHOW.text)(field);
 }
 
@@ -64,7 +68,7 @@ export async function fillRecordCard(aside) {
   replace(aside, loading());
   const base = `/records/${encodeURIComponent(type)}/${encodeURIComponent(id)}`;
   try {
-    const [card, history] = await Promise.all([api.get(`${base}/card`), api.get(`${base}/history`, { limit: LATEST })]);
+    const [card, history] = await Promise.all([api.get(`${base}/card`), api.get(`${base}/history`, { limit: LATEST }), loadGroups()]);
     replace(aside, recordCard(card, history.items));
     return card;
   } catch (error) {
