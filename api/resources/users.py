@@ -32,8 +32,9 @@ class UserSchema(Schema):
     mobile = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=40),
                            metadata={"description": "SMS for their notices when no e-mail is set; kept as E.164"})
     active = fields.Boolean(dump_only=True)
-    team_key = fields.String(dump_only=True, metadata={"description": "set with PUT /users/{id}/placement"})
-    branch_key = fields.String(dump_only=True)
+    team_key = fields.String(dump_only=True, allow_none=True,
+                             metadata={"description": "set with PUT /users/{id}/placement"})
+    branch_key = fields.String(dump_only=True, allow_none=True)
     created_at = fields.DateTime(dump_only=True)
 
 
