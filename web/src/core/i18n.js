@@ -87,9 +87,11 @@ export function relative(value, now = Date.now()) {
 }
 
 // Persian digits in free text (counts inside sentences built elsewhere).
+// A code that mixes Latin letters and digits (a tracking code RC-KUN2R8Y7RU, a voucher V-8C7T4L9G, a group key
+// support-1) keeps its digits: it is typed and read out as written.
 export function digits(text) {
   if (current !== 'fa') return String(text);
-  return String(text).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
+  return String(text).replace(/[A-Za-z0-9_-]+/g, (word) => (/[A-Za-z]/.test(word) ? word : word.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d])));
 }
 
 // Amounts are whole rials: "1,250,000 rials (125,000 tomans)", in Persian "۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)".
