@@ -10,32 +10,25 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
-import uuid
 
 from sqlalchemy import text
 
 from api.composition import build
 from api.identity.service import create_user
-import bench.api as api_bench
-from bench.api import _request
+from bench import harness
 from config import load_settings
-from engine.db import make_engine
 from tests.engine import bpmn
 
 ROWS = int(os.environ.get("BENCH_LIST_ROWS", "1000000"))
 RECORDS = int(os.environ.get("BENCH_RECORD_ROWS", "200000"))
 TIMES = int(os.environ.get("BENCH_LIST_TIMES", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8792"))
-POSTGRES = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BUDGET_MS = 100.0
 
 # 50,000 lead processes, each about a lead whose search text names its person, company and mobile, and a
-# million tasks spread over them (5% open, spread over 20 groups; the bench's user is in one): a task search joins its instance's record.
+# million tasks spread over them (5% open, spread over 20 groups; the bench's user is in one): a task search
+# joins its instance's record.
 TASK_FILL = """
 INSERT INTO process_instance (id, definition_id, process_key, business_key, state, started_by, started_at,
   updated_at, variables, active_elements, element_counts, waiting_events, workflow_state, version, record_type,
@@ -62,8 +55,8 @@ SELECT CASE WHEN g % 3 = 0 THEN 'company' ELSE 'person' END,
   CASE WHEN g % 3 = 0 THEN (ARRAY['آریا','پارس','البرز','Arya','Sepehr'])[1 + g % 5] || ' ' || g ELSE NULL END,
   (ARRAY['علی','سارا','رضا','مریم','John'])[1 + g % 5] || ' ' || (ARRAY['کریمی','احمدی','Smith','رضایی'])[1 + g % 4]
     || ' ' || g,
-  lower((ARRAY['علی','سارا','رضا','مریم','john'])[1 + g % 5] || ' ' || (ARRAY['کریمی','احمدی','smith','رضایی'])[1 + g % 4]
-    || ' ' || g),
+  lower((ARRAY['علی','سارا','رضا','مریم','john'])[1 + g % 5] || ' '
+    || (ARRAY['کریمی','احمدی','smith','رضایی'])[1 + g % 4] || ' ' || g),
   NULL, '+98912' || lpad((g % 10000000)::text, 7, '0'), 'c' || g || '@example.com', '[]',
   (ARRAY['tehran','isfahan','shiraz','tabriz'])[1 + g % 4], 'web',
   CASE WHEN g % 4 = 0 THEN 'actual' ELSE 'potential' END, NULL,
@@ -115,7 +108,7 @@ def prepare(url: str) -> None:
     files = bpmn.approval_files()
     deployed = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, files, "bench"))
     with ravand.sessions() as s:
-        create_user(s, "worker", "bench-password", "employee", ["sales", "group-3"])
+        create_user(s, "worker", harness.PASSWORD, "employee", ["sales", "group-3"])
         s.commit()
     began = time.perf_counter()
     with ravand.database.begin() as conn:
@@ -126,67 +119,13 @@ def prepare(url: str) -> None:
     ravand.database.dispose()
 
 
-def _timed(path: str, token: str) -> dict:
-    for _ in range(3):
-        _request("GET", path, token)
-    latencies = []
-    for _ in range(TIMES):
-        began = time.perf_counter()
-        status, _body = _request("GET", path, token)
-        latencies.append((time.perf_counter() - began) * 1000)
-        if status != 200:
-            return {"status": status}
-    latencies.sort()
-    p50 = statistics.median(latencies)
-    return {"p50_ms": round(p50, 1), "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "of_budget": round(p50 / BUDGET_MS, 2)}
-
-
 def main() -> None:
-    reused = os.environ.get("BENCH_SCHEMA")  # a schema an earlier run kept (BENCH_KEEP=1): no second fill
-    schema = reused or f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES, pool_size=1)
-    if not reused:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    server = None
-    log = open(os.environ.get("BENCH_SERVER_LOG", os.devnull), "w")  # noqa: SIM115 - the server's, closed below
-    try:
+    with harness.schema() as (url, reused):
         if not reused:
             prepare(url)
-        env = {**os.environ, "RAVAND_DATABASE_URL": url, "RAVAND_SECRET_KEY": "bench",
-               "RAVAND_SCRIPT_ISOLATION": "false", "RAVAND_SCHEDULER_ENABLED": "false", "BENCH_PORT": str(PORT)}
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(PORT), "--workers", "1",
-                                   "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=log)
-        api_bench.BASE = f"http://127.0.0.1:{PORT}/api/v1"  # the request helper's address: this server
-        for _ in range(100):
-            try:
-                if _request("GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        token = _request("POST", "/auth/token", body={"username": "worker", "password": "bench-password"})[1][
-            "access_token"]
-        figures = {}
-        for label, path in LISTS:
-            figures[label] = result = _timed(path, token)
-            if "p50_ms" in result:
-                print(f"{label:34} p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
-                      f"{result['of_budget']:.2f} of the {BUDGET_MS:.0f} ms budget")
-            else:
-                print(f"{label:34} answered {result['status']}")
+        with harness.serving(url, PORT):
+            figures = harness.measure(LISTS, harness.token("worker"), TIMES)
         print(json.dumps({"rows": ROWS, "records": RECORDS, "lists": figures}, ensure_ascii=False))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(20)
-        log.close()
-        if os.environ.get("BENCH_KEEP"):
-            print(f"kept schema {schema}: BENCH_SCHEMA={schema} measures it again")
-        elif not reused:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":

@@ -16,13 +16,12 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 
 from sqlalchemy import text
 
-import bench.api as api_bench
+from bench import harness
 from bench.api import _request
-from bench.lists import BUDGET_MS, LISTS, PORT, POSTGRES, RECORDS, ROWS, _timed, prepare
+from bench.lists import LISTS, PORT, RECORDS, ROWS, TIMES, prepare
 from engine.db import make_engine
 
 TEAMS = 50
@@ -59,62 +58,24 @@ def _round(token: str, admin_token: str, scope: str) -> dict:
         _request("DELETE", "/access-rules/role/employee", admin_token)
     else:
         _request("PUT", "/access-rules/role/employee", admin_token, body={"read_scope": scope, "edit_scope": scope})
-    figures = {}
-    for label, path in ASKED:
-        figures[label] = result = _timed(path, token)
-        if "p50_ms" in result:
-            print(f"[{scope:4}] {label:34} p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
-                  f"{result['of_budget']:.2f} of the {BUDGET_MS:.0f} ms budget")
-        else:
-            print(f"[{scope:4}] {label:34} answered {result['status']}")
-    return figures
+    return harness.measure(ASKED, token, TIMES, prefix=f"[{scope:4}] ")
 
 
 def main() -> None:
-    reused = os.environ.get("BENCH_SCHEMA")
-    schema = reused or f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES, pool_size=1)
-    if not reused:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    server = None
-    try:
+    with harness.schema() as (url, reused):
         if not reused:
             prepare(url)
         if not reused or os.environ.get("BENCH_PLACE_AGAIN"):
             _place(url)
-        env = {**os.environ, "RAVAND_DATABASE_URL": url, "RAVAND_SECRET_KEY": "bench",
-               "RAVAND_SCRIPT_ISOLATION": "false", "RAVAND_SCHEDULER_ENABLED": "false"}
         with make_engine(url, pool_size=1).begin() as conn:  # an administrator to set the rule
             conn.execute(text("DELETE FROM app_user WHERE username = 'bench-admin'"))
         subprocess.run([sys.executable, "-m", "api.cli", "users", "add", "bench-admin", "--role", "admin",
-                        "--password", "bench-password"], env=env, check=True, stdout=subprocess.DEVNULL)
-        server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(PORT), "--workers", "1",
-                                   "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        api_bench.BASE = f"http://127.0.0.1:{PORT}/api/v1"
-        for _ in range(100):
-            try:
-                if _request("GET", "/health")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-
-        def token(username: str) -> str:
-            return _request("POST", "/auth/token", body={"username": username, "password": "bench-password"})[1][
-                "access_token"]
-
-        worker, boss = token("worker"), token("bench-admin")
-        figures = {scope: _round(worker, boss, scope) for scope in ("all", "team", "own")}
+                        "--password", harness.PASSWORD], env=harness.server_env(url), check=True,
+                       stdout=subprocess.DEVNULL)
+        with harness.serving(url, PORT):
+            worker, boss = harness.token("worker"), harness.token("bench-admin")
+            figures = {scope: _round(worker, boss, scope) for scope in ("all", "team", "own")}
         print(json.dumps({"rows": ROWS, "records": RECORDS, "teams": TEAMS, "figures": figures}, ensure_ascii=False))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=10)
-        if not reused and not os.environ.get("BENCH_KEEP"):
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
-import uuid
 
 from sqlalchemy import text
 
-import bench.api as api_bench
 from api.composition import build
 from api.identity.service import create_user
-from bench.api import _request
+from bench import harness
 from config import load_settings
-from engine.db import make_engine
 
 RECORDS = int(os.environ.get("BENCH_RECORD_ROWS", "200000"))
 TIMES = int(os.environ.get("BENCH_LIST_TIMES", "20"))
 PORT = int(os.environ.get("BENCH_PORT", "8793"))
-POSTGRES = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BUDGET_MS = 100.0
 
 FILL = """
 INSERT INTO customer (kind, company_name, person_name, name_key, mobile, interests, region, channel, status, owner,
@@ -80,7 +72,7 @@ def prepare(url: str) -> None:
                              scheduler_enabled=False)
     ravand = build(settings, migrate=True)
     with ravand.sessions() as s:
-        create_user(s, "worker", "bench-password", "employee", ["sales"])
+        create_user(s, "worker", harness.PASSWORD, "employee", ["sales"])
         s.commit()
     began = time.perf_counter()
     with ravand.database.begin() as conn:
@@ -90,64 +82,13 @@ def prepare(url: str) -> None:
     ravand.database.dispose()
 
 
-def _timed(path: str, token: str) -> dict:
-    for _ in range(3):
-        _request("GET", path, token)
-    latencies = []
-    for _ in range(TIMES):
-        began = time.perf_counter()
-        status, _body = _request("GET", path, token)
-        latencies.append((time.perf_counter() - began) * 1000)
-        if status != 200:
-            return {"status": status}
-    latencies.sort()
-    p50 = statistics.median(latencies)
-    return {"p50_ms": round(p50, 1), "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "of_budget": round(p50 / BUDGET_MS, 2)}
-
-
-def _serve(url: str) -> subprocess.Popen:
-    env = {**os.environ, "RAVAND_DATABASE_URL": url, "RAVAND_SECRET_KEY": "bench", "RAVAND_SCRIPT_ISOLATION": "false",
-           "RAVAND_SCHEDULER_ENABLED": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(PORT), "--workers", "1",
-                               "--threads", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    api_bench.BASE = f"http://127.0.0.1:{PORT}/api/v1"
-    for _ in range(100):
-        try:
-            if _request("GET", "/health")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    return server
-
-
 def main() -> None:
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(POSTGRES, pool_size=1)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    server = None
-    try:
-        prepare(url)
-        server = _serve(url)
-        token = _request("POST", "/auth/token", body={"username": "worker", "password": "bench-password"})[1][
-            "access_token"]
-        figures = {}
-        for label, path in LISTS:
-            figures[label] = result = _timed(path, token)
-            if "p50_ms" in result:
-                print(f"{label:34} p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
-                      f"{result['of_budget']:.2f} of the {BUDGET_MS:.0f} ms budget")
-            else:
-                print(f"{label:34} answered {result['status']}")
+    with harness.schema() as (url, reused):
+        if not reused:
+            prepare(url)
+        with harness.serving(url, PORT):
+            figures = harness.measure(LISTS, harness.token("worker"), TIMES)
         print(json.dumps({"records": RECORDS, "lists": figures}, ensure_ascii=False))
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(20)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 if __name__ == "__main__":
