@@ -3,8 +3,10 @@
 
 import { api, ApiError } from '../core/api.js';
 import { append, h, ltr, replace } from '../core/dom.js';
-import { date, has, money, number, t } from '../core/i18n.js';
+import { date, has, money, number, t, word } from '../core/i18n.js';
 import { facts, loading } from '../core/ui.js';
+import { phone } from './crmtext.js';
+import { listLabels } from './leads.js';
 
 const SECTIONS = ['contacts', 'leads', 'opportunities', 'complaints', 'contracts', 'referrals_made', 'referrals_received',
   'referrals', 'purchases', 'open_tasks', 'tasks', 'instances'];
@@ -46,18 +48,28 @@ function section(key, value) {
     list.length ? h('ul', { class: 'plain' }, list.slice(0, 10).map((item) => summary(item, key))) : h('p', { class: 'muted' }, t('customer.none')));
 }
 
-function profile(customer) {
+// a profile field in the reader's words: a state, a tier or a province by its label, a telephone in their digits
+function profileValue(key, value, province) {
+  if (key === 'status') return word('customer.status_value', value);
+  if (key === 'tier') return word('customer.tier_value', value);
+  if (key === 'region') return province('province', value);
+  if (key === 'phone' || key === 'mobile') return phone(value);
+  if (key === 'email') return ltr(String(value));
+  return scalar(key, value);
+}
+
+function profile(customer, province) {
   const shown = ['status', 'phone', 'mobile', 'email', 'segment', 'region', 'industry', 'owner', 'tier', 'rank', 'city', 'created_at'];
-  const direct = new Set(['email', 'phone', 'mobile']);
   return facts(shown.filter((k) => customer[k] !== undefined && customer[k] !== null && customer[k] !== '')
-    .map((k) => [label(k), direct.has(k) ? ltr(String(customer[k])) : scalar(k, customer[k])]));
+    .map((k) => [label(k), profileValue(k, customer[k], province)]));
 }
 
 function loyalty(value) {
   if (value === null || value === undefined) return null;
   if (typeof value !== 'object') return facts([[label('loyalty'), scalar('loyalty', value)]]);
   return h('div', {}, h('h3', {}, label('loyalty')),
-    facts(Object.entries(value).filter(([, v]) => v !== null && typeof v !== 'object').map(([k, v]) => [label(k), scalar(k, v)])));
+    facts(Object.entries(value).filter(([, v]) => v !== null && typeof v !== 'object')
+      .map(([k, v]) => [label(k), k === 'tier' ? word('customer.tier_value', v) : scalar(k, v)])));
 }
 
 export async function renderCustomer(container, customerId) {
@@ -70,8 +82,9 @@ export async function renderCustomer(container, customerId) {
   }
   card.append(loading());
   let data;
+  let province; // province key → its words
   try {
-    data = await api.get(`/customers/${encodeURIComponent(customerId)}/360`);
+    [data, province] = await Promise.all([api.get(`/customers/${encodeURIComponent(customerId)}/360`), listLabels(['province'])]);
   } catch (error) {
     card.lastChild.remove();
     const missing = error instanceof ApiError && [403, 404, 405].includes(error.status);
@@ -82,6 +95,6 @@ export async function renderCustomer(container, customerId) {
   const customer = data.customer || data;
   const name = customer.name || customer.company_name || customer.person_name || customer.full_name || `#${customerId}`;
   const page = customer.id ? h('a', { href: `/app/customers/${encodeURIComponent(customer.id)}`, 'data-testid': 'customer-page-link' }, t('customer.open_page')) : null;
-  append(card, [h('p', { class: 'customer-name' }, h('strong', {}, name)), page, profile(customer), loyalty(data.loyalty ?? customer.loyalty),
+  append(card, [h('p', { class: 'customer-name' }, h('strong', {}, name)), page, profile(customer, province), loyalty(data.loyalty ?? customer.loyalty),
     SECTIONS.filter((key) => key in data || key in customer).map((key) => section(key, data[key] ?? customer[key]))]);
 }
