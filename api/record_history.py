@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import CompoundSelect, Select, func, select, union
 from sqlalchemy.orm import Session
 
+from api.identity.groups import known_groups
 from crm import lists
 from crm.models import JournalRecord
 from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, value_label
@@ -47,16 +48,22 @@ LISTED = {("lead", "source"): "lead_source", ("lead", "product"): "product", ("l
           ("contract", "level"): "contract_level"}
 
 
+GROUP_FIELDS = frozenset({"team", "sales_group"})  # fields holding a group's key
+
+
 class Words:
     """The words of list keys and states met on one page of history (each list entry read once)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.cache: dict[tuple[str, str], Label] = {}
+        self.groups: dict[str, Label] | None = None
 
     def of(self, record_type: str, field: str, value: Any) -> Label | None:
         if not isinstance(value, str) or not value:
             return None
+        if field in GROUP_FIELDS:
+            return self.group(value)
         list_name = LISTED.get((record_type, field))
         if list_name is None:
             return value_label(record_type, field, value)
@@ -64,6 +71,13 @@ class Words:
         if key not in self.cache:
             self.cache[key] = {lang: lists.label(self.session, list_name, value, lang) for lang in ("fa", "en")}
         return self.cache[key]
+
+    def group(self, key: str) -> Label | None:
+        """A group's label (a lead's sales group, a complaint's team), or None for a key no group has."""
+        if self.groups is None:
+            self.groups = {g.key: {"fa": g.label_fa or g.key, "en": g.label_en or g.key}
+                           for g in known_groups(self.session).values()}
+        return self.groups.get(key)
 
 
 def instances_of(session: Session, record_type: str, record_id: int, own: str | None) -> list[str]:
