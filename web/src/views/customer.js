@@ -10,7 +10,7 @@ import { listLabels } from './leads.js';
 
 const SECTIONS = ['contacts', 'leads', 'opportunities', 'complaints', 'contracts', 'referrals_made', 'referrals_received',
   'referrals', 'purchases', 'open_tasks', 'tasks', 'instances'];
-const TITLE_KEYS = ['title', 'name', 'subject', 'product', 'process_key', 'code', 'number', 'stage', 'kind', 'id'];
+const TITLE_KEYS = ['title', 'name', 'subject', 'tracking_code', 'product', 'process_key', 'code', 'number', 'stage', 'kind', 'id'];
 const DETAIL_KEYS = ['status', 'state', 'stage', 'tier', 'amount', 'total', 'purchased_at', 'created_at', 'date', 'opened_at'];
 
 function label(key) {
@@ -29,11 +29,21 @@ function scalar(key, value) {
   return String(value);
 }
 
+// the words of a section's states and stages (the rest as the API gives them)
+const STATES = { leads: 'lead.status', complaints: 'complaint.status', contracts: 'contract.status', referrals_made: 'referral.status',
+  referrals_received: 'referral.status', referrals: 'referral.status', opportunities: 'dash.stage' };
+
+function detail(section, k, value) {
+  if ((k === 'status' || k === 'stage') && STATES[section]) return word(STATES[section], value);
+  if (k === 'state') return word('state', value);  // a task's or an instance's state
+  return scalar(k, value);
+}
+
 function summary(item, key) {
   if (typeof item !== 'object' || item === null) return h('li', {}, String(item));
   const titleKey = TITLE_KEYS.find((k) => item[k] !== undefined && item[k] !== null);
   const details = DETAIL_KEYS.filter((k) => k !== titleKey && item[k] !== undefined && item[k] !== null)
-    .map((k) => scalar(k, item[k]));
+    .map((k) => detail(key, k, item[k]));
   const title = titleKey ? scalar(titleKey, item[titleKey]) : '#';
   const linked = key === 'open_tasks' && item.id ? h('a', { href: `/app/tasks/${encodeURIComponent(item.id)}` }, title) : title;
   return h('li', {}, h('span', {}, linked),
