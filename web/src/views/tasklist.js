@@ -119,7 +119,7 @@ export async function render({ root, me, navigate }) {
           task.record?.hidden ? [': ', h('span', { class: 'task-record muted', 'data-record-type': task.record.type, 'data-testid': 'record-hidden' }, t('record.hidden'))] : null),
         h('span', { class: 'task-meta muted' },
           task.record ? [t(`record.type.${task.record.type}`), ' · '] : null,
-          ltr(task.process_key), task.business_key ? [' · ', ltr(task.business_key)] : null)),
+          ltr(task.process_key), task.business_key && !task.record?.title ? [' · ', ltr(task.business_key)] : null)),
       h('span', { class: 'task-due' }, dueBadge(task)),
       h('span', { class: 'task-priority', title: t('task.priority') }, t('tasks.priority_short', { p: number(task.priority) })),
       h('span', { class: 'task-assignee' }, task.assignee
