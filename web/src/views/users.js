@@ -197,17 +197,14 @@ export async function render({ root }) {
   const stateFilter = h('select', { class: 'input', 'data-testid': 'user-state-filter' },
     h('option', { value: '' }, t('common.any')), h('option', { value: 'active' }, t('users.active')), h('option', { value: 'disabled' }, t('users.disabled')));
   stateFilter.addEventListener('change', () => { filters.state = stateFilter.value; refilter(); });
+  // the groups and teams a user is given are picked from these: loaded before the form can open
+  const loadGroups = api.get('/groups').then((page) => { knownGroups = page.items; }, () => { knownGroups = []; });
+  await Promise.all([loadGroups, loadTeams()]);
   const add = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'user-add',
     onclick: () => { replace(formSlot, userForm(null, reload, close)); formSlot.querySelector('input')?.focus(); } }, t('users.add'));
   replace(root, pageHeader(t('users.title'), add), h('p', { class: 'muted' }, t('users.intro')),
     h('div', { class: 'row toolbar' }, field(t('users.search'), search), field(t('users.role'), roleFilter), field(t('users.state'), stateFilter)),
     notice, formSlot, body);
   root.querySelector('h1')?.focus();
-  try {
-    knownGroups = (await api.get('/groups')).items;
-  } catch {
-    knownGroups = [];
-  }
-  await loadTeams();
   await reload();
 }
