@@ -78,9 +78,13 @@ export async function show(pathname, search = '', push = true, replace = false) 
   const run = ++generation;
   current?.cleanup?.();
   current = null;
-  const root = context.main;
-  clear(root);
-  root.setAttribute('aria-busy', 'true');
+  // each page renders into a container of its own: a view still drawing after its page was left (an answer
+  // that came late) writes into its detached container, never over the page that replaced it
+  const main = context.main;
+  clear(main);
+  main.setAttribute('aria-busy', 'true');
+  const root = h('div', { class: 'view' });
+  main.append(root);
   const found = match(pathname);
   context.onNavigate?.(pathname);
   try {
@@ -111,7 +115,7 @@ export async function show(pathname, search = '', push = true, replace = false) 
     if (run !== generation) return;
     showError(root, error);
   } finally {
-    if (run === generation) root.removeAttribute('aria-busy');
+    if (run === generation) main.removeAttribute('aria-busy');
   }
 }
 
