@@ -116,6 +116,9 @@ def test_teams_branches_and_rules_are_validated_and_journaled(sqlite_api: Api) -
                                                                            "edit_scope": "all"}), 422)
     assert "edit_scope" in wide["errors"]
     problem(api.call("PUT", V1 + "/access-rules/team/sales", json={"read_scope": "own", "edit_scope": "own"}), 422)
+    for typo in ("group/slaes", "role/employe"):  # a rule for no one is refused, not stored
+        assert "subject" in problem(api.call("PUT", f"{V1}/access-rules/{typo}",
+                                             json={"read_scope": "own", "edit_scope": "own"}), 422)["errors"]
     ok(api.call("PUT", V1 + "/access-rules/group/sales", json={"read_scope": "team", "edit_scope": "own"}))
     assert ok(api.call("GET", V1 + "/access-rules")) == [
         {"subject_kind": "group", "subject": "sales", "read_scope": "team", "edit_scope": "own"}]

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from api.context import command, db
 from api.guard import ANYONE, BEARER, current_principal, requires
-from api.identity.models import User
+from api.identity.groups import known_groups
+from api.identity.models import ROLES, User
 from api.record_access import editable, readable
 from api.resources.common import ID, storable
 from api.resources.crm.shared import WRITE, act
@@ -164,6 +165,17 @@ class Rules(MethodView):
         return teams.rules(db())
 
 
+def _known_subject(subject_kind: str, subject: str) -> None:
+    name = subject.strip()
+    if subject_kind == "role" and name not in ROLES:
+        problem = f"no such role: {name}; one of {', '.join(ROLES)} / نقشی با این نام نیست: {name}"
+    elif subject_kind == "group" and name not in known_groups(db()):
+        problem = f"no such group: {name}; pick one of the groups list / گروهی با این نام نیست: {name}"
+    else:
+        return
+    raise InvalidRecord(problem, {"subject": [problem]})
+
+
 @blp.route("/access-rules/<string:subject_kind>/<string:subject>")
 class RuleItem(MethodView):
     @blp.doc(security=BEARER)
@@ -171,7 +183,9 @@ class RuleItem(MethodView):
     @blp.response(200, RuleSchema)
     @requires("admin")
     def put(self, body: dict, subject_kind: str, subject: str) -> object:
-        """Set the read and edit scopes of a role (``role/employee``) or a group (``group/sales``)."""
+        """Set the read and edit scopes of a role (``role/employee``) or a group (``group/sales``); a role or
+        group Ravand does not know is refused, so a mistyped name never makes a rule that applies to no one."""
+        _known_subject(subject_kind, subject)
         return act(lambda ctx: teams.set_rule(ctx, subject_kind, subject, body["read_scope"], body["edit_scope"]))
 
     @blp.doc(security=BEARER)

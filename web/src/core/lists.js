@@ -65,6 +65,9 @@ export function groupName(key) {
   return (group && (locale() === 'fa' ? group.label_fa : group.label_en)) || key;
 }
 
+// the known groups' keys (after loadGroups())
+export const groupKeys = () => known.keys();
+
 // several groups' labels as one phrase (a task offered to its candidate groups)
 export const groupNames = (keys) => (keys || []).map(groupName).join(locale() === 'fa' ? '، ' : ', ');
 

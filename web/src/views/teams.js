@@ -7,6 +7,7 @@ import { api, request } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { formField, formValues, options, sendsTo } from '../core/fields.js';
 import { locale, number, t } from '../core/i18n.js';
+import { groupKeys, groupName, loadGroups } from '../core/lists.js';
 import { badge, empty, errorBox, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
 import { said, shownIn } from './fielderrors.js';
 
@@ -92,10 +93,18 @@ function actions(kind, entry, path, edit, reload) {
 function ruleForm(reload) {
   const alertBox = h('div', { 'aria-live': 'assertive' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'rule-submit' }, t('teams.rule_set'));
-  const subjects = h('datalist', { id: 'rule-subjects' }, ROLE_NAMES.map((r) => h('option', { value: r })));
+  // the names offered follow the kind: the roles, or the known groups (keys, labelled in the reader's language)
+  const subjects = h('datalist', { id: 'rule-subjects' });
+  const offer = (kind) => replace(subjects, kind === 'group'
+    ? [...groupKeys()].map((key) => h('option', { value: key, label: groupName(key) }))
+    : ROLE_NAMES.map((r) => h('option', { value: r, label: t(`role.${r}`) })));
+  offer('role');
+  const kindSelect = select('rule', 'subject_kind', options(['role', 'group'], 'teams.subject'));
+  kindSelect.addEventListener('change', () => offer(kindSelect.value));
+  loadGroups().then(() => { if (kindSelect.value === 'group') offer('group'); });
   const form = h('form', { class: 'stack', novalidate: true, 'data-testid': 'rule-new' },
     h('div', { class: 'row wrap' },
-      formField('subject_kind', t('teams.subject_kind'), select('rule', 'subject_kind', options(['role', 'group'], 'teams.subject'))),
+      formField('subject_kind', t('teams.subject_kind'), kindSelect),
       formField('subject', t('teams.subject_name'), input('rule', 'subject', { dir: 'ltr', list: 'rule-subjects', maxlength: 100 }), { required: true }),
       formField('read_scope', t('teams.read_scope'), select('rule', 'read_scope', options(SCOPES, 'teams.scope', { selected: 'team' }))),
       formField('edit_scope', t('teams.edit_scope'), select('rule', 'edit_scope', options(SCOPES, 'teams.scope', { selected: 'own' })))),
