@@ -179,7 +179,7 @@ def describe_records(ctx: click.Context) -> None:
 
     ravand = _ravand(ctx, migrate=True)
     total = 0
-    while done := ravand.engine.transaction(ravand.sessions, describe_untitled):
+    while done := ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)):
         total += done
     click.echo(f"{total} records described")
 

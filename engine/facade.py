@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deploy as deploying
-from engine import events, guards, queries, records, runtime, start_forms, tasks
+from engine import events, guards, queries, runtime, start_forms, tasks
 from engine import journal as journaling
 from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
@@ -28,6 +28,7 @@ from engine.records import RecordRef
 from engine.scripting import SandboxScriptEngine
 from engine.services import HandlerRegistry
 from engine.specs import SpecCache
+from engine.store import records as record_rows
 from engine.store.prepared import Prepared
 from engine.values import check_plain, check_text
 from engine.views import (
@@ -123,12 +124,20 @@ class Engine:
 
     def attach_record(self, session: Session, instance_id: str, record: RecordRef) -> None:
         """A running or ended instance serves ``record`` from now on (the record joined its process)."""
-        records.attach(session, instance_id, record)
+        record_rows.attach(session, instance_id, record)
 
     def describe_record(self, session: Session, record: RecordRef) -> int:
         """The record's title or search text changed (e.g. a lead's name corrected): every instance serving it
         shows the new one; how many instances did."""
-        return records.describe(session, record)
+        return record_rows.describe(session, record)
+
+    def untitled_records(self, session: Session, limit: int) -> list[tuple[str, str]]:
+        """(type, id) of records some instance serves without a title yet (the migration's backfill from
+        business keys), at most ``limit``, each once."""
+        return [tuple(row) for row in session.execute(
+            select(ProcessInstance.record_type, ProcessInstance.record_id).where(
+                ProcessInstance.record_type.isnot(None), ProcessInstance.record_title.is_(None))
+            .distinct().limit(limit))]
 
     def start_form(self, session: Session, key: str) -> dict[str, Any] | None:
         """The form-js form of the latest version's start event, for display (None: it has none)."""

@@ -1,21 +1,17 @@
 """The record a process instance serves (a lead, a complaint, a contract, ...): its type and id, a title to
 show beside its tasks, and search text. The engine knows nothing of what the record is or of any language:
 the caller gives the title and the search text already folded as it folds the words searched for; a search
-here matches every word as a substring of that text."""
+here matches every word as a substring of that text. ``engine.store.records`` writes these columns."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import and_
 
-from engine.errors import InvalidValue, NotFound
+from engine.errors import InvalidValue
 from engine.models import ProcessInstance
-from engine.store.prepared import Prepared
-from engine.store.writes import held
 from engine.values import check_text
 
 TYPE_LENGTH, ID_LENGTH, TITLE_LENGTH, SEARCH_LENGTH = 40, 64, 500, 4000
@@ -48,41 +44,6 @@ class RecordRef:
         """The instance's column values."""
         return {"record_type": self.type, "record_id": self.id, "record_title": self.title,
                 "record_search": self.search}
-
-
-_INSTANCES = ProcessInstance.__table__
-_ATTACH = Prepared(update(_INSTANCES).where(_INSTANCES.c.id == bindparam("pk")).values(
-    record_type=bindparam("record_type"), record_id=bindparam("record_id"),
-    record_title=bindparam("record_title"), record_search=bindparam("record_search")))
-_DESCRIBE = Prepared(update(_INSTANCES).where(
-    _INSTANCES.c.record_type == bindparam("record_type"), _INSTANCES.c.record_id == bindparam("record_id"))
-    .values(record_title=bindparam("record_title"), record_search=bindparam("record_search")))
-
-
-def _committed(session: Session, instance_id: str, values: dict[str, Any]) -> None:
-    """An instance object the session holds shows the values written (without being written again)."""
-    obj = held(session, ProcessInstance, instance_id)
-    if obj is not None:
-        for name, value in values.items():
-            set_committed_value(obj, name, value)
-
-
-def attach(session: Session, instance_id: str, record: RecordRef) -> None:
-    """The stored instance serves ``record`` from now on (it joined the process). Its version stays: a command
-    running on the instance meanwhile is not refused for it."""
-    if _ATTACH.execute(session, {"pk": instance_id, **record.columns()}) != 1:
-        raise NotFound(f"no process instance {instance_id!r}")
-    _committed(session, instance_id, record.columns())
-
-
-def describe(session: Session, record: RecordRef) -> int:
-    """Every instance serving this record takes its new title and search text; how many did."""
-    values = record.columns()
-    count = _DESCRIBE.execute(session, values)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, ProcessInstance) and (obj.record_type, obj.record_id) == (record.type, record.id):
-            _committed(session, obj.id, {"record_title": record.title, "record_search": record.search})
-    return count
 
 
 def search_words(search: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from crm.documents import national_phone
 from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Referral
 from crm.text import ascii_digits, clean, name_key
-from engine.models import ProcessInstance
-from engine.records import RecordRef, describe
+from engine.facade import Engine
+from engine.records import RecordRef
 
 SEPARATOR = " — "
 
@@ -128,15 +128,13 @@ def record_of(session: Session, kind: str, record_id: str) -> RecordRef | None:
     return build(session, row)
 
 
-def describe_untitled(session: Session, limit: int = 10_000) -> int:
+def describe_untitled(engine: Engine, session: Session, limit: int = 10_000) -> int:
     """Titles for instances that know their record's type and id but no title (the migration's backfill from
     business keys): each record described once; how many records were."""
-    untitled = session.execute(select(ProcessInstance.record_type, ProcessInstance.record_id).where(
-        ProcessInstance.record_type.isnot(None), ProcessInstance.record_title.is_(None)).distinct().limit(limit))
     done = 0
-    for kind, record_id in list(untitled):
+    for kind, record_id in engine.untitled_records(session, limit):
         record = record_of(session, kind, record_id)
         if record is not None:
-            describe(session, record)
+            engine.describe_record(session, record)
             done += 1
     return done

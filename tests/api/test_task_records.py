@@ -75,8 +75,8 @@ def test_instances_known_only_by_type_and_id_get_their_titles(api: Api):
 
     ravand.engine.transaction(ravand.sessions, forget)
     assert _tasks(api, "employee", q="آریا") == []
-    assert ravand.engine.transaction(ravand.sessions, describe_untitled) == 1
-    assert ravand.engine.transaction(ravand.sessions, describe_untitled) == 0
+    assert ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 1
+    assert ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 0
     [task] = _tasks(api, "employee", q="آریا")
     assert task["record"]["id"] == str(lead["id"]) and task["record"]["title"].startswith("آریا نرم‌افزار — ")
 
