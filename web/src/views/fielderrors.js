@@ -6,6 +6,7 @@ import { halves } from '../core/bilingual.js';
 import { h, replace } from '../core/dom.js';
 import { showProblem } from '../core/fields.js';
 import { digits, has, locale, t } from '../core/i18n.js';
+import { setBusy, toast } from '../core/ui.js';
 
 function fieldMessages(prefix, name, sent) {
   return [].concat(sent).map(String).flatMap((message) => {
@@ -34,3 +35,16 @@ export const said = (error) => {
   const { en, fa } = halves(error?.detail || error?.message || String(error));
   return locale() === 'fa' ? fa || en : en || fa;
 };
+
+// A row's button (deactivate, remove, …): busy while `run` goes, then the list drawn again by `reload`; a
+// refusal is said in a toast and the button is free again.
+export async function act(button, run, reload) {
+  setBusy(button, true);
+  try {
+    await run();
+    await reload();
+  } catch (error) {
+    setBusy(button, false);
+    toast(said(error), 'error');
+  }
+}

@@ -6,8 +6,8 @@ import { api, request } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { formField, formValues, sendsTo } from '../core/fields.js';
 import { locale, number, t } from '../core/i18n.js';
-import { badge, empty, errorBox, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
-import { said, shownIn } from './fielderrors.js';
+import { badge, empty, errorBox, loading, pageHeader, table, toast } from '../core/ui.js';
+import { act, shownIn } from './fielderrors.js';
 
 const input = (name, attrs = {}) => h('input', { class: 'input', name, 'data-testid': `group-${name}`, autocomplete: 'off', ...attrs });
 const labelOf = (g) => (locale() === 'fa' ? g.label_fa : g.label_en);
@@ -40,17 +40,6 @@ function groupForm(group, reload, close) {
     },
   });
   return form;
-}
-
-async function act(button, run, reload) {
-  setBusy(button, true);
-  try {
-    await run();
-    await reload();
-  } catch (error) {
-    setBusy(button, false);
-    toast(said(error), 'error');
-  }
 }
 
 function rows(groups, { edit, reload }) {

@@ -9,7 +9,7 @@ import { formField, formValues, options, sendsTo } from '../core/fields.js';
 import { locale, number, t } from '../core/i18n.js';
 import { groupKeys, groupName, loadGroups } from '../core/lists.js';
 import { badge, empty, errorBox, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
-import { said, shownIn } from './fielderrors.js';
+import { act, shownIn } from './fielderrors.js';
 
 const SCOPES = ['own', 'team', 'branch', 'all'];
 const ROLE_NAMES = ['employee', 'designer', 'auditor'];
@@ -65,17 +65,6 @@ function teamForm(team, branches, reload, close) {
     formField('managers', t('teams.managers'), managers, { hint: t('teams.managers_hint') })],
   (v) => ({ name_fa: v.name_fa || '', name_en: v.name_en || '', branch_key: v.branch_key || null,
     managers: (v.managers || '').split(/[,،\s]+/).filter(Boolean) }), '/teams', reload, close);
-}
-
-async function act(button, run, reload) {
-  setBusy(button, true);
-  try {
-    await run();
-    await reload();
-  } catch (error) {
-    setBusy(button, false);
-    toast(said(error), 'error');
-  }
 }
 
 function stateCell(entry) {
