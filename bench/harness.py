@@ -15,10 +15,12 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import text
 
 import bench.api as api_bench
+from api.app import create_app
 from bench.api import _request
 from engine.db import make_engine
 
@@ -108,3 +110,22 @@ def measure(asked: tuple[tuple[str, str], ...], token: str, times: int, prefix: 
         else:
             print(f"{prefix}{label:34} answered {result['status']}")
     return figures
+
+
+def signed_in(settings: Any, ravand: Any, username: str, password: str) -> tuple[Any, dict[str, str]]:
+    """A test client of the app in this process, and the headers of ``username`` signed in."""
+    client = create_app(settings, ravand).test_client()
+    token = client.post("/api/v1/auth/token", json={"username": username, "password": password}).get_json()
+    return client, {"Authorization": f"Bearer {token['access_token']}"}
+
+
+def timed_gets(client: Any, path: str, query: Any, headers: dict[str, str], times: int) -> tuple[list[float], Any]:
+    """``times`` GETs of ``path`` through the app in process: each one's milliseconds, and the last answer
+    (every one must be a 200)."""
+    took = []
+    for _ in range(times):
+        started = time.perf_counter()
+        answer = client.get(path, query_string=query, headers=headers)
+        took.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return took, answer

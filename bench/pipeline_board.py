@@ -13,7 +13,6 @@ import json
 import os
 import statistics
 import tempfile
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -21,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from api.app import create_app
 from api.composition import build
 from api.identity.service import create_user
+from bench import harness
 from config import load_settings
 from crm.models import Customer, Opportunity
 from engine.db import make_engine
@@ -76,17 +75,10 @@ def _measure(url: str, kind: str) -> dict[str, Any]:
                              script_isolation=False, scheduler_enabled=False)
     ravand = build(settings, migrate=True)
     _fill(ravand)
-    client = create_app(settings, ravand).test_client()
-    token = client.post("/api/v1/auth/token", json={"username": "bencher", "password": "correct horse battery"})
-    headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    client, headers = harness.signed_in(settings, ravand, "bencher", "correct horse battery")
     figures = {}
     for name, query in ASKS:
-        times = []
-        for _ in range(TIMES):
-            started = time.perf_counter()
-            answer = client.get("/api/v1/opportunities/board", query_string=query, headers=headers)
-            times.append((time.perf_counter() - started) * 1000)
-            assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+        times, answer = harness.timed_gets(client, "/api/v1/opportunities/board", query, headers, TIMES)
         shown = sum(c["count"] for c in answer.get_json()["columns"] if c["kind"] == "open")
         figures[name] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
                          "open_deals": shown}

@@ -13,15 +13,14 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import time
 import uuid
 from typing import Any
 
 from sqlalchemy import text
 
-from api.app import create_app
 from api.composition import build
 from api.identity.service import create_user
+from bench import harness
 from config import load_settings
 from engine.db import make_engine
 
@@ -73,17 +72,10 @@ def _measure(url: str) -> dict[str, Any]:
                              script_isolation=False, scheduler_enabled=False)
     ravand = build(settings, migrate=True)
     _fill(ravand)
-    client = create_app(settings, ravand).test_client()
-    token = client.post("/api/v1/auth/token", json={"username": "bencher", "password": "correct horse battery"})
-    headers = {"Authorization": f"Bearer {token.get_json()['access_token']}"}
+    client, headers = harness.signed_in(settings, ravand, "bencher", "correct horse battery")
     figures = {}
     for route, name, query in ASKS:
-        times = []
-        for _ in range(TIMES):
-            started = time.perf_counter()
-            answer = client.get(f"/api/v1/{route}", query_string=query, headers=headers)
-            times.append((time.perf_counter() - started) * 1000)
-            assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+        times, answer = harness.timed_gets(client, f"/api/v1/{route}", query, headers, TIMES)
         total = answer.get_json()["total"]
         key = f"{route}: {name}"
         figures[key] = {"median_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1),
