@@ -8,6 +8,7 @@ import { h, ltr, replace } from '../core/dom.js';
 import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
 import { localizeSchema } from '../core/formlocale.js';
 import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
+import { groupNames, loadGroups } from '../core/lists.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
 import { isLeadTask, leadCard } from './leadcard.js';
@@ -61,7 +62,7 @@ function details(task) {
     [t('task.process'), ltr(task.process_key)],
     [t('task.business_key'), task.business_key ? ltr(task.business_key) : '—'],
     [t('task.assignee'), task.assignee || t('tasks.unassigned')],
-    [t('task.candidates'), [...(task.candidate_groups || []), ...(task.candidate_users || [])].join('، ') || '—'],
+    [t('task.candidates'), [groupNames(task.candidate_groups), ...(task.candidate_users || [])].filter(Boolean).join('، ') || '—'],
     [t('task.due'), task.due ? `${dateTime(task.due)} (${relative(task.due)})` : '—'],
     [t('task.priority'), number(task.priority)],
     [t('task.created'), dateTime(task.created_at)],
@@ -118,7 +119,7 @@ async function mountForm(container, task, readOnly) {
 
 export async function render({ root, params, me, navigate }) {
   const id = params.id;
-  const task = await api.get(`/tasks/${encodeURIComponent(id)}`);
+  const [task] = await Promise.all([api.get(`/tasks/${encodeURIComponent(id)}`), loadGroups()]);  // groups: by name
   const mine = task.assignee === me.username;
   const open = task.state === 'ready' || task.state === 'claimed';
   const takenByOther = task.assignee && !mine;
