@@ -16,7 +16,11 @@ RTL = frozenset({"fa"})
 
 @cache
 def catalogue(locale: str) -> dict[str, str]:
-    return json.loads((CATALOGUES / f"{locale}.json").read_text(encoding="utf-8"))
+    """``<locale>.json`` with each area's messages from ``parts/*.json`` (``{"en": {...}, "fa": {...}}``)."""
+    messages = json.loads((CATALOGUES / f"{locale}.json").read_text(encoding="utf-8"))
+    for part in sorted((CATALOGUES / "parts").glob("*.json")):
+        messages.update(json.loads(part.read_text(encoding="utf-8")).get(locale, {}))
+    return messages
 
 
 @cache

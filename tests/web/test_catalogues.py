@@ -13,7 +13,16 @@ USE_IN_HTML = re.compile(r"""t\[["']([a-z_][a-z0-9_.-]*)["']\]""")
 
 
 def catalogue(name: str) -> dict[str, str]:
-    return json.loads((WEB / "i18n" / f"{name}.json").read_text(encoding="utf-8"))
+    messages = json.loads((WEB / "i18n" / f"{name}.json").read_text(encoding="utf-8"))
+    for part in sorted((WEB / "i18n" / "parts").glob("*.json")):
+        messages.update(json.loads(part.read_text(encoding="utf-8"))[name])
+    return messages
+
+
+def test_every_area_catalogue_is_wired_into_the_app():
+    wired = (WEB / "src" / "core" / "i18n.js").read_text(encoding="utf-8")
+    for part in (WEB / "i18n" / "parts").glob("*.json"):
+        assert f"i18n/parts/{part.name}'" in wired, part.name
 
 
 def test_english_and_persian_hold_the_same_messages():

@@ -1,9 +1,21 @@
 // Messages, direction, dates and numbers for the two interface languages. Persian shows Jalali dates
 // and Persian digits (Intl's fa-IR with the Persian calendar), English Gregorian dates.
 
-import en from '../../i18n/en.json';
-import fa from '../../i18n/fa.json';
+import baseEn from '../../i18n/en.json';
+import baseFa from '../../i18n/fa.json';
+import dashboards from '../../i18n/parts/dashboards.json';
+import editors from '../../i18n/parts/editors.json';
+import feedback from '../../i18n/parts/feedback.json';
+import forms from '../../i18n/parts/forms.json';
+import labels from '../../i18n/parts/labels.json';
+import names from '../../i18n/parts/names.json';
+import assets from '../../i18n/parts/assets.json';
 
+// en.json and fa.json hold the app's messages; each file in i18n/parts/ holds one area's messages
+// in both languages ({"en": {...}, "fa": {...}}), so areas grow without touching one shared file.
+const PARTS = [dashboards, editors, feedback, forms, labels, names, assets];
+const en = Object.assign({}, baseEn, ...PARTS.map((part) => part.en));
+const fa = Object.assign({}, baseFa, ...PARTS.map((part) => part.fa));
 const CATALOGUES = { en, fa };
 const INTL = { en: 'en-GB', fa: 'fa-IR-u-ca-persian' };
 let current = 'en';
