@@ -26,6 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "correct horse battery"
 USERS = {
     "admin": ("root", "admin", [], "en"),
+    "admin_fa": ("roya", "admin", [], "fa"),  # an administrator who reads Persian
     "designer": ("dana", "designer", [], "en"),
     "employee": ("alice", "employee", ["sales"], "en"),
     "employee2": ("bob", "employee", ["sales"], "en"),

@@ -19,6 +19,8 @@ CASES = {
     "fa": ("sales_manager", "fa-IR", "۳۰٬۰۰۰٬۰۰۰ ریال", "۲۰٬۰۰۰٬۰۰۰ ریال", "۱۰٬۰۰۰٬۰۰۰ ریال", "۲ فرصت", "۱ فرصت"),
     "en": ("manager_en", "en-GB", "30,000,000 rials", "20,000,000 rials", "10,000,000 rials", "2 deals", "1 deals"),
 }
+# the chance as the dialog shows it, and as the person types it on their keyboard
+CHANCE = {"fa": ("۵۰", "۶۰"), "en": ("50", "60")}
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
@@ -45,8 +47,9 @@ def test_a_manager_moves_deals_across_the_board_and_the_totals_follow(crm: Serve
     card = page.locator(f"[data-testid=pipeline-card][data-opportunity-id='{first['id']}']")
     card.drag_to(proposal)
     dialog = page.get_by_test_id("pipeline-dialog")
-    expect(dialog.get_by_test_id("pipeline-probability")).to_have_value("50")
-    dialog.get_by_test_id("pipeline-probability").fill("60")
+    shown, typed = CHANCE[language]
+    expect(dialog.get_by_test_id("pipeline-probability")).to_have_value(shown)
+    dialog.get_by_test_id("pipeline-probability").fill(typed)
     shot(page, f"pipeline-move-{language}")
     dialog.get_by_test_id("pipeline-move-confirm").click()
     expect(dialog).to_have_count(0)
@@ -85,3 +88,20 @@ def test_an_administrator_sees_the_stages_screen(crm: Server, page_for):
     expect(forms.first).to_be_visible()
     expect(page.locator("[data-testid=stage-form][data-stage=won] [data-testid=stage-active]")).to_be_disabled()
     shot(page, "pipeline-stages-en")
+
+
+def test_a_persian_administrator_types_a_stage_chance_in_persian_digits(crm: Server, page_for):
+    page = page_for("admin_fa", locale="fa-IR")
+    page.goto("/app/pipeline/stages")
+    form = page.locator("[data-testid=stage-form][data-stage=negotiation]")
+    chance = form.locator("input[name=probability]")
+    expect(chance).to_have_value(re.compile(r"^[۰-۹]+$"))  # shown in Persian digits
+    chance.fill("۷۰")
+    form.get_by_test_id("stage-save").click()
+    expect(page.locator("[data-testid=stage-form][data-stage=negotiation] input[name=probability]")).to_have_value("۷۰")
+    shot(page, "pipeline-stages-fa")
+    stages = {s["key"]: s for s in crm.call("GET", "/api/v1/pipeline/stages", "admin").get_json()}
+    try:
+        assert stages["negotiation"]["probability"] == 70
+    finally:  # other tests on this server read the stock chances
+        crm.call("PATCH", "/api/v1/pipeline/stages/negotiation", "admin", json={"probability": 75})

@@ -10,7 +10,7 @@ import { api } from '../core/api.js';
 import { inLanguage } from '../core/bilingual.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { formField, sendsTo } from '../core/fields.js';
-import { date, locale, money, number, t } from '../core/i18n.js';
+import { date, digits, locale, money, number, t, typedNumber } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { navigate, setQuery } from '../core/router.js';
 import { errorBox, loading, pageHeader, toast } from '../core/ui.js';
@@ -54,7 +54,7 @@ function moveDialog(opportunity, column) {
         formField('comment', t('opportunity_page.comment'), h('textarea', { class: 'input', rows: 2, maxlength: 2000, dir: 'auto', 'data-testid': 'pipeline-comment' }))]
       : column.kind === 'open'
         ? [formField('probability', t('pipeline.probability'), h('input', {
-          class: 'input', type: 'number', min: 0, max: 100, step: 1, value: column.probability, dir: 'ltr', 'data-testid': 'pipeline-probability',
+          class: 'input', inputmode: 'numeric', maxlength: 6, value: digits(String(column.probability ?? '')), dir: 'ltr', 'data-testid': 'pipeline-probability',
         }), { hint: t('pipeline.probability_hint', { percent: number(column.probability) }) })]
         : [h('p', {}, t('pipeline.won_hint'))];
     const form = h('form', { class: 'stack', novalidate: true, 'data-testid': 'pipeline-move-form' },
@@ -67,7 +67,7 @@ function moveDialog(opportunity, column) {
       alertBox, submit, shown: shown(opportunity),
       send: (values) => {
         const body = { stage: column.stage, ...values };
-        if (body.probability !== undefined) body.probability = Number(body.probability);
+        if (body.probability !== undefined) body.probability = typedNumber(body.probability);
         return api.post(`/opportunities/${opportunity.id}/stage`, body);
       },
       done: (answer) => { moved = answer; box.close(); },

@@ -7,12 +7,14 @@ import { api, request } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { formField, sendsTo } from '../core/fields.js';
 import { inLanguage } from '../core/bilingual.js';
-import { locale, t } from '../core/i18n.js';
+import { digits, locale, t, typedNumber } from '../core/i18n.js';
 import { errorBox, loading, pageHeader, toast } from '../core/ui.js';
 import { shown } from './opportunity_actions.js';
 
 const input = (name, value, attrs = {}) => h('input', { class: 'input', name, value: value ?? '', autocomplete: 'off', ...attrs });
-const whole = (values, names) => { for (const n of names) if (values[n] !== undefined) values[n] = Number(values[n]); return values; };
+const whole = (values, names) => { for (const n of names) if (values[n] !== undefined) values[n] = typedNumber(values[n]); return values; };
+// a whole number box: typed on either keyboard (typedNumber reads Persian digits), shown in the reader's digits
+const count = (name, value, attrs = {}) => input(name, value === null || value === undefined ? '' : digits(String(value)), { inputmode: 'numeric', dir: 'ltr', maxlength: 6, ...attrs });
 
 function stageForm(stage, reload) {
   const alertBox = h('div', { 'aria-live': 'assertive' });
@@ -37,8 +39,8 @@ function stageForm(stage, reload) {
       formField('label_fa', t('lists.label_fa'), input('label_fa', stage.label_fa, { dir: 'rtl', lang: 'fa', maxlength: 80 })),
       formField('label_en', t('lists.label_en'), input('label_en', stage.label_en, { dir: 'ltr', lang: 'en', maxlength: 80 }))),
     h('div', { class: 'pair' },
-      formField('probability', t('pipeline.probability'), input('probability', stage.probability, { type: 'number', min: 0, max: 100, dir: 'ltr', disabled: closing })),
-      closing ? null : formField('position', t('pipeline_stages.position'), input('position', stage.position, { type: 'number', min: 0, dir: 'ltr' }))),
+      formField('probability', t('pipeline.probability'), count('probability', stage.probability, { disabled: closing })),
+      closing ? null : formField('position', t('pipeline_stages.position'), count('position', stage.position))),
     h('label', { class: 'check' }, active, t('pipeline_stages.active')),
     alertBox, h('div', { class: 'row end' }, remove, submit));
   sendsTo(form, {
@@ -60,7 +62,7 @@ function addForm(reload) {
     h('h2', {}, t('pipeline_stages.add')),
     h('div', { class: 'pair' },
       formField('key', t('lists.key'), input('key', '', { dir: 'ltr', maxlength: 20, 'data-testid': 'stage-key' }), { required: true, hint: t('pipeline_stages.key_hint') }),
-      formField('probability', t('pipeline.probability'), input('probability', '0', { type: 'number', min: 0, max: 100, dir: 'ltr' }))),
+      formField('probability', t('pipeline.probability'), count('probability', 0))),
     h('div', { class: 'pair' },
       formField('label_fa', t('lists.label_fa'), input('label_fa', '', { dir: 'rtl', lang: 'fa', maxlength: 80 }), { required: true }),
       formField('label_en', t('lists.label_en'), input('label_en', '', { dir: 'ltr', lang: 'en', maxlength: 80 }), { required: true })),
