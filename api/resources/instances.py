@@ -52,6 +52,25 @@ class InstanceSchema(Schema):
         "description": "the record it serves; one the reader may not read keeps only its type (hidden: true)"})
 
 
+OUTCOMES = ("resolved", "waiting", "still_failing", "failed_elsewhere")
+
+
+class RetryOutcomeSchema(Schema):
+    outcome = fields.String(metadata={"enum": list(OUTCOMES), "description": (
+        "resolved: the step ran and the instance went on to its end or on without waiting; waiting: it ran and "
+        "the instance now waits (waiting_at); still_failing: the same step failed again (message, attempts); "
+        "failed_elsewhere: the step ran but a later one failed (incident_id, element_id, message)")})
+    incident_id = fields.Integer()
+    element_id = fields.String(allow_none=True)
+    attempts = fields.Integer(allow_none=True)
+    message = fields.String(allow_none=True)
+    waiting_at = fields.List(fields.String())
+
+
+class RetriedSchema(InstanceSchema):
+    retry = fields.Nested(RetryOutcomeSchema, metadata={"description": "what the retry came to"})
+
+
 class InstanceArgs(PageArgs):
     key = fields.String(validate=validate.Length(1, 255))
     business_key = fields.String(validate=validate.Length(1, 255))
@@ -129,13 +148,33 @@ class Cancel(MethodView):
 @blp.route("/<instance_id>/incidents/<int:incident_id>/retry")
 class Retry(MethodView):
     @blp.doc(security=BEARER)
-    @blp.response(200, InstanceSchema)
+    @blp.response(200, RetriedSchema)
     @requires(*DESIGN)
     def post(self, instance_id: str, incident_id: int) -> object:
-        """Run the failed task again."""
+        """Run the failed task again; ``retry`` says whether it failed again (with the new message and the
+        attempt count), went on to a wait, or was resolved. The answer is 200 either way: the retry was made."""
         actor, engine = current_principal().username, ravand().engine
-        return hide_one(with_record(as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor))),
-                                    None), None)
+        view = as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor)))
+        answer = hide_one(with_record(view, None), None)
+        answer["retry"] = retry_outcome(view, incident_id)
+        return answer
+
+
+def retry_outcome(view: dict[str, Any], incident_id: int) -> dict[str, Any]:
+    """What a retry came to, read from the instance after it (open incidents are listed while it has failed)."""
+    incidents = view.get("incidents") or []
+    same = next((i for i in incidents if i["id"] == incident_id), None)
+    if same is not None:
+        return {"outcome": "still_failing", "incident_id": incident_id, "element_id": same["element_id"],
+                "attempts": same["attempts"], "message": same["message"], "waiting_at": []}
+    if view.get("state") == "failed" and incidents:
+        other = incidents[0]
+        return {"outcome": "failed_elsewhere", "incident_id": other["id"], "element_id": other["element_id"],
+                "attempts": other["attempts"], "message": other["message"], "waiting_at": []}
+    waiting = list(dict.fromkeys(view.get("active_elements") or []))
+    outcome = "waiting" if view.get("state") == "running" and waiting else "resolved"
+    return {"outcome": outcome, "incident_id": incident_id, "element_id": None, "attempts": None, "message": None,
+            "waiting_at": waiting if outcome == "waiting" else []}
 
 
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")

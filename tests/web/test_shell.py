@@ -67,7 +67,7 @@ def test_instance_view_shows_tokens_incidents_retry_and_heat_map(server: Server,
     expect(incidents).to_contain_text("the customer service did not answer")
     expect(page.locator('.djs-element.rv-incident[data-element-id="check"]')).to_be_visible()
     page.click("[data-testid=retry]")
-    expect(page.locator("[data-testid=toast]").last).to_contain_text("The task ran again")
+    expect(page.locator("[data-testid=toast]").last).to_contain_text("The task ran again and succeeded")
     expect(incidents).to_contain_text("No open incidents")
     expect(page.locator('.djs-element.rv-active[data-element-id="follow_up"]')).to_be_visible()
     expect(page.locator(".rv-token")).to_have_count(1)

@@ -117,8 +117,16 @@ export async function render({ root, params, me, navigate }) {
   async function retry(incident, button) {
     setBusy(button, true);
     try {
-      await api.post(`/process-instances/${encodeURIComponent(id)}/incidents/${incident.id}/retry`);
-      toast(t('instance.retried'), 'ok');
+      // green only when the step went through; a failure again is said as one, with its reason and attempt
+      const after = await api.post(`/process-instances/${encodeURIComponent(id)}/incidents/${incident.id}/retry`);
+      const outcome = after?.retry;
+      const named = (element) => after?.element_names?.[element] || element;
+      const kind = outcome?.outcome || 'resolved';
+      const failed = kind === 'still_failing' || kind === 'failed_elsewhere';
+      toast(t(`feedback.retry_${kind}`, {
+        n: number(outcome?.attempts || 0), message: outcome?.message || '', element: named(outcome?.element_id || ''),
+        where: (outcome?.waiting_at || []).map(named).join(t('feedback.list_separator')),
+      }), failed ? 'error' : 'ok');
       navigate(location.pathname, { replace: true });
     } catch (error) {
       setBusy(button, false);
