@@ -11,7 +11,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import journal, sandbox
+from engine import journal, names, sandbox
 from engine.checks import DeploymentContext, executable_processes, run_checks
 from engine.clock import utcnow
 from engine.dialect import BPMN_NS, process_elements, q
@@ -204,6 +204,7 @@ def _store_definition(session: Session, candidate: _Candidate, actor: str | None
     )
     session.add(definition)
     session.flush()
+    names.BOOK.forget(candidate.key)  # this process reads the new version's names at once
     register_start_events(session, definition, definition.deployed_at)
     journal.record(session, "deployed", actor, data={
         "definition_id": definition.id, "key": definition.key, "version": version,

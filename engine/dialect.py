@@ -9,6 +9,8 @@ from typing import Any
 
 from lxml import etree
 
+from engine.names import locale_names
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",
@@ -213,7 +215,13 @@ def process_meta(process: etree._Element) -> dict[str, Any]:
     """The process itself: to whom its start is offered (Camunda 7's candidate starters)."""
     return {"type": "process", "name": (process.get("name") or "").strip() or process.get("id"),
             "starter_groups": split_names(camunda(process, "candidateStarterGroups")),
-            "starter_users": split_names(camunda(process, "candidateStarterUsers"))}
+            "starter_users": split_names(camunda(process, "candidateStarterUsers")), **_names(process)}
+
+
+def _names(element: etree._Element) -> dict[str, Any]:
+    """The element's names in other languages (``name:fa`` extension properties), where it has any."""
+    found = locale_names(extension_properties(element))
+    return {"names": found} if found else {}
 
 
 def start_meta(element: etree._Element, names: dict[str, str]) -> dict[str, Any]:
@@ -250,7 +258,8 @@ def start_form_meta(element: etree._Element) -> dict[str, Any]:
 
 def element_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, Any]:
     kind = local(element.tag)
-    meta: dict[str, Any] = {"type": kind, "name": (element.get("name") or "").strip() or element.get("id")}
+    meta: dict[str, Any] = {"type": kind, "name": (element.get("name") or "").strip() or element.get("id"),
+                            **_names(element)}
     if kind == "userTask":
         meta.update(user_task_meta(element, lanes))
     elif kind == "serviceTask":

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
+from api import names as naming
 from api.context import command, db, ravand
 from api.errors import problem
 from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, current_principal, requires
@@ -62,6 +63,9 @@ class DefinitionSchema(Schema):
     resources = fields.List(fields.Dict())
     startable = fields.Boolean(metadata={"description": "whether you may start the process (its latest version's "
                                                         "candidate starters decide)"})
+    process_name = fields.String(metadata={"description": "the process's name in the reader's language (``name`` "
+                                                          "stays the diagram's English name)"})
+    names = naming.names_field("the process")
 
 
 class DefinitionArgs(PageArgs):
@@ -156,7 +160,7 @@ class Definitions(MethodView):
         engine, session = ravand().engine, db()
         page = as_dict(engine.definitions(session, args.get("key"), args["latest"], args["limit"], args["offset"]))
         startable = engine.startable(session, {item["key"] for item in page["items"]}, caller())
-        for item in page["items"]:
+        for item in naming.definitions(session, page["items"]):
             item["startable"] = item["key"] in startable
         return page
 
@@ -168,7 +172,7 @@ class Definition(MethodView):
     @requires(*ANYONE)
     def get(self, definition_id: int) -> object:
         """One definition version."""
-        return as_dict(ravand().engine.definition(db(), definition_id))
+        return naming.definitions(db(), [as_dict(ravand().engine.definition(db(), definition_id))])[0]
 
 
 @blp.route("/process-definitions/<int:definition_id>/xml")

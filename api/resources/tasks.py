@@ -14,6 +14,7 @@ from marshmallow import Schema, fields, validate, validates
 from sqlalchemy.orm import Session
 
 from api import form_lists
+from api import names as naming
 from api.assignees import check_assignee
 from api.context import command, db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
@@ -52,6 +53,9 @@ class TaskSchema(Schema):
                        "reader may not read keeps only its type (hidden: true)"})
     title = fields.String(metadata={"description": "the task's name and its record's title (its name alone when "
                                                    "the record is hidden)"})
+    names = naming.names_field("the task")
+    process_name = fields.String(metadata={"description": "the process's name in the reader's language"})
+    process_names = naming.names_field("the process")
 
 
 class TaskDetailSchema(TaskSchema):
@@ -137,7 +141,7 @@ class Tasks(MethodView):
         query = _query(args, _actor())
         with searching_readable(query.search):  # a search finds no task by a record the reader may not read
             page = as_dict(ravand().engine.tasks(db(), query))
-        page["items"] = hide_unreadable([with_record(item) for item in page["items"]])
+        page["items"] = hide_unreadable([with_record(item) for item in naming.tasks(db(), page["items"])])
         return page
 
 
@@ -150,7 +154,8 @@ class Task(MethodView):
         """One task with its form and the instance's current data."""
         detail = ravand().engine.task(db(), task_id, _actor())
         form = form_lists.fill(db(), detail.form, current_principal().locale)
-        return {**hide_one(with_record(as_dict(detail.task))), "form": form, "data": detail.data}
+        shown = hide_one(with_record(naming.task(db(), as_dict(detail.task))))
+        return {**shown, "form": form, "data": detail.data}
 
 
 def _act(action: str, task_id: str, *args: Any) -> Any:
@@ -169,7 +174,12 @@ def _hand_over(action: str, task_id: str, body: dict) -> object:
         tell_assigned(engine, session, handed, actor.name)
         return handed
 
-    return hide_one(with_record(as_dict(command(run))))
+    return _shown(as_dict(command(run)))
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    """A task as its reader sees it: named in their language, with its record (hidden if unreadable)."""
+    return hide_one(with_record(naming.task(db(), item)))
 
 
 @blp.route("/<task_id>/claim")
@@ -180,7 +190,7 @@ class Claim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Claim a task offered to me or my groups."""
-        return hide_one(with_record(_act("claim", task_id)))
+        return _shown(_act("claim", task_id))
 
 
 @blp.route("/<task_id>/unclaim")
@@ -190,7 +200,7 @@ class Unclaim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Give a claimed task back to its candidates."""
-        return hide_one(with_record(_act("unclaim", task_id)))
+        return _shown(_act("unclaim", task_id))
 
 
 @blp.route("/<task_id>/assign")
@@ -231,7 +241,7 @@ class Complete(MethodView):
         only the active keys of that list)."""
         actionable(db(), task_id, _actor())  # one no longer open: 409 saying so, before its form is checked
         form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
-        return hide_one(with_record(_act("complete", task_id, body["data"])))
+        return _shown(_act("complete", task_id, body["data"]))
 
 
 @blp.route("/<task_id>/comments")
