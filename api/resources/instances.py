@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate, validates
 
+from api import names as naming
 from api.context import command, db, ravand
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
 from api.record_links import Q_LENGTH, search_words, with_record
@@ -50,6 +51,10 @@ class InstanceSchema(Schema):
                                  metadata={"description": "element id → times completed (the path taken)"})
     record = fields.Nested(ShownRecordSchema, allow_none=True, metadata={
         "description": "the record it serves; one the reader may not read keeps only its type (hidden: true)"})
+    process_name = fields.String(metadata={"description": "the process's name in the reader's language"})
+    process_names = naming.names_field("the process")
+    element_names = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "element id → its name in the reader's language, for the elements it waits at or passed"})
 
 
 OUTCOMES = ("resolved", "waiting", "still_failing", "failed_elsewhere")
@@ -118,7 +123,8 @@ class Instances(MethodView):
                               limit=args["limit"], offset=args["offset"])
         with searching_readable(query.search):  # a search finds no instance by a record the reader may not read
             page = as_dict(ravand().engine.instances(db(), query))
-        page["items"] = hide_unreadable([with_record(item, None) for item in page["items"]], None)
+        page["items"] = hide_unreadable([with_record(item, None) for item in naming.instances(db(), page["items"])],
+                                        None)
         return page
 
 
@@ -129,7 +135,7 @@ class Instance(MethodView):
     @requires(*READ_PROCESSES)
     def get(self, instance_id: str) -> object:
         """State, variables, where the tokens wait, open incidents."""
-        return hide_one(with_record(as_dict(ravand().engine.instance(db(), instance_id)), None), None)
+        return _shown(as_dict(ravand().engine.instance(db(), instance_id)))
 
 
 @blp.route("/<instance_id>/cancel")
@@ -141,8 +147,7 @@ class Cancel(MethodView):
     def post(self, body: dict, instance_id: str) -> object:
         """Cancel a running instance, with a reason."""
         actor, engine = current_principal().username, ravand().engine
-        return hide_one(with_record(as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor))),
-                                    None), None)
+        return _shown(as_dict(command(lambda s: engine.cancel(s, instance_id, body["reason"], actor))))
 
 
 @blp.route("/<instance_id>/incidents/<int:incident_id>/retry")
@@ -155,7 +160,7 @@ class Retry(MethodView):
         attempt count), went on to a wait, or was resolved. The answer is 200 either way: the retry was made."""
         actor, engine = current_principal().username, ravand().engine
         view = as_dict(command(lambda s: engine.retry(s, instance_id, incident_id, actor)))
-        answer = hide_one(with_record(view, None), None)
+        answer = _shown(view)
         answer["retry"] = retry_outcome(view, incident_id)
         return answer
 
@@ -175,6 +180,11 @@ def retry_outcome(view: dict[str, Any], incident_id: int) -> dict[str, Any]:
     outcome = "waiting" if view.get("state") == "running" and waiting else "resolved"
     return {"outcome": outcome, "incident_id": incident_id, "element_id": None, "attempts": None, "message": None,
             "waiting_at": waiting if outcome == "waiting" else []}
+
+
+def _shown(item: dict[str, Any]) -> dict[str, Any]:
+    """One instance as its reader sees it: its process and elements named in their language, its record."""
+    return hide_one(with_record(naming.instance(db(), item), None), None)
 
 
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")
@@ -200,4 +210,6 @@ class History(MethodView):
         page = ravand().engine.history(db(), instance_id, args["limit"], args["offset"])
         if wants_csv(args["format"]):
             return history_csv(page.items)
-        return as_dict(page)
+        shown = as_dict(page)
+        shown["items"] = naming.entries(db(), shown["items"])
+        return shown
