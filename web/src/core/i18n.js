@@ -106,17 +106,21 @@ export function digits(text) {
   return String(text).replace(/[A-Za-z0-9_-]+/g, (word) => (/[A-Za-z]/.test(word) ? word : word.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d])));
 }
 
-// What a person typed in a number box, as a number: Persian and Arabic digits read as Latin ones, the
-// Persian decimal sign as a point, group separators dropped. Text that is still no number comes back as
-// it was (trimmed), so the server names the field's error instead of a silent NaN.
-export function typedNumber(text) {
-  const raw = String(text ?? '').trim();
-  const latin = raw
+// What a person typed as a number, in Latin digits: Persian and Arabic digits read as Latin ones, the
+// Persian decimal sign as a point, group separators and spaces dropped ("۱٬۲۵۰٬۰۰۰" → "1250000").
+export function latinDigits(text) {
+  return String(text ?? '').trim()
     .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
     .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
     .replace(/٫/g, '.')
-    .replace(/[٬،,\s]/g, '');
-  return latin !== '' && Number.isFinite(Number(latin)) ? Number(latin) : raw;
+    .replace(/[,٬،\s]/g, '');
+}
+
+// The same as a number; text that is still no number comes back as typed (trimmed), so the server
+// names the field's error instead of a silent NaN.
+export function typedNumber(text) {
+  const latin = latinDigits(text);
+  return latin !== '' && Number.isFinite(Number(latin)) ? Number(latin) : String(text ?? '').trim();
 }
 
 // Amounts are whole rials: "1,250,000 rials (125,000 tomans)", in Persian "۱٬۲۵۰٬۰۰۰ ریال (۱۲۵٬۰۰۰ تومان)".

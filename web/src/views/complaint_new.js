@@ -5,7 +5,7 @@
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { choiceGroup, formField, options, sendsTo } from '../core/fields.js';
-import { t, word } from '../core/i18n.js';
+import { t, typedNumber, word } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { facts, pageHeader, toast } from '../core/ui.js';
 import { SEVERITIES, customerName, statusBadge } from './crmtext.js';
@@ -70,7 +70,7 @@ export async function render({ root, query }) {
     submit,
     send: ({ kind, ...values }) => api.post('/complaints', {
       ...values,
-      ...(values.customer_id ? { customer_id: Number(values.customer_id) } : {}),
+      ...(values.customer_id ? { customer_id: typedNumber(values.customer_id) } : {}),
       ...(kind && kind !== 'complaint' ? { kind } : {}),  // the usual kind goes unsaid
     }),
     done: (complaint) => {

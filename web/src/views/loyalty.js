@@ -4,11 +4,10 @@
 import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
 import { options } from '../core/fields.js';
-import { date, money, number, t, totalOf } from '../core/i18n.js';
+import { date, latinDigits, money, number, t, totalOf } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { listTools } from '../core/listtools.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
-import { latinNumber } from './purchases.js';
 
 const LIMIT = 50;
 export const TIERS = ['bronze', 'silver', 'gold', 'platinum'];
@@ -60,7 +59,7 @@ export async function render({ root, query, me }) {
     setQuery({ ...state, sort: state.sort === 'points_desc' ? '' : state.sort });
     controller?.abort();
     controller = new AbortController();
-    const asked = { q: state.q, tier: state.tier, min_points: latinNumber(state.min), sort: state.sort };
+    const asked = { q: state.q, tier: state.tier, min_points: latinDigits(state.min), sort: state.sort };
     tools.update(asked);
     try {
       const page = await api.get('/loyalty-accounts', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });

@@ -6,12 +6,11 @@
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { formField, sendsTo } from '../core/fields.js';
-import { date, dateTime, money, number, percent, t } from '../core/i18n.js';
+import { date, dateTime, latinDigits, money, number, percent, t } from '../core/i18n.js';
 import { badge, empty, errorBox, facts, loading, pager, table, toast } from '../core/ui.js';
 import { customerName } from './crmtext.js';
 import { shown } from './lead_edit.js';
 import { tierBadge } from './loyalty.js';
-import { latinNumber } from './purchases.js';
 
 const LIMIT = 20;
 
@@ -79,7 +78,7 @@ function adjustForm(customerId, saved) {
   sendsTo(form, {
     alertBox, submit, shown,
     send: (values) => {
-      const typed = latinNumber(values.points).replace(/^−/, '-');
+      const typed = latinDigits(values.points).replace(/^−/, '-');
       const points = /^[-+]?\d{1,10}$/.test(typed) ? Number(typed) : values.points ?? null;
       return api.post(`/customers/${customerId}/loyalty/adjustments`, { points, reason: values.reason ?? '' });
     },

@@ -7,7 +7,7 @@ import { api, ApiError } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { formField, options, sendsTo, showProblem } from '../core/fields.js';
 import { inLanguage } from '../core/bilingual.js';
-import { locale, t } from '../core/i18n.js';
+import { locale, t, typedNumber } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setBusy, toast } from '../core/ui.js';
 import { changes } from './lead_edit.js';
@@ -64,7 +64,7 @@ export function stageForm(opportunity, stages, saved) {
     alertBox, submit, shown: shown(opportunity),
     send: (values) => {
       const body = { ...values };
-      for (const name of ['contract_id', 'purchase_id']) if (body[name]) body[name] = Number(body[name]);
+      for (const name of ['contract_id', 'purchase_id']) if (body[name]) body[name] = typedNumber(body[name]);
       return api.post(`/opportunities/${opportunity.id}/stage`, body);
     },
     done: () => { toast(t('opportunity_page.moved'), 'ok'); saved(); },

@@ -6,7 +6,7 @@
 import { api, ApiError } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { checkField, formField, options, sendsTo } from '../core/fields.js';
-import { date, dateTime, money, number, t, totalOf } from '../core/i18n.js';
+import { date, dateTime, latinDigits, money, number, t, totalOf } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setQuery } from '../core/router.js';
 import { listTools } from '../core/listtools.js';
@@ -19,13 +19,6 @@ const LIMIT = 50;
 export const CHANNELS = ['store', 'online', 'phone', 'agent'];
 const SORTS = ['newest', 'oldest', 'amount_desc', 'amount_asc'];
 const DAY_HINT = () => t('purchases.day_hint');
-
-// Digits of any script, separators dropped: "۱٬۲۵۰٬۰۰۰" → "1250000"; anything else is sent as typed.
-export function latinNumber(text) {
-  const plain = String(text || '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[,٬،\s]/g, '');
-  return plain;
-}
 
 // A typed day as the ISO day the API takes (the text itself when it is no day, for the server to refuse);
 // `next` gives the day after, for an inclusive "to" filter sent as an exclusive bound.
@@ -126,11 +119,11 @@ function recordForm(customerId, saved) {
   sendsTo(form, {
     alertBox, submit, shown,
     send: async (values) => {
-      const id = latinNumber(values.customer_id);
+      const id = latinDigits(values.customer_id);
       if (!/^\d{1,10}$/.test(id)) throw new ApiError(422, { title: t('form.fix_fields'), errors: { customer_id: [t('purchases.customer_id_needed')] } });
       const body = { ...values };
       delete body.customer_id;
-      if (body.amount !== undefined && /^[\d۰-۹٠-٩,٬،\s]+$/.test(body.amount)) body.amount = Number(latinNumber(body.amount));
+      if (body.amount !== undefined && /^[\d۰-۹٠-٩,٬،\s]+$/.test(body.amount)) body.amount = Number(latinDigits(body.amount));
       if (body.purchased_at) {
         const day = isoDay(body.purchased_at);
         if (day) body.purchased_at = `${day}T00:00:00Z`;
@@ -171,7 +164,7 @@ export async function render({ root, query, me }) {
     controller = new AbortController();
     const asked = { q: state.q, channel: state.channel, customer_id: state.customer_id, sort: state.sort, product: state.product, reference: state.reference,
       paid_on_time: { yes: 'true', no: 'false' }[state.paid] || '', since: dayParam(state.from), until: dayParam(state.to, true),
-      min_amount: latinNumber(state.min), max_amount: latinNumber(state.max) };
+      min_amount: latinDigits(state.min), max_amount: latinDigits(state.max) };
     tools.update(asked);
     try {
       const page = await api.get('/purchases', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
