@@ -2,9 +2,12 @@
 // Flask pages read to link the current files. Run with `npm run build` (the Makefile does).
 
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const outdir = path.join(here, 'static', 'dist');
@@ -55,3 +58,68 @@ const script = await readFile(path.join(rapidoc, 'rapidoc-min.js'), 'utf8');
 await writeFile(path.join(vendor, 'rapidoc-min.js'),
   script.replace(/https:\/\/fonts\.gstatic\.com\/[^)'"]*/g, `/static/dist/vendor/${font}`));
 await copyFile(path.join(rapidoc, 'rapidoc-min.js.LICENSE.txt'), path.join(vendor, 'rapidoc-min.js.LICENSE.txt'));
+
+// Precompressed twins: `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip -9) beside every text file,
+// which the static route sends to browsers that accept them (web/assets.py). Fonts in woff/woff2 and
+// images are compressed already; a twin that would not be smaller is not written. Brotli at quality 11
+// takes seconds a megabyte, so twins are kept by content hash in node_modules/.cache: a rebuild only
+// compresses the files that changed (the editors' large chunks seldom do), on the thread pool.
+const gzip = promisify(zlib.gzip);
+const brotli = promisify(zlib.brotliCompress);
+const TEXT = new Set(['.js', '.mjs', '.css', '.svg', '.json', '.map', '.txt', '.html', '.xml', '.ttf', '.eot']);
+const MIN_BYTES = 256;
+const cache = path.join(here, 'node_modules', '.cache', 'ravand-precompress');
+
+async function textFiles(dir) {
+  const found = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...await textFiles(full));
+    else if (TEXT.has(path.extname(entry.name).toLowerCase())) found.push(full);
+  }
+  return found;
+}
+
+const used = new Set();
+
+async function cached(key, make) {
+  used.add(key);
+  const file = path.join(cache, key);
+  try {
+    return await readFile(file);
+  } catch {
+    const made = await make();
+    await writeFile(`${file}.tmp`, made);
+    await rename(`${file}.tmp`, file);
+    return made;
+  }
+}
+
+async function precompress(file) {
+  const plain = await readFile(file);
+  if (plain.length < MIN_BYTES) return [plain.length, plain.length, plain.length];
+  const text = !['.ttf', '.eot'].includes(path.extname(file));
+  const hash = createHash('sha256').update(plain).digest('hex');
+  const [br, gz] = await Promise.all([
+    cached(`${hash}.br11`, () => brotli(plain, { params: {
+      [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
+      [zlib.constants.BROTLI_PARAM_MODE]: text ? zlib.constants.BROTLI_MODE_TEXT : zlib.constants.BROTLI_MODE_GENERIC,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: plain.length,
+    } })),
+    cached(`${hash}.gz9`, () => gzip(plain, { level: 9 })),
+  ]);
+  if (br.length < plain.length) await writeFile(`${file}.br`, br);
+  if (gz.length < plain.length) await writeFile(`${file}.gz`, gz);
+  return [plain.length, Math.min(br.length, plain.length), Math.min(gz.length, plain.length)];
+}
+
+const started = performance.now();
+await mkdir(cache, { recursive: true });
+const sizes = await Promise.all((await textFiles(outdir)).map(precompress));
+for (const name of await readdir(cache)) { // twins of files no longer built
+  if (!used.has(name)) await rm(path.join(cache, name), { force: true });
+}
+const total = (i) => sizes.reduce((sum, row) => sum + row[i], 0);
+const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+console.log(`web build: ${sizes.length} text files, ${mb(total(0))} → brotli ${mb(total(1))}, gzip ${mb(total(2))}`
+  + ` (${Math.round(performance.now() - started)} ms)`);

@@ -10,7 +10,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     session,
     url_for,
 )
@@ -21,7 +20,6 @@ from web import assets, csrf, i18n
 from web import session as web_session
 
 bp = Blueprint("web", __name__, template_folder="templates")
-ONE_YEAR = 365 * 24 * 3600
 
 
 def default_locale() -> str:
@@ -112,5 +110,4 @@ def shell(_path: str = "") -> object:
 
 @bp.get("/static/<path:filename>")
 def static(filename: str) -> Response:
-    hashed = filename.startswith("dist/") and filename != "dist/manifest.json"
-    return send_from_directory(assets.STATIC, filename, max_age=ONE_YEAR if hashed else 300)
+    return assets.send(filename)
