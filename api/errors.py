@@ -9,6 +9,7 @@ from flask import Flask, Response, json
 from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from api.wording import caller_locale, field_codes, field_messages, problem_text
 from crm.errors import CrmError, InvalidRecord, RecordConflict, RecordNotFound, Rejected
 from engine.errors import (
     Conflict,
@@ -31,11 +32,22 @@ STATUS: dict[type[EngineError], int] = {
 
 
 def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> Response:
-    body = {"type": "about:blank", "status": status, "title": title}
+    """A problem in the caller's language (``api.wording``): English as given, Persian from the catalogue. The
+    machine-readable parts stay the same in every language: ``status``, ``type``, the field names of ``errors``,
+    and ``code`` (the message's stable name), with ``error_codes`` beside field errors."""
+    locale = caller_locale()
+    title, detail, code, detail_code = problem_text(status, title, detail, locale)
+    body: dict[str, Any] = {"type": "about:blank", "status": status, "title": title, "code": detail_code or code}
     if detail:
         body["detail"] = detail
+    errors = extra.pop("errors", None)
+    if errors:
+        body["errors"] = field_messages(errors, locale)
+        body["error_codes"] = field_codes(errors)
     body.update({k: v for k, v in extra.items() if v is not None})
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM)
+    response.headers["Content-Language"] = locale
+    response.vary.add("Accept-Language")
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="ravand"'
     return response
