@@ -5,7 +5,8 @@
 // this changes what is seen, not what is submitted. A value that a condition or expression of the form
 // reads (other than "is it empty") is left as it is, so the form behaves the same.
 
-import { digits, locale, money, number } from './i18n.js';
+import { amountUnit, isAmount } from '../forms/amounts.js';
+import { digits, locale, money, number, t } from './i18n.js';
 
 const MONEY_KEY = /(^|_)(amount|revenue|price|total|payable)(_|$)/;
 const ISO_DAY = /\b(\d{4})-(\d{2})-(\d{2})(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?\b/g;
@@ -43,8 +44,12 @@ function day(match, y, m, d) {
   return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' }).format(when);
 }
 
-function shownNumber(key, value) {
-  return MONEY_KEY.test(key) ? money(value) : number(value);
+// An amount (a money-named key, or a field marked `amount: rial`) in the reader's unit: rials with the tomans
+// beside them, or tomans alone for those who chose tomans.
+function shownNumber(key, value, component) {
+  if (!MONEY_KEY.test(key) && !isAmount(component)) return number(value);
+  if (amountUnit() === 'toman') return t('money.tomans', { amount: number(value / 10, { maximumFractionDigits: 1 }) });
+  return money(value);
 }
 
 function shownText(value) {
@@ -70,7 +75,7 @@ export function displayForm(schema, data) {
     if (component.readonly !== true || !key || read.has(key) || !(key in shown)) return component;
     const value = shown[key];
     if (component.type === 'number' && typeof value === 'number') {
-      shown[key] = shownNumber(key, value);
+      shown[key] = shownNumber(key, value, component);
       return { ...component, type: 'textfield' };
     }
     if ((component.type === 'textfield' || component.type === 'textarea') && typeof value === 'string') shown[key] = shownText(value);
@@ -90,22 +95,4 @@ export function displayForm(schema, data) {
     else if (typeof value === 'string') shown[key] = shownText(value);
   }
   return { schema: { ...schema, components: mapAll(schema.components) }, data: shown };
-}
-
-// form-js number fields read only Latin digits: "۵۰۰" typed on a Persian keyboard became "NaN". Before
-// form-js reads an input (listeners on the container in the capture phase run first), Persian and Arabic
-// digits become Latin ones, the Persian decimal sign a point, and group separators are dropped.
-const LOCAL_DIGITS = /[۰-۹٠-٩٫٬،,]/;
-
-export function latinDigitsInNumbers(container) {
-  container.addEventListener('input', (event) => {
-    const input = event.target;
-    if (!(input instanceof HTMLInputElement) || !input.closest('.fjs-form-field-number')) return;
-    if (!LOCAL_DIGITS.test(input.value)) return;
-    input.value = input.value
-      .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-      .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-      .replace(/٫/g, '.')
-      .replace(/[٬،,]/g, '');
-  }, true);
 }

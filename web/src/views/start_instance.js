@@ -3,43 +3,18 @@
 // instance's variables, checked by the server with the field errors in place; otherwise a business key and
 // the variables as a JSON object, which the server checks too. Once started, the process's instances list.
 
-import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { formField, showErrors } from '../core/fields.js';
-import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
-import { localizeSchema } from '../core/formlocale.js';
-import { locale, t } from '../core/i18n.js';
+import { t } from '../core/i18n.js';
 import { errorBox, setBusy, toast } from '../core/ui.js';
 import { shown } from './lead_edit.js';
-import { gregorianDays, jalaliDateFields } from './timefields.js';
+import { mountTaskForm, placeErrors } from '../forms/index.js';
 
-// The server names form fields by their data path; form-js keeps errors by field id.
-function placed(form, serverErrors) {
-  const ids = {};
-  const paths = form.get('pathRegistry');
-  for (const field of form.get('formFieldRegistry').getAll()) {
-    const path = field.key || field.path ? (paths.getValuePath(field) || []).join('.') : '';
-    if (path) ids[path] = field.id;
-  }
-  const mapped = {};
-  const rest = [];
-  for (const [path, messages] of Object.entries(serverErrors || {})) {
-    const id = ids[path] || ids[path.split('.')[0]];
-    if (id) mapped[id] = [...(mapped[id] || []), ...messages];
-    else rest.push(...messages.map((m) => `${path}: ${m}`));
-  }
-  return { mapped, rest };
-}
-
+// The form in the reader's language, digits, calendar and unit (forms/index.js); dates and numbers come
+// back as form-js stores them (ISO days, plain numbers).
 async function mount(container, schema) {
-  const form = new Form({ container, debounce: false });
-  latinDigitsInNumbers(container);
-  const localized = localizeSchema(schema, locale());
-  const shownForm = locale() === 'fa' ? jalaliDateFields(localized, {}) : { schema: localized, data: {}, keys: [] };
-  const display = displayForm(shownForm.schema, shownForm.data);
-  await form.importSchema(display.schema, display.data);
-  return { form, dateKeys: shownForm.keys };
+  return { form: await mountTaskForm(container, schema, {}) };
 }
 
 export async function render({ root, params, navigate }) {
@@ -74,7 +49,7 @@ export async function render({ root, params, navigate }) {
       if (mounted && error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
         const { business_key: keyErrors, ...formErrors } = error.errors;
         showErrors(form, keyErrors ? { business_key: keyErrors } : {});
-        const { mapped, rest } = placed(mounted.form, formErrors);
+        const { mapped, unplaced: rest } = placeErrors(mounted.form, formErrors);
         mounted.form._setState({ errors: mapped });
         replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
           t('task.fix_fields'), rest.length ? h('ul', {}, rest.map((m) => h('li', {}, m))) : null));
@@ -111,7 +86,7 @@ export async function render({ root, params, navigate }) {
     try {
       mounted = await mount(formBox, answer.form);
       // form-js checks what it can in the browser; the server decides (as on the task page)
-      mounted.form.on('submit', ({ data }) => send(gregorianDays(data, mounted.dateKeys)));
+      mounted.form.on('submit', ({ data }) => send(data));
     } catch (error) {
       replace(formBox, errorBox(error));
     }

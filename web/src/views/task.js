@@ -1,40 +1,18 @@
 // One task: what it is, claim/unclaim, its form (form-js) validated by the server with the field errors
 // shown in place, comments, and beside it the customer's 360° view.
 
-import { Form } from '@bpmn-io/form-js-viewer';
 import { api, ApiError } from '../core/api.js';
 import { refusal } from '../core/bilingual.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { displayForm, latinDigitsInNumbers } from '../core/formdisplay.js';
-import { localizeSchema } from '../core/formlocale.js';
 import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
+import { mountTaskForm, placeErrors } from '../forms/index.js';
 import { groupNames, loadGroups } from '../core/lists.js';
 import { badge, errorBox, facts, setBusy, stateBadge, toast } from '../core/ui.js';
 import { renderCustomer } from './customer.js';
 import { isLeadTask, leadCard } from './leadcard.js';
 import { fillRecordCard } from './record_card.js';
 import { dueState, recordTitle } from './tasklist.js';
-import { gregorianDays, jalaliDateFields } from './timefields.js';
-
-// form-js keeps errors by field id; the server answers by data path ("amount", "address.city").
-function errorsById(form, serverErrors) {
-  const registry = form.get('formFieldRegistry');
-  const paths = form.get('pathRegistry');
-  const byPath = {};
-  for (const field of registry.getAll()) {
-    if (!field.key && !field.path) continue;
-    const path = (paths.getValuePath(field) || []).join('.');
-    if (path) byPath[path] = field.id;
-  }
-  const mapped = {};
-  const unplaced = [];
-  for (const [path, messages] of Object.entries(serverErrors || {})) {
-    const id = byPath[path] || byPath[path.split('.')[0]];
-    if (id) mapped[id] = [...(mapped[id] || []), ...messages];
-    else unplaced.push(...messages.map((m) => (path === '_' ? m : `${path}: ${m}`)));
-  }
-  return { mapped, unplaced };
-}
+import { processName } from './names.js';
 
 function header(task, me) {
   const due = dueState(task);
@@ -59,7 +37,7 @@ export function recordLink(record) {
 
 function details(task) {
   return facts([
-    [t('task.process'), ltr(task.process_key)],
+    [t('task.process'), processName(task)],
     [t('task.business_key'), task.business_key ? ltr(task.business_key) : '—'],
     [t('task.assignee'), task.assignee || t('tasks.unassigned')],
     [t('task.candidates'), [groupNames(task.candidate_groups), ...(task.candidate_users || [])].filter(Boolean).join('، ') || '—'],
@@ -103,20 +81,6 @@ function comments(task, canWrite) {
   return section;
 }
 
-// Every keystroke reaches the form's data at once (form-js waits 300 ms by default), so a quick
-// Complete or Enter never sends what was typed before.
-// In Persian, date fields take Jalali dates (timefields.js); `dateKeys` are the fields to convert on submit.
-async function mountForm(container, task, readOnly) {
-  const form = new Form({ container, debounce: false });
-  latinDigitsInNumbers(container);
-  const localized = localizeSchema(task.form, locale());
-  const shown = locale() === 'fa' ? jalaliDateFields(localized, task.data || {}) : { schema: localized, data: task.data || {}, keys: [] };
-  const display = displayForm(shown.schema, shown.data);
-  await form.importSchema(display.schema, display.data);
-  if (readOnly) form.setProperty('readOnly', true);
-  return { form, dateKeys: shown.keys };
-}
-
 export async function render({ root, params, me, navigate }) {
   const id = params.id;
   const [task] = await Promise.all([api.get(`/tasks/${encodeURIComponent(id)}`), loadGroups()]);  // groups: by name
@@ -157,7 +121,7 @@ export async function render({ root, params, me, navigate }) {
     } catch (error) {
       setBusy(button, false);
       if (error instanceof ApiError && error.status === 422 && form) {
-        const { mapped, unplaced } = errorsById(form, error.errors);
+        const { mapped, unplaced } = placeErrors(form, error.errors);
         form._setState({ errors: mapped });
         replace(formErrors, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
           t('task.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null));
@@ -196,9 +160,9 @@ export async function render({ root, params, me, navigate }) {
       customer));
 
   if (task.form) {
-    const mounted = await mountForm(formBox, task, !canComplete);
-    form = mounted.form;
-    form.on('submit', ({ data }) => { if (completeButton) send(gregorianDays(data, mounted.dateKeys), completeButton); });
+    // the task form in the reader's language, digits, calendar and unit (forms/index.js)
+    form = await mountTaskForm(formBox, task.form, task.data || {}, { readOnly: !canComplete });
+    form.on('submit', ({ data }) => { if (completeButton) send(data, completeButton); });
   } else {
     formBox.append(h('p', { class: 'muted' }, t('task.no_form')));
   }
