@@ -1,6 +1,7 @@
 """The signed-in employee's own in-app inbox (``crm.inbox``): their notices, newest first, with the unread
 count; marking one or all read. Nobody sees or marks another's notices (404, as for one that does not
-exist)."""
+exist). And their own preferences for task forms: the unit amounts are shown and typed in (rial or toman;
+amounts are stored in rials either way)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from marshmallow import Schema, fields, validate
 
 from api.context import command, crm_ctx, db
 from api.guard import ANYONE, BEARER, current_principal, requires
+from api.identity.models import AMOUNT_UNITS, User
 from api.resources.common import PageArgs
 from crm import inbox
 
-blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="My notifications (the in-app inbox)")
+blp = Blueprint("me", __name__, url_prefix="/api/v1/me",
+                description="My notifications (the in-app inbox) and my preferences for task forms")
 
 
 class NoticeSchema(Schema):
@@ -85,3 +88,43 @@ class ReadEverything(MethodView):
         """Mark all my notices read."""
         me = _me()
         return command(lambda s: {"marked": inbox.mark_all_read(crm_ctx(s), me), "unread": inbox.unread(s, me)})
+
+
+class PreferencesSchema(Schema):
+    amount_unit = fields.String(metadata={"description": "how task forms show and take amounts: rial or toman "
+                                                         "(stored in rials either way)"})
+
+
+class PreferencesPatch(Schema):
+    amount_unit = fields.String(required=True, validate=validate.OneOf(AMOUNT_UNITS),
+                                metadata={"description": "rial or toman"})
+
+
+def _unit(user: User | None) -> str:
+    unit = user.amount_unit if user else None
+    return unit if unit in AMOUNT_UNITS else "rial"
+
+
+@blp.route("/preferences")
+class MyPreferences(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, PreferencesSchema)
+    @requires(*ANYONE)
+    def get(self) -> object:
+        """My preferences for task forms (the unit of amounts; rial unless I chose toman)."""
+        return {"amount_unit": _unit(db().get(User, current_principal().user_id))}
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(PreferencesPatch)
+    @blp.response(200, PreferencesSchema)
+    @requires(*ANYONE)
+    def patch(self, body: dict) -> object:
+        """Change my preferences for task forms (422 with the field's error for an unknown unit)."""
+        user_id = current_principal().user_id
+
+        def change(session: object) -> dict:
+            user = session.get(User, user_id)
+            user.amount_unit = body["amount_unit"]
+            return {"amount_unit": _unit(user)}
+
+        return command(change)

@@ -35,6 +35,7 @@ function userMenu(me, inbox) {
     inbox.element,
     h('span', { class: 'user-name', 'data-testid': 'user-name', title: me.username }, me.displayName || me.username),
     h('span', { class: 'badge' }, t(`role.${me.role}`)),
+    h('a', { href: '/app/preferences', class: 'btn btn-ghost', 'data-testid': 'my-preferences' }, t('prefs.nav')),
     languageSwitch(me),
     h('form', { method: 'post', action: '/logout', class: 'inline' },
       h('input', { type: 'hidden', name: 'csrf_token', value: csrfToken() }),

@@ -77,4 +77,5 @@ export const ROUTES = [
   { path: '/groups', title: 'groups.title', roles: ROLES.admin, view: () => import('./views/groups.js') },
   { path: '/settings', title: 'admin_settings.title', roles: ROLES.admin, view: () => import('./views/settings.js') },
   { path: '/notifications', title: 'inbox.title', roles: ROLES.all, view: () => import('./views/notifications.js') },
+  { path: '/preferences', title: 'prefs.title', roles: ROLES.all, view: () => import('./views/preferences.js') },
 ];
