@@ -279,9 +279,19 @@ def _search(q: str) -> Any:
 
 def complaint_query(*, status: str | None = None, kind: str | None = None, category: str | None = None,
                     severity: str | None = None, team: str | None = None, assignee: str | None = None,
-                    customer_id: int | None = None, q: str | None = None, tier: int | None = None) -> Select[Any]:
-    """The select of the complaints ``list_complaints`` filters (its list and its export share it)."""
+                    customer_id: int | None = None, q: str | None = None, tier: int | None = None,
+                    created_from: datetime | None = None, created_to: datetime | None = None,
+                    breached: bool | None = None) -> Select[Any]:
+    """The select of the complaints ``list_complaints`` filters (its list and its export share it): received from
+    ``created_from`` (inclusive) to ``created_to`` (exclusive); ``breached``: that breached their SLA at least
+    once (or never, when false)."""
     query = select(Complaint)
+    if created_from is not None:
+        query = query.where(Complaint.created_at >= created_from)
+    if created_to is not None:
+        query = query.where(Complaint.created_at < created_to)
+    if breached is not None:
+        query = query.where(Complaint.breaches > 0 if breached else Complaint.breaches == 0)
     if status == "open":  # any status of those still being handled
         query, status = query.where(Complaint.status.in_(ACTIVE)), None
     if q and q.strip():

@@ -11,10 +11,10 @@ administrator may change someone's opportunity (``may_change``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from crm import lists
@@ -193,9 +193,18 @@ def customer_names(session: Session, customer_ids: set[int]) -> dict[int, str]:
 
 
 def opportunity_query(*, stage: str | None = None, owner: str | None = None, customer_id: int | None = None,
-                      kind: str | None = None, q: str | None = None) -> Select[Any]:
-    """The select of the opportunities ``list_opportunities`` filters (its list and its export share it)."""
+                      kind: str | None = None, q: str | None = None, created_from: datetime | None = None,
+                      created_to: datetime | None = None, reached: ColumnElement[bool] | None = None) -> Select[Any]:
+    """The select of the opportunities ``list_opportunities`` filters (its list and its export share it):
+    ``created_from`` inclusive, ``created_to`` exclusive; ``reached`` a condition such as ``crm.reports.reached``
+    (the dashboards' funnel bar a manager clicked)."""
     query = select(Opportunity)
+    if created_from is not None:
+        query = query.where(Opportunity.created_at >= created_from)
+    if created_to is not None:
+        query = query.where(Opportunity.created_at < created_to)
+    if reached is not None:
+        query = query.where(reached)
     if words(q):
         query = query.join(Customer, Customer.id == Opportunity.customer_id)
     for word in words(q):

@@ -201,7 +201,9 @@ def referral_query(*, status: str | None = None, referrer_id: int | None = None,
     """The select of the referrals ``list_referrals`` filters; ``narrow`` takes
     ``list_filters.referral_conditions``' filters (either person's name or number, a period)."""
     query = select(Referral).where(*referral_conditions(**narrow))
-    if status:
+    if status == "converted":  # the referred person bought (what the dashboards count as a conversion)
+        query = query.where(Referral.status.in_(("purchased", "rewarded")))
+    elif status:
         query = query.where(Referral.status == status)
     if referrer_id is not None:
         query = query.where(Referral.referrer_id == referrer_id)

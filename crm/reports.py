@@ -1,7 +1,8 @@
 """Reports for managers: the sales funnel, complaints and referrals.
 
 Every figure is an SQL aggregate that runs the same on SQLite and PostgreSQL. Monthly series are summed
-per UTC day in SQL and folded into months here, Gregorian (``2026-11``) or Jalali (``1405-09``).
+per day (in the ``zone`` asked, UTC unless told) in SQL and folded into months here, Gregorian (``2026-11``) or
+Jalali (``1405-09``).
 ``since`` is inclusive and ``until`` exclusive; both are instants (a date means its midnight, UTC).
 Rates are percentages rounded to one decimal, ``None`` where there is nothing to divide by."""
 
@@ -11,8 +12,9 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -36,6 +38,18 @@ def _instant(value: Instant) -> datetime | None:
     return datetime.combine(value, time(), tzinfo=UTC)
 
 
+def days(first: date | None, last: date | None, zone: str) -> dict[str, datetime | None]:
+    """A period of whole days in ``zone`` (the company's: a Jalali month or quarter starts at midnight in Tehran,
+    not in Greenwich) as ``since`` (the first day's midnight, inclusive) and ``until`` (the midnight after the
+    last day, exclusive), in UTC."""
+    where = ZoneInfo(zone)
+
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time(), tzinfo=where).astimezone(UTC)
+
+    return {"since": start(first) if first else None, "until": start(last + timedelta(days=1)) if last else None}
+
+
 def _window(column: Any, since: Instant, until: Instant) -> list[ColumnElement[bool]]:
     start, end = _instant(since), _instant(until)
     if start and end and start > end:
@@ -47,11 +61,20 @@ def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _day(session: Session, column: Any) -> ColumnElement[str]:
-    """The UTC date of a timestamp as ``YYYY-MM-DD`` text (SQLite keeps timestamps as UTC text)."""
+def _day(session: Session, column: Any, zone: str = "UTC") -> ColumnElement[str]:
+    """The date of a timestamp in ``zone`` as ``YYYY-MM-DD`` text. SQLite keeps timestamps as UTC text: there the
+    UTC minute (``YYYY-MM-DD HH:MM``) is grouped, and ``_local_day`` moves it into the zone (Tehran is UTC+3:30)."""
     if _postgres(session):
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
-    return func.substr(column, 1, 10)
+        return func.to_char(func.timezone(zone, column), "YYYY-MM-DD")
+    return func.substr(column, 1, 10 if zone == "UTC" else 16)
+
+
+def _local_day(value: Any, zone: str) -> date:
+    text = str(value)
+    if len(text) <= 10:
+        return date.fromisoformat(text)
+    moment = datetime.fromisoformat(text.replace(" ", "T")).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(zone)).date()
 
 
 def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
@@ -68,13 +91,14 @@ def _num(value: Any, scale: float = 1.0) -> float | None:
     return None if value is None else round(float(value) / scale, 2)
 
 
-def _by_month(rows: Iterable[Any], calendar: str, fields: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    """Fold ``(day, value…)`` rows into months: ``{month: {field: sum}}``."""
+def _by_month(rows: Iterable[Any], calendar: str, fields: tuple[str, ...],
+              zone: str = "UTC") -> dict[str, dict[str, int]]:
+    """Fold ``(day, value…)`` rows (``_day``'s) into months: ``{month: {field: sum}}``."""
     months: dict[str, dict[str, int]] = {}
     for day, *values in rows:
         if day is None:
             continue
-        month = month_of(date.fromisoformat(str(day)), calendar)
+        month = month_of(_local_day(day, zone), calendar)
         sums = months.setdefault(month, dict.fromkeys(fields, 0))
         for name, value in zip(fields, values):
             sums[name] += int(value or 0)
@@ -112,6 +136,21 @@ def _reach(session: Session, where: list[ColumnElement[bool]],
     row = session.execute(select(*columns).select_from(Opportunity)
                           .outerjoin(visits, visits.c.oid == Opportunity.id).where(*where)).one()
     return int(row[0]), [int(n) for n in row[1:-1]], int(row[-1])
+
+
+def reached(stage: str, funnel: Funnel = DEFAULT) -> ColumnElement[bool]:
+    """The condition on ``Opportunity`` the funnel's ``count`` of ``stage`` counts: the opportunity is in the stage
+    or a later one of the path, or it visited one (for ``lost``: it is lost now or once was). An unknown stage is
+    an ``InvalidRecord`` naming ``reached``."""
+    if stage == "lost":
+        ever_lost = select(StageVisit.opportunity_id).where(StageVisit.stage == "lost")
+        return or_(Opportunity.stage == "lost", Opportunity.id.in_(ever_lost))
+    if stage not in funnel.path:
+        raise InvalidRecord(f"reached: {stage!r} is not a stage of the funnel / این مرحله در قیف فروش نیست",
+                            {"reached": [f"one of: {', '.join(funnel.stages)}"]})
+    later = funnel.path[funnel.path.index(stage):]
+    visited = select(StageVisit.opportunity_id).where(StageVisit.stage.in_(later))
+    return or_(Opportunity.stage.in_(later), Opportunity.id.in_(visited))
 
 
 def _days_in_stage(session: Session, where: list[ColumnElement[bool]], now: datetime,
@@ -194,24 +233,25 @@ def _per_employee(session: Session, where: list[ColumnElement[bool]]) -> list[di
 
 
 def complaints(session: Session, *, since: Instant = None, until: Instant = None,
-               calendar: str = "gregorian") -> dict[str, Any]:
+               calendar: str = "gregorian", zone: str = "UTC") -> dict[str, Any]:
     """Complaints received in the period: still open (neither resolved nor closed) per tier, SLA breaches
     (complaints breached, and the breaches in all), average handling hours and satisfaction, figures per
-    assignee, and per month (received and breached by the month received, closed by the month closed)."""
+    assignee, and per month (received and breached by the month received, closed by the month closed) in
+    ``zone``'s calendar days."""
     check_calendar(calendar)
     where = _window(Complaint.created_at, since, until)
     still_open = and_(Complaint.resolved_at.is_(None), Complaint.closed_at.is_(None))
     tiers = session.execute(select(Complaint.tier, func.count()).where(still_open, *where).group_by(Complaint.tier))
-    received_day = _day(session, Complaint.created_at)
+    received_day = _day(session, Complaint.created_at, zone)
     received = session.execute(select(received_day, func.count(), func.sum(case((Complaint.breaches > 0, 1),
                                                                                 else_=0)))
                                .where(*where).group_by(received_day))
-    closed_day = _day(session, Complaint.closed_at)
+    closed_day = _day(session, Complaint.closed_at, zone)
     closed = session.execute(select(closed_day, func.count()).where(
         Complaint.closed_at.is_not(None), *_window(Complaint.closed_at, since, until)).group_by(closed_day))
     fields = ("received", "closed", "breaches")
-    by_month = _series(_by_month(received, calendar, ("received", "breaches")),
-                       _by_month(closed, calendar, ("closed",)), fields=fields)
+    by_month = _series(_by_month(received, calendar, ("received", "breaches"), zone),
+                       _by_month(closed, calendar, ("closed",), zone), fields=fields)
     return {"open_by_tier": {str(tier): int(n) for tier, n in sorted(tiers)}, **_complaint_totals(session, where),
             "per_employee": _per_employee(session, where), "by_month": by_month}
 
@@ -219,7 +259,7 @@ def complaints(session: Session, *, since: Instant = None, until: Instant = None
 # -- referrals ------------------------------------------------------------------------------------
 
 def referrals(session: Session, *, since: Instant = None, until: Instant = None,
-              calendar: str = "gregorian") -> dict[str, Any]:
+              calendar: str = "gregorian", zone: str = "UTC") -> dict[str, Any]:
     """Referrals made in the period and how many of them converted (the referred person bought), the
     rewards given in the period (count and loyalty points), and both series per month made."""
     check_calendar(calendar)
@@ -230,12 +270,12 @@ def referrals(session: Session, *, since: Instant = None, until: Instant = None,
     points = case((Referral.reward_kind == "points", func.coalesce(Referral.reward_value, 0)), else_=0)
     rewards, given = session.execute(select(func.count(), func.coalesce(func.sum(points), 0)).where(
         and_(Referral.rewarded_at.is_not(None), *_window(Referral.rewarded_at, since, until)))).one()
-    day = _day(session, Referral.created_at)
+    day = _day(session, Referral.created_at, zone)
     rows = session.execute(select(day, func.count(), func.sum(converted)).where(*where).group_by(day))
     fields = ("referrals", "conversions")
     return {"referrals": int(count), "conversions": int(conversions), "conversion_rate": _rate(conversions, count),
             "rewards": int(rewards), "points": int(given),
-            "by_month": _series(_by_month(rows, calendar, fields), fields=fields)}
+            "by_month": _series(_by_month(rows, calendar, fields, zone), fields=fields)}
 
 
 # -- CSV ------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from api.record_access import editable, readable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.complaint_commands import assign_complaint, correct_complaint, open_task, resume_complaint
 from api.resources.crm.listtools import sort_arg
+from api.resources.crm.record_pages import PeriodArgs, period
 from api.resources.crm.shared import READ, WRITE, act, start
 from crm import complaint_work, complaints
 
@@ -98,7 +99,7 @@ class ComplaintDetail(ComplaintRow):
     task = fields.Nested(OpenTaskSchema, allow_none=True, metadata={"description": "its open task, if any"})
 
 
-class ComplaintArgs(PageArgs):
+class ComplaintArgs(PageArgs, PeriodArgs):
     status = fields.String(validate=validate.OneOf((*complaints.STATUSES, "open")),
                            metadata={"description": "a status, or open: any of those still being handled"})
     kind = fields.String(validate=validate.Length(1, 40))
@@ -110,10 +111,18 @@ class ComplaintArgs(PageArgs):
     tier = fields.Integer(validate=validate.Range(1, 3))
     q = fields.String(validate=validate.Length(1, 200), metadata={
         "description": "a tracking code however typed, or part of the complainant's name"})
+    breached = fields.Boolean(metadata={"description": "true: that breached their SLA at least once; false: never"})
     sort = sort_arg("complaints")
 
 
-COMPLAINT_FILTERS = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier")
+COMPLAINT_FILTERS = ("status", "kind", "category", "severity", "team", "assignee", "customer_id", "q", "tier",
+                     "breached")
+
+
+def complaint_filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The list's arguments as ``complaints.complaint_query`` takes them (the list and its export share this),
+    the period's days (received) as moments in the company's time zone."""
+    return {**{k: args.get(k) for k in COMPLAINT_FILTERS}, **period(args)}
 
 
 class ComplaintPatch(Schema):
@@ -163,8 +172,9 @@ class Complaints(MethodView):
     @blp.response(200, ComplaintPage)
     @requires(*READ)
     def get(self, args: dict) -> object:
-        """Complaints, newest first."""
-        filters = {k: args.get(k) for k in COMPLAINT_FILTERS}
+        """Complaints, newest first; ``created_from``/``created_to`` (received), ``tier``, ``status=open`` and
+        ``breached`` give the records behind a figure of the dashboards' complaints card."""
+        filters = complaint_filters(args)
         session = db()
         found, total = complaints.list_complaints(session, **filters, sort=args.get("sort"), limit=args["limit"],
                                                   offset=args["offset"])

@@ -22,8 +22,9 @@ from api.guard import BEARER, current_principal, requires
 from api.record_access import editable, readable
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.listtools import sort_arg
+from api.resources.crm.record_pages import PeriodArgs, period
 from api.resources.crm.shared import READ, WRITE, Amount, act
-from crm import opportunities, pipeline
+from crm import opportunities, pipeline, reports
 from crm.funnel import STAGES, Funnel, funnel_of
 from crm.unit import Ctx
 
@@ -68,17 +69,29 @@ class OpportunityDetail(OpportunitySchema):
     visits = fields.List(fields.Nested(VisitSchema), metadata={"description": "every stay in a stage, oldest first"})
 
 
-class OpportunityArgs(PageArgs):
+class OpportunityArgs(PageArgs, PeriodArgs):
     stage = fields.String(validate=validate.Length(1, 20))
     kind = fields.String(validate=validate.OneOf(opportunities.KINDS))
     owner = fields.String(validate=validate.Length(1, 150))
     customer_id = fields.Integer(validate=validate.Range(1, ID))
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "words of the title or the customer's name"})
+    reached = fields.String(validate=validate.Length(1, 20), metadata={
+        "description": "that reached this stage of the funnel or a later one (lost: that were lost), as the "
+                       "dashboards' funnel counts them"})
     sort = sort_arg("opportunities")
 
 
 OPPORTUNITY_FILTERS = ("stage", "owner", "customer_id", "kind", "q")
+
+
+def opportunity_filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The list's arguments as ``opportunities.opportunity_query`` takes them (the list and its export share
+    this): the period's days as moments in the company's time zone, ``reached`` as its condition."""
+    found = {**{k: args.get(k) for k in OPPORTUNITY_FILTERS}, **period(args)}
+    if args.get("reached"):
+        found["reached"] = reports.reached(args["reached"], _funnel())
+    return found
 
 
 class StageOut(Schema):
@@ -161,11 +174,11 @@ class Opportunities(MethodView):
     @blp.response(200, OpportunityPage)
     @requires(*READ)
     def get(self, args: dict) -> object:
-        """Opportunities, newest first."""
+        """Opportunities, newest first; ``created_from``/``created_to`` and ``reached`` give the records behind a
+        bar of the dashboards' funnel."""
         session = db()
         items, total = opportunities.list_opportunities(
-            session, **{k: args.get(k) for k in OPPORTUNITY_FILTERS}, sort=args.get("sort"), limit=args["limit"],
-            offset=args["offset"])
+            session, **opportunity_filters(args), sort=args.get("sort"), limit=args["limit"], offset=args["offset"])
         names = opportunities.customer_names(session, {item.customer_id for item in items})
         rows = [{**_detail(item, []), "customer_name": names.get(item.customer_id)} for item in items]
         return page((rows, total), args)

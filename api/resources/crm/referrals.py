@@ -52,7 +52,8 @@ class ReferralSchema(Schema):
 
 
 class ReferralArgs(PageArgs, PeriodArgs):
-    status = fields.String(validate=validate.OneOf(referrals.STATUSES))
+    status = fields.String(validate=validate.OneOf((*referrals.STATUSES, "converted")), metadata={
+        "description": "a status, or converted: purchased or rewarded (the dashboards' conversions)"})
     referrer_id = fields.Integer(validate=validate.Range(1, ID))
     q = fields.String(validate=validate.Length(1, 200), metadata={
         "description": "words of either person's name however typed, or part of either one's mobile"})

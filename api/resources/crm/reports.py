@@ -7,13 +7,14 @@ from typing import Any
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import Forbidden
 
 from api.context import db, ravand
 from api.form_lists import viewer_locale
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.resources.common import Instant, csv_download, wants_csv
+from api.resources.crm.record_pages import Day
 from crm import funnel as sales_funnel
 from crm import lead_reports, pipeline, reports
 from crm.jalali import CALENDARS
@@ -24,7 +25,21 @@ CSV_DOC = {"description": "the report's table as CSV", "content_type": "text/csv
            "success": True}
 
 
-class ReportArgs(Schema):
+class DayArgs(Schema):
+    """A period as whole days in the company's time zone (the ``timezone`` setting): what the dashboards' period
+    filter sends (a Jalali month, quarter or fiscal year is days from Tehran's midnight to Tehran's midnight)."""
+
+    first_day = Day("the period's first day (from its midnight in the company's time zone)", data_key="from")
+    last_day = Day("the period's last day, included (up to the next midnight there)", data_key="to")
+
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **_: Any) -> None:
+        if ({"first_day", "last_day"} & data.keys()) and ({"since", "until"} & data.keys()):
+            raise ValidationError("give the period as from/to (days) or since/until (instants), not both / "
+                                  "بازه را یا با روز (from/to) بدهید یا با لحظه (since/until)، نه هر دو", "from")
+
+
+class ReportArgs(DayArgs):
     since = Instant(metadata={"description": "from this instant (inclusive); a date means its midnight UTC"})
     until = Instant(metadata={"description": "up to this instant (exclusive)"})
     calendar = fields.String(load_default="gregorian", validate=validate.OneOf(CALENDARS),
@@ -106,7 +121,14 @@ def _answer(report: dict[str, Any], fmt: str, table: str, name: str, row: type[S
     return report
 
 
+def _zone() -> str:
+    return ravand().settings.timezone
+
+
 def _period(args: dict[str, Any]) -> dict[str, Any]:
+    """``since``/``until`` as given, or the days ``from``/``to`` as the instants they start and end at."""
+    if "first_day" in args or "last_day" in args:
+        return reports.days(args.get("first_day"), args.get("last_day"), _zone())
     return {"since": args.get("since"), "until": args.get("until")}
 
 
@@ -141,7 +163,7 @@ class Complaints(MethodView):
     def get(self, args: dict) -> object:
         """Complaints received in the period: open per tier, SLA breaches, handling time, satisfaction,
         per employee and per month."""
-        report = reports.complaints(db(), calendar=args["calendar"], **_period(args))
+        report = reports.complaints(db(), calendar=args["calendar"], zone=_zone(), **_period(args))
         row = ComplaintMonthSchema if args["table"] == "by_month" else EmployeeSchema
         return _answer(report, args["format"], args["table"], f"complaints-{args['table']}", row)
 
@@ -155,7 +177,7 @@ class Referrals(MethodView):
     @requires(*ANYONE)
     def get(self, args: dict) -> object:
         """Referrals made in the period, conversions, rewards given, per month."""
-        report = reports.referrals(db(), calendar=args["calendar"], **_period(args))
+        report = reports.referrals(db(), calendar=args["calendar"], zone=_zone(), **_period(args))
         return _answer(report, args["format"], "by_month", "referrals", ReferralMonthSchema)
 
 
@@ -164,7 +186,7 @@ class Referrals(MethodView):
 MANAGERS = "managers"  # the group whose members (and administrators) read why leads and deals are lost
 
 
-class LeadReportArgs(Schema):
+class LeadReportArgs(DayArgs):
     since = Instant(metadata={"description": "from this instant (inclusive); a date means its midnight UTC"})
     until = Instant(metadata={"description": "up to this instant (exclusive)"})
     locale = fields.String(validate=validate.OneOf(LOCALES), metadata={"description": "of labels; default: yours"})
