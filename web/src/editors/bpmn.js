@@ -10,6 +10,7 @@ import {
 } from 'bpmn-js-properties-panel';
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import { NamesPropertiesModule } from './names-provider.js';
 import { PropertiesFilterModule } from './properties-filter.js';
 import { TranslateModule } from './translate.js';
 
@@ -21,7 +22,7 @@ export function createModeler(canvas, panel) {
     propertiesPanel: { parent: panel },
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
-      CamundaBehaviorsModule, PropertiesFilterModule, TranslateModule,
+      CamundaBehaviorsModule, PropertiesFilterModule, TranslateModule, NamesPropertiesModule,
     ],
     moddleExtensions: EXTENSIONS,
   });

@@ -25,13 +25,13 @@ export async function render({ root, navigate }) {
   });
 
   function draw() {
-    const rows = page.items.filter((d) => !search || `${d.key} ${d.name || ''}`.toLowerCase().includes(search));
+    const rows = page.items.filter((d) => !search || `${d.key} ${d.name || ''} ${d.process_name || ''}`.toLowerCase().includes(search));
     if (!rows.length) {
       replace(list, empty(page.items.length ? t('common.no_match') : t('processes.empty'), t('processes.empty_hint')));
       return;
     }
     replace(list, table([
-      { label: t('processes.name'), cell: (d) => h('a', { href: `/app/processes/${encodeURIComponent(d.key)}`, 'data-nav-item': '' }, d.name || d.key) },
+      { label: t('processes.name'), cell: (d) => h('a', { href: `/app/processes/${encodeURIComponent(d.key)}`, 'data-nav-item': '' }, h('bdi', {}, d.process_name || d.name || d.key)) },
       { label: t('processes.key'), cell: (d) => ltr(d.key) },
       { label: t('processes.version'), cell: (d) => number(d.version), class: 'num' },
       { label: t('processes.deployed'), cell: (d) => [dateTime(d.deployed_at), d.deployed_by ? h('span', { class: 'muted' }, ` · ${d.deployed_by}`) : null] },

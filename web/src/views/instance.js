@@ -4,11 +4,12 @@
 import { api, url } from '../core/api.js';
 import { loadEditorStyles } from '../core/assets.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, number, t, word } from '../core/i18n.js';
+import { dateTime, locale, number, t, word } from '../core/i18n.js';
 import { dialog, empty, facts, field, setBusy, stateBadge, table, toast } from '../core/ui.js';
 import { createViewer, focusElement, open } from '../editors/bpmn.js';
 import { ROLES } from '../routes.js';
 import { recordCell } from './instances.js';
+import { elementName, localisedXml, processName } from './names.js';
 
 function tokenCounts(active) {
   const counts = {};
@@ -139,7 +140,7 @@ export async function render({ root, params, me, navigate }) {
     h('header', { class: 'page-header' },
       h('div', {},
         h('p', { class: 'crumbs' }, h('a', { href: '/app/instances' }, t('nav.instances'))),
-        h('h1', { tabindex: '-1' }, definition.name || definition.key, ' ', h('small', { class: 'muted' }, t('processes.version_n', { n: definition.version })))),
+        h('h1', { tabindex: '-1', 'data-testid': 'instance-title' }, h('bdi', {}, definition.process_name || definition.name || definition.key), ' ', h('small', { class: 'muted' }, t('processes.version_n', { n: definition.version })))),
       h('div', { class: 'page-actions' },
         stateBadge(instance.state),
         ROLES.audit.includes(me.role) ? h('a', { class: 'btn btn-ghost', href: `/app/journal?process_instance=${id}` }, t('instance.in_journal')) : null,
@@ -148,7 +149,9 @@ export async function render({ root, params, me, navigate }) {
     h('section', { class: 'card' },
       facts([
         [t('instance.id'), ltr(instance.id)],
-        [t('instances.key'), ltr(instance.process_key)],
+        [t('instances.key'), processName(instance, { withKey: true })],
+        (instance.active_elements || []).length ? [t('instances.waiting_at'), h('span', { 'data-testid': 'waiting-at' },
+          [...new Set(instance.active_elements)].map((e) => elementName(instance, e)).flatMap((n, k) => (k ? ['، ', n] : [n])))] : null,
         [t('instances.record'), recordCell(instance)],
         [t('instances.business_key'), instance.business_key ? ltr(instance.business_key) : '—'],
         [t('instances.started'), `${dateTime(instance.started_at)}${instance.started_by ? ` · ${instance.started_by}` : ''}`],
@@ -169,7 +172,7 @@ export async function render({ root, params, me, navigate }) {
       h('section', { class: 'card', 'data-testid': 'incidents' },
         h('h2', {}, t('instance.incidents')),
         (instance.incidents || []).length ? h('ul', { class: 'plain' }, instance.incidents.map((incident) => h('li', { class: 'incident' },
-          h('p', {}, h('strong', {}, ltr(incident.element_id)), ' · ', incident.kind, ' · ', t('instance.attempts', { n: incident.attempts })),
+          h('p', {}, h('strong', {}, elementName(instance, incident.element_id)), ' · ', incident.kind, ' · ', t('instance.attempts', { n: incident.attempts })),
           h('p', { class: 'incident-message' }, h('code', { dir: 'ltr' }, incident.message)),
           h('p', { class: 'muted' }, dateTime(incident.created_at)),
           canDesign && !incident.resolved_at ? h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'retry', onclick: (e) => retry(incident, e.currentTarget) }, t('instance.retry')) : null)))
@@ -186,12 +189,13 @@ export async function render({ root, params, me, navigate }) {
         h('span', { class: 'timeline-time muted' }, dateTime(entry.at)),
         h('span', { class: 'timeline-kind' }, kindLabel(entry.kind)),
         entry.actor ? h('span', { class: 'muted' }, ` · ${entry.actor}`) : null,
-        entry.element_id ? [' · ', h('button', { type: 'button', class: 'link', onclick: () => focusElement(viewer, entry.element_id) }, ltr(entry.element_id))] : null,
+        entry.element_id ? [' · ', h('button', { type: 'button', class: 'link', onclick: () => focusElement(viewer, entry.element_id) },
+          entry.element_name ? h('bdi', { title: entry.element_id }, entry.element_name) : ltr(entry.element_id))] : null,
         Object.keys(entry.data || {}).length ? h('details', {}, h('summary', {}, t('instance.details')), value(entry.data)) : null)))
         : empty(t('instance.no_history'))));
 
   const viewer = createViewer(canvas);
-  await open(viewer, xml);
+  await open(viewer, localisedXml(xml, locale()));
   drawTokens(viewer, instance);
   drawPath(viewer, instance, true);
   pathToggle.addEventListener('change', () => drawPath(viewer, instance, pathToggle.checked));

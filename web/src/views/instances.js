@@ -6,6 +6,7 @@ import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, digits, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
+import { elementName, processName } from './names.js';
 import { recordTitle } from './tasklist.js';
 import { dateField, isoOf } from './timefields.js';
 
@@ -50,11 +51,11 @@ export async function render({ root, query }) {
       replace(results,
         table([
           { label: t('instances.id'), cell: (i) => h('a', { href: `/app/instances/${i.id}`, 'data-nav-item': '' }, ltr(i.id.slice(0, 8))) },
-          { label: t('instances.key'), cell: (i) => ltr(i.process_key) },
+          { label: t('instances.key'), cell: (i) => processName(i) },
           { label: t('instances.record'), cell: recordCell },
           { label: t('instances.business_key'), cell: (i) => (i.business_key ? ltr(i.business_key) : '—') },
           { label: t('instances.state'), cell: (i) => [stateBadge(i.state), i.incidents?.length ? [' ', h('span', { class: 'badge badge-danger' }, t('instance.incidents_n', { n: i.incidents.length }))] : null] },
-          { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => ltr(e)).flatMap((n, k) => (k ? [', ', n] : [n])) },
+          { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => elementName(i, e)).flatMap((n, k) => (k ? [', ', n] : [n])) },
           { label: t('instances.started'), cell: (i) => [dateTime(i.started_at), i.started_by ? h('span', { class: 'muted' }, ` · ${i.started_by}`) : null] },
         ], page.items, { rowAttrs: (i) => ({ 'data-instance': i.id }) }),
         pager({ ...page, onPage: load }));

@@ -6,6 +6,7 @@ import { debounce, h, ltr, replace } from '../core/dom.js';
 import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
 import { currentQuery, setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, toast } from '../core/ui.js';
+import { processName } from './names.js';
 
 const TABS = {
   mine: { assignee: 'me' },
@@ -49,7 +50,7 @@ export function recordTitle(title) {
 
 function matches(task, text) {
   if (!text) return true;
-  const haystack = fold([task.name, task.record?.title, task.process_key, task.business_key, task.assignee,
+  const haystack = fold([task.name, task.record?.title, task.process_name, task.process_key, task.business_key, task.assignee,
     ...(task.candidate_groups || [])].filter(Boolean).join(' '));
   const squeezed = haystack.replace(/[^\p{L}\p{N}]/gu, '');
   return fold(text).split(/\s+/).filter(Boolean)
@@ -119,7 +120,7 @@ export async function render({ root, me, navigate }) {
           task.record?.hidden ? [': ', h('span', { class: 'task-record muted', 'data-record-type': task.record.type, 'data-testid': 'record-hidden' }, t('record.hidden'))] : null),
         h('span', { class: 'task-meta muted' },
           task.record ? [t(`record.type.${task.record.type}`), ' · '] : null,
-          ltr(task.process_key), task.business_key && !task.record?.title ? [' · ', ltr(task.business_key)] : null)),
+          processName(task), task.business_key && !task.record?.title ? [' · ', ltr(task.business_key)] : null)),
       h('span', { class: 'task-due' }, dueBadge(task)),
       h('span', { class: 'task-priority', title: t('task.priority') }, t('tasks.priority_short', { p: number(task.priority) })),
       h('span', { class: 'task-assignee' }, task.assignee
