@@ -34,6 +34,8 @@ USERS = {
     "sales_manager": ("parvin", "employee", ["sales", "managers"], "fa"),  # drafts contracts, approves others'
     "manager_en": ("max", "employee", ["sales", "managers"], "en"),  # moves others' deals on the pipeline board
     "auditor": ("audrey", "auditor", [], "en"),
+    "auditor_fa": ("arman", "auditor", [], "fa"),  # reads the journal in Persian
+    "designer_fa": ("darya", "designer", [], "fa"),  # draws in the Persian modeler
     "limited": ("rita", "employee", ["sales"], "en"),  # the sign-in rate limit test locks her out
     "leaver": ("pat", "employee", ["sales"], "en"),  # gets a new password mid-session
     "disabled": ("dee", "employee", ["sales"], "en"),  # gets deactivated mid-session
