@@ -24,6 +24,7 @@ from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.facade import Engine
 from engine.models import Base, HumanTask
+from engine.names import BOOK
 from engine.services import ServiceCall
 from engine.views import TaskView
 from processes.notices import public_url, tell_staff
@@ -53,6 +54,11 @@ def _call(engine: Engine, session: Session, task: TaskView | HumanTask, actor: s
     return ServiceCall(session, instance, task.business_key, task.element_id, actor, settings)
 
 
+def _task_names(session: Session, task: TaskView | HumanTask) -> dict[str, str]:
+    """The task's name in every language its diagram gives (``tell_staff`` tells each person theirs)."""
+    return BOOK.lookup(session, [task.process_key]).names(task.process_key, task.element_id, task.name)
+
+
 def _display_name(call: ServiceCall, username: str) -> str:
     found = directory(call.session, [username])
     return found[0].display_name if found else username
@@ -63,7 +69,7 @@ def tell_assigned(engine: Engine, session: Session, task: TaskView, actor: str) 
     if not task.assignee or task.assignee == actor:
         return []
     call = _call(engine, session, task, actor)
-    params = {"task_name": task.name, "by": _display_name(call, actor),
+    params = {"task_name": task.name, "task_names": _task_names(session, task), "by": _display_name(call, actor),
               "task_url": public_url(call, f"/app/tasks/{task.id}")}
     return tell_staff(call, ravand_ctx(session, actor), [task.assignee], template="task_assigned", params=params)
 
@@ -94,7 +100,7 @@ def tell_overdue(engine: Engine, session: Session, now: datetime | None = None, 
     tasks = _overdue(session, now, batch)
     for task in tasks:
         call = _call(engine, session, task, ACTOR)
-        params = {"task_name": task.name, "due": as_utc(task.due_at),
+        params = {"task_name": task.name, "task_names": _task_names(session, task), "due": as_utc(task.due_at),
                   "task_url": public_url(call, f"/app/tasks/{task.id}")}
         told = tell_staff(call, ravand_ctx(session, ACTOR), _recipients(call, task), template="task_overdue",
                           params=params)

@@ -88,11 +88,21 @@ def _inbox_link(params: Mapping[str, Any]) -> str | None:
     return path if path.startswith("/app/") else None
 
 
+def _in_language(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """The parameters with a name given in every language (``task_names``: {"en": ..., "fa": ...}) put in the
+    reader's: ``task_name`` becomes theirs."""
+    shown = {key: value for key, value in params.items() if key != "task_names"}
+    names = params.get("task_names")
+    if isinstance(names, Mapping) and (names.get(locale) or names.get("en")):
+        shown["task_name"] = names.get(locale) or names.get("en")
+    return shown
+
+
 def _tell_one(call: ServiceCall, ctx: Ctx, person: StaffMember, template: str, params: Mapping[str, Any],
               link: str | None) -> None:
-    named = {**params, "name": person.display_name or person.username,
-             "recipient": person.display_name or person.username}
     locale, timing = read_locale(person.locale or "en"), _timing(call, person.zone)
+    named = {**_in_language(params, locale), "name": person.display_name or person.username,
+             "recipient": person.display_name or person.username}
     for channel, address in (("app", person.username),
                              ("email", person.email) if person.email else ("sms", person.mobile)):
         if address:

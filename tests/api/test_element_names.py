@@ -107,3 +107,21 @@ def test_an_older_version_borrows_the_names_of_a_later_one(api: Api, who: str) -
     _persian(api, who)
     task, = _tasks(api, who, "named")
     assert task["name"] == FA_TASK and task["process_name"] == FA_PROCESS
+
+
+def test_staff_notices_name_the_task_in_each_readers_language(api: Api) -> None:
+    assert api.deploy([("named.bpmn", named_diagram())]).status_code == 201
+    _start(api, "named")
+    for name, locale in (("sara@ravand.example", "fa"), ("mona", "en")):
+        answer = api.call("POST", "/api/v1/users", "admin", json={
+            "username": name, "password": "correct horse battery", "role": "employee", "groups": ["sales"],
+            "locale": locale})
+        assert answer.status_code == 201, answer.get_json()
+    task, = _tasks(api, "admin", "named")
+    for name in ("sara@ravand.example", "mona"):
+        answer = api.call("POST", f"/api/v1/tasks/{task['id']}/assign", "admin", json={"user": name})
+        assert answer.status_code == 200, answer.get_json()
+    told = api.call("GET", "/api/v1/notifications?limit=100", "admin").get_json()["items"]
+    bodies = {m["recipient"]: m["body"] for m in told if m["template"] == "task_assigned" and m["channel"] == "app"}
+    assert FA_TASK in bodies["sara@ravand.example"] and "Review the request" not in bodies["sara@ravand.example"]
+    assert "Review the request" in bodies["mona"] and FA_TASK not in bodies["mona"]
