@@ -72,6 +72,7 @@ def _pick_jalali(page, month: str, day: str) -> None:
         step = "previous-month" if _jalali_index(shown) > _jalali_index(month) else "next-month"
         calendar.get_by_test_id(step).click()
     expect(title).to_have_text(month)
+    shot(page, "task-form-jalali-picker")
     calendar.get_by_role("button", name=re.compile(f"^\\S+ {day} ")).click()
 
 

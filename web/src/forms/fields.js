@@ -79,7 +79,7 @@ export function LocalNumber(props) {
       adornment(appearance.prefixAdorner, 'pre'),
       h('input', {
         class: 'fjs-input ravand-number', id: domId, type: 'text', inputMode: 'decimal', autoComplete: 'off',
-        disabled, readOnly: readonly, value: text, required: validate.required, dir: 'auto',
+        disabled, readOnly: readonly, value: text, required: validate.required,
         'aria-describedby': [descriptionId, errorId].join(' '), 'aria-invalid': allErrors.length > 0,
         'data-amount-unit': isAmount(field) ? (toman ? 'toman' : 'rial') : undefined,
         onInput, onBlur: onInputBlur, onFocus: () => { focused.current = true; onFocus?.(); },
@@ -94,6 +94,10 @@ LocalNumber.config = { ...Numberfield.config };
 // ---- date and date-time ---------------------------------------------------------------------------------
 
 const pad = (n) => String(n).padStart(2, '0');
+
+const SVG = 'http://www.w3.org/2000/svg';
+const calendarIcon = () => h('svg', { xmlns: SVG, width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': 'true', focusable: 'false' },
+  h('path', { fill: 'currentColor', d: 'M5 1h1v2h4V1h1v2h2.5A1.5 1.5 0 0 1 15 4.5v9a1.5 1.5 0 0 1-1.5 1.5h-11A1.5 1.5 0 0 1 1 13.5v-9A1.5 1.5 0 0 1 2.5 3H5V1Zm-2.5 3a.5.5 0 0 0-.5.5V6h12V4.5a.5.5 0 0 0-.5-.5h-11ZM14 7H2v6.5a.5.5 0 0 0 .5.5h11a.5.5 0 0 0 .5-.5V7Zm-10 1.5h2v2H4v-2Zm3 0h2v2H7v-2Zm3 0h2v2h-2v-2Z' }));
 
 // "HH:MM" (any digits) as minutes of the day, or null.
 function typedTime(text) {
@@ -234,7 +238,7 @@ function JalaliDatetime(props) {
           type: 'button', class: 'fjs-input-adornment border-left border-radius-right ravand-calendar-button', ref: button,
           'aria-label': t('forms.date.open'), 'aria-expanded': open ? 'true' : 'false', 'aria-controls': calendarId,
           disabled: locked, 'data-testid': 'open-calendar', onClick: () => setOpen(!open),
-        }, h('span', { 'aria-hidden': 'true' }, '📅'))),
+        }, calendarIcon())),
       open && !locked ? h(JalaliCalendar, { selected: state.current.day, onPick: pick, onClose: () => { setOpen(false); button.current?.focus(); }, id: calendarId }) : null),
     withTime ? h('div', { class: 'fjs-datetime-subsection ravand-time-part' },
       h(Label, { htmlFor: timeId, label: timeLabel, required: validate.required }),
