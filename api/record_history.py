@@ -149,27 +149,46 @@ def _record_entry(row: Any, record_type: str, record_id: int, visible: Redact, w
             "title": title, "changes": changes, "redacted": hidden}
 
 
-def _process_entry(row: Any, names: dict[str, str]) -> dict[str, Any]:
+def _process_entry(row: Any, names: dict[str, Label]) -> dict[str, Any]:
     data = row.data or {}
     if row.kind.startswith("instance."):
-        name = names.get(f"process:{row.process_instance_id}") or data.get("key") or row.process_instance_id
+        name = names.get(f"process:{row.process_instance_id}") or _same(data.get("key") or row.process_instance_id)
     else:
-        name = names.get(str(data.get("task_id"))) or data.get("name") or row.element_id or ""
+        name = names.get(str(data.get("task_id"))) or names.get(f"element:{row.seq}") or \
+            _same(data.get("name") or row.element_id or "")
     words = PROCESS_KINDS[row.kind]
     return {"category": "process", "record": None, "action": row.kind, "changes": [], "redacted": False,
-            "title": {lang: words[lang].format(name=name) for lang in ("fa", "en")}}
+            "title": {lang: words[lang].format(name=name.get(lang) or name.get("en") or "") for lang in ("fa", "en")}}
 
 
-def _names(session: Session, rows: list[Any]) -> dict[str, str]:
-    """The names of the tasks and processes the process steps on this page speak of."""
+def _same(text: str) -> Label:
+    return {"fa": text, "en": text}
+
+
+def _names(session: Session, rows: list[Any]) -> dict[str, Label]:
+    """The names, in Persian and English, of the tasks, elements and processes the process steps on this page
+    speak of (the diagrams' names per locale, engine.names; the English name or the key where there is none)."""
+    from engine.names import BOOK
+
+    instance_ids = {r.process_instance_id for r in rows if r.process_instance_id}
+    keys: dict[str, str] = {iid: key for iid, key in session.execute(
+        select(ProcessInstance.id, ProcessInstance.process_key).where(ProcessInstance.id.in_(instance_ids)))} \
+        if instance_ids else {}
+    book = BOOK.lookup(session, set(keys.values()))
     task_ids = {str(r.data.get("task_id")) for r in rows if r.kind.startswith("task.") and isinstance(r.data, dict)}
-    found = {tid: name for tid, name in session.execute(
-        select(HumanTask.id, HumanTask.name).where(HumanTask.id.in_(task_ids)))} if task_ids else {}
-    instance_ids = {r.process_instance_id for r in rows if r.kind.startswith("instance.") and r.process_instance_id}
-    if instance_ids:
-        for iid, key in session.execute(select(ProcessInstance.id, ProcessInstance.process_key)
-                                        .where(ProcessInstance.id.in_(instance_ids))):
-            found[f"process:{iid}"] = key
+    found: dict[str, Label] = {}
+    if task_ids:
+        for tid, name, element, iid in session.execute(
+                select(HumanTask.id, HumanTask.name, HumanTask.element_id, HumanTask.process_instance_id)
+                .where(HumanTask.id.in_(task_ids))):
+            found[tid] = book.names(keys.get(iid, ""), element or "", name)
+    for row in rows:
+        key = keys.get(row.process_instance_id)
+        if key and row.kind.startswith("instance."):
+            found[f"process:{row.process_instance_id}"] = book.process(key)
+        elif key and row.element_id and not row.kind.startswith("task."):
+            named = book.names(key, row.element_id)
+            found[f"element:{row.seq}"] = named if named.get("en") else {**named, "en": row.element_id}
     return found
 
 

@@ -130,7 +130,7 @@ STATUSES: dict[str, dict[str, Label]] = {
                     "proposal": _l("پیشنهاد", "Proposal"), "negotiation": _l("مذاکره", "Negotiation"),
                     "won": _l("برنده", "Won"), "lost": _l("از دست رفته", "Lost")},
     "notification": {"pending": _l("در صف", "Queued"), "sent": _l("فرستاده شد", "Sent"),
-                     "failed": _l("ناموفق", "Failed")},
+                     "failed": _l("ناموفق", "Failed"), "kept": _l("نگه داشته شد", "Kept")},
 }
 STATUSES["opportunity_stage"] = STATUSES["opportunity"]  # a stay's stage is one of the deal's stages
 
@@ -175,7 +175,8 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
     ("referral_attempt", "reason"): {"self_referral": _l("معرفی خود", "Self-referral")},
     ("referral", "reward_kind"): {"points": _l("امتیاز", "Points"), "discount": _l("کوپن تخفیف", "Discount voucher")},
     ("voucher", "kind"): {"percent": _l("درصدی", "Percent"), "amount": _l("مبلغی", "Amount")},
-    ("notification", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
+    ("notification", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail"),
+                                  "app": _l("درون برنامه", "In the app")},
     ("contract", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
     ("*", "locale"): {"fa": _l("فارسی", "Persian"), "en": _l("انگلیسی", "English")},
 }

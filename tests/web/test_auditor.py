@@ -53,6 +53,8 @@ def test_auditor_finds_the_instance_and_verifies_the_chain(server: Server, page_
 def test_the_auditor_sees_where_a_tampered_chain_breaks(server: Server, page_for):
     completed_instance(server)
     page = page_for("auditor")
+    page.goto("/app/journal?order=oldest")  # the journal shows the newest first; row #2 is on the oldest page
+    page.wait_for_selector("#main:not([aria-busy])")
     page.click("[data-testid=verify]")
     expect(page.locator("[data-testid=chain-ok]")).to_be_visible()
     database = server.ravand.database

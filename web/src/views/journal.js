@@ -1,21 +1,55 @@
 // The audit journal (auditors): search by instance, business key, actor, kind and time range; verify
-// the hash chain and see where it breaks; export what was found as CSV.
+// the hash chain and see where it breaks; export what was found as CSV. Newest first unless the auditor asks
+// for the oldest first; each entry's kind in words and its data as labelled fields in the reader's language
+// (the server's `kind_text` and `details`, api/journal_words.py), the raw JSON behind «جزئیات فنی».
 
 import { api, url } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, number, t, word } from '../core/i18n.js';
+import { dateTime, isRtl, locale, number, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, setBusy, table } from '../core/ui.js';
+import { shownValue } from './record_history.js';
 import { dateField, isoOf } from './timefields.js';
 
 const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast'];
 const LIMIT = 50;
 
 const kindLabel = (kind) => word('kind', kind);
+const inLocale = (label) => (label ? label[locale()] || label.en || '' : '');
+const SHOWN_FIELDS = 8; // labelled fields in the row; the rest (and all of it raw) behind the details toggle
 
-function dataSummary(data) {
-  const text = JSON.stringify(data || {});
-  return text === '{}' ? '' : text.length > 120 ? `${text.slice(0, 117)}…` : text;
+// The entry's kind in words: the server's words, else the catalogue's, else the kind itself (left to right).
+function kindCell(entry) {
+  const said = inLocale(entry.kind_text);
+  const text = said && said !== entry.kind ? said : kindLabel(entry.kind);
+  return h('span', { class: 'journal-kind', title: entry.kind }, text === entry.kind ? ltr(text) : text);
+}
+
+function fieldValue(item, side) {
+  const value = side === 'before' ? item.before : item.value;
+  const text = item.text?.[side];
+  if (!text && typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value) && /^[\w.:/+#@-]+$/.test(value) && /[A-Za-z]/.test(value)) return ltr(value);
+  return shownValue(value, text);
+}
+
+function fieldItem(item) {
+  const label = item.known === false ? ltr(item.name) : inLocale(item.label);
+  return h('li', { 'data-field': item.name },
+    h('span', { class: 'journal-field' }, label), ': ',
+    'before' in item ? [h('del', {}, fieldValue(item, 'before')), isRtl() ? ' ← ' : ' → '] : null,
+    h('span', { class: 'journal-value' }, fieldValue(item, 'value')));
+}
+
+// The entry's data: its fields labelled in the reader's language, and the raw JSON for auditors.
+function dataCell(entry) {
+  const details = Array.isArray(entry.details) ? entry.details : [];
+  const raw = JSON.stringify(entry.data || {}, null, 2);
+  return h('div', { class: 'journal-data' },
+    details.length ? h('ul', { class: 'plain journal-fields', 'data-testid': 'journal-fields' }, details.slice(0, SHOWN_FIELDS).map(fieldItem)) : null,
+    raw === '{}' ? null : h('details', { class: 'journal-raw', 'data-testid': 'journal-raw' },
+      h('summary', {}, details.length > SHOWN_FIELDS ? t('journal.raw_more', { n: number(details.length - SHOWN_FIELDS) }) : t('journal.raw')),
+      details.length > SHOWN_FIELDS ? h('ul', { class: 'plain journal-fields' }, details.slice(SHOWN_FIELDS).map(fieldItem)) : null,
+      h('pre', { dir: 'ltr', class: 'data code' }, raw)));
 }
 
 export async function render({ root, query }) {
@@ -27,19 +61,23 @@ export async function render({ root, query }) {
     h('datalist', { id: 'journal-kinds' }, KINDS.map((k) => h('option', { value: k }, kindLabel(k)))),
     dateField(t('common.after'), 'after', query.after),
     dateField(t('common.before'), 'before', query.before),
+    field(t('journal.order'), h('select', { name: 'order', class: 'input', 'data-testid': 'journal-order' },
+      h('option', { value: 'newest', selected: query.order !== 'oldest' }, t('journal.newest_first')),
+      h('option', { value: 'oldest', selected: query.order === 'oldest' }, t('journal.oldest_first')))),
     h('div', { class: 'row end filters-actions' },
       h('button', { type: 'reset', class: 'btn btn-ghost' }, t('common.clear')),
       h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'journal-search' }, t('common.search'))));
   const verifyBox = h('div', { 'aria-live': 'polite', 'data-testid': 'verify-result' });
   const results = h('div', { 'data-testid': 'journal-results' }, loading());
-  const csv = h('a', { class: 'btn', download: 'journal.csv', 'data-testid': 'csv' }, t('journal.csv'));
+  const csv = h('a', { class: 'btn', download: '', 'data-testid': 'csv' }, t('journal.csv')); // the server names the file by its filters and day
   const verifyButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'verify', onclick: () => verify() }, t('journal.verify'));
   let brokenAt = null;
   replace(root, pageHeader(t('nav.journal'), csv, verifyButton), verifyBox, filters, results);
 
   function params() {
     const values = Object.fromEntries(new FormData(filters));
-    return { values, api: { ...values, after: isoOf(values.after), before: isoOf(values.before) } };
+    const { order, ...rest } = values;
+    return { values, newest: order !== 'oldest', api: { ...rest, after: isoOf(values.after), before: isoOf(values.before) } };
   }
 
   async function verify() {
@@ -62,23 +100,23 @@ export async function render({ root, query }) {
   }
 
   async function load(offset = 0) {
-    const { values, api: apiParams } = params();
+    const { values, newest, api: apiParams } = params();
     setQuery(values);
-    csv.href = url('/journal', { ...apiParams, format: 'csv', limit: 500 });
+    csv.href = url('/journal', { ...apiParams, format: 'csv' }); // every matching entry, newest first, no row cap
     try {
-      const page = await api.get('/journal', { ...apiParams, limit: LIMIT, offset });
+      const page = await api.get('/journal', { ...apiParams, order: newest ? 'newest' : 'oldest', limit: LIMIT, offset });
       if (!page.items.length) { replace(results, empty(t('journal.empty'))); return; }
       replace(results,
         h('p', { class: 'muted' }, t('journal.found', { n: number(page.total) })),
         table([
           { label: '#', cell: (e) => number(e.seq), class: 'num' },
           { label: t('journal.at'), cell: (e) => dateTime(e.at), class: 'nowrap' },
-          { label: t('journal.kind'), cell: (e) => kindLabel(e.kind) },
-          { label: t('journal.actor'), cell: (e) => e.actor || '—' },
+          { label: t('journal.kind'), cell: kindCell },
+          { label: t('journal.actor'), cell: (e) => (e.actor ? ltr(e.actor) : '—') },
           { label: t('journal.instance'), cell: (e) => (e.process_instance ? h('a', { href: `/app/instances/${e.process_instance}` }, ltr(e.process_instance.slice(0, 8))) : '—') },
           { label: t('journal.business_key'), cell: (e) => (e.business_key ? ltr(e.business_key) : '—') },
           { label: t('journal.element'), cell: (e) => (e.element_id ? ltr(e.element_id) : '—') },
-          { label: t('journal.data'), cell: (e) => h('code', { dir: 'ltr', class: 'data', title: JSON.stringify(e.data || {}) }, dataSummary(e.data)) },
+          { label: t('journal.data'), cell: dataCell },
           { label: t('journal.hash'), cell: (e) => h('code', { dir: 'ltr', title: e.hash }, e.hash.slice(0, 10)) },
         ], page.items, { rowAttrs: (e) => ({ 'data-seq': e.seq, class: e.seq === brokenAt ? 'row-broken' : undefined }) }),
         pager({ ...page, onPage: load }));
