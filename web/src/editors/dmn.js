@@ -3,10 +3,14 @@
 import DmnModeler from 'dmn-js/lib/Modeler';
 import { TranslateModule } from './translate.js';
 
+// dmn-js gives each view its own options: the `common` options' additionalModules are replaced by the
+// view's own (dmn-js-shared Manager#_createViewer), so the translation goes to every view by name.
+const VIEWS = ['drd', 'decisionTable', 'literalExpression', 'boxedExpression'];
+
 export function createDmnModeler(container) {
   return new DmnModeler({
     container,
-    common: { additionalModules: [TranslateModule] },
+    ...Object.fromEntries(VIEWS.map((view) => [view, { additionalModules: [TranslateModule] }])),
   });
 }
 

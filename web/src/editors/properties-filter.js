@@ -14,16 +14,19 @@ const HIDDEN = new Set([
 ]);
 
 class RavandPropertiesFilter {
-  constructor(propertiesPanel) {
+  constructor(propertiesPanel, translate) {
+    this.translate = translate;
     propertiesPanel.registerProvider(100, this); // after the Camunda provider (500)
   }
 
+  // The panel's own group titles ("Toggle section", "Section contains edits") are translated only when
+  // a group carries the translate function, which the BPMN provider leaves out: it is added here.
   getGroups() {
-    return (groups) => groups.filter((group) => !HIDDEN.has(group.id));
+    return (groups) => groups.filter((group) => !HIDDEN.has(group.id)).map((group) => ({ ...group, translate: this.translate }));
   }
 }
 
-RavandPropertiesFilter.$inject = ['propertiesPanel'];
+RavandPropertiesFilter.$inject = ['propertiesPanel', 'translate'];
 
 export const PropertiesFilterModule = {
   __init__: ['ravandPropertiesFilter'],

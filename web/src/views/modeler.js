@@ -9,6 +9,7 @@ import { t } from '../core/i18n.js';
 import { download, kindOf, readLocalFiles, takeOver } from '../core/workspace.js';
 import { dialog, errorBox, field, setBusy, toast } from '../core/ui.js';
 import * as bpmn from '../editors/bpmn.js';
+import { translateRendered } from '../editors/fixed-strings.js';
 import { newDecision, newDiagram, newForm } from '../editors/template.js';
 
 const MIME = { bpmn: 'application/xml', dmn: 'application/xml', form: 'application/json' };
@@ -86,6 +87,7 @@ export async function render({ root, params, navigate }) {
       const panel = h('div', { class: 'properties-panel', dir: document.documentElement.dir, 'data-testid': 'properties-panel' });
       file.pane = h('div', { class: 'editor-pane bpmn-pane' }, canvas, panel);
       panes.append(file.pane);
+      translateRendered(file.pane, { onlyTitles: true }); // "Open pop-up editor", "Powered by bpmn.io": no translate service reaches them
       file.editor = bpmn.createModeler(canvas, panel);
       const result = await bpmn.open(file.editor, file.content);
       if (result.laidOut) toast(t('modeler.laid_out'), 'info');
@@ -94,6 +96,7 @@ export async function render({ root, params, navigate }) {
       const { createDmnModeler, openDmn } = await import('../editors/dmn.js');
       file.pane = h('div', { class: 'editor-pane dmn-pane', 'data-testid': 'dmn-editor' });
       panes.append(file.pane);
+      translateRendered(file.pane, { onlyTitles: true }); // "Move Input", "Move Output", "Powered by bpmn.io"
       file.editor = createDmnModeler(file.pane);
       await openDmn(file.editor, file.content);
       file.editor.on('views.changed', () => {
