@@ -15,7 +15,7 @@ from tests.web import diagrams
 from tests.web.conftest import PASSWORD, Server, shot
 
 ENGLISH_MESSAGES = ("Field is required", "This field is required", "Must be at least", "Field must",
-                    "Not a valid", "Value is", "characters long")
+                    "Not a valid", "Value is", "characters long", "Select", "Search", "No results")
 
 
 def _process(key: str) -> list[tuple[str, bytes]]:
@@ -32,7 +32,9 @@ def _process(key: str) -> list[tuple[str, bytes]]:
         {"type": "datetime", "subtype": "date", "key": "close_on", "dateLabel": "Expected close",
          "properties": {"dateLabel:fa": "تاریخ بستن"}},
         {"type": "textfield", "key": "note", "label": "Note", "validate": {"minLength": 5},
-         "properties": {"label:fa": "یادداشت"}})
+         "properties": {"label:fa": "یادداشت"}},
+        {"type": "select", "key": "tier", "label": "Tier", "values": [{"label": "Gold", "value": "gold"}],
+         "properties": {"label:fa": "سطح", "value:fa:gold": "طلایی"}})
     return [(f"{key}.bpmn", process), (f"{form_id}.form", form)]
 
 
@@ -146,6 +148,7 @@ def test_validation_messages_are_persian(server: Server, page_for):
     text = form.inner_text()
     for english in ENGLISH_MESSAGES:
         assert english not in text, english
+    expect(form.locator(".fjs-select-display")).to_have_text("انتخاب کنید")  # form-js's own "Select"
     mark = page.locator(".fjs-powered-by-link")
     expect(mark).to_be_visible()  # the licence's mark stays, its tooltip in Persian
     expect(mark).to_have_attribute("title", "فرم‌ها با bpmn.io ساخته شده‌اند")

@@ -11,6 +11,7 @@ import { locale, t } from '../core/i18n.js';
 import { loadAmountUnit } from './amounts.js';
 import { LocalFields } from './fields.js';
 import { LocalValidationMessages, formMessages } from './messages.js';
+import { translateViewerStrings } from './viewerstrings.js';
 
 export { formMessage, formMessages } from './messages.js';
 
@@ -35,6 +36,8 @@ export async function mountTaskForm(container, schema, data = {}, { readOnly = f
   const form = new Form({ container, debounce: false, additionalModules: [localFormModule] });
   const localized = localizeSchema(schema, locale());
   const display = displayForm(localized, data || {});
+  const stop = translateViewerStrings(container);
+  form.on('form.destroy', stop);
   await form.importSchema(display.schema, display.data);
   if (readOnly) form.setProperty('readOnly', true);
   translateMark(container);
