@@ -7,7 +7,7 @@ engine's own work when another command changed the instance first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -253,6 +253,10 @@ class Engine:
     # -- journal ------------------------------------------------------------------------------
     def journal(self, session: Session, query: queries.JournalQuery) -> Page[JournalView]:
         return queries.journal(session, query)
+
+    def journal_entries(self, session: Session, query: queries.JournalQuery) -> Iterator[JournalView]:
+        """Every entry the query matches, read in batches (an export of any length in bounded memory)."""
+        return queries.journal_stream(session, query)
 
     def verify_journal(self, session: Session) -> journaling.Verification:
         return journaling.verify(session)

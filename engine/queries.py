@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -79,9 +81,10 @@ class JournalQuery:
     before: datetime | None = None
     limit: int = 100
     offset: int = 0
+    newest_first: bool = False
 
 
-def journal(session: Session, query: JournalQuery) -> Page[JournalView]:
+def _journal_conditions(query: JournalQuery) -> list[Any]:
     model = JournalEntry
     conditions = [
         (query.process_instance, lambda: model.process_instance_id == query.process_instance),
@@ -91,9 +94,31 @@ def journal(session: Session, query: JournalQuery) -> Page[JournalView]:
         (query.after, lambda: model.at >= query.after),
         (query.before, lambda: model.at < query.before),
     ]
-    stmt = select(model).where(*[make() for value, make in conditions if value is not None])
-    rows, total = _page(session, stmt, [model.seq], query.limit, query.offset)
+    return [make() for value, make in conditions if value is not None]
+
+
+def journal(session: Session, query: JournalQuery) -> Page[JournalView]:
+    order = JournalEntry.seq.desc() if query.newest_first else JournalEntry.seq
+    stmt = select(JournalEntry).where(*_journal_conditions(query))
+    rows, total = _page(session, stmt, [order], query.limit, query.offset)
     return Page([JournalView.of(r) for r in rows], total, query.limit, query.offset)
+
+
+def journal_stream(session: Session, query: JournalQuery, batch: int = 1000) -> Iterator[JournalView]:
+    """Every entry the query matches (its limit and offset ignored), ``batch`` rows a read by ``seq`` (keyset):
+    memory stays bounded however long the journal is. Plain rows, so the session keeps none of them."""
+    columns = select(*JournalEntry.__table__.columns).where(*_journal_conditions(query))
+    seq = JournalEntry.__table__.c.seq
+    last: int | None = None
+    while True:
+        page = columns
+        if last is not None:
+            page = page.where(seq < last if query.newest_first else seq > last)
+        rows = session.execute(page.order_by(seq.desc() if query.newest_first else seq).limit(batch)).all()
+        yield from (JournalView.of(row) for row in rows)
+        if len(rows) < batch:
+            return
+        last = rows[-1].seq
 
 
 def statistics(session: Session, definition_id: int) -> dict[str, dict[str, int]]:

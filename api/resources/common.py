@@ -26,6 +26,10 @@ class ProblemSchema(Schema):
     status = fields.Integer()
     title = fields.String()
     detail = fields.String()
+    code = fields.String(metadata={"description": "the message's stable name, the same in every language "
+                                                  "(not_found, role_forbidden, csrf, ...; api.wording)"})
+    error_codes = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                              metadata={"description": "field path → the stable names of its messages (422)"})
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
                          metadata={"description": "field path → messages (422)"})
     problems = fields.List(fields.Dict(), metadata={"description": "located deployment problems (422)"})
@@ -97,6 +101,11 @@ def wants_csv(fmt: str) -> bool:
 
 
 def csv_download(body: str, name: str) -> Response:
-    """CSV for spreadsheets, as a download: UTF-8 with a byte order mark, so Excel reads Persian."""
-    return Response("\ufeff" + body, mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+    """CSV for spreadsheets, as a download: UTF-8 with a byte order mark, so Excel reads Persian; the file is
+    named ``name`` and the day (``lead-funnel-stages-1405-09-16.csv`` for a Persian reader, api.downloads)."""
+    from api.context import ravand
+    from api.downloads import attachment, file_name
+    from api.wording import caller_locale
+
+    dated = file_name(name, [], caller_locale(), "csv", ravand().settings.timezone)
+    return Response("\ufeff" + body, mimetype="text/csv", headers={"Content-Disposition": attachment(dated)})

@@ -7,18 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api.context import db, ravand
+from api.downloads import attachment, file_name
 from api.guard import BEARER, requires
 from api.record_access import editable
 from api.resources.common import PageArgs, page, page_schema, text
 from api.resources.crm.customer_processes import process_links
 from api.resources.crm.listtools import sort_arg
 from api.resources.crm.shared import READ, WRITE, act
+from api.wording import caller_locale
 from crm import customers, importing
 from crm.customer_fields import KINDS, LOCALES, STATUSES
 from crm.loyalty import TIERS
@@ -260,6 +262,6 @@ class Export(MethodView):
     @requires(*READ)
     def get(self, args: dict) -> Any:
         """The customers matching the filters as CSV, for Excel (Persian shows) and for ``/import``."""
-        body = "".join(importing.export_customers_csv(db(), **args))
-        return Response(body, mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=customers.csv"})
+        name = file_name("customers", [], caller_locale(), "csv", ravand().settings.timezone)
+        return Response(stream_with_context(importing.export_customers_csv(db(), **args)), mimetype="text/csv",
+                        headers={"Content-Disposition": attachment(name), "Cache-Control": "no-store"})
