@@ -220,3 +220,30 @@ def test_the_amount_unit_preference_is_checked(server: Server):
     refused = server.call("PATCH", "/api/v1/me/preferences", "employee", json={"amount_unit": "dollar"})
     assert refused.status_code == 422
     assert server.call("GET", "/api/v1/me/preferences", "employee").get_json() == {"amount_unit": "rial"}
+
+
+def test_a_jalali_date_and_time_is_stored_as_form_js_stores_it(server: Server, page_for):
+    key = f"timed_{uuid.uuid4().hex[:6]}"
+    form_id = f"{key}-form"
+    process = diagrams.row(key, "Timed", diagrams.node("startEvent", "start"),
+                           diagrams.node("userTask", "meet", "Set the meeting", candidateGroups="sales",
+                                         formRef=form_id),
+                           diagrams.node("userTask", "check", "Check", candidateGroups="sales"),
+                           diagrams.node("endEvent", "end"))
+    form_json = diagrams.form(form_id, {
+        "type": "datetime", "subtype": "datetime", "key": "meet_at", "dateLabel": "Day", "timeLabel": "Time",
+        "timeSerializingFormat": "no_timezone", "validate": {"required": True},
+        "properties": {"dateLabel:fa": "روز جلسه", "timeLabel:fa": "ساعت جلسه"}})
+    server.deploy([(f"{key}.bpmn", process), (f"{form_id}.form", form_json)])
+    business_key = f"T-{uuid.uuid4().hex[:6]}"
+    server.call("POST", f"/api/v1/process-definitions/key/{key}/start", "admin", json={"business_key": business_key})
+    task_id = _task(server, business_key)["id"]
+    page = page_for("persian", locale="fa-IR")
+    page.goto(f"/app/tasks/{task_id}")
+    form = page.get_by_test_id("task-form")
+    _pick_jalali(page, "آذر ۱۴۰۵", "۱۵")
+    expect(form.get_by_label("روز جلسه")).to_have_value("۱۴۰۵/۰۹/۱۵")
+    form.get_by_label("ساعت جلسه").fill("۱۴:۳۰")
+    shot(page, "task-form-jalali-date-time")
+    data = _completed_data(page, server, business_key, task_id)
+    assert data["meet_at"] == "2026-12-06T14:30"

@@ -115,12 +115,13 @@ function offsetText(minutesEast) {
 }
 
 // What form-js's own picker stores for a day and a time: YYYY-MM-DDTHH:MM with the local offset
-// ("utc_offset", its default), in UTC ("utc_normalized", ...Z) or with no zone ("no_timezone").
-export function dateTimeValue(day, minutes, format = 'utc_offset') {
+// ("utc_offset", what its editor sets), in UTC ("utc_normalized", ...Z), or with no zone ("no_timezone", and
+// when the field names no format, as form-js's own renderer does then).
+export function dateTimeValue(day, minutes, format) {
   const local = new Date(day.getFullYear(), day.getMonth(), day.getDate(), Math.floor(minutes / 60), minutes % 60);
   if (format === 'utc_normalized') return `${local.toISOString().slice(0, 16)}Z`;
   const base = `${isoOf(local)}T${pad(local.getHours())}:${pad(local.getMinutes())}`;
-  return format === 'no_timezone' ? base : `${base}${offsetText(-local.getTimezoneOffset())}`;
+  return format === 'utc_offset' ? `${base}${offsetText(-local.getTimezoneOffset())}` : base;
 }
 
 // The local day and minutes of a stored value (date or date-time), or nulls.
