@@ -174,8 +174,8 @@ DETAILS: list[Rule] = [
 
 FIELDS: list[Rule] = [
     # required
-    _rule(r"^(this field is required|Missing data for required field|Field may not be null|Field is required)"
-          r"\.?$", "required", "این مورد را پر کنید."),
+    _rule(r"^(required|this field is required|Missing data for required field|Field may not be null|"
+          r"Field is required)\.?$", "required", "این مورد را پر کنید."),
     # text and length
     _rule(r"^(must be text|Not a valid string)\.?$", "text", "این مورد را به صورت متن بنویسید."),
     _rule(r"^at most (\d+) characters$", "max_length", _n(1, "حداکثر {n} نویسه بنویسید.")),
@@ -267,15 +267,28 @@ def _match(rules: list[Rule], message: str) -> tuple[str, str] | None:
     return None
 
 
+def english_half(message: str) -> str:
+    """The English half of "english / فارسی" (the message itself when it is not written in both)."""
+    at = message.find(SEPARATOR)
+    while at >= 0:
+        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
+        if not PERSIAN.search(english) and PERSIAN.search(persian):
+            return english
+        at = message.find(SEPARATOR, at + 1)
+    return message
+
+
 def field_code(message: str) -> str:
     """The stable code of one field message (``invalid`` when the catalogue does not know it)."""
-    known = _match(FIELDS, message)
+    known = _match(FIELDS, english_half(message))
     return known[0] if known else "invalid"
 
 
 def field_message(message: str, locale: str) -> str:
-    """One field message in ``locale``: English as raised, Persian from the catalogue."""
-    if locale != "fa":
+    """One field message in ``locale``: English as raised, Persian from the catalogue. A message the CRM wrote
+    in both languages ("english / فارسی") stays whole: the pages pick their half, and read the English half
+    to tell a generic "required" from a reason of the field's own."""
+    if locale != "fa" or english_half(message) != message:
         return message
     known = _match(FIELDS, message)
     if known:

@@ -2,8 +2,11 @@
 // and problem+json answers turned into ApiError (status, title, detail, field errors, problems).
 // `anonymous: true` (the public customer portal) sends no cookie at all, so neither the session nor
 // its CSRF token is involved, and a 401 is an error rather than a trip to the sign-in page.
+// Every call says the page's language (Accept-Language): the server words its problems in it when no signed-in
+// user's language decides (api/wording.py); `code` is the problem's stable name, the same in every language.
 
 import { keepDraft } from './drafts.js';
+import { locale, t } from './i18n.js';
 
 const BASE = '/api/v1';
 
@@ -12,8 +15,10 @@ export class ApiError extends Error {
     super((body && (body.detail || body.title)) || `HTTP ${status}`);
     this.status = status;
     this.title = body?.title || '';
+    this.code = body?.code || '';
     this.detail = body?.detail || '';
     this.errors = body?.errors || {};
+    this.errorCodes = body?.error_codes || {};
     this.problems = body?.problems || [];
   }
 }
@@ -42,8 +47,13 @@ async function parse(response) {
   return response.text();
 }
 
+// The language the page is shown in (the signed-in user's, the portal's ?lang=, else the browser's).
+function pageLanguage() {
+  return document.documentElement.lang || locale();
+}
+
 export async function request(method, path, { params, json, form, signal, raw, anonymous = false } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = { Accept: 'application/json', 'Accept-Language': pageLanguage() };
   let body;
   if (method !== 'GET' && method !== 'HEAD' && !anonymous) headers['X-CSRF-Token'] = csrfToken();
   if (json !== undefined) {
@@ -57,7 +67,7 @@ export async function request(method, path, { params, json, form, signal, raw, a
     response = await fetch(url(path, params), { method, headers, body, signal, credentials: anonymous ? 'omit' : 'same-origin' });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ApiError(0, { title: 'Network error', detail: error.message });
+    throw new ApiError(0, { title: t('feedback.network_title'), detail: t('feedback.network_detail'), code: 'network' });
   }
   if (response.status === 401 && !anonymous) {
     // the session ended: what the page holds typed is kept (core/drafts.js) and comes back after signing in
@@ -65,11 +75,11 @@ export async function request(method, path, { params, json, form, signal, raw, a
     const expired = keepDraft() ? '&expired=1' : '';
     const lang = encodeURIComponent(document.documentElement.lang || '');
     location.assign(`/login?next=${next}${lang ? `&lang=${lang}` : ''}${expired}`);
-    throw new ApiError(401, { title: 'Unauthorized' });
+    throw new ApiError(401, { title: t('feedback.session_ended'), code: 'unauthorized' });
   }
   if (!response.ok) {
     let problem;
-    try { problem = await response.json(); } catch { problem = { title: response.statusText }; }
+    try { problem = await response.json(); } catch { problem = { title: t('feedback.http_failed', { status: response.status }) }; }
     throw new ApiError(response.status, problem);
   }
   if (raw) return response;

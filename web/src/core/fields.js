@@ -4,6 +4,7 @@
 // the one judge: forms are `novalidate`.
 
 import { ApiError } from './api.js';
+import { halves } from './bilingual.js';
 import { clear, h, replace } from './dom.js';
 import { has, locale, t } from './i18n.js';
 import { errorBox, setBusy } from './ui.js';
@@ -50,18 +51,24 @@ export function clearErrors(form) {
   for (const field of form.querySelectorAll('.has-error')) field.classList.remove('has-error');
 }
 
-// In Persian a Persian sentence comes first: the catalogue's `${prefix}.${field}` when there is one, else a
-// general "check this field"; the server's (English) message follows, smaller, unless `details` is false
-// (the customer portal, whose visitors need not read English).
-function messages(prefix, name, sent, details) {
+// Server messages that only say "fill this in" or "pick one" (api/wording.py codes): the page says those better.
+const GENERIC = new Set(['required', 'choice', 'text', 'boolean', 'invalid']);
+
+// In Persian: the catalogue's `${prefix}.${field}` sentence when there is one, then the server's own Persian
+// reason when it says more than "fill this in" (the server answers in the reader's language); without either,
+// a general "check this field". Never an English line under a Persian one. `details` false (the customer
+// portal) keeps the page's sentence alone.
+function messages(prefix, name, sent, details, codes = []) {
   if (locale() === 'en') return sent.map((text) => h('p', {}, text));
-  const own = prefix && has(`${prefix}.${name}`) ? t(`${prefix}.${name}`) : t('form.check_field');
-  return [h('p', {}, own),
-    ...(details ? sent.map((text) => h('p', { class: 'field-error-detail', lang: 'en', dir: 'ltr' }, text)) : [])];
+  const own = prefix && has(`${prefix}.${name}`) ? t(`${prefix}.${name}`) : null;
+  const reasons = details ? sent.map((text, i) => (GENERIC.has(codes[i]) ? '' : halves(text).fa))
+    .filter((fa) => fa && fa !== t('form.check_field') && fa !== own) : [];
+  const lines = [...new Set([own, ...reasons].filter(Boolean))];
+  return (lines.length ? lines : [t('form.check_field')]).map((text, i) => h('p', i ? { class: 'field-error-reason' } : {}, text));
 }
 
 // Show `errors` in place; returns the messages no field of the form could take.
-export function showErrors(form, errors, { prefix = '', details = true } = {}) {
+export function showErrors(form, errors, { prefix = '', details = true, codes = {} } = {}) {
   clearErrors(form);
   const unplaced = [];
   for (const [path, sent] of Object.entries(errors || {})) {
@@ -73,7 +80,7 @@ export function showErrors(form, errors, { prefix = '', details = true } = {}) {
       continue;
     }
     const slot = field.querySelector('.field-error');
-    slot.append(...messages(prefix, name, list, details));
+    slot.append(...messages(prefix, name, list, details, [].concat(codes[path] || [])));
     slot.hidden = false;
     field.classList.add('has-error');
     for (const control of field.querySelectorAll('input, select, textarea')) {
@@ -96,7 +103,7 @@ export function showProblem(form, alertBox, error, {
 } = {}) {
   const alert = (lines) => replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': testid }, lines));
   if (error instanceof ApiError && error.status === 422 && Object.keys(error.errors).length) {
-    const unplaced = showErrors(form, error.errors, { prefix, details });
+    const unplaced = showErrors(form, error.errors, { prefix, details, codes: error.errorCodes });
     alert([t(fixKey), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null]);
   } else if (other) {
     alert(other(error));

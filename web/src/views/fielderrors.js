@@ -1,5 +1,6 @@
-// The admin pages' field errors: the server writes them "english / فارسی"; each goes under its field in the
-// reader's language (the Persian half in Persian, else this page's sentence for the field and the English).
+// The admin pages' field errors: the server answers in the reader's language (api/wording.py), and some
+// messages are written "english / فارسی"; each goes under its field in the reader's language (the Persian in
+// Persian, else this page's sentence for the field: never an English line under a Persian one).
 
 import { ApiError } from '../core/api.js';
 import { halves } from '../core/bilingual.js';
@@ -8,13 +9,15 @@ import { showProblem } from '../core/fields.js';
 import { digits, has, locale, t } from '../core/i18n.js';
 import { setBusy, toast } from '../core/ui.js';
 
-function fieldMessages(prefix, name, sent) {
-  return [].concat(sent).map(String).flatMap((message) => {
+const GENERIC = new Set(['required', 'choice', 'text', 'boolean', 'invalid']);
+
+function fieldMessages(prefix, name, sent, codes = []) {
+  const own = has(`${prefix}.${name}`) ? t(`${prefix}.${name}`) : t('form.check_field');
+  return [].concat(sent).map(String).flatMap((message, index) => {
     const { en, fa } = halves(message);
     if (locale() === 'en') return [h('p', {}, en || fa)];
-    if (fa) return [h('p', {}, digits(fa))];
-    const own = has(`${prefix}.${name}`) ? t(`${prefix}.${name}`) : t('form.check_field');
-    return [h('p', {}, own), h('p', { class: 'field-error-detail', lang: 'en', dir: 'ltr' }, en)];
+    if (fa && fa !== t('form.check_field') && !(GENERIC.has(codes[index]) && own !== t('form.check_field'))) return [h('p', {}, digits(fa))];
+    return [h('p', {}, own)];
   });
 }
 
@@ -25,7 +28,7 @@ export function shownIn(prefix) {
     if (!(error instanceof ApiError) || error.status !== 422) return;
     for (const [path, sent] of Object.entries(error.errors || {})) {
       const slot = form.querySelector(`[data-field="${CSS.escape(path.split('.')[0])}"] .field-error`);
-      if (slot) replace(slot, fieldMessages(prefix, path, sent));
+      if (slot) replace(slot, fieldMessages(prefix, path, sent, [].concat(error.errorCodes?.[path] || [])));
     }
   };
 }
