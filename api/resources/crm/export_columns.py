@@ -124,7 +124,8 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     "customers": (
         Column("Name", "نام", _person_or_company), Column("Kind", "نوع", _word("customer.kind", "kind")),
         Column("Mobile", "همراه", lambda c, _: c.mobile or c.phone), Column("Email", "رایانامه", _attr("email")),
-        Column("Status", "وضعیت", _word("customer.status", "status")), Column("Region", "منطقه", _attr("region")),
+        Column("Status", "وضعیت", _word("customer.status", "status")),
+        Column("Region", "منطقه", _label("province", "region")),
         Column("Customer since", "مشتری از", _attr("created_at"), "date"),
     ),
     "leads": (
@@ -195,7 +196,7 @@ GROUPS = "group"
 
 # the managed lists whose labels each export shows
 LABELLED: dict[str, tuple[str, ...]] = {
-    "customers": (), "leads": ("lead_source", "product", "province"), "opportunities": (),
+    "customers": ("province",), "leads": ("lead_source", "product", "province"), "opportunities": (),
     "complaints": ("complaint_kind", "complaint_category"), "contracts": (), "referrals": (), "purchases": ("product",),
     "loyalty": (),
 }
