@@ -12,6 +12,7 @@ import { badge, empty, errorBox, loading, pageHeader, pager, table } from '../co
 import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
 import { listLabels } from './leads.js';
+import { DAY_FILTERS, drillNotice } from './drilldown.js';
 
 const LIMIT = 50;
 export const STATUSES = ['received', 'in_progress', 'escalated', 'waiting_customer', 'resolved', 'closed'];
@@ -79,6 +80,8 @@ export async function render({ root, query, me }) {
   const state = { q: query.q || '', status: [...STATUSES, 'open'].includes(query.status) ? query.status : '',
     severity: SEVERITIES.includes(query.severity) ? query.severity : '', tier: TIERS.includes(query.tier) ? query.tier : '',
     kind: query.kind || '', category: query.category || '', assignee: query.assignee || '', sort: readSort(query, SORTABLE) };
+  for (const name of DAY_FILTERS) state[name] = query[name] || ''; // a dashboard figure's records
+  state.breached = ['true', 'false'].includes(query.breached) ? query.breached : '';
   const tools = listTools({ list: 'complaints', me });
   const chips = h('div', { class: 'chips' });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'complaint-summary' });
@@ -91,7 +94,8 @@ export async function render({ root, query, me }) {
   async function load(offset = 0) {
     if (left) return;
     const wanted = { q: state.q, status: state.status, kind: state.kind, category: state.category,
-      severity: state.severity, tier: state.tier, assignee: state.assignee, sort: state.sort };
+      severity: state.severity, tier: state.tier, assignee: state.assignee, sort: state.sort,
+      created_from: state.created_from, created_to: state.created_to, breached: state.breached };
     setQuery(wanted);
     tools.update(wanted);
     replace(chips, state.assignee ? chip(t('complaints.handled_by', { user: state.assignee }), () => { state.assignee = ''; load(0); }, 'complaint-chip-assignee') : null);
@@ -113,7 +117,8 @@ export async function render({ root, query, me }) {
     }
   }
 
-  replace(root, pageHeader(t('complaints.title'), newOne), filters(state, load), chips, tools.element, summary, results);
+  const drilled = drillNotice(state, { names: [...DAY_FILTERS, 'breached'], kind: 'received', onClear: () => load(0) });
+  replace(root, pageHeader(t('complaints.title'), newOne), drilled, filters(state, load), chips, tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }

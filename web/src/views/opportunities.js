@@ -10,6 +10,7 @@ import { listTools, readSort, sortHeaders } from '../core/listtools.js';
 import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
+import { DAY_FILTERS, drillNotice } from './drilldown.js';
 
 const LIMIT = 50;
 export const KINDS = ['new', 'upsell', 'renewal'];
@@ -57,6 +58,7 @@ export async function render({ root, query, me }) {
   const stages = await funnelStages();
   const state = { q: query.q || '', stage: query.stage || '', owner: query.owner === 'mine' ? 'mine' : '',
     kind: KINDS.includes(query.kind) ? query.kind : '', sort: readSort(query, SORTABLE) };
+  for (const name of [...DAY_FILTERS, 'reached']) state[name] = query[name] || ''; // a dashboard figure's records
   const tools = listTools({ list: 'opportunities', me });
   const summary = h('p', { class: 'muted summary', 'aria-live': 'polite', 'data-testid': 'opportunity-summary' });
   const totals = h('p', { class: 'summary', 'data-testid': 'opportunity-totals' });
@@ -69,7 +71,8 @@ export async function render({ root, query, me }) {
     setQuery({ ...state });
     controller?.abort();
     controller = new AbortController();
-    const asked = { q: state.q, stage: state.stage, kind: state.kind, owner: state.owner === 'mine' ? me.username : '', sort: state.sort };
+    const asked = { q: state.q, stage: state.stage, kind: state.kind, owner: state.owner === 'mine' ? me.username : '', sort: state.sort,
+      created_from: state.created_from, created_to: state.created_to, reached: state.reached };
     tools.update(asked);
     try {
       const page = await api.get('/opportunities', { ...asked, limit: LIMIT, offset }, { signal: controller.signal });
@@ -89,7 +92,8 @@ export async function render({ root, query, me }) {
     }
   }
 
-  replace(root, pageHeader(t('opportunities.title')), filters(state, stages, load), tools.element, summary, totals, results);
+  const drilled = drillNotice(state, { names: [...DAY_FILTERS, 'reached'], onClear: () => load(0) });
+  replace(root, pageHeader(t('opportunities.title')), drilled, filters(state, stages, load), tools.element, summary, totals, results);
   await load(0);
   return { cleanup: () => { gone = true; controller?.abort(); } };
 }

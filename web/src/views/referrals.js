@@ -12,6 +12,7 @@ import { empty, loading, pageHeader, pager, table } from '../core/ui.js';
 import { options } from '../core/fields.js';
 import { email, phone, statusBadge } from './crmtext.js';
 import { filterProblem } from './contracts.js';
+import { DAY_FILTERS, drillNotice } from './drilldown.js';
 
 const LIMIT = 50;
 export const STATUSES = ['pending', 'lead', 'purchased', 'rewarded', 'declined', 'expired'];
@@ -41,7 +42,7 @@ function filters(state, load) {
   });
   const status = h('select', { class: 'input', 'aria-label': t('customers.any_status'), 'data-testid': 'referral-filter-status',
     onchange: (event) => { state.status = event.target.value; load(0); } },
-  options(STATUSES, 'referral.status', { empty: t('customers.any_status'), selected: state.status }));
+  options([...STATUSES, 'converted'], 'referral.status', { empty: t('customers.any_status'), selected: state.status }));
   const sort = h('select', { class: 'input', 'aria-label': t('contracts.sort'), 'data-testid': 'referral-sort',
     onchange: (event) => { state.sort = event.target.value; load(0); } },
   SORTS.map((value) => h('option', { value: value === '-created_at' ? '' : value, selected: (state.sort || '-created_at') === value }, t(`referrals.sort_${value.replace('-', 'desc_')}`))));
@@ -52,7 +53,7 @@ function filters(state, load) {
 }
 
 export async function render({ root, query, me }) {
-  const state = { q: query.q || '', status: STATUSES.includes(query.status) ? query.status : '',
+  const state = { q: query.q || '', status: [...STATUSES, 'converted'].includes(query.status) ? query.status : '',
     sort: SORTS.includes(query.sort) ? query.sort : readSort(query, SORTABLE), referrer_id: /^\d+$/.test(query.referrer_id || '') ? query.referrer_id : '' };
   for (const name of DAYS) state[name] = query[name] || '';
   const tools = listTools({ list: 'referrals', me });
@@ -94,7 +95,11 @@ export async function render({ root, query, me }) {
   const referrerChip = state.referrer_id ? h('p', { class: 'muted' }, t('referrals.of_referrer'), ' ',
     h('a', { href: `/app/customers/${state.referrer_id}` }, `#${number(Number(state.referrer_id))}`), ' · ',
     h('a', { href: '/app/referrals' }, t('contracts.all'))) : null;
-  replace(root, pageHeader(t('referrals.title'), newOne), referrerChip, filters(state, load), tools.element, summary, results);
+  const drilled = drillNotice(state, { names: DAY_FILTERS, onClear: () => {
+    for (const input of root.querySelectorAll('[data-filter]')) input.value = state[input.dataset.filter] ?? input.value;
+    load(0);
+  } });
+  replace(root, pageHeader(t('referrals.title'), newOne), referrerChip, drilled, filters(state, load), tools.element, summary, results);
   await load(0);
   return { cleanup: () => { left = true; controller?.abort(); } };
 }
