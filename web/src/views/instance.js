@@ -125,7 +125,8 @@ export async function render({ root, params, me, navigate }) {
       const kind = outcome?.outcome || 'resolved';
       const failed = kind === 'still_failing' || kind === 'failed_elsewhere';
       toast(t(`feedback.retry_${kind}`, {
-        n: number(outcome?.attempts || 0), message: outcome?.message || '', element: named(outcome?.element_id || ''),
+        // the engine's technical reason is isolated, so its Latin text keeps its order inside a Persian sentence
+        n: number(outcome?.attempts || 0), message: `\u2068${outcome?.message || ''}\u2069`, element: named(outcome?.element_id || ''),
         where: (outcome?.waiting_at || []).map(named).join(t('feedback.list_separator')),
       }), failed ? 'error' : 'ok');
       navigate(location.pathname, { replace: true });
