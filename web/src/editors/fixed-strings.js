@@ -40,6 +40,14 @@ const DESIGNERS_TEXT = '.fjs-form-field-label, .fjs-form-field-description, .fjs
   + 'input, textarea, [contenteditable], .cm-editor';
 const EDITOR_HINTS = '.fjs-powered-by, .fjs-form-field-placeholder, .fjs-empty-editor, .fjs-empty-component, .fjs-context-pad';
 
+// the form as designed is drawn by the form-js viewer, whose own few words there are looked up as
+// "preview: <text>" (its "Select" is a prompt, the palette's "Select" a kind of field)
+const PREVIEW = '.fjs-select-placeholder, .fjs-number-arrow-container, .fjs-taglist-input, .fjs-select-search-input';
+
+function previewText(element, text) {
+  return element.closest(PREVIEW) ? persianFor(`preview: ${text}`) : null;
+}
+
 function ownText(node, element) {
   if (element.closest('.fjs-form') && element.closest(EDITOR_HINTS)) return true; // "Text view is templated"
   if (element.closest(DESIGNERS_TEXT)) return false;
@@ -49,14 +57,21 @@ function ownText(node, element) {
 
 function translateText(node) {
   const element = node.parentElement;
-  if (!element || !ownText(node, element)) return;
+  if (!element || !(ownText(node, element) || element.closest(PREVIEW))) return;
   const text = node.data.trim();
   if (!text || !/[A-Za-z]/.test(text)) return;
-  const persian = persianOf(text);
+  const persian = element.closest(PREVIEW) ? previewText(element, text) : persianOf(text);
   if (persian) node.data = node.data.replace(text, persian);
 }
 
 function translateAttributes(element, onlyTitles) {
+  if (!onlyTitles && element.closest(PREVIEW)) {
+    for (const name of ATTRIBUTES) {
+      const persian = element.hasAttribute(name) ? previewText(element, element.getAttribute(name).trim()) : null;
+      if (persian) element.setAttribute(name, persian);
+    }
+    return;
+  }
   if (element.matches('.fjs-form *') && !element.closest(EDITOR_HINTS)) return;
   for (const name of onlyTitles ? ['title'] : ATTRIBUTES) {
     if (name !== 'title' && element.matches('.fjs-form *')) continue; // placeholders on the form are the designer's
