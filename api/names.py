@@ -41,10 +41,10 @@ def tasks(session: Session, items: list[dict[str, Any]], locale: str | None = No
     ``process_name``, ``process_names``. Call before the title is made from the name."""
     locale = locale or reader_locale()
     book = _book(session, (item.get("process_key") for item in items))
+    processes = {key: book.process(key) for key in {item.get("process_key") or "" for item in items}}
     for item in items:
         key = item.get("process_key") or ""
-        names = book.names(key, item.get("element_id") or "", item.get("name"))
-        process = book.process(key)
+        names, process = book.names(key, item.get("element_id") or "", item.get("name")), processes[key]
         item.update(name=names.get(locale) or names["en"], names=names,
                     process_name=process.get(locale) or process["en"], process_names=process)
     return items

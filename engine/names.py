@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -103,9 +103,10 @@ class NameBook:
 
 @dataclass(frozen=True)
 class Names:
-    """Answers for the keys a ``NameBook.lookup`` read."""
+    """Answers for the keys a ``NameBook.lookup`` read (each asked once: a page's tasks share a few names)."""
 
     keys: dict[str, dict[str, list[_Named]]]
+    _answers: dict[tuple[str, str, str | None], dict[str, str]] = field(default_factory=dict, compare=False)
 
     def _pick(self, key: str, element_id: str, english: str | None) -> _Named | None:
         entries = self.keys.get(key, {}).get(element_id, [])
@@ -117,9 +118,13 @@ class Names:
     def names(self, key: str, element_id: str, english: str | None = None) -> dict[str, str]:
         """{"en": ..., "fa": ...}: every locale the element is named in; ``english`` (the name a task or a version
         carries) chooses the version to read, and is the English name whatever the versions say."""
-        found = self._pick(key, element_id, english)
-        base = english if english is not None else (found.english if found else element_id)
-        return {DEFAULT_LOCALE: base, **(found.names if found else {})}
+        asked = (key, element_id, english)
+        answer = self._answers.get(asked)
+        if answer is None:
+            found = self._pick(key, element_id, english)
+            base = english if english is not None else (found.english if found else element_id)
+            answer = self._answers[asked] = {DEFAULT_LOCALE: base, **(found.names if found else {})}
+        return dict(answer)
 
     def name(self, key: str, element_id: str, locale: str, english: str | None = None) -> str:
         names = self.names(key, element_id, english)
