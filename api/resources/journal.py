@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from api import names as naming
 from api.context import db, ravand
 from api.downloads import csv_stream, day_stamp, file_name
 from api.guard import AUDIT, BEARER, requires
@@ -28,6 +29,9 @@ class JournalEntrySchema(Schema):
     process_instance = fields.String(allow_none=True)
     business_key = fields.String(allow_none=True)
     element_id = fields.String(allow_none=True)
+    process_name = fields.String(metadata={"description": "its process's name in the reader's language"})
+    element_name = fields.String(metadata={"description": "the element's (task's, event's) name in the reader's "
+                                                          "language"})
     data = fields.Dict()
     hash = fields.String()
     prev_hash = fields.String()
@@ -71,7 +75,9 @@ class Journal(MethodView):
         if fmt == "csv":
             return journal_csv(args)
         page = ravand().engine.journal(db(), JournalQuery(**args, newest_first=newest))
-        return as_dict(page)
+        shown = as_dict(page)
+        shown["items"] = naming.entries(db(), shown["items"])
+        return shown
 
 
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element_id", "business_key", "data", "hash")
