@@ -40,7 +40,7 @@ const KNOWN = [
 ];
 
 export function formMessage(message) {
-  if (typeof message !== 'string') return message;
+  if (typeof message !== 'string' || locale() === 'en') return message; // English readers get the source's words
   for (const [pattern, key, names] of KNOWN) {
     const found = message.match(pattern);
     if (!found) continue;
