@@ -7,11 +7,12 @@
 import {
   BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip,
 } from 'chart.js';
-import { optional, url } from '../core/api.js';
+import { ApiError, optional, url } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { date, isRtl, locale, money, number, percent, t, word } from '../core/i18n.js';
 import { navigate, path } from '../core/router.js';
 import { empty, errorBox, pageHeader, table } from '../core/ui.js';
+import { filterProblem } from './contracts.js';
 import { calendarName, choices, labelOf, listDays, monthWithin, reportDays, resolve } from './periods.js';
 import '../styles/dashboards.css';
 
@@ -214,8 +215,8 @@ function picker(query, onChange) {
   if (chosen && ![...select.options].some((o) => o.value === chosen) && resolve(chosen, query)) {
     select.append(h('option', { value: chosen, selected: true }, labelOf(chosen)));
   }
-  const from = h('input', { class: 'input', id: 'dash-from', value: query.from || '', maxlength: 20, dir: 'ltr', autocomplete: 'off', placeholder: t('dash.period.from_hint'), 'data-testid': 'dash-from' });
-  const to = h('input', { class: 'input', id: 'dash-to', value: query.to || '', maxlength: 20, dir: 'ltr', autocomplete: 'off', placeholder: t('dash.period.to_hint'), 'data-testid': 'dash-to' });
+  const from = h('input', { class: 'input', id: 'dash-from', 'data-filter': 'from', value: query.from || '', maxlength: 20, dir: 'ltr', autocomplete: 'off', placeholder: t('dash.period.from_hint'), 'data-testid': 'dash-from' });
+  const to = h('input', { class: 'input', id: 'dash-to', 'data-filter': 'to', value: query.to || '', maxlength: 20, dir: 'ltr', autocomplete: 'off', placeholder: t('dash.period.to_hint'), 'data-testid': 'dash-to' });
   const custom = h('form', { class: 'dash-custom', hidden: chosen !== 'custom', onsubmit: (event) => { event.preventDefault(); onChange('custom', { from: from.value.trim(), to: to.value.trim() }); } },
     h('label', { for: 'dash-from' }, t('dash.period.from')), from, h('label', { for: 'dash-to' }, t('dash.period.to')), to,
     h('button', { type: 'submit', class: 'btn', 'data-testid': 'dash-apply' }, t('dash.period.apply')));
@@ -242,10 +243,14 @@ export async function render({ root, query }) {
     const next = token === 'custom' ? { period: token, ...days } : { period: token };
     navigate(path('/dashboards', next)); // a new entry: back returns to the period before
   };
+  const choose = picker(query, change);
+  // a period the server refuses (a day that does not exist, the end before the start) is said once, beside the days
+  const refused = [f, c, r].map((result) => result.error).find((error) => error instanceof ApiError && error.status === 422);
+  const labels = (name) => t(name === 'from' || name === 'since' ? 'dash.period.from' : name === 'to' || name === 'until' ? 'dash.period.to' : 'dash.period.label');
   replace(root, pageHeader(t('nav.dashboards')),
-    h('div', { class: 'dash-toolbar' }, picker(query, change),
+    h('div', { class: 'dash-toolbar' }, choose,
       h('p', { class: 'muted dash-range', 'data-testid': 'dash-range', 'aria-live': 'polite' }, periodLine(period))),
-    h('div', { class: 'dashboards' },
+    refused ? filterProblem(choose, refused, labels) : h('div', { class: 'dashboards' },
       show(f, funnel, csv('funnel')), show(c, complaints, csv('complaints', { table: 'by_month' })), show(r, referrals, csv('referrals'))));
   return { cleanup: () => charts.forEach((chart) => chart.destroy()) };
 }
