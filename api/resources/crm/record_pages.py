@@ -11,7 +11,9 @@ from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from api import names as naming
 from api.context import ravand
+from api.resources.common import as_dict
 from crm.dates import parse_day
 from crm.errors import InvalidRecord
 from engine.models import HumanTask
@@ -66,10 +68,11 @@ class RecordTask(Schema):
 
 
 def open_tasks(session: Session, instance_id: str | None) -> list[Any]:
-    """The open tasks of the record's process instance, oldest first."""
+    """The open tasks of the record's process instance, oldest first, named in the reader's language."""
     if not instance_id:
         return []
-    return list(ravand().engine.tasks(session, TaskQuery(process_instance=instance_id, limit=20)).items)
+    found = ravand().engine.tasks(session, TaskQuery(process_instance=instance_id, limit=20)).items
+    return naming.tasks(session, [as_dict(task) for task in found])  # each named in the reader's language
 
 
 def waiting_at(process_key: str, element_id: str) -> Select[Any]:
