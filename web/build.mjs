@@ -89,8 +89,13 @@ async function cached(key, make) {
     return await readFile(file);
   } catch {
     const made = await make();
-    await writeFile(`${file}.tmp`, made);
-    await rename(`${file}.tmp`, file);
+    const temporary = `${file}.${process.pid}.tmp`;
+    try { // best effort: another build at the same time may prune the folder
+      await writeFile(temporary, made);
+      await rename(temporary, file);
+    } catch {
+      await rm(temporary, { force: true });
+    }
     return made;
   }
 }
@@ -117,7 +122,7 @@ const started = performance.now();
 await mkdir(cache, { recursive: true });
 const sizes = await Promise.all((await textFiles(outdir)).map(precompress));
 for (const name of await readdir(cache)) { // twins of files no longer built
-  if (!used.has(name)) await rm(path.join(cache, name), { force: true });
+  if (!used.has(name) && !name.endsWith('.tmp')) await rm(path.join(cache, name), { force: true });
 }
 const total = (i) => sizes.reduce((sum, row) => sum + row[i], 0);
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
