@@ -3,6 +3,7 @@ see where a tampered chain breaks."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -28,7 +29,7 @@ def completed_instance(server: Server) -> tuple[str, str]:
 def test_auditor_finds_the_instance_and_verifies_the_chain(server: Server, page_for):
     instance_id, business_key = completed_instance(server)
     page = page_for("auditor")
-    expect(page).to_have_url(f"{server.url}/app/journal")
+    expect(page).to_have_url(re.compile(rf"{server.url}/app/journal(\?order=newest)?$"))  # newest first by default
     page.fill("input[name=business_key]", business_key)
     page.click("[data-testid=journal-search]")
     results = page.locator("[data-testid=journal-results]")
