@@ -13,6 +13,7 @@ from api import names as naming
 from api.context import db, ravand
 from api.downloads import csv_stream, day_stamp, file_name
 from api.guard import AUDIT, BEARER, requires
+from api.journal_words import describe
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from api.wording import caller_locale
 from engine.queries import JournalQuery
@@ -33,6 +34,8 @@ class JournalEntrySchema(Schema):
     element_name = fields.String(metadata={"description": "the element's (task's, event's) name in the reader's "
                                                           "language"})
     data = fields.Dict()
+    kind_text = fields.Dict(metadata={"description": "the kind in words, {fa, en} (api.journal_words)"})
+    details = fields.List(fields.Dict(), metadata={"description": "the data as labelled fields, {fa, en} words"})
     hash = fields.String()
     prev_hash = fields.String()
 
@@ -76,7 +79,7 @@ class Journal(MethodView):
             return journal_csv(args)
         page = ravand().engine.journal(db(), JournalQuery(**args, newest_first=newest))
         shown = as_dict(page)
-        shown["items"] = naming.entries(db(), shown["items"])
+        shown["items"] = describe(db(), naming.entries(db(), shown["items"]))
         return shown
 
 
