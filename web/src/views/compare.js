@@ -6,7 +6,7 @@ import { loadEditorStyles } from '../core/assets.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { t } from '../core/i18n.js';
 import { empty } from '../core/ui.js';
-import { createViewer, focusElement, open } from '../editors/bpmn.js';
+import { createViewer, focusElement, open } from '../editors/viewer.js';
 
 const KINDS = ['added', 'removed', 'changed', 'layout'];
 

@@ -6,7 +6,7 @@ import { loadEditorStyles } from '../core/assets.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, locale, number, t, word } from '../core/i18n.js';
 import { dialog, empty, facts, field, setBusy, stateBadge, table, toast } from '../core/ui.js';
-import { createViewer, focusElement, open } from '../editors/bpmn.js';
+import { createViewer, focusElement, open } from '../editors/viewer.js';
 import { ROLES } from '../routes.js';
 import { recordCell } from './instances.js';
 import { elementName, localisedXml, processName } from './names.js';
