@@ -183,3 +183,13 @@ def test_a_csv_export_keeps_streaming_uncompressed(server: Server):
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert answer.is_streamed and "Content-Encoding" not in answer.headers
     assert answer.get_data(as_text=True).startswith("\ufeff")
+
+
+def test_a_diagram_the_modeler_opens_is_gzipped(crm: Server):
+    found = crm.call("GET", "/api/v1/process-definitions", "designer", query_string={"key": "contract_approval"})
+    path = f"/api/v1/process-definitions/{found.get_json()['items'][0]['id']}/xml"
+    plain = crm.call("GET", path, "designer")
+    zipped = crm.call("GET", path, "designer", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.mimetype == "application/xml"
+    assert gzip.decompress(zipped.get_data()) == plain.get_data()
+    assert len(zipped.get_data()) < len(plain.get_data()) / 4
