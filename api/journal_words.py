@@ -184,5 +184,18 @@ def describe(session: Session, items: list[dict[str, Any]]) -> list[dict[str, An
                               "text": {"value": {
                                   "fa": f"{record_label(str(data['record']))['fa']} #{persian_digits(data['id'])}",
                                   "en": f"{record_label(str(data['record']))['en']} #{data['id']}"}}})
+        _named(item, fields)
         item["details"] = fields
     return items
+
+
+def _named(item: dict[str, Any], fields: list[dict[str, Any]]) -> None:
+    """A created task's name and a deployed process's key read as their names in the reader's language
+    (``element_name``, ``process_name`` from api.names); the raw values stay in the entry's data."""
+    for position, found in enumerate(fields):
+        if found["name"] == "name" and item.get("kind") == "task.created" and item.get("element_name"):
+            found["text"] = {"value": {"fa": item["element_name"], "en": item["element_name"]}}
+        elif found["name"] == "key" and item.get("process_name") and (
+                item.get("kind") == "deployed" or str(item.get("kind")).startswith("instance.")):
+            fields[position] = {"name": "process", "label": {"fa": "فرایند", "en": "Process"}, "known": True,
+                                "value": item["process_name"]}

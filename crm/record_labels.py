@@ -179,6 +179,30 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
                                   "app": _l("درون برنامه", "In the app")},
     ("contract", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
     ("*", "locale"): {"fa": _l("فارسی", "Persian"), "en": _l("انگلیسی", "English")},
+    # the message templates (crm/templates/messages/*.toml) by what they tell
+    ("notification", "template"): {
+        "complaint_received": _l("شکایت دریافت شد", "Complaint received"),
+        "complaint_escalated": _l("شکایت ارجاع شد", "Complaint escalated"),
+        "complaint_resolved": _l("شکایت حل شد", "Complaint resolved"),
+        "survey_request": _l("درخواست نظرسنجی", "Survey request"),
+        "contract_sent": _l("ارسال قرارداد", "Contract sent"),
+        "contract_reminder": _l("یادآوری قرارداد", "Contract reminder"),
+        "contract_code": _l("کد امضای قرارداد", "Contract signing code"),
+        "contract_approval_late": _l("تأخیر در تأیید قرارداد", "Contract approval late"),
+        "contract_approval_escalated": _l("ارجاع تأیید قرارداد", "Contract approval escalated"),
+        "contract_offer_expired": _l("پایان مهلت پیشنهاد قرارداد", "Contract offer expired"),
+        "referral_rewarded": _l("پاداش معرفی", "Referral rewarded"),
+        "referral_voucher": _l("کوپن معرفی", "Referral voucher"),
+        "referral_declined": _l("رد معرفی", "Referral declined"),
+        "lead_recontact": _l("تماس دوباره با سرنخ", "Call the lead again"),
+        "task_overdue": _l("کار دیرکرده", "Task overdue"),
+        "complaint_escalated_customer": _l("ارجاع شکایت (به مشتری)", "Complaint escalated (to the customer)"),
+        "complaint_waiting": _l("شکایت در انتظار مشتری", "Complaint waiting for the customer"),
+        "complaint_handed_over": _l("واگذاری شکایت", "Complaint handed over"),
+        "complaint_sla_warning": _l("هشدار مهلت شکایت", "Complaint deadline warning"),
+        "task_assigned": _l("کار به شما سپرده شد", "Task assigned to you"),
+        "message_undelivered": _l("پیام نرسید", "Message not delivered"),
+    },
 }
 
 ACTIONS: dict[str, Label] = {

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate, validates
 from api import names as naming
 from api.context import command, db, ravand
 from api.downloads import file_name
+from api.journal_words import describe
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
 from api.record_links import Q_LENGTH, search_words, with_record
 from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
@@ -215,5 +216,5 @@ class History(MethodView):
             return history_csv(instance_id)
         page = ravand().engine.history(db(), instance_id, args["limit"], args["offset"])
         shown = as_dict(page)
-        shown["items"] = naming.entries(db(), shown["items"])
+        shown["items"] = describe(db(), naming.entries(db(), shown["items"]))
         return shown

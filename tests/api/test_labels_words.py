@@ -34,3 +34,16 @@ def test_journal_entries_carry_their_kind_in_words_and_labelled_data(sqlite_api:
     assert fields["kind"]["text"]["value"] == {"fa": "حقوقی", "en": "Company"}
     assert fields["record"]["text"]["value"]["fa"].startswith("مشتری #")
     assert entry["data"]["fields"]["region"] == "tehran"  # the raw data stays for auditors
+
+
+def test_every_message_template_has_words_in_both_languages():
+    import tomllib
+    from pathlib import Path
+
+    from crm.record_labels import VALUES
+
+    labels = VALUES[("notification", "template")]
+    for language in ("fa", "en"):
+        shipped = tomllib.loads((Path("crm/templates/messages") / f"{language}.toml").read_text(encoding="utf-8"))
+        assert set(shipped) == set(labels), language
+    assert all(label["fa"] != label["en"] and label["fa"] for label in labels.values())

@@ -9,6 +9,7 @@ import { dialog, empty, facts, field, setBusy, stateBadge, table, toast } from '
 import { createViewer, focusElement, open } from '../editors/viewer.js';
 import { ROLES } from '../routes.js';
 import { recordCell } from './instances.js';
+import { dataCell, kindCell } from './journal_entry.js';
 import { elementName, localisedXml, processName } from './names.js';
 
 function tokenCounts(active) {
@@ -82,7 +83,6 @@ function value(v) {
   return h('code', { dir: 'auto' }, String(v));
 }
 
-const kindLabel = (kind) => word('kind', kind);
 
 export async function render({ root, params, me, navigate }) {
   await loadEditorStyles();
@@ -188,11 +188,11 @@ export async function render({ root, params, me, navigate }) {
       h('h2', {}, t('instance.timeline')),
       history.items.length ? h('ol', { class: 'timeline' }, history.items.map((entry) => h('li', { 'data-seq': entry.seq, 'data-kind': entry.kind },
         h('span', { class: 'timeline-time muted' }, dateTime(entry.at)),
-        h('span', { class: 'timeline-kind' }, kindLabel(entry.kind)),
+        h('span', { class: 'timeline-kind' }, kindCell(entry)),
         entry.actor ? h('span', { class: 'muted' }, ` · ${entry.actor}`) : null,
         entry.element_id ? [' · ', h('button', { type: 'button', class: 'link', onclick: () => focusElement(viewer, entry.element_id) },
           entry.element_name ? h('bdi', { title: entry.element_id }, entry.element_name) : ltr(entry.element_id))] : null,
-        Object.keys(entry.data || {}).length ? h('details', {}, h('summary', {}, t('instance.details')), value(entry.data)) : null)))
+        Object.keys(entry.data || {}).length ? h('details', {}, h('summary', {}, t('instance.details')), dataCell(entry)) : null)))
         : empty(t('instance.no_history'))));
 
   const viewer = createViewer(canvas);

@@ -35,7 +35,7 @@ export async function render({ root, query }) {
       STATES.map((s) => h('option', { value: s, selected: s === (query.state || '') }, s ? t(`state.${s}`) : t('common.any'))))),
     field(t('instances.started_by'), h('input', { name: 'started_by', class: 'input', value: query.started_by || '' })),
     dateField(t('common.after'), 'started_after', query.started_after),
-    dateField(t('common.before'), 'started_before', query.started_before),
+    dateField(t('common.before'), 'started_before', query.started_before, { endOfDay: true }),
     h('input', { type: 'hidden', name: 'definition_id', value: query.definition_id || '' }),
     h('div', { class: 'row end filters-actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('common.search'))));
   const results = h('div', { 'data-testid': 'instances' }, loading());
@@ -43,7 +43,7 @@ export async function render({ root, query }) {
 
   async function load(offset = 0) {
     const values = Object.fromEntries(new FormData(filters));
-    const params = { ...values, started_after: isoOf(values.started_after), started_before: isoOf(values.started_before) };
+    const params = { ...values, started_after: isoOf(values.started_after), started_before: isoOf(values.started_before, true) };
     setQuery(values);
     try {
       const page = await api.get('/process-instances', { ...params, limit: LIMIT, offset });

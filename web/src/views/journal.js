@@ -5,62 +5,25 @@
 
 import { api, url } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, isRtl, locale, number, t, word } from '../core/i18n.js';
+import { dateTime, number, t, word } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, setBusy, table } from '../core/ui.js';
-import { shownValue } from './record_history.js';
+import { dataCell, kindCell } from './journal_entry.js';
 import { dateField, isoOf } from './timefields.js';
 
-const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast'];
+const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast', 'crm.'];
 const LIMIT = 50;
-
-const kindLabel = (kind) => word('kind', kind);
-const inLocale = (label) => (label ? label[locale()] || label.en || '' : '');
-const SHOWN_FIELDS = 8; // labelled fields in the row; the rest (and all of it raw) behind the details toggle
-
-// The entry's kind in words: the server's words, else the catalogue's, else the kind itself (left to right).
-function kindCell(entry) {
-  const said = inLocale(entry.kind_text);
-  const text = said && said !== entry.kind ? said : kindLabel(entry.kind);
-  return h('span', { class: 'journal-kind', title: entry.kind }, text === entry.kind ? ltr(text) : text);
-}
-
-function fieldValue(item, side) {
-  const value = side === 'before' ? item.before : item.value;
-  const text = item.text?.[side];
-  if (!text && typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value) && /^[\w.:/+#@-]+$/.test(value) && /[A-Za-z]/.test(value)) return ltr(value);
-  return shownValue(value, text);
-}
-
-function fieldItem(item) {
-  const label = item.known === false ? ltr(item.name) : inLocale(item.label);
-  return h('li', { 'data-field': item.name },
-    h('span', { class: 'journal-field' }, label), ': ',
-    'before' in item ? [h('del', {}, fieldValue(item, 'before')), isRtl() ? ' ← ' : ' → '] : null,
-    h('span', { class: 'journal-value' }, fieldValue(item, 'value')));
-}
-
-// The entry's data: its fields labelled in the reader's language, and the raw JSON for auditors.
-function dataCell(entry) {
-  const details = Array.isArray(entry.details) ? entry.details : [];
-  const raw = JSON.stringify(entry.data || {}, null, 2);
-  return h('div', { class: 'journal-data' },
-    details.length ? h('ul', { class: 'plain journal-fields', 'data-testid': 'journal-fields' }, details.slice(0, SHOWN_FIELDS).map(fieldItem)) : null,
-    raw === '{}' ? null : h('details', { class: 'journal-raw', 'data-testid': 'journal-raw' },
-      h('summary', {}, details.length > SHOWN_FIELDS ? t('journal.raw_more', { n: number(details.length - SHOWN_FIELDS) }) : t('journal.raw')),
-      details.length > SHOWN_FIELDS ? h('ul', { class: 'plain journal-fields' }, details.slice(SHOWN_FIELDS).map(fieldItem)) : null,
-      h('pre', { dir: 'ltr', class: 'data code' }, raw)));
-}
 
 export async function render({ root, query }) {
   const filters = h('form', { class: 'filters card', 'aria-label': t('common.filters'), 'data-testid': 'journal-filters' },
     field(t('journal.instance'), h('input', { name: 'process_instance', class: 'input', value: query.process_instance || '', dir: 'ltr', 'data-search': '' })),
     field(t('journal.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr' })),
     field(t('journal.actor'), h('input', { name: 'actor', class: 'input', value: query.actor || '' })),
-    field(t('journal.kind'), h('input', { name: 'kind', class: 'input', value: query.kind || '', list: 'journal-kinds', dir: 'ltr' })),
-    h('datalist', { id: 'journal-kinds' }, KINDS.map((k) => h('option', { value: k }, kindLabel(k)))),
+    field(t('journal.kind'), h('select', { name: 'kind', class: 'input', 'data-testid': 'journal-kind' },
+      h('option', { value: '' }, t('common.any')),
+      [...KINDS, ...(query.kind && !KINDS.includes(query.kind) ? [query.kind] : [])].map((k) => h('option', { value: k, selected: k === query.kind }, word('kind', k))))),
     dateField(t('common.after'), 'after', query.after),
-    dateField(t('common.before'), 'before', query.before),
+    dateField(t('common.before'), 'before', query.before, { endOfDay: true }),
     field(t('journal.order'), h('select', { name: 'order', class: 'input', 'data-testid': 'journal-order' },
       h('option', { value: 'newest', selected: query.order !== 'oldest' }, t('journal.newest_first')),
       h('option', { value: 'oldest', selected: query.order === 'oldest' }, t('journal.oldest_first')))),
@@ -77,7 +40,7 @@ export async function render({ root, query }) {
   function params() {
     const values = Object.fromEntries(new FormData(filters));
     const { order, ...rest } = values;
-    return { values, newest: order !== 'oldest', api: { ...rest, after: isoOf(values.after), before: isoOf(values.before) } };
+    return { values, newest: order !== 'oldest', api: { ...rest, after: isoOf(values.after), before: isoOf(values.before, true) } };
   }
 
   async function verify() {
@@ -115,7 +78,7 @@ export async function render({ root, query }) {
           { label: t('journal.actor'), cell: (e) => (e.actor ? ltr(e.actor) : '—') },
           { label: t('journal.instance'), cell: (e) => (e.process_instance ? h('a', { href: `/app/instances/${e.process_instance}` }, ltr(e.process_instance.slice(0, 8))) : '—') },
           { label: t('journal.business_key'), cell: (e) => (e.business_key ? ltr(e.business_key) : '—') },
-          { label: t('journal.element'), cell: (e) => (e.element_id ? ltr(e.element_id) : '—') },
+          { label: t('journal.element'), cell: (e) => (e.element_name ? h('span', { dir: 'auto', title: e.element_id }, e.element_name) : e.element_id ? ltr(e.element_id) : '—') },
           { label: t('journal.data'), cell: dataCell },
           { label: t('journal.hash'), cell: (e) => h('code', { dir: 'ltr', title: e.hash }, e.hash.slice(0, 10)) },
         ], page.items, { rowAttrs: (e) => ({ 'data-seq': e.seq, class: e.seq === brokenAt ? 'row-broken' : undefined }) }),

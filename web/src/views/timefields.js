@@ -1,111 +1,116 @@
-// Date-time filters: the browser's picker, and under it the chosen moment in the interface's
-// calendar (Jalali in Persian), sent to the server as an ISO instant.
+// The lists' date-time filters (journal, instances) and typed days (purchases). In English the browser's
+// picker; in Persian a text box that takes a Jalali day with an optional time (۱۴۰۵/۰۹/۱۶ ۱۴:۳۰, any digits,
+// a Gregorian day too) beside the Jalali month picker, with the moment it means written under it or, when it
+// is not a date, why. The server gets an ISO instant either way. Calendar arithmetic: date-fns-jalali
+// (forms/calendar.js).
 
+import { h as preact, render as preactRender } from 'preact';
 import { h } from '../core/dom.js';
-import { dateTime } from '../core/i18n.js';
+import { dateTime, locale, t } from '../core/i18n.js';
 import { field } from '../core/ui.js';
+import { isoOf as isoDayOf, jalaliText, typedDay } from '../forms/calendar.js';
+import { JalaliCalendar, calendarIcon } from '../forms/jalali_calendar.js';
+import { persianDigits } from '../forms/numbers.js';
 
-function localValue(iso) {
-  if (!iso) return '';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+const pad = (n) => String(n).padStart(2, '0');
+// Persian and Arabic-Indic digits as Latin ones, everything else kept (core/i18n's latinDigits drops spaces)
+const asciiDigits = (text) => String(text ?? '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+  .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+
+// A typed day (either calendar) with an optional HH:MM as a local Date, or null; `endOfDay` reads a bare day
+// as its last minute (an "until" filter takes the whole day in).
+function typedMoment(text, endOfDay) {
+  const found = asciiDigits(text).trim().match(/^(\S+?)(?:[\sT،,]+(\d{1,2})[:٫.](\d{2}))?$/);
+  const day = found ? typedDay(found[1]) : null;
+  if (!day) return null;
+  if (found[2] === undefined) return endOfDay ? new Date(day.getFullYear(), day.getMonth(), day.getDate(), 23, 59, 59, 999) : day;
+  const [hour, minute] = [Number(found[2]), Number(found[3])];
+  if (hour > 23 || minute > 59) return null;
+  return new Date(day.getFullYear(), day.getMonth(), day.getDate(), hour, minute);
 }
 
-export function isoOf(value) {
-  if (!value) return '';
+function asDate(value, endOfDay = false) {
+  if (!value) return null;
+  const typed = typedMoment(value, endOfDay);
+  if (typed) return typed;
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? '' : date.toISOString();
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function dateField(label, name, initial) {
-  const preview = h('small', { class: 'muted date-preview', 'data-testid': `${name}-preview` }, initial ? dateTime(initial) : '');
-  const input = h('input', {
-    type: 'datetime-local', name, class: 'input', value: localValue(initial), dir: 'ltr',
-    oninput: (event) => { preview.textContent = event.target.value ? dateTime(event.target.value) : ''; },
-  });
-  return field(label, input, preview);
-}
-
-// Task forms for Persian users: form-js's date picker is Gregorian, so a date field (`datetime`, subtype
-// date) is shown as a text field that takes a Jalali date (۱۴۰۵/۱۱/۱۵) or a Gregorian one (2027-02-04), and
-// what was typed is sent as the Gregorian ISO day the server stores. A text that is not a date is sent as
-// typed, for the server to refuse with its message in place.
-
-const DAY = 86400000;
-const PERSIAN_PARTS = new Intl.DateTimeFormat('en-US-u-ca-persian-nu-latn', { timeZone: 'UTC', year: 'numeric', month: 'numeric', day: 'numeric' });
-const JALALI_TEXT = new Intl.DateTimeFormat('fa-IR-u-ca-persian', { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' });
-const DATE_HINT = 'تاریخ شمسی، مانند ۱۴۰۵/۱۱/۱۵ (تاریخ میلادی مانند 2027-02-04 هم پذیرفته است)';
-
-function asciiDigits(text) {
-  return String(text).replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
-}
-
-function jalaliParts(ms) {
-  const parts = Object.fromEntries(PERSIAN_PARTS.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  return [parseInt(parts.year, 10), parseInt(parts.month, 10), parseInt(parts.day, 10)];
-}
-
-const dayOfYear = (m, d) => (m <= 6 ? (m - 1) * 31 : 186 + (m - 7) * 30) + d;
-
-// The Gregorian ISO day of a Jalali date, or null when there is no such day (Esfand 30 in a common year).
-export function gregorianOfJalali(jy, jm, jd) {
-  if (jm < 1 || jm > 12 || jd < 1 || jd > 31) return null;
-  let ms = Date.UTC(jy + 621, 2, 20) + (dayOfYear(jm, jd) - 1) * DAY;
-  for (let step = 0; step < 8; step += 1) {
-    const [y, m, d] = jalaliParts(ms);
-    if (y === jy && m === jm && d === jd) return new Date(ms).toISOString().slice(0, 10);
-    const diff = (jy - y) * 365 + dayOfYear(jm, jd) - dayOfYear(m, d);
-    ms += (diff || Math.sign(jy - y)) * DAY; // a year of 366 days can leave a difference of 0 across its end
-  }
-  return null;
+// The ISO instant of a filter's value (typed Jalali or Gregorian, the browser's picker's, or ISO), or ''.
+export function isoOf(value, endOfDay = false) {
+  const date = asDate(value, endOfDay);
+  return date ? date.toISOString() : '';
 }
 
 // A typed day (Jalali for years 1300-1499, else Gregorian; any digits; - or /) as an ISO day, or null.
 export function isoDay(text) {
-  const found = asciiDigits(text || '').trim().match(/^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/);
-  if (!found) return null;
-  const [y, m, d] = found.slice(1).map(Number);
-  if (y >= 1300 && y <= 1499) return gregorianOfJalali(y, m, d);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  const day = typedDay(text);
+  return day ? isoDayOf(day) : null;
 }
 
-function jalaliText(value) {
-  const iso = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : null;
-  return iso ? JALALI_TEXT.format(new Date(`${iso}T00:00:00Z`)) : value;
-}
+const timeOf = (date) => `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+const pickerValue = (date) => (date ? `${isoDayOf(date)}T${timeOf(date)}` : '');
+const jalaliValue = (date) => {
+  if (!date) return '';
+  const time = timeOf(date);
+  return time === '00:00' || time === '23:59' ? jalaliText(date) : `${jalaliText(date)} ${persianDigits(time)}`;
+};
 
-// The schema with its date fields as Jalali text fields, the data with their values in Jalali, their keys.
-export function jalaliDateFields(schema, data) {
-  const keys = [];
-  const swap = (c) => {
-    if (c.type === 'datetime' && (c.subtype || 'date') === 'date' && c.key) {
-      keys.push(c.key);
-      return {
-        id: c.id, key: c.key, type: 'textfield', label: c.label || c.dateLabel,
-        description: c.description ? `${c.description} — ${DATE_HINT}` : DATE_HINT,
-        validate: c.validate?.required ? { required: true } : {}, disabled: c.disabled, readonly: c.readonly,
-        conditional: c.conditional, properties: { ...(c.properties || {}), 'ravand:calendar': 'jalali' },
-      };
-    }
-    return Array.isArray(c.components) ? { ...c, components: c.components.map(swap) } : c;
+function jalaliField(label, name, initial, endOfDay) {
+  const input = h('input', {
+    type: 'text', name, class: 'input', value: jalaliValue(asDate(initial, endOfDay)), autocomplete: 'off',
+    inputmode: 'numeric', placeholder: '۱۴۰۵/۰۹/۱۶ ۱۴:۳۰', 'data-calendar': 'jalali', 'data-testid': `${name}-date`,
+  });
+  const preview = h('small', { class: 'muted date-preview', 'aria-live': 'polite', 'data-testid': `${name}-preview` });
+  const popup = h('div');
+  const button = h('button', {
+    type: 'button', class: 'btn btn-ghost date-filter-open', 'aria-label': t('forms.date.open'), 'aria-expanded': 'false',
+    'data-testid': `${name}-calendar`,
+  });
+  preactRender(calendarIcon(), button);
+  const close = (focusButton) => {
+    preactRender(null, popup);
+    button.setAttribute('aria-expanded', 'false');
+    if (focusButton) button.focus();
   };
-  if (!schema || !Array.isArray(schema.components)) return { schema, data, keys };
-  const out = { ...schema, components: schema.components.map(swap) };
-  const shown = { ...data };
-  for (const key of keys) if (shown[key]) shown[key] = jalaliText(shown[key]);
-  return { schema: out, data: shown, keys };
+  const show = () => {
+    const text = input.value.trim();
+    const date = asDate(text, endOfDay);
+    preview.classList.toggle('field-error', Boolean(text && !date));
+    preview.textContent = !text ? '' : date ? dateTime(date.toISOString()) : t('forms.error.date');
+    input.setAttribute('aria-invalid', text && !date ? 'true' : 'false');
+  };
+  const pick = (day) => {
+    const time = asciiDigits(input.value).match(/\s(\d{1,2}[:٫.]\d{2})$/);
+    input.value = time ? `${jalaliText(day)} ${persianDigits(time[1])}` : jalaliText(day);
+    show();
+    close(true);
+  };
+  button.addEventListener('click', () => {
+    if (button.getAttribute('aria-expanded') === 'true') { close(false); return; }
+    button.setAttribute('aria-expanded', 'true');
+    const day = asDate(input.value.trim(), endOfDay);
+    preactRender(preact(JalaliCalendar, { selected: day, onPick: pick, onClose: close, id: `${name}-calendar` }), popup);
+  });
+  input.addEventListener('input', show);
+  show();
+  const holder = h('div', { class: 'date-filter' }, h('div', { class: 'row date-filter-row' }, input, button), popup);
+  holder.addEventListener('focusout', (event) => {
+    if (!event.relatedTarget || !holder.contains(event.relatedTarget)) close(false);
+  });
+  const built = field(label, holder, preview);
+  built.querySelector('label').setAttribute('for', input.id = `f-${name}`);
+  return built;
 }
 
-// What a submitted form sends: each Jalali date field's text as its Gregorian ISO day when it is one.
-export function gregorianDays(data, keys) {
-  const out = { ...data };
-  for (const key of keys) {
-    const iso = out[key] ? isoDay(out[key]) : null;
-    if (iso) out[key] = iso;
-  }
-  return out;
+// A date-time filter; `endOfDay` for an "until" filter (a day alone means up to its end).
+export function dateField(label, name, initial, { endOfDay = false } = {}) {
+  if (locale() === 'fa') return jalaliField(label, name, initial, endOfDay);
+  const preview = h('small', { class: 'muted date-preview', 'data-testid': `${name}-preview` }, initial ? dateTime(initial) : '');
+  const input = h('input', {
+    type: 'datetime-local', name, class: 'input', value: pickerValue(asDate(initial, endOfDay)), dir: 'ltr',
+    oninput: (event) => { preview.textContent = event.target.value ? dateTime(event.target.value) : ''; },
+  });
+  return field(label, input, preview);
 }
