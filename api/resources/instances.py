@@ -12,8 +12,8 @@ from marshmallow import Schema, fields, validate, validates
 from api import names as naming
 from api.context import command, db, ravand
 from api.downloads import file_name
-from api.journal_words import describe
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
+from api.journal_words import describe
 from api.record_links import Q_LENGTH, search_words, with_record
 from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
 from api.resources.common import ID, Instant, PageArgs, as_dict, page_schema, wants_csv

@@ -41,7 +41,7 @@ def test_a_persian_user_types_a_jalali_date_and_the_server_gets_the_gregorian_da
     page.goto(f"/app/tasks/{plan['id']}")
     field = page.get_by_label("تاریخ بستن")
     expect(field).to_have_value("۱۴۰۵/۰۹/۱۰")  # the stored Gregorian day, shown in Jalali
-    expect(page.get_by_test_id("open-calendar")).to_be_visible()  # the Jalali picker (tests/web/test_task_forms_persian.py)
+    expect(page.get_by_test_id("open-calendar")).to_be_visible()  # the Jalali picker (test_task_forms_persian.py)
     assert page.locator("[data-testid=task-form] input[type=date]").count() == 0
 
     field.fill("۱۴۰۵/۱۲/۳۰")  # 1405 is not a leap year: there is no Esfand 30
