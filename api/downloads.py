@@ -35,7 +35,7 @@ def day_stamp(locale: str, zone: str | None = None, now: datetime | None = None)
     where = ZoneInfo(zone) if zone else None
     moment = now.astimezone(where) if now is not None and now.tzinfo is not None else now or datetime.now(where)
     day = moment.date()
-    if locale == "fa":
+    if locale == "fa" and day.year >= 623:  # the Jalali calendar's first years (jdatetime's range)
         shamsi = jalali(day)
         return f"{shamsi.year:04d}-{shamsi.month:02d}-{shamsi.day:02d}"
     return day.isoformat()

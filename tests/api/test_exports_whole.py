@@ -70,6 +70,10 @@ def test_a_persian_reader_gets_a_jalali_day_and_a_persian_name_that_survives_the
     header = answer.headers["Content-Disposition"]
     assert header.isascii() and re.search(r'filename="journal-actor-14\d\d-\d\d-\d\d\.csv"', header), header
 
+    # a period from before the Jalali calendar's first year is named by its Gregorian day, not refused
+    ancient = api.call("GET", f"{V1}/journal", "auditor_fa", query_string={"format": "csv", "after": "0275-04-27T20:29:25Z"})
+    assert ancient.status_code == 200 and "from-0275-04-27" in _filename(ancient), _filename(ancient)
+
 
 def test_an_instance_history_csv_is_whole_and_named_by_process_and_business_key(api: Api):
     ok(api.deploy([("broken.bpmn", BROKEN)]), 201)
