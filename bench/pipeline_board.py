@@ -25,6 +25,7 @@ from api.identity.service import create_user
 from bench import harness
 from config import load_settings
 from crm.models import Customer, Opportunity
+from crm.text import name_key
 from engine.db import make_engine
 
 DEALS = int(os.environ.get("BENCH_BOARD_DEALS", "10000"))
@@ -50,7 +51,8 @@ def _rows(now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     deals = []
     for i in range(1, DEALS + DEALS // 5 + 1):
         stage = OPEN[i % 4] if i <= DEALS else ("won", "lost")[i % 2]
-        deals.append({"customer_id": 1 + i % len(customers), "title": f"فرصت {i}", "stage": stage,
+        deals.append({"customer_id": 1 + i % len(customers), "title": f"فرصت {i}", "title_key": name_key(f"فرصت {i}"),
+                      "stage": stage,
                       "amount": 10_000_000 * (1 + i % 100), "probability": 10 * (i % 10),
                       "expected_close": today + timedelta(days=i % 120) if i % 7 else None,
                       "owner": OWNERS[i % 4], "stage_entered_at": now, "kind": "new", "created_at": now,

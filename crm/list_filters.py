@@ -34,7 +34,7 @@ def contract_search(q: str) -> ColumnElement[bool] | None:
     parts = words(q)
     # the two ways as one union of ids, so each can use its own index (an OR across them scans every contract)
     matched = [Contract.id.in_(union(
-        select(Contract.id).where(*(Contract.title.ilike(f"%{word}%") for word in parts)),
+        select(Contract.id).where(*(Contract.title_key.contains(word, autoescape=True) for word in parts)),
         select(Contract.id).where(Contract.customer_id.in_(_customers(parts)))))] if parts else []
     if number is not None:
         return or_(Contract.id == number, *matched)

@@ -22,10 +22,11 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, validates
 from sqlalchemy.types import TypeDecorator
 
 from crm.clock import as_utc
+from crm.text import name_key
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -152,6 +153,8 @@ class Opportunity(Placed, Stamped, Base):
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("lead.id"))
     title: Mapped[str] = mapped_column(String(255))
+    # the title's search key (crm.text.name_key: letter forms, spaces and dashes folded), kept with the title
+    title_key: Mapped[str] = mapped_column(String(255), server_default="")
     stage: Mapped[str] = mapped_column(String(20), index=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     probability: Mapped[int] = mapped_column(Integer)  # percent
@@ -164,6 +167,11 @@ class Opportunity(Placed, Stamped, Base):
     loss_comment: Mapped[str | None] = mapped_column(Text)
     contract_id: Mapped[int | None] = mapped_column(Integer)  # what the won sale is: a contract or a purchase
     purchase_id: Mapped[int | None] = mapped_column(Integer)
+
+    @validates("title")
+    def _keep_title_key(self, _name: str, title: str) -> str:
+        self.title_key = name_key(title)[:255]
+        return title
 
 
 class PipelineStage(Stamped, Base):
@@ -281,6 +289,7 @@ class Contract(Placed, Stamped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     title: Mapped[str] = mapped_column(String(255))
+    title_key: Mapped[str] = mapped_column(String(255), server_default="")  # as the opportunity's
     amount: Mapped[int] = mapped_column(BigInteger)
     discount_percent: Mapped[int] = mapped_column(Integer)
     terms: Mapped[str] = mapped_column(Text)
@@ -303,6 +312,11 @@ class Contract(Placed, Stamped, Base):
     signed_via: Mapped[str | None] = mapped_column(String(16))  # code | integration
     purchase_id: Mapped[int | None] = mapped_column(Integer)
     owner: Mapped[str | None] = mapped_column(String(150), index=True)
+
+    @validates("title")
+    def _keep_title_key(self, _name: str, title: str) -> str:
+        self.title_key = name_key(title)[:255]
+        return title
 
 
 class ContractCode(Base):

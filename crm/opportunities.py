@@ -208,7 +208,8 @@ def opportunity_query(*, stage: str | None = None, owner: str | None = None, cus
     if words(q):
         query = query.join(Customer, Customer.id == Opportunity.customer_id)
     for word in words(q):
-        query = query.where(or_(Opportunity.title.ilike(f"%{word}%"), Customer.name_key.contains(word)))
+        query = query.where(or_(Opportunity.title_key.contains(word, autoescape=True),
+                                Customer.name_key.contains(word, autoescape=True)))
     if stage == "open":  # any stage of the funnel, neither won nor lost
         query, stage = query.where(Opportunity.stage.notin_(CLOSED)), None
     for column, value in ((Opportunity.stage, stage), (Opportunity.owner, owner), (Opportunity.kind, kind)):

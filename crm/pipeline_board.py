@@ -56,7 +56,8 @@ def _conditions(filters: BoardFilter) -> tuple[list[ColumnElement[bool]], bool]:
     if filters.until:
         found.append(Opportunity.expected_close <= filters.until)
     keys = words(filters.q)
-    found.extend(or_(Opportunity.title.ilike(f"%{word}%"), Customer.name_key.contains(word)) for word in keys)
+    found.extend(or_(Opportunity.title_key.contains(word, autoescape=True),
+                     Customer.name_key.contains(word, autoescape=True)) for word in keys)
     return found, bool(keys)
 
 

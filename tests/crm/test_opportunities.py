@@ -186,3 +186,27 @@ def test_only_owner_manager_or_admin_may_change(world: World):
     assert opportunities.may_change(opportunity, "mina", manager=True)
     assert opportunities.may_change(opportunity, "root", admin=True)
     assert opportunities.may_change(_open(world), "anyone")  # nobody owns it
+
+
+def test_a_title_is_found_however_its_letters_were_typed(world: World):
+    from sqlalchemy import select
+
+    from crm.list_filters import contract_search
+    from crm.models import Contract
+
+    found = opportunities.open_opportunity(world.ctx(), customer_id=world.customer("Sara").id,
+                                           title="آموزش کارکنان-فروش ۱۴۰۵", amount=1)
+    world.session.commit()
+    for typed in ("اموزش", "آموزش", "كاركنان", "کارکنان فروش", "کارکنان‌فروش", "1405", "100%"):
+        expected = [] if typed == "100%" else [found]
+        assert opportunities.list_opportunities(world.session, q=typed)[0] == expected, typed
+    found.title = "Fleet tracking"  # a new title, a new key
+    world.session.commit()
+    assert opportunities.list_opportunities(world.session, q="fleet")[0] == [found]
+    assert opportunities.list_opportunities(world.session, q="اموزش")[0] == []
+
+    contract = world.ctx().add(Contract(customer_id=found.customer_id, title="قرارداد پشتيباني سالانه", amount=1,
+                                        discount_percent=0, terms="", standard_terms=True, status="draft", rounds=0,
+                                        revision=1), "contract")
+    world.session.commit()
+    assert world.session.scalars(select(Contract.id).where(contract_search("پشتیبانی"))).all() == [contract.id]

@@ -133,6 +133,7 @@ def test_a_funnel_bar_opens_the_deals_behind_it(seasons: Server, page_for):
     expect(notice).to_have_count(0)
     expect(page).not_to_have_url(re.compile(r"created_from|reached"))
     page.get_by_test_id("opportunity-search").fill(MARK)
+    expect(page).to_have_url(re.compile(r"[?&]q="))  # the search has run (title keys: crm.text.name_key)
     expect(rows).to_have_count(5)
 
     # from the keyboard: the table under the chart, and the complaint card's breaches figure
