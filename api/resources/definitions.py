@@ -37,6 +37,7 @@ class DeployedSchema(Schema):
     key = fields.String()
     version = fields.Integer()
     name = fields.String(allow_none=True)
+    process_name = fields.String(metadata={"description": "the process's name in the reader's language"})
     created = fields.Boolean(metadata={"description": "false when the content matched the latest version"})
     warnings = fields.List(fields.Nested(WarningSchema), metadata={
         "description": "what deployed but deserves a look, e.g. rules of a UNIQUE decision table that can overlap"})
@@ -102,7 +103,11 @@ class Deployments(MethodView):
             return files
         actor = current_principal().username
         engine = ravand().engine
-        return [as_dict(d) for d in command(lambda s: _with_group_warnings(s, engine.deploy(s, files, actor)))]
+        deployed = [as_dict(d) for d in command(lambda s: _with_group_warnings(s, engine.deploy(s, files, actor)))]
+        # named in a session begun after the commit: the request's may hold a snapshot from before the deploy,
+        # and what it read would be cached as the process's names (engine.names.BOOK)
+        with ravand().sessions() as fresh:
+            return naming.definitions(fresh, deployed)
 
 
 @blp.route("/deployments/validate")

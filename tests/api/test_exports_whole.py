@@ -71,7 +71,8 @@ def test_a_persian_reader_gets_a_jalali_day_and_a_persian_name_that_survives_the
     assert header.isascii() and re.search(r'filename="journal-actor-14\d\d-\d\d-\d\d\.csv"', header), header
 
     # a period from before the Jalali calendar's first year is named by its Gregorian day, not refused
-    ancient = api.call("GET", f"{V1}/journal", "auditor_fa", query_string={"format": "csv", "after": "0275-04-27T20:29:25Z"})
+    ancient = api.call("GET", f"{V1}/journal", "auditor_fa",
+                       query_string={"format": "csv", "after": "0275-04-27T20:29:25Z"})
     assert ancient.status_code == 200 and "from-0275-04-27" in _filename(ancient), _filename(ancient)
 
 

@@ -102,6 +102,8 @@ def test_a_persian_designer_reads_the_modeler_in_persian(crm: Server, page_for):
     page.goto(f"/app/definitions/{newest['id']}/edit")
     canvas = page.get_by_test_id("bpmn-canvas")
     expect(canvas.locator(".djs-element").first).to_be_visible()
+    expect(page.locator("h1")).to_contain_text("ارزیابی سرنخ")  # the page names the process in Persian
+    expect(page.locator(".crumbs")).not_to_contain_text("lead_qualification")
     # the qualification call (a user task); a flow's line crosses its middle, so the click goes to the shape itself
     canvas.locator('g[data-element-id="call"] .djs-hit').first.dispatch_event("click")
     panel = page.get_by_test_id("properties-panel")

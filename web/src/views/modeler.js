@@ -11,6 +11,7 @@ import { dialog, errorBox, field, setBusy, toast } from '../core/ui.js';
 import * as bpmn from '../editors/bpmn.js';
 import { translateRendered } from '../editors/fixed-strings.js';
 import { newDecision, newDiagram, newForm } from '../editors/template.js';
+import { processName } from './names.js';
 
 const MIME = { bpmn: 'application/xml', dmn: 'application/xml', form: 'application/json' };
 
@@ -49,7 +50,7 @@ export async function render({ root, params, navigate }) {
   const panes = h('div', { class: 'editor-panes' });
   const problemBox = h('section', { class: 'problems', 'aria-live': 'polite', 'data-testid': 'problems' });
   const title = definition
-    ? t('modeler.edit_title', { name: definition.name || definition.key, version: definition.version })
+    ? t('modeler.edit_title', { name: definition.process_name || definition.name || definition.key, version: definition.version })
     : t('modeler.new_title');
   const validateButton = h('button', { type: 'button', class: 'btn', 'data-testid': 'validate', onclick: () => check('validate') }, t('modeler.validate'));
   const deployButton = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'deploy', onclick: () => check('deploy') }, t('modeler.deploy'));
@@ -59,7 +60,7 @@ export async function render({ root, params, navigate }) {
     h('header', { class: 'page-header' },
       h('div', {},
         h('p', { class: 'crumbs' }, h('a', { href: '/app/processes' }, t('nav.processes')),
-          definition ? [' / ', h('a', { href: `/app/processes/${encodeURIComponent(definition.key)}` }, ltr(definition.key))] : null),
+          definition ? [' / ', h('a', { href: `/app/processes/${encodeURIComponent(definition.key)}` }, processName(definition))] : null),
         h('h1', { tabindex: '-1' }, title)),
       h('div', { class: 'page-actions' },
         h('button', { type: 'button', class: 'btn btn-ghost', onclick: () => addFile('dmn') }, t('modeler.add_dmn')),
@@ -186,7 +187,8 @@ export async function render({ root, params, navigate }) {
       drawTabs();
       const own = deployed.find((d) => d.created) || deployed[0];
       if (!own) return;
-      toast(own.created ? t('modeler.deployed', { key: own.key, version: own.version }) : t('modeler.unchanged', { key: own.key, version: own.version }), own.created ? 'ok' : 'info');
+      const said = { key: own.process_name || own.name || own.key, version: own.version };
+      toast(t(own.created ? 'modeler.deployed' : 'modeler.unchanged', said), own.created ? 'ok' : 'info');
       if (own.created) navigate(`/app/definitions/${own.id}/edit`, { replace: true });
     } catch (error) {
       if (error instanceof ApiError && error.status === 422 && error.problems.length) {
