@@ -20,6 +20,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.composition import Ravand, ravand_ctx
 from api.staff import directory
+from crm import activities
+from crm.record_cards import MODELS, card, url_of
+from crm.record_labels import KIND_WORDS
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
 from engine.facade import Engine
@@ -110,15 +113,39 @@ def tell_overdue(engine: Engine, session: Session, now: datetime | None = None, 
     return len(tasks)
 
 
+def tell_reminders(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Remind the owner of every open activity whose reminder time has come (``activity_reminder``, once: the
+    activity keeps when it reminded); how many."""
+    now = now or utcnow()
+    due = activities.reminders_due(session, now, batch, lock=is_postgres(session.get_bind()))
+    settings = {**engine.ctx.settings, "staff_directory": directory}
+    for item in due:
+        call = ServiceCall(session, None, None, None, ACTOR, settings)  # type: ignore[arg-type]  # no instance
+        path = url_of(item.record_type, item.record_id)
+        model = MODELS.get(item.record_type)
+        record = session.get(model, item.record_id) if model is not None else None
+        title = card(session, item.record_type, record)["title"] if record is not None else path
+        params = {"subject_names": {"fa": item.subject or KIND_WORDS[item.kind]["fa"],
+                                    "en": item.subject or KIND_WORDS[item.kind]["en"]},
+                  "record": title, "due": as_utc(item.due_at or item.remind_at),
+                  "record_url": public_url(call, path)}
+        tell_staff(call, ravand_ctx(session, ACTOR), [item.owner], template="activity_reminder", params=params,
+                   link=path)
+        item.reminded_at = now
+    session.flush()
+    return len(due)
+
+
 def overdue_job(ravand: Ravand) -> None:
-    """The scheduler's job: never raises (the next run tries again)."""
-    try:
-        count = ravand.engine.transaction(ravand.sessions, lambda s: tell_overdue(ravand.engine, s))
-    except Exception:  # the database may be briefly away
-        log.exception("the overdue-task notices failed")
-        return
-    if count:
-        log.info("overdue tasks: %d told", count)
+    """The scheduler's job: overdue tasks and activity reminders; never raises (the next run tries again)."""
+    for what, tell in (("overdue tasks", tell_overdue), ("activity reminders", tell_reminders)):
+        try:
+            count = ravand.engine.transaction(ravand.sessions, lambda s, tell=tell: tell(ravand.engine, s))
+        except Exception:  # the database may be briefly away
+            log.exception("the %s failed", what)
+            continue
+        if count:
+            log.info("%s: %d told", what, count)
 
 
 def schedule_overdue(scheduler: BaseScheduler, ravand: Ravand) -> Job:

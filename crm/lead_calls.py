@@ -21,7 +21,7 @@ from crm.clock import as_utc, utcnow
 from crm.dates import parse_day
 from crm.errors import InvalidRecord
 from crm.leads import NEEDS, OPEN, TIMELINES, get_lead
-from crm.models import Lead, LeadCall
+from crm.models import Activity, Lead, LeadCall
 from crm.unit import Ctx
 from crm.validation import Form, fetch_in
 
@@ -112,6 +112,9 @@ def record_call(ctx: Ctx, lead_id: int, answers: Mapping[str, Any], *, now: date
         lead_id=lead.id, at=as_utc(now) if now else utcnow(), by=ctx.actor, outcome=values["outcome"],
         notes=values["notes"], reason=values.get("reason"), comment=values.get("comment"),
         recontact_at=values.get("recontact_at"), **bant), "lead_call")
+    ctx.add(Activity(record_type="lead", record_id=lead.id, kind="call", direction="outbound", outcome="reached",
+                     notes=values["notes"], owner=ctx.actor or "system", done_at=call.at, source="lead_call",
+                     source_id=call.id), "activity")  # the call in the lead's activities, as any call
     return call, values
 
 

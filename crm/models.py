@@ -212,6 +212,36 @@ class LeadCall(Base):
     grade: Mapped[str | None] = mapped_column(String(8))
 
 
+class Activity(Stamped, Base):
+    """Something done or to do about a record (customer, lead, opportunity, complaint, contract): a call
+    (direction, outcome, minutes), a meeting (attendees, place, minutes of it), a note, or a to-do; a due time
+    and a reminder for what lies ahead, ``done_at`` once it is done. ``source`` names what recorded it when a
+    process did (``lead_call`` and the ``LeadCall`` id)."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_record", "record_type", "record_id", "id"),
+                      Index("ix_activity_owner_due", "owner", "due_at"),
+                      Index("ix_activity_reminder", "remind_at", "reminded_at"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))
+    record_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # call | meeting | note | todo
+    subject: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)  # what was said, the meeting's minutes, the note itself
+    direction: Mapped[str | None] = mapped_column(String(8))  # a call's: outbound | inbound
+    outcome: Mapped[str | None] = mapped_column(String(16))  # a call's: reached | no_answer | busy | voicemail
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+    attendees: Mapped[list[str] | None] = mapped_column(JSON)
+    place: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(150))  # whose it is: whom the reminder tells, whose day lists it
+    due_at: Mapped[datetime | None]
+    remind_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    source: Mapped[str | None] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+
+
 class StageVisit(Base):
     """One stay of an opportunity in a funnel stage (for conversion and time in stage)."""
 

@@ -50,6 +50,10 @@ def subjects(kind: str, data: Mapping[str, Any] | None) -> set[tuple[str, str]]:
                 parent_key = _identity(source.get(link))
                 if parent_key is not None:
                     found.add((parent, parent_key))
+        # a record that belongs to any record type (an activity): record_type and record_id
+        owner_type, owner_key = source.get("record_type"), _identity(source.get("record_id"))
+        if owner_type in RECORD_TYPES and owner_key is not None:
+            found.add((owner_type, owner_key))
     return found
 
 

@@ -24,6 +24,7 @@ RECORDS: dict[str, Label] = {
     "contract_code": _l("کد یک‌بار مصرف", "One-time code"),
     "opportunity_stage": _l("مرحلهٔ فرصت", "Stage stay"), "notification": _l("پیام به مشتری", "Message"),
     "referral_attempt": _l("ثبت معرفی", "Referral attempt"), "loyalty_entry": _l("ردیف امتیاز", "Points entry"),
+    "activity": _l("فعالیت", "Activity"),
 }
 
 # one label per field name, the same on every record that has it
@@ -202,8 +203,16 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "complaint_sla_warning": _l("هشدار مهلت شکایت", "Complaint deadline warning"),
         "task_assigned": _l("کار به شما سپرده شد", "Task assigned to you"),
         "message_undelivered": _l("پیام نرسید", "Message not delivered"),
+        "activity_reminder": _l("یادآوری فعالیت", "Activity reminder"),
     },
+    ("activity", "kind"): {"call": _l("تماس", "Call"), "meeting": _l("جلسه", "Meeting"),
+                           "note": _l("یادداشت", "Note"), "todo": _l("کار برای انجام", "To-do")},
+    ("activity", "direction"): {"outbound": _l("خروجی", "Outbound"), "inbound": _l("ورودی", "Inbound")},
+    ("activity", "outcome"): {"reached": _l("صحبت شد", "Reached"), "no_answer": _l("پاسخ نداد", "No answer"),
+                              "busy": _l("مشغول بود", "Busy"), "voicemail": _l("پیام صوتی", "Voicemail"),
+                              "wrong_number": _l("شمارهٔ نادرست", "Wrong number")},
 }
+KIND_WORDS = VALUES[("activity", "kind")]
 
 ACTIONS: dict[str, Label] = {
     "created": _l("ایجاد شد", "created"), "changed": _l("تغییر کرد", "changed"), "removed": _l("حذف شد", "removed"),

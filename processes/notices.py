@@ -90,11 +90,11 @@ def _inbox_link(params: Mapping[str, Any]) -> str | None:
 
 def _in_language(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
     """The parameters with a name given in every language (``task_names``: {"en": ..., "fa": ...}) put in the
-    reader's: ``task_name`` becomes theirs."""
-    shown = {key: value for key, value in params.items() if key != "task_names"}
-    names = params.get("task_names")
-    if isinstance(names, Mapping) and (names.get(locale) or names.get("en")):
-        shown["task_name"] = names.get(locale) or names.get("en")
+    reader's: ``task_name`` becomes theirs (and so for any ``*_names``)."""
+    shown = {key: value for key, value in params.items() if not key.endswith("_names")}
+    for key, names in params.items():
+        if key.endswith("_names") and isinstance(names, Mapping) and (names.get(locale) or names.get("en")):
+            shown[key[:-1]] = names.get(locale) or names.get("en")
     return shown
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from crm import lead_calls, leads
+from crm.activities import activities_of
 from crm.models import Customer, Lead, LeadCall, Notification, Opportunity
 from processes.notices import StaffMember
 from tests.conftest import Database
@@ -86,6 +87,11 @@ def test_the_call_asks_bant_the_score_is_recomputed_and_the_call_kept(flow: Flow
     assert (call.by, call.outcome, call.notes, call.score, call.grade) == ("sara", "qualified",
                                                                            "با مدیر عامل صحبت شد", 45, "B")
     assert (call.budget_confirmed, call.authority, call.need, call.timeline) == (False, True, "medium", "quarter")
+    # the call is among the lead's activities, as any call logged by hand
+    [activity] = flow.records(lambda s: activities_of(s, "lead", done.variables["lead_id"])[0])
+    assert (activity.kind, activity.direction, activity.owner, activity.notes, activity.source, activity.source_id) == (
+        "call", "outbound", "sara", "با مدیر عامل صحبت شد", "lead_call", call.id)
+    assert activity.done_at is not None
 
 
 def test_answers_that_cannot_be_taken_send_the_call_back_to_the_caller(flow: Flow):

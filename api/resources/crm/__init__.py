@@ -29,6 +29,7 @@ MODULES: tuple[str, ...] = (
     "export",
     "teams",
     "records",
+    "activities",
 )
 
 

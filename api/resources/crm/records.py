@@ -102,7 +102,7 @@ def _visible(session: Session, principal: Principal) -> record_history.Redact:
     return check
 
 
-def _record(record_type: str, record_id: int) -> tuple[Session, Principal, str, Any]:
+def reachable_record(record_type: str, record_id: int) -> tuple[Session, Principal, str, Any]:
     """The record the caller asks for: 404 for an unknown type or record (or one out of sight), 403 for a
     role that may not read records of this type."""
     principal, session = current_principal(), db()
@@ -127,7 +127,7 @@ class RecordCard(MethodView):
     @requires(*ANYONE)
     def get(self, record_type: str, record_id: int) -> object:
         """The record's card: the fields that matter for working on it, and the address of its page."""
-        session, _, record_type, record = _record(record_type, record_id)
+        session, _, record_type, record = reachable_record(record_type, record_id)
         waiting = None
         if record_type == "contract" and record.process_instance_id:
             steps = open_steps(session, {record.process_instance_id}).get(record.process_instance_id, [])
@@ -146,7 +146,7 @@ class RecordHistory(MethodView):
     def get(self, args: dict, record_type: str, record_id: int) -> object:
         """The record's own history, newest first: who changed which field from what to what, and when, and
         the steps of the processes that serve it."""
-        session, principal, record_type, record = _record(record_type, record_id)
+        session, principal, record_type, record = reachable_record(record_type, record_id)
         instances = record_history.instances_of(session, record_type, record_id,
                                                 getattr(record, "process_instance_id", None)) \
             if args["processes"] else []
