@@ -3,6 +3,7 @@
 
 import baseEn from '../../i18n/en.json';
 import baseFa from '../../i18n/fa.json';
+import activities from '../../i18n/parts/activities.json';
 import dashboards from '../../i18n/parts/dashboards.json';
 import editors from '../../i18n/parts/editors.json';
 import feedback from '../../i18n/parts/feedback.json';
@@ -13,7 +14,7 @@ import assets from '../../i18n/parts/assets.json';
 
 // en.json and fa.json hold the app's messages; each file in i18n/parts/ holds one area's messages
 // in both languages ({"en": {...}, "fa": {...}}), so areas grow without touching one shared file.
-const PARTS = [dashboards, editors, feedback, forms, labels, names, assets];
+const PARTS = [activities, dashboards, editors, feedback, forms, labels, names, assets];
 const en = Object.assign({}, baseEn, ...PARTS.map((part) => part.en));
 const fa = Object.assign({}, baseFa, ...PARTS.map((part) => part.fa));
 const CATALOGUES = { en, fa };

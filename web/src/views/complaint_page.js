@@ -13,6 +13,7 @@ import { complainant, severityBadge, slaDue } from './complaints.js';
 import { correctForm, noteForm } from './complaint_edit.js';
 import { listLabels } from './leads.js';
 import { groupNames, groupText, loadGroups } from '../core/lists.js';
+import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -97,7 +98,7 @@ export async function render({ root, params, me }) {
       mayEdit ? h('div', { class: 'grid-2' }, noteForm(complaint, () => draw(false)), correctForm(complaint, () => draw(false)))
         : h('p', { class: 'muted', 'data-testid': 'complaint-closed' }, t('complaint_page.closed')),
       handling(complaint),
-      placementSection('complaints', complaint.id), historySection('complaint', complaint.id));
+      placementSection('complaints', complaint.id), activitiesSection('complaint', complaint.id), historySection('complaint', complaint.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();

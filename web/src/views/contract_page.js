@@ -13,6 +13,7 @@ import { ROLES } from '../routes.js';
 import { phone, statusBadge } from './crmtext.js';
 import { contractEditForm, EDITING } from './contract_new.js';
 import { contractNumber, levels } from './contracts.js';
+import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { groupNames, loadGroups } from '../core/lists.js';
 import { placementSection } from './record_placement.js';
@@ -155,7 +156,7 @@ export async function render({ root, params, me }) {
       decisionTable(decisions),
       editable ? contractEditForm(c, () => draw(false)) : h('p', { class: 'muted', 'data-testid': 'contract-locked' }, t('contract_page.locked')),
       revisionTable(revisions),
-      placementSection('contracts', c.id), historySection('contract', c.id));
+      placementSection('contracts', c.id), activitiesSection('contract', c.id), historySection('contract', c.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();

@@ -10,6 +10,7 @@ import { ROLES } from '../routes.js';
 import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
 import { listLabels } from './leads.js';
+import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -168,5 +169,5 @@ export async function render({ root, params, me }) {
           { label: t('instances.state'), cell: (x) => stateBadge(x.state) },
           { label: t('instances.started'), cell: (x) => dateTime(x.started_at), class: 'nowrap' },
         ])])),
-    placementSection('customers', c.id), historySection('customer', c.id));
+    placementSection('customers', c.id), ROLES.work.includes(me.role) ? activitiesSection('customer', c.id) : null, historySection('customer', c.id));
 }

@@ -11,6 +11,7 @@ import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { editForm, EDITABLE_STATUSES } from './lead_edit.js';
 import { listLabels } from './leads.js';
 import { groupNames, groupText, loadGroups } from '../core/lists.js';
+import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -108,7 +109,7 @@ export async function render({ root, params, me }) {
       h('div', { class: 'grid-2' }, about(lead, label), h('div', {}, score(lead), work(lead, me))),
       calls(lead, label),
       mayEdit ? editForm(lead, () => draw(false)) : h('p', { class: 'muted', 'data-testid': 'lead-closed' }, t('lead_page.closed')),
-      placementSection('leads', lead.id), historySection('lead', lead.id));
+      placementSection('leads', lead.id), activitiesSection('lead', lead.id), historySection('lead', lead.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }
   await draw();
