@@ -106,7 +106,7 @@ class Demo:
 
 def load_demo_data(ravand: Ravand) -> bool:
     """Deploy the processes and fill them with demo records; False if customers already exist."""
-    from api import demo_contracts, demo_deals, demo_referrals, demo_sales, demo_service
+    from api import demo_activities, demo_contracts, demo_deals, demo_referrals, demo_sales, demo_service
 
     demo = Demo(ravand)
     demo.run(lambda s: ravand.engine.deploy(s, processes.bundle(), "designer"))
@@ -119,5 +119,6 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo_service.stories(demo)
     demo_contracts.stories(demo)
     demo_referrals.stories(demo)
+    demo_activities.stories(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True

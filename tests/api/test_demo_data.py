@@ -165,3 +165,23 @@ def test_each_demo_employee_has_work_waiting(demo: Ravand, who: str) -> None:
     with demo.sessions() as session:
         found = demo.engine.tasks(session, TaskQuery(visible_to=PEOPLE[who]))
     assert found.total >= 1
+
+
+def test_a_salespersons_week_of_activities(demo: Ravand) -> None:
+    from datetime import timedelta
+
+    from crm.activities import day_of
+    from crm.clock import utcnow
+    from crm.models import Activity
+
+    kinds = dict(_all(demo, select(Activity.kind, func.count()).group_by(Activity.kind)))
+    assert set(kinds) == {"call", "meeting", "note", "todo"}
+    sources = {row.source for row in _all(demo, select(Activity.source))}
+    assert "lead_call" in sources  # the qualification calls logged their own
+    now = utcnow()
+    with demo.sessions() as session:
+        day = day_of(session, ["sara"], now - timedelta(hours=1), now + timedelta(hours=23))
+        assert [a.subject for a in day.overdue] == ["تماس دوباره با صنایع غذایی البرز"]
+        assert "ارسال پیش‌نویس تمدید قرارداد" in [a.subject for a in day.due]
+        past = session.scalars(select(Activity).where(Activity.subject == "معرفی نرم‌افزار به مدیران پارس افزار")).one()
+        assert past.done_at is not None and past.done_at < now - timedelta(days=160)  # moved to its day
