@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from crm.clock import as_utc, utcnow
@@ -189,6 +189,18 @@ def day_of(session: Session, owners: Collection[str], start: datetime, end: date
     return Day(*(list(session.scalars(query.limit(limit))) for query in (overdue, due, done)))
 
 
+def in_period(session: Session, owners: Collection[str], start: datetime, end: datetime, *,
+              limit: int = 500) -> list[Activity]:
+    """The activities of ``owners`` due from ``start`` to ``end`` (or, with no due time, done then), soonest
+    first: what a calendar shows."""
+    if not owners:
+        return []
+    start, end = as_utc(start), as_utc(end)
+    when = func.coalesce(Activity.due_at, Activity.done_at)
+    query = _of(owners).where(when >= start, when < end).order_by(when, Activity.id).limit(limit)
+    return list(session.scalars(query))
+
+
 def reminders_due(session: Session, now: datetime, batch: int, *, lock: bool = False) -> list[Activity]:
     """Open activities whose reminder time has come and that were not reminded yet, oldest reminder first."""
     query = (select(Activity).where(and_(Activity.remind_at <= as_utc(now), Activity.reminded_at.is_(None),
@@ -204,4 +216,4 @@ def is_overdue(activity: Activity, now: datetime | None = None) -> bool:
 
 
 __all__ = ["DIRECTIONS", "KINDS", "OUTCOMES", "RECORD_TYPES", "Day", "activities_of", "change_activity",
-           "day_of", "get_activity", "is_overdue", "log_activity", "may_change", "reminders_due"]
+           "day_of", "get_activity", "in_period", "is_overdue", "log_activity", "may_change", "reminders_due"]

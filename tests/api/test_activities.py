@@ -136,3 +136,25 @@ def test_a_logged_activity_is_in_its_records_history(api: Api):
                 json={"kind": "call", "outcome": "reached", "notes": "قیمت را پرسید"}), 201)
     history = ok(api.call("GET", f"/api/v1/records/customer/{customer}/history", "employee"))["items"]
     assert any(item["kind"] == "crm.activity.created" for item in history), [i["kind"] for i in history]
+
+
+def test_the_calendar_holds_a_periods_activities_and_tasks(api: Api):
+    customer = _customer(api)
+    path = f"/api/v1/records/customer/{customer}/activities"
+    ahead = ok(api.call("POST", path, "employee", json={"kind": "meeting", "subject": "بازدید",
+                                                         "due_at": _at(timedelta(days=10))}), 201)
+    done = ok(api.call("POST", path, "employee", json={"kind": "note", "notes": "امروز"}), 201)
+    far = ok(api.call("POST", path, "employee", json={"kind": "todo", "subject": "دور",
+                                                       "due_at": _at(timedelta(days=80))}), 201)
+    today = utcnow().date()
+    found = ok(api.call("GET", "/api/v1/activities/calendar", "employee", query_string={
+        "start": (today - timedelta(days=1)).isoformat(), "end": (today + timedelta(days=40)).isoformat()}))
+    assert [a["id"] for a in found["activities"]] == [done["id"], ahead["id"]]
+    assert far["id"] not in [a["id"] for a in found["activities"]]
+    assert found["activities"][1]["record"]["type"] == "customer" and found["tasks"] == []
+    too_long = api.call("GET", "/api/v1/activities/calendar", "employee", query_string={
+        "start": today.isoformat(), "end": (today + timedelta(days=100)).isoformat()})
+    assert too_long.status_code == 422 and "end" in too_long.get_json()["errors"]
+    jalali = api.call("GET", "/api/v1/activities/calendar", "employee",
+                      query_string={"start": "1405/09/01", "end": "۱۴۰۵/۰۹/۳۰"})
+    assert jalali.status_code == 200 and jalali.get_json()["start"] == "2026-11-22"

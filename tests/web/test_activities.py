@@ -101,3 +101,37 @@ def test_an_english_salesperson_logs_a_meeting_on_a_lead(crm: Server, page_for):
     page.goto("/app/my-day")
     expect(page.get_by_test_id("my-day-done")).to_contain_text("Product demo")
     expect(page.get_by_test_id("my-day-date")).to_contain_text(str(utcnow().year))
+
+
+def test_the_calendar_shows_a_jalali_month_in_persian_and_a_gregorian_week_in_english(server: Server, page_for):
+    from datetime import timedelta
+
+    customer = _customer(server, "persian", f"صنایع {surname()}")
+    due = (utcnow() + timedelta(hours=2)).isoformat()
+    for who, subject in (("persian", "جلسهٔ تقویم"), ("employee", "Calendar call")):
+        made = server.call("POST", f"/api/v1/records/customer/{customer}/activities", who,
+                           json={"kind": "meeting" if who == "persian" else "call", "subject": subject, "due_at": due})
+        assert made.status_code == 201, made.get_json()
+
+    page = page_for("persian", locale="fa-IR")
+    page.click("a.nav-link[data-nav=calendar]")
+    expect(page.get_by_test_id("calendar-month")).to_be_visible()
+    this_month = jdatetime.date.fromgregorian(date=utcnow().date())
+    expect(page.get_by_test_id("calendar-title")).to_contain_text(_persian_digits(str(this_month.year)))
+    expect(page.get_by_test_id("calendar-month").locator("th").first).to_have_text("شنبه")  # Saturday first
+    entry = page.get_by_test_id("calendar-activity").filter(has_text="جلسهٔ تقویم")
+    expect(entry).to_have_count(1)
+    expect(page.get_by_test_id("calendar-activity").filter(has_text="Calendar call")).to_have_count(0)  # alice's
+    shot(page, "calendar-fa-month")
+    page.get_by_test_id("calendar-next").click()
+    expect(page.get_by_test_id("calendar-activity").filter(has_text="جلسهٔ تقویم")).to_have_count(0)
+    page.get_by_test_id("calendar-today").click()
+    entry.locator("a").first.click()
+    expect(page).to_have_url(re.compile(rf"/app/customers/{customer}$"))
+
+    english = page_for("employee")
+    english.goto("/app/calendar?view=week")
+    expect(english.get_by_test_id("calendar-week")).to_be_visible()
+    expect(english.get_by_test_id("calendar-week").locator("th").first).to_have_text("Mon")
+    expect(english.get_by_test_id("calendar-activity").filter(has_text="Calendar call")).to_have_count(1)
+    shot(english, "calendar-en-week")

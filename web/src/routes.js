@@ -13,6 +13,7 @@ export const ROLES = {
 export const NAV = [
   { href: '/app/tasks', label: 'nav.tasks', roles: ROLES.work, key: 'tasks' },
   { href: '/app/my-day', label: 'nav.my_day', roles: ROLES.work, key: 'my_day' },
+  { href: '/app/calendar', label: 'nav.calendar', roles: ROLES.work, key: 'calendar' },
   { href: '/app/customers', label: 'nav.customers', roles: ROLES.all, key: 'customers' },
   { href: '/app/leads', label: 'nav.leads', roles: ROLES.work, key: 'leads', also: ['/app/leads/'] },
   { href: '/app/opportunities', label: 'nav.opportunities', roles: ROLES.work, key: 'opportunities', also: ['/app/opportunities/'] },
@@ -40,6 +41,7 @@ export const ROUTES = [
   { path: '/tasks', title: 'nav.tasks', roles: ROLES.work, view: () => import('./views/tasklist.js') },
   { path: '/tasks/:id', title: 'task.title', roles: ROLES.work, view: () => import('./views/task.js') },
   { path: '/my-day', title: 'my_day.title', roles: ROLES.work, view: () => import('./views/my_day.js') },
+  { path: '/calendar', title: 'calendar.title', roles: ROLES.work, view: () => import('./views/calendar.js') },
   { path: '/customers', title: 'customers.title', roles: ROLES.all, view: () => import('./views/customers.js') },
   { path: '/customers/import', title: 'import.title', roles: ROLES.work, view: () => import('./views/customer_import.js') },
   { path: '/customers/:id', title: 'customer.title', roles: ROLES.all, view: () => import('./views/customer_page.js') },

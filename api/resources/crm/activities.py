@@ -89,6 +89,13 @@ class DayArgs(Schema):
         "description": "mine, or team: everyone in the caller's team (crm.teams)"})
 
 
+class PeriodArgs(Schema):
+    start = Day("the first day", required=True)
+    end = Day("the last day (at most 62 days after the first)", required=True)
+    scope = fields.String(load_default="mine", validate=validate.OneOf(("mine", "team")), metadata={
+        "description": "mine, or team: everyone in the caller's team (crm.teams)"})
+
+
 class DayTaskSchema(Schema):
     id = fields.String()
     name = fields.String()
@@ -108,7 +115,18 @@ class DaySchema(Schema):
                                                                                "by the day's end"})
 
 
+class PeriodSchema(Schema):
+    start = fields.Date()
+    end = fields.Date()
+    owners = fields.List(fields.String())
+    activities = fields.List(fields.Nested(ActivitySchema), metadata={"description": "due in the period (or, "
+                                                                                   "with no due time, done then)"})
+    tasks = fields.List(fields.Nested(DayTaskSchema), metadata={"description": "open tasks assigned to them, due "
+                                                                               "in the period"})
+
+
 ActivityPage = page_schema(ActivitySchema, "ActivityPage")
+MAX_DAYS = 62
 
 
 def _shown(item: Activity, now: datetime) -> dict[str, Any]:
@@ -216,9 +234,11 @@ def _titled(session: Session, items: list[Activity], principal: Principal, now: 
     return shown
 
 
-def _tasks(session: Session, owners: list[str], end: datetime, now: datetime) -> list[dict[str, Any]]:
+def _tasks(session: Session, owners: list[str], end: datetime, now: datetime,
+           start: datetime | None = None) -> list[dict[str, Any]]:
+    after = [HumanTask.due_at >= start] if start is not None else []
     rows = session.scalars(select(HumanTask).where(HumanTask.assignee.in_(owners), HumanTask.state.in_(OPEN_STATES),
-                                                   HumanTask.due_at < end)
+                                                   HumanTask.due_at < end, *after)
                            .order_by(HumanTask.due_at, HumanTask.id).limit(200)).all()
     items = [{"id": t.id, "name": t.name, "element_id": t.element_id, "process_key": t.process_key,
               "assignee": t.assignee, "due": t.due_at, "overdue": t.due_at is not None and t.due_at < now}
@@ -246,3 +266,26 @@ class MyDay(MethodView):
         found = activities.day_of(session, owners, start, end)
         lists = {name: _titled(session, getattr(found, name), principal, now) for name in ("overdue", "due", "done")}
         return {"day": day, "owners": owners, **lists, "tasks": _tasks(session, owners, end, now)}
+
+
+@blp.route("/activities/calendar")
+class Calendar(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PeriodArgs, location="query")
+    @blp.response(200, PeriodSchema)
+    @requires(*WORK)
+    def get(self, args: dict) -> object:
+        """The caller's (or their team's) activities and open tasks due from ``start`` to ``end`` (days of the
+        company's time zone, Jalali or Gregorian, at most 62 days): what a calendar's month, week or day shows."""
+        principal, session = current_principal(), db()
+        if args["end"] < args["start"] or (args["end"] - args["start"]).days > MAX_DAYS:
+            raise InvalidRecord("the period is not valid", {"end": [
+                f"must be on or after the first day and at most {MAX_DAYS} days after it"]})
+        zone = ZoneInfo(ravand().settings.timezone)
+        start = datetime.combine(args["start"], time(), zone)
+        end = datetime.combine(args["end"] + timedelta(days=1), time(), zone)
+        owners = _team(session, principal) if args["scope"] == "team" else [principal.username]
+        now = utcnow()
+        return {"start": args["start"], "end": args["end"], "owners": owners,
+                "activities": _titled(session, activities.in_period(session, owners, start, end), principal, now),
+                "tasks": _tasks(session, owners, end, now, start)}
