@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from sqlalchemy import JSON, String, exists, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.composition import Ravand, ravand_ctx
+from api.identity.models import User
 from api.staff import directory
 from crm import activities
 from crm.record_cards import MODELS, card, url_of
@@ -86,6 +88,35 @@ def _recipients(call: ServiceCall, task: HumanTask) -> list[str]:
     if len(people) > MAX_RECIPIENTS:
         log.info("overdue task %s: %d candidates, the first %d told", task.id, len(people), MAX_RECIPIENTS)
     return people[:MAX_RECIPIENTS]
+
+
+MENTION = re.compile(r"(?<![\w@.])@([A-Za-z0-9][A-Za-z0-9._-]{0,148}[A-Za-z0-9]|[A-Za-z0-9])")
+MAX_MENTIONS = 10  # people one comment may tell
+EXCERPT = 300  # characters of the comment in the notice
+
+
+def mentions(text: str) -> list[str]:
+    """The user names a comment mentions (``@sara``), each once, in order."""
+    return list(dict.fromkeys(MENTION.findall(text or "")))
+
+
+def tell_mentioned(engine: Engine, session: Session, task: TaskView, text: str, actor: str) -> list[str]:
+    """Everyone a task comment mentions who may see the task (its assignee, its candidate users, the members
+    of its candidate groups, administrators), the author aside, hears who wrote what (``mentioned``)."""
+    wanted = [name for name in mentions(text) if name != actor][:MAX_MENTIONS]
+    if not wanted:
+        return []
+    call = _call(engine, session, task, actor)
+    allowed = {p.username for p in directory(session, [task.assignee or "", *(task.candidate_users or []),
+                                                       *(f"group:{g}" for g in task.candidate_groups or [])])}
+    allowed |= set(session.scalars(select(User.username).where(User.role == "admin", User.active.is_(True))))
+    told = [name for name in wanted if name in allowed]
+    if not told:
+        return []
+    excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+    params = {"task_name": task.name, "task_names": _task_names(session, task), "by": _display_name(call, actor),
+              "text": excerpt, "task_url": public_url(call, f"/app/tasks/{task.id}")}
+    return tell_staff(call, ravand_ctx(session, actor), told, template="mentioned", params=params)
 
 
 def _overdue(session: Session, now: datetime, batch: int) -> list[HumanTask]:

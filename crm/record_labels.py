@@ -204,6 +204,7 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "task_assigned": _l("کار به شما سپرده شد", "Task assigned to you"),
         "message_undelivered": _l("پیام نرسید", "Message not delivered"),
         "activity_reminder": _l("یادآوری فعالیت", "Activity reminder"),
+        "mentioned": _l("نام شما در یادداشت یک کار", "Mentioned in a task comment"),
     },
     ("activity", "kind"): {"call": _l("تماس", "Call"), "meeting": _l("جلسه", "Meeting"),
                            "note": _l("یادداشت", "Note"), "todo": _l("کار برای انجام", "To-do")},

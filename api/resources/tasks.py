@@ -21,7 +21,7 @@ from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.record_links import Q_LENGTH, search_words, with_record
 from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
-from api.staff_notices import tell_assigned
+from api.staff_notices import tell_assigned, tell_mentioned
 from engine.tasks import SORTS, TaskQuery, actionable
 from engine.views import Actor, TaskView
 
@@ -258,5 +258,12 @@ class Comments(MethodView):
     @blp.response(201, CommentSchema)
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
-        """Add a comment."""
-        return _act("add_comment", task_id, body["text"])
+        """Add a comment; colleagues it mentions (``@sara``) who may see the task are told (``mentioned``)."""
+        actor, engine = current_principal().actor, ravand().engine
+
+        def run(session: Session) -> Any:
+            comment = engine.add_comment(session, task_id, body["text"], actor)
+            tell_mentioned(engine, session, engine.task(session, task_id, actor).task, body["text"], actor.name)
+            return comment
+
+        return as_dict(command(run))

@@ -144,3 +144,18 @@ def test_the_scheduler_runs_the_overdue_job_beside_the_outbox(api: Api, task: st
     assert {job.id for job in scheduler.get_jobs()} == {"ravand-outbox", "ravand-overdue-tasks"}
     overdue_job(ravand)  # nothing is due yet: it runs and tells nobody
     assert _told(api, "task_overdue") == []
+
+
+def test_a_comment_tells_the_colleagues_it_mentions_who_may_see_the_task(api: Api, task: str):
+    _add_user(api, "sima", ["sales"], locale="fa", display="سیما")
+    text = "@mona و @sima لطفاً ببینید؛ @carol و @gone و @nobody و @alice. نشانی a@b.com"
+    ok(api.call("POST", f"/api/v1/tasks/{task}/comments", "employee", json={"text": text}), 201)
+    told = _told(api, "mentioned")
+    # mona (managers) and sima (sales) see the task; carol (support) does not, gone is disabled, nobody is no one,
+    # and alice wrote it
+    assert sorted(m["recipient"] for m in told) == ["mona", "sima"]
+    persian = next(m for m in told if m["recipient"] == "sima")
+    assert "سیما گرامی" in persian["body"] and "alice" in persian["body"] and "لطفاً ببینید" in persian["body"]
+    assert persian["link"] == f"/app/tasks/{task}"
+    ok(api.call("POST", f"/api/v1/tasks/{task}/comments", "employee", json={"text": "no one named here"}), 201)
+    assert len(_told(api, "mentioned")) == 2

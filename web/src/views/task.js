@@ -75,7 +75,8 @@ function comments(task, canWrite) {
           setBusy(button, false);
         }
       },
-    }, text, h('div', { class: 'row end' }, button)));
+    }, text, h('small', { class: 'muted', id: 'comment-hint' }, t('task.mention_hint')), h('div', { class: 'row end' }, button)));
+    text.setAttribute('aria-describedby', 'comment-hint');
   }
   load().catch((error) => list.append(errorBox(error)));
   return section;
