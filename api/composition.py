@@ -103,7 +103,7 @@ def notice_settings(settings: Settings) -> dict[str, Any]:
     from api.staff import directory
 
     found = {"notify_quiet_hours": settings.notify_quiet_hours, "work_zone": settings.work_zone,
-             "staff_directory": directory}
+             "staff_directory": directory, "notify_due_soon_s": settings.notify_due_soon_s}
     return {**found, "public_url": settings.public_url} if settings.public_url else found
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.job import Job
@@ -119,29 +119,45 @@ def tell_mentioned(engine: Engine, session: Session, task: TaskView, text: str, 
     return tell_staff(call, ravand_ctx(session, actor), told, template="mentioned", params=params)
 
 
-def _overdue(session: Session, now: datetime, batch: int) -> list[HumanTask]:
-    told = exists().where(TaskNotice.task_id == HumanTask.id, TaskNotice.kind == "overdue")
-    query = (select(HumanTask).where(HumanTask.state.in_(OPEN), HumanTask.due_at < now, ~told)
+def _due(session: Session, kind: str, before: datetime, batch: int, after: datetime | None = None) -> list[HumanTask]:
+    """Open tasks due before ``before`` (and not before ``after``) whose people were not told of ``kind``."""
+    told = exists().where(TaskNotice.task_id == HumanTask.id, TaskNotice.kind == kind)
+    since = [HumanTask.due_at >= after] if after is not None else []
+    query = (select(HumanTask).where(HumanTask.state.in_(OPEN), HumanTask.due_at < before, *since, ~told)
              .order_by(HumanTask.due_at, HumanTask.id).limit(batch))
     if is_postgres(session.get_bind()):
         query = query.with_for_update(of=HumanTask, skip_locked=True)  # two workers never tell one task twice
     return list(session.scalars(query))
 
 
-def tell_overdue(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
-    """Tell the people of every open task past its due time that was not told yet; how many tasks."""
-    now = now or utcnow()
-    tasks = _overdue(session, now, batch)
+def _tell_due(engine: Engine, session: Session, tasks: list[HumanTask], kind: str, template: str,
+              now: datetime) -> int:
     for task in tasks:
         call = _call(engine, session, task, ACTOR)
         params = {"task_name": task.name, "task_names": _task_names(session, task), "due": as_utc(task.due_at),
                   "task_url": public_url(call, f"/app/tasks/{task.id}")}
-        told = tell_staff(call, ravand_ctx(session, ACTOR), _recipients(call, task), template="task_overdue",
+        told = tell_staff(call, ravand_ctx(session, ACTOR), _recipients(call, task), template=template,
                           params=params)
-        session.add(TaskNotice(task_id=task.id, kind="overdue", due_at=task.due_at, notified_at=now,
-                               recipients=told))
+        session.add(TaskNotice(task_id=task.id, kind=kind, due_at=task.due_at, notified_at=now, recipients=told))
     session.flush()
     return len(tasks)
+
+
+def tell_overdue(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Tell the people of every open task past its due time that was not told yet; how many tasks."""
+    now = now or utcnow()
+    return _tell_due(engine, session, _due(session, "overdue", now, batch), "overdue", "task_overdue", now)
+
+
+def tell_due_soon(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
+    """Tell the people of every open task due within ``notify_due_soon_s`` (from now) that was not told yet
+    (``task_due_soon``, once); none when the setting is 0. How many tasks."""
+    window = float(engine.ctx.settings.get("notify_due_soon_s") or 0)
+    if window <= 0:
+        return 0
+    now = now or utcnow()
+    tasks = _due(session, "due_soon", now + timedelta(seconds=window), batch, after=now)
+    return _tell_due(engine, session, tasks, "due_soon", "task_due_soon", now)
 
 
 def tell_reminders(engine: Engine, session: Session, now: datetime | None = None, batch: int = BATCH) -> int:
@@ -169,7 +185,8 @@ def tell_reminders(engine: Engine, session: Session, now: datetime | None = None
 
 def overdue_job(ravand: Ravand) -> None:
     """The scheduler's job: overdue tasks and activity reminders; never raises (the next run tries again)."""
-    for what, tell in (("overdue tasks", tell_overdue), ("activity reminders", tell_reminders)):
+    for what, tell in (("overdue tasks", tell_overdue), ("tasks due soon", tell_due_soon),
+                       ("activity reminders", tell_reminders)):
         try:
             count = ravand.engine.transaction(ravand.sessions, lambda s, tell=tell: tell(ravand.engine, s))
         except Exception:  # the database may be briefly away

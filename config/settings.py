@@ -53,6 +53,7 @@ class Settings:
     sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only
     notify_max_attempts: int = 5
     notify_interval_s: float = 30.0
+    notify_due_soon_s: int = 4 * 3600  # an open task's people are told once this long before its due time; 0: never
     notify_quiet_hours: str = "21:00-08:00"  # customer SMS queued then wait for its end (work_zone); "" for none
     # the working calendar: deadlines people are held to count working time on it (working_time("PT4H"))
     work_zone: str = "Asia/Tehran"

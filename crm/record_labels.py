@@ -205,6 +205,7 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "message_undelivered": _l("پیام نرسید", "Message not delivered"),
         "activity_reminder": _l("یادآوری فعالیت", "Activity reminder"),
         "mentioned": _l("نام شما در یادداشت یک کار", "Mentioned in a task comment"),
+        "task_due_soon": _l("موعد کار نزدیک است", "Task due soon"),
     },
     ("activity", "kind"): {"call": _l("تماس", "Call"), "meeting": _l("جلسه", "Meeting"),
                            "note": _l("یادداشت", "Note"), "todo": _l("کار برای انجام", "To-do")},

@@ -12,7 +12,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from api.outbox import schedule_outbox
-from api.staff_notices import MAX_RECIPIENTS, overdue_job, tell_overdue
+from api.staff_notices import MAX_RECIPIENTS, overdue_job, tell_due_soon, tell_overdue
 from engine.clock import utcnow
 from tests.api.conftest import PASSWORD, Api
 from tests.engine import bpmn
@@ -159,3 +159,18 @@ def test_a_comment_tells_the_colleagues_it_mentions_who_may_see_the_task(api: Ap
     assert persian["link"] == f"/app/tasks/{task}"
     ok(api.call("POST", f"/api/v1/tasks/{task}/comments", "employee", json={"text": "no one named here"}), 201)
     assert len(_told(api, "mentioned")) == 2
+
+
+def _tell_due_soon(api: Api, days: float) -> int:
+    ravand = api.app.extensions["ravand"]
+    return ravand.engine.transaction(ravand.sessions, lambda s: tell_due_soon(
+        ravand.engine, s, now=utcnow() + timedelta(days=days)))
+
+
+def test_a_task_coming_due_tells_its_assignee_once_before_it_is_overdue(api: Api, task: str):
+    assert _tell_due_soon(api, days=1) == 0  # due in two days, four hours is the window
+    assert _tell_due_soon(api, days=1.9) == 1
+    [notice] = _told(api, "task_due_soon")
+    assert notice["recipient"] == "alice" and "Review the request" in notice["body"]
+    assert _tell_due_soon(api, days=1.95) == 0 and len(_told(api, "task_due_soon")) == 1
+    assert _tell_overdue(api) == 1  # overdue is its own notice
