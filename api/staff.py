@@ -20,7 +20,8 @@ from processes.notices import StaffMember
 def _member(user: User) -> StaffMember:
     email = user.email or (user.username if EMAIL.fullmatch(user.username) else None)
     return StaffMember(username=user.username, display_name=user.display_name or user.username,
-                       locale=user.locale or "en", email=email, mobile=user.mobile)
+                       locale=user.locale or "en", email=email, mobile=user.mobile,
+                       channel=user.notice_channel or "auto")
 
 
 def directory(session: Session, names: Iterable[str]) -> list[StaffMember]:

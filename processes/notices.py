@@ -41,6 +41,7 @@ class StaffMember:
     email: str | None = None
     mobile: str | None = None
     zone: str | None = None
+    channel: str = "auto"  # beside the inbox: auto (e-mail, else SMS), email, sms, or app (the inbox only)
 
 
 # (session, user names or "group:<name>") → the active employees meant, each once
@@ -98,13 +99,23 @@ def _in_language(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
     return shown
 
 
+def _outside(person: StaffMember) -> tuple[str, str | None]:
+    """Where a notice goes beside the inbox, as the person chose (nowhere when they have no such address)."""
+    if person.channel == "app":
+        return "app", None
+    if person.channel == "sms":
+        return "sms", person.mobile
+    if person.channel == "email":
+        return "email", person.email
+    return ("email", person.email) if person.email else ("sms", person.mobile)
+
+
 def _tell_one(call: ServiceCall, ctx: Ctx, person: StaffMember, template: str, params: Mapping[str, Any],
               link: str | None) -> None:
     locale, timing = read_locale(person.locale or "en"), _timing(call, person.zone)
     named = {**_in_language(params, locale), "name": person.display_name or person.username,
              "recipient": person.display_name or person.username}
-    for channel, address in (("app", person.username),
-                             ("email", person.email) if person.email else ("sms", person.mobile)):
+    for channel, address in (("app", person.username), _outside(person)):
         if address:
             notify.queue(ctx, channel=channel, recipient=address, template=template, params=named, locale=locale,
                          process_instance_id=call.instance_id, timing=timing, link=link)

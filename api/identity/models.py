@@ -14,6 +14,7 @@ from engine.models import Base
 
 ROLES = DECLARABLE_ROLES  # admin, designer, employee, auditor, integration (what a diagram may name)
 LOCALES = ("en", "fa")  # the interface languages
+NOTICE_CHANNELS = ("auto", "email", "sms", "app")
 AMOUNT_UNITS = ("rial", "toman")  # how task forms show and take amounts (always stored in rials)
 
 
@@ -27,6 +28,8 @@ class User(Base):
     groups: Mapped[list[Any]] = mapped_column(JSON)
     locale: Mapped[str] = mapped_column(String(8), default="en")
     amount_unit: Mapped[str] = mapped_column(String(8), default="rial", server_default="rial")
+    # how notices reach them beside the in-app inbox: auto (e-mail if they have one, else SMS), email, sms or app
+    notice_channel: Mapped[str] = mapped_column(String(8), default="auto", server_default="auto")
     email: Mapped[str | None] = mapped_column(String(255))  # where staff notices are mailed, if set
     mobile: Mapped[str | None] = mapped_column(String(16))  # E.164; staff notices by SMS when no e-mail
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -11,7 +11,7 @@ from marshmallow import Schema, fields, validate
 
 from api.context import command, crm_ctx, db
 from api.guard import ANYONE, BEARER, current_principal, requires
-from api.identity.models import AMOUNT_UNITS, User
+from api.identity.models import AMOUNT_UNITS, NOTICE_CHANNELS, User
 from api.resources.common import PageArgs
 from crm import inbox
 
@@ -93,16 +93,25 @@ class ReadEverything(MethodView):
 class PreferencesSchema(Schema):
     amount_unit = fields.String(metadata={"description": "how task forms show and take amounts: rial or toman "
                                                          "(stored in rials either way)"})
+    notice_channel = fields.String(metadata={"enum": list(NOTICE_CHANNELS), "description": (
+        "how notices reach me beside the in-app inbox: auto (e-mail if I have an address, else SMS), email, sms, "
+        "or app (the inbox only)")})
 
 
 class PreferencesPatch(Schema):
-    amount_unit = fields.String(required=True, validate=validate.OneOf(AMOUNT_UNITS),
-                                metadata={"description": "rial or toman"})
+    amount_unit = fields.String(validate=validate.OneOf(AMOUNT_UNITS), metadata={"description": "rial or toman"})
+    notice_channel = fields.String(validate=validate.OneOf(NOTICE_CHANNELS),
+                                   metadata={"description": "auto, email, sms or app"})
 
 
 def _unit(user: User | None) -> str:
     unit = user.amount_unit if user else None
     return unit if unit in AMOUNT_UNITS else "rial"
+
+
+def _preferences(user: User | None) -> dict[str, str]:
+    channel = user.notice_channel if user else None
+    return {"amount_unit": _unit(user), "notice_channel": channel if channel in NOTICE_CHANNELS else "auto"}
 
 
 @blp.route("/preferences")
@@ -111,20 +120,23 @@ class MyPreferences(MethodView):
     @blp.response(200, PreferencesSchema)
     @requires(*ANYONE)
     def get(self) -> object:
-        """My preferences for task forms (the unit of amounts; rial unless I chose toman)."""
-        return {"amount_unit": _unit(db().get(User, current_principal().user_id))}
+        """My preferences: the unit of amounts in task forms (rial unless I chose toman) and how notices reach
+        me beside the inbox."""
+        return _preferences(db().get(User, current_principal().user_id))
 
     @blp.doc(security=BEARER)
     @blp.arguments(PreferencesPatch)
     @blp.response(200, PreferencesSchema)
     @requires(*ANYONE)
     def patch(self, body: dict) -> object:
-        """Change my preferences for task forms (422 with the field's error for an unknown unit)."""
+        """Change my preferences, those given (422 with the field's error for an unknown value)."""
         user_id = current_principal().user_id
 
         def change(session: object) -> dict:
             user = session.get(User, user_id)
-            user.amount_unit = body["amount_unit"]
-            return {"amount_unit": _unit(user)}
+            for name in ("amount_unit", "notice_channel"):
+                if name in body:
+                    setattr(user, name, body[name])
+            return _preferences(user)
 
         return command(change)

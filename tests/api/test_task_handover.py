@@ -174,3 +174,24 @@ def test_a_task_coming_due_tells_its_assignee_once_before_it_is_overdue(api: Api
     assert notice["recipient"] == "alice" and "Review the request" in notice["body"]
     assert _tell_due_soon(api, days=1.95) == 0 and len(_told(api, "task_due_soon")) == 1
     assert _tell_overdue(api) == 1  # overdue is its own notice
+
+
+def test_notices_reach_each_person_where_they_chose(api: Api, task: str):
+    ok(api.call("POST", "/api/v1/users", "admin", json={
+        "username": "nasim", "password": PASSWORD, "role": "employee", "groups": ["sales"], "locale": "fa",
+        "email": "nasim@example.com", "mobile": "09120001122"}), 201)
+    token = api.client.post("/api/v1/auth/token", json={"username": "nasim", "password": PASSWORD}).get_json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    assert api.client.get("/api/v1/me/preferences", headers=headers).get_json()["notice_channel"] == "auto"
+    bad = api.client.patch("/api/v1/me/preferences", headers=headers, json={"notice_channel": "pigeon"})
+    assert bad.status_code == 422 and "notice_channel" in bad.get_json()["errors"]
+    nasims = {"nasim", "nasim@example.com", "+989120001122"}
+    for choice, outside in (("auto", "email"), ("sms", "sms"), ("app", None)):
+        chosen = api.client.patch("/api/v1/me/preferences", headers=headers, json={"notice_channel": choice})
+        assert chosen.get_json() == {"amount_unit": "rial", "notice_channel": choice}
+        before = {m["id"] for m in _told(api, "task_assigned")}
+        ok(api.call("POST", f"/api/v1/tasks/{task}/assign", "admin", json={"user": "nasim"}))
+        new = [m for m in _told(api, "task_assigned") if m["id"] not in before]
+        assert {m["recipient"] for m in new} <= nasims, new
+        assert sorted(m["channel"] for m in new) == sorted(["app", *([outside] if outside else [])]), (choice, new)
+        ok(api.call("POST", f"/api/v1/tasks/{task}/assign", "admin", json={"user": "alice"}))

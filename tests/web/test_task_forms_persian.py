@@ -197,9 +197,13 @@ def test_a_toman_reader_types_tomans_and_rials_are_stored(server: Server, browse
         page.wait_for_url(re.compile(r"/app/preferences$"))
         expect(page.get_by_test_id("unit-rial")).to_be_checked()  # rial unless chosen otherwise
         page.get_by_test_id("unit-toman").check()
+        expect(page.get_by_test_id("notice-channel")).to_have_value("auto")
+        page.get_by_test_id("notice-channel").select_option("app")  # notices in the inbox only
         page.get_by_test_id("save-preferences").click()
         expect(page.get_by_test_id("toast")).to_contain_text("تنظیمات ذخیره شد")
         shot(page, "preferences-toman")
+        assert page.request.get("/api/v1/me/preferences").json() == {
+            "amount_unit": "toman", "notice_channel": "app"}
 
         page.goto(f"/app/tasks/{task_id}")
         form = page.get_by_test_id("task-form")
