@@ -98,7 +98,7 @@ DATA_FIELDS: dict[str, Label] = {
     "updated_by": {"fa": "آخرین ویرایش به دست", "en": "Last changed by"},
     "stage_entered_at": {"fa": "ورود به مرحله", "en": "Entered the stage"}, "record": {"fa": "پرونده", "en": "Record"},
 }
-SKIP = frozenset({"record", "id", "name_key", "score_parts", "document_html"})
+SKIP = frozenset({"record", "id", "name_key", "title_key", "score_parts", "document_html"})
 
 
 def kind_label(kind: str) -> Label:

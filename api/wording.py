@@ -19,9 +19,9 @@ from typing import Any
 
 from flask import g, has_request_context, request
 
+from crm.text import english_half, persian_half
+
 LOCALES = ("en", "fa")
-PERSIAN = re.compile(r"[\u0600-\u06FF]")
-SEPARATOR = " / "
 CHECK_FIELD = "این مورد را بررسی کنید."  # the web app's form.check_field in Persian: "use your own sentence"
 CHOOSE = "یکی از گزینه‌های فهرست را برگزینید."  # the options are codes: the form lists them by their labels
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -248,34 +248,12 @@ FIELDS: list[Rule] = [
 ]
 
 
-def persian_half(message: str) -> str | None:
-    """The Persian half of "english / فارسی", or the message itself when it is all Persian; None otherwise."""
-    at = message.find(SEPARATOR)
-    while at >= 0:
-        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
-        if not PERSIAN.search(english) and PERSIAN.search(persian):
-            return persian
-        at = message.find(SEPARATOR, at + 1)
-    return message.strip() if PERSIAN.search(message) and not re.search(r"[A-Za-z]{4,}", message) else None
-
-
 def _match(rules: list[Rule], message: str) -> tuple[str, str] | None:
     for pattern, code, say in rules:
         found = pattern.match(message.strip())
         if found:
             return code, say(found)
     return None
-
-
-def english_half(message: str) -> str:
-    """The English half of "english / فارسی" (the message itself when it is not written in both)."""
-    at = message.find(SEPARATOR)
-    while at >= 0:
-        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
-        if not PERSIAN.search(english) and PERSIAN.search(persian):
-            return english
-        at = message.find(SEPARATOR, at + 1)
-    return message
 
 
 def field_code(message: str) -> str:

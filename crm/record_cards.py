@@ -33,6 +33,7 @@ from crm.models import (
     Referral,
 )
 from crm.record_labels import Label, field_label, record_label, status_label
+from crm.text import persian_digits
 
 MODELS: dict[str, type[Any]] = {"customer": Customer, "lead": Lead, "opportunity": Opportunity,
                                 "complaint": Complaint, "contract": Contract, "referral": Referral}
@@ -188,7 +189,7 @@ def _contract(session: Session, contract: Contract, waiting: list[str]) -> tuple
         _field("discount_percent", contract.discount_percent, "percent"),
         _field("discount", sums.discount, "money"),
         _field("vat", sums.vat, "money",
-               label={"fa": f"مالیات ({sums.vat_percent}٪)", "en": f"VAT ({sums.vat_percent}%)"}),
+               label={"fa": f"مالیات ({persian_digits(sums.vat_percent)}٪)", "en": f"VAT ({sums.vat_percent}%)"}),
         _field("payable", sums.payable, "money"),
         _field("status", contract.status, "label", text=status_label("contract", contract.status)),
         _field("level", waiting or None, "label", text=_level_words(waiting, decided)),

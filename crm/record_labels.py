@@ -105,9 +105,9 @@ FIELDS: dict[str, Label] = {
 }
 
 # fields a history does not show: bookkeeping, derived search keys, the rendered document
-HIDDEN = frozenset({"id", "name_key", "created_at", "created_by", "updated_at", "updated_by", "score_parts",
-                    "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds", "document_html",
-                    "process_instance_id",
+HIDDEN = frozenset({"id", "name_key", "title_key", "created_at", "created_by", "updated_at", "updated_by",
+                    "score_parts", "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds",
+                    "document_html", "process_instance_id",
                     "changes"})  # a revision's diff: the contract's own row beside it shows each change in words
 
 STATUSES: dict[str, dict[str, Label]] = {

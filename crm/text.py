@@ -123,3 +123,37 @@ def guess_locale(text: str | None, default: str = "fa") -> str:
     if not persian and not latin:
         return default
     return "fa" if persian >= latin else "en"
+
+
+# messages the CRM writes in both languages: "english / فارسی"
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+SEPARATOR = " / "
+
+
+def persian_half(message: str) -> str | None:
+    """The Persian half of "english / فارسی", or the message itself when it is all Persian; None otherwise."""
+    at = message.find(SEPARATOR)
+    while at >= 0:
+        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
+        if not PERSIAN.search(english) and PERSIAN.search(persian):
+            return persian
+        at = message.find(SEPARATOR, at + 1)
+    return message.strip() if PERSIAN.search(message) and not re.search(r"[A-Za-z]{4,}", message) else None
+
+
+def english_half(message: str) -> str:
+    """The English half of "english / فارسی" (the message itself when it is not written in both)."""
+    at = message.find(SEPARATOR)
+    while at >= 0:
+        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
+        if not PERSIAN.search(english) and PERSIAN.search(persian):
+            return english
+        at = message.find(SEPARATOR, at + 1)
+    return message
+
+
+def in_language(message: str, locale: str) -> str:
+    """A message written in both languages in ``locale``'s half (the message itself when it is not)."""
+    if locale == "fa":
+        return persian_half(message) or message
+    return english_half(message)

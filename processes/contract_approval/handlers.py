@@ -11,6 +11,8 @@ from crm.contract_terms import figures
 from crm.customers import get_customer
 from crm.errors import InvalidRecord
 from crm.models import Contract
+from crm.record_labels import field_label
+from crm.text import in_language
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of, need
@@ -57,9 +59,19 @@ def _given_terms(variables: dict[str, Any]) -> dict[str, Any]:
     return given
 
 
-def _problem(exc: InvalidRecord) -> str:
-    lines = [f"{field}: {'; '.join(messages)}" for field, messages in exc.field_errors.items()]
-    return "\n".join(lines) or exc.message
+def _reader_locale(call: ServiceCall) -> str:
+    """The language of whoever completed the step (the drafter, who reads the problem): English unless known."""
+    directory = call.settings.get("staff_directory")
+    found = directory(call.session, [call.actor]) if directory and call.actor else []
+    return found[0].locale if found else "en"
+
+
+def _problem(exc: InvalidRecord, locale: str) -> str:
+    """What must be fixed, a line per field in the drafter's language: the field's label, then the reason."""
+    lines = [f"{field_label(field)[locale]}: {'؛ '.join(in_language(m, locale) for m in messages)}"
+             if locale == "fa" else f"{field_label(field)['en']}: {'; '.join(in_language(m, 'en') for m in messages)}"
+             for field, messages in exc.field_errors.items()]
+    return "\n".join(lines) or in_language(exc.message, locale)
 
 
 def _changes_since(ctx: Ctx, contract: Contract, since: int) -> str | None:
@@ -84,7 +96,7 @@ def submit(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
     try:
         contracts.revise(ctx, contract.id, _given_terms(variables))  # refuses before it changes anything
     except InvalidRecord as exc:
-        return {"draft_problem": _problem(exc)}
+        return {"draft_problem": _problem(exc, _reader_locale(call))}
     contracts.submit(ctx, contract.id)
     numbers = figures(contract.amount, contract.discount_percent, delivery.vat_percent(call))
     return {**_terms(contract), "round": contract.rounds, "changes_comment": None, "draft_problem": None,

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.orm import Session
 
+from api import names as naming
 from api.guard import READ_PROCESSES, current_principal
 from api.identity.service import Principal
 from engine.models import HumanTask, ProcessInstance
@@ -30,6 +31,8 @@ from engine.views import Actor
 ACTIVE = ("running", "failed")
 LIMIT = 50
 CANDIDATES = 4 * LIMIT  # instances whose variables' text names the customer, read to confirm
+_TASK_BRIEF = ("id", "name", "element_id", "process_key", "process_instance_id", "state", "assignee",
+               "candidate_groups", "due_at", "created_at")
 _INSTANCE_BRIEF = (ProcessInstance.id, ProcessInstance.process_key, ProcessInstance.business_key,
                    ProcessInstance.state, ProcessInstance.started_at, ProcessInstance.ended_at)
 
@@ -49,7 +52,10 @@ def process_links(session: Session, customer_id: int, principal: Principal | Non
         select(*_INSTANCE_BRIEF).where(ProcessInstance.id.in_(ids)).order_by(ProcessInstance.started_at.desc()))
         .mappings()] if ids and reads_instances else []
     viewer = Actor(principal.actor.name, principal.actor.groups, admin=reads_instances)
-    return {"instances": instances, "open_tasks": _open_tasks(session, key, ids, viewer) if ids else []}
+    tasks = [{name: getattr(task, name) for name in _TASK_BRIEF} for task in _open_tasks(session, key, ids, viewer)] \
+        if ids else []
+    # processes and tasks named in the reader's language, as the tasklist names them
+    return {"instances": naming.instances(session, instances), "open_tasks": naming.tasks(session, tasks)}
 
 
 def _instance_ids(session: Session, customer_id: int, key: str) -> list[str]:

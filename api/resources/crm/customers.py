@@ -133,8 +133,9 @@ class ContactIn(Schema):
 
 class TaskBrief(Schema):
     id = fields.String()
-    name = fields.String()
+    name = fields.String(metadata={"description": "in the reader's language"})
     process_key = fields.String()
+    process_name = fields.String(metadata={"description": "in the reader's language"})
     process_instance_id = fields.String()
     state = fields.String()
     assignee = fields.String(allow_none=True)
@@ -146,6 +147,7 @@ class TaskBrief(Schema):
 class InstanceBrief(Schema):
     id = fields.String()
     process_key = fields.String()
+    process_name = fields.String(metadata={"description": "in the reader's language"})
     business_key = fields.String(allow_none=True)
     state = fields.String()
     started_at = fields.DateTime()

@@ -11,6 +11,7 @@ import { customerName, email, phone, statusBadge } from './crmtext.js';
 import { newRecordLinks } from './customers.js';
 import { listLabels } from './leads.js';
 import { activitiesSection } from './activities.js';
+import { processName } from './names.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -107,7 +108,7 @@ export async function render({ root, params, me }) {
       arrange([purchases(data.purchases),
       section('open_tasks', data.open_tasks, [
         { label: t('customer.task'), cell: (x) => (ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(x.id)}` }, x.name) : x.name) },
-        { label: t('task.process'), cell: (x) => ltr(x.process_key) },
+        { label: t('task.process'), cell: (x) => processName(x) },
         { label: t('task.assignee'), cell: (x) => x.assignee || t('tasks.unassigned') },
         { label: t('task.due'), cell: (x) => (x.due_at ? dateTime(x.due_at) : '—'), class: 'nowrap' },
       ]),
@@ -164,7 +165,7 @@ export async function render({ root, params, me }) {
           { label: t('customer.email'), cell: (x) => email(x.email) },
         ]),
         section('instances', data.instances, [
-          { label: t('task.process'), cell: (x) => (canSeeInstances ? h('a', { href: `/app/instances/${encodeURIComponent(x.id)}` }, ltr(x.process_key)) : ltr(x.process_key)) },
+          { label: t('task.process'), cell: (x) => (canSeeInstances ? h('a', { href: `/app/instances/${encodeURIComponent(x.id)}` }, processName(x)) : processName(x)) },
           { label: t('task.business_key'), cell: (x) => (x.business_key ? ltr(x.business_key) : '—') },
           { label: t('instances.state'), cell: (x) => stateBadge(x.state) },
           { label: t('instances.started'), cell: (x) => dateTime(x.started_at), class: 'nowrap' },

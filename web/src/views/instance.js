@@ -80,6 +80,8 @@ function drawHeat(viewer, stats, on) {
 function value(v) {
   if (v === null || v === undefined) return h('span', { class: 'muted' }, 'null');
   if (typeof v === 'object') return h('pre', { class: 'json', dir: 'ltr' }, JSON.stringify(v, null, 2));
+  // text with letters of a script other than Latin (a Persian name) is read as text, not set as code
+  if (typeof v === 'string' && /[\u0600-\u06ff]/.test(v)) return h('span', { dir: 'auto' }, v);
   return h('code', { dir: 'auto' }, String(v));
 }
 

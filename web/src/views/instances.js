@@ -3,7 +3,7 @@
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { dateTime, digits, t } from '../core/i18n.js';
+import { dateTime, digits, locale, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
 import { elementName, processName } from './names.js';
@@ -55,7 +55,7 @@ export async function render({ root, query }) {
           { label: t('instances.record'), cell: recordCell },
           { label: t('instances.business_key'), cell: (i) => (i.business_key ? ltr(i.business_key) : '—') },
           { label: t('instances.state'), cell: (i) => [stateBadge(i.state), i.incidents?.length ? [' ', h('span', { class: 'badge badge-danger' }, t('instance.incidents_n', { n: i.incidents.length }))] : null] },
-          { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => elementName(i, e)).flatMap((n, k) => (k ? [', ', n] : [n])) },
+          { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => elementName(i, e)).flatMap((n, k) => (k ? [locale() === 'fa' ? '، ' : ', ', n] : [n])) },
           { label: t('instances.started'), cell: (i) => [dateTime(i.started_at), i.started_by ? h('span', { class: 'muted' }, ` · ${i.started_by}`) : null] },
         ], page.items, { rowAttrs: (i) => ({ 'data-instance': i.id }) }),
         pager({ ...page, onPage: load }));

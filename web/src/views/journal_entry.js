@@ -21,6 +21,8 @@ function fieldValue(item, side) {
   const value = side === 'before' ? item.before : item.value;
   const text = item.text?.[side];
   if (!text && typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value) && /^[\w.:/+#@-]+$/.test(value) && /[A-Za-z]/.test(value)) return ltr(value);
+  // data kept as JSON (a list, variables set): left to right as written, its digits untouched
+  if (!text && typeof value === 'string' && /^[[{]/.test(value)) return h('code', { dir: 'ltr', class: 'journal-json' }, value);
   return shownValue(value, text);
 }
 

@@ -10,6 +10,7 @@ import { errorBox, facts, loading } from '../core/ui.js';
 import { groupText, loadGroups } from '../core/lists.js';
 import { email, phone } from './crmtext.js';
 import { historyList, shownValue } from './record_history.js';
+import { recordTitle } from './tasklist.js';
 
 const LATEST = 5;
 const words = (label) => (label ? label[locale()] || label.en || '' : '');
@@ -35,12 +36,6 @@ const SHOW = {
   score: (f) => (f.value === null || f.value === undefined ? '—' : `${number(f.value)} (${t('lead.grade')} ${f.grade || '—'})`),
 };
 
-// "Arya Software — +98912…": each part isolated, so a number keeps its order in a Persian line
-function titleParts(title) {
-  return String(title).split(' — ').flatMap((part, i) => [i ? ' — ' : null,
-    /^[+\d\s-]+$/.test(part) ? ltr(digits(part)) : h('bdi', {}, digits(part))]);
-}
-
 const GROUP_FIELDS = new Set(['sales_group', 'team']);  // a group's key: shown by its label, never digit-converted
 
 function showField(field) {
@@ -52,7 +47,7 @@ function showField(field) {
 export function recordCard(card, latest = []) {
   const shown = card.fields.filter((f) => !(f.value === null && !f.items?.length && !f.text && f.kind !== 'link'));
   return h('section', { class: 'card record-card', 'data-testid': 'record-card', 'data-record-type': card.type, 'data-record-id': String(card.id) },
-    h('h2', {}, `${words(card.label)}: `, h('span', { 'data-testid': 'record-card-title' }, titleParts(card.title))),
+    h('h2', {}, `${words(card.label)}: `, h('span', { 'data-testid': 'record-card-title' }, recordTitle(card.title))),
     h('p', {}, h('a', { href: card.url, class: 'btn', 'data-testid': 'record-card-link' }, t('record_card.open_page'))),
     facts(shown.map((f) => [words(f.label), h('span', { 'data-field': f.name }, showField(f))])),
     h('h3', {}, t('record_card.latest')),

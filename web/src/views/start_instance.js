@@ -52,7 +52,7 @@ export async function render({ root, params, navigate }) {
         const { mapped, unplaced: rest } = placeErrors(mounted.form, formErrors);
         mounted.form._setState({ errors: mapped });
         replace(alertBox, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
-          t('task.fix_fields'), rest.length ? h('ul', {}, rest.map((m) => h('li', {}, m))) : null));
+          t(rest.length ? 'task.fix_fields' : 'form.fix_fields'), rest.length ? h('ul', {}, rest.map((m) => h('li', {}, m))) : null));
         formBox.querySelector('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select')?.focus();
       } else {
         shown(form, alertBox, error);

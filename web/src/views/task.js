@@ -125,7 +125,7 @@ export async function render({ root, params, me, navigate }) {
         const { mapped, unplaced } = placeErrors(form, error.errors);
         form._setState({ errors: mapped });
         replace(formErrors, h('div', { class: 'alert alert-error', role: 'alert', 'data-testid': 'form-errors' },
-          t('task.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null));
+          t(unplaced.length ? 'task.fix_fields' : 'form.fix_fields'), unplaced.length ? h('ul', {}, unplaced.map((m) => h('li', {}, m))) : null));
         const first = formBox.querySelector('.fjs-has-errors input, .fjs-has-errors textarea, .fjs-has-errors select');
         first?.focus();
       } else {

@@ -43,9 +43,11 @@ export function fold(text) {
 
 // A record's title as parts ("Arya Software — Ali Rezaei — 0912 345 6789"), each isolated in its own direction so
 // that a phone number or "#12" reads left to right inside Persian text and a Persian name inside English.
+// "Arya Software — ۰۹۱۲ ۱۲۳ ۴۵۶۷": each part isolated, a number (in any digits) left to right, so its groups keep
+// their order in a Persian line
 export function recordTitle(title) {
   return String(title || '').split(' — ').flatMap((part, k) => [k ? ' — ' : null,
-    /^[+#\d\s]+$/.test(part) ? h('bdi', { dir: 'ltr' }, digits(part)) : h('bdi', {}, digits(part))]);
+    /^[+#\d\s۰-۹٠-٩-]+$/.test(part) ? h('bdi', { dir: 'ltr' }, digits(part)) : h('bdi', {}, digits(part))]);
 }
 
 function matches(task, text) {
