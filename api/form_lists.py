@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from crm import lists
 from crm.errors import InvalidRecord, refuse_fields
-from crm.text import read_locale
+from crm.text import halves, in_language, read_locale
 from forms.components import LIST_PROPERTY
 
 CHOICES = frozenset({"select", "radio", "checklist", "taglist"})
@@ -113,3 +113,27 @@ def _at(data: dict[str, Any], dotted: str) -> tuple[bool, Any]:
             return False, None
         value = value[part]
     return True, value
+
+
+def _read_only_keys(components: Any) -> Iterator[str]:
+    for component in components if isinstance(components, list) else []:
+        if not isinstance(component, dict):
+            continue
+        if (component.get("readonly") is True or component.get("disabled") is True) and isinstance(
+                component.get("key"), str):
+            yield component["key"]
+        yield from _read_only_keys(component.get("components"))
+
+
+def shown_data(form: Any, data: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """The instance's data as the task's form shows it to this reader: a read-only field whose value a process
+    wrote in both languages ("شکایت / Complaint") shows the reader's half."""
+    if not isinstance(form, dict):
+        return data
+    lang = viewer_locale(locale)
+    shown = dict(data)
+    for key in _read_only_keys(form.get("components")):
+        value = shown.get(key)
+        if isinstance(value, str) and halves(value) is not None:
+            shown[key] = in_language(value, lang)
+    return shown

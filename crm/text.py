@@ -152,8 +152,23 @@ def english_half(message: str) -> str:
     return message
 
 
+def halves(message: str) -> tuple[str, str] | None:
+    """(Persian, English) of a message written in both, either way round ("english / فارسی", "فارسی / English"),
+    or None."""
+    at = message.find(SEPARATOR)
+    while at >= 0:
+        left, right = message[:at].strip(), message[at + len(SEPARATOR):].strip()
+        if PERSIAN.search(right) and not PERSIAN.search(left):
+            return right, left
+        if PERSIAN.search(left) and not PERSIAN.search(right) and re.search(r"[A-Za-z]", right):
+            return left, right
+        at = message.find(SEPARATOR, at + 1)
+    return None
+
+
 def in_language(message: str, locale: str) -> str:
     """A message written in both languages in ``locale``'s half (the message itself when it is not)."""
-    if locale == "fa":
-        return persian_half(message) or message
-    return english_half(message)
+    found = halves(message)
+    if found is None:
+        return message
+    return found[0] if locale == "fa" else found[1]

@@ -153,9 +153,10 @@ class Task(MethodView):
     def get(self, task_id: str) -> object:
         """One task with its form and the instance's current data."""
         detail = ravand().engine.task(db(), task_id, _actor())
-        form = form_lists.fill(db(), detail.form, current_principal().locale)
+        locale = current_principal().locale
+        form = form_lists.fill(db(), detail.form, locale)
         shown = hide_one(with_record(naming.task(db(), as_dict(detail.task))))
-        return {**shown, "form": form, "data": detail.data}
+        return {**shown, "form": form, "data": form_lists.shown_data(detail.form, detail.data, locale)}
 
 
 def _act(action: str, task_id: str, *args: Any) -> Any:
