@@ -220,10 +220,11 @@ def test_a_toman_reader_types_tomans_and_rials_are_stored(server: Server, browse
 
 
 def test_the_amount_unit_preference_is_checked(server: Server):
-    assert server.call("GET", "/api/v1/me/preferences", "employee").get_json() == {"amount_unit": "rial"}
+    defaults = {"amount_unit": "rial", "notice_channel": "auto"}
+    assert server.call("GET", "/api/v1/me/preferences", "employee").get_json() == defaults
     refused = server.call("PATCH", "/api/v1/me/preferences", "employee", json={"amount_unit": "dollar"})
     assert refused.status_code == 422
-    assert server.call("GET", "/api/v1/me/preferences", "employee").get_json() == {"amount_unit": "rial"}
+    assert server.call("GET", "/api/v1/me/preferences", "employee").get_json() == defaults
 
 
 def test_a_jalali_date_and_time_is_stored_as_form_js_stores_it(server: Server, page_for):

@@ -7,7 +7,7 @@ import { api, ApiError } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { formField, options, sendsTo, showProblem } from '../core/fields.js';
 import { inLanguage } from '../core/bilingual.js';
-import { locale, t, typedNumber } from '../core/i18n.js';
+import { locale, number, t, typedNumber } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setBusy, toast } from '../core/ui.js';
 import { changes } from './lead_edit.js';
@@ -85,7 +85,8 @@ function typed(day) {
 export function editForm(opportunity, saved) {
   const alertBox = h('div', { 'aria-live': 'assertive' });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'opportunity-save' }, t('lead_page.save'));
-  const before = { title: opportunity.title, amount: String(opportunity.amount ?? ''),
+  // the amount grouped in the reader's digits, as it is typed back (the server reads any digits and separators)
+  const before = { title: opportunity.title, amount: opportunity.amount === null || opportunity.amount === undefined ? '' : number(opportunity.amount, { useGrouping: true }),
     expected_close: typed(opportunity.expected_close) };
   const form = h('form', { class: 'card stack', novalidate: true, 'data-testid': 'opportunity-edit' },
     h('h2', {}, t('opportunity_page.edit')),

@@ -5,7 +5,7 @@
 
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
-import { date, dateTime, digits, isRtl, locale, number, t } from '../core/i18n.js';
+import { date, dateTime, digits, isRtl, locale, money, number, t } from '../core/i18n.js';
 import { errorBox, loading, pager } from '../core/ui.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -22,7 +22,11 @@ export function shownValue(value, text) {
   if (typeof value === 'string' && ISO_DAY.test(value)) return date(`${value}T00:00:00`);
   if (typeof value === 'string' && ISO_TIME.test(value)) return dateTime(value);
   if (typeof value === 'string' && /^\+?[\d\s-]+$/.test(value)) return ltr(digits(value));
-  if (typeof value === 'object') return h('span', { dir: 'auto' }, digits(JSON.stringify(value)));
+  if (Array.isArray(value) && value.length && value.every((i) => i && typeof i === 'object' && 'due' in i && 'amount' in i)) {
+    // a contract's instalments: each day in the reader's calendar and its amount
+    return value.map((i) => `${date(`${i.due}T00:00:00`)}: ${money(i.amount)}`).join(locale() === 'fa' ? '؛ ' : '; ');
+  }
+  if (typeof value === 'object') return h('span', { dir: 'ltr' }, JSON.stringify(value));
   return h('span', { dir: 'auto' }, digits(value));
 }
 
