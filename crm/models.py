@@ -242,6 +242,21 @@ class Activity(Stamped, Base):
     source_id: Mapped[int | None] = mapped_column(Integer)
 
 
+class SalesTarget(Stamped, Base):
+    """What a salesperson (``owner``) or a team (``team_key``) is to win in a period of days (rials of won
+    opportunities); one target per person or team and period (``crm.targets``)."""
+
+    __tablename__ = "sales_target"
+    __table_args__ = (UniqueConstraint("owner", "team_key", "first_day", "last_day", name="uq_sales_target_period"),
+                      Index("ix_sales_target_days", "first_day", "last_day"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str | None] = mapped_column(String(150))
+    team_key: Mapped[str | None] = mapped_column(String(80))
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
 class StageVisit(Base):
     """One stay of an opportunity in a funnel stage (for conversion and time in stage)."""
 

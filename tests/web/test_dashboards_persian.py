@@ -210,3 +210,28 @@ def test_days_typed_in_persian_digits_and_gregorian_quarters_in_english(seasons:
     expect(kpi(english, "kpi-opportunities")).to_have_text("3")  # the second, third and summer's, in Tehran's days
     expect(kpi(english, "kpi-satisfaction")).to_have_text("5 of 5")
     shot(english, "dashboards-en-q2-2025")
+
+
+def test_a_persian_manager_sets_a_target_for_a_jalali_month_and_sees_it_reached(crm: Server, page_for):
+    from crm.clock import utcnow
+
+    today = jdatetime.date.fromgregorian(date=utcnow().astimezone(TEHRAN).date())
+    page = page_for("sales_manager", locale="fa-IR")
+    page.goto(f"/app/dashboards?period=m{today.year}-{today.month}")
+    card = page.get_by_test_id("dash-targets")
+    expect(card.get_by_test_id("target-row").first).to_be_visible()
+    form = card.get_by_test_id("target-form")
+    form.get_by_test_id("target-who").select_option("owner:parvin")
+    form.get_by_test_id("target-amount").fill("صد")
+    form.get_by_test_id("target-save").click()
+    expect(form.locator("[data-field=amount] .field-error")).to_contain_text("هدف را به ریال")
+    form.get_by_test_id("target-amount").fill("۵۰۰٬۰۰۰٬۰۰۰")
+    form.get_by_test_id("target-save").click()
+    row = card.locator("[data-testid=target-row][data-who=parvin]")
+    expect(row).to_contain_text("۵۰۰٬۰۰۰٬۰۰۰")
+    expect(row.get_by_test_id("target-percent")).to_contain_text("۰")
+    shot(page, "dashboards-fa-targets")
+    english = page_for("employee")  # alice, sales: reads the targets, sets none
+    english.goto(f"/app/dashboards?period=m{today.togregorian().year}-{today.togregorian().month}")
+    expect(english.get_by_test_id("dash-targets").get_by_test_id("target-row").first).to_be_visible()
+    expect(english.get_by_test_id("target-form")).to_have_count(0)

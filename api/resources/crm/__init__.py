@@ -30,6 +30,7 @@ MODULES: tuple[str, ...] = (
     "teams",
     "records",
     "activities",
+    "targets",
 )
 
 

@@ -15,6 +15,8 @@ import { empty, errorBox, pageHeader, table } from '../core/ui.js';
 import { filterProblem } from './contracts.js';
 import { calendarName, choices, labelOf, listDays, monthWithin, reportDays, resolve } from './periods.js';
 import '../styles/dashboards.css';
+import { ROLES } from '../routes.js';
+import { targetsCard } from './dashboard_targets.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip, Legend);
 
@@ -231,7 +233,7 @@ function periodLine(period) {
   return t('dash.period.range', { first, last });
 }
 
-export async function render({ root, query }) {
+export async function render({ root, query, me }) {
   const charts = [];
   const period = query.period ? resolve(query.period, query) : null;
   const params = { calendar: calendarName(), ...reportDays(period) };
@@ -251,6 +253,7 @@ export async function render({ root, query }) {
     h('div', { class: 'dash-toolbar' }, choose,
       h('p', { class: 'muted dash-range', 'data-testid': 'dash-range', 'aria-live': 'polite' }, periodLine(period))),
     refused ? filterProblem(choose, refused, labels) : h('div', { class: 'dashboards' },
-      show(f, funnel, csv('funnel')), show(c, complaints, csv('complaints', { table: 'by_month' })), show(r, referrals, csv('referrals'))));
+      show(f, funnel, csv('funnel')), show(c, complaints, csv('complaints', { table: 'by_month' })), show(r, referrals, csv('referrals')),
+      ROLES.work.includes(me.role) ? targetsCard(reportDays(period), me, { card }) : null));
   return { cleanup: () => charts.forEach((chart) => chart.destroy()) };
 }
