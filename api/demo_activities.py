@@ -1,14 +1,19 @@
-"""The demo's activities: the calls, meetings and notes of the salespeople and support agents on the demo's
-customers over the months, and what lies ahead of them (to-dos and calls, one overdue, some with a reminder),
-so that My day and the record pages show a working week. The qualification calls log their own."""
+"""The demo's activities and targets: the calls, meetings and notes of the salespeople and support agents on the
+demo's customers over the months, and what lies ahead of them (to-dos and calls, one overdue, some with a
+reminder), so that My day and the record pages show a working week (the qualification calls log their own);
+and each salesperson's target for this Jalali month and the last one, for the dashboards' Targets card."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import jdatetime
 
 from crm.activities import log_activity
 from crm.clock import utcnow
+from crm.targets import set_target
 
 # (days ago, who, customer, the activity)
 PAST: tuple[tuple[int, str, str, dict[str, Any]], ...] = (
@@ -52,3 +57,23 @@ def stories(demo: Any) -> None:
         if hours > 2:
             ahead["remind_at"] = (due - timedelta(hours=1)).isoformat()
         demo.records(who, lambda ctx, c=demo.customers[customer], d=ahead: log_activity(ctx, "customer", c, d))
+
+
+# rials each salesperson is to win in a month
+MONTHLY_TARGETS = {"sara": 3_000_000_000, "reza": 2_000_000_000, "john": 1_500_000_000}
+
+
+def _month(year: int, month: int) -> tuple[str, str]:
+    first = jdatetime.date(year, month, 1)
+    following = jdatetime.date(year + (month == 12), month % 12 + 1, 1)
+    return first.togregorian().isoformat(), (following - jdatetime.timedelta(days=1)).togregorian().isoformat()
+
+
+def targets(demo: Any) -> None:
+    today = jdatetime.date.fromgregorian(date=utcnow().astimezone(ZoneInfo("Asia/Tehran")).date())
+    last = (today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+    for year, month in (last, (today.year, today.month)):
+        first_day, last_day = _month(year, month)
+        for who, amount in MONTHLY_TARGETS.items():
+            demo.records("reza", lambda ctx, w=who, a=amount, f=first_day, t=last_day: set_target(
+                ctx, {"owner": w, "first_day": f, "last_day": t, "amount": a}, users=MONTHLY_TARGETS, teams=()))

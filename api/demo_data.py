@@ -120,5 +120,6 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo_contracts.stories(demo)
     demo_referrals.stories(demo)
     demo_activities.stories(demo)
+    demo_activities.targets(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True

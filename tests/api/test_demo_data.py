@@ -185,3 +185,10 @@ def test_a_salespersons_week_of_activities(demo: Ravand) -> None:
         assert "ارسال پیش‌نویس تمدید قرارداد" in [a.subject for a in day.due]
         past = session.scalars(select(Activity).where(Activity.subject == "معرفی نرم‌افزار به مدیران پارس افزار")).one()
         assert past.done_at is not None and past.done_at < now - timedelta(days=160)  # moved to its day
+
+
+def test_the_salespeople_have_targets_for_this_month_and_the_last(demo: Ravand) -> None:
+    from crm.models import SalesTarget
+
+    owners = [row.owner for row in _all(demo, select(SalesTarget.owner))]
+    assert sorted(set(owners)) == ["john", "reza", "sara"] and len(owners) == 6
