@@ -127,13 +127,13 @@ def _read_only_keys(components: Any) -> Iterator[str]:
 
 def shown_data(form: Any, data: dict[str, Any], locale: str | None) -> dict[str, Any]:
     """The instance's data as the task's form shows it to this reader: a read-only field whose value a process
-    wrote in both languages ("شکایت / Complaint") shows the reader's half."""
+    wrote in both languages ("شکایت / Complaint", or such a line each) shows the reader's half."""
     if not isinstance(form, dict):
         return data
     lang = viewer_locale(locale)
     shown = dict(data)
     for key in _read_only_keys(form.get("components")):
         value = shown.get(key)
-        if isinstance(value, str) and halves(value) is not None:
-            shown[key] = in_language(value, lang)
+        if isinstance(value, str) and any(halves(line) is not None for line in value.splitlines()):
+            shown[key] = "\n".join(in_language(line, lang) for line in value.splitlines())
     return shown

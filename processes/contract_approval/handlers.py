@@ -4,15 +4,17 @@ the delivery and the signature are in ``delivery``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from crm import contracts
 from crm.contract_terms import figures
 from crm.customers import get_customer
 from crm.errors import InvalidRecord
+from crm.jalali import jalali
 from crm.models import Contract
 from crm.record_labels import field_label
-from crm.text import in_language
+from crm.text import in_language, persian_digits
 from crm.unit import Ctx
 from engine.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of, need
@@ -83,8 +85,40 @@ def _changes_since(ctx: Ctx, contract: Contract, since: int) -> str | None:
             for field, (before, after) in revision.changes.items():
                 first.setdefault(field, before)
                 last[field] = after
-    return "\n".join(f"{field}: {first[field]} → {last[field]}" for field in last if first[field] != last[field]) \
-        or None
+    lines = [_change_line(field, first[field], last[field]) for field in last if first[field] != last[field]]
+    return "\n".join(lines) or None
+
+
+def _value_in(value: Any, locale: str) -> str:
+    """A revised value as its reader writes it: amounts grouped, days in their calendar, instalments as days
+    and amounts, in Persian digits for Persian."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return ("بله" if value else "خیر") if locale == "fa" else ("yes" if value else "no")
+    if isinstance(value, int):
+        grouped = f"{value:,}"
+        return persian_digits(grouped.replace(",", "٬")) if locale == "fa" else grouped
+    if isinstance(value, list):
+        return ("؛ " if locale == "fa" else "; ").join(
+            f"{_value_in(i.get('due'), locale)}: {_value_in(i.get('amount'), locale)}" if isinstance(i, dict)
+            else _value_in(i, locale) for i in value)
+    if isinstance(value, str) and locale == "fa":
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return value
+        shamsi = jalali(day)
+        return persian_digits(f"{shamsi.year}/{shamsi.month:02d}/{shamsi.day:02d}")
+    return str(value)
+
+
+def _change_line(field: str, before: Any, after: Any) -> str:
+    """One revised field in both languages, "label: before ← after / Label: before → after": each reader's task
+    form shows their half (api.form_lists.shown_data)."""
+    label = field_label(field)
+    persian = f"{label['fa']}: {_value_in(before, 'fa')} ← {_value_in(after, 'fa')}"
+    return f"{persian} / {label['en']}: {_value_in(before, 'en')} → {_value_in(after, 'en')}"
 
 
 def submit(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:

@@ -27,3 +27,11 @@ def test_either_order_and_slashes_inside_a_half():
     assert in_language("1405/13/45 is not a Jalali date / این تاریخ شمسی وجود ندارد", "en") == \
         "1405/13/45 is not a Jalali date"
     assert in_language("a / b", "fa") == "a / b"  # not written in both languages
+
+
+def test_a_text_of_bilingual_lines_shows_each_line_in_the_readers_half():
+    form = {"components": [{"type": "textarea", "key": "revision_changes", "readonly": True}]}
+    text = "تخفیف: ۱۸ ← ۱۰ / Discount: 18 → 10\nمبلغ: ۳۰۰ ← ۴۰۰ / Amount: 300 → 400"
+    assert shown_data(form, {"revision_changes": text}, "fa")["revision_changes"] == "تخفیف: ۱۸ ← ۱۰\nمبلغ: ۳۰۰ ← ۴۰۰"
+    assert shown_data(form, {"revision_changes": text}, "en")["revision_changes"] == \
+        "Discount: 18 → 10\nAmount: 300 → 400"

@@ -166,7 +166,7 @@ def test_changes_go_back_to_the_drafter_and_the_next_round_shows_what_changed(fl
     assert _contract(flow, contract_id).status == "changes_requested"
     _draft(flow, instance_id, amount=20_000_000_000, discount_percent=10)
     variables = flow.instance(instance_id).variables
-    assert variables["revision_changes"] == "discount_percent: 18 → 10" and variables["round"] == 2
+    assert variables["revision_changes"] == "تخفیف: ۱۸ ← ۱۰ / Discount: 18 → 10" and variables["round"] == 2
     flow.work(instance_id, "approve_manager", "mina", {"decision": "approve"})
     round_two = flow.records(lambda s: contracts.round_decisions(s, contracts.get_contract(s, contract_id)))
     assert [(d.level, d.by, d.decision) for d in round_two] == [("manager", "mina", "approve")]
