@@ -113,6 +113,14 @@ def _value_in(value: Any, locale: str) -> str:
     return str(value)
 
 
+def _instalments_text(contract: Contract) -> str | None:
+    """The instalments for approvers, a line each in both languages: "۱۴۰۵/۱۱/۰۱: ۳۰٬۰۰۰٬۰۰۰ ریال / 2027-01-21:
+    30,000,000 rials" (each reader's form shows their half)."""
+    return "\n".join(f"{_value_in(i['due'], 'fa')}: {_value_in(i['amount'], 'fa')} ریال / "
+                     f"{_value_in(i['due'], 'en')}: {_value_in(i['amount'], 'en')} rials"
+                     for i in contract.instalments or []) or None
+
+
 def _change_line(field: str, before: Any, after: Any) -> str:
     """One revised field in both languages, "label: before ← after / Label: before → after": each reader's task
     form shows their half (api.form_lists.shown_data)."""
@@ -138,7 +146,7 @@ def submit(variables: dict[str, Any], call: ServiceCall) -> dict[str, Any]:
             "submitted_revision": contract.revision,
             "net_amount": numbers.net, "vat_amount": numbers.vat, "payable_amount": numbers.payable,
             "period": " – ".join(d.isoformat() for d in (contract.start_date, contract.end_date) if d) or None,
-            "instalments_text": _terms(contract)["instalments"]}
+            "instalments_text": _instalments_text(contract)}
 
 
 def _level(element_id: str) -> str:

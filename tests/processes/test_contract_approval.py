@@ -94,6 +94,8 @@ def test_small_contract_is_approved_sent_with_a_signed_link_and_signed_as_a_sale
     variables = flow.instance(instance_id).variables
     assert (variables["net_amount"], variables["vat_amount"], variables["payable_amount"]) == \
         (902_500_000, 90_250_000, 992_750_000)
+    assert variables["instalments_text"].splitlines()[0] == \
+        "۱۴۰۵/۰۲/۰۱: ۵۰۰٬۰۰۰٬۰۰۰ ریال / 2026-04-21: 500,000,000 rials"  # each approver reads their half
     flow.work(instance_id, "approve_manager", "mina", {"decision": "approve", "comment": "موافقم"})
     contract = _contract(flow, contract_id)
     assert contract.status == "sent" and contract.vat_percent == 10 and 'dir="rtl"' in contract.document_html
