@@ -82,6 +82,7 @@ def test_a_two_letter_resolution_is_refused_in_persian_only(server: Server, page
     page.goto(f"/app/tasks/{task_id}")
     if page.get_by_test_id("claim").count():
         page.get_by_test_id("claim").click()
+        expect(page.get_by_test_id("unclaim")).to_be_visible()  # the page is drawn again once claimed
     form = page.get_by_test_id("task-form")
     form.get_by_label("نتیجهٔ رسیدگی").fill("خو")
     with page.expect_response(re.compile(r"/complete$")) as answered:
