@@ -87,7 +87,8 @@ def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, 
           process_instance_id: str | None = None, daily_limit: int | None = None,
           timing: Timing | None = None, link: str | None = None) -> Notification | None:
     """Put a message in the outbox, ``pending``, rendered in the recipient's language (the ``sms`` text of the
-    template for SMS), due now or, for a customer SMS inside the quiet hours, when they end.
+    template for SMS), due now or, for an SMS inside the quiet hours (to a customer or an employee), when they
+    end.
 
     With ``daily_limit``, a customer message (not one to staff) is queued only while the outbox holds fewer
     than that many messages to this recipient from the last 24 hours; past it, nothing is queued and None
@@ -102,7 +103,8 @@ def queue(ctx: Ctx, *, channel: Literal["email", "sms", "app"], recipient: str, 
         log.info("%s to %s not queued: %s messages in 24 hours already", template, address, daily_limit)
         return None
     now = as_utc(timing.now) if timing.now else utcnow()
-    due = (quiet_until(now, timing.quiet_hours, timing.zone) if channel == "sms" and to_customer else None) or now
+    # an SMS, to a customer or an employee, waits for the quiet hours' end; e-mail and the inbox do not
+    due = (quiet_until(now, timing.quiet_hours, timing.zone) if channel == "sms" else None) or now
     stored = channel == "app"
     return ctx.add(Notification(
         channel=channel, recipient=address, subject=subject[:255] if channel != "sms" else None, body=body,
