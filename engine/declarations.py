@@ -22,6 +22,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.dialect import (
+    ACTIVITY,
+    ACTIVITY_KINDS,
+    ACTIVITY_NOTES,
     BPMN_NS,
     CAMUNDA_NS,
     CATCHING,
@@ -166,8 +169,16 @@ def _property_problems(owner: etree._Element, prop: etree._Element) -> list[str]
     if name == GUARD:
         return [] if local(owner.tag) == "userTask" and value.strip() else [
             f"{GUARD} names a guard handler and is read only on a user task"]
+    if name in {ACTIVITY, ACTIVITY_NOTES}:
+        if local(owner.tag) != "userTask":
+            return [f"{name} is read only on a user task"]
+        if name == ACTIVITY and value.strip() not in ACTIVITY_KINDS:
+            return [f"{ACTIVITY} is {' or '.join(ACTIVITY_KINDS)}, not {value!r}"]
+        return [] if name == ACTIVITY or value.strip().isidentifier() else [
+            f"{ACTIVITY_NOTES} names the form field whose text the activity keeps, not {value!r}"]
     if name not in {SENDERS, PAYLOAD}:
-        return [f"unknown extension property {name!r} (Ravand reads {SENDERS}, {PAYLOAD} and {GUARD})"]
+        return [f"unknown extension property {name!r} (Ravand reads {SENDERS}, {PAYLOAD}, {GUARD}, {ACTIVITY} "
+                f"and {ACTIVITY_NOTES})"]
     if not _declares(owner):
         return [f"{name} is read only on a message, a signal, or the event or receive task that catches one"]
     if name == SENDERS:

@@ -137,7 +137,11 @@ def user_task_meta(element: etree._Element, lanes: dict[str, str]) -> dict[str, 
     fields = form_data_fields(element)
     if fields:
         meta["form_fields"] = fields
-    meta["guard"] = extension_properties(element).get(GUARD) or None
+    declared = extension_properties(element)
+    meta["guard"] = declared.get(GUARD) or None
+    if (declared.get(ACTIVITY) or "").strip() in ACTIVITY_KINDS:
+        meta["activity"] = declared[ACTIVITY].strip()
+        meta["activity_notes"] = (declared.get(ACTIVITY_NOTES) or "").strip() or None
     return {k: v for k, v in meta.items() if v is not None}
 
 
@@ -178,6 +182,9 @@ def extension_properties(element: etree._Element) -> dict[str, str]:
 CATCHING = {"startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask"}
 SENDERS, PAYLOAD = "ravand:senders", "ravand:variables"  # who may send it over the API; what it may set
 GUARD = "ravand:guard"  # a user task's guard: the handler that says who may not claim or complete it
+ACTIVITY = "ravand:activity"  # a user task that is a call or a meeting: its completion is logged as one
+ACTIVITY_NOTES = "ravand:activityNotes"  # the form field whose text the logged activity keeps as its notes
+ACTIVITY_KINDS = ("call", "meeting")
 
 
 def caught_event(element: etree._Element) -> tuple[str, str | None] | None:

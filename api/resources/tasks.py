@@ -22,6 +22,7 @@ from api.record_links import Q_LENGTH, search_words, with_record
 from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from api.staff_notices import tell_assigned, tell_mentioned
+from api.task_activities import log_task_activity
 from engine.tasks import SORTS, TaskQuery, actionable
 from engine.views import Actor, TaskView
 
@@ -242,7 +243,15 @@ class Complete(MethodView):
         only the active keys of that list)."""
         actionable(db(), task_id, _actor())  # one no longer open: 409 saying so, before its form is checked
         form_lists.check(db(), ravand().engine.task(db(), task_id, _actor()).form, body["data"])
-        return _shown(_act("complete", task_id, body["data"]))
+        actor, engine = current_principal().actor, ravand().engine
+
+        def run(session: Session) -> TaskView:
+            task = engine.task(session, task_id, actor).task
+            done: TaskView = engine.complete(session, task_id, body["data"], actor)
+            log_task_activity(session, task, body["data"], actor.name)  # a call or meeting task: its activity
+            return done
+
+        return _shown(as_dict(command(run)))
 
 
 @blp.route("/<task_id>/comments")
