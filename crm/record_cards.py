@@ -177,8 +177,11 @@ def _level_words(waiting: list[str], decided: list[ContractDecision]) -> Label |
     return out if out["en"] else None
 
 
-def _contract(session: Session, contract: Contract, waiting: list[str]) -> tuple[str, list[dict[str, Any]]]:
-    sums = figures(contract.amount, contract.discount_percent, contract.vat_percent)
+def _contract(session: Session, contract: Contract, waiting: list[str],
+              vat_percent: int | None) -> tuple[str, list[dict[str, Any]]]:
+    # the rate fixed when it was sent, else the one it would be sent with now
+    sums = figures(contract.amount, contract.discount_percent,
+                   contract.vat_percent if contract.vat_percent is not None else vat_percent)
     decided = list(session.scalars(select(ContractDecision).where(
         ContractDecision.contract_id == contract.id, ContractDecision.round == contract.rounds)
         .order_by(ContractDecision.id)))
@@ -265,12 +268,14 @@ def _customer(session: Session, customer: Customer) -> tuple[str, list[dict[str,
 
 
 def card(session: Session, record_type: str, record: Any, *, why: Why | None = None,
-         waiting: list[str] | None = None) -> dict[str, Any]:
+         waiting: list[str] | None = None, vat_percent: int | None = None) -> dict[str, Any]:
     """The card of ``record`` (of ``record_type``, one of MODELS); ``why`` gives a lead's score in words,
-    ``waiting`` the approval levels a contract waits for (its process's open approval tasks)."""
+    ``waiting`` the approval levels a contract waits for (its process's open approval tasks), ``vat_percent``
+    the VAT rate a contract not yet sent would be sent with (the setting)."""
     build: dict[str, Callable[[], tuple[str, list[dict[str, Any]]]]] = {
         "lead": lambda: _lead(session, record, why), "complaint": lambda: _complaint(session, record),
-        "contract": lambda: _contract(session, record, waiting or []), "referral": lambda: _referral(session, record),
+        "contract": lambda: _contract(session, record, waiting or [], vat_percent),
+        "referral": lambda: _referral(session, record),
         "opportunity": lambda: _opportunity(session, record), "customer": lambda: _customer(session, record),
     }
     title, fields = build[record_type]()

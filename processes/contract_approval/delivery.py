@@ -4,6 +4,7 @@ customer), reminders, the signature (the sale recorded) and the expiry (the draf
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -23,7 +24,12 @@ DEFAULT_VAT_PERCENT = 10
 
 
 def vat_percent(call: ServiceCall) -> int:
-    value = call.settings.get("vat_percent")
+    return settings_vat_percent(call.settings)
+
+
+def settings_vat_percent(settings: Mapping[str, Any]) -> int:
+    """The VAT rate contracts are sent with (the ``vat_percent`` setting, else the default)."""
+    value = settings.get("vat_percent")
     return DEFAULT_VAT_PERCENT if value is None else int(value)
 
 

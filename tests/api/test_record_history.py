@@ -94,6 +94,7 @@ def test_cards_of_every_type_and_who_may_read_them(api: Api):
     contract = ok(api.call("GET", f"{V1}/records/contract/{made['contract']}/card", "employee"))
     fields = {f["name"]: f for f in contract["fields"]}
     assert fields["payable"]["value"] >= 8_000_000
+    assert fields["vat"]["label"] == {"fa": "مالیات (۱۰٪)", "en": "VAT (10%)"} and fields["vat"]["value"] > 0
     assert {"name": "amount", "before": 9_000_000, "after": 8_000_000} in [
         {k: c[k] for k in ("name", "before", "after")} for c in fields["changes"]["items"]]
 
@@ -185,5 +186,8 @@ def test_an_approvers_contract_card_names_the_levels_awaited_and_the_changes(api
     assert {"name": "discount_percent", "before": 0, "after": 20} in [
         {k: c[k] for k in ("name", "before", "after")} for c in fields["changes"]["items"]]
     assert fields["payable"]["value"] < 900_000_000 * 1.2 and card["url"] == f"/app/contracts/{contract['id']}"
+    # awaiting approval, not sent: the VAT it would be sent with (the setting, 10 % unless changed), not 0
+    assert (fields["vat"]["value"], fields["payable"]["value"]) == (72_000_000, 792_000_000)
+    assert fields["vat"]["label"]["fa"] == "مالیات (۱۰٪)"
     steps = ok(api.call("GET", f"{V1}/records/contract/{contract['id']}/history", "employee"))["items"]
     assert {"task.completed", "crm.contract.changed"} <= {item["kind"] for item in steps}

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import Forbidden
 
 from api import record_history
-from api.context import db
+from api.context import db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.identity.service import Principal
 from api.record_access import viewer
@@ -26,6 +26,7 @@ from api.resources.crm.record_pages import open_steps
 from crm import access
 from crm.record_cards import MODELS, PAGES, card, load, not_found
 from crm.record_labels import record_label
+from processes.contract_approval.delivery import settings_vat_percent as vat_percent
 
 blp = Blueprint("crm_records", __name__, url_prefix="/api/v1/records",
                 description="Any CRM record's card and its own history")
@@ -132,7 +133,8 @@ class RecordCard(MethodView):
         if record_type == "contract" and record.process_instance_id:
             steps = open_steps(session, {record.process_instance_id}).get(record.process_instance_id, [])
             waiting = [step.removeprefix("approve_") for step in steps if step.startswith("approve_")]
-        return card(session, record_type, record, why=score_why, waiting=waiting)
+        return card(session, record_type, record, why=score_why, waiting=waiting,
+                    vat_percent=vat_percent(ravand().engine.ctx.settings))
 
 
 @blp.route("/<string:record_type>/<int:record_id>/history")
