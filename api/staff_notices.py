@@ -23,7 +23,7 @@ from api.composition import Ravand, ravand_ctx
 from api.identity.models import User
 from api.staff import directory
 from crm import activities
-from crm.record_cards import MODELS, card, url_of
+from crm.record_cards import url_of
 from crm.record_labels import KIND_WORDS
 from engine.clock import as_utc, utcnow
 from engine.db import is_postgres
@@ -33,6 +33,7 @@ from engine.names import BOOK
 from engine.services import ServiceCall
 from engine.views import TaskView
 from processes.notices import public_url, tell_staff
+from processes.records import record_of
 
 log = logging.getLogger("ravand.notices")
 ACTOR = "scheduler"
@@ -169,9 +170,8 @@ def tell_reminders(engine: Engine, session: Session, now: datetime | None = None
     for item in due:
         call = ServiceCall(session, None, None, None, ACTOR, settings)  # type: ignore[arg-type]  # no instance
         path = url_of(item.record_type, item.record_id)
-        model = MODELS.get(item.record_type)
-        record = session.get(model, item.record_id) if model is not None else None
-        title = card(session, item.record_type, record)["title"] if record is not None else path
+        ref = record_of(session, item.record_type, str(item.record_id))
+        title = ref.title if ref is not None else path
         params = {"subject_names": {"fa": item.subject or KIND_WORDS[item.kind]["fa"],
                                     "en": item.subject or KIND_WORDS[item.kind]["en"]},
                   "record": title, "due": as_utc(item.due_at or item.remind_at),

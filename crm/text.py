@@ -130,28 +130,6 @@ PERSIAN = re.compile(r"[\u0600-\u06FF]")
 SEPARATOR = " / "
 
 
-def persian_half(message: str) -> str | None:
-    """The Persian half of "english / فارسی", or the message itself when it is all Persian; None otherwise."""
-    at = message.find(SEPARATOR)
-    while at >= 0:
-        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
-        if not PERSIAN.search(english) and PERSIAN.search(persian):
-            return persian
-        at = message.find(SEPARATOR, at + 1)
-    return message.strip() if PERSIAN.search(message) and not re.search(r"[A-Za-z]{4,}", message) else None
-
-
-def english_half(message: str) -> str:
-    """The English half of "english / فارسی" (the message itself when it is not written in both)."""
-    at = message.find(SEPARATOR)
-    while at >= 0:
-        english, persian = message[:at].strip(), message[at + len(SEPARATOR):].strip()
-        if not PERSIAN.search(english) and PERSIAN.search(persian):
-            return english
-        at = message.find(SEPARATOR, at + 1)
-    return message
-
-
 def halves(message: str) -> tuple[str, str] | None:
     """(Persian, English) of a message written in both, either way round ("english / فارسی", "فارسی / English"),
     or None."""
@@ -172,3 +150,18 @@ def in_language(message: str, locale: str) -> str:
     if found is None:
         return message
     return found[0] if locale == "fa" else found[1]
+
+
+def persian_half(message: str) -> str | None:
+    """The Persian half of a message written in both languages, or the message itself when it is all Persian;
+    None otherwise."""
+    found = halves(message)
+    if found is not None:
+        return found[0]
+    return message.strip() if PERSIAN.search(message) and not re.search(r"[A-Za-z]{4,}", message) else None
+
+
+def english_half(message: str) -> str:
+    """The English half of a message written in both languages (the message itself when it is not)."""
+    found = halves(message)
+    return found[1] if found is not None else message

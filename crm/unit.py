@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
@@ -74,5 +75,5 @@ class Ctx:
 
 
 def _key(record: Any) -> Any:
-    identity = record.__mapper__.primary_key_from_instance(record)
+    identity = inspect(record).mapper.primary_key_from_instance(record)
     return identity[0] if len(identity) == 1 else identity

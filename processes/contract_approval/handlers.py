@@ -13,6 +13,7 @@ from crm.customers import get_customer
 from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.models import Contract
+from crm.money import format_number
 from crm.record_labels import field_label
 from crm.text import in_language, persian_digits
 from crm.unit import Ctx
@@ -70,8 +71,8 @@ def _reader_locale(call: ServiceCall) -> str:
 
 def _problem(exc: InvalidRecord, locale: str) -> str:
     """What must be fixed, a line per field in the drafter's language: the field's label, then the reason."""
-    lines = [f"{field_label(field)[locale]}: {'؛ '.join(in_language(m, locale) for m in messages)}"
-             if locale == "fa" else f"{field_label(field)['en']}: {'; '.join(in_language(m, 'en') for m in messages)}"
+    joined = "؛ " if locale == "fa" else "; "
+    lines = [f"{field_label(field)[locale]}: {joined.join(in_language(m, locale) for m in messages)}"
              for field, messages in exc.field_errors.items()]
     return "\n".join(lines) or in_language(exc.message, locale)
 
@@ -97,8 +98,7 @@ def _value_in(value: Any, locale: str) -> str:
     if isinstance(value, bool):
         return ("بله" if value else "خیر") if locale == "fa" else ("yes" if value else "no")
     if isinstance(value, int):
-        grouped = f"{value:,}"
-        return persian_digits(grouped.replace(",", "٬")) if locale == "fa" else grouped
+        return format_number(value, locale)
     if isinstance(value, list):
         return ("؛ " if locale == "fa" else "; ").join(
             f"{_value_in(i.get('due'), locale)}: {_value_in(i.get('amount'), locale)}" if isinstance(i, dict)

@@ -5,8 +5,9 @@ told once to its owner, in their language; a qualification call logs its own act
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from api.staff_notices import tell_reminders
 from crm.clock import utcnow
@@ -87,7 +88,9 @@ def test_the_day_lists_overdue_due_and_done_for_me_or_my_team(api: Api):
                                                            "due_at": _at(timedelta(minutes=5))}), 201)
     day = ok(api.call("GET", "/api/v1/activities/day", "employee"))
     assert [a["id"] for a in day["overdue"]] == [late["id"]] and day["overdue"][0]["overdue"]
-    assert soon["id"] in [a["id"] for a in day["due"]] or soon["due_at"] > day["day"]  # near midnight: tomorrow
+    soon_day = datetime.fromisoformat(soon["due_at"]).astimezone(ZoneInfo("Asia/Tehran")).date().isoformat()
+    due_then = ok(api.call("GET", "/api/v1/activities/day", "employee", query_string={"day": soon_day}))
+    assert soon["id"] in [a["id"] for a in due_then["due"]]  # on the day it is due (tomorrow near midnight)
     assert [a["id"] for a in day["done"]] == [done["id"]]
     assert day["overdue"][0]["record"]["url"] == f"/app/customers/{customer}"
     assert theirs["id"] not in [a["id"] for group in ("overdue", "due", "done") for a in day[group]]

@@ -23,16 +23,18 @@ from api.identity.models import User
 from api.identity.service import Principal
 from api.resources.common import PageArgs, page, page_schema
 from api.resources.crm.record_pages import Day
-from api.resources.crm.records import may_read_record, reachable_record
+from api.resources.crm.records import reachable_record, visible
 from api.resources.crm.shared import act
 from crm import activities
 from crm.clock import utcnow
 from crm.errors import InvalidRecord, RecordNotFound
 from crm.models import Activity
-from crm.record_cards import MODELS, card
+from crm.record_cards import url_of
+from crm.record_labels import record_label
 from crm.unit import Ctx
 from engine.models import HumanTask
 from engine.projections import OPEN_STATES
+from processes.records import record_of
 
 MANAGERS = "managers"
 blp = Blueprint("crm_activities", __name__, url_prefix="/api/v1", description="Activities on records")
@@ -129,9 +131,13 @@ ActivityPage = page_schema(ActivitySchema, "ActivityPage")
 MAX_DAYS = 62
 
 
+SHOWN = ("id", "record_type", "record_id", "kind", "subject", "notes", "direction", "outcome", "duration_minutes",
+         "attendees", "place", "owner", "due_at", "remind_at", "done_at", "source", "source_id", "created_at",
+         "created_by")
+
+
 def _shown(item: Activity, now: datetime) -> dict[str, Any]:
-    shown = {name: getattr(item, name) for name in ActivitySchema._declared_fields if hasattr(item, name)}
-    return {**shown, "overdue": activities.is_overdue(item, now)}
+    return {**{name: getattr(item, name) for name in SHOWN}, "overdue": activities.is_overdue(item, now)}
 
 
 def _check_owner(session: Session, body: dict[str, Any]) -> None:
@@ -202,9 +208,7 @@ class OneActivity(MethodView):
 
 def _readable(session: Session, principal: Principal, activity_id: int) -> Activity:
     item = activities.get_activity(session, activity_id)
-    model = MODELS.get(item.record_type)
-    record = session.get(model, item.record_id) if model is not None else None
-    if record is None or not may_read_record(session, principal, item.record_type, record):
+    if not visible(session, principal)(item.record_type, str(item.record_id)):
         raise RecordNotFound(f"no activity {activity_id}")
     return item
 
@@ -218,19 +222,18 @@ def _team(session: Session, principal: Principal) -> list[str]:
 
 
 def _titled(session: Session, items: list[Activity], principal: Principal, now: datetime) -> list[dict[str, Any]]:
-    """The activities with the record each is about (its title and page), those out of sight left out."""
-    shown, cards = [], {}
+    """The activities with the record each is about (its title, as tasks name it, and page), those out of the
+    reader's sight left out."""
+    shown, refs = [], {}
+    sight = visible(session, principal)
     for item in items:
-        key = (item.record_type, item.record_id)
-        if key not in cards:
-            model = MODELS.get(item.record_type)
-            record = session.get(model, item.record_id) if model is not None else None
-            readable = record is not None and may_read_record(session, principal, item.record_type, record)
-            found = card(session, item.record_type, record) if readable else None
-            cards[key] = found and {"type": item.record_type, "id": item.record_id, "title": found["title"],
-                                    "url": found["url"], "label": found["label"]}
-        if cards[key]:
-            shown.append({**_shown(item, now), "record": cards[key]})
+        key = (item.record_type, str(item.record_id))
+        if key not in refs:
+            ref = record_of(session, *key) if sight(*key) else None
+            refs[key] = ref and {"type": ref.type, "id": item.record_id, "title": ref.title,
+                                 "url": url_of(ref.type, item.record_id), "label": record_label(ref.type)}
+        if refs[key]:
+            shown.append({**_shown(item, now), "record": refs[key]})
     return shown
 
 

@@ -89,8 +89,9 @@ def may_read_record(session: Session, principal: Principal, record_type: str, re
     return access.may_read(session, record, viewer())
 
 
-def _visible(session: Session, principal: Principal) -> record_history.Redact:
-    """Whether a record a history row also speaks of (an opportunity in its customer's history) may be shown."""
+def visible(session: Session, principal: Principal) -> record_history.Redact:
+    """Whether a record another one speaks of (an opportunity in its customer's history, the record of an
+    activity on one's day) may be shown to ``principal``."""
     def check(record_type: str, record_id: str) -> bool:
         model = MODELS.get(record_type)
         if model is None:
@@ -153,5 +154,5 @@ class RecordHistory(MethodView):
                                                 getattr(record, "process_instance_id", None)) \
             if args["processes"] else []
         found = record_history.history(session, record_type, record_id, instances=instances, limit=args["limit"],
-                                       offset=args["offset"], visible=_visible(session, principal))
+                                       offset=args["offset"], visible=visible(session, principal))
         return page(found, args)
