@@ -143,9 +143,7 @@ def test_a_worker_replacing_a_killed_one_boots_while_the_write_lock_is_held(serv
             os.kill(pid, signal.SIGKILL)
         fresh = _wait(lambda: [p for p in served.http_workers() if p not in workers] if len(
             [p for p in served.http_workers() if p not in workers]) == 2 else None, 20, "two new workers")
-        started = time.monotonic()
         _wait(lambda: _get(served.base + "/api/v1/openapi.json") == 200, 10, "a new worker to serve")
-        assert time.monotonic() - started < 10
         assert served.process.poll() is None, served.output()
         assert all(pid in served.http_workers() for pid in fresh)
     finally:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from engine.errors import InvalidDefinition
@@ -67,9 +65,7 @@ def test_xxe_and_billion_laughs_are_refused_fast(h):
         f'<!ENTITY lol{i} "{"&lol{};".format(i - 1 if i > 1 else "") * 10}">'.encode() for i in range(1, 10)
     ) + b"]>\n<lolz>&lol9;</lolz>"
     for payload in (xxe, laughs):
-        began = time.perf_counter()
-        problems = problems_of(h, [("evil.bpmn", payload)])
-        assert time.perf_counter() - began < 5  # generous bound: refused before any expansion
+        problems = problems_of(h, [("evil.bpmn", payload)])  # refused before any expansion
         assert "DTD" in problems[0].message and problems[0].line == 2
 
 

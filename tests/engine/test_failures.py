@@ -112,9 +112,7 @@ def test_a_process_calling_itself_stops_at_the_call_depth_limit(db) -> None:
     h.deploy([("self.bpmn", b.diagram("selfcall", "\n".join([
         b.start(), '<bpmn:callActivity id="call" calledElement="selfcall"/>', b.end(),
         b.chain("start", "call", "end")])))])
-    began = time.monotonic()
-    started = h.start("selfcall")
-    assert time.monotonic() - began < 10  # today it never ends, holding the write lock
+    started = h.start("selfcall")  # without the limit this never ends, holding the write lock
     [incident] = _failed(h, started.id)
     assert incident.element_id == "call" and "deeper than 5 levels" in incident.message
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -16,8 +15,7 @@ from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox_limits import Limits, current_limits
 
-FAST_S = 2.0  # every refusal below must come well within this
-LOOP_CLOCK_S = 20.0  # a million counted iterations take well under a second, unless the machine is busy
+LOOP_CLOCK_S = 20.0  # a clock far from the cap: the count, not the time limit, must stop the loops
 
 
 def _restore(saved: Limits) -> None:
@@ -61,12 +59,11 @@ def run(source: str, context: dict | None = None) -> dict:
     return sandbox.compile_script(source).execute(dict(context or {}))
 
 
-def refused(source: str, fragment: str, error: type[ScriptError] = SandboxViolation,
-            within_s: float = FAST_S) -> ScriptError:
-    started = time.monotonic()
+def refused(source: str, fragment: str, error: type[ScriptError] = SandboxViolation) -> ScriptError:
+    """The script is refused for the named reason: a refusal that came from the time limit instead
+    says "time limit", so a check that fails to stop a script early shows up without timing it."""
     with pytest.raises(error) as info:
         run(source)
-    assert time.monotonic() - started < within_s
     assert fragment in str(info.value), str(info.value)
     return info.value
 
@@ -166,7 +163,7 @@ RUN_TIME = [
 def test_run_time_refusals_in_process(inproc, source, fragment):
     if fragment == "loop iterations":  # the cap, not the clock, must stop these, however busy the machine
         sandbox.configure(isolate=False, timeout_s=LOOP_CLOCK_S)
-        error = refused(source, fragment, within_s=LOOP_CLOCK_S)
+        error = refused(source, fragment)
     else:
         error = refused(source, fragment)
     assert error.line is not None
@@ -289,14 +286,14 @@ def test_unsupported_values_isolated(isolated):
 def test_refusals_isolated(isolated, source, fragment):
     if fragment == "loop iterations":
         with patched_limits(timeout_s=LOOP_CLOCK_S):
-            refused(source, fragment, within_s=LOOP_CLOCK_S)
+            refused(source, fragment)
     else:
         refused(source, fragment)
 
 
 def test_memory_blow_up_is_stopped_and_pool_recovers(isolated):
     sandbox.configure(isolate=True, timeout_s=LOOP_CLOCK_S, workers=2)  # a busy machine: memory must win the race
-    refused("l = []\nwhile True:\n    l.append('x' * 1000000)", "memory", within_s=LOOP_CLOCK_S)
+    refused("l = []\nwhile True:\n    l.append('x' * 1000000)", "memory")
     assert run("x = 1 + 1") == {"x": 2}
 
 
@@ -359,10 +356,8 @@ def test_slow_calls_without_loops_stop_at_the_time_limit():
 
 
 def test_int_of_a_huge_decimal_is_refused_at_once(inproc):
-    started = time.monotonic()
     with pytest.raises(SandboxViolation, match="result too large: int"):
         run("x = int(d)", {"d": Decimal("1E+999999")})  # CPython takes minutes to build that integer
     with pytest.raises(SandboxViolation, match="result too large: int"):
         sandbox.compile_expression("int(d) > 0").evaluate({"d": Decimal("1E+999999")})
-    assert time.monotonic() - started < FAST_S
     assert run("x = int(d)", {"d": Decimal("12.5")})["x"] == 12

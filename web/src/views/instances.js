@@ -41,12 +41,15 @@ export async function render({ root, query }) {
   const results = h('div', { 'data-testid': 'instances' }, loading());
   replace(root, pageHeader(t('nav.instances')), filters, results);
 
+  let controller = null;  // a search sent while the first page loads: only its answer is drawn
   async function load(offset = 0) {
     const values = Object.fromEntries(new FormData(filters));
     const params = { ...values, started_after: isoOf(values.started_after), started_before: isoOf(values.started_before, true) };
     setQuery(values);
+    controller?.abort();
+    controller = new AbortController();
     try {
-      const page = await api.get('/process-instances', { ...params, limit: LIMIT, offset });
+      const page = await api.get('/process-instances', { ...params, limit: LIMIT, offset }, { signal: controller.signal });
       if (!page.items.length) { replace(results, empty(t(values.q ? 'instances.search_none' : 'instances.empty'))); return; }
       replace(results,
         table([
@@ -60,7 +63,7 @@ export async function render({ root, query }) {
         ], page.items, { rowAttrs: (i) => ({ 'data-instance': i.id }) }),
         pager({ ...page, onPage: load }));
     } catch (error) {
-      replace(results, errorBox(error));
+      if (error.name !== 'AbortError') replace(results, errorBox(error));
     }
   }
   filters.addEventListener('submit', (event) => { event.preventDefault(); load(0); });

@@ -62,12 +62,16 @@ export async function render({ root, query }) {
     }
   }
 
+  let controller = null;  // a filter sent while the first page loads: only its answer is drawn
   async function load(offset = 0) {
     const { values, newest, api: apiParams } = params();
     setQuery(values);
     csv.href = url('/journal', { ...apiParams, format: 'csv' }); // every matching entry, newest first, no row cap
+    controller?.abort();
+    controller = new AbortController();
     try {
-      const page = await api.get('/journal', { ...apiParams, order: newest ? 'newest' : 'oldest', limit: LIMIT, offset });
+      const page = await api.get('/journal', { ...apiParams, order: newest ? 'newest' : 'oldest', limit: LIMIT, offset },
+        { signal: controller.signal });
       if (!page.items.length) { replace(results, empty(t('journal.empty'))); return; }
       replace(results,
         h('p', { class: 'muted' }, t('journal.found', { n: number(page.total) })),
@@ -84,7 +88,7 @@ export async function render({ root, query }) {
         ], page.items, { rowAttrs: (e) => ({ 'data-seq': e.seq, class: e.seq === brokenAt ? 'row-broken' : undefined }) }),
         pager({ ...page, onPage: load }));
     } catch (error) {
-      replace(results, errorBox(error));
+      if (error.name !== 'AbortError') replace(results, errorBox(error));
     }
   }
 
