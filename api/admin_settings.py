@@ -26,6 +26,7 @@ from crm.dates import parse_day
 from crm.errors import InvalidRecord
 from crm.phones import normalise_phone
 from crm.quiet import parse_quiet_hours, zone_of
+from crm.sms_panels import PROVIDERS
 from crm.text import ascii_digits
 from crm.validation import parse_email
 from engine import calendar
@@ -76,6 +77,15 @@ def _int(low: int, high: int) -> Callable[[Any], int]:
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             raise Invalid(f"a whole number from {low} to {high} / عددی صحیح از {low} تا {high}")
         return value
+    return read
+
+
+def _choice(*values: str) -> Callable[[Any], str]:
+    def read(value: Any) -> str:
+        text = _text(40)(value)
+        if text not in values:
+            raise Invalid(f"one of: {', '.join(v or '(none)' for v in values)} / یکی از گزینه‌ها را برگزینید")
+        return text
     return read
 
 
@@ -194,6 +204,9 @@ SPECS = (
     Spec("seller_registration_number", "company", _digits(1, 10, "the registration number", "شمارهٔ ثبت")),
     Spec("seller_address", "company", _text(500)),
     Spec("seller_phone", "company", _phone),
+    Spec("sms_provider", "sms", _choice("", *PROVIDERS)),
+    Spec("sms_line", "sms", _digits(3, 20, "the line number", "شمارهٔ خط")),
+    Spec("sms_part_price_rial", "sms", _int(0, 100_000_000)),
     Spec("sms_endpoint", "sms", _url),
     Spec("sms_template", "sms", _sms_template),
     Spec("sms_token", "sms", _text(500), secret=True),

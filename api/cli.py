@@ -264,6 +264,22 @@ def notifications_dispatch(ctx: click.Context, batch: int) -> None:
                    "run `ravand notifications release-kept`", err=True)
 
 
+@notifications.command("deliveries")
+@click.pass_context
+def notifications_deliveries(ctx: click.Context) -> None:
+    """Ask the SMS panel how the messages it took fared, once, and print how many reports changed."""
+    from api.outbox import track_deliveries
+    from crm.errors import CrmError
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    try:
+        changed = track_deliveries(ravand, actor="cli")
+    except CrmError as exc:
+        click.echo(f"error: {exc.message}", err=True)
+        sys.exit(1)
+    click.echo(f"{changed} delivery report(s) changed")
+
+
 @notifications.command("release-kept")
 @click.option("--channel", type=click.Choice(["email", "sms"]))
 @click.pass_context

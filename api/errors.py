@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.wording import caller_locale, field_codes, field_messages, problem_text
 from crm.errors import CrmError, InvalidRecord, RecordConflict, RecordNotFound, Rejected
+from crm.senders import SendFailed
 from engine.errors import (
     Conflict,
     EngineError,
@@ -72,6 +73,7 @@ def _engine_error(error: EngineError) -> Response:
 CRM_STATUS: dict[type[CrmError], tuple[int, str]] = {
     RecordNotFound: (404, "Not found"), RecordConflict: (409, "Conflict"),
     InvalidRecord: (422, "Invalid record"), Rejected: (422, "Refused"),
+    SendFailed: (502, "The SMS panel or mail server did not answer as it should"),
 }
 
 

@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 
 from api.composition import Ravand, ravand_ctx
 from api.undelivered import tell_undelivered
+from crm import sms_delivery
+from crm.clock import utcnow
 from crm.errors import CrmError
 from crm.notify import DispatchReport, dispatch, senders_from
+from crm.sms_panels import panel_from
 
 log = logging.getLogger("ravand.outbox")
 ACTOR = "outbox"
@@ -32,18 +35,37 @@ def dispatch_outbox(ravand: Ravand, *, batch: int = 100, actor: str = ACTOR) -> 
     return ravand.engine.transaction(ravand.sessions, send)
 
 
+def track_deliveries(ravand: Ravand, *, actor: str = ACTOR) -> int:
+    """Ask the configured SMS panel how the messages it took fared and keep its answers; returns how many
+    changed. The ids are read, the panel asked and the answers written in three steps: the write lock is held
+    only for the last (raises ``SendFailed`` when the panel cannot be asked, ``CrmError`` on bad settings)."""
+    panel = panel_from(ravand.settings)
+    if panel is None:
+        return 0
+    now = utcnow()
+    with ravand.read_sessions() as session:
+        refs = sms_delivery.awaiting(session, panel.name, now, batch=panel.report_batch)
+    if not refs:
+        return 0
+    states = panel.delivery(refs)
+    return ravand.engine.transaction(
+        ravand.sessions, lambda session: sms_delivery.record(ravand_ctx(session, actor), panel.name, refs, states, now))
+
+
 def outbox_job(ravand: Ravand) -> None:
-    """The scheduler's job: like ``dispatch_outbox`` but never raises (the next run tries again)."""
+    """The scheduler's job: like ``dispatch_outbox``, then ``track_deliveries``, but never raises (the next
+    run tries again)."""
     try:
         report = dispatch_outbox(ravand)
+        if report.sent or report.retrying or report.failed or report.kept:
+            log.info("outbox: %s", report)
+        tracked = track_deliveries(ravand)
+        if tracked:
+            log.info("outbox: %s delivery reports", tracked)
     except CrmError as exc:
         log.error("the outbox cannot be sent: %s", exc.message)
-        return
     except Exception:  # the database may be briefly away
         log.exception("the outbox dispatch failed")
-        return
-    if report.sent or report.retrying or report.failed or report.kept:
-        log.info("outbox: %s", report)
 
 
 def schedule_outbox(scheduler: BaseScheduler, ravand: Ravand) -> Job:

@@ -50,7 +50,10 @@ class Settings:
     smtp_starttls: bool = True
     sms_endpoint: str = ""
     sms_template: str = '{"to": "{recipient}", "text": "{body}"}'
-    sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only
+    sms_token: str = field(default="", repr=False)  # RAVAND_SMS_TOKEN only (a panel's API key)
+    sms_provider: str = ""  # kavenegar | smsir (crm.sms_panels); "" for the generic gateway at sms_endpoint
+    sms_line: str = ""  # the panel's line messages go from (e.g. 30007732000000)
+    sms_part_price_rial: int = 0  # what one SMS part costs, for a panel that reports credits (SMS.ir); 0: unknown
     notify_max_attempts: int = 5
     notify_interval_s: float = 30.0
     notify_due_soon_s: int = 4 * 3600  # an open task's people are told once this long before its due time; 0: never

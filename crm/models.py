@@ -521,7 +521,8 @@ class Notification(Base):
     """The outbox: every message to a customer or employee, sent or not, visible to auditors."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_recipient_created_at", "recipient", "created_at"),)  # the daily cap
+    __table_args__ = (Index("ix_notification_recipient_created_at", "recipient", "created_at"),  # the daily cap
+                      Index("ix_notification_provider_ref", "provider", "provider_ref"))  # delivery reports
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(8))  # email | sms | app (an employee's in-app inbox)
     recipient: Mapped[str] = mapped_column(String(255))
@@ -538,6 +539,12 @@ class Notification(Base):
     process_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     link: Mapped[str | None] = mapped_column(String(500))  # app: where in the web app the notice leads
     read_at: Mapped[datetime | None]  # app: when the employee marked it read (their in-app inbox)
+    # an SMS sent through a panel (crm.sms_panels): its id there, what it cost, and its delivery report
+    provider: Mapped[str | None] = mapped_column(String(16))
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+    cost_rial: Mapped[int | None] = mapped_column(BigInteger)
+    delivery: Mapped[str | None] = mapped_column(String(12))  # queued | at_operator | delivered | undelivered | …
+    delivery_at: Mapped[datetime | None]  # when the panel was last asked about it (or told of it)
 
 
 class ImportJob(Base):

@@ -25,13 +25,15 @@ from crm.errors import InvalidRecord
 from crm.messages import render, sms_parts, templates
 from crm.models import Notification
 from crm.quiet import quiet_until
+from crm.sender_settings import senders_from
 from crm.senders import (
     DEFAULT_SMS_TEMPLATE,
     HttpSmsSender,
+    Receipt,
     Sender,
     SendFailed,
+    SendRefused,
     SmtpSender,
-    senders_from,
 )
 from crm.text import LOCALES, ascii_digits, read_locale
 from crm.unit import Ctx
@@ -165,16 +167,22 @@ def _due(session: Session, now: datetime, batch: int) -> list[Notification]:
     return list(session.scalars(query))
 
 
-def _attempt(sender: Sender, message: Notification) -> str | None:
-    """None when sent, else why not."""
+def _attempt(sender: Sender, message: Notification) -> Receipt | SendFailed | None:
+    """The panel's receipt (or None) when sent, else why not."""
     try:
-        sender.send(message)
+        return sender.send(message)
     except SendFailed as exc:
-        return exc.message
+        return exc
     except Exception as exc:  # a sender's bug must not stop the outbox
         log.exception("sender for %s failed unexpectedly on notification %s", message.channel, message.id)
-        return f"{type(exc).__name__}: {exc}"
-    return None
+        return SendFailed(f"{type(exc).__name__}: {exc}")
+
+
+def _receipt_changes(receipt: Receipt | None, now: datetime) -> dict[str, Any]:
+    if receipt is None:
+        return {}
+    return {"provider": receipt.provider, "provider_ref": receipt.ref[:64], "cost_rial": receipt.cost_rial,
+            "delivery": receipt.delivery, "delivery_at": now if receipt.delivery else None}
 
 
 def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: datetime, max_attempts: int,
@@ -186,20 +194,20 @@ def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: dateti
                                              "last_error": f"no {message.channel} sender is configured"})
         report.kept += 1
         return
-    error = _attempt(sender, message)
+    outcome = _attempt(sender, message)
     attempts = message.attempts + 1
-    if error is None:
+    if not isinstance(outcome, SendFailed):
         ctx.change(message, "notification", {"status": "sent", "attempts": attempts, "sent_at": now,
-                                             "next_attempt_at": None})
+                                             "next_attempt_at": None, **_receipt_changes(outcome, now)})
         report.sent += 1
-    elif attempts >= max_attempts:
-        log.warning("notification %s failed for good after %s attempts: %s", message.id, attempts, error)
-        ctx.change(message, "notification", {"status": "failed", "attempts": attempts, "last_error": error,
+    elif attempts >= max_attempts or isinstance(outcome, SendRefused):
+        log.warning("notification %s failed for good after %s attempts: %s", message.id, attempts, outcome.message)
+        ctx.change(message, "notification", {"status": "failed", "attempts": attempts, "last_error": outcome.message,
                                              "next_attempt_at": None})
         report.failed += 1
         report.failed_ids.append(message.id)
     else:
-        ctx.change(message, "notification", {"attempts": attempts, "last_error": error,
+        ctx.change(message, "notification", {"attempts": attempts, "last_error": outcome.message,
                                              "next_attempt_at": now + backoff(attempts)})
         report.retrying += 1
 
@@ -230,11 +238,13 @@ def release_kept(ctx: Ctx, *, channel: str | None = None) -> int:
 
 
 def list_notifications(session: Session, *, status: str | None = None, channel: str | None = None,
-                       customer_id: int | None = None, process_instance_id: str | None = None, limit: int = 50,
+                       delivery: str | None = None, customer_id: int | None = None,
+                       process_instance_id: str | None = None, limit: int = 50,
                        offset: int = 0) -> tuple[list[Notification], int]:
     """The outbox, newest first, with the total matching."""
     query = select(Notification)
     for column, value in ((Notification.status, status), (Notification.channel, channel),
+                          (Notification.delivery, delivery),
                           (Notification.customer_id, customer_id),
                           (Notification.process_instance_id, process_instance_id)):
         if value is not None:

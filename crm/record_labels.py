@@ -49,6 +49,9 @@ FIELDS: dict[str, Label] = {
     "probability": _l("احتمال", "Probability"), "expected_close": _l("بستن پیش‌بینی‌شده", "Expected close"),
     "loss_reason": _l("دلیل از دست رفتن", "Reason lost"), "loss_comment": _l("توضیح", "Comment"),
     "contract_id": _l("قرارداد", "Contract"), "purchase_id": _l("خرید", "Purchase"), "lead_id": _l("سرنخ", "Lead"),
+    "provider": _l("پنل پیامک", "SMS panel"), "provider_ref": _l("شناسه در پنل", "Id at the panel"),
+    "cost_rial": _l("هزینه (ریال)", "Cost (rials)"), "delivery": _l("گزارش تحویل", "Delivery report"),
+    "delivery_at": _l("آخرین پرسش از پنل", "Panel last asked"),
     "tracking_code": _l("کد پیگیری", "Tracking code"), "contact_name": _l("شاکی", "Complainant"),
     "contact_mobile": _l("همراه شاکی", "Complainant's mobile"),
     "contact_email": _l("رایانامهٔ شاکی", "Complainant's e-mail"),
@@ -181,6 +184,11 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
     ("contract", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
     ("*", "locale"): {"fa": _l("فارسی", "Persian"), "en": _l("انگلیسی", "English")},
     # the message templates (crm/templates/messages/*.toml) by what they tell
+    ("notification", "delivery"): {
+        "queued": _l("در صف پنل", "At the panel"), "at_operator": _l("نزد اپراتور", "With the operator"),
+        "delivered": _l("رسید", "Delivered"), "undelivered": _l("نرسید", "Not delivered"),
+        "blocked": _l("مسدود", "Blocked"), "failed": _l("ناموفق", "Failed")},
+    ("notification", "provider"): {"kavenegar": _l("کاوه‌نگار", "Kavenegar"), "smsir": _l("اس‌ام‌اس‌دات‌آی‌آر (SMS.ir)", "SMS.ir")},
     ("notification", "template"): {
         "complaint_received": _l("شکایت دریافت شد", "Complaint received"),
         "complaint_escalated": _l("شکایت ارجاع شد", "Complaint escalated"),

@@ -1,8 +1,8 @@
 """How the outbox reaches people: e-mail over SMTP and SMS over an HTTP gateway.
 
 A sender delivers one message or raises ``SendFailed``; the outbox (``crm.notify``) decides about retries.
-``senders_from(settings)`` builds the senders the settings configure; a channel without one keeps its
-messages in the outbox."""
+``crm.sender_settings.senders_from`` builds the senders the settings configure; a channel without one keeps
+its messages in the outbox."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Any, Protocol
@@ -30,9 +31,25 @@ class SendFailed(CrmError):
     """The message did not go out this time (the server refused it, or could not be reached)."""
 
 
+class SendRefused(SendFailed):
+    """The message can never go out as it is (a number the panel does not serve, a text it refuses): the
+    outbox marks it failed at once instead of trying again."""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a panel answered for a message it took: its id there, the cost in rials when it says, and the
+    delivery state it reported at once (``crm.sms_panels.DELIVERY``)."""
+
+    provider: str
+    ref: str
+    cost_rial: int | None = None
+    delivery: str | None = None
+
+
 class Sender(Protocol):
-    def send(self, message: Notification) -> None:
-        """Deliver ``message`` or raise ``SendFailed``."""
+    def send(self, message: Notification) -> Receipt | None:
+        """Deliver ``message`` (a panel answers with its ``Receipt``) or raise ``SendFailed``."""
 
 
 class SmtpSender:
@@ -68,7 +85,7 @@ class SmtpSender:
             raise SendFailed(f"SMTP {self.host}:{self.port}: {exc}") from exc
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
+class NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
         return None  # a 3xx is an answer like any other non-2xx: the message did not go out
 
@@ -101,7 +118,7 @@ class HttpSmsSender:
         if not isinstance(self.template, dict):
             raise InvalidRecord("the SMS template is not a JSON object", {"sms_template": ["a JSON object"]})
         self.endpoint, self.token, self.timeout = endpoint, token, timeout
-        self._opener = urllib.request.build_opener(_NoRedirects)
+        self._opener = urllib.request.build_opener(NoRedirects)
 
     def payload(self, message: Notification) -> Any:
         values = {"recipient": message.recipient, "body": message.body, "subject": message.subject or "",
@@ -124,17 +141,3 @@ class HttpSmsSender:
             raise SendFailed(f"the SMS gateway could not be reached: {exc}") from exc
         if not 200 <= status < 300:
             raise SendFailed(f"the SMS gateway answered {status}")
-
-
-def senders_from(settings: Any) -> dict[str, Sender]:
-    """The senders the settings configure (``smtp_host`` → e-mail, ``sms_endpoint`` → SMS); none → ``{}``."""
-    senders: dict[str, Sender] = {}
-    if getattr(settings, "smtp_host", ""):
-        senders["email"] = SmtpSender(
-            settings.smtp_host, settings.smtp_port, settings.smtp_from or settings.smtp_user,
-            user=settings.smtp_user or None, password=settings.smtp_password or None,
-            starttls=settings.smtp_starttls)
-    if getattr(settings, "sms_endpoint", ""):
-        senders["sms"] = HttpSmsSender(settings.sms_endpoint, settings.sms_template or DEFAULT_SMS_TEMPLATE,
-                                       token=settings.sms_token or None)
-    return senders

@@ -20,6 +20,8 @@ from api import admin_settings as admin
 from api.composition import Ravand, SettingsError, contract_settings, notice_settings, work_calendar
 from api.context import command, db, ravand
 from api.guard import BEARER, current_principal, requires
+from crm.errors import InvalidRecord
+from crm.sender_settings import senders_from
 from engine import calendar, journal
 from engine.clock import utcnow
 from engine.errors import InvalidData
@@ -28,6 +30,7 @@ blp = Blueprint("settings", __name__, url_prefix="/api/v1/settings", description
 log = logging.getLogger("ravand.settings")
 FOLLOW_EVERY_S = 15.0  # how often a server process looks whether another one stored new settings
 _SEEN = "ravand.settings_seen"
+SENDER_WORDS = "فرستنده با این تنظیمات کار نمی‌کند: این مقدار لازم است یا درست نیست"
 
 
 class SettingsSchema(Schema):
@@ -46,6 +49,11 @@ def _before(current: Any, spec: admin.Spec) -> Any:
 
 def _checked(new: Any) -> tuple[Any, dict[str, Any]]:
     """The calendar and the engine's settings ``new`` makes; ``InvalidData`` on the setting that cannot be."""
+    try:
+        senders_from(new)
+    except InvalidRecord as exc:  # e.g. a panel chosen without its API key or line
+        raise InvalidData({name: [f"{reasons[0]} / {SENDER_WORDS}"] for name, reasons in exc.field_errors.items()},
+                          exc.message) from None
     try:
         return work_calendar(new), {**notice_settings(new), **contract_settings(new)}
     except SettingsError as exc:

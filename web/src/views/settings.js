@@ -16,7 +16,9 @@ const SECTIONS = {
   company: [['seller_name', 'text', { dir: 'auto', maxlength: 255 }], ['seller_national_id', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 40 }],
     ['seller_economic_code', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 40 }], ['seller_registration_number', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 40 }],
     ['seller_phone', 'tel', { dir: 'ltr', maxlength: 40 }], ['seller_address', 'textarea', { dir: 'auto', maxlength: 500 }]],
-  sms: [['sms_endpoint', 'url', { dir: 'ltr', maxlength: 500 }], ['sms_template', 'textarea', { dir: 'ltr', maxlength: 2000 }], ['sms_token', 'secret', {}]],
+  sms: [['sms_provider', 'select', { options: ['', 'kavenegar', 'smsir'] }], ['sms_token', 'secret', {}],
+    ['sms_line', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 40 }], ['sms_part_price_rial', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 12 }],
+    ['sms_endpoint', 'url', { dir: 'ltr', maxlength: 500 }], ['sms_template', 'textarea', { dir: 'ltr', maxlength: 2000 }]],
   email: [['smtp_host', 'text', { dir: 'ltr', maxlength: 255 }], ['smtp_port', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 5 }],
     ['smtp_user', 'text', { dir: 'ltr', maxlength: 255 }], ['smtp_password', 'secret', {}], ['smtp_from', 'email', { dir: 'ltr', maxlength: 255 }],
     ['smtp_starttls', 'check', {}]],
@@ -30,6 +32,10 @@ const shownValue = (value) => (Array.isArray(value) ? value.join(', ') : value =
 function control(name, kind, attrs, value) {
   const common = { class: 'input', name, 'data-testid': `setting-${name}`, autocomplete: 'off', ...attrs };
   if (kind === 'textarea') return h('textarea', { ...common, rows: 2 }, shownValue(value));
+  if (kind === 'select') {
+    const { options, ...rest } = common;
+    return h('select', rest, options.map((o) => h('option', { value: o, selected: o === (value || '') }, t(`admin_settings.option.${name}.${o || 'none'}`))));
+  }
   if (kind === 'secret') return h('input', { ...common, type: 'password', dir: 'ltr', autocomplete: 'new-password', placeholder: value?.set ? '••••••••' : '' });
   return h('input', { ...common, type: kind === 'text' ? 'text' : kind, value: shownValue(value) });
 }
