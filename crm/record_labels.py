@@ -188,7 +188,8 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "queued": _l("در صف پنل", "At the panel"), "at_operator": _l("نزد اپراتور", "With the operator"),
         "delivered": _l("رسید", "Delivered"), "undelivered": _l("نرسید", "Not delivered"),
         "blocked": _l("مسدود", "Blocked"), "failed": _l("ناموفق", "Failed")},
-    ("notification", "provider"): {"kavenegar": _l("کاوه‌نگار", "Kavenegar"), "smsir": _l("اس‌ام‌اس‌دات‌آی‌آر (SMS.ir)", "SMS.ir")},
+    ("notification", "provider"): {"kavenegar": _l("کاوه‌نگار", "Kavenegar"),
+                                   "smsir": _l("اس‌ام‌اس‌دات‌آی‌آر (SMS.ir)", "SMS.ir")},
     ("notification", "template"): {
         "complaint_received": _l("شکایت دریافت شد", "Complaint received"),
         "complaint_escalated": _l("شکایت ارجاع شد", "Complaint escalated"),
