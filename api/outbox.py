@@ -14,7 +14,7 @@ from api.undelivered import tell_undelivered
 from crm import sms_delivery
 from crm.clock import utcnow
 from crm.errors import CrmError
-from crm.notify import DispatchReport, dispatch, senders_from
+from crm.notify import DispatchReport, check_dispatch, claim, send_claimed, senders_from, settle
 from crm.sms_panels import panel_from
 
 log = logging.getLogger("ravand.outbox")
@@ -22,17 +22,23 @@ ACTOR = "outbox"
 
 
 def dispatch_outbox(ravand: Ravand, *, batch: int = 100, actor: str = ACTOR) -> DispatchReport:
-    """Send what is due now with the configured senders, in one transaction; raises on bad settings. The owner of a
-    customer message that failed for good is told (``api.undelivered``)."""
+    """Send what is due now with the configured senders, in three steps: claim the messages (a short
+    transaction), send them (no transaction: a slow server never holds the write lock), record what came of it
+    (a short transaction). Raises on bad settings. The owner of a customer message that failed for good is
+    told (``api.undelivered``)."""
     settings = ravand.settings
     senders = senders_from(settings)
+    check_dispatch(batch, settings.notify_max_attempts)
+    now = utcnow()
+    claimed = ravand.engine.transaction(ravand.sessions, lambda session: claim(session, now, batch))
+    outcomes = send_claimed(senders, claimed)
 
-    def send(session: Session) -> DispatchReport:
-        report = dispatch(ravand_ctx(session, actor), senders, batch=batch, max_attempts=settings.notify_max_attempts)
+    def record(session: Session) -> DispatchReport:
+        report = settle(ravand_ctx(session, actor), outcomes, utcnow(), settings.notify_max_attempts)
         tell_undelivered(ravand.engine, session, report.failed_ids)  # a failed customer message is not "sent"
         return report
 
-    return ravand.engine.transaction(ravand.sessions, send)
+    return ravand.engine.transaction(ravand.sessions, record)
 
 
 def track_deliveries(ravand: Ravand, *, actor: str = ACTOR) -> int:

@@ -51,6 +51,15 @@ BACKOFF_CAP = timedelta(hours=6)
 MOBILE = re.compile(r"^\+?\d{7,15}$")
 DAILY_PER_RECIPIENT = 5  # customer messages per destination in 24 hours (setting notify_daily_per_recipient)
 CAP_WINDOW = timedelta(hours=24)
+CLAIM_LEASE = timedelta(minutes=30)  # a claimed message is held this long for its dispatcher to settle it
+
+
+class _NoSender:
+    """The outcome of a message whose channel has no sender: it is kept."""
+
+
+NO_SENDER = _NoSender()
+Outcome = Receipt | SendFailed | _NoSender | None
 
 
 # -- queueing -------------------------------------------------------------------------------------
@@ -162,9 +171,30 @@ def _due(session: Session, now: datetime, batch: int) -> list[Notification]:
     query = (select(Notification)
              .where(Notification.status == "pending", Notification.channel != "app",
                     or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
-             .order_by(Notification.id).limit(batch)
+             .order_by(Notification.next_attempt_at, Notification.id).limit(batch)
              .with_for_update(skip_locked=True))  # two workers never take the same message (PostgreSQL)
     return list(session.scalars(query))
+
+
+def claim(session: Session, now: datetime, batch: int = 100) -> list[Notification]:
+    """Take up to ``batch`` messages due at ``now`` for sending: each is held for ``CLAIM_LEASE`` (its
+    ``next_attempt_at`` moved on, unjournaled: the dispatcher's hold, not a change of the message) so that no
+    other dispatcher takes it meanwhile. Returns detached copies to send outside the transaction; a dispatcher
+    that dies before ``settle`` leaves them to be sent again when the hold ends (at least once)."""
+    copies = []
+    for message in _due(session, now, batch):
+        message.next_attempt_at = now + CLAIM_LEASE
+        copies.append(Notification(id=message.id, channel=message.channel, recipient=message.recipient,
+                                   subject=message.subject, body=message.body, template=message.template,
+                                   attempts=message.attempts))
+    session.flush()
+    return copies
+
+
+def send_claimed(senders: Mapping[str, Sender], claimed: list[Notification]) -> dict[int, Outcome]:
+    """Send each claimed message with its channel's sender (no database here): its outcome by id."""
+    return {message.id: (_attempt(sender, message) if (sender := senders.get(message.channel)) else NO_SENDER)
+            for message in claimed}
 
 
 def _attempt(sender: Sender, message: Notification) -> Receipt | SendFailed | None:
@@ -185,16 +215,15 @@ def _receipt_changes(receipt: Receipt | None, now: datetime) -> dict[str, Any]:
             "delivery": receipt.delivery, "delivery_at": now if receipt.delivery else None}
 
 
-def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: datetime, max_attempts: int,
-             report: DispatchReport) -> None:
-    if sender is None:
+def _settle_one(ctx: Ctx, message: Notification, outcome: Outcome, now: datetime, max_attempts: int,
+                report: DispatchReport) -> None:
+    if outcome is NO_SENDER:
         log.warning("no %s sender is configured: notification %s to %s stays in the outbox",
                     message.channel, message.id, message.recipient)
         ctx.change(message, "notification", {"status": "kept", "next_attempt_at": None,
                                              "last_error": f"no {message.channel} sender is configured"})
         report.kept += 1
         return
-    outcome = _attempt(sender, message)
     attempts = message.attempts + 1
     if not isinstance(outcome, SendFailed):
         ctx.change(message, "notification", {"status": "sent", "attempts": attempts, "sent_at": now,
@@ -212,17 +241,35 @@ def _deliver(ctx: Ctx, message: Notification, sender: Sender | None, now: dateti
         report.retrying += 1
 
 
-def dispatch(ctx: Ctx, senders: Mapping[str, Sender], *, now: datetime | None = None, batch: int = 100,
-             max_attempts: int = 5) -> DispatchReport:
-    """Send up to ``batch`` pending messages that are due at ``now``; the caller commits."""
+def settle(ctx: Ctx, outcomes: Mapping[int, Outcome], now: datetime, max_attempts: int = 5) -> DispatchReport:
+    """Record what sending the claimed messages came to (sent with the panel's receipt, retried later, failed
+    for good, or kept for want of a sender), each change journaled; the caller commits."""
+    report = DispatchReport()
+    if not outcomes:
+        return report
+    rows = ctx.session.scalars(select(Notification).where(Notification.id.in_(list(outcomes)))
+                               .order_by(Notification.id))
+    for message in rows:
+        if message.status == "pending":  # not changed by hand (released, …) while it was being sent
+            _settle_one(ctx, message, outcomes[message.id], now, max_attempts, report)
+    return report
+
+
+def check_dispatch(batch: int, max_attempts: int) -> None:
     wrong = {name: ["at least 1"] for name, value in (("batch", batch), ("max_attempts", max_attempts)) if value < 1}
     if wrong:
         raise InvalidRecord(f"{' and '.join(wrong)} must be at least 1", wrong)
+
+
+def dispatch(ctx: Ctx, senders: Mapping[str, Sender], *, now: datetime | None = None, batch: int = 100,
+             max_attempts: int = 5) -> DispatchReport:
+    """Claim, send and settle up to ``batch`` messages due at ``now`` in the caller's transaction (the caller
+    commits). The outbox's own dispatcher (``api.outbox``) runs the three steps apart, so that the write lock
+    is never held while a sender talks to its server."""
+    check_dispatch(batch, max_attempts)
     moment = as_utc(now) if now else utcnow()
-    report = DispatchReport()
-    for message in _due(ctx.session, moment, batch):
-        _deliver(ctx, message, senders.get(message.channel), moment, max_attempts, report)
-    return report
+    outcomes = send_claimed(senders, claim(ctx.session, moment, batch))
+    return settle(ctx, outcomes, moment, max_attempts)
 
 
 def release_kept(ctx: Ctx, *, channel: str | None = None) -> int:

@@ -48,6 +48,9 @@ class Panel:
     requests: list[dict[str, Any]] = field(default_factory=list)
     credit: int = 10_000_000
     fail_next: int = 0  # the next requests answer 500 (the panel is down)
+    gate: threading.Event | None = None  # when set, a request waits for it (a slow panel) and says it came
+    arrived: threading.Event = field(default_factory=threading.Event)
+    answered: threading.Event = field(default_factory=threading.Event)  # a request has had its answer
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(8_792_343))
 
     def find(self, message_id: int) -> Sent | None:
@@ -80,6 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(raw)))
         self.end_headers()
         self.wfile.write(raw)
+        self.server.panel.answered.set()
 
     def _headers(self) -> dict[str, str]:
         return {name.lower(): value for name, value in self.headers.items()}
@@ -102,6 +106,9 @@ class _Kavenegar(_Handler):
 
     def _handle(self, body: bytes) -> None:
         panel = self.server.panel
+        panel.arrived.set()
+        if panel.gate is not None:
+            panel.gate.wait(30)
         parts_ = urlsplit(self.path)
         fields = {k: v[-1] for k, v in parse_qs(parts_.query).items()}
         fields.update({k: v[-1] for k, v in parse_qs(body.decode("utf-8")).items()})

@@ -4,9 +4,11 @@ API, on each database)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from api.composition import ravand_ctx
+from api.outbox import dispatch_outbox
 from crm import notify
 from tests.api.conftest import Api
 from tests.crm import messages_params
@@ -61,3 +63,27 @@ def test_messages_go_through_the_chosen_panel_and_their_delivery_is_reported(api
         answer = api.call("POST", "/api/v1/notifications/deliveries", "admin")
         assert answer.status_code == 502 and "Kavenegar" in answer.get_json()["detail"]
         assert panel.key not in answer.get_data(as_text=True)
+
+
+def test_the_write_lock_is_free_while_the_panel_takes_its_time(api: Api) -> None:
+    """The outbox claims its messages, sends them with no transaction open, then records the outcome: another
+    command commits while the panel has not answered yet."""
+    with kavenegar() as (panel, url):
+        assert api.call("PATCH", "/api/v1/settings", json={
+            "sms_provider": "kavenegar", "sms_token": panel.key, "sms_endpoint": url}).status_code == 200
+        first = _queue(api)
+        panel.gate = threading.Event()
+        ravand = api.app.extensions["ravand"]
+        sending = threading.Thread(target=lambda: reports.append(dispatch_outbox(ravand)))
+        reports: list[Any] = []
+        sending.start()
+        try:
+            assert panel.arrived.wait(10)
+            second = _queue(api, "+989351112233")  # a write while the panel holds the first message
+            assert not panel.answered.is_set()  # it did not wait for the panel's answer
+        finally:
+            panel.gate.set()
+            sending.join(10)
+        assert reports[0].sent == 1 and second > first
+        outbox = {m["id"]: m for m in api.call("GET", "/api/v1/notifications", "auditor").get_json()["items"]}
+        assert outbox[first]["status"] == "sent" and outbox[second]["status"] == "pending"
