@@ -210,6 +210,7 @@ SPECS = (
     Spec("sms_endpoint", "sms", _url),
     Spec("sms_template", "sms", _sms_template),
     Spec("sms_token", "sms", _text(500), secret=True),
+    Spec("sms_inbound_token", "sms", _text(200), secret=True),
     Spec("smtp_host", "email", _host),
     Spec("smtp_port", "email", _int(1, 65535)),
     Spec("smtp_user", "email", _text(255)),

@@ -280,6 +280,26 @@ def notifications_deliveries(ctx: click.Context) -> None:
     click.echo(f"{changed} delivery report(s) changed")
 
 
+@main.group()
+def campaigns() -> None:
+    """Campaigns to customer segments."""
+
+
+@campaigns.command("run")
+@click.pass_context
+def campaigns_run(ctx: click.Context) -> None:
+    """Queue every campaign being sent into the outbox now, to the end (the scheduler does it a little at a
+    time), and print how many members were read."""
+    from api.campaign_sending import queue_campaigns
+
+    ravand = _ravand(ctx.find_root(), migrate=True)
+    read = total = queue_campaigns(ravand, budget_s=60)
+    while read:
+        read = queue_campaigns(ravand, budget_s=60)
+        total += read
+    click.echo(f"{total} member(s) read")
+
+
 @notifications.command("release-kept")
 @click.option("--channel", type=click.Choice(["email", "sms"]))
 @click.pass_context

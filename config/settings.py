@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA_DIR = Path(os.environ.get("RAVAND_DATA_DIR", "instance"))
-ENV_ONLY = frozenset({"smtp_password", "sms_token"})  # secrets: never read from the settings file
+ENV_ONLY = frozenset({"smtp_password", "sms_token", "sms_inbound_token"})  # secrets: never read from the settings file
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Settings:
     sms_provider: str = ""  # kavenegar | smsir (crm.sms_panels); "" for the generic gateway at sms_endpoint
     sms_line: str = ""  # the panel's line messages go from (e.g. 30007732000000)
     sms_part_price_rial: int = 0  # what one SMS part costs, for a panel that reports credits (SMS.ir); 0: unknown
+    sms_inbound_token: str = field(default="", repr=False)  # the secret last part of /api/v1/sms/inbound/<token>
     notify_max_attempts: int = 5
     notify_interval_s: float = 30.0
     notify_due_soon_s: int = 4 * 3600  # an open task's people are told once this long before its due time; 0: never

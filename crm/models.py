@@ -545,6 +545,55 @@ class Notification(Base):
     cost_rial: Mapped[int | None] = mapped_column(BigInteger)
     delivery: Mapped[str | None] = mapped_column(String(12))  # queued | at_operator | delivered | undelivered | …
     delivery_at: Mapped[datetime | None]  # when the panel was last asked about it (or told of it)
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a campaign's message (crm.campaigns)
+
+
+class Segment(Stamped, Base):
+    """A saved, dynamic set of customers: its ``rules`` are applied whenever it is read (``crm.segments``)."""
+
+    __tablename__ = "segment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Campaign(Stamped, Base):
+    """An SMS or e-mail sent to a segment (``crm.campaigns``): written in both languages, queued into the outbox
+    in batches (``cursor``: the last customer id queued) at ``rate_per_minute`` from ``start_at``, quiet hours
+    kept; leads and purchases within ``attribution_days`` of a message are its return."""
+
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(8))  # sms | email
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segment.id"), index=True)
+    subject: Mapped[str | None] = mapped_column(String(200))  # e-mail
+    body_fa: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), index=True)  # draft | sending | sent | cancelled
+    start_at: Mapped[datetime | None]
+    rate_per_minute: Mapped[int] = mapped_column(Integer)
+    attribution_days: Mapped[int] = mapped_column(Integer)
+    cursor: Mapped[int] = mapped_column(Integer)
+    queued: Mapped[int] = mapped_column(Integer)
+    skipped: Mapped[int] = mapped_column(Integer)  # members without an address on the channel, or opted out
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class OptOut(Base):
+    """An address that asked for no more campaign messages on a channel: by the opt-out keyword in a reply,
+    the link in a message, or an employee who was told so; campaigns skip it (service messages still go)."""
+
+    __tablename__ = "opt_out"
+    __table_args__ = (UniqueConstraint("channel", "address", name="uq_opt_out_channel_address"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(8))  # sms | email
+    address: Mapped[str] = mapped_column(String(255))  # E.164 or the e-mail address in lower case
+    customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the campaign it answered, if known
+    how: Mapped[str] = mapped_column(String(10))  # keyword | link | staff
+    at: Mapped[datetime]
 
 
 class ImportJob(Base):

@@ -47,3 +47,9 @@ def portal_refer() -> Response:
 def portal_contract(token: str) -> Response:
     """The customer's contract from its signed link (the script reads it from /api/v1/contract-links)."""
     return _portal_page("contract", token)
+
+
+@bp.get("/portal/opt-out/<token>")
+def portal_opt_out(token: str) -> Response:
+    """The page a campaign e-mail's opt-out link opens: the script asks /api/v1/portal/opt-out what it stops."""
+    return _portal_page("optout", token)

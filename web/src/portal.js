@@ -218,6 +218,7 @@ async function boot() {
     if (main.dataset.page === 'contract') await (await import('./contract_view.js')).contractPage(main, main.dataset.code);
     else if (main.dataset.page === 'refer') (await import('./portal_referral.js')).referralPage(main, main.dataset.code || '');
     else if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
+    else if (main.dataset.page === 'optout') await (await import('./portal_optout.js')).optOutPage(main, main.dataset.code || '');
     else filePage(main);
   } finally {
     main.removeAttribute('aria-busy');

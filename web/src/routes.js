@@ -8,6 +8,7 @@ export const ROLES = {
   audit: ['admin', 'auditor'],
   all: ['admin', 'designer', 'employee', 'auditor'],
   admin: ['admin'],
+  market: ['admin', 'employee', 'auditor'],  // campaigns: employees and auditors read, the marketing people write
 };
 
 export const NAV = [
@@ -23,6 +24,7 @@ export const NAV = [
   { href: '/app/referrals', label: 'nav.referrals', roles: ROLES.work, key: 'referrals', also: ['/app/referrals/'] },
   { href: '/app/purchases', label: 'nav.purchases', roles: ROLES.work, key: 'purchases' },
   { href: '/app/loyalty', label: 'nav.loyalty', roles: ROLES.work, key: 'loyalty', also: ['/app/loyalty/'] },
+  { href: '/app/campaigns', label: 'nav.campaigns', roles: ROLES.market, key: 'campaigns', also: ['/app/campaigns/'] },
   { href: '/app/processes', label: 'nav.processes', roles: ROLES.design, key: 'processes', also: ['/app/definitions', '/app/compare'] },
   { href: '/app/instances', label: 'nav.instances', roles: ROLES.read, key: 'instances' },
   { href: '/app/journal', label: 'nav.journal', roles: ROLES.audit, key: 'journal' },
@@ -64,6 +66,8 @@ export const ROUTES = [
   { path: '/referrals/new', title: 'referral_new.title', roles: ROLES.work, view: () => import('./views/referral_new.js') },
   { path: '/referrals/:id', title: 'referral_page.title', roles: ROLES.work, view: () => import('./views/referral_page.js') },
   { path: '/purchases', title: 'purchases.title', roles: ROLES.work, view: () => import('./views/purchases.js') },
+  { path: '/campaigns', title: 'campaigns.title', roles: ROLES.market, view: () => import('./views/campaigns.js') },
+  { path: '/campaigns/:id', title: 'campaigns.title', roles: ROLES.market, view: () => import('./views/campaign_page.js') },
   { path: '/loyalty', title: 'loyalty.title', roles: ROLES.work, view: () => import('./views/loyalty.js') },
   { path: '/loyalty/:id', title: 'loyalty.account_title', roles: ROLES.work, view: () => import('./views/loyalty_page.js') },
   { path: '/processes', title: 'nav.processes', roles: ROLES.design, view: () => import('./views/definitions.js') },

@@ -31,6 +31,7 @@ MODULES: tuple[str, ...] = (
     "records",
     "activities",
     "targets",
+    "campaigns",
 )
 
 

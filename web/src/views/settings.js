@@ -18,7 +18,8 @@ const SECTIONS = {
     ['seller_phone', 'tel', { dir: 'ltr', maxlength: 40 }], ['seller_address', 'textarea', { dir: 'auto', maxlength: 500 }]],
   sms: [['sms_provider', 'select', { options: ['', 'kavenegar', 'smsir'] }], ['sms_token', 'secret', {}],
     ['sms_line', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 40 }], ['sms_part_price_rial', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 12 }],
-    ['sms_endpoint', 'url', { dir: 'ltr', maxlength: 500 }], ['sms_template', 'textarea', { dir: 'ltr', maxlength: 2000 }]],
+    ['sms_endpoint', 'url', { dir: 'ltr', maxlength: 500 }], ['sms_template', 'textarea', { dir: 'ltr', maxlength: 2000 }],
+    ['sms_inbound_token', 'secret', {}]],
   email: [['smtp_host', 'text', { dir: 'ltr', maxlength: 255 }], ['smtp_port', 'text', { dir: 'ltr', inputmode: 'numeric', maxlength: 5 }],
     ['smtp_user', 'text', { dir: 'ltr', maxlength: 255 }], ['smtp_password', 'secret', {}], ['smtp_from', 'email', { dir: 'ltr', maxlength: 255 }],
     ['smtp_starttls', 'check', {}]],
@@ -43,7 +44,8 @@ function control(name, kind, attrs, value) {
 function settingField(name, kind, attrs, value) {
   if (kind === 'check') return checkField(name, t(`admin_settings.${name}`), { checked: Boolean(value) });
   const hint = kind === 'secret'
-    ? h('span', {}, value?.set ? badge(t('admin_settings.secret_set'), 'ok') : badge(t('admin_settings.secret_unset'), 'muted'), ' ', t('admin_settings.secret_hint'))
+    ? h('span', {}, value?.set ? badge(t('admin_settings.secret_set'), 'ok') : badge(t('admin_settings.secret_unset'), 'muted'), ' ', t('admin_settings.secret_hint'),
+      has(`admin_settings.hint.${name}`) ? [' ', t(`admin_settings.hint.${name}`)] : null)
     : has(`admin_settings.hint.${name}`) ? t(`admin_settings.hint.${name}`) : undefined;
   const field = formField(name, t(`admin_settings.${name}`), control(name, kind, attrs, value));
   if (hint) field.querySelector('label').after(h('small', { class: 'muted field-hint' }, hint));
