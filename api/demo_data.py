@@ -106,7 +106,15 @@ class Demo:
 
 def load_demo_data(ravand: Ravand) -> bool:
     """Deploy the processes and fill them with demo records; False if customers already exist."""
-    from api import demo_activities, demo_contracts, demo_deals, demo_referrals, demo_sales, demo_service
+    from api import (
+        demo_activities,
+        demo_campaigns,
+        demo_contracts,
+        demo_deals,
+        demo_referrals,
+        demo_sales,
+        demo_service,
+    )
 
     demo = Demo(ravand)
     demo.run(lambda s: ravand.engine.deploy(s, processes.bundle(), "designer"))
@@ -121,5 +129,6 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo_referrals.stories(demo)
     demo_activities.stories(demo)
     demo_activities.targets(demo)
+    demo_campaigns.stories(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True

@@ -192,3 +192,22 @@ def test_the_salespeople_have_targets_for_this_month_and_the_last(demo: Ravand) 
 
     owners = [row.owner for row in _all(demo, select(SalesTarget.owner))]
     assert sorted(set(owners)) == ["john", "reza", "sara"] and len(owners) == 6
+
+
+def test_a_campaign_sent_weeks_ago_with_its_return_and_a_draft_to_send(demo: Ravand) -> None:
+    from datetime import timedelta
+
+    from crm import campaigns
+    from crm.clock import as_utc, utcnow
+    from crm.models import Campaign, OptOut, Segment
+
+    with demo.read_sessions() as session:
+        assert len(session.scalars(select(Segment)).all()) == 3
+        autumn = session.scalars(select(Campaign).where(Campaign.name == "جشنوارهٔ پاییزه")).one()
+        spring = session.scalars(select(Campaign).where(Campaign.name == "پیش‌فروش بهاره")).one()
+        report = campaigns.report(session, autumn)
+        assert autumn.state == "sent" and spring.state == "draft" and spring.channel == "email"
+        assert as_utc(autumn.started_at) < utcnow() - timedelta(days=30)  # moved to its day
+        assert report.sent == autumn.queued >= 8 and report.delivered == report.sent - 2 and report.cost > 0
+        assert report.purchases >= 2 and report.revenue >= 60_500_000 and report.return_ratio > 1  # and others'
+        assert report.opt_outs == 1 and session.scalars(select(OptOut)).one().how == "keyword"
