@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from flask import Flask, Response
@@ -14,6 +13,7 @@ from api.composition import Ravand, build
 from api.context import close_session
 from api.identity.service import AccessTokens
 from api.jsonbody import StrictJSONProvider, check_json_body
+from api.keys import app_secret
 from api.openapi import RavandApi, document_errors
 from config import Settings, load_settings
 
@@ -25,20 +25,6 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                "font-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
 }
-
-
-def app_secret(settings: Settings) -> str:
-    """The configured key, else one kept beside the embedded database (never in the repository)."""
-    if settings.secret_key:
-        return settings.secret_key
-    if not settings.database_url.startswith("sqlite:///"):
-        raise RuntimeError("set RAVAND_SECRET_KEY when the database is not the embedded SQLite file")
-    path = settings.data_dir / "secret_key"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def _configure_openapi(app: Flask) -> None:

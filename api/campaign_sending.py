@@ -8,6 +8,7 @@ import logging
 import time
 
 from api.composition import Ravand, ravand_ctx
+from api.keys import derived_key
 from crm import campaigns
 from processes.notices import DEFAULT_PUBLIC_URL
 
@@ -18,7 +19,12 @@ ACTOR = "campaigns"
 def opt_out_url(ravand: Ravand, customer_id: int, campaign_id: int) -> str:
     """The page a campaign e-mail's opt-out link opens (public, signed for that customer and campaign)."""
     base = str(ravand.settings.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
-    return f"{base}/portal/opt-out/{campaigns.link_token(ravand.settings.secret_key, customer_id, campaign_id)}"
+    return f"{base}/portal/opt-out/{campaigns.link_token(opt_out_key(ravand), customer_id, campaign_id)}"
+
+
+def opt_out_key(ravand: Ravand) -> str:
+    """The key that signs opt-out links (derived from the app's secret, never the secret itself)."""
+    return derived_key(ravand.settings, "opt-out links")
 
 
 def pace(ravand: Ravand) -> campaigns.Pace:

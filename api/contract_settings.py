@@ -8,6 +8,7 @@ import hashlib
 import hmac
 from typing import Any
 
+from api.keys import app_secret
 from config import Settings
 
 NAMES = ("seller_name", "seller_national_id", "seller_economic_code", "seller_registration_number",
@@ -22,8 +23,6 @@ def link_key(secret: str) -> str:
 def contract_settings(settings: Settings) -> dict[str, Any]:
     """The contract settings; without a secret (PostgreSQL and no ``secret_key``) no link key: sending a
     contract then stops with an incident that names the missing setting."""
-    from api.app import app_secret  # the app's secret (configured, or kept beside the embedded database)
-
     found: dict[str, Any] = {name: getattr(settings, name) for name in NAMES}
     with contextlib.suppress(RuntimeError):
         found["contract_link_secret"] = link_key(app_secret(settings))

@@ -16,6 +16,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound
 
+from api.campaign_sending import opt_out_key
 from api.composition import ravand_ctx
 from api.context import command, db, ravand
 from api.guard import BEARER, current_principal, requires
@@ -333,7 +334,7 @@ def _view(session: Any, target: campaigns.LinkTarget) -> dict[str, Any]:
 
 def _target(token: str) -> campaigns.LinkTarget:
     try:
-        return campaigns.read_link(db(), ravand().settings.secret_key, token)
+        return campaigns.read_link(db(), opt_out_key(ravand()), token)
     except Rejected:
         raise NotFound("this link is not valid / این پیوند معتبر نیست") from None
 
@@ -357,7 +358,7 @@ class PortalOptOut(MethodView):
     def post(self, token: str) -> object:
         """Stop the campaigns to this address on this channel (service messages still come)."""
         _target(token)  # 404 before anything is written
-        secret = ravand().settings.secret_key
+        secret = opt_out_key(ravand())
         return command(lambda s: _view(s, campaigns.opt_out_by_link(ravand_ctx(s, PORTAL_ACTOR), secret, token)))
 
 
