@@ -63,7 +63,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
     return Environment(loader=FileSystemLoader(DOCUMENTS), autoescape=select_autoescape(default=True),
                        trim_blocks=True, lstrip_blocks=True)
 
@@ -93,7 +93,7 @@ def _digits(value: str | None, locale: str) -> str | None:
     return None if not value else persian_digits(value) if locale == "fa" else value
 
 
-def _customer_lines(customer: Customer, t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
+def customer_lines(customer: Customer, t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
     """(label, value, direction): numbers and addresses of the internet always read left to right."""
     lines = []
     if customer.kind == "company" and customer.person_name:
@@ -112,7 +112,7 @@ def _customer_lines(customer: Customer, t: dict[str, str], locale: str) -> list[
     return lines
 
 
-def _seller_lines(seller: dict[str, str], t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
+def seller_lines(seller: dict[str, str], t: dict[str, str], locale: str) -> list[tuple[str, str, str]]:
     lines = []
     for field in ("national_id", "economic_code", "registration_number", "phone", "address"):
         value = seller.get(field)
@@ -138,7 +138,7 @@ def _context(contract: Contract, customer: Customer, locale: str, seller: dict[s
     expires = _day(contract.expires_at, tz)
     start, end = getattr(contract, "start_date", None), getattr(contract, "end_date", None)
     return {
-        "seller_lines": _seller_lines(seller, t, locale), "net": money(numbers.net, locale),
+        "seller_lines": seller_lines(seller, t, locale), "net": money(numbers.net, locale),
         "vat": money(numbers.vat, locale) if numbers.vat_percent else None,
         "vat_percent": f"{digits(numbers.vat_percent)}٪" if locale == "fa" else f"{numbers.vat_percent}%",
         "start": long_date(start, locale) if start else None, "end": long_date(end, locale) if end else None,
@@ -149,7 +149,7 @@ def _context(contract: Contract, customer: Customer, locale: str, seller: dict[s
         "issued": long_date(issued, locale), "expires": long_date(expires, locale) if expires else None,
         "seller": seller.get("name") or t["seller_default"],
         "customer_name": customer.company_name or customer.person_name or "",
-        "customer_lines": _customer_lines(customer, t, locale), "amount": money(contract.amount, locale),
+        "customer_lines": customer_lines(customer, t, locale), "amount": money(contract.amount, locale),
         "discount": f"{digits(discount)}٪" if locale == "fa" else f"{discount}%",
         "payable": money(numbers.payable, locale),
         "terms": [line.strip() for line in (contract.terms or "").splitlines() if line.strip()],
@@ -167,7 +167,7 @@ def render_contract_html(contract: Contract, customer: Customer, *, locale: str 
     issued = issued_on or utcnow().astimezone(tz).date()
     details = {"name": seller} if isinstance(seller, str) else dict(seller or {})
     rate = vat_percent if vat_percent is not None else (contract.vat_percent or 0)
-    return _environment().get_template("contract.html").render(
+    return environment().get_template("contract.html").render(
         _context(contract, customer, locale, details, issued, tz, rate))
 
 

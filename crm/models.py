@@ -548,6 +548,56 @@ class Notification(Base):
     campaign_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a campaign's message (crm.campaigns)
 
 
+class Product(Stamped, Base):
+    """A product or service the company sells (``crm.quotes``): its code, names in both languages, the unit it
+    is sold by, its list price in rials, and whether VAT applies to it; an inactive one is not offered again."""
+
+    __tablename__ = "product"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_fa: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(12))  # piece | hour | day | month | year | licence | service
+    price: Mapped[int] = mapped_column(BigInteger)  # rials, before VAT
+    taxable: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class Quote(Placed, Stamped, Base):
+    """A quote (پیش‌فاکتور) for an opportunity: its lines, a discount on the whole, VAT at the rate it was
+    written with, valid until a day; ``draft`` → ``sent`` → ``accepted`` or ``rejected`` (``crm.quotes``)."""
+
+    __tablename__ = "quote"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    state: Mapped[str] = mapped_column(String(10), index=True)
+    valid_until: Mapped[date]
+    discount_percent: Mapped[int] = mapped_column(Integer)
+    vat_percent: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(150))
+    sent_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+
+
+class QuoteLine(Base):
+    """One line of a quote: a product (or a free description), how many, the unit price and a discount."""
+
+    __tablename__ = "quote_line"
+    __table_args__ = (Index("ix_quote_line_quote", "quote_id", "position"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(255))
+    unit: Mapped[str] = mapped_column(String(12))
+    quantity_milli: Mapped[int] = mapped_column(BigInteger)  # thousandths: 1.5 hours is 1500
+    unit_price: Mapped[int] = mapped_column(BigInteger)  # rials
+    discount_percent: Mapped[int] = mapped_column(Integer)
+    taxable: Mapped[bool] = mapped_column(Boolean)
+
+
 class Segment(Stamped, Base):
     """A saved, dynamic set of customers: its ``rules`` are applied whenever it is read (``crm.segments``)."""
 

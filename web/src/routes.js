@@ -66,6 +66,7 @@ export const ROUTES = [
   { path: '/referrals/new', title: 'referral_new.title', roles: ROLES.work, view: () => import('./views/referral_new.js') },
   { path: '/referrals/:id', title: 'referral_page.title', roles: ROLES.work, view: () => import('./views/referral_page.js') },
   { path: '/purchases', title: 'purchases.title', roles: ROLES.work, view: () => import('./views/purchases.js') },
+  { path: '/products', title: 'products.title', roles: ROLES.market, view: () => import('./views/products.js') },
   { path: '/campaigns', title: 'campaigns.title', roles: ROLES.market, view: () => import('./views/campaigns.js') },
   { path: '/campaigns/:id', title: 'campaigns.title', roles: ROLES.market, view: () => import('./views/campaign_page.js') },
   { path: '/loyalty', title: 'loyalty.title', roles: ROLES.work, view: () => import('./views/loyalty.js') },

@@ -32,6 +32,7 @@ MODULES: tuple[str, ...] = (
     "activities",
     "targets",
     "campaigns",
+    "quotes",
 )
 
 

@@ -12,6 +12,7 @@ import { listLabels } from './leads.js';
 import { funnelStages } from './opportunities.js';
 import { editForm, stageForm } from './opportunity_actions.js';
 import { activitiesSection } from './activities.js';
+import { quotesSection } from './quotes.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 
@@ -71,6 +72,7 @@ export async function render({ root, params, me }) {
       h('div', { class: 'grid-2' }, about(o, label), h('div', {}, links(o), history(o))),
       open ? h('div', { class: 'grid-2' }, stageForm(o, stages, () => draw(false)), editForm(o, () => draw(false)))
         : h('p', { class: 'muted', 'data-testid': 'opportunity-closed' }, t('opportunity_page.closed')),
+      quotesSection(o, { writer: open }),
       placementSection('opportunities', o.id), activitiesSection('opportunity', o.id), historySection('opportunity', o.id));
     if (focusHeading) root.querySelector('h1')?.focus();
   }

@@ -1,0 +1,312 @@
+"""Products and quotes (``crm.quotes``): ``/products`` (the catalogue; administrators and managers keep it),
+``/opportunities/{id}/quotes`` (an opportunity's quotes; a new draft), ``/quotes/{id}`` (a quote with its
+lines and figures; a draft changed), ``/quotes/{id}/send`` and ``/quotes/{id}/answer`` (the customer's answer),
+and ``/quotes/{id}/document.pdf`` (the quote as a PDF, Persian right to left or English). A quote is read and
+written by whoever may read and change its opportunity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from werkzeug.exceptions import Forbidden
+
+from api.context import db, ravand
+from api.guard import BEARER, WORK, current_principal, requires
+from api.resources.crm.records import reachable_record
+from api.resources.crm.shared import act
+from crm import opportunities, quotes
+from crm.customers import get_customer
+from crm.documents import render_pdf
+from crm.quote_documents import render_quote_html
+
+blp = Blueprint("crm_quotes", __name__, url_prefix="/api/v1", description="Products and quotes")
+MANAGERS = "managers"
+READ = ("admin", "employee", "auditor")
+TOTALS = ("subtotal", "discount_percent", "discount", "net", "taxable_net", "vat_percent", "vat", "payable")
+
+
+def _today() -> Any:
+    return datetime.now(ZoneInfo(ravand().settings.timezone)).date()
+
+
+class ProductIn(Schema):
+    code = fields.String(required=True)
+    name_fa = fields.String(required=True)
+    name_en = fields.String(required=True)
+    unit = fields.String(required=True, metadata={"enum": list(quotes.UNITS)})
+    price = fields.Raw(required=True, metadata={"type": "integer", "description": "rials; any digits, or tomans"})
+    taxable = fields.Boolean(metadata={"description": "VAT applies (default true)"})
+    active = fields.Boolean()
+
+
+class ProductChanges(ProductIn):
+    """A product's fields to change (any of them)."""
+
+
+class ProductSchema(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name_fa = fields.String()
+    name_en = fields.String()
+    unit = fields.String()
+    price = fields.Integer(metadata={"description": "rials, before VAT"})
+    taxable = fields.Boolean()
+    active = fields.Boolean()
+
+
+class ProductArgs(Schema):
+    include_inactive = fields.Boolean(load_default=False)
+
+
+def _catalogue_keeper() -> None:
+    principal = current_principal()
+    if principal.role != "admin" and MANAGERS not in principal.groups:
+        raise Forbidden("only administrators and managers keep the catalogue / فقط مدیران فهرست کالاها را نگه می‌دارند")
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductArgs, location="query")
+    @blp.response(200, ProductSchema(many=True))
+    @requires(*READ)
+    def get(self, args: dict) -> object:
+        """The catalogue by code (the active products unless asked)."""
+        return quotes.list_products(db(), include_inactive=args["include_inactive"])
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductIn)
+    @blp.response(201, ProductSchema)
+    @blp.alt_response(403, description="Only administrators and managers")
+    @blp.alt_response(409, description="A product with that code exists")
+    @requires(*WORK)
+    def post(self, body: dict) -> object:
+        """Add a product or service to the catalogue."""
+        _catalogue_keeper()
+        return act(lambda ctx: quotes.create_product(ctx, body))
+
+
+@blp.route("/products/<int:product_id>")
+class OneProduct(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductChanges(partial=True))
+    @blp.response(200, ProductSchema)
+    @blp.alt_response(403, description="Only administrators and managers")
+    @requires(*WORK)
+    def patch(self, body: dict, product_id: int) -> object:
+        """Change a product (its price changes new quotes only); ``active: false`` stops offering it."""
+        _catalogue_keeper()
+        return act(lambda ctx: quotes.update_product(ctx, product_id, body))
+
+
+class LineIn(Schema):
+    product_id = fields.Integer(allow_none=True)
+    description = fields.String(allow_none=True, metadata={"description": "the product's Persian name if none"})
+    unit = fields.String(allow_none=True, metadata={"enum": list(quotes.UNITS)})
+    quantity = fields.Raw(metadata={"description": "up to three decimals, any digits (default 1)"})
+    unit_price = fields.Raw(allow_none=True, metadata={"description": "rials; the product's price if none"})
+    discount_percent = fields.Raw(allow_none=True)
+    taxable = fields.Boolean(metadata={"description": "the product's if none, else true"})
+
+
+class QuoteIn(Schema):
+    lines = fields.List(fields.Nested(LineIn), required=True, validate=validate.Length(1, quotes.MAX_LINES))
+    discount_percent = fields.Raw(allow_none=True, metadata={"description": "on the whole, 0-100"})
+    valid_until = fields.String(allow_none=True, metadata={"description": "Jalali or Gregorian; default 14 days"})
+    notes = fields.String(allow_none=True, validate=validate.Length(max=4000))
+
+
+class QuoteChanges(QuoteIn):
+    """A draft's fields to change (any of them)."""
+
+
+class LineSchema(Schema):
+    position = fields.Integer()
+    product_id = fields.Integer(allow_none=True)
+    description = fields.String()
+    unit = fields.String()
+    quantity = fields.String(metadata={"description": "decimal, e.g. 1.5"})
+    unit_price = fields.Integer()
+    discount_percent = fields.Integer()
+    taxable = fields.Boolean()
+    gross = fields.Integer()
+    discount = fields.Integer()
+    net = fields.Integer()
+
+
+class TotalsSchema(Schema):
+    subtotal = fields.Integer()
+    discount_percent = fields.Integer()
+    discount = fields.Integer()
+    net = fields.Integer()
+    taxable_net = fields.Integer()
+    vat_percent = fields.Integer()
+    vat = fields.Integer()
+    payable = fields.Integer()
+
+
+class QuoteSchema(Schema):
+    id = fields.Integer()
+    opportunity_id = fields.Integer()
+    customer_id = fields.Integer()
+    state = fields.String(metadata={"enum": list(quotes.STATES)})
+    valid_until = fields.Date()
+    discount_percent = fields.Integer()
+    vat_percent = fields.Integer()
+    notes = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    sent_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    lines = fields.List(fields.Nested(LineSchema))
+    totals = fields.Nested(TotalsSchema)
+
+
+class AnswerIn(Schema):
+    answer = fields.String(required=True, validate=validate.OneOf(("accepted", "rejected")))
+
+
+def _quantity(milli: int) -> str:
+    whole, rest = divmod(milli, 1000)
+    return f"{whole}" if not rest else f"{whole}.{rest:03d}".rstrip("0")
+
+
+def _shown(session: Any, quote: Any) -> dict[str, Any]:
+    lines = quotes.lines_of(session, quote.id)
+    figures = quotes.totals(quote, lines)
+    shown = {name: getattr(quote, name) for name in (
+        "id", "opportunity_id", "customer_id", "state", "valid_until", "discount_percent", "vat_percent", "notes",
+        "owner", "created_at", "sent_at", "decided_at")}
+    shown["lines"] = [{"position": line.position, "product_id": line.product_id, "description": line.description,
+                       "unit": line.unit, "quantity": _quantity(line.quantity_milli), "unit_price": line.unit_price,
+                       "discount_percent": line.discount_percent, "taxable": line.taxable, "gross": f.gross,
+                       "discount": f.discount, "net": f.net} for line, f in zip(lines, figures.lines, strict=True)]
+    shown["totals"] = {name: getattr(figures, name) for name in TOTALS}
+    return shown
+
+
+def _opportunity(opportunity_id: int) -> Any:
+    """The opportunity, if the caller may read it (404 otherwise, 403 for a role that reads no deals)."""
+    return reachable_record("opportunity", opportunity_id)[3]
+
+
+def _changing(opportunity_id: int, change: Any) -> Any:
+    """Run ``change(ctx, opportunity)`` if the caller may change the opportunity (owner, manager, admin)."""
+    _opportunity(opportunity_id)
+    principal = current_principal()
+
+    def run(ctx: Any) -> Any:
+        opportunity = opportunities.get_opportunity(ctx.session, opportunity_id, lock=True)
+        if not opportunities.may_change(opportunity, principal.username, manager=MANAGERS in principal.groups,
+                                        admin=principal.role == "admin"):
+            raise Forbidden(f"opportunity {opportunity_id} is {opportunity.owner}'s: only they, a manager or an "
+                            f"administrator write its quotes / این فرصت از آنِ {opportunity.owner} است")
+        return _shown(ctx.session, change(ctx, opportunity))
+
+    return act(run)
+
+
+@blp.route("/opportunities/<int:opportunity_id>/quotes")
+class OpportunityQuotes(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, QuoteSchema(many=True))
+    @requires(*READ)
+    def get(self, opportunity_id: int) -> object:
+        """The opportunity's quotes, newest first, each with its lines and figures."""
+        _opportunity(opportunity_id)
+        return [_shown(db(), q) for q in quotes.quotes_of(db(), opportunity_id)]
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(QuoteIn)
+    @blp.response(201, QuoteSchema)
+    @blp.alt_response(403, description="Someone else's opportunity")
+    @blp.alt_response(409, description="The opportunity is closed")
+    @requires(*WORK)
+    def post(self, body: dict, opportunity_id: int) -> object:
+        """Write a draft quote for the opportunity's customer; VAT at today's ``vat_percent`` setting."""
+        rate, today = ravand().settings.vat_percent, _today()
+        return _changing(opportunity_id, lambda ctx, o: quotes.create_quote(ctx, o, body, vat_percent=rate,
+                                                                             today=today))
+
+
+def _quote_action(quote_id: int, change: Any) -> Any:
+    opportunity_id = quotes.get_quote(db(), quote_id).opportunity_id
+    return _changing(opportunity_id, lambda ctx, _o: change(ctx, quotes.get_quote(ctx.session, quote_id)))
+
+
+@blp.route("/quotes/<int:quote_id>")
+class OneQuote(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, QuoteSchema)
+    @requires(*READ)
+    def get(self, quote_id: int) -> object:
+        """A quote with its lines and figures."""
+        quote = quotes.get_quote(db(), quote_id)
+        _opportunity(quote.opportunity_id)
+        return _shown(db(), quote)
+
+    @blp.doc(security=BEARER)
+    @blp.arguments(QuoteChanges(partial=True))
+    @blp.response(200, QuoteSchema)
+    @blp.alt_response(409, description="Only a draft is changed")
+    @requires(*WORK)
+    def patch(self, body: dict, quote_id: int) -> object:
+        """Change a draft (``lines`` replaces them all)."""
+        today = _today()
+        return _quote_action(quote_id, lambda ctx, q: quotes.update_quote(ctx, q, body, today=today))
+
+
+@blp.route("/quotes/<int:quote_id>/send")
+class SendQuote(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, QuoteSchema)
+    @blp.alt_response(409, description="Not a draft, or its validity has passed")
+    @requires(*WORK)
+    def post(self, quote_id: int) -> object:
+        """The draft was given to the customer: it is not changed after."""
+        today = _today()
+        return _quote_action(quote_id, lambda ctx, q: quotes.send_quote(ctx, q, today=today))
+
+
+@blp.route("/quotes/<int:quote_id>/answer")
+class AnswerQuote(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(AnswerIn)
+    @blp.response(200, QuoteSchema)
+    @blp.alt_response(409, description="Not sent, answered already, or expired")
+    @requires(*WORK)
+    def post(self, body: dict, quote_id: int) -> object:
+        """The customer's answer to a sent quote."""
+        today = _today()
+        return _quote_action(quote_id, lambda ctx, q: quotes.decide(ctx, q, body["answer"], today=today))
+
+
+@blp.route("/quotes/<int:quote_id>/document.pdf")
+class QuotePdf(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The quote as a PDF",
+                                                  "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                             "format": "binary"}}}}})
+    @blp.arguments(Schema.from_dict({"lang": fields.String(validate=validate.OneOf(("fa", "en")))})(),
+                   location="query")
+    @requires(*READ)
+    def get(self, args: dict, quote_id: int) -> Response:
+        """The quote as the customer reads it (``lang``: the customer's language unless given)."""
+        session = db()
+        quote = quotes.get_quote(session, quote_id)
+        _opportunity(quote.opportunity_id)
+        customer = get_customer(session, quote.customer_id)
+        settings = ravand().settings
+        seller = {field: getattr(settings, f"seller_{field}") for field in
+                  ("name", "national_id", "economic_code", "registration_number", "address", "phone")}
+        html = render_quote_html(quote, quotes.lines_of(session, quote.id), customer,
+                                 locale=args.get("lang") or customer.locale or "fa", seller=seller,
+                                 timezone=settings.timezone)
+        response = Response(render_pdf(html), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="quote-{quote.id}.pdf"'
+        return response

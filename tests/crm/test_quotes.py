@@ -1,0 +1,107 @@
+"""Products and quotes on each database: the figures of a quote (line discounts, a discount on the whole, VAT
+on the taxable lines only, rounding half up), its life (a draft changes, a sent one does not, an answer only
+while valid), and the checks that name the line and field at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import pytest
+
+from crm import quotes
+from crm.customers import create_customer
+from crm.errors import InvalidRecord, RecordConflict
+from crm.opportunities import open_opportunity
+from crm.unit import Ctx
+from tests.conftest import Database
+
+TODAY = date(2026, 12, 7)
+
+
+@pytest.fixture
+def ctx(crm_db: Database) -> Iterator[Ctx]:
+    with crm_db.sessions() as session:
+        yield Ctx(session, "sara")
+
+
+@pytest.fixture
+def deal(ctx: Ctx) -> object:
+    customer = create_customer(ctx, {"kind": "company", "company_name": "پارس افزار", "mobile": "09121234567"})[0]
+    return open_opportunity(ctx, customer_id=customer.id, title="نرم‌افزار انبار", amount=500_000_000)
+
+
+@pytest.fixture
+def catalogue(ctx: Ctx) -> dict[str, int]:
+    licence = quotes.create_product(ctx, {"code": "WMS-L", "name_fa": "مجوز نرم‌افزار انبار",
+                                          "name_en": "Warehouse software licence", "unit": "licence",
+                                          "price": "۱۲۰٬۰۰۰٬۰۰۰"})
+    training = quotes.create_product(ctx, {"code": "TRN-H", "name_fa": "آموزش", "name_en": "Training",
+                                           "unit": "hour", "price": 3_500_000, "taxable": False})
+    return {"licence": licence.id, "training": training.id}
+
+
+def test_a_quotes_figures(ctx: Ctx, deal: object, catalogue: dict[str, int]) -> None:
+    quote = quotes.create_quote(ctx, deal, {
+        "discount_percent": 5, "lines": [
+            {"product_id": catalogue["licence"], "quantity": "۳", "discount_percent": 10},
+            {"product_id": catalogue["training"], "quantity": "1.5"},
+            {"description": "نصب و راه‌اندازی", "unit": "service", "unit_price": "۲۵٬۰۰۰٬۰۰۱ ریال"}]},
+        vat_percent=10, today=TODAY)
+    lines = quotes.lines_of(ctx.session, quote.id)
+    assert [line.description for line in lines] == ["مجوز نرم‌افزار انبار", "آموزش", "نصب و راه‌اندازی"]
+    assert [line.quantity_milli for line in lines] == [3000, 1500, 1000]
+    figures = quotes.totals(quote, lines)
+    assert [(f.gross, f.discount, f.net) for f in figures.lines] == [
+        (360_000_000, 36_000_000, 324_000_000), (5_250_000, 0, 5_250_000), (25_000_001, 0, 25_000_001)]
+    assert figures.subtotal == 354_250_001
+    assert figures.net == 336_537_501  # 95 % of the subtotal, rounded half up
+    assert figures.taxable_net == 331_550_001  # the training is not taxable
+    assert figures.vat == 33_155_000 and figures.payable == 369_692_501
+    assert quote.valid_until == TODAY + timedelta(days=14) and quote.vat_percent == 10 and quote.owner == "sara"
+
+
+def test_a_quotes_life(ctx: Ctx, deal: object, catalogue: dict[str, int]) -> None:
+    quote = quotes.create_quote(ctx, deal, {"lines": [{"product_id": catalogue["licence"]}]}, vat_percent=10,
+                                today=TODAY)
+    quotes.update_quote(ctx, quote, {"lines": [{"product_id": catalogue["licence"], "quantity": 2}],
+                                     "valid_until": "۱۴۰۵/۱۰/۰۱"}, today=TODAY)
+    assert quote.valid_until == date(2026, 12, 22)
+    assert quotes.totals(quote, quotes.lines_of(ctx.session, quote.id)).payable == 264_000_000
+    quotes.send_quote(ctx, quote, today=TODAY)
+    with pytest.raises(RecordConflict):
+        quotes.update_quote(ctx, quote, {"discount_percent": 50}, today=TODAY)
+    with pytest.raises(RecordConflict):  # answered after it lapsed
+        quotes.decide(ctx, quote, "accepted", today=date(2027, 1, 1))
+    quotes.decide(ctx, quote, "accepted", today=TODAY)
+    assert quote.state == "accepted" and quote.decided_at is not None
+    with pytest.raises(RecordConflict):
+        quotes.decide(ctx, quote, "rejected", today=TODAY)
+
+
+def test_bad_lines_are_named(ctx: Ctx, deal: object, catalogue: dict[str, int]) -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        quotes.create_quote(ctx, deal, {"discount_percent": 120, "lines": [
+            {"product_id": 999}, {"description": "x", "quantity": "0", "unit": "crate"},
+            {"description": "y", "quantity": "1.2345", "discount_percent": -1}]}, vat_percent=10, today=TODAY)
+    assert "discount_percent" in caught.value.field_errors
+    with pytest.raises(InvalidRecord) as caught:
+        quotes.create_quote(ctx, deal, {"lines": [
+            {"product_id": 999}, {"description": "x", "quantity": "0", "unit": "crate"},
+            {"description": "y", "quantity": "1.2345", "discount_percent": -1}, {"description": "no price"}]},
+            vat_percent=10, today=TODAY)
+    assert {"lines.1.product_id", "lines.2.quantity", "lines.2.unit", "lines.3.quantity",
+            "lines.3.discount_percent", "lines.4.unit_price"} <= set(caught.value.field_errors)
+    with pytest.raises(InvalidRecord):
+        quotes.create_quote(ctx, deal, {"lines": []}, vat_percent=10, today=TODAY)
+    with pytest.raises(InvalidRecord) as caught:
+        quotes.create_quote(ctx, deal, {"lines": [{"product_id": catalogue["training"]}],
+                                        "valid_until": "2020-01-01"}, vat_percent=10, today=TODAY)
+    assert "valid_until" in caught.value.field_errors
+    with pytest.raises(RecordConflict):
+        quotes.create_product(ctx, {"code": "WMS-L", "name_fa": "x", "name_en": "x", "unit": "piece", "price": 1})
+    with pytest.raises(InvalidRecord) as caught:
+        quotes.create_product(ctx, {"code": "", "unit": "crate", "price": "-5"})
+    assert {"code", "name_fa", "name_en", "unit", "price"} <= set(caught.value.field_errors)
+    quotes.update_product(ctx, catalogue["training"], {"active": False})
+    assert [p.code for p in quotes.list_products(ctx.session)] == ["WMS-L"]
