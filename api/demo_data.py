@@ -111,6 +111,7 @@ def load_demo_data(ravand: Ravand) -> bool:
         demo_campaigns,
         demo_contracts,
         demo_deals,
+        demo_quotes,
         demo_referrals,
         demo_sales,
         demo_service,
@@ -130,5 +131,6 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo_activities.stories(demo)
     demo_activities.targets(demo)
     demo_campaigns.stories(demo)
+    demo_quotes.stories(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True

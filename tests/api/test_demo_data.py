@@ -211,3 +211,14 @@ def test_a_campaign_sent_weeks_ago_with_its_return_and_a_draft_to_send(demo: Rav
         assert report.sent == autumn.queued >= 8 and report.delivered == report.sent - 2 and report.cost > 0
         assert report.purchases >= 2 and report.revenue >= 60_500_000 and report.return_ratio > 1  # and others'
         assert report.opt_outs == 1 and session.scalars(select(OptOut)).one().how == "keyword"
+
+
+def test_a_catalogue_and_the_quotes_of_a_deal(demo: Ravand) -> None:
+    from crm import quotes
+    from crm.models import Product, Quote
+
+    with demo.read_sessions() as session:
+        assert len(session.scalars(select(Product)).all()) == 5
+        given = session.scalars(select(Quote).order_by(Quote.id)).all()
+        assert [q.state for q in given] == ["rejected", "sent"]
+        assert quotes.totals(given[1], quotes.lines_of(session, given[1].id)).payable > 0
