@@ -156,6 +156,7 @@ def send(ctx: Ctx, campaign: Campaign, now: datetime | None = None) -> Campaign:
 def cancel(ctx: Ctx, campaign: Campaign) -> int:
     """Stop a campaign: no more members are queued and its messages not sent yet are taken back (failed, with
     the reason); returns how many were taken back."""
+    ctx.session.refresh(campaign, with_for_update=True)  # the sending job's batch, if one runs, lands first
     if campaign.state not in ("draft", "sending", "sent"):
         raise RecordConflict(f"the campaign is {campaign.state} already")
     taken = ctx.session.execute(
@@ -208,6 +209,8 @@ def record_reply(ctx: Ctx, sender: str, text: str) -> OptOut | None:
         number = "+98" + number[1:]
     elif number.startswith("98") and len(number) == 12:
         number = "+" + number
+    elif number.startswith("9") and len(number) == 10:
+        number = "+98" + number
     last = _last_campaign_message(ctx.session, "sms", number)
     return record_opt_out(ctx, "sms", number, "keyword", customer_id=last.customer_id if last else None,
                           campaign_id=last.campaign_id if last else None)

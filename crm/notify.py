@@ -250,8 +250,11 @@ def settle(ctx: Ctx, outcomes: Mapping[int, Outcome], now: datetime, max_attempt
     rows = ctx.session.scalars(select(Notification).where(Notification.id.in_(list(outcomes)))
                                .order_by(Notification.id))
     for message in rows:
-        if message.status == "pending":  # not changed by hand (released, …) while it was being sent
-            _settle_one(ctx, message, outcomes[message.id], now, max_attempts, report)
+        outcome = outcomes[message.id]
+        went = outcome is not NO_SENDER and not isinstance(outcome, SendFailed)
+        # a message taken back while it was being sent (a cancelled campaign) is kept as what happened to it
+        if message.status == "pending" or (went and message.status != "sent"):
+            _settle_one(ctx, message, outcome, now, max_attempts, report)
     return report
 
 

@@ -182,6 +182,7 @@ def test_a_reply_with_the_keyword_opts_the_number_out(ctx: Ctx, town: dict[str, 
     assert (again.queued, again.skipped) == (2, 1)  # sara is not written to again
     assert sorted(m.recipient for m in ctx.session.query(Notification).filter_by(campaign_id=again.id)) == [
         "+989121110002", "+989121110003"]
+    assert campaigns.record_reply(ctx, "9121110003", "لغو").address == "+989121110003"  # ten digits, no 0
 
 
 def test_cancelling_takes_back_what_was_not_sent(ctx: Ctx, town: dict[str, int]) -> None:
@@ -196,6 +197,16 @@ def test_cancelling_takes_back_what_was_not_sent(ctx: Ctx, town: dict[str, int])
     assert notify.dispatch(ctx, {"sms": panel}, now=NOON + timedelta(hours=1)).sent == 0
     with pytest.raises(RecordConflict):
         campaigns.cancel(ctx, campaign)
+
+    second = sms_campaign(ctx, {"regions": ["Tehran"], "has": "mobile"})
+    campaigns.send(ctx, second, now=NOON)
+    run(ctx, second, NOON)
+    [claimed] = notify.claim(ctx.session, NOON, 1)  # the outbox is sending it when the campaign is cancelled
+    assert campaigns.cancel(ctx, second) == 3
+    notify.settle(ctx, notify.send_claimed({"sms": panel}, [claimed]), NOON)
+    went = ctx.session.get(Notification, claimed.id)
+    assert went.status == "sent" and went.provider_ref  # it went: the outbox says so
+    assert campaigns.report(ctx.session, second).sent == 1
 
 
 def test_the_report_counts_reach_cost_and_the_return_by_last_touch(ctx: Ctx, town: dict[str, int]) -> None:
