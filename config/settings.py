@@ -90,6 +90,7 @@ class Settings:
     seller_address: str = ""
     seller_phone: str = ""
     vat_percent: int = 10
+    invoice_days: int = 30  # an accepted quote's invoice is due this many days after it is issued
     contract_sign_days: int = 14
     contract_link_days: int = 14
     # the sales funnel's open stages in order, each with its chance of winning (percent); won and lost close it

@@ -598,6 +598,39 @@ class QuoteLine(Base):
     taxable: Mapped[bool] = mapped_column(Boolean)
 
 
+class Invoice(Stamped, Base):
+    """The invoice an accepted quote becomes (the accepted quote is the order): what the customer owes and by
+    when; ``open`` until its payments reach the amount, then ``paid`` (``crm.invoices``)."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (Index("ix_invoice_state_due", "state", "due_on"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quote.id"), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    opportunity_id: Mapped[int] = mapped_column(Integer, index=True)
+    issued_on: Mapped[date]
+    due_on: Mapped[date]
+    amount: Mapped[int] = mapped_column(BigInteger)  # rials, VAT included
+    paid: Mapped[int] = mapped_column(BigInteger)  # rials received so far
+    state: Mapped[str] = mapped_column(String(8))  # open | paid
+    paid_on: Mapped[date | None]  # the day the last rial came in
+    purchase_id: Mapped[int | None] = mapped_column(Integer)  # the purchase it became once paid
+
+
+class Payment(Base):
+    """Money received against an invoice."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date]
+    method: Mapped[str] = mapped_column(String(10))  # cash | card | transfer | cheque
+    reference: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(150))
+
+
 class Segment(Stamped, Base):
     """A saved, dynamic set of customers: its ``rules`` are applied whenever it is read (``crm.segments``)."""
 

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from crm.clock import as_utc, utcnow
 from crm.errors import InvalidRecord
 from crm.loyalty import TIERS
-from crm.models import Customer, LoyaltyAccount, Purchase
+from crm.models import Customer, Invoice, LoyaltyAccount, Purchase
 from crm.unit import Ctx
 
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -65,6 +65,7 @@ class CustomerStats:
     on_time: int = 0
     channels: Mapping[str, int] = field(default_factory=dict)
     first_at: datetime | None = None
+    overdue: int = 0  # invoices still open past their due day: late payments not yet made
 
 
 def _number(value: object) -> float | None:
@@ -131,7 +132,7 @@ def _score(stats: CustomerStats, w: Mapping[str, float]) -> float:
     parts = {
         "amount": _share(max(stats.total_amount, 0), w["amount_full"]),
         "count": _share(stats.purchases, w["count_full"]),
-        "on_time": stats.on_time / stats.purchases,
+        "on_time": stats.on_time / (stats.purchases + stats.overdue),
         "channel": min(1.0, channel / stats.purchases),
     }
     total_weight = sum(w[p] for p in PARTS)
@@ -185,8 +186,9 @@ class RankingReport:
     ran_at: datetime
 
 
-def load_stats(session: Session) -> dict[int, CustomerStats]:
-    """Every customer's purchase stats (customers without purchases included), in three queries."""
+def load_stats(session: Session, now: datetime | None = None) -> dict[int, CustomerStats]:
+    """Every customer's purchase stats (customers without purchases included) and open invoices past their due
+    day at ``now``, in four queries."""
     on_time = func.sum(case((Purchase.paid_on_time.is_(True), 1), else_=0))
     totals = session.execute(select(
         Purchase.customer_id, func.sum(Purchase.amount), func.count(Purchase.id), on_time,
@@ -196,9 +198,13 @@ def load_stats(session: Session) -> dict[int, CustomerStats]:
             Purchase.customer_id, Purchase.channel, func.count(Purchase.id))
             .group_by(Purchase.customer_id, Purchase.channel)):
         channels.setdefault(customer_id, {})[channel] = count
+    overdue = {cid: int(n) for cid, n in session.execute(
+        select(Invoice.customer_id, func.count(Invoice.id)).where(
+            Invoice.state == "open", Invoice.due_on < (now or utcnow()).date()).group_by(Invoice.customer_id))}
     stats = {cid: CustomerStats(cid) for cid in session.scalars(select(Customer.id))}
     for cid, amount, count, paid, first in totals:
-        stats[cid] = CustomerStats(cid, int(amount or 0), int(count), int(paid or 0), channels.get(cid, {}), first)
+        stats[cid] = CustomerStats(cid, int(amount or 0), int(count), int(paid or 0), channels.get(cid, {}), first,
+                                   overdue.get(cid, 0))
     return stats
 
 
@@ -214,7 +220,7 @@ def rank_all(ctx: Ctx, *, weights: Mapping[str, float] | None = None,
         select(LoyaltyAccount.customer_id, LoyaltyAccount.tier))}
     report = RankingReport(0, 0, [], dict.fromkeys(TIERS, 0), w, t, p, now)
     created, updated = [], []
-    for stats in load_stats(session).values():
+    for stats in load_stats(session, now).values():
         score = _score(stats, w)
         row = {"customer_id": stats.customer_id, "tier": _tier(score, t), "score": score,
                "lifetime_value": _lifetime(stats, p, now), "ranked_at": now}

@@ -4,6 +4,7 @@ written on an opportunity by whoever may change it, its figures, its life, and i
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 from pypdf import PdfReader
 
@@ -78,4 +79,28 @@ def test_a_quote_on_an_opportunity_its_life_and_its_pdf(api: Api) -> None:
     assert answered.status_code == 200 and answered.get_json()["state"] == "accepted"
     journal = api.call("GET", "/api/v1/journal?kind=crm.quote.changed", "auditor").get_json()
     assert journal["total"] == 3  # the discount, sent, accepted
+
+    invoice = answered.get_json()["invoice"]  # the accepted quote is the order: its invoice is issued
+    assert invoice["state"] == "open" and invoice["amount"] == 361_650_000 and invoice["paid"] == 0
+    assert date.fromisoformat(invoice["due_on"]) - date.fromisoformat(invoice["issued_on"]) == timedelta(days=30)
+    pay = f"/api/v1/invoices/{invoice['id']}/payments"
+    assert api.call("POST", pay, "employee2", json={"amount": 1}).status_code == 403  # not their deal
+    part = api.call("POST", pay, "employee", json={"amount": "۲۰۰٬۰۰۰٬۰۰۰", "method": "transfer",
+                                                   "reference": "پیگیری ۷۷۱۲"})
+    assert part.status_code == 201 and part.get_json()["paid"] == 200_000_000 and part.get_json()["state"] == "open"
+    too_much = api.call("POST", pay, "employee", json={"amount": 200_000_000})
+    assert too_much.status_code == 422 and "amount" in too_much.get_json()["errors"]
+    assert api.call("POST", pay, "employee", json={"amount": 1, "paid_on": "2099-01-01"}).status_code == 422
+    done = api.call("POST", pay, "employee", json={"amount": "16,165,000 تومان", "method": "cheque"})
+    assert done.status_code == 201, done.get_json()
+    paid = done.get_json()
+    assert paid["state"] == "paid" and paid["paid"] == paid["amount"] and len(paid["payments"]) == 2
+    purchases = api.call("GET", f"/api/v1/customers/{quote['customer_id']}/purchases", "employee").get_json()
+    [purchase] = purchases["items"] if isinstance(purchases, dict) else purchases
+    assert purchase["id"] == paid["purchase_id"] and purchase["amount"] == 361_650_000 and purchase["paid_on_time"]
+    assert api.call("POST", pay, "employee", json={"amount": 1}).status_code == 409
+    assert api.call("GET", "/api/v1/invoices", "employee").status_code == 403
+    listed = api.call("GET", "/api/v1/invoices?state=paid", "auditor").get_json()
+    assert [i["id"] for i in listed["items"]] == [invoice["id"]]
+    assert api.call("GET", "/api/v1/invoices?overdue=true", "admin").get_json()["total"] == 0
     assert api.call("GET", f"/api/v1/quotes/{quote['id']}", "designer").status_code == 403

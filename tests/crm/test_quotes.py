@@ -5,7 +5,7 @@ while valid), and the checks that name the line and field at fault."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -105,3 +105,38 @@ def test_bad_lines_are_named(ctx: Ctx, deal: object, catalogue: dict[str, int]) 
     assert {"code", "name_fa", "name_en", "unit", "price"} <= set(caught.value.field_errors)
     quotes.update_product(ctx, catalogue["training"], {"active": False})
     assert [p.code for p in quotes.list_products(ctx.session)] == ["WMS-L"]
+
+
+def test_an_invoice_paid_late_or_still_owed_weighs_on_the_settlement_factor(ctx: Ctx, deal: object,
+                                                                             catalogue: dict[str, int]) -> None:
+    from crm import invoices
+    from crm.models import LoyaltyAccount
+    from crm.ranking import load_stats, rank_all
+
+    def accepted(day: date) -> object:
+        quote = quotes.create_quote(ctx, deal, {"lines": [{"product_id": catalogue["licence"]}]}, vat_percent=10,
+                                    today=day)
+        quotes.send_quote(ctx, quote, today=day)
+        quotes.decide(ctx, quote, "accepted", today=day)
+        return quote
+
+    first = invoices.issue(ctx, accepted(date(2026, 9, 1)), today=date(2026, 9, 1))
+    again = invoices.issue(ctx, quotes.get_quote(ctx.session, first.quote_id), today=date(2026, 9, 2))
+    assert again.id == first.id  # issued once
+    assert (first.amount, first.due_on) == (132_000_000, date(2026, 10, 1))
+    invoices.record_payment(ctx, first, {"amount": 132_000_000, "paid_on": "1405-07-20"}, today=date(2026, 10, 20))
+    assert first.state == "paid" and first.paid_on == date(2026, 10, 12)  # 20 Mehr 1405
+    second = invoices.issue(ctx, accepted(date(2026, 10, 15)), today=date(2026, 10, 15))
+    customer_id = first.customer_id
+    stats = load_stats(ctx.session, now=datetime(2026, 12, 1, tzinfo=UTC))[customer_id]
+    assert (stats.purchases, stats.on_time, stats.overdue) == (1, 0, 1)  # paid late once, owes one past its day
+    rank_all(ctx, now=datetime(2026, 12, 1, tzinfo=UTC))
+    late = ctx.session.get(LoyaltyAccount, customer_id).score
+    invoices.record_payment(ctx, second, {"amount": second.amount, "paid_on": "2026-11-10"},
+                            today=date(2026, 12, 1))
+    stats = load_stats(ctx.session, now=datetime(2026, 12, 1, tzinfo=UTC))[customer_id]
+    assert (stats.purchases, stats.on_time, stats.overdue) == (2, 1, 0)
+    rank_all(ctx, now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert ctx.session.get(LoyaltyAccount, customer_id).score > late
+    with pytest.raises(RecordConflict):
+        invoices.record_payment(ctx, second, {"amount": 1}, today=date(2026, 12, 1))

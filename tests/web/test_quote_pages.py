@@ -84,4 +84,17 @@ def test_a_persian_salesperson_writes_a_quote_and_records_the_answer(shop: Serve
     expect(card).to_contain_text("فرستاده شد")
     card.get_by_test_id("quote-accepted").click()
     expect(card).to_contain_text("پذیرفته شد")
+    invoice = card.get_by_test_id("quote-invoice")  # the accepted quote is the order: its invoice is issued
+    expect(invoice.get_by_test_id("invoice-owed")).to_contain_text("۳۴۳٬۵۶۷٬۵۰۰")
+    payment = invoice.get_by_test_id("payment-form")
+    payment.get_by_test_id("payment-amount").fill("۴۰۰٬۰۰۰٬۰۰۰")
+    payment.get_by_test_id("payment-save").click()
+    expect(payment.locator("[data-field=amount] .field-error")).to_be_visible()  # more than is owed
+    payment.get_by_test_id("payment-amount").fill("۱۴۳٬۵۶۷٬۵۰۰")
+    payment.get_by_test_id("payment-reference").fill("پیگیری ۷۷۱۲")
+    payment.get_by_test_id("payment-save").click()
+    expect(invoice.get_by_test_id("invoice-owed")).to_contain_text("۲۰۰٬۰۰۰٬۰۰۰")
+    invoice.get_by_test_id("payment-method").select_option("cheque")
+    invoice.get_by_test_id("payment-save").click()  # the rest, as the form offers it
+    expect(invoice).to_contain_text("پرداخت شد")
     shot(page, "fa-opportunity-quote")

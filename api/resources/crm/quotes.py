@@ -18,15 +18,17 @@ from werkzeug.exceptions import Forbidden
 
 from api.context import db, ravand
 from api.guard import BEARER, WORK, current_principal, requires
+from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.records import reachable_record
 from api.resources.crm.shared import act
-from crm import opportunities, quotes
+from crm import invoices, opportunities, quotes
 from crm.customers import get_customer
 from crm.documents import render_pdf
 from crm.quote_documents import render_quote_html
 
 blp = Blueprint("crm_quotes", __name__, url_prefix="/api/v1", description="Products and quotes")
 MANAGERS = "managers"
+FINANCE = "finance"  # the group that records payments against any invoice
 READ = ("admin", "employee", "auditor")
 TOTALS = ("subtotal", "discount_percent", "discount", "net", "taxable_net", "vat_percent", "vat", "payable")
 
@@ -151,6 +153,49 @@ class TotalsSchema(Schema):
     payable = fields.Integer()
 
 
+class InvoiceSummary(Schema):
+    id = fields.Integer()
+    issued_on = fields.Date()
+    due_on = fields.Date()
+    amount = fields.Integer(metadata={"description": "rials, VAT included"})
+    paid = fields.Integer()
+    state = fields.String(metadata={"enum": ["open", "paid"]})
+    paid_on = fields.Date(allow_none=True)
+    purchase_id = fields.Integer(allow_none=True, metadata={"description": "the purchase it became once paid"})
+
+
+class PaymentSchema(Schema):
+    id = fields.Integer()
+    amount = fields.Integer()
+    paid_on = fields.Date()
+    method = fields.String(metadata={"enum": list(invoices.METHODS)})
+    reference = fields.String(allow_none=True)
+    created_by = fields.String(allow_none=True)
+
+
+class InvoiceSchema(InvoiceSummary):
+    quote_id = fields.Integer()
+    customer_id = fields.Integer()
+    opportunity_id = fields.Integer()
+    payments = fields.List(fields.Nested(PaymentSchema))
+
+
+class PaymentIn(Schema):
+    amount = fields.Raw(required=True, metadata={"description": "rials; any digits, or tomans"})
+    paid_on = fields.String(allow_none=True, metadata={"description": "Jalali or Gregorian; today if none"})
+    method = fields.String(load_default="transfer", metadata={"enum": list(invoices.METHODS)})
+    reference = fields.String(allow_none=True, metadata={"description": "a receipt or cheque number"})
+
+
+class InvoiceArgs(PageArgs):
+    state = fields.String(validate=validate.OneOf(("open", "paid")))
+    overdue = fields.Boolean(load_default=False, metadata={"description": "open and past their due day"})
+    customer_id = fields.Integer(validate=validate.Range(1, ID))
+
+
+InvoicePage = page_schema(InvoiceSchema, "InvoicePage")
+
+
 class QuoteSchema(Schema):
     id = fields.Integer()
     opportunity_id = fields.Integer()
@@ -166,6 +211,7 @@ class QuoteSchema(Schema):
     decided_at = fields.DateTime(allow_none=True)
     lines = fields.List(fields.Nested(LineSchema))
     totals = fields.Nested(TotalsSchema)
+    invoice = fields.Nested(InvoiceSummary, allow_none=True, metadata={"description": "once accepted"})
 
 
 class AnswerIn(Schema):
@@ -188,6 +234,7 @@ def _shown(session: Any, quote: Any) -> dict[str, Any]:
                        "discount_percent": line.discount_percent, "taxable": line.taxable, "gross": f.gross,
                        "discount": f.discount, "net": f.net} for line, f in zip(lines, figures.lines, strict=True)]
     shown["totals"] = {name: getattr(figures, name) for name in TOTALS}
+    shown["invoice"] = invoices.invoice_of_quote(session, quote.id)
     return shown
 
 
@@ -282,9 +329,17 @@ class AnswerQuote(MethodView):
     @blp.alt_response(409, description="Not sent, answered already, or expired")
     @requires(*WORK)
     def post(self, body: dict, quote_id: int) -> object:
-        """The customer's answer to a sent quote."""
-        today = _today()
-        return _quote_action(quote_id, lambda ctx, q: quotes.decide(ctx, q, body["answer"], today=today))
+        """The customer's answer to a sent quote; accepted, it is the order and its invoice is issued (due
+        ``invoice_days`` later)."""
+        today, days = _today(), ravand().settings.invoice_days
+
+        def answer(ctx: Any, quote: Any) -> Any:
+            quotes.decide(ctx, quote, body["answer"], today=today)
+            if quote.state == "accepted":
+                invoices.issue(ctx, quote, today=today, payment_days=days)
+            return quote
+
+        return _quote_action(quote_id, answer)
 
 
 @blp.route("/quotes/<int:quote_id>/document.pdf")
@@ -310,3 +365,70 @@ class QuotePdf(MethodView):
         response = Response(render_pdf(html), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="quote-{quote.id}.pdf"'
         return response
+
+
+# -- invoices -------------------------------------------------------------------------------------
+
+def _invoice_shown(session: Any, invoice: Any) -> dict[str, Any]:
+    return {**{name: getattr(invoice, name) for name in (
+        "id", "quote_id", "customer_id", "opportunity_id", "issued_on", "due_on", "amount", "paid", "state",
+        "paid_on", "purchase_id")}, "payments": invoices.payments_of(session, invoice.id)}
+
+
+@blp.route("/invoices")
+class Invoices(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(InvoiceArgs, location="query")
+    @blp.response(200, InvoicePage)
+    @blp.alt_response(403, description="Administrators, auditors, managers and finance only")
+    @requires(*READ)
+    def get(self, args: dict) -> object:
+        """Every invoice, the oldest due first (``overdue``: the open ones past their due day)."""
+        principal = current_principal()
+        if principal.role == "employee" and not {MANAGERS, FINANCE} & set(principal.groups):
+            raise Forbidden("the invoices list is for managers and finance / فهرست فاکتورها برای مدیران و مالی است")
+        items, total = invoices.list_invoices(db(), state=args.get("state"), customer_id=args.get("customer_id"),
+                                              overdue_on=_today() if args["overdue"] else None,
+                                              limit=args["limit"], offset=args["offset"])
+        return page(([_invoice_shown(db(), i) for i in items], total), args)
+
+
+@blp.route("/invoices/<int:invoice_id>")
+class OneInvoice(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, InvoiceSchema)
+    @requires(*READ)
+    def get(self, invoice_id: int) -> object:
+        """An invoice and its payments (for whoever may read its opportunity)."""
+        invoice = invoices.get_invoice(db(), invoice_id)
+        _opportunity(invoice.opportunity_id)
+        return _invoice_shown(db(), invoice)
+
+
+@blp.route("/invoices/<int:invoice_id>/payments")
+class InvoicePayments(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(PaymentIn)
+    @blp.response(201, InvoiceSchema)
+    @blp.alt_response(403, description="Not the deal's owner, a manager, finance or an administrator")
+    @blp.alt_response(409, description="The invoice is paid")
+    @requires(*WORK)
+    def post(self, body: dict, invoice_id: int) -> object:
+        """Record money received; the last of it makes the invoice paid and a purchase of the customer (paid on
+        time if by the due day), which the customer ranking reads."""
+        invoice = invoices.get_invoice(db(), invoice_id)
+        _opportunity(invoice.opportunity_id)
+        principal, today, zone = current_principal(), _today(), ravand().settings.timezone
+
+        def run(ctx: Any) -> Any:
+            found = invoices.get_invoice(ctx.session, invoice_id)
+            opportunity = opportunities.get_opportunity(ctx.session, found.opportunity_id)
+            if FINANCE not in principal.groups and not opportunities.may_change(
+                    opportunity, principal.username, manager=MANAGERS in principal.groups,
+                    admin=principal.role == "admin"):
+                raise Forbidden("only the deal's owner, a manager or finance records its payments / "
+                                "فقط مسئول فرصت، مدیران یا مالی پرداخت را ثبت می‌کنند")
+            invoices.record_payment(ctx, found, body, today=today, zone=zone)
+            return _invoice_shown(ctx.session, found)
+
+        return act(run)

@@ -7,7 +7,7 @@
 
 import { api } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
-import { showProblem } from '../core/fields.js';
+import { sendsTo, showProblem } from '../core/fields.js';
 import { date, latinDigits, locale, money, number, percent, t, word } from '../core/i18n.js';
 import { badge, errorBox, loading, setBusy, table, toast } from '../core/ui.js';
 
@@ -57,7 +57,51 @@ function quoteCard(quote, writer, reload) {
       { label: t('quotes.line_net'), cell: (l) => money(l.net, { toman: false }), class: 'num' },
     ], quote.lines),
     figures(quote),
-    quote.notes ? h('p', { class: 'prewrap', dir: 'auto' }, quote.notes) : null);
+    quote.notes ? h('p', { class: 'prewrap', dir: 'auto' }, quote.notes) : null,
+    quote.invoice ? invoiceBox(quote.invoice, writer, reload) : null);
+}
+
+// The invoice an accepted quote became: what is owed and by when, what came in, and (for whoever may) a payment.
+function invoiceBox(invoice, writer, reload) {
+  const owed = invoice.amount - invoice.paid;
+  const late = invoice.state === 'open' && invoice.due_on < new Date().toISOString().slice(0, 10);
+  const form = writer && invoice.state === 'open' ? paymentForm(invoice, owed, reload) : null;
+  return h('section', { class: 'stack invoice', 'data-testid': 'quote-invoice' },
+    h('h4', {}, t('quotes.invoice', { n: number(invoice.id) }), ' ',
+      badge(invoice.state === 'paid' ? t('quotes.invoice_paid') : late ? t('quotes.invoice_late') : t('quotes.invoice_open'),
+        invoice.state === 'paid' ? 'ok' : late ? 'danger' : 'info')),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('quotes.invoice_amount')), h('dd', {}, money(invoice.amount)),
+      h('dt', {}, t('quotes.invoice_due')), h('dd', {}, date(invoice.due_on)),
+      h('dt', {}, t('quotes.invoice_received')), h('dd', { 'data-testid': 'invoice-paid' }, money(invoice.paid)),
+      invoice.state === 'open' ? [h('dt', {}, t('quotes.invoice_owed')), h('dd', { 'data-testid': 'invoice-owed' }, money(owed))]
+        : [h('dt', {}, t('quotes.invoice_paid_on')), h('dd', {}, date(invoice.paid_on))]),
+    form);
+}
+
+function paymentForm(invoice, owed, reload) {
+  const alertBox = h('div', { 'aria-live': 'assertive' });
+  const submit = h('button', { type: 'submit', class: 'btn btn-small btn-primary', 'data-testid': 'payment-save' }, t('quotes.record_payment'));
+  const input = (name, attrs) => h('input', { class: 'input', name, autocomplete: 'off', 'data-testid': `payment-${name}`, ...attrs });
+  const form = h('form', { class: 'row payment-form', novalidate: true, 'data-testid': 'payment-form' },
+    h('label', { class: 'field', 'data-field': 'amount' }, h('span', {}, t('quotes.payment_amount')),
+      input('amount', { dir: 'ltr', inputmode: 'numeric', value: number(owed) }),
+      h('div', { class: 'field-error', 'data-error-for': 'amount', hidden: true })),
+    h('label', { class: 'field', 'data-field': 'paid_on' }, h('span', {}, t('quotes.payment_day')),
+      input('paid_on', { dir: 'ltr', placeholder: t('quotes.payment_day_hint') }),
+      h('div', { class: 'field-error', 'data-error-for': 'paid_on', hidden: true })),
+    h('label', { class: 'field', 'data-field': 'method' }, h('span', {}, t('quotes.payment_method')),
+      h('select', { class: 'input', name: 'method', 'data-testid': 'payment-method' },
+        ['transfer', 'card', 'cash', 'cheque'].map((m) => h('option', { value: m }, t(`quotes.method.${m}`))))),
+    h('label', { class: 'field', 'data-field': 'reference' }, h('span', {}, t('quotes.payment_reference')),
+      input('reference', { dir: 'auto', maxlength: 80 })),
+    submit, alertBox);
+  sendsTo(form, {
+    alertBox, submit,
+    send: (values) => api.post(`/invoices/${invoice.id}/payments`, { ...values, paid_on: values.paid_on || null, reference: values.reference || null }),
+    done: async () => { toast(t('quotes.payment_recorded'), 'ok'); await reload(); },
+  });
+  return form;
 }
 
 function lineRow(products, remove) {
