@@ -11,15 +11,17 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden, NotFound, TooManyRequests
 
 from api.campaign_sending import opt_out_key
 from api.composition import ravand_ctx
 from api.context import command, db, ravand
 from api.guard import BEARER, current_principal, requires
+from api.ratelimit import Limit, limiter
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.portal import PORTAL_ACTOR, PUBLIC, limited
 from api.resources.crm.shared import act
@@ -376,9 +378,11 @@ class InboundOut(Schema):
     opted_out = fields.Boolean()
 
 
+WRONG_INBOUND_PER_MINUTE = 10  # wrong secrets an address may try a minute (right ones are never limited)
+
+
 @blp.route("/sms/inbound/<token>")
 class InboundSms(MethodView):
-    @limited("write")
     @blp.doc(security=PUBLIC)
     @blp.arguments(InboundIn, location="form")
     @blp.response(200, InboundOut)
@@ -387,9 +391,15 @@ class InboundSms(MethodView):
     def post(self, body: dict, token: str) -> object:
         """A message a customer sent to the SMS line, as the panel forwards it (form fields ``from`` and
         ``message``). The opt-out keyword (لغو، ۱۱) stops campaigns to that number. The address's last part
-        is the ``sms_inbound_token`` setting."""
+        is the ``sms_inbound_token`` setting; replies are not rate limited (a busy campaign's come from the
+        panel's one address), wrong secrets are (10 a minute an address)."""
         expected = ravand().settings.sms_inbound_token
         if not expected or not hmac.compare_digest(token, expected):
+            # the panel forwards every reply from one address: only wrong secrets are counted against it
+            wrong = Limit("sms.inbound.wrong", WRONG_INBOUND_PER_MINUTE)
+            verdict = limiter().hit([(wrong, request.remote_addr or "-")])
+            if not verdict.allowed:
+                raise TooManyRequests("too many wrong addresses; wait a minute")
             raise NotFound("not found")
         sender, text = body.get("sender") or body.get("mobile") or "", body.get("message") or body.get("text") or ""
         if not sender:
