@@ -217,12 +217,9 @@ def _from_parent(session: Session, record: Any) -> tuple[str | None, str | None]
     parent_id = getattr(record, column) if column else None
     if parent_id is None or parent is None:
         return None, None
-    known = session.identity_map.get(session.identity_key(parent, parent_id)) if parent_id else None
-    if known is not None:
-        return known.team_key, known.branch_key
-    table = parent.__table__
-    row = session.execute(select(table.c.team_key, table.c.branch_key).where(table.c.id == parent_id)).first()
-    return (row[0], row[1]) if row is not None else (None, None)
+    with session.no_autoflush:  # called while flushing: the parent as the session holds it, else one SELECT
+        known = session.get(parent, parent_id)
+    return (known.team_key, known.branch_key) if known is not None else (None, None)
 
 
 @event.listens_for(Session, "before_flush")

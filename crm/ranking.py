@@ -243,8 +243,7 @@ def _write(ctx: Ctx, created: list[dict], updated: list[dict], changes: list[Tie
         session.execute(insert(LoyaltyAccount), [{**row, "points": 0} for row in created])
     if updated:
         session.execute(update(LoyaltyAccount), updated)
-    for obj in [o for o in session.identity_map.values() if isinstance(o, LoyaltyAccount)]:
-        session.expire(obj)
+    session.expire_all()  # the bulk statements bypassed the session: what it holds is read again when used
     for row in created:
         ctx.record("crm.loyalty_account.created", record="loyalty_account", id=row["customer_id"],
                    fields={"tier": row["tier"], "points": 0, "score": row["score"],
