@@ -300,6 +300,21 @@ def campaigns_run(ctx: click.Context) -> None:
     click.echo(f"{total} member(s) read")
 
 
+@main.group()
+def loyalty() -> None:
+    """The loyalty club."""
+
+
+@loyalty.command("expire")
+@click.pass_context
+def loyalty_expire(ctx: click.Context) -> None:
+    """Write off the loyalty points that have lapsed (the scheduler does it every hour)."""
+    from api.club import expire_all
+
+    customers, points = expire_all(_ravand(ctx.find_root(), migrate=True))
+    click.echo(f"{points} point(s) of {customers} customer(s) written off")
+
+
 @notifications.command("release-kept")
 @click.option("--channel", type=click.Choice(["email", "sms"]))
 @click.pass_context

@@ -4,8 +4,9 @@ processes and CRM functions as the API drives them (``api.intake``), each step m
 story happened (``api.demo_clock``). Loaded once, the first time ``ravand demo`` finds no customer.
 
 The stories are in ``demo_sales`` (customers, purchases, leads, opportunities), ``demo_service``
-(complaints, suggestions, criticism), ``demo_contracts`` (contract approval and signing) and
-``demo_referrals`` (referrals, vouchers, points)."""
+(complaints, suggestions, criticism), ``demo_contracts`` (contract approval and signing), ``demo_referrals``
+(referrals, vouchers, points), ``demo_loyalty`` (the club's rules, catalogue and rewards taken) and the
+others ``load_demo_data`` names."""
 
 from __future__ import annotations
 
@@ -111,6 +112,7 @@ def load_demo_data(ravand: Ravand) -> bool:
         demo_campaigns,
         demo_contracts,
         demo_deals,
+        demo_loyalty,
         demo_quotes,
         demo_referrals,
         demo_sales,
@@ -121,6 +123,7 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo.run(lambda s: ravand.engine.deploy(s, processes.bundle(), "designer"))
     if demo.run(lambda s: s.scalar(select(func.count()).select_from(Customer))):
         return False
+    demo_loyalty.club(demo)
     demo_sales.customers(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))  # the tiers referrals use
     demo_sales.lead_stories(demo)
@@ -132,5 +135,6 @@ def load_demo_data(ravand: Ravand) -> bool:
     demo_activities.targets(demo)
     demo_campaigns.stories(demo)
     demo_quotes.stories(demo)
+    demo_loyalty.stories(demo)
     demo.run(lambda s: ravand.engine.start(s, "customer_ranking", None, {}, "admin"))
     return True

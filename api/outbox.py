@@ -90,10 +90,12 @@ def outbox_job(ravand: Ravand) -> None:
 def schedule_outbox(scheduler: BaseScheduler, ravand: Ravand) -> Job:
     """Add the periodic outbox job to an APScheduler scheduler (the embedded one or ``ravand worker``'s), and
     beside it the jobs that tell employees of their overdue tasks (``api.staff_notices``) and queue the
-    campaigns being sent (``api.campaign_sending``)."""
+    campaigns being sent (``api.campaign_sending``) and write off lapsed loyalty points (``api.club``)."""
+    from api.club import schedule_expiry
     from api.staff_notices import schedule_overdue
 
     schedule_overdue(scheduler, ravand)
+    schedule_expiry(scheduler, ravand)
     scheduler.add_job(campaign_job, "interval", args=[ravand], seconds=ravand.settings.notify_interval_s,
                       max_instances=1, coalesce=True, id="ravand-campaigns", replace_existing=True)
     return scheduler.add_job(outbox_job, "interval", args=[ravand], seconds=ravand.settings.notify_interval_s,

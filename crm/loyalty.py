@@ -1,16 +1,21 @@
 """Loyalty: an account per customer (tier, points balance, ranking score, estimated lifetime value) and
-a points ledger. The balance is always the sum of the ledger's entries: points only move through
-``credit`` and ``debit``, each writing an entry and the new balance, both journaled."""
+a points ledger. The balance is always the sum of the ledger's entries: points only move through ``move``
+(``credit``, ``debit``, ``redeem``), each writing an entry and the new balance, both journaled. Each credit is
+a lot that lapses after the months the customer's tier grants (``crm.loyalty_club`` expires them); debits take
+from the lot that lapses first."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from crm.clock import utcnow
 from crm.errors import InvalidRecord, Rejected
-from crm.models import Customer, LoyaltyAccount, LoyaltyEntry
+from crm.models import Customer, LoyaltyAccount, LoyaltyEntry, LoyaltyTier
 from crm.text import clean, persian_digits
 from crm.unit import Ctx
 from crm.validation import fetch
@@ -55,7 +60,30 @@ def _points(points: int) -> int:
     return points
 
 
-def _move(ctx: Ctx, customer_id: int, points: int, reason: str, referral_id: int | None) -> LoyaltyEntry:
+def _lot_expiry(session: Session, tier: str, at: datetime) -> datetime | None:
+    """When points credited now to a member of ``tier`` lapse (the tier's ``points_months``; 0: never)."""
+    months = session.scalar(select(LoyaltyTier.points_months).where(LoyaltyTier.tier == tier)) or 0
+    return at + relativedelta(months=months) if months > 0 else None
+
+
+def _take_from_lots(session: Session, customer_id: int, points: int) -> None:
+    """Debit ``points`` from the customer's lots, the one that lapses first (then the oldest) first."""
+    lots = session.scalars(select(LoyaltyEntry).where(LoyaltyEntry.customer_id == customer_id,
+                                                      LoyaltyEntry.remaining > 0)
+                           .order_by(case((LoyaltyEntry.expires_at.is_(None), 1), else_=0),
+                                     LoyaltyEntry.expires_at, LoyaltyEntry.id))
+    for lot in lots:
+        if points <= 0:
+            break
+        taken = min(points, lot.remaining or 0)
+        lot.remaining, points = (lot.remaining or 0) - taken, points - taken
+
+
+def move(ctx: Ctx, customer_id: int, points: int, reason: str, *, kind: str, referral_id: int | None = None,
+         purchase_id: int | None = None, earned_at: datetime | None = None) -> LoyaltyEntry:
+    """Write a ledger entry of ``points`` (positive: a new lot; negative: taken from the lots) of ``kind``
+    and the account's new balance, with the account's row locked; never below zero. A lot's term runs from
+    ``earned_at`` (a purchase's day, when it is recorded later) or else from now."""
     holder = account(ctx, customer_id, lock=True)
     if holder.points + points < 0:
         have, take = persian_digits(holder.points), persian_digits(-points)
@@ -63,27 +91,33 @@ def _move(ctx: Ctx, customer_id: int, points: int, reason: str, referral_id: int
                        f"موجودی {have} امتیاز است؛ {take} امتیاز برداشت نمی‌شود")
     if holder.points + points > 2**31 - 1:
         raise Rejected("the balance would exceed the largest balance an account may hold")
-    entry = ctx.add(LoyaltyEntry(customer_id=customer_id, at=utcnow(), points=points, reason=reason,
-                                 referral_id=referral_id, by=ctx.actor), "loyalty_entry")
+    now = utcnow()
+    lot = {"remaining": points, "expires_at": _lot_expiry(ctx.session, holder.tier, min(earned_at or now, now))
+           } if points > 0 else {}
+    if points < 0:
+        _take_from_lots(ctx.session, customer_id, -points)
+    entry = ctx.add(LoyaltyEntry(customer_id=customer_id, at=now, points=points, reason=reason, kind=kind,
+                                 referral_id=referral_id, purchase_id=purchase_id, by=ctx.actor, **lot),
+                    "loyalty_entry")
     ctx.change(holder, "loyalty_account", {"points": holder.points + points}, entry_id=entry.id)
     return entry
 
 
 def credit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: int | None = None) -> LoyaltyEntry:
     """Add points (``points`` > 0) with the reason; returns the ledger entry."""
-    return _move(ctx, customer_id, _points(points), _reason(reason), referral_id)
+    return move(ctx, customer_id, _points(points), _reason(reason), kind="credit", referral_id=referral_id)
 
 
 def debit(ctx: Ctx, customer_id: int, points: int, reason: str, *, referral_id: int | None = None) -> LoyaltyEntry:
     """Take points (``points`` > 0) with the reason; refused (``Rejected``) beyond the balance."""
-    return _move(ctx, customer_id, -_points(points), _reason(reason), referral_id)
+    return move(ctx, customer_id, -_points(points), _reason(reason), kind="debit", referral_id=referral_id)
 
 
 def redeem(ctx: Ctx, customer_id: int, points: int, reason: str) -> tuple[LoyaltyEntry, int]:
     """The customer spends ``points`` (for ``reason``): the ledger entry and the balance left. The account's
     row is locked first, so two redemptions racing for the same points are taken one after the other and the
     second is refused (``Rejected``) if the balance no longer covers it."""
-    entry = debit(ctx, customer_id, points, reason)
+    entry = move(ctx, customer_id, -_points(points), _reason(reason), kind="redeem")
     return entry, account(ctx, customer_id).points
 
 

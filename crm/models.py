@@ -489,9 +489,12 @@ class LoyaltyAccount(Base):
 
 
 class LoyaltyEntry(Base):
-    """The points ledger: a balance is the sum of its entries."""
+    """The points ledger: a balance is the sum of its entries. A credit is a lot: ``remaining`` is what of it
+    is neither spent nor expired (debits take from the lot that expires first), ``expires_at`` when what is
+    left of it lapses (none: never)."""
 
     __tablename__ = "loyalty_entry"
+    __table_args__ = (Index("ix_loyalty_entry_lots", "expires_at", "remaining"),)  # the expiry job's search
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     at: Mapped[datetime]
@@ -499,6 +502,83 @@ class LoyaltyEntry(Base):
     reason: Mapped[str] = mapped_column(String(255))
     referral_id: Mapped[int | None] = mapped_column(Integer)
     by: Mapped[str | None] = mapped_column(String(150))
+    kind: Mapped[str] = mapped_column(String(8), default="credit", server_default="credit")
+    # earn (a purchase) | credit | debit | redeem (a reward) | expire | refund (a cancelled reward)
+    purchase_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    remaining: Mapped[int | None] = mapped_column(Integer)  # credits only
+    expires_at: Mapped[datetime | None]
+
+
+class LoyaltyRule(Stamped, Base):
+    """How purchases earn points. An ``earn`` rule gives a point per ``rials_per_point`` rials paid, for one
+    product (a key of the managed list ``product``) or for every purchase; a ``bonus`` multiplies the points
+    (``multiplier`` percent: 200 doubles them), for a product or every purchase, optionally only for the
+    customers a campaign reached. Either may hold from ``starts_on`` to ``ends_on`` (days in Tehran)."""
+
+    __tablename__ = "loyalty_rule"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # earn | bonus
+    name: Mapped[str] = mapped_column(String(120))
+    product: Mapped[str | None] = mapped_column(String(120))
+    rials_per_point: Mapped[int | None] = mapped_column(BigInteger)
+    multiplier: Mapped[int | None] = mapped_column(Integer)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoyaltyTier(Base):
+    """A tier's benefits: the share of a rule's points its members earn (``earn_percent``, 100 = as the
+    rule says), how long their points last, and the perks promised to them, in both languages."""
+
+    __tablename__ = "loyalty_tier"
+    tier: Mapped[str] = mapped_column(String(16), primary_key=True)  # bronze | silver | gold | platinum
+    rank: Mapped[int] = mapped_column(Integer)
+    earn_percent: Mapped[int] = mapped_column(Integer)
+    points_months: Mapped[int] = mapped_column(Integer)  # how long points earned in this tier last; 0: always
+    perks_fa: Mapped[str] = mapped_column(Text)
+    perks_en: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
+    updated_by: Mapped[str | None] = mapped_column(String(150))
+
+
+class LoyaltyReward(Stamped, Base):
+    """An entry of the redemption catalogue: what ``points`` buy. A ``voucher`` reward issues a voucher
+    (``voucher_kind`` percent or amount, ``voucher_value``, valid ``valid_days``); a ``gift`` is handed over
+    by staff. ``stock`` counts what is left (none: unlimited)."""
+
+    __tablename__ = "loyalty_reward"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_fa: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    points: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # voucher | gift
+    voucher_kind: Mapped[str | None] = mapped_column(String(8))
+    voucher_value: Mapped[int | None] = mapped_column(BigInteger)
+    valid_days: Mapped[int | None] = mapped_column(Integer)
+    stock: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class LoyaltyRedemption(Base):
+    """A reward taken: the points it cost (the ledger entry), the voucher it issued, or the gift's hand-over
+    (``requested`` until staff mark it ``delivered``, or ``cancelled`` with the points given back)."""
+
+    __tablename__ = "loyalty_redemption"
+    __table_args__ = (Index("ix_loyalty_redemption_state", "state", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    reward_id: Mapped[int] = mapped_column(ForeignKey("loyalty_reward.id"))
+    points: Mapped[int] = mapped_column(Integer)
+    entry_id: Mapped[int] = mapped_column(Integer)
+    voucher_id: Mapped[int | None] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(10))  # issued | requested | delivered | cancelled
+    channel: Mapped[str] = mapped_column(String(8))  # portal | staff
+    at: Mapped[datetime]
+    by: Mapped[str | None] = mapped_column(String(150))
+    settled_at: Mapped[datetime | None]
+    settled_by: Mapped[str | None] = mapped_column(String(150))
 
 
 class Purchase(Base):

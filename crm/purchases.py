@@ -1,5 +1,6 @@
 """Purchases: what a customer bought, for how much (integer rials), through which channel, and whether
-they paid on time. The first purchase makes a potential customer an actual one. A voucher of the customer's
+they paid on time. The first purchase makes a potential customer an actual one; each earns the loyalty club's
+points its rules give. A voucher of the customer's
 may be spent on a purchase: ``amount`` is then what was paid, ``discount`` what the voucher took off."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from crm import lists
 from crm.clock import as_utc, utcnow
 from crm.customers import get_customer, mark_actual
 from crm.errors import InvalidRecord, invalid, refuse_fields
+from crm.loyalty_rules import earn_for_purchase
 from crm.models import Purchase
 from crm.money import check_amount
 from crm.text import clean
@@ -51,7 +53,8 @@ def _checked(amount: int, purchased_at: datetime | None, channel: str, reference
 def record_purchase(ctx: Ctx, customer_id: int, *, amount: int, purchased_at: datetime | None = None,
                     channel: str = "store", paid_on_time: bool = True, reference: str | None = None,
                     voucher_code: str | None = None, product: str | None = None) -> Purchase:
-    """Record a purchase (journaled) and mark the customer actual. ``amount`` is the price before any
+    """Record a purchase (journaled), mark the customer actual, and credit the loyalty points it earns
+    (``crm.loyalty_rules``). ``amount`` is the price before any
     voucher; with ``voucher_code`` the voucher is spent (``crm.vouchers.redeem``) and the purchase records
     what was paid and the discount. ``product``: an entry of the managed list ``product`` (key or label)."""
     get_customer(ctx.session, customer_id)
@@ -67,6 +70,7 @@ def record_purchase(ctx: Ctx, customer_id: int, *, amount: int, purchased_at: da
     if voucher is not None:
         attach(ctx, voucher, purchase.id)
     mark_actual(ctx, customer_id)
+    earn_for_purchase(ctx, purchase)
     return purchase
 
 

@@ -152,6 +152,11 @@ def _restore_lists(conn: Connection, schema: str) -> None:
 
     groups = Group.__table__.insert().execution_options(schema_translate_map={None: schema})
     conn.execute(groups, shipped_group_rows(datetime.now(UTC)))
+    from crm.loyalty_rules import shipped_tier_rows  # the loyalty tiers too (migration 0038)
+    from crm.models import LoyaltyTier
+
+    tiers = LoyaltyTier.__table__.insert().execution_options(schema_translate_map={None: schema})
+    conn.execute(tiers, shipped_tier_rows())
 
 
 def _drop_schema(schema: str) -> None:

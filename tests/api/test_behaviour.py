@@ -443,6 +443,8 @@ def test_openapi_documents_every_route(plain: Api):
                    (V1 + "/contract-links/{token}/document.pdf", "get"), (V1 + "/contract-links/{token}/code", "post"),
                    (V1 + "/contract-links/{token}/accept", "post"), (V1 + "/portal/opt-out/{token}", "get"),
                    (V1 + "/portal/opt-out/{token}", "post"),  # the campaign e-mail's signed opt-out link
-                   (V1 + "/sms/inbound/{token}", "post")}  # the SMS panel's forward, behind its secret address
+                   (V1 + "/sms/inbound/{token}", "post"),  # the SMS panel's forward, behind its secret address
+                   (V1 + "/portal/club/link", "post"), (V1 + "/portal/club/{token}", "get"),  # the club's signed link
+                   (V1 + "/portal/club/{token}/rewards/{reward_id}", "post")}
     for path, method in documented - open_routes:
         assert document["paths"][path][method].get("security") == [{"bearerAuth": []}], (method, path)

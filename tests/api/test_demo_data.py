@@ -139,7 +139,7 @@ def test_referrals_vouchers_and_points(demo: Ravand) -> None:
     assert any(r.status == "declined" and r.reject_reason for r in referrals)
     waiting = [r.qualified_at is None for r in referrals if r.status == "lead"]
     assert sorted(waiting) == [False, True]  # one waits for the first purchase, one for its lead's call
-    vouchers = _all(demo, select(Voucher.redeemed_at))
+    vouchers = _all(demo, select(Voucher.redeemed_at).where(Voucher.referral_id.is_not(None)))
     assert len(vouchers) == 2 and sum(v.redeemed_at is not None for v in vouchers) == 1
     assert _all(demo, select(ReferralAttempt.reason).where(ReferralAttempt.outcome == "refused")) == [
         ("self_referral",)]
@@ -222,3 +222,21 @@ def test_a_catalogue_and_the_quotes_of_a_deal(demo: Ravand) -> None:
         given = session.scalars(select(Quote).order_by(Quote.id)).all()
         assert [q.state for q in given] == ["rejected", "sent"]
         assert quotes.totals(given[1], quotes.lines_of(session, given[1].id)).payable > 0
+
+
+def test_a_loyalty_club_whose_members_earned_and_took_rewards(demo: Ravand) -> None:
+    from crm import loyalty, loyalty_statement
+    from crm.models import LoyaltyRedemption, LoyaltyRule
+
+    assert len(_all(demo, select(LoyaltyRule.id))) == 3
+    earned = _all(demo, select(LoyaltyEntry.customer_id, LoyaltyEntry.points).where(LoyaltyEntry.kind == "earn"))
+    assert len({customer for customer, _ in earned}) >= 8 and all(points > 0 for _, points in earned)
+    assert sorted(state for (state,) in _all(demo, select(LoyaltyRedemption.state))) == [
+        "delivered", "issued", "requested"]
+    with demo.read_sessions() as session:
+        pars = session.scalar(select(Customer.id).where(Customer.company_name == "پارس افزار"))
+        statement = loyalty_statement.statement(session, pars)
+        assert statement["points"] == loyalty.ledger_balance(session, pars) > 0
+        assert statement["vouchers"] and statement["redemptions"][0]["state"] == "issued"
+        soon = [loyalty_statement.statement(session, c)["expiring"] for c in session.scalars(select(Customer.id))]
+        assert any(soon), "bronze points last six months: some members' first purchases lapse soon"

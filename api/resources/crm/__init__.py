@@ -33,6 +33,8 @@ MODULES: tuple[str, ...] = (
     "targets",
     "campaigns",
     "quotes",
+    "loyalty_club",
+    "portal_club",
 )
 
 
