@@ -221,8 +221,9 @@ def _valid_until(value: Any, today: date) -> date:
     return day  # type: ignore[return-value]
 
 
-def get_quote(session: Session, quote_id: int) -> Quote:
-    quote = session.get(Quote, quote_id)
+def get_quote(session: Session, quote_id: int, *, lock: bool = False) -> Quote:
+    """The quote; with ``lock``, its row is locked and read afresh (two answers racing are taken in turn)."""
+    quote = session.get(Quote, quote_id, with_for_update=lock or None, populate_existing=lock)
     if quote is None:
         raise RecordNotFound(f"quote {quote_id} not found")
     return quote

@@ -225,6 +225,7 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "mentioned": _l("نام شما در یادداشت یک کار", "Mentioned in a task comment"),
         "task_due_soon": _l("موعد کار نزدیک است", "Task due soon"),
         "loyalty_club_link": _l("پیوند باشگاه مشتریان", "Club link"),
+        "quote_sent": _l("ارسال پیش‌فاکتور", "Quote sent"),
     },
     ("loyalty_entry", "kind"): {"earn": _l("خرید", "Purchase"), "credit": _l("افزوده", "Credited"),
                                 "debit": _l("کاسته", "Taken"), "redeem": _l("جایزه", "Reward"),
@@ -243,6 +244,7 @@ KIND_WORDS = VALUES[("activity", "kind")]
 
 ACTIONS: dict[str, Label] = {
     "created": _l("ایجاد شد", "created"), "changed": _l("تغییر کرد", "changed"), "removed": _l("حذف شد", "removed"),
+    "answered_by_link": _l("مشتری از پیوند پاسخ داد", "answered by the customer's link"),
     "sent": _l("فرستاده شد", "sent"), "used": _l("به کار رفت", "used"), "wrong": _l("نادرست وارد شد", "entered wrong"),
     "signature": _l("امضا", "signature"), "refused": _l("نپذیرفته شد", "refused"),
     "approval_late": _l("یادآوری به تأییدکنندگان دیرکرده", "late approvers reminded"),

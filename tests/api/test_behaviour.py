@@ -445,6 +445,8 @@ def test_openapi_documents_every_route(plain: Api):
                    (V1 + "/portal/opt-out/{token}", "post"),  # the campaign e-mail's signed opt-out link
                    (V1 + "/sms/inbound/{token}", "post"),  # the SMS panel's forward, behind its secret address
                    (V1 + "/portal/club/link", "post"), (V1 + "/portal/club/{token}", "get"),  # the club's signed link
-                   (V1 + "/portal/club/{token}/rewards/{reward_id}", "post")}
+                   (V1 + "/portal/club/{token}/rewards/{reward_id}", "post"),
+                   (V1 + "/quote-links/{token}", "get"), (V1 + "/quote-links/{token}/document.pdf", "get"),
+                   (V1 + "/quote-links/{token}/answer", "post")}  # the quote's signed link
     for path, method in documented - open_routes:
         assert document["paths"][path][method].get("security") == [{"bearerAuth": []}], (method, path)

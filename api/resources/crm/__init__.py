@@ -35,6 +35,7 @@ MODULES: tuple[str, ...] = (
     "quotes",
     "loyalty_club",
     "portal_club",
+    "quote_links",
 )
 
 

@@ -18,12 +18,14 @@ from werkzeug.exceptions import Forbidden
 
 from api.context import db, ravand
 from api.guard import BEARER, WORK, current_principal, requires
+from api.quote_links import link_expiry, quote_url, send_quote_link
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm.records import reachable_record
 from api.resources.crm.shared import act
 from crm import invoices, opportunities, quotes
 from crm.customers import get_customer
 from crm.documents import render_pdf
+from crm.errors import RecordConflict
 from crm.quote_documents import render_quote_html
 
 blp = Blueprint("crm_quotes", __name__, url_prefix="/api/v1", description="Products and quotes")
@@ -33,7 +35,8 @@ READ = ("admin", "employee", "auditor")
 TOTALS = ("subtotal", "discount_percent", "discount", "net", "taxable_net", "vat_percent", "vat", "payable")
 
 
-def _today() -> Any:
+def company_today() -> Any:
+    """Today in the company's time zone."""
     return datetime.now(ZoneInfo(ravand().settings.timezone)).date()
 
 
@@ -223,19 +226,37 @@ def _quantity(milli: int) -> str:
     return f"{whole}" if not rest else f"{whole}.{rest:03d}".rstrip("0")
 
 
-def _shown(session: Any, quote: Any) -> dict[str, Any]:
+def shown_lines(session: Any, quote: Any) -> tuple[list[dict[str, Any]], quotes.Totals]:
+    """A quote's lines as shown (with each line's figures) and its totals."""
     lines = quotes.lines_of(session, quote.id)
     figures = quotes.totals(quote, lines)
+    return [{"position": line.position, "product_id": line.product_id, "description": line.description,
+             "unit": line.unit, "quantity": _quantity(line.quantity_milli), "unit_price": line.unit_price,
+             "discount_percent": line.discount_percent, "taxable": line.taxable, "gross": f.gross,
+             "discount": f.discount, "net": f.net} for line, f in zip(lines, figures.lines, strict=True)], figures
+
+
+def _shown(session: Any, quote: Any) -> dict[str, Any]:
     shown = {name: getattr(quote, name) for name in (
         "id", "opportunity_id", "customer_id", "state", "valid_until", "discount_percent", "vat_percent", "notes",
         "owner", "created_at", "sent_at", "decided_at")}
-    shown["lines"] = [{"position": line.position, "product_id": line.product_id, "description": line.description,
-                       "unit": line.unit, "quantity": _quantity(line.quantity_milli), "unit_price": line.unit_price,
-                       "discount_percent": line.discount_percent, "taxable": line.taxable, "gross": f.gross,
-                       "discount": f.discount, "net": f.net} for line, f in zip(lines, figures.lines, strict=True)]
+    shown["lines"], figures = shown_lines(session, quote)
     shown["totals"] = {name: getattr(figures, name) for name in TOTALS}
     shown["invoice"] = invoices.invoice_of_quote(session, quote.id)
     return shown
+
+
+def quote_pdf(session: Any, quote: Any, lang: str | None) -> Response:
+    """The quote as a PDF in ``lang`` (else the customer's language), with the seller's details."""
+    customer = get_customer(session, quote.customer_id)
+    settings = ravand().settings
+    seller = {field: getattr(settings, f"seller_{field}") for field in
+              ("name", "national_id", "economic_code", "registration_number", "address", "phone")}
+    html = render_quote_html(quote, quotes.lines_of(session, quote.id), customer,
+                             locale=lang or customer.locale or "fa", seller=seller, timezone=settings.timezone)
+    response = Response(render_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="quote-{quote.id}.pdf"'
+    return response
 
 
 def _opportunity(opportunity_id: int) -> Any:
@@ -243,7 +264,7 @@ def _opportunity(opportunity_id: int) -> Any:
     return reachable_record("opportunity", opportunity_id)[3]
 
 
-def _changing(opportunity_id: int, change: Any) -> Any:
+def _changing(opportunity_id: int, change: Any, *, shown: bool = True) -> Any:
     """Run ``change(ctx, opportunity)`` if the caller may change the opportunity (owner, manager, admin)."""
     _opportunity(opportunity_id)
     principal = current_principal()
@@ -254,7 +275,8 @@ def _changing(opportunity_id: int, change: Any) -> Any:
                                         admin=principal.role == "admin"):
             raise Forbidden(f"opportunity {opportunity_id} is {opportunity.owner}'s: only they, a manager or an "
                             f"administrator write its quotes / این فرصت از آنِ {opportunity.owner} است")
-        return _shown(ctx.session, change(ctx, opportunity))
+        changed = change(ctx, opportunity)
+        return _shown(ctx.session, changed) if shown else changed
 
     return act(run)
 
@@ -277,7 +299,7 @@ class OpportunityQuotes(MethodView):
     @requires(*WORK)
     def post(self, body: dict, opportunity_id: int) -> object:
         """Write a draft quote for the opportunity's customer; VAT at today's ``vat_percent`` setting."""
-        rate, today = ravand().settings.vat_percent, _today()
+        rate, today = ravand().settings.vat_percent, company_today()
         return _changing(opportunity_id, lambda ctx, o: quotes.create_quote(ctx, o, body, vat_percent=rate,
                                                                              today=today))
 
@@ -305,7 +327,7 @@ class OneQuote(MethodView):
     @requires(*WORK)
     def patch(self, body: dict, quote_id: int) -> object:
         """Change a draft (``lines`` replaces them all)."""
-        today = _today()
+        today = company_today()
         return _quote_action(quote_id, lambda ctx, q: quotes.update_quote(ctx, q, body, today=today))
 
 
@@ -316,9 +338,48 @@ class SendQuote(MethodView):
     @blp.alt_response(409, description="Not a draft, or its validity has passed")
     @requires(*WORK)
     def post(self, quote_id: int) -> object:
-        """The draft was given to the customer: it is not changed after."""
-        today = _today()
-        return _quote_action(quote_id, lambda ctx, q: quotes.send_quote(ctx, q, today=today))
+        """The draft is sent to the customer: its link goes by SMS and e-mail to the customer's number and
+        address on record (``api.quote_links``), where they read and accept it; it is not changed after."""
+        day = company_today()
+
+        def send(ctx: Any, quote: Any) -> Any:
+            quotes.send_quote(ctx, quote, today=day)
+            send_quote_link(ctx, ravand(), quote)
+            return quote
+
+        return _quote_action(quote_id, send)
+
+
+class QuoteLinkSchema(Schema):
+    url = fields.String(metadata={"description": "the customer's page of the quote (no account needed)"})
+    expires_at = fields.DateTime(metadata={"description": "the end of the quote's last valid day"})
+    queued = fields.Integer(metadata={"description": "messages queued to the customer (SMS, e-mail)"})
+
+
+class QuoteLinkIn(Schema):
+    send = fields.Boolean(load_default=True, metadata={"description": "false: only give the link, send nothing"})
+
+
+@blp.route("/quotes/<int:quote_id>/link")
+class QuoteLink(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.arguments(QuoteLinkIn)
+    @blp.response(200, QuoteLinkSchema)
+    @blp.alt_response(409, description="A draft has no link yet: send it first")
+    @requires(*WORK)
+    def post(self, body: dict, quote_id: int) -> object:
+        """The customer's link to a sent quote, sent again by SMS and e-mail unless ``send`` is false."""
+        def link(ctx: Any, _opportunity: Any) -> dict[str, Any]:
+            quote = quotes.get_quote(ctx.session, quote_id)
+            if quote.state == "draft":
+                raise RecordConflict("a draft has no link: send the quote first / پیش‌نویس پیوند ندارد؛ "
+                                     "نخست پیش‌فاکتور را بفرستید")
+            app = ravand()
+            queued = send_quote_link(ctx, app, quote) if body["send"] else 0
+            return {"url": quote_url(app, quote), "expires_at": link_expiry(app, quote), "queued": queued}
+
+        opportunity_id = quotes.get_quote(db(), quote_id).opportunity_id
+        return _changing(opportunity_id, link, shown=False)
 
 
 @blp.route("/quotes/<int:quote_id>/answer")
@@ -331,7 +392,7 @@ class AnswerQuote(MethodView):
     def post(self, body: dict, quote_id: int) -> object:
         """The customer's answer to a sent quote; accepted, it is the order and its invoice is issued (due
         ``invoice_days`` later)."""
-        today, days = _today(), ravand().settings.invoice_days
+        today, days = company_today(), ravand().settings.invoice_days
 
         def answer(ctx: Any, quote: Any) -> Any:
             quotes.decide(ctx, quote, body["answer"], today=today)
@@ -352,19 +413,9 @@ class QuotePdf(MethodView):
     @requires(*READ)
     def get(self, args: dict, quote_id: int) -> Response:
         """The quote as the customer reads it (``lang``: the customer's language unless given)."""
-        session = db()
-        quote = quotes.get_quote(session, quote_id)
+        quote = quotes.get_quote(db(), quote_id)
         _opportunity(quote.opportunity_id)
-        customer = get_customer(session, quote.customer_id)
-        settings = ravand().settings
-        seller = {field: getattr(settings, f"seller_{field}") for field in
-                  ("name", "national_id", "economic_code", "registration_number", "address", "phone")}
-        html = render_quote_html(quote, quotes.lines_of(session, quote.id), customer,
-                                 locale=args.get("lang") or customer.locale or "fa", seller=seller,
-                                 timezone=settings.timezone)
-        response = Response(render_pdf(html), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="quote-{quote.id}.pdf"'
-        return response
+        return quote_pdf(db(), quote, args.get("lang"))
 
 
 # -- invoices -------------------------------------------------------------------------------------
@@ -388,7 +439,7 @@ class Invoices(MethodView):
         if principal.role == "employee" and not {MANAGERS, FINANCE} & set(principal.groups):
             raise Forbidden("the invoices list is for managers and finance / فهرست فاکتورها برای مدیران و مالی است")
         items, total = invoices.list_invoices(db(), state=args.get("state"), customer_id=args.get("customer_id"),
-                                              overdue_on=_today() if args["overdue"] else None,
+                                              overdue_on=company_today() if args["overdue"] else None,
                                               limit=args["limit"], offset=args["offset"])
         return page(([_invoice_shown(db(), i) for i in items], total), args)
 
@@ -418,7 +469,7 @@ class InvoicePayments(MethodView):
         time if by the due day), which the customer ranking reads."""
         invoice = invoices.get_invoice(db(), invoice_id)
         _opportunity(invoice.opportunity_id)
-        principal, today, zone = current_principal(), _today(), ravand().settings.timezone
+        principal, today, zone = current_principal(), company_today(), ravand().settings.timezone
 
         def run(ctx: Any) -> Any:
             found = invoices.get_invoice(ctx.session, invoice_id)

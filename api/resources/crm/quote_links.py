@@ -1,0 +1,148 @@
+"""The customer's quote, opened from the signed link the SMS or e-mail gave (no account): read it (its lines and
+figures, the PDF in the customer's language) and answer it. Accepted, it is the order and its invoice is issued
+(due ``invoice_days`` later), exactly as when the salesperson records the answer; the answer is journaled with
+the customer as the actor.
+
+Public routes (``security: []``), rate limited per client address like the portal. A link that does not hold
+answers 404; a link past the quote's last valid day answers 410."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
+
+from api.composition import ravand_ctx
+from api.context import command, db, ravand
+from api.errors import problem
+from api.quote_links import LINK_PURPOSE, quote_key
+from api.resources.crm.portal import PUBLIC, limited
+from api.resources.crm.quotes import (
+    TOTALS,
+    AnswerIn,
+    LineSchema,
+    TotalsSchema,
+    company_today,
+    quote_pdf,
+    shown_lines,
+)
+from crm import invoices, quotes, signed_links
+from crm.customers import get_customer
+from crm.errors import RecordNotFound
+
+blp = Blueprint("crm_quote_links", __name__, url_prefix="/api/v1/quote-links",
+                description="The customer's quote from a signed link (public)")
+CUSTOMER_ACTOR = "customer"
+
+
+class LinkedQuote(Schema):
+    id = fields.Integer()
+    state = fields.String(metadata={"enum": list(quotes.STATES)})
+    customer_name = fields.String(allow_none=True)
+    locale = fields.String()
+    seller_name = fields.String(allow_none=True)
+    valid_until = fields.Date()
+    sent_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    discount_percent = fields.Integer()
+    vat_percent = fields.Integer()
+    notes = fields.String(allow_none=True)
+    lines = fields.List(fields.Nested(LineSchema))
+    totals = fields.Nested(TotalsSchema)
+    invoice_due_on = fields.Date(allow_none=True, metadata={"description": "once accepted: when payment is due"})
+
+
+class PdfArgs(Schema):
+    lang = fields.String(validate=validate.OneOf(("fa", "en")))
+
+
+def _opened(session: Session, token: str) -> Any:
+    """The quote the link opens (a draft is never shown), or the problem answer."""
+    try:
+        quote_id = signed_links.read(quote_key(ravand()), LINK_PURPOSE, token).record_id
+        quote = quotes.get_quote(session, quote_id)
+    except signed_links.LinkRefused as refused:
+        if refused.reason == "expired":
+            return problem(410, "Gone", "this quote's validity has passed; ask us for a new one", reason="expired")
+        return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
+    except RecordNotFound:
+        return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
+    if quote.state == "draft":
+        return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
+    return quote
+
+
+def _view(session: Session, quote: Any) -> dict[str, Any]:
+    customer = get_customer(session, quote.customer_id)
+    lines, figures = shown_lines(session, quote)
+    invoice = invoices.invoice_of_quote(session, quote.id)
+    return {**{name: getattr(quote, name) for name in ("id", "state", "valid_until", "sent_at", "decided_at",
+                                                       "discount_percent", "vat_percent", "notes")},
+            "customer_name": customer.company_name or customer.person_name, "locale": customer.locale or "fa",
+            "seller_name": ravand().settings.seller_name or None, "lines": lines,
+            "totals": {name: getattr(figures, name) for name in TOTALS},
+            "invoice_due_on": invoice.due_on if invoice else None}
+
+
+@blp.route("/<token>")
+class LinkedQuoteView(MethodView):
+    @limited("read")
+    @blp.doc(security=PUBLIC)
+    @blp.response(200, LinkedQuote)
+    @blp.alt_response(404, description="The link does not hold")
+    @blp.alt_response(410, description="The quote's validity has passed")
+    def get(self, token: str) -> object:
+        """The quote the link opens: its lines, figures, validity and state."""
+        opened = _opened(db(), token)
+        return opened if isinstance(opened, Response) else _view(db(), opened)
+
+
+@blp.route("/<token>/document.pdf")
+class LinkedQuotePdf(MethodView):
+    @limited("read")
+    @blp.doc(security=PUBLIC, responses={"200": {"description": "The quote as a PDF", "content": {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    @blp.arguments(PdfArgs, location="query")
+    @blp.alt_response(404, description="The link does not hold")
+    @blp.alt_response(410, description="The quote's validity has passed")
+    def get(self, args: dict, token: str) -> Response:
+        """The quote as a PDF (``lang``: the customer's language unless given)."""
+        opened = _opened(db(), token)
+        if isinstance(opened, Response):
+            return opened
+        response = quote_pdf(db(), opened, args.get("lang"))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+@blp.route("/<token>/answer")
+class LinkedQuoteAnswer(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.arguments(AnswerIn)
+    @blp.response(200, LinkedQuote)
+    @blp.alt_response(404, description="The link does not hold")
+    @blp.alt_response(409, description="Answered already, or its validity has passed")
+    @blp.alt_response(410, description="The quote's validity has passed")
+    def post(self, body: dict, token: str) -> object:
+        """Accept or decline the quote; accepted, its invoice is issued."""
+        day, payment_days = company_today(), ravand().settings.invoice_days
+
+        def answer(session: Session) -> object:
+            opened = _opened(session, token)
+            if isinstance(opened, Response):
+                return opened
+            quote = quotes.get_quote(session, opened.id, lock=True)
+            ctx = ravand_ctx(session, CUSTOMER_ACTOR)
+            quotes.decide(ctx, quote, body["answer"], today=day)
+            ctx.record("crm.quote.answered_by_link", quote_id=quote.id, answer=body["answer"],
+                       ip=(request.remote_addr or "")[:64] or None)
+            if quote.state == "accepted":
+                invoices.issue(ctx, quote, today=day, payment_days=payment_days)
+            return _view(session, quote)
+
+        return command(answer)
