@@ -661,6 +661,31 @@ class Quote(Placed, Stamped, Base):
     decided_at: Mapped[datetime | None]
 
 
+class PriceList(Stamped, Base):
+    """Prices for a customer group (``crm.price_lists``): the customers of one ``segment`` (as written on the
+    customer, letters and case aside) or of one loyalty ``tier``, or every customer when neither is set; valid
+    from and until a day; its items price products of the catalogue."""
+
+    __tablename__ = "price_list"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    segment_key: Mapped[str | None] = mapped_column(String(80))  # name_key of Customer.segment
+    segment: Mapped[str | None] = mapped_column(String(80))  # as typed
+    tier: Mapped[str | None] = mapped_column(String(16))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class PriceListItem(Base):
+    __tablename__ = "price_list_item"
+    __table_args__ = (UniqueConstraint("price_list_id", "product_id", name="uq_price_list_item_product"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_list.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("product.id"))
+    price: Mapped[int] = mapped_column(BigInteger)  # rials, before VAT
+
+
 class QuoteLine(Base):
     """One line of a quote: a product (or a free description), how many, the unit price and a discount."""
 

@@ -2,8 +2,9 @@
 
 A **product** is something the company sells: a unique code, its names in Persian and English, the unit it is
 sold by, a list price in rials and whether VAT applies. A **quote** is written for an opportunity: lines (a
-product at its list price unless another is typed, or a free description), each with a quantity (up to three
-decimals: 1.5 hours) and a discount; a discount on the whole; VAT at the ``vat_percent`` setting's rate when it
+product at the customer's price, from their price lists (``crm.price_lists``) else the list price, unless
+another is typed; or a free description), each with a quantity (up to three decimals: 1.5 hours) and a
+discount; a discount on the whole; VAT at the ``vat_percent`` setting's rate when it
 is written (kept with it, so a later change of the rate does not change a quote already given) on the taxable
 lines only; valid until a day. ``draft`` (changed at will) → ``sent`` → ``accepted`` or ``rejected`` (the
 customer's answer, recorded by the salesperson). Amounts are whole rials, rounded half up at each line.
@@ -25,6 +26,7 @@ from crm.clock import utcnow
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound, refuse_fields
 from crm.models import Opportunity, Product, Quote, QuoteLine
 from crm.money import parse_amount
+from crm.price_lists import prices_for
 from crm.text import ascii_digits, clean
 from crm.unit import Ctx, plain
 
@@ -168,7 +170,9 @@ def _quantity(value: Any, field: str, errors: dict[str, list[str]]) -> int:
     return int(milli)
 
 
-def _lines(session: Session, raw: Any) -> list[dict[str, Any]]:
+def _lines(session: Session, raw: Any, prices: Mapping[int, int]) -> list[dict[str, Any]]:
+    """The lines checked; a product's line without a typed price takes ``prices`` (the customer's price
+    lists, ``crm.price_lists``) else the product's list price."""
     if not isinstance(raw, list) or not raw or len(raw) > MAX_LINES:
         refuse_fields({"lines": [f"1 to {MAX_LINES} lines"]})
     errors: dict[str, list[str]] = {}
@@ -196,7 +200,7 @@ def _lines(session: Session, raw: Any) -> list[dict[str, Any]]:
         price = item.get("unit_price")
         try:
             unit_price = parse_amount(price, f"{prefix}.unit_price") if price not in (None, "") else (
-                product.price if product else parse_amount("", f"{prefix}.unit_price"))
+                prices.get(product.id, product.price) if product else parse_amount("", f"{prefix}.unit_price"))
         except InvalidRecord as exc:
             errors.update(exc.field_errors)
             unit_price = 0
@@ -210,6 +214,11 @@ def _lines(session: Session, raw: Any) -> list[dict[str, Any]]:
                                                     errors)})
     refuse_fields(errors)
     return result
+
+
+def customer_prices(session: Session, customer_id: int, day: date) -> dict[int, int]:
+    """{product id: the customer's price on ``day``} for the products their price lists price."""
+    return {product: price for product, (price, _list) in prices_for(session, customer_id, day).items()}
 
 
 def _valid_until(value: Any, today: date) -> date:
@@ -251,7 +260,7 @@ def create_quote(ctx: Ctx, opportunity: Opportunity, data: Mapping[str, Any], *,
     errors: dict[str, list[str]] = {}
     discount = _percent(data.get("discount_percent"), "discount_percent", errors)
     refuse_fields(errors)
-    lines = _lines(ctx.session, data.get("lines"))
+    lines = _lines(ctx.session, data.get("lines"), customer_prices(ctx.session, opportunity.customer_id, today))
     notes = data.get("notes")
     quote = ctx.add(Quote(
         opportunity_id=opportunity.id, customer_id=opportunity.customer_id, state="draft",
@@ -278,7 +287,8 @@ def update_quote(ctx: Ctx, quote: Quote, data: Mapping[str, Any], *, today: date
         notes = data["notes"]
         changes["notes"] = notes.strip() if isinstance(notes, str) and notes.strip() else None
     if "lines" in data:
-        _write_lines(ctx, quote, _lines(ctx.session, data["lines"]))
+        _write_lines(ctx, quote, _lines(ctx.session, data["lines"], customer_prices(ctx.session, quote.customer_id,
+                                                                                    today)))
         ctx.record("crm.quote.lines", record="quote", id=quote.id,
                    lines=[plain(line) for line in lines_of(ctx.session, quote.id)])
     ctx.change(quote, "quote", changes)

@@ -36,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "loyalty_club",
     "portal_club",
     "quote_links",
+    "price_lists",
 )
 
 

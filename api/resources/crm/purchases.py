@@ -57,6 +57,8 @@ class EntrySchema(Schema):
     reason = fields.String()
     referral_id = fields.Integer(allow_none=True)
     by = fields.String(allow_none=True)
+    kind = fields.String(metadata={"enum": ["earn", "credit", "debit", "redeem", "expire", "refund"]})
+    purchase_id = fields.Integer(allow_none=True, metadata={"description": "the purchase that earned them"})
 
 
 class LoyaltySchema(Schema):

@@ -69,7 +69,8 @@ class ProductArgs(Schema):
     include_inactive = fields.Boolean(load_default=False)
 
 
-def _catalogue_keeper() -> None:
+def catalogue_keeper() -> None:
+    """Refuse (403) unless the caller is an administrator or a manager."""
     principal = current_principal()
     if principal.role != "admin" and MANAGERS not in principal.groups:
         raise Forbidden("only administrators and managers keep the catalogue / فقط مدیران فهرست کالاها را نگه می‌دارند")
@@ -93,7 +94,7 @@ class Products(MethodView):
     @requires(*WORK)
     def post(self, body: dict) -> object:
         """Add a product or service to the catalogue."""
-        _catalogue_keeper()
+        catalogue_keeper()
         return act(lambda ctx: quotes.create_product(ctx, body))
 
 
@@ -106,7 +107,7 @@ class OneProduct(MethodView):
     @requires(*WORK)
     def patch(self, body: dict, product_id: int) -> object:
         """Change a product (its price changes new quotes only); ``active: false`` stops offering it."""
-        _catalogue_keeper()
+        catalogue_keeper()
         return act(lambda ctx: quotes.update_product(ctx, product_id, body))
 
 
@@ -259,14 +260,14 @@ def quote_pdf(session: Any, quote: Any, lang: str | None) -> Response:
     return response
 
 
-def _opportunity(opportunity_id: int) -> Any:
+def readable_opportunity(opportunity_id: int) -> Any:
     """The opportunity, if the caller may read it (404 otherwise, 403 for a role that reads no deals)."""
     return reachable_record("opportunity", opportunity_id)[3]
 
 
 def _changing(opportunity_id: int, change: Any, *, shown: bool = True) -> Any:
     """Run ``change(ctx, opportunity)`` if the caller may change the opportunity (owner, manager, admin)."""
-    _opportunity(opportunity_id)
+    readable_opportunity(opportunity_id)
     principal = current_principal()
 
     def run(ctx: Any) -> Any:
@@ -288,7 +289,7 @@ class OpportunityQuotes(MethodView):
     @requires(*READ)
     def get(self, opportunity_id: int) -> object:
         """The opportunity's quotes, newest first, each with its lines and figures."""
-        _opportunity(opportunity_id)
+        readable_opportunity(opportunity_id)
         return [_shown(db(), q) for q in quotes.quotes_of(db(), opportunity_id)]
 
     @blp.doc(security=BEARER)
@@ -317,7 +318,7 @@ class OneQuote(MethodView):
     def get(self, quote_id: int) -> object:
         """A quote with its lines and figures."""
         quote = quotes.get_quote(db(), quote_id)
-        _opportunity(quote.opportunity_id)
+        readable_opportunity(quote.opportunity_id)
         return _shown(db(), quote)
 
     @blp.doc(security=BEARER)
@@ -414,7 +415,7 @@ class QuotePdf(MethodView):
     def get(self, args: dict, quote_id: int) -> Response:
         """The quote as the customer reads it (``lang``: the customer's language unless given)."""
         quote = quotes.get_quote(db(), quote_id)
-        _opportunity(quote.opportunity_id)
+        readable_opportunity(quote.opportunity_id)
         return quote_pdf(db(), quote, args.get("lang"))
 
 
@@ -452,7 +453,7 @@ class OneInvoice(MethodView):
     def get(self, invoice_id: int) -> object:
         """An invoice and its payments (for whoever may read its opportunity)."""
         invoice = invoices.get_invoice(db(), invoice_id)
-        _opportunity(invoice.opportunity_id)
+        readable_opportunity(invoice.opportunity_id)
         return _invoice_shown(db(), invoice)
 
 
@@ -468,7 +469,7 @@ class InvoicePayments(MethodView):
         """Record money received; the last of it makes the invoice paid and a purchase of the customer (paid on
         time if by the due day), which the customer ranking reads."""
         invoice = invoices.get_invoice(db(), invoice_id)
-        _opportunity(invoice.opportunity_id)
+        readable_opportunity(invoice.opportunity_id)
         principal, today, zone = current_principal(), company_today(), ravand().settings.timezone
 
         def run(ctx: Any) -> Any:
