@@ -14,10 +14,11 @@ import assets from '../../i18n/parts/assets.json';
 import sms from '../../i18n/parts/sms.json';
 import campaigns from '../../i18n/parts/campaigns.json';
 import quotes from '../../i18n/parts/quotes.json';
+import club from '../../i18n/parts/club.json';
 
 // en.json and fa.json hold the app's messages; each file in i18n/parts/ holds one area's messages
 // in both languages ({"en": {...}, "fa": {...}}), so areas grow without touching one shared file.
-const PARTS = [activities, dashboards, editors, feedback, forms, labels, names, assets, sms, campaigns, quotes];
+const PARTS = [activities, dashboards, editors, feedback, forms, labels, names, assets, sms, campaigns, quotes, club];
 const en = Object.assign({}, baseEn, ...PARTS.map((part) => part.en));
 const fa = Object.assign({}, baseFa, ...PARTS.map((part) => part.fa));
 const CATALOGUES = { en, fa };

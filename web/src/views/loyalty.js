@@ -1,5 +1,6 @@
 // Loyalty accounts: search by the customer's name however typed, filters by tier and a least balance, a sort,
-// a page at a time with the total; each row opens the account's page (its ledger, vouchers, adjustments).
+// a page at a time with the total; each row opens the account's page (its ledger, vouchers, adjustments). The
+// header leads to the loyalty club's page (rules, tiers, rewards, gifts waiting).
 
 import { api } from '../core/api.js';
 import { debounce, h, replace } from '../core/dom.js';
@@ -77,7 +78,8 @@ export async function render({ root, query, me }) {
     }
   }
 
-  replace(root, pageHeader(t('loyalty.title')), filters(state, load), tools.element, summary, results);
+  const club = h('a', { class: 'btn', href: '/app/club', 'data-testid': 'loyalty-club-link' }, t('club.open'));
+  replace(root, pageHeader(t('loyalty.title'), club), filters(state, load), tools.element, summary, results);
   await load(0);
   return { cleanup: () => { gone = true; controller?.abort(); } };
 }
