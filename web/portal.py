@@ -1,5 +1,6 @@
 """The customer portal's pages: file a complaint at ``/portal``, follow it at ``/portal/complaints/<code>``
-(the address the notification e-mails and SMS give), refer a friend at ``/portal/refer``. Public: no account,
+(the address the notification e-mails and SMS give), refer a friend at ``/portal/refer``, ask for the loyalty
+club link at ``/portal/club`` and read the club statement it opens at ``/portal/club/<token>``. Public: no account,
 no session cookie, no CSRF token; the page's script calls the public ``/api/v1/portal`` routes without
 credentials. The language is ``?lang=fa|en``, else the browser's Accept-Language, else the configured default."""
 
@@ -53,3 +54,15 @@ def portal_contract(token: str) -> Response:
 def portal_opt_out(token: str) -> Response:
     """The page a campaign e-mail's opt-out link opens: the script asks /api/v1/portal/opt-out what it stops."""
     return _portal_page("optout", token)
+
+
+@bp.get("/portal/club")
+def portal_club() -> Response:
+    """Ask for one's loyalty club link by SMS (the script posts the mobile number to /api/v1/portal/club/link)."""
+    return _portal_page("club")
+
+
+@bp.get("/portal/club/<token>")
+def portal_club_statement(token: str) -> Response:
+    """The member's club statement from the link the SMS gave (the script reads /api/v1/portal/club/<token>)."""
+    return _portal_page("club_statement", token)

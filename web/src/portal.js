@@ -1,6 +1,7 @@
 // The customer portal (public, no account): file a complaint and get its tracking code; follow a
 // complaint by its code (status, who handles it, public notes, resolution), answer our question while it
-// waits for the customer, answer the survey, and ask to reopen it (portal_complaint_actions.js).
+// waits for the customer, answer the survey, and ask to reopen it (portal_complaint_actions.js). The other
+// pages load their own code: a contract, a referral, an opt-out, the loyalty club (portal_club.js).
 // The server picked the language (?lang=, else Accept-Language) and wrote it on <html lang>; the
 // calls go to the public /api/v1/portal routes without cookies (publicApi), so no session is involved.
 
@@ -219,6 +220,8 @@ async function boot() {
     else if (main.dataset.page === 'refer') (await import('./portal_referral.js')).referralPage(main, main.dataset.code || '');
     else if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
     else if (main.dataset.page === 'optout') await (await import('./portal_optout.js')).optOutPage(main, main.dataset.code || '');
+    else if (main.dataset.page === 'club') (await import('./portal_club.js')).clubAskPage(main);
+    else if (main.dataset.page === 'club_statement') await (await import('./portal_club.js')).clubStatementPage(main, main.dataset.code || '');
     else filePage(main);
   } finally {
     main.removeAttribute('aria-busy');
