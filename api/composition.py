@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.admin_settings import with_stored
 from api.contract_settings import contract_settings
 from api.message_checks import MessageChecks, crm_checks
+from api.quote_links import quote_settings
 from config import Settings
 from crm.dates import parse_day
 from crm.errors import InvalidRecord
@@ -138,8 +139,8 @@ def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     calendar.configure(work_calendar(settings))
     engine = Engine(handlers(), settings={"locale": settings.locale, "max_multi_instance": settings.max_multi_instance,
                                           "max_call_depth": settings.max_call_depth, **notice_settings(settings),
-                                          **contract_settings(settings), **funnel_settings(settings),
-                                          **dict(settings.extra)})
+                                          **contract_settings(settings), **quote_settings(settings),
+                                          **funnel_settings(settings), **dict(settings.extra)})
     sessions = make_session_factory(database)
     timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s,
                          max_failures=settings.timer_max_failures)

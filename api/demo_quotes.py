@@ -1,6 +1,6 @@
 """The demo's catalogue of products and services, and the quotes on Pars Afzar's golden-support upsell: the
 first, sent at the proposal stage and declined; the second, with a larger discount, sent at negotiation and
-waiting for the customer's answer."""
+waiting for the customer's answer; and a quote with a 15% discount waiting for a manager's approval."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from crm import quotes
 from crm.models import Opportunity
+from processes.records import opportunity_record
 
 CATALOGUE = (
     {"code": "WMS-L", "name_fa": "مجوز نرم‌افزار انبارداری", "name_en": "Warehouse software licence",
@@ -51,3 +52,22 @@ def stories(demo: Any) -> None:
         demo.records("sara", lambda ctx: quotes.decide(ctx, quotes.get_quote(ctx.session, first), "rejected",
                                                         today=date.today()))
     write(12, 9)
+    _waiting_for_approval(demo, ids)
+
+
+def _waiting_for_approval(demo: Any, ids: dict[str, int]) -> None:
+    """Reza's quote for Alborz's new branches gives 15%: sent two days ago, it waits for a manager's approval
+    (the quote_approval process), an open task of the managers."""
+    deal = demo.run(lambda s: s.scalar(select(Opportunity.id).where(
+        Opportunity.title == "کارت‌خوان برای شعبه‌های جدید")))
+    rate = demo.ravand.settings.vat_percent
+
+    def create(ctx: Any) -> int:
+        return quotes.create_quote(ctx, ctx.session.get(Opportunity, deal), {"discount_percent": 15, "lines": [
+            {"product_id": ids["POS-1"], "quantity": 8}, {"product_id": ids["INS-S"], "quantity": 1}]},
+            vat_percent=rate, today=date.today()).id
+
+    with demo.at(2, "12:10"):
+        quote = demo.records("reza", create)
+        demo.run(lambda s: demo.ravand.engine.start(s, "quote_approval", f"quote-{quote}", {"quote_id": quote}, "reza",
+                                                    record=opportunity_record(s, s.get(Opportunity, deal))))

@@ -1,55 +1,50 @@
-"""The customer's link to a quote: signed with a key derived from the app's secret, valid to the end of the
-quote's last valid day (Tehran), and sent by SMS and e-mail to the customer's number and address on record
-when the quote is sent (``POST /quotes/{id}/send``) or again on request (``POST /quotes/{id}/link``)."""
+"""The quote links from the composition root: the key (derived from the app's secret), the public address and
+time zone the settings give, for the staff routes (``POST /quotes/{id}/link``), the customer's routes
+(``api.resources.crm.quote_links``) and the ``quote_approval`` process (``quote_settings``)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from typing import Any, Literal
-from zoneinfo import ZoneInfo
+import contextlib
+from datetime import datetime
+from typing import Any
 
-from api.composition import Ravand
 from api.keys import derived_key
-from crm import notify, quotes, signed_links
-from crm.customers import get_customer
+from config import Settings
+from crm import quote_links
 from crm.models import Quote
+from crm.notify import daily_cap
 from crm.unit import Ctx
 from processes.notices import DEFAULT_PUBLIC_URL
 
-LINK_PURPOSE = "quote-link"
+LINK_PURPOSE = quote_links.LINK_PURPOSE
 
 
-def quote_key(app: Ravand) -> str:
+def public_base(settings: Settings) -> str:
+    return str(settings.public_url or DEFAULT_PUBLIC_URL)
+
+
+def quote_key(settings: Settings) -> str:
     """The key that signs quote links (derived from the app's secret, never the secret itself)."""
-    return derived_key(app.settings, "quote links")
+    return derived_key(settings, "quote links")
 
 
-def link_expiry(app: Ravand, quote: Quote) -> datetime:
-    """The end of the quote's last valid day, in the company's time zone."""
-    return datetime.combine(quote.valid_until + timedelta(days=1), time(), tzinfo=ZoneInfo(app.settings.timezone))
+def quote_settings(settings: Settings) -> dict[str, Any]:
+    """What the ``quote_approval`` process reads from ``call.settings`` to send the customer's link; without a
+    secret (PostgreSQL and no ``secret_key``) no key: sending then stops with an incident that names it."""
+    found: dict[str, Any] = {"quote_link_zone": settings.timezone}
+    with contextlib.suppress(RuntimeError):
+        found["quote_link_secret"] = quote_key(settings)
+    return found
 
 
-def quote_url(app: Ravand, quote: Quote) -> str:
-    base = str(app.settings.public_url or DEFAULT_PUBLIC_URL).rstrip("/")
-    token = signed_links.sign(quote_key(app), LINK_PURPOSE, quote.id, link_expiry(app, quote))
-    return f"{base}/portal/quotes/{token}"
+def link_expiry(settings: Settings, quote: Quote) -> datetime:
+    return quote_links.link_expiry(quote, settings.timezone)
 
 
-def send_quote_link(ctx: Ctx, app: Ravand, quote: Quote) -> int:
-    """Queue the link by SMS and e-mail to the customer's mobile number and address on record; how many
-    messages were queued (none without either, or past the daily cap)."""
-    customer = get_customer(ctx.session, quote.customer_id)
-    figures = quotes.totals(quote, quotes.lines_of(ctx.session, quote.id))
-    params: dict[str, Any] = {"name": customer.person_name or customer.company_name or "", "quote_id": quote.id,
-                              "payable": figures.payable, "valid_until": quote.valid_until,
-                              "quote_url": quote_url(app, quote)}
-    cap = notify.daily_cap(app.engine.ctx.settings)
-    queued = 0
-    channels: tuple[tuple[Literal["sms", "email"], str | None], ...] = (("sms", customer.mobile),
-                                                                         ("email", customer.email))
-    for channel, address in channels:
-        if address and notify.queue(ctx, channel=channel, recipient=address, template="quote_sent",
-                                    locale=customer.locale or "fa", customer_id=customer.id, daily_limit=cap,
-                                    params=params):
-            queued += 1
-    return queued
+def quote_url(settings: Settings, quote: Quote) -> str:
+    return quote_links.quote_url(quote_key(settings), public_base(settings), quote, settings.timezone)
+
+
+def send_quote_link(ctx: Ctx, settings: Settings, service_settings: Any, quote: Quote) -> int:
+    return quote_links.send_quote_link(ctx, quote, key=quote_key(settings), base=public_base(settings),
+                                       zone=settings.timezone, daily_cap=daily_cap(service_settings))

@@ -645,7 +645,8 @@ class Product(Stamped, Base):
 
 class Quote(Placed, Stamped, Base):
     """A quote (پیش‌فاکتور) for an opportunity: its lines, a discount on the whole, VAT at the rate it was
-    written with, valid until a day; ``draft`` → ``sent`` → ``accepted`` or ``rejected`` (``crm.quotes``)."""
+    written with, valid until a day; ``draft`` → (``pending`` approval →) ``sent`` → ``accepted`` or
+    ``rejected`` (``crm.quotes``)."""
 
     __tablename__ = "quote"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -659,6 +660,8 @@ class Quote(Placed, Stamped, Base):
     owner: Mapped[str | None] = mapped_column(String(150))
     sent_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    process_instance_id: Mapped[str | None] = mapped_column(String(36))  # its approval (``quote_approval``)
+    review_note: Mapped[str | None] = mapped_column(Text)  # why the approver sent it back
 
 
 class PriceList(Stamped, Base):

@@ -6,9 +6,10 @@ product at the customer's price, from their price lists (``crm.price_lists``) el
 another is typed; or a free description), each with a quantity (up to three decimals: 1.5 hours) and a
 discount; a discount on the whole; VAT at the ``vat_percent`` setting's rate when it
 is written (kept with it, so a later change of the rate does not change a quote already given) on the taxable
-lines only; valid until a day. ``draft`` (changed at will) → ``sent`` → ``accepted`` or ``rejected`` (the
-customer's answer, recorded by the salesperson). Amounts are whole rials, rounded half up at each line.
-Every change is journaled."""
+lines only; valid until a day. ``draft`` (changed at will) → ``pending`` while its approval (the
+``quote_approval`` process) decides, back to ``draft`` with the approver's note if turned down → ``sent`` →
+``accepted`` or ``rejected`` (the customer's answer, on their link or recorded by the salesperson). Amounts
+are whole rials, rounded half up at each line. Every change is journaled."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from crm.text import ascii_digits, clean
 from crm.unit import Ctx, plain
 
 UNITS = ("piece", "hour", "day", "month", "year", "licence", "service")
-STATES = ("draft", "sent", "accepted", "rejected")
+STATES = ("draft", "pending", "sent", "accepted", "rejected")
 MAX_LINES = 100
 MAX_QUANTITY_MILLI = 10**12
 VALID_DAYS = 14  # a quote is valid this long unless it says otherwise
@@ -295,14 +296,38 @@ def update_quote(ctx: Ctx, quote: Quote, data: Mapping[str, Any], *, today: date
     return quote
 
 
-def send_quote(ctx: Ctx, quote: Quote, *, today: date) -> Quote:
-    """Mark a draft as given to the customer; it is not changed after."""
+def submit(ctx: Ctx, quote: Quote, *, today: date, instance_id: str | None = None) -> Quote:
+    """A draft handed to its approval (``quote_approval``): ``pending``, not changed meanwhile."""
     if quote.state != "draft":
+        raise RecordConflict(f"the quote is {quote.state} already")
+    if quote.valid_until < today:
+        raise RecordConflict("the quote's validity has passed: give it a new day first")
+    ctx.change(quote, "quote", {"state": "pending", "process_instance_id": instance_id, "review_note": None})
+    return quote
+
+
+def send_quote(ctx: Ctx, quote: Quote, *, today: date) -> Quote:
+    """A draft, or a quote its approval let through, given to the customer; it is not changed after."""
+    if quote.state not in ("draft", "pending"):
         raise RecordConflict(f"the quote is {quote.state} already")
     if quote.valid_until < today:
         raise RecordConflict("the quote's validity has passed: give it a new day first")
     ctx.change(quote, "quote", {"state": "sent", "sent_at": utcnow()})
     return quote
+
+
+def send_back(ctx: Ctx, quote: Quote, note: str | None) -> Quote:
+    """A pending quote its approver turned down: a draft again, with the approver's note for its writer."""
+    if quote.state != "pending":
+        raise RecordConflict(f"the quote is {quote.state}: only a pending quote is sent back")
+    text = note.strip()[:2000] if isinstance(note, str) and note.strip() else None
+    ctx.change(quote, "quote", {"state": "draft", "review_note": text})
+    return quote
+
+
+def largest_discount(quote: Quote, lines: Sequence[QuoteLine]) -> int:
+    """The largest discount the quote gives, in percent: on the whole, or on any line."""
+    return max([quote.discount_percent, *(line.discount_percent for line in lines)])
 
 
 def decide(ctx: Ctx, quote: Quote, answer: str, *, today: date) -> Quote:
@@ -319,4 +344,4 @@ def decide(ctx: Ctx, quote: Quote, answer: str, *, today: date) -> Quote:
 
 def count_open(session: Session, opportunity_id: int) -> int:
     return int(session.scalar(select(func.count(Quote.id)).where(
-        Quote.opportunity_id == opportunity_id, Quote.state.in_(("draft", "sent")))) or 0)
+        Quote.opportunity_id == opportunity_id, Quote.state.in_(("draft", "pending", "sent")))) or 0)

@@ -226,6 +226,7 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "task_due_soon": _l("موعد کار نزدیک است", "Task due soon"),
         "loyalty_club_link": _l("پیوند باشگاه مشتریان", "Club link"),
         "quote_sent": _l("ارسال پیش‌فاکتور", "Quote sent"),
+        "quote_returned": _l("بازگشت پیش‌فاکتور", "Quote sent back"),
     },
     ("loyalty_entry", "kind"): {"earn": _l("خرید", "Purchase"), "credit": _l("افزوده", "Credited"),
                                 "debit": _l("کاسته", "Taken"), "redeem": _l("جایزه", "Reward"),

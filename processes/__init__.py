@@ -10,7 +10,8 @@ from pathlib import Path
 from engine.services import HandlerRegistry
 
 HERE = Path(__file__).parent
-KEYS = ("lead_qualification", "complaint_escalation", "contract_approval", "referral_rewards", "customer_ranking")
+KEYS = ("lead_qualification", "complaint_escalation", "contract_approval", "referral_rewards", "customer_ranking",
+        "quote_approval")
 SUFFIXES = (".bpmn", ".dmn", ".form")
 
 

@@ -71,3 +71,22 @@ def test_links_that_do_not_hold_and_the_link_given_again(api: Api) -> None:
     assert api.call("POST", f"{V1}/quotes/{quote['id']}/link", "employee2", json={}).status_code == 403
     declined = _ok(api.call("POST", f"{V1}/quote-links/{token}/answer", None, json={"answer": "rejected"}))
     assert declined["state"] == "rejected" and declined["invoice_due_on"] is None
+
+
+def test_a_large_discount_waits_for_a_managers_approval_before_the_customer_gets_it(api: Api) -> None:
+    opportunity = deal(api)
+    quote = _ok(api.call("POST", f"{V1}/opportunities/{opportunity}/quotes", "employee", json={
+        "discount_percent": 20, "lines": [{"description": "مجوز", "unit": "licence", "unit_price": "100,000,000"}]}),
+        201)
+    pending = _ok(api.call("POST", f"{V1}/quotes/{quote['id']}/send", "employee"))
+    assert pending["state"] == "pending"
+    assert api.call("POST", f"{V1}/quotes/{quote['id']}/send", "employee").status_code == 409
+    assert api.call("POST", f"{V1}/quotes/{quote['id']}/link", "employee", json={}).status_code == 409
+    with api.app.app_context(), ravand().sessions() as session:
+        assert not session.scalars(select(Notification.id).where(Notification.template == "quote_sent")).first()
+    tasks = _ok(api.call("GET", f"{V1}/tasks?key=quote_approval", "admin"))["items"]
+    assert [t["element_id"] for t in tasks] == ["approve"]
+    done = api.call("POST", f"{V1}/tasks/{tasks[0]['id']}/complete", "admin", json={"data": {"decision": "approve"}})
+    assert done.status_code == 200, done.get_json()
+    assert _ok(api.call("GET", f"{V1}/quotes/{quote['id']}", "employee"))["state"] == "sent"
+    assert _sent_link(api)

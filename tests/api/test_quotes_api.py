@@ -8,10 +8,14 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
+import processes
 from tests.api.conftest import Api
 
 
 def deal(api: Api, who: str = "employee") -> int:
+    """An opportunity of a new customer, with the quote_approval process deployed (sending goes through it)."""
+    deployed = api.deploy(processes.files("quote_approval"))
+    assert deployed.status_code == 201, deployed.get_json()
     customer = api.call("POST", "/api/v1/customers", who, json={
         "kind": "company", "company_name": "پارس افزار", "mobile": "09121234567", "locale": "fa"}).get_json()
     answer = api.call("POST", "/api/v1/opportunities", who, json={
@@ -78,7 +82,7 @@ def test_a_quote_on_an_opportunity_its_life_and_its_pdf(api: Api) -> None:
     answered = api.call("POST", f"/api/v1/quotes/{quote['id']}/answer", "employee", json={"answer": "accepted"})
     assert answered.status_code == 200 and answered.get_json()["state"] == "accepted"
     journal = api.call("GET", "/api/v1/journal?kind=crm.quote.changed", "auditor").get_json()
-    assert journal["total"] == 3  # the discount, sent, accepted
+    assert journal["total"] == 4  # the discount, pending (its approval let it through), sent, accepted
 
     invoice = answered.get_json()["invoice"]  # the accepted quote is the order: its invoice is issued
     assert invoice["state"] == "open" and invoice["amount"] == 361_650_000 and invoice["paid"] == 0

@@ -45,6 +45,7 @@ DECLARED = {
         "referral_lead_lost": (False, {"lost_reason"}),
         "referral_purchase": (False, {"purchase_id", "purchase_amount"})},
     "customer_ranking": {},
+    "quote_approval": {},
 }
 
 
@@ -59,7 +60,7 @@ def test_who_may_send_each_message_and_what_it_may_set(key: str):
 
 STARTERS = {  # who, among the demo users' groups, may start each process over the API
     "lead_qualification": {"sales"}, "contract_approval": {"sales"}, "referral_rewards": {"sales"},
-    "complaint_escalation": {"support-1", "support-2"}, "customer_ranking": set(),
+    "complaint_escalation": {"support-1", "support-2"}, "customer_ranking": set(), "quote_approval": set(),
 }
 
 

@@ -61,9 +61,9 @@ class PdfArgs(Schema):
 
 
 def _opened(session: Session, token: str) -> Any:
-    """The quote the link opens (a draft is never shown), or the problem answer."""
+    """The quote the link opens (never one not yet sent), or the problem answer."""
     try:
-        quote_id = signed_links.read(quote_key(ravand()), LINK_PURPOSE, token).record_id
+        quote_id = signed_links.read(quote_key(ravand().settings), LINK_PURPOSE, token).record_id
         quote = quotes.get_quote(session, quote_id)
     except signed_links.LinkRefused as refused:
         if refused.reason == "expired":
@@ -71,7 +71,7 @@ def _opened(session: Session, token: str) -> Any:
         return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
     except RecordNotFound:
         return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
-    if quote.state == "draft":
+    if quote.state in ("draft", "pending"):  # not given to the customer (yet)
         return problem(404, "Not Found", "this link does not open a quote", reason="invalid")
     return quote
 

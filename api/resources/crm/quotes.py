@@ -27,6 +27,7 @@ from crm.customers import get_customer
 from crm.documents import render_pdf
 from crm.errors import RecordConflict
 from crm.quote_documents import render_quote_html
+from processes.records import opportunity_record
 
 blp = Blueprint("crm_quotes", __name__, url_prefix="/api/v1", description="Products and quotes")
 MANAGERS = "managers"
@@ -339,16 +340,26 @@ class SendQuote(MethodView):
     @blp.alt_response(409, description="Not a draft, or its validity has passed")
     @requires(*WORK)
     def post(self, quote_id: int) -> object:
-        """The draft is sent to the customer: its link goes by SMS and e-mail to the customer's number and
-        address on record (``api.quote_links``), where they read and accept it; it is not changed after."""
-        day = company_today()
+        """Send the draft: it goes through its approval (the ``quote_approval`` process, which designers may
+        change). A quote its rules let through is sent at once: its link goes by SMS and e-mail to the
+        customer's number and address on record, where they read and accept it; one that needs a manager's
+        approval is ``pending`` until they decide (sent, or back to draft with their note). It is not changed
+        after."""
+        app, today = ravand(), company_today()
 
-        def send(ctx: Any, quote: Any) -> Any:
-            quotes.send_quote(ctx, quote, today=day)
-            send_quote_link(ctx, ravand(), quote)
+        def start(ctx: Any, opportunity: Any) -> Any:
+            quote = quotes.get_quote(ctx.session, quote_id, lock=True)
+            if quote.state != "draft":
+                raise RecordConflict(f"the quote is {quote.state} already")
+            if quote.valid_until < today:
+                raise RecordConflict("the quote's validity has passed: give it a new day first")
+            app.engine.start(ctx.session, "quote_approval", f"quote-{quote.id}", {"quote_id": quote.id}, ctx.actor,
+                             record=opportunity_record(ctx.session, opportunity))
             return quote
 
-        return _quote_action(quote_id, send)
+        shown = _changing(quotes.get_quote(db(), quote_id).opportunity_id, start)
+        app.nudge()
+        return shown
 
 
 class QuoteLinkSchema(Schema):
@@ -366,18 +377,19 @@ class QuoteLink(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(QuoteLinkIn)
     @blp.response(200, QuoteLinkSchema)
-    @blp.alt_response(409, description="A draft has no link yet: send it first")
+    @blp.alt_response(409, description="A draft, or a quote waiting for its approval, has no link yet")
     @requires(*WORK)
     def post(self, body: dict, quote_id: int) -> object:
         """The customer's link to a sent quote, sent again by SMS and e-mail unless ``send`` is false."""
         def link(ctx: Any, _opportunity: Any) -> dict[str, Any]:
             quote = quotes.get_quote(ctx.session, quote_id)
-            if quote.state == "draft":
-                raise RecordConflict("a draft has no link: send the quote first / پیش‌نویس پیوند ندارد؛ "
-                                     "نخست پیش‌فاکتور را بفرستید")
+            if quote.state in ("draft", "pending"):
+                raise RecordConflict("the quote is not sent yet: it has no link / پیش‌فاکتور هنوز فرستاده نشده و "
+                                     "پیوندی ندارد")
             app = ravand()
-            queued = send_quote_link(ctx, app, quote) if body["send"] else 0
-            return {"url": quote_url(app, quote), "expires_at": link_expiry(app, quote), "queued": queued}
+            queued = send_quote_link(ctx, app.settings, app.engine.ctx.settings, quote) if body["send"] else 0
+            return {"url": quote_url(app.settings, quote), "expires_at": link_expiry(app.settings, quote),
+                    "queued": queued}
 
         opportunity_id = quotes.get_quote(db(), quote_id).opportunity_id
         return _changing(opportunity_id, link, shown=False)
