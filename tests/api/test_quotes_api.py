@@ -103,6 +103,15 @@ def test_a_quote_on_an_opportunity_its_life_and_its_pdf(api: Api) -> None:
     [purchase] = purchases["items"] if isinstance(purchases, dict) else purchases
     assert purchase["id"] == paid["purchase_id"] and purchase["amount"] == 361_650_000 and purchase["paid_on_time"]
     assert api.call("POST", pay, "employee", json={"amount": 1}).status_code == 409
+    persian = api.call("GET", f"/api/v1/invoices/{invoice['id']}/document.pdf", "employee")
+    assert persian.status_code == 200 and persian.content_type == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(persian.data)).pages)
+    for words in ("فاکتور فروش", "مهلت پرداخت", "پرداخت‌های دریافت‌شده".replace("\u200c", ""), "تسویه شده", "چک"):
+        assert words in text, words
+    english = api.call("GET", f"/api/v1/invoices/{invoice['id']}/document.pdf?lang=en", "employee")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(english.data)).pages)
+    assert "Invoice" in text and "Paid in full" in text and "200,000,000" in text and "bank transfer" in text
+    assert api.call("GET", f"/api/v1/invoices/{invoice['id']}/document.pdf", "designer").status_code == 403
     assert api.call("GET", "/api/v1/invoices", "employee").status_code == 403
     listed = api.call("GET", "/api/v1/invoices?state=paid", "auditor").get_json()
     assert [i["id"] for i in listed["items"]] == [invoice["id"]]

@@ -26,7 +26,7 @@ from crm import invoices, opportunities, quotes
 from crm.customers import get_customer
 from crm.documents import render_pdf
 from crm.errors import RecordConflict
-from crm.quote_documents import render_quote_html
+from crm.quote_documents import render_invoice_html, render_quote_html
 from processes.records import opportunity_record
 
 blp = Blueprint("crm_quotes", __name__, url_prefix="/api/v1", description="Products and quotes")
@@ -248,14 +248,18 @@ def _shown(session: Any, quote: Any) -> dict[str, Any]:
     return shown
 
 
+def _seller() -> dict[str, Any]:
+    settings = ravand().settings
+    return {field: getattr(settings, f"seller_{field}") for field in
+            ("name", "national_id", "economic_code", "registration_number", "address", "phone")}
+
+
 def quote_pdf(session: Any, quote: Any, lang: str | None) -> Response:
     """The quote as a PDF in ``lang`` (else the customer's language), with the seller's details."""
     customer = get_customer(session, quote.customer_id)
-    settings = ravand().settings
-    seller = {field: getattr(settings, f"seller_{field}") for field in
-              ("name", "national_id", "economic_code", "registration_number", "address", "phone")}
     html = render_quote_html(quote, quotes.lines_of(session, quote.id), customer,
-                             locale=lang or customer.locale or "fa", seller=seller, timezone=settings.timezone)
+                             locale=lang or customer.locale or "fa", seller=_seller(),
+                             timezone=ravand().settings.timezone)
     response = Response(render_pdf(html), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="quote-{quote.id}.pdf"'
     return response
@@ -467,6 +471,30 @@ class OneInvoice(MethodView):
         invoice = invoices.get_invoice(db(), invoice_id)
         readable_opportunity(invoice.opportunity_id)
         return _invoice_shown(db(), invoice)
+
+
+@blp.route("/invoices/<int:invoice_id>/document.pdf")
+class InvoicePdf(MethodView):
+    @blp.doc(security=BEARER, responses={"200": {"description": "The invoice as a PDF",
+                                                  "content": {"application/pdf": {"schema": {"type": "string",
+                                                                                             "format": "binary"}}}}})
+    @blp.arguments(Schema.from_dict({"lang": fields.String(validate=validate.OneOf(("fa", "en")))},
+                                    name="InvoicePdfArgs")(), location="query")
+    @requires(*READ)
+    def get(self, args: dict, invoice_id: int) -> Response:
+        """The invoice (فاکتور فروش) as a PDF: the accepted quote's lines and figures, its number, issue and due
+        days, the payments received and what is still owed (``lang``: the customer's language unless given)."""
+        session = db()
+        invoice = invoices.get_invoice(session, invoice_id)
+        readable_opportunity(invoice.opportunity_id)
+        quote = quotes.get_quote(session, invoice.quote_id)
+        customer = get_customer(session, invoice.customer_id)
+        html = render_invoice_html(invoice, quote, quotes.lines_of(session, quote.id), customer,
+                                   invoices.payments_of(session, invoice.id),
+                                   locale=args.get("lang") or customer.locale or "fa", seller=_seller())
+        response = Response(render_pdf(html), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="invoice-{invoice.id}.pdf"'
+        return response
 
 
 @blp.route("/invoices/<int:invoice_id>/payments")
