@@ -21,8 +21,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from api.composition import Ravand, ravand_ctx
 from api.identity.models import User
+from api.record_access import viewer_of
+from api.record_visibility import MODELS as RECORD_MODELS
 from api.staff import directory
-from crm import activities
+from crm import access, activities
 from crm.record_cards import url_of
 from crm.record_labels import KIND_WORDS
 from engine.clock import as_utc, utcnow
@@ -118,6 +120,31 @@ def tell_mentioned(engine: Engine, session: Session, task: TaskView, text: str, 
     params = {"task_name": task.name, "task_names": _task_names(session, task), "by": _display_name(call, actor),
               "text": excerpt, "task_url": public_url(call, f"/app/tasks/{task.id}")}
     return tell_staff(call, ravand_ctx(session, actor), told, template="mentioned", params=params)
+
+
+def tell_mentioned_on_record(engine: Engine, session: Session, record_type: str, record_id: int, text: str,
+                             actor: str) -> list[str]:
+    """Everyone an activity's text on a record mentions (``@sara``) who may read that record (record access:
+    their teams, branches and scopes), the author aside, hears who wrote what and where (``mentioned_record``)."""
+    wanted = [name for name in mentions(text) if name != actor][:MAX_MENTIONS]
+    if not wanted:
+        return []
+    record = session.get(RECORD_MODELS[record_type], record_id)
+    users = session.execute(select(User.username, User.role, User.groups).where(
+        User.username.in_(wanted), User.active.is_(True), User.role.in_(("admin", "employee", "auditor")))).all()
+    told = [u.username for u in users if record is not None
+            and access.may_read(session, record, viewer_of(session, u.username, u.role, u.groups))]
+    if not told:
+        return []
+    settings = {**engine.ctx.settings, "staff_directory": directory}
+    call = ServiceCall(session, None, None, None, actor, settings)  # type: ignore[arg-type]  # no instance
+    path = url_of(record_type, record_id)
+    ref = record_of(session, record_type, str(record_id))
+    excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+    params = {"record": ref.title if ref is not None else path, "by": _display_name(call, actor), "text": excerpt,
+              "record_url": public_url(call, path)}
+    return tell_staff(call, ravand_ctx(session, actor), sorted(told, key=wanted.index), template="mentioned_record",
+                      params=params, link=path)
 
 
 def _due(session: Session, kind: str, before: datetime, batch: int, after: datetime | None = None) -> list[HumanTask]:

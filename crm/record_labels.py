@@ -227,6 +227,7 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
         "loyalty_club_link": _l("پیوند باشگاه مشتریان", "Club link"),
         "quote_sent": _l("ارسال پیش‌فاکتور", "Quote sent"),
         "quote_returned": _l("بازگشت پیش‌فاکتور", "Quote sent back"),
+        "mentioned_record": _l("نام شما در یادداشت یک پرونده", "Mentioned in a record's note"),
     },
     ("loyalty_entry", "kind"): {"earn": _l("خرید", "Purchase"), "credit": _l("افزوده", "Credited"),
                                 "debit": _l("کاسته", "Taken"), "redeem": _l("جایزه", "Reward"),

@@ -161,3 +161,26 @@ def test_the_calendar_holds_a_periods_activities_and_tasks(api: Api):
     jalali = api.call("GET", "/api/v1/activities/calendar", "employee",
                       query_string={"start": "1405/09/01", "end": "۱۴۰۵/۰۹/۳۰"})
     assert jalali.status_code == 200 and jalali.get_json()["start"] == "2026-11-22"
+
+
+def test_a_note_tells_the_colleagues_it_mentions_who_may_read_the_record(api: Api):
+    customer = _customer(api)  # alice's
+    inbox = "/api/v1/me/notifications"
+    ok(api.call("POST", f"/api/v1/records/customer/{customer}/activities", "employee", json={
+        "kind": "note", "notes": "@bob لطفاً فردا تماس بگیر؛ @carol و @dana ببینند. @nobody @alice"}), 201)
+    bob = ok(api.call("GET", inbox, "employee2"))["items"]
+    assert [n["template"] for n in bob] == ["mentioned_record"] and f"/app/customers/{customer}" in bob[0]["link"]
+    assert "فولاد البرز" in bob[0]["body"] and "تماس بگیر" in bob[0]["body"]
+    assert [n["template"] for n in ok(api.call("GET", inbox, "outsider"))["items"]] == ["mentioned_record"]
+    assert ok(api.call("GET", inbox, "employee"))["items"] == []  # the author is not told of their own note
+    assert ok(api.call("GET", inbox, "designer"))["items"] == []  # dana designs processes: she reads no records
+    # employees now read only their own customers: carol (not its owner) is no longer told
+    ok(api.call("PUT", "/api/v1/access-rules/role/employee", "admin", json={"read_scope": "own", "edit_scope": "own"}))
+    alices = ok(api.call("POST", "/api/v1/customers", "employee", json={
+        "kind": "company", "company_name": "پخش البرز", "owner": "alice"}), 201)["customer"]["id"]
+    ok(api.call("POST", f"/api/v1/records/customer/{alices}/activities", "employee", json={
+        "kind": "call", "subject": "پیگیری", "notes": "@carol @bob @root", "direction": "outbound",
+        "outcome": "reached"}), 201)
+    assert len(ok(api.call("GET", inbox, "outsider"))["items"]) == 1
+    assert len(ok(api.call("GET", inbox, "employee2"))["items"]) == 1
+    assert [n["template"] for n in ok(api.call("GET", inbox, "admin"))["items"]] == ["mentioned_record"]

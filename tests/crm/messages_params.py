@@ -49,6 +49,9 @@ def _params(locale: str) -> dict[str, dict[str, Any]]:
                        "quote_url": f"{BASE}/portal/quotes/10482.1797241600.9f2c4b7e1a3d5c6b8e0f2a4c6e8b0d2f"},
         "quote_returned": {"name": staff, "quote_id": 10_482, "customer": other, "by": staff,
                            "reason": "تخفیف ۲۰٪ بیش از سقف است." if fa else "20% is above our cap; give 12%."},
+        "mentioned_record": {"name": staff, "by": staff, "record": other, "record_url": f"{BASE}/app/customers/10482",
+                             "text": "لطفاً پیش از جلسهٔ فردا با ایشان تماس بگیرید." if fa else "Please call them before "
+                                     "tomorrow's meeting."},
         "loyalty_club_link": {"name": person, "points": 12_480, "expires": date(2026, 12, 14),
                               "club_url": f"{BASE}/portal/club/1024.1797241600.9f2c4b7e1a3d5c6b8e0f2a4c6e8b0d2f"},
         "referral_voucher": {"name": person, "referred_name": other, "percent": 15, "code": "Q8M3ZK2T",

@@ -25,6 +25,7 @@ from api.resources.common import PageArgs, page, page_schema
 from api.resources.crm.record_pages import Day
 from api.resources.crm.records import reachable_record, visible
 from api.resources.crm.shared import act
+from api.staff_notices import tell_mentioned_on_record
 from crm import activities
 from crm.clock import utcnow
 from crm.errors import InvalidRecord, RecordNotFound
@@ -170,14 +171,22 @@ class RecordActivities(MethodView):
     @requires(*WORK)
     def post(self, body: dict, record_type: str, record_id: int) -> object:
         """Log a call, meeting, note or to-do on the record (the owner is the caller unless they name a
-        colleague). A to-do needs its due time; a reminder, if any, comes before it."""
+        colleague). A to-do needs its due time; a reminder, if any, comes before it. Colleagues its subject or
+        notes mention (``@sara``) who may read the record are told (``mentioned_record``)."""
         session, _, record_type, _record_row = reachable_record(record_type, record_id)
         if record_type not in activities.RECORD_TYPES:
             raise InvalidRecord("activities belong to a customer, lead, opportunity, complaint or contract",
                                 {"record_type": [f"must be one of: {', '.join(activities.RECORD_TYPES)}"]})
         _check_owner(session, body)
-        made = act(lambda ctx: activities.log_activity(ctx, record_type, record_id, body))
-        return _shown(made, utcnow())
+        engine = ravand().engine
+
+        def log(ctx: Ctx) -> Activity:
+            made = activities.log_activity(ctx, record_type, record_id, body)
+            text = "\n".join(part for part in (made.subject, made.notes) if part)
+            tell_mentioned_on_record(engine, ctx.session, record_type, record_id, text, ctx.actor or "")
+            return made
+
+        return _shown(act(log), utcnow())
 
 
 @blp.route("/activities/<int:activity_id>")
