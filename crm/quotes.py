@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from crm import dates
 from crm.clock import utcnow
 from crm.errors import InvalidRecord, RecordConflict, RecordNotFound, refuse_fields
-from crm.models import Opportunity, Product, Quote, QuoteLine
+from crm.models import Customer, Opportunity, Product, Quote, QuoteLine
 from crm.money import parse_amount
 from crm.price_lists import prices_for
 from crm.text import ascii_digits, clean
@@ -171,9 +171,10 @@ def _quantity(value: Any, field: str, errors: dict[str, list[str]]) -> int:
     return int(milli)
 
 
-def _lines(session: Session, raw: Any, prices: Mapping[int, int]) -> list[dict[str, Any]]:
+def _lines(session: Session, raw: Any, prices: Mapping[int, int], locale: str = "fa") -> list[dict[str, Any]]:
     """The lines checked; a product's line without a typed price takes ``prices`` (the customer's price
-    lists, ``crm.price_lists``) else the product's list price."""
+    lists, ``crm.price_lists``) else the product's list price, and without a description its name in the
+    customer's language ``locale``."""
     if not isinstance(raw, list) or not raw or len(raw) > MAX_LINES:
         refuse_fields({"lines": [f"1 to {MAX_LINES} lines"]})
     errors: dict[str, list[str]] = {}
@@ -192,7 +193,7 @@ def _lines(session: Session, raw: Any, prices: Mapping[int, int]) -> list[dict[s
             continue
         description = item.get("description")
         description = clean(description) if isinstance(description, str) and description.strip() else (
-            product.name_fa if product else "")
+            (product.name_en if locale == "en" else product.name_fa) if product else "")
         if not description or len(description) > 255:
             errors[f"{prefix}.description"] = ["a product or a description of up to 255 characters"]
         unit = item.get("unit") or (product.unit if product else "piece")
@@ -215,6 +216,10 @@ def _lines(session: Session, raw: Any, prices: Mapping[int, int]) -> list[dict[s
                                                     errors)})
     refuse_fields(errors)
     return result
+
+
+def _locale_of(session: Session, customer_id: int) -> str:
+    return session.scalar(select(Customer.locale).where(Customer.id == customer_id)) or "fa"
 
 
 def customer_prices(session: Session, customer_id: int, day: date) -> dict[int, int]:
@@ -261,7 +266,8 @@ def create_quote(ctx: Ctx, opportunity: Opportunity, data: Mapping[str, Any], *,
     errors: dict[str, list[str]] = {}
     discount = _percent(data.get("discount_percent"), "discount_percent", errors)
     refuse_fields(errors)
-    lines = _lines(ctx.session, data.get("lines"), customer_prices(ctx.session, opportunity.customer_id, today))
+    lines = _lines(ctx.session, data.get("lines"), customer_prices(ctx.session, opportunity.customer_id, today),
+                   _locale_of(ctx.session, opportunity.customer_id))
     notes = data.get("notes")
     quote = ctx.add(Quote(
         opportunity_id=opportunity.id, customer_id=opportunity.customer_id, state="draft",
@@ -288,8 +294,8 @@ def update_quote(ctx: Ctx, quote: Quote, data: Mapping[str, Any], *, today: date
         notes = data["notes"]
         changes["notes"] = notes.strip() if isinstance(notes, str) and notes.strip() else None
     if "lines" in data:
-        _write_lines(ctx, quote, _lines(ctx.session, data["lines"], customer_prices(ctx.session, quote.customer_id,
-                                                                                    today)))
+        prices = customer_prices(ctx.session, quote.customer_id, today)
+        _write_lines(ctx, quote, _lines(ctx.session, data["lines"], prices, _locale_of(ctx.session, quote.customer_id)))
         ctx.record("crm.quote.lines", record="quote", id=quote.id,
                    lines=[plain(line) for line in lines_of(ctx.session, quote.id)])
     ctx.change(quote, "quote", changes)

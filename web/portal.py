@@ -1,6 +1,7 @@
 """The customer portal's pages: file a complaint at ``/portal``, follow it at ``/portal/complaints/<code>``
 (the address the notification e-mails and SMS give), refer a friend at ``/portal/refer``, ask for the loyalty
-club link at ``/portal/club`` and read the club statement it opens at ``/portal/club/<token>``. Public: no account,
+club link at ``/portal/club`` and read the club statement it opens at ``/portal/club/<token>``, read and answer a
+quote at ``/portal/quotes/<token>`` (the link the quote's SMS and e-mail give). Public: no account,
 no session cookie, no CSRF token; the page's script calls the public ``/api/v1/portal`` routes without
 credentials. The language is ``?lang=fa|en``, else the browser's Accept-Language, else the configured default."""
 
@@ -11,7 +12,8 @@ from flask import Response, render_template, request
 from web import assets, i18n
 from web.pages import bp, build_missing, default_locale
 
-MAX_CODE = 64  # longer is no tracking code: the page still says "not found", from the API
+# longer is no tracking code nor signed link (<id>.<expiry>.<32 hex>: 58 at most): "not found", from the API
+MAX_CODE = 64
 
 
 def _portal_page(page: str, code: str = "") -> Response:
@@ -66,3 +68,10 @@ def portal_club() -> Response:
 def portal_club_statement(token: str) -> Response:
     """The member's club statement from the link the SMS gave (the script reads /api/v1/portal/club/<token>)."""
     return _portal_page("club_statement", token)
+
+
+@bp.get("/portal/quotes/<token>")
+def portal_quote(token: str) -> Response:
+    """The customer's quote from the link its SMS and e-mail gave (the script reads /api/v1/quote-links/<token>
+    and posts the customer's answer there)."""
+    return _portal_page("quote", token)

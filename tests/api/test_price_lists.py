@@ -17,8 +17,8 @@ def _ok(answer: Any, status: int = 200) -> Any:
     return answer.get_json()
 
 
-def _deal(api: Api, segment: str | None) -> int:
-    body = {"kind": "company", "company_name": f"شرکت {segment or 'تازه'}", "locale": "fa",
+def _deal(api: Api, segment: str | None, locale: str = "fa") -> int:
+    body = {"kind": "company", "company_name": f"شرکت {segment or 'تازه'}", "locale": locale,
             **({"segment": segment} if segment else {})}
     customer = _ok(api.call("POST", f"{V1}/customers", "employee", json=body), 201)["customer"]["id"]
     return _ok(api.call("POST", f"{V1}/opportunities", "employee", json={
@@ -54,6 +54,12 @@ def test_a_segments_price_list_prices_its_customers_quotes(api: Api) -> None:
                        {"product_id": reader["id"], "unit_price": "16,000,000"}]}
     quote = _ok(api.call("POST", f"{V1}/opportunities/{wholesaler}/quotes", "employee", json=lines), 201)
     assert [line["unit_price"] for line in quote["lines"]] == [15_000_000, 3_000_000, 16_000_000]
+    assert [line["description"] for line in quote["lines"]] == ["کارت‌خوان", "آموزش", "کارت‌خوان"]
+    english = _deal(api, None, locale="en")  # lines and the editor's offers are in the customer's language
+    assert {p["description"] for p in _ok(api.call("GET", f"{V1}/opportunities/{english}/prices", "employee"))} == {
+        "Card reader", "Training"}
+    written = _ok(api.call("POST", f"{V1}/opportunities/{english}/quotes", "employee", json=lines), 201)
+    assert [line["description"] for line in written["lines"]] == ["Card reader", "Training", "Card reader"]
     other = _ok(api.call("POST", f"{V1}/opportunities/{walk_in}/quotes", "employee", json=lines), 201)
     assert [line["unit_price"] for line in other["lines"]] == [17_000_000, 3_000_000, 16_000_000]
 

@@ -15,7 +15,10 @@ from tests.web.conftest import Server, shot, start_server
 
 @pytest.fixture(scope="module")
 def shop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    import processes
+
     server, stop = start_server(tmp_path_factory.mktemp("quotes"))
+    server.deploy(processes.bundle())  # sending a quote goes through its approval (let through below its limits)
     yield server
     stop()
 

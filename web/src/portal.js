@@ -1,7 +1,8 @@
 // The customer portal (public, no account): file a complaint and get its tracking code; follow a
 // complaint by its code (status, who handles it, public notes, resolution), answer our question while it
 // waits for the customer, answer the survey, and ask to reopen it (portal_complaint_actions.js). The other
-// pages load their own code: a contract, a referral, an opt-out, the loyalty club (portal_club.js).
+// pages load their own code: a contract, a quote (portal_quote.js), a referral, an opt-out, the loyalty club
+// (portal_club.js).
 // The server picked the language (?lang=, else Accept-Language) and wrote it on <html lang>; the
 // calls go to the public /api/v1/portal routes without cookies (publicApi), so no session is involved.
 
@@ -217,6 +218,7 @@ async function boot() {
   const main = document.getElementById('portal');
   try {
     if (main.dataset.page === 'contract') await (await import('./contract_view.js')).contractPage(main, main.dataset.code);
+    else if (main.dataset.page === 'quote') await (await import('./portal_quote.js')).quotePage(main, main.dataset.code || '');
     else if (main.dataset.page === 'refer') (await import('./portal_referral.js')).referralPage(main, main.dataset.code || '');
     else if (main.dataset.page === 'status') await statusPage(main, main.dataset.code || '');
     else if (main.dataset.page === 'optout') await (await import('./portal_optout.js')).optOutPage(main, main.dataset.code || '');

@@ -1,7 +1,7 @@
 """Price lists (``crm.price_lists``): ``/price-lists`` (prices of catalogue products for a customer segment or
 loyalty tier, valid for a while; kept by administrators and managers like the catalogue) and
 ``/opportunities/{id}/prices`` (the active catalogue at the prices the opportunity's customer is given today,
-which the quote editor offers)."""
+named in the customer's language, which the quote editor offers)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from api.guard import BEARER, WORK, requires
 from api.resources.crm.quotes import READ, ProductSchema, catalogue_keeper, company_today, readable_opportunity
 from api.resources.crm.shared import act
 from crm import price_lists, quotes
+from crm.customers import get_customer
 
 blp = Blueprint("crm_price_lists", __name__, url_prefix="/api/v1", description="Price lists")
 
@@ -59,6 +60,7 @@ class PriceListSchema(Schema):
 
 class CustomerPriceSchema(ProductSchema):
     list_price = fields.Integer(metadata={"description": "the catalogue's price"})
+    description = fields.String(metadata={"description": "its name in the customer's language, for the quote line"})
     price_list_id = fields.Integer(allow_none=True, metadata={"description": "the list giving ``price``, if any"})
 
 
@@ -116,9 +118,11 @@ class OpportunityPrices(MethodView):
         opportunity = readable_opportunity(opportunity_id)
         session = db()
         given = price_lists.prices_for(session, opportunity.customer_id, company_today())
+        english = get_customer(session, opportunity.customer_id).locale == "en"
         shown = []
         for product in quotes.list_products(session):
             price, list_id = given.get(product.id, (product.price, None))
             shown.append({**{c.key: getattr(product, c.key) for c in product.__table__.columns},
-                          "list_price": product.price, "price": price, "price_list_id": list_id})
+                          "list_price": product.price, "price": price, "price_list_id": list_id,
+                          "description": product.name_en if english else product.name_fa})
         return shown

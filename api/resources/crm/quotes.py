@@ -214,6 +214,7 @@ class QuoteSchema(Schema):
     created_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
+    review_note = fields.String(allow_none=True, metadata={"description": "why its approver sent it back"})
     lines = fields.List(fields.Nested(LineSchema))
     totals = fields.Nested(TotalsSchema)
     invoice = fields.Nested(InvoiceSummary, allow_none=True, metadata={"description": "once accepted"})
@@ -241,7 +242,7 @@ def shown_lines(session: Any, quote: Any) -> tuple[list[dict[str, Any]], quotes.
 def _shown(session: Any, quote: Any) -> dict[str, Any]:
     shown = {name: getattr(quote, name) for name in (
         "id", "opportunity_id", "customer_id", "state", "valid_until", "discount_percent", "vat_percent", "notes",
-        "owner", "created_at", "sent_at", "decided_at")}
+        "owner", "created_at", "sent_at", "decided_at", "review_note")}
     shown["lines"], figures = shown_lines(session, quote)
     shown["totals"] = {name: getattr(figures, name) for name in TOTALS}
     shown["invoice"] = invoices.invoice_of_quote(session, quote.id)

@@ -1,12 +1,14 @@
 // The catalogue of products and services (/app/products) that quotes are written from: code, names in both
 // languages, unit, price before VAT, whether VAT applies, whether it is still offered. Everyone who works sales
-// reads it; administrators and managers add to it and stop or resume offering a product.
+// reads it; administrators and managers add to it and stop or resume offering a product. Below it, the price
+// lists (price_lists.js).
 
 import { api } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { checkField, formField, options, sendsTo } from '../core/fields.js';
 import { money, t, word } from '../core/i18n.js';
 import { badge, empty, errorBox, loading, pageHeader, setBusy, table, toast } from '../core/ui.js';
+import { priceListsSection } from './price_lists.js';
 
 const UNITS = ['piece', 'hour', 'day', 'month', 'year', 'licence', 'service'];
 const keeper = (me) => me.role === 'admin' || (me.groups || []).includes('managers');
@@ -48,14 +50,15 @@ export async function render({ root, me }) {
     const toggle = (p) => h('button', {
       type: 'button', class: 'btn btn-small', 'data-testid': 'product-toggle',
       onclick: async (event) => {
-        setBusy(event.currentTarget, true);
+        const button = event.currentTarget; // null once the handler awaits
+        setBusy(button, true);
         try {
           await api.patch(`/products/${p.id}`, { active: !p.active });
           toast(t('products.changed'), 'ok');
           await load();
         } catch (error) {
           toast(error.message, 'error');
-          setBusy(event.currentTarget, false);
+          setBusy(button, false);
         }
       },
     }, p.active ? t('products.retire') : t('products.offer'));
@@ -71,7 +74,7 @@ export async function render({ root, me }) {
     ].filter(Boolean);
     replace(root, pageHeader(t('products.title')), h('p', { class: 'muted' }, t('products.intro')),
       items.length ? table(columns, items, { rowAttrs: (p) => ({ 'data-product': p.id }) }) : empty(t('products.empty')),
-      mayKeep ? addForm(load) : null);
+      mayKeep ? addForm(load) : null, await priceListsSection(items, mayKeep));
   }
   await load();
 }

@@ -1,9 +1,10 @@
 // An opportunity's quotes (پیش‌فاکتور), a section of its page: each quote with its state, validity, lines and
 // figures (subtotal, discount, VAT on the taxable lines, payable in rials and toman), its PDF in Persian and
-// English, and what can be done with it now (send a draft; record the customer's answer to a sent one). A new
-// quote is written line by line: a product from the catalogue fills in its name, unit and price (each may be
-// changed), or a free description; quantities and amounts take any digits; the server checks each line and
-// its errors show under the line's fields.
+// English, and what can be done with it now (send a draft: its link goes to the customer by SMS and e-mail;
+// record the customer's answer to a sent one, send its link again or show it). A new quote is written line by
+// line: a product from the catalogue fills in its name, unit and the customer's price (their price lists; each
+// may be changed), or a free description; quantities and amounts take any digits; the server checks each line
+// and its errors show under the line's fields.
 
 import { api } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
@@ -11,7 +12,7 @@ import { sendsTo, showProblem } from '../core/fields.js';
 import { date, latinDigits, locale, money, number, percent, t, word } from '../core/i18n.js';
 import { badge, errorBox, loading, setBusy, table, toast } from '../core/ui.js';
 
-const STATE_KIND = { draft: 'muted', sent: 'info', accepted: 'ok', rejected: 'danger' };
+const STATE_KIND = { draft: 'muted', pending: 'warn', sent: 'info', accepted: 'ok', rejected: 'danger' };
 const UNITS = ['piece', 'hour', 'day', 'month', 'year', 'licence', 'service'];
 const quantityText = (q) => (locale() === 'fa' ? q.replace('.', '٫').replace(/\d/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]) : q);
 
@@ -25,29 +26,73 @@ function figures(quote) {
 }
 
 function quoteCard(quote, writer, reload) {
-  const act = (label, path, body, testid) => h('button', {
-    type: 'button', class: 'btn btn-small', 'data-testid': testid,
+  const act = (label, path, body, testid, title) => h('button', {
+    type: 'button', class: 'btn btn-small', 'data-testid': testid, title,
     onclick: async (event) => {
-      setBusy(event.currentTarget, true);
+      const button = event.currentTarget; // null once the handler awaits
+      setBusy(button, true);
       try {
         await api.post(path, body);
         toast(t('quotes.saved'), 'ok');
         await reload();
       } catch (error) {
         toast(error.message, 'error');
-        setBusy(event.currentTarget, false);
+        setBusy(button, false);
       }
     },
   }, label);
-  const actions = !writer ? [] : quote.state === 'draft' ? [act(t('quotes.send'), `/quotes/${quote.id}/send`, {}, 'quote-send')]
+  const linkBox = h('div', {});
+  const showLink = h('button', {
+    type: 'button', class: 'btn btn-small btn-ghost', 'data-testid': 'quote-show-link',
+    onclick: async () => {
+      try {
+        const { url } = await api.post(`/quotes/${quote.id}/link`, { send: false });
+        const input = h('input', { class: 'input', id: `quote-link-${quote.id}`, readonly: true, dir: 'ltr', value: url,
+          'data-testid': 'quote-link', onfocus: (e) => e.target.select() });
+        const copy = h('button', {
+          type: 'button', class: 'btn btn-small', 'data-testid': 'quote-link-copy',
+          onclick: async () => {
+            try {
+              await navigator.clipboard.writeText(url);
+              toast(t('quotes.link_copied'), 'ok');
+            } catch { input.focus(); } // no clipboard here: the address is selected for the reader to copy
+          },
+        }, t('quotes.copy_link'));
+        // the whole address, as wide as the card: it is long (a signed token)
+        replace(linkBox, h('div', { class: 'field quote-link' }, h('label', { for: input.id }, t('quotes.link_label')),
+          h('div', { class: 'row nowrap' }, input, copy)));
+        input.focus();
+      } catch (error) { toast(error.message, 'error'); }
+    },
+  }, t('quotes.show_link'));
+  const resend = h('button', {
+    type: 'button', class: 'btn btn-small btn-ghost', 'data-testid': 'quote-resend',
+    onclick: async (event) => {
+      const button = event.currentTarget; // null once the handler awaits
+      setBusy(button, true);
+      try {
+        const { queued } = await api.post(`/quotes/${quote.id}/link`, {});
+        // nothing queued: no number or address on record, or today's messages used up (say so, not "sent")
+        toast(queued ? t('quotes.link_sent') : t('quotes.link_not_sent'), queued ? 'ok' : 'error');
+      } catch (error) { toast(error.message, 'error'); }
+      setBusy(button, false);
+    },
+  }, t('quotes.resend'));
+  const actions = !writer ? [] : quote.state === 'draft' ? [act(t('quotes.send'), `/quotes/${quote.id}/send`, {}, 'quote-send', t('quotes.send_hint'))]
     : quote.state === 'sent' ? [act(t('quotes.accepted'), `/quotes/${quote.id}/answer`, { answer: 'accepted' }, 'quote-accepted'),
-      act(t('quotes.rejected'), `/quotes/${quote.id}/answer`, { answer: 'rejected' }, 'quote-rejected')] : [];
+      act(t('quotes.rejected'), `/quotes/${quote.id}/answer`, { answer: 'rejected' }, 'quote-rejected'), resend, showLink]
+      : quote.state === 'pending' ? [] // its approval decides: the customer has no link yet
+        : [showLink];
   const pdf = (lang) => h('a', { class: 'btn btn-small btn-ghost', href: `/api/v1/quotes/${quote.id}/document.pdf?lang=${lang}`, target: '_blank', rel: 'noopener', 'data-testid': `quote-pdf-${lang}` },
     t(`quotes.pdf_${lang}`));
   return h('article', { class: 'card stack', 'data-quote': quote.id, 'data-testid': 'quote' },
     h('div', { class: 'row between' },
       h('h3', {}, t('quotes.number', { n: number(quote.id) }), ' ', badge(word('quotes.state', quote.state), STATE_KIND[quote.state])),
       h('div', { class: 'row' }, ...actions, pdf('fa'), pdf('en'))),
+    linkBox,
+    quote.state === 'pending' ? h('p', { class: 'alert', 'data-testid': 'quote-pending' }, t('quotes.pending_hint')) : null,
+    quote.state === 'draft' && quote.review_note ? h('div', { class: 'alert alert-error', 'data-testid': 'quote-review-note' },
+      h('strong', {}, t('quotes.sent_back')), ' ', h('span', { dir: 'auto', class: 'prewrap' }, quote.review_note)) : null,
     h('p', { class: 'muted' }, t('quotes.valid_until', { date: date(quote.valid_until) })),
     table([
       { label: t('quotes.description'), cell: (l) => [h('bdi', {}, l.description), l.taxable ? null : h('small', { class: 'muted' }, ` (${t('quotes.no_vat')})`)] },
@@ -66,10 +111,14 @@ function invoiceBox(invoice, writer, reload) {
   const owed = invoice.amount - invoice.paid;
   const late = invoice.state === 'open' && invoice.due_on < new Date().toISOString().slice(0, 10);
   const form = writer && invoice.state === 'open' ? paymentForm(invoice, owed, reload) : null;
+  const pdf = (lang) => h('a', { class: 'btn btn-small btn-ghost', href: `/api/v1/invoices/${invoice.id}/document.pdf?lang=${lang}`, target: '_blank', rel: 'noopener', 'data-testid': `invoice-pdf-${lang}` },
+    t(`quotes.pdf_${lang}`));
   return h('section', { class: 'stack invoice', 'data-testid': 'quote-invoice' },
-    h('h4', {}, t('quotes.invoice', { n: number(invoice.id) }), ' ',
-      badge(invoice.state === 'paid' ? t('quotes.invoice_paid') : late ? t('quotes.invoice_late') : t('quotes.invoice_open'),
-        invoice.state === 'paid' ? 'ok' : late ? 'danger' : 'info')),
+    h('div', { class: 'row between' },
+      h('h4', {}, t('quotes.invoice', { n: number(invoice.id) }), ' ',
+        badge(invoice.state === 'paid' ? t('quotes.invoice_paid') : late ? t('quotes.invoice_late') : t('quotes.invoice_open'),
+          invoice.state === 'paid' ? 'ok' : late ? 'danger' : 'info')),
+      h('div', { class: 'row' }, pdf('fa'), pdf('en'))),
     h('dl', { class: 'facts' },
       h('dt', {}, t('quotes.invoice_amount')), h('dd', {}, money(invoice.amount)),
       h('dt', {}, t('quotes.invoice_due')), h('dd', {}, date(invoice.due_on)),
@@ -118,7 +167,7 @@ function lineRow(products, remove) {
   product.addEventListener('change', () => {
     const chosen = products.find((p) => String(p.id) === product.value);
     if (!chosen) return;
-    description.value = locale() === 'fa' ? chosen.name_fa : chosen.name_en;
+    description.value = chosen.description || (locale() === 'fa' ? chosen.name_fa : chosen.name_en); // the customer's language
     unit.value = chosen.unit;
     price.value = number(chosen.price);
   });
@@ -219,7 +268,7 @@ export function quotesSection(opportunity, { writer }) {
     const opening = formBox.hidden;
     if (opening && !formBox.firstChild) {
       let products = [];
-      try { products = await api.get('/products'); } catch (error) { toast(error.message, 'error'); }
+      try { products = await api.get(`/opportunities/${opportunity.id}/prices`); } catch (error) { toast(error.message, 'error'); }
       formBox.append(quoteForm(opportunity.id, products, () => { formBox.hidden = true; formBox.replaceChildren(); toggle.setAttribute('aria-expanded', 'false'); show(); }));
     }
     formBox.hidden = !opening;
