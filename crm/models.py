@@ -664,6 +664,25 @@ class Quote(Placed, Stamped, Base):
     review_note: Mapped[str | None] = mapped_column(Text)  # why the approver sent it back
 
 
+class OneTimeCode(Base):
+    """A one-time code sent by SMS to let a customer act on a signed link (``crm.one_time_codes``; a quote's
+    acceptance): for one ``purpose`` and record, only its HMAC is kept; it lasts a few minutes and allows a few
+    attempts."""
+
+    __tablename__ = "one_time_code"
+    __table_args__ = (Index("ix_one_time_code_subject", "purpose", "subject_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # quote
+    subject_id: Mapped[int] = mapped_column(Integer)
+    mobile: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer)
+    used_at: Mapped[datetime | None]
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+
 class PriceList(Stamped, Base):
     """Prices for a customer group (``crm.price_lists``): the customers of one ``segment`` (as written on the
     customer, letters and case aside) or of one loyalty ``tier``, or every customer when neither is set; valid

@@ -336,14 +336,20 @@ def largest_discount(quote: Quote, lines: Sequence[QuoteLine]) -> int:
     return max([quote.discount_percent, *(line.discount_percent for line in lines)])
 
 
-def decide(ctx: Ctx, quote: Quote, answer: str, *, today: date) -> Quote:
-    """The customer's answer to a sent quote: ``accepted`` (while it is valid) or ``rejected``."""
+def check_answerable(quote: Quote, answer: str, *, today: date) -> None:
+    """Refuse an answer the quote cannot take now: not ``accepted`` or ``rejected``, a quote not sent (or
+    answered already), an acceptance past its validity."""
     if answer not in ("accepted", "rejected"):
         refuse_fields({"answer": ["accepted or rejected"]})
     if quote.state != "sent":
         raise RecordConflict(f"the quote is {quote.state}: only a sent quote is answered")
     if answer == "accepted" and quote.valid_until < today:
         raise RecordConflict("the quote expired before it was accepted")
+
+
+def decide(ctx: Ctx, quote: Quote, answer: str, *, today: date) -> Quote:
+    """The customer's answer to a sent quote: ``accepted`` (while it is valid) or ``rejected``."""
+    check_answerable(quote, answer, today=today)
     ctx.change(quote, "quote", {"state": answer, "decided_at": utcnow()})
     return quote
 

@@ -447,6 +447,7 @@ def test_openapi_documents_every_route(plain: Api):
                    (V1 + "/portal/club/link", "post"), (V1 + "/portal/club/{token}", "get"),  # the club's signed link
                    (V1 + "/portal/club/{token}/rewards/{reward_id}", "post"),
                    (V1 + "/quote-links/{token}", "get"), (V1 + "/quote-links/{token}/document.pdf", "get"),
-                   (V1 + "/quote-links/{token}/answer", "post")}  # the quote's signed link
+                   (V1 + "/quote-links/{token}/answer", "post"),  # the quote's signed link
+                   (V1 + "/quote-links/{token}/code", "post")}
     for path, method in documented - open_routes:
         assert document["paths"][path][method].get("security") == [{"bearerAuth": []}], (method, path)

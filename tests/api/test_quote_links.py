@@ -4,6 +4,7 @@ forged links open nothing, a second answer is refused, and staff can give or sen
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +30,13 @@ def _sent_link(api: Api) -> str:
     return body.split("/portal/quotes/")[1].split()[0]
 
 
+def _code_sent(api: Api) -> str:
+    with api.app.app_context(), ravand().sessions() as session:
+        body = session.scalars(select(Notification.body).where(Notification.template == "quote_code")
+                               .order_by(Notification.id.desc())).first()
+    return re.search(r"\b(\d{6})\b", body).group(1)
+
+
 def _quote(api: Api) -> dict:
     opportunity = deal(api)
     return _ok(api.call("POST", f"{V1}/opportunities/{opportunity}/quotes", "employee", json={"lines": [
@@ -47,14 +55,25 @@ def test_the_customer_opens_the_sent_quote_and_accepts_it(api: Api) -> None:
     pdf = api.call("GET", f"{V1}/quote-links/{token}/document.pdf", None)
     assert pdf.status_code == 200 and pdf.content_type == "application/pdf" and pdf.data.startswith(b"%PDF")
 
-    accepted = _ok(api.call("POST", f"{V1}/quote-links/{token}/answer", None, json={"answer": "accepted"}))
+    missing = api.call("POST", f"{V1}/quote-links/{token}/answer", None, json={"answer": "accepted"})
+    assert missing.status_code == 422 and "code" in missing.get_json()["errors"]  # accepting needs the SMS code
+    sent = _ok(api.call("POST", f"{V1}/quote-links/{token}/code", None), 202)
+    assert sent == {"sent_to": "••••4567", "expires_in_s": 300}
+    assert api.call("POST", f"{V1}/quote-links/{token}/code", None).status_code == 429  # a moment ago
+    code = _code_sent(api)
+    wrong = api.call("POST", f"{V1}/quote-links/{token}/answer", None,
+                     json={"answer": "accepted", "code": "000000" if code != "000000" else "111111"})
+    assert wrong.status_code == 422 and "4" in wrong.get_json()["errors"]["code"][0]  # the attempt was counted
+    accepted = _ok(api.call("POST", f"{V1}/quote-links/{token}/answer", None,
+                            json={"answer": "accepted", "code": code.translate(str.maketrans("0123456789",
+                                                                                             "۰۱۲۳۴۵۶۷۸۹"))}))
     assert accepted["state"] == "accepted" and accepted["invoice_due_on"]
     again = api.call("POST", f"{V1}/quote-links/{token}/answer", None, json={"answer": "rejected"})
     assert again.status_code == 409
     staff = _ok(api.call("GET", f"{V1}/quotes/{quote['id']}", "employee"))
     assert staff["state"] == "accepted" and staff["invoice"]["amount"] == 264_000_000
     journal = _ok(api.call("GET", f"{V1}/journal?kind=crm.quote.answered_by_link", "auditor"))
-    assert journal["items"][0]["actor"] == "customer"
+    assert journal["items"][0]["actor"] == "customer" and journal["items"][0]["data"]["mobile"] == "+989121234567"
 
 
 def test_links_that_do_not_hold_and_the_link_given_again(api: Api) -> None:

@@ -52,6 +52,7 @@ def _params(locale: str) -> dict[str, dict[str, Any]]:
         "mentioned_record": {"name": staff, "by": staff, "record": other, "record_url": f"{BASE}/app/customers/10482",
                              "text": "لطفاً پیش از جلسهٔ فردا با ایشان تماس بگیرید." if fa else "Please call them before "
                                      "tomorrow's meeting."},
+        "quote_code": {"quote_id": 10_482, "payable": 9_840_000_000, "code": "482913", "minutes": 5},
         "loyalty_club_link": {"name": person, "points": 12_480, "expires": date(2026, 12, 14),
                               "club_url": f"{BASE}/portal/club/1024.1797241600.9f2c4b7e1a3d5c6b8e0f2a4c6e8b0d2f"},
         "referral_voucher": {"name": person, "referred_name": other, "percent": 15, "code": "Q8M3ZK2T",

@@ -69,6 +69,15 @@ def token_sent_to(server: Server, mobile: str) -> str:
     return body.split("/portal/quotes/")[1].split()[0]
 
 
+def code_sent_to(server: Server, mobile: str) -> str:
+    """The one-time code of the latest quote_code SMS to ``mobile`` (stored when queued, at any hour)."""
+    with server.ravand.sessions() as session:
+        body = session.scalars(select(Notification.body).where(
+            Notification.template == "quote_code", Notification.recipient == mobile)
+            .order_by(Notification.id.desc())).first()
+    return re.search(r"[0-9۰-۹]{6}", body).group(0).translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+
+
 def sent_quote(server: Server, opportunity: int, product_id: int) -> dict:
     quote = ok(server.call("POST", f"{V1}/opportunities/{opportunity}/quotes", "persian", json={
         "lines": [{"product_id": product_id, "quantity": "2"}]}), 201)
@@ -183,6 +192,14 @@ def test_a_segment_price_a_sent_quote_and_the_customer_accepts_it_in_persian(sho
     expect(answer.get_by_test_id("quote-accept-confirm")).to_have_count(0)
     answer.get_by_test_id("quote-accept").click()
     answer.get_by_test_id("quote-accept-confirm").click()
+    answer.get_by_test_id("quote-send-code").click()  # accepting asks for the code the SMS brings
+    expect(answer.get_by_test_id("quote-code-sent")).to_contain_text("۰۰۰۱")
+    code = code_sent_to(shop, "+989121230001")
+    answer.get_by_test_id("quote-code").fill("000000" if code != "000000" else "111111")
+    answer.get_by_test_id("quote-accept-with-code").click()
+    expect(visitor.get_by_test_id("portal-error")).to_contain_text("این کد درست نیست")
+    answer.get_by_test_id("quote-code").fill(persian_digits(code))
+    answer.get_by_test_id("quote-accept-with-code").click()
     expect(shown).to_have_attribute("data-state", "accepted")
     staff = ok(shop.call("GET", f"{V1}/quotes/{quote['id']}", "persian"))
     due = long_date(date.fromisoformat(staff["invoice"]["due_on"]), "fa")
@@ -234,6 +251,7 @@ def test_an_english_customer_declines_and_links_that_do_not_hold(shop: Server, p
     ok(shop.call("POST", f"{V1}/quotes/{second['id']}/answer", "persian", json={"answer": "accepted"}))
     page.get_by_test_id("quote-accept").click()
     page.get_by_test_id("quote-accept-confirm").click()
+    page.get_by_test_id("quote-send-code").click()
     expect(page.get_by_test_id("quote-refused")).to_contain_text("This quote can no longer be answered")
     expect(shown).to_have_attribute("data-state", "accepted")
     expect(page.get_by_test_id("quote-answered")).to_contain_text("You accepted this quote on")

@@ -2,14 +2,15 @@
 // account): who it is from and for, its state and validity, its lines (description, quantity, unit, unit price,
 // discount, amount) and figures (subtotal, the discount on the whole, VAT on the taxable lines, the payable in
 // rials and tomans), its notes and its PDF in Persian and English. While it waits for an answer the customer
-// accepts it or declines it, each after a second click; accepted, it is their order and the page says by when
+// declines it after a second click, or accepts it with the one-time code an SMS brings to their number on
+// record (as a contract is signed); accepted, it is their order and the page says by when
 // its invoice is payable. An answered quote says what was answered and when; a link that does not hold, and one
 // past the quote's validity, each get a page of their own. The language is the page's (?lang=, else the
 // browser's), with Persian digits and Jalali dates in Persian.
 
 import { ApiError, publicApi } from './core/api.js';
 import { h, replace } from './core/dom.js';
-import { date, locale, money, number, percent, t, word } from './core/i18n.js';
+import { date, digits, locale, money, number, percent, t, word } from './core/i18n.js';
 import { dayText } from './views/clubtext.js';
 
 const STATE_KIND = { sent: 'info', accepted: 'ok', rejected: 'danger' };
@@ -88,6 +89,55 @@ function answerCard(token, view, redraw) {
   const accept = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'quote-accept' }, t('portal.quote.accept'));
   const decline = h('button', { type: 'button', class: 'btn', 'data-testid': 'quote-decline' }, t('portal.quote.decline'));
   const start = () => replace(box, accept, decline);
+  // The answer sent; a refusal the page cannot mend (the link gone, answered meanwhile) redraws it, the rest is
+  // said in the alert and `again` puts the buttons back.
+  const send = async (body, again) => {
+    replace(alertBox);
+    try {
+      redraw(await publicApi.post(`${base(token)}/answer`, body), true);
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) { redraw(null, false, error.status); return; }
+      if (error instanceof ApiError && error.status === 409) { redraw(null, false, null, t('portal.quote.refused')); return; }
+      const codeError = error instanceof ApiError && error.status === 422 && error.errors.code;
+      replace(alertBox, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' },
+        codeError ? t('portal.quote.code_wrong') : visitorLines(error)));
+      again();
+    }
+  };
+  // Accepting asks for the one-time code the SMS brings to the customer's number on record.
+  const codeStep = () => {
+    const note = h('p', { class: 'muted', role: 'status', 'data-testid': 'quote-code-sent' }, t('portal.quote.code_body'));
+    const input = h('input', { class: 'input', name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', dir: 'ltr',
+      maxlength: 12, 'aria-label': t('portal.quote.code'), 'data-testid': 'quote-code' });
+    const ask = h('button', { type: 'button', class: 'btn', 'data-testid': 'quote-send-code' }, t('portal.quote.code_send'));
+    const done = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'quote-accept-with-code', disabled: true },
+      t('portal.quote.accept_with_code'));
+    ask.addEventListener('click', async () => {
+      ask.disabled = true;
+      replace(alertBox);
+      try {
+        const sent = await publicApi.post(`${base(token)}/code`);
+        replace(note, t('portal.quote.code_sent', { mobile: '\u2066' + digits(sent.sent_to) + '\u2069', minutes: number(Math.round(sent.expires_in_s / 60)) }));
+        ask.textContent = t('portal.quote.code_again');
+        done.disabled = false;
+        input.focus();
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) { redraw(null, false, error.status); return; }
+        if (error instanceof ApiError && error.status === 409) { redraw(null, false, null, t('portal.quote.refused')); return; }
+        replace(alertBox, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' }, visitorLines(error)));
+      }
+      ask.disabled = false;
+    });
+    done.addEventListener('click', async () => {
+      done.disabled = true;
+      await send({ answer: 'accepted', code: input.value.trim() }, () => { done.disabled = false; input.select(); });
+    });
+    replace(box, h('div', { class: 'stack grow' }, note,
+      h('div', { class: 'row' }, ask),
+      h('label', { class: 'field' }, h('span', {}, t('portal.quote.code')), input),
+      h('div', { class: 'row' }, done)));
+    ask.focus();
+  };
   const ask = (answer) => {
     const accepting = answer === 'accepted';
     const sure = h('button', { type: 'button', class: accepting ? 'btn btn-primary' : 'btn btn-danger', 'data-testid': `quote-${accepting ? 'accept' : 'decline'}-confirm` },
@@ -95,24 +145,18 @@ function answerCard(token, view, redraw) {
     const keep = h('button', { type: 'button', class: 'btn btn-ghost', 'data-testid': 'quote-answer-keep' }, t('portal.quote.keep'));
     keep.addEventListener('click', () => { start(); (accepting ? accept : decline).focus(); });
     sure.addEventListener('click', async () => {
+      if (accepting) { codeStep(); return; }
       sure.disabled = true;
       keep.disabled = true;
-      replace(alertBox);
-      try {
-        redraw(await publicApi.post(`${base(token)}/answer`, { answer }), true);
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) { redraw(null, false, error.status); return; }
-        if (error instanceof ApiError && error.status === 409) { redraw(null, false, null, t('portal.quote.refused')); return; }
-        replace(alertBox, h('p', { class: 'alert alert-error', role: 'alert', 'data-testid': 'portal-error' }, visitorLines(error)));
-        start();
-      }
+      await send({ answer }, start);
     });
     replace(box, h('p', { class: 'portal-quote-question', 'data-testid': 'quote-answer-question' },
       t(accepting ? 'portal.quote.accept_sure' : 'portal.quote.decline_sure', { n: number(view.id), amount: money(view.totals.payable) })),
     sure, keep);
     sure.focus();
   };
-  accept.addEventListener('click', () => ask('accepted'));
+  accept.addEventListener('click', () => (view.can_accept ? ask('accepted')
+    : replace(alertBox, h('p', { class: 'alert', role: 'status', 'data-testid': 'quote-no-mobile' }, t('portal.quote.code_no_mobile')))));
   decline.addEventListener('click', () => ask('rejected'));
   start();
   return h('section', { class: 'card portal-card', 'aria-labelledby': 'quote-answer-title', 'data-testid': 'quote-answer' },

@@ -1,13 +1,16 @@
 """The customer's quote, opened from the signed link the SMS or e-mail gave (no account): read it (its lines and
-figures, the PDF in the customer's language) and answer it. Accepted, it is the order and its invoice is issued
-(due ``invoice_days`` later), exactly as when the salesperson records the answer; the answer is journaled with
-the customer as the actor.
+figures, the PDF in the customer's language) and answer it. To accept, the customer asks for a one-time code by
+SMS to the mobile number on record (``crm.one_time_codes``) and types it, as a contract is signed; declining
+needs none. Accepted, it is the order and its invoice is issued (due ``invoice_days`` later), exactly as when
+the salesperson records the answer; the answer is journaled with the customer as the actor, the number the
+code went to and the client's address.
 
 Public routes (``security: []``), rate limited per client address like the portal. A link that does not hold
 answers 404; a link past the quote's last valid day answers 410."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Response, request
@@ -19,6 +22,7 @@ from sqlalchemy.orm import Session
 from api.composition import ravand_ctx
 from api.context import command, db, ravand
 from api.errors import problem
+from api.keys import derived_key
 from api.quote_links import LINK_PURPOSE, quote_key
 from api.resources.crm.portal import PUBLIC, limited
 from api.resources.crm.quotes import (
@@ -30,13 +34,14 @@ from api.resources.crm.quotes import (
     quote_pdf,
     shown_lines,
 )
-from crm import invoices, quotes, signed_links
+from crm import invoices, notify, one_time_codes, quotes, signed_links
 from crm.customers import get_customer
-from crm.errors import RecordNotFound
+from crm.errors import InvalidRecord, RecordConflict, RecordNotFound
 
 blp = Blueprint("crm_quote_links", __name__, url_prefix="/api/v1/quote-links",
                 description="The customer's quote from a signed link (public)")
 CUSTOMER_ACTOR = "customer"
+CODE_PURPOSE = "quote"
 
 
 class LinkedQuote(Schema):
@@ -54,10 +59,27 @@ class LinkedQuote(Schema):
     lines = fields.List(fields.Nested(LineSchema))
     totals = fields.Nested(TotalsSchema)
     invoice_due_on = fields.Date(allow_none=True, metadata={"description": "once accepted: when payment is due"})
+    mobile = fields.String(allow_none=True, metadata={"description": "the last digits of the number codes go to"})
+    can_accept = fields.Boolean(metadata={"description": "false without a mobile number on record: the seller "
+                                                         "records the answer"})
+
+
+class QuoteCodeSent(Schema):
+    sent_to = fields.String(metadata={"description": "the last digits of the number the code went to"})
+    expires_in_s = fields.Integer()
+
+
+class QuoteAnswerIn(AnswerIn):
+    code = fields.String(validate=validate.Length(1, 12),
+                         metadata={"description": "to accept: the one-time code the SMS gave (POST …/code)"})
 
 
 class PdfArgs(Schema):
     lang = fields.String(validate=validate.OneOf(("fa", "en")))
+
+
+def _code_key() -> str:
+    return derived_key(ravand().settings, "quote codes")
 
 
 def _opened(session: Session, token: str) -> Any:
@@ -85,7 +107,9 @@ def _view(session: Session, quote: Any) -> dict[str, Any]:
             "customer_name": customer.company_name or customer.person_name, "locale": customer.locale or "fa",
             "seller_name": ravand().settings.seller_name or None, "lines": lines,
             "totals": {name: getattr(figures, name) for name in TOTALS},
-            "invoice_due_on": invoice.due_on if invoice else None}
+            "invoice_due_on": invoice.due_on if invoice else None,
+            "mobile": f"{'•' * 4}{customer.mobile[-4:]}" if customer.mobile else None,
+            "can_accept": bool(customer.mobile)}
 
 
 @blp.route("/<token>")
@@ -123,14 +147,17 @@ class LinkedQuotePdf(MethodView):
 class LinkedQuoteAnswer(MethodView):
     @limited("write")
     @blp.doc(security=PUBLIC)
-    @blp.arguments(AnswerIn)
+    @blp.arguments(QuoteAnswerIn)
     @blp.response(200, LinkedQuote)
     @blp.alt_response(404, description="The link does not hold")
     @blp.alt_response(409, description="Answered already, or its validity has passed")
     @blp.alt_response(410, description="The quote's validity has passed")
+    @blp.alt_response(422, description="To accept: a missing, wrong, expired or used-up code (field error on code)")
     def post(self, body: dict, token: str) -> object:
-        """Accept or decline the quote; accepted, its invoice is issued."""
+        """Decline the quote, or accept it with the one-time code the SMS gave; accepted, its invoice is
+        issued. The answer (with the number the code went to) is journaled with the customer as the actor."""
         day, payment_days = company_today(), ravand().settings.invoice_days
+        wrong: list[InvalidRecord] = []
 
         def answer(session: Session) -> object:
             opened = _opened(session, token)
@@ -138,11 +165,61 @@ class LinkedQuoteAnswer(MethodView):
                 return opened
             quote = quotes.get_quote(session, opened.id, lock=True)
             ctx = ravand_ctx(session, CUSTOMER_ACTOR)
+            mobile = None
+            if body["answer"] == "accepted":
+                quotes.check_answerable(quote, "accepted", today=day)
+                try:
+                    mobile = one_time_codes.use_code(ctx, _code_key(), CODE_PURPOSE, quote.id,
+                                                     body.get("code")).mobile
+                except InvalidRecord as exc:
+                    wrong.append(exc)  # the counted attempt is committed; the answer is still 422
+                    return None
             quotes.decide(ctx, quote, body["answer"], today=day)
-            ctx.record("crm.quote.answered_by_link", quote_id=quote.id, answer=body["answer"],
+            ctx.record("crm.quote.answered_by_link", quote_id=quote.id, answer=body["answer"], mobile=mobile,
                        ip=(request.remote_addr or "")[:64] or None)
             if quote.state == "accepted":
                 invoices.issue(ctx, quote, today=day, payment_days=payment_days)
             return _view(session, quote)
 
-        return command(answer)
+        answered = command(answer)
+        if wrong:
+            raise wrong[0]
+        return answered
+
+
+@blp.route("/<token>/code")
+class LinkedQuoteCode(MethodView):
+    @limited("write")
+    @blp.doc(security=PUBLIC)
+    @blp.response(202, QuoteCodeSent)
+    @blp.alt_response(404, description="The link does not hold")
+    @blp.alt_response(409, description="Answered already, expired, or no mobile number on record")
+    @blp.alt_response(410, description="The quote's validity has passed")
+    @blp.alt_response(429, description="A code was sent a moment ago, or too many this hour; see Retry-After")
+    def post(self, token: str) -> object:
+        """Send a 6-digit one-time code by SMS to the customer's mobile number on record, to accept with."""
+        day = company_today()
+
+        def send(session: Session) -> object:
+            opened = _opened(session, token)
+            if isinstance(opened, Response):
+                return opened
+            quotes.check_answerable(opened, "accepted", today=day)
+            customer = get_customer(session, opened.customer_id)
+            if not customer.mobile:
+                raise RecordConflict("no mobile number is on record; ask the seller to record your answer / "
+                                     "شمارهٔ همراهی از شما ثبت نیست؛ پاسخ را به فروشنده بگویید")
+            try:
+                row = one_time_codes.send_code(
+                    ravand_ctx(session, CUSTOMER_ACTOR), _code_key(), CODE_PURPOSE, opened.id,
+                    mobile=customer.mobile, template="quote_code", customer_id=customer.id,
+                    locale=customer.locale or "fa", ip=request.remote_addr,
+                    daily_limit=notify.daily_cap(ravand().engine.ctx.settings),
+                    params={"quote_id": opened.id, "payable": shown_lines(session, opened)[1].payable})
+            except one_time_codes.TooManyCodes as exc:
+                answer = problem(429, "Too Many Requests", exc.message)
+                answer.headers["Retry-After"] = str(math.ceil(exc.retry_after))
+                return answer
+            return {"sent_to": f"{'•' * 4}{row.mobile[-4:]}", "expires_in_s": one_time_codes.CODE_MINUTES * 60}
+
+        return command(send)
