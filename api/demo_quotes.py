@@ -1,15 +1,16 @@
 """The demo's catalogue of products and services, and the quotes on Pars Afzar's golden-support upsell: the
 first, sent at the proposal stage and declined; the second, with a larger discount, sent at negotiation and
-waiting for the customer's answer; and a quote with a 15% discount waiting for a manager's approval."""
+waiting for the customer's answer; and a quote with a 15% discount waiting for a manager's approval. Two
+price lists: the platinum members' prices, and an autumn offer on installation for every customer."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from crm import quotes
+from crm import price_lists, quotes
 from crm.models import Opportunity
 from processes.records import opportunity_record
 
@@ -31,6 +32,14 @@ def stories(demo: Any) -> None:
     with demo.at(60, "09:00"):
         ids = {item["code"]: demo.records("parvin", lambda ctx, i=item: quotes.create_product(ctx, i).id)
                for item in CATALOGUE}
+    with demo.at(45, "10:30"):  # the best customers' prices, then an autumn offer for every customer
+        demo.records("parvin", lambda ctx: price_lists.create_price_list(ctx, {
+            "name": "مشتریان پلاتینی", "tier": "platinum", "items": [
+                {"product_id": ids["POS-1"], "price": 16_500_000}, {"product_id": ids["SUP-G"], "price": 32_000_000}]}))
+        demo.records("parvin", lambda ctx: price_lists.create_price_list(ctx, {
+            "name": "پیشنهاد پاییزه", "valid_from": (date.today() - timedelta(days=45)).isoformat(),
+            "valid_until": (date.today() + timedelta(days=15)).isoformat(),
+            "items": [{"product_id": ids["INS-S"], "price": 20_000_000}]}))
     upsell = demo.run(lambda s: s.scalar(select(Opportunity.id).where(Opportunity.title == "طرح پشتیبانی طلایی")))
     rate = demo.ravand.settings.vat_percent
 

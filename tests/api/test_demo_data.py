@@ -221,6 +221,8 @@ def test_a_catalogue_and_the_quotes_of_a_deal(demo: Ravand) -> None:
         assert len(session.scalars(select(Product)).all()) == 5
         given = session.scalars(select(Quote).order_by(Quote.id)).all()
         assert [q.state for q in given] == ["rejected", "sent", "pending"]
+        from crm.models import PriceList
+        assert sorted(p.name for p in session.scalars(select(PriceList))) == ["مشتریان پلاتینی", "پیشنهاد پاییزه"]
         assert quotes.totals(given[1], quotes.lines_of(session, given[1].id)).payable > 0
 
 
