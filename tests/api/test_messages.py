@@ -162,7 +162,7 @@ def test_starting_is_offered_to_groups(crm: Api):
     listed = ok(crm.call("GET", "/api/v1/process-definitions?latest=true", "employee"))["items"]
     assert {d["key"]: d["startable"] for d in listed} == {
         "lead_qualification": True, "contract_approval": True, "referral_rewards": True,
-        "complaint_escalation": False, "customer_ranking": False}
+        "complaint_escalation": False, "customer_ranking": False, "quote_approval": False}
     as_admin = ok(crm.call("GET", "/api/v1/process-definitions?latest=true", "admin"))["items"]
     assert all(d["startable"] for d in as_admin)
 

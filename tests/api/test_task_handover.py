@@ -141,7 +141,8 @@ def test_the_scheduler_runs_the_overdue_job_beside_the_outbox(api: Api, task: st
     ravand = api.app.extensions["ravand"]
     scheduler = BackgroundScheduler()
     schedule_outbox(scheduler, ravand)
-    assert {job.id for job in scheduler.get_jobs()} == {"ravand-outbox", "ravand-overdue-tasks", "ravand-campaigns"}
+    assert {job.id for job in scheduler.get_jobs()} == {"ravand-outbox", "ravand-overdue-tasks", "ravand-campaigns",
+                                                        "ravand-loyalty-expiry"}
     overdue_job(ravand)  # nothing is due yet: it runs and tells nobody
     assert _told(api, "task_overdue") == []
 
