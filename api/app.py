@@ -14,7 +14,7 @@ from api.context import close_session
 from api.identity.service import AccessTokens
 from api.jsonbody import StrictJSONProvider, check_json_body
 from api.keys import app_secret
-from api.openapi import RavandApi, document_errors
+from api.openapi import RavandApi
 from config import Settings, load_settings
 
 SECURITY_HEADERS = {
@@ -75,7 +75,6 @@ def create_app(settings: Settings | None = None, ravand: Ravand | None = None, *
     from api.resources import register_all
 
     register_all(api)
-    document_errors(api)
     import web
 
     web.register(app)

@@ -215,6 +215,7 @@ class Accept(MethodView):
     @blp.response(200, Signed)
     @blp.alt_response(409, description="Already signed or expired")
     @blp.alt_response(422, description="Wrong, expired or used-up code (field error on code)")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def post(self, body: dict, token: str) -> object:
         """Accept the contract with the code: the signature (time, mobile number, address) is journaled."""
         wrong: list[InvalidRecord] = []

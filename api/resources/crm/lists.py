@@ -159,6 +159,7 @@ class PublicEntries(MethodView):
     @blp.doc(security=PUBLIC)
     @blp.arguments(PublicListArgs, location="query")
     @blp.response(200, EntryPage)
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     @limited("read")
     def get(self, args: dict, name: str) -> object:
         """The active entries of a list the portal's forms use (product, province, city, complaint_category,

@@ -186,6 +186,7 @@ class Opportunities(MethodView):
     @blp.doc(security=BEARER)
     @blp.arguments(OpportunityIn)
     @blp.response(201, OpportunitySchema)
+    @blp.alt_response(404, description="No such customer, or one the caller may not see")
     @requires(*WRITE)
     def post(self, body: dict) -> object:
         """Open an opportunity for an existing customer without a lead: a new sale, an upsell or a renewal."""

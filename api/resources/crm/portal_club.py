@@ -91,6 +91,7 @@ class ClubStatement(MethodView):
     @blp.response(200, ClubStatementSchema)
     @blp.alt_response(404, description="The link does not hold")
     @blp.alt_response(410, description="The link has expired")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def get(self, token: str) -> object:
         """The member's statement."""
         member = _member(token)
@@ -105,6 +106,7 @@ class ClubReward(MethodView):
     @blp.alt_response(404, description="The link does not hold, or no such reward")
     @blp.alt_response(410, description="The link has expired")
     @blp.alt_response(422, description="Not enough points, out of stock, or no longer offered")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def post(self, token: str, reward_id: int) -> object:
         """Take a reward: a voucher is issued at once (its code in the answer); a gift is handed over later."""
         member = _member(token)

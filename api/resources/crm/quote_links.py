@@ -119,6 +119,7 @@ class LinkedQuoteView(MethodView):
     @blp.response(200, LinkedQuote)
     @blp.alt_response(404, description="The link does not hold")
     @blp.alt_response(410, description="The quote's validity has passed")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def get(self, token: str) -> object:
         """The quote the link opens: its lines, figures, validity and state."""
         opened = _opened(db(), token)
@@ -133,6 +134,7 @@ class LinkedQuotePdf(MethodView):
     @blp.arguments(PdfArgs, location="query")
     @blp.alt_response(404, description="The link does not hold")
     @blp.alt_response(410, description="The quote's validity has passed")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def get(self, args: dict, token: str) -> Response:
         """The quote as a PDF (``lang``: the customer's language unless given)."""
         opened = _opened(db(), token)
@@ -153,6 +155,7 @@ class LinkedQuoteAnswer(MethodView):
     @blp.alt_response(409, description="Answered already, or its validity has passed")
     @blp.alt_response(410, description="The quote's validity has passed")
     @blp.alt_response(422, description="To accept: a missing, wrong, expired or used-up code (field error on code)")
+    @blp.alt_response(429, description="Too many requests from this address; see Retry-After")
     def post(self, body: dict, token: str) -> object:
         """Decline the quote, or accept it with the one-time code the SMS gave; accepted, its invoice is
         issued. The answer (with the number the code went to) is journaled with the customer as the actor."""
