@@ -127,7 +127,11 @@ def browser() -> Iterator[Any]:
         pytest.skip("the browser tests need Debian's Chromium at /usr/bin/chromium (apt-get install chromium)")
     if assets.manifest() is None:
         pytest.fail(f"the web app is not built: run {assets.BUILD_HINT}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # what the page must show, within as long as a page's own calls may take (the default, 5 s, is short on a
+    # busy two-core machine running the API tests beside: a view's code loads and its first call answers)
+    expect.set_options(timeout=10_000)
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
