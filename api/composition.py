@@ -27,13 +27,14 @@ from crm.unit import Ctx
 from engine import calendar, journal, sandbox
 from engine.db import make_engine, make_read_session_factory, make_session_factory
 from engine.facade import Engine
-from engine.migrate import alembic_config, upgrade
+from engine.migrate import ENGINE_VERSIONS, Schema, alembic_config, upgrade
 from engine.scheduler import TimerWorker
 from engine.services import HandlerRegistry
 from processes.notices import DEFAULT_PUBLIC_URL
 
-MIGRATIONS = (Path(__file__).parent / "migrations" / "versions",
-              Path(__file__).parents[1] / "crm" / "migrations" / "versions")
+MIGRATIONS = Schema(environment=Path(__file__).parent / "migrations",  # one environment for every table
+                    versions=(ENGINE_VERSIONS, Path(__file__).parent / "migrations" / "versions",
+                              Path(__file__).parents[1] / "crm" / "migrations" / "versions"))
 
 
 @dataclass

@@ -331,6 +331,7 @@ class ComplaintHandling(Base):
 
 class Contract(Placed, Stamped, Base):
     __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_amount", "amount"), Index("ix_contract_created_at", "created_at"))  # lists
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     title: Mapped[str] = mapped_column(String(255))
@@ -418,6 +419,7 @@ class ContractDecision(Base):
 
 class Referral(Placed, Stamped, Base):
     __tablename__ = "referral"
+    __table_args__ = (Index("ix_referral_created_at", "created_at"),)  # the referrals list's sort
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(16), index=True)  # the referrer's referral code
     referrer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)

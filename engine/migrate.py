@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, text
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+ENGINE_VERSIONS = Path(__file__).parent / "migrations" / "versions"  # the engine's own revisions
 
 
-def alembic_config(url: str, extra_locations: tuple[Path, ...] = ()) -> Config:
+@dataclass(frozen=True)
+class Schema:
+    """Where Alembic finds the environment (its ``env.py`` knows the tables: the application's, which holds the
+    engine's tables beside its own) and the folders of revisions."""
+
+    environment: Path
+    versions: tuple[Path, ...]
+
+
+def alembic_config(url: str, schema: Schema) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    locations = [str(MIGRATIONS / "versions"), *(str(p) for p in extra_locations)]
-    cfg.set_main_option("version_locations", " ".join(locations))
+    cfg.set_main_option("script_location", str(schema.environment))
+    cfg.set_main_option("version_locations", " ".join(str(p) for p in schema.versions))
     cfg.set_main_option("path_separator", "space")
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
 
-def upgrade(engine: Engine, extra_locations: tuple[Path, ...] = ()) -> None:
+def upgrade(engine: Engine, schema: Schema) -> None:
     """Bring the database to the newest schema (idempotent)."""
-    cfg = alembic_config(engine.url.render_as_string(hide_password=False), extra_locations)
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False), schema)
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "heads")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import sandbox
 from engine.db import make_engine, make_session_factory
-from engine.migrate import upgrade
+from engine.migrate import Schema, upgrade
 
 POSTGRES_URL = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _postgres_reason: list[str] = []
@@ -74,7 +74,7 @@ _schemas: list[str] = []
 _admin: list[SAEngine] = []  # one administrative connection per test process, for emptying its schema
 
 
-def _migrations() -> tuple[Path, ...]:
+def _migrations() -> Schema:
     from api.composition import MIGRATIONS
 
     return MIGRATIONS
