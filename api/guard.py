@@ -9,9 +9,11 @@ from typing import Any, TypeVar
 from flask import current_app, g, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from api.context import db
 from api.identity.models import User
 from api.identity.service import API_TOKEN_PREFIX, Principal, authenticate, principal_of, read_api_token
 from api.ratelimit import Limit, limiter
+from api.record_access import scope_request
 from engine.declarations import Caller
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -36,8 +38,6 @@ def check_password(username: str, password: str) -> User | None:
     ``TooManyAttempts`` for this address, while other addresses may still sign in. Each attempt is counted
     before the password is checked and given back when it was right, so concurrent guesses cannot slip
     past the count."""
-    from api.context import db
-
     keys = _sign_in_keys(username)
     verdict = limiter().hit(keys)
     if not verdict.allowed:
@@ -76,8 +76,6 @@ def _from_bearer() -> Principal | None:
     token = bearer_token()
     if token is None:
         return None
-    from api.context import db
-
     session = db()
     if token.startswith(API_TOKEN_PREFIX):
         user = read_api_token(session, token)
@@ -102,8 +100,6 @@ def requires(*roles: str) -> Callable[[F], F]:
             principal = current_principal()
             if principal.role not in roles:
                 raise Forbidden(f"the {principal.role} role may not do this")
-            from api.record_access import scope_request
-
             scope_request()  # the request reads only the records this person may read (crm.access)
             return view(*args, **kwargs)
 

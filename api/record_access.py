@@ -9,8 +9,9 @@ from typing import Any
 from flask import g
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import Forbidden
+from werkzeug.exceptions import Forbidden, Unauthorized
 
+from api.context import db
 from api.identity.models import User
 from crm import access
 from crm.errors import RecordNotFound
@@ -31,18 +32,15 @@ def viewer() -> access.Viewer:
     """The signed-in person's viewer (read once per request)."""
     found = g.get("record_viewer")
     if found is None:
-        from api.context import db
-        from api.guard import current_principal
-
-        principal = current_principal()
+        principal = g.get("principal")  # set by the guard before any route reads a record
+        if principal is None:
+            raise Unauthorized("sign in first: send Authorization: Bearer <token>")
         found = g.record_viewer = viewer_of(db(), principal.username, principal.role, principal.groups)
     return found
 
 
 def scope_request() -> None:
     """Scope the request's read session to the signed-in person's records (called once they are known)."""
-    from api.context import db
-
     access.scope_reads(db(), viewer())
 
 
@@ -50,8 +48,6 @@ def place_commands(session: Session) -> None:
     """Records a command makes for the signed-in person are theirs, in their team and branch."""
     if g.get("principal") is None:
         return
-    from api.context import db
-
     principal = g.principal
     row = db().execute(select(User.team_key, User.branch_key).where(User.username == principal.username)).first()
     team, branch = (row[0], row[1]) if row is not None else (None, None)
@@ -65,8 +61,6 @@ def _model(kind: type[Any] | str) -> type[Any]:
 def readable(kind: type[Any] | str, record_id: Any) -> Any:
     """The record (a model, or its table's name), if the signed-in person may read it; else 404 (whether it
     exists or not)."""
-    from api.context import db
-
     model = _model(kind)
     record = db().get(model, record_id)
     if record is None or not access.may_read(db(), record, viewer()):
@@ -77,8 +71,6 @@ def readable(kind: type[Any] | str, record_id: Any) -> Any:
 def editable(kind: type[Any] | str, record_id: Any) -> Any:
     """The record, if the signed-in person may change it: 404 when they may not read it, 403 when they may
     read but not change it."""
-    from api.context import db
-
     record = readable(kind, record_id)
     if not access.may_edit(db(), record, viewer()):
         raise Forbidden(f"you may read this {type(record).__tablename__} but not change it / "

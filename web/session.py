@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app, g, session
 from sqlalchemy.exc import OperationalError
 
-from api.context import command, db
+from api.commands import command
+from api.context import db
 from api.identity.models import User
 from api.identity.service import (
     Principal,

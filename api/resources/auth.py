@@ -8,7 +8,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
-from api.context import command, db
+from api.commands import command
+from api.context import db
 from api.errors import problem
 from api.guard import BEARER, SIGNED_IN, TooManyAttempts, check_password, current_principal, requires
 from api.identity.models import LOCALES, ApiToken, User

@@ -9,7 +9,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from api import names as naming
-from api.context import command, db, ravand
+from api.commands import command
+from api.context import db, ravand
 from api.errors import problem
 from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, current_principal, requires
 from api.identity.groups import group_warnings

@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from api.context import command, db
+from api.commands import command
+from api.context import db
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.identity import groups as service
 from engine import journal

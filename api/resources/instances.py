@@ -10,7 +10,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate, validates
 
 from api import names as naming
-from api.context import command, db, ravand
+from api.commands import command
+from api.context import db, ravand
 from api.downloads import file_name
 from api.guard import BEARER, DESIGN, READ_PROCESSES, current_principal, requires
 from api.journal_words import describe

@@ -9,7 +9,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import command, crm_ctx, db
+from api.commands import command, crm_ctx
+from api.context import db
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.identity.models import AMOUNT_UNITS, NOTICE_CHANNELS, User
 from api.resources.common import PageArgs

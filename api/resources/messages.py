@@ -14,7 +14,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from api.context import command, ravand
+from api.commands import command
+from api.context import ravand
 from api.guard import BEARER, START, caller, current_principal, requires
 from api.resources.common import as_dict
 from engine.events import Delivery

@@ -17,8 +17,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api import admin_settings as admin
+from api.commands import command
 from api.composition import Ravand, SettingsError, contract_settings, notice_settings, work_calendar
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
 from crm.errors import InvalidRecord
 from crm.sender_settings import senders_from

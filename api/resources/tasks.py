@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from api import form_lists
 from api import names as naming
 from api.assignees import check_assignee
-from api.context import command, db, ravand
+from api.commands import command
+from api.context import db, ravand
 from api.guard import ANYONE, BEARER, WORK, current_principal, requires
 from api.record_links import Q_LENGTH, search_words, with_record
 from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, searching_readable

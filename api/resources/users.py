@@ -7,7 +7,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from api.context import command, db
+from api.commands import command
+from api.context import db
 from api.guard import BEARER, current_principal, requires
 from api.identity.groups import check_groups
 from api.identity.models import LOCALES, ROLES, User

@@ -18,8 +18,9 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import Forbidden, NotFound, TooManyRequests
 
 from api.campaign_sending import opt_out_key
+from api.commands import command
 from api.composition import ravand_ctx
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
 from api.ratelimit import Limit, limiter
 from api.resources.common import ID, PageArgs, page, page_schema

@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
-from api.context import command, crm_ctx, db
+from api.commands import command, crm_ctx
+from api.context import db
 from api.guard import BEARER, current_principal, requires
 from api.intake import start_complaint
 from api.record_access import editable, readable

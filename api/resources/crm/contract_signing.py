@@ -18,8 +18,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
+from api.commands import command
 from api.composition import ravand_ctx
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.contract_settings import link_key
 from api.errors import problem
 from api.resources.crm.contracts import DOCUMENT_POLICY, pdf_of

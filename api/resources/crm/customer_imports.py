@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from api import imports
-from api.context import command, db, ravand
+from api.commands import command
+from api.context import db, ravand
 from api.errors import problem
 from api.guard import BEARER, current_principal, requires
 from api.resources.common import PageArgs, page, page_schema

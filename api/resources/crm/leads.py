@@ -8,7 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from api.context import command, crm_ctx, db, ravand
+from api.commands import command, crm_ctx
+from api.context import db, ravand
 from api.guard import BEARER, requires
 from api.intake import start_lead
 from api.record_access import editable

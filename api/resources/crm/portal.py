@@ -19,8 +19,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
+from api.commands import command
 from api.composition import Ravand, ravand_ctx
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.errors import problem
 from api.intake import start_complaint, survey_answered
 from api.ratelimit import Limit, limiter

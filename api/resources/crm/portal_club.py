@@ -20,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.club import LINK_PURPOSE, club_key, send_club_link
+from api.commands import command
 from api.composition import ravand_ctx
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.errors import problem
 from api.resources.crm.loyalty_club import ClubStatementSchema
 from api.resources.crm.portal import PUBLIC, limited

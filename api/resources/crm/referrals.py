@@ -11,8 +11,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from api.commands import command
 from api.composition import ravand_ctx
-from api.context import command, db, ravand
+from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
 from api.resources.common import ID, PageArgs, page, page_schema
 from api.resources.crm import referral_detail

@@ -7,7 +7,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from api.context import command, crm_ctx, ravand
+from api.commands import command, crm_ctx
+from api.context import ravand
 from api.guard import ANYONE, WORK, current_principal
 from crm.unit import Ctx
 

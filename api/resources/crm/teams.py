@@ -13,7 +13,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from api.context import command, db
+from api.commands import command
+from api.context import db
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.identity.groups import known_groups
 from api.identity.models import ROLES, User
