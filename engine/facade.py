@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deploy as deploying
-from engine import events, guards, queries, runtime, start_forms, tasks
+from engine import events, guards, outgoing, queries, runtime, start_forms, tasks
 from engine import journal as journaling
 from engine.declarations import Caller, may_start, require_starter
 from engine.errors import Conflict, NotFound
@@ -56,7 +56,8 @@ class Engine:
         self.handlers = handlers or HandlerRegistry()
         self.specs = SpecCache()
         script_engine = SandboxScriptEngine(max_multi_instance=int((settings or {}).get("max_multi_instance", 1_000)))
-        self.ctx = runtime.Context(self.specs, self.handlers, script_engine, dict(settings or {}))
+        self.ctx = runtime.Context(self.specs, self.handlers, script_engine, dict(settings or {}),
+                                   messenger=outgoing.Messenger)
         # message name → seconds a message that finds no waiting instance is kept ("*": any name)
         self.message_buffers: dict[str, float] = dict((settings or {}).get("message_buffers", {}))
 

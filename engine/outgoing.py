@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine import events, runtime
 from engine.errors import EngineError
 
 MAX_DEPTH = 16
@@ -36,8 +37,6 @@ class Messenger:
                      correlation: Mapping[str, Any] | None = None,
                      variables: Mapping[str, Any] | None = None, if_waiting: bool = False) -> list[str]:
         """``if_waiting``: reach a waiting instance or nobody (``[]``): no start, no buffering, no error."""
-        from engine import events
-
         buffers = self.ctx.settings.get("message_buffers", {})
         seconds = 0 if if_waiting else buffers.get(name, buffers.get("*", 0))
         self._enter()
@@ -52,8 +51,6 @@ class Messenger:
 
     def start_process(self, key: str, *, business_key: str | None = None,
                       variables: Mapping[str, Any] | None = None, record: Any = None) -> str:
-        from engine import runtime
-
         self._enter()
         try:
             return runtime.start(self.ctx, self.session, key, business_key, dict(variables or {}), self.actor,

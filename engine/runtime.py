@@ -8,7 +8,7 @@ SpiffWorkflow's ERROR state, other branches go on, and a retry puts it back to R
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,7 +36,6 @@ from engine.errors import Conflict, EngineError, NotFound
 from engine.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
 from engine.journal import plain
 from engine.models import Incident, ProcessInstance, Subscription, Timer
-from engine.outgoing import Messenger
 from engine.projections import Snapshot, ready_user_tasks, sync_human_tasks
 from engine.records import RecordRef
 from engine.retries import ATTEMPTS, RETRY, next_retry
@@ -56,6 +55,9 @@ class Context:
     handlers: HandlerRegistry
     script_engine: Any
     settings: Mapping[str, Any] = field(default_factory=dict)
+    # what a service call reaches other instances through (``engine.outgoing.Messenger``, given by the facade:
+    # it correlates and starts, which this module's callers do, so this module does not import it)
+    messenger: Callable[[Context, Session, str, str | None], Any] | None = None
 
 
 @dataclass
@@ -90,8 +92,9 @@ def _call_service(ctx: Context, session: Session, loaded: Loaded, task: Any, act
                   now: datetime) -> None:
     element = _element(task)
     name = loaded.definition.elements.get(element, {}).get("handler", element)
+    messenger = ctx.messenger(ctx, session, loaded.instance.id, actor) if ctx.messenger is not None else None
     call = ServiceCall(session, loaded.instance.id, loaded.instance.business_key, element, actor, ctx.settings,
-                       Messenger(ctx, session, loaded.instance.id, actor), loaded.instance)
+                       messenger, loaded.instance)
     try:
         with session.begin_nested():
             result = ctx.handlers.call(name, plain(task.data), call)

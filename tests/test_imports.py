@@ -23,7 +23,6 @@ MAY_IMPORT = {
     "engine": {"engine", "forms", "config"}, "crm": {"crm"}, "forms": {"forms"}, "config": {"config"},
 }
 KNOWN_CIRCLES = {  # what is left to take apart; a circle gone is taken off here
-    frozenset({"engine.events", "engine.outgoing", "engine.runtime"}),
     frozenset({"forms", "forms.conditions", "forms.form", "forms.formjs", "forms.schema"}),
     frozenset({"web", "web.mount", "web.pages", "web.portal", "web.session"}),
     frozenset({"api", "api.app", "api.resources", "api.resources.definitions", "api.resources.instances",
