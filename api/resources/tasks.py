@@ -6,6 +6,7 @@ its candidates (``api.assignees``). Auditors and designers read every task and a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask.views import MethodView
@@ -24,6 +25,7 @@ from api.record_visibility import ShownRecordSchema, hide_one, hide_unreadable, 
 from api.resources.common import Instant, PageArgs, as_dict, page_schema
 from api.staff_notices import tell_assigned, tell_mentioned
 from api.task_activities import log_task_activity
+from engine.facade import Engine
 from engine.tasks import SORTS, TaskQuery, actionable
 from engine.views import Actor, TaskView
 
@@ -161,19 +163,18 @@ class Task(MethodView):
         return {**shown, "form": form, "data": form_lists.shown_data(detail.form, detail.data, locale)}
 
 
-def _act(action: str, task_id: str, *args: Any) -> Any:
-    actor, engine = current_principal().actor, ravand().engine
-    return as_dict(command(lambda s: getattr(engine, action)(s, task_id, *args, actor)))
+HandOver = Callable[[Session, str, str, Actor], TaskView]  # Engine.assign or Engine.delegate
 
 
-def _hand_over(action: str, task_id: str, body: dict) -> object:
-    """Assign or delegate to an active employee (or administrator) among the task's candidates; they are told."""
+def _hand_over(hand: Callable[[Engine], HandOver], task_id: str, body: dict) -> object:
+    """Assign or delegate (``hand`` picks which of the engine's) to an active employee (or administrator) among
+    the task's candidates; they are told."""
     actor, engine = current_principal().actor, ravand().engine
 
     def run(session: Session) -> TaskView:
         task = engine.task(session, task_id, actor).task
         user = check_assignee(session, task, body["user"], admin=actor.admin, override=body["override"])
-        handed: TaskView = getattr(engine, action)(session, task_id, user.username, actor)
+        handed = hand(engine)(session, task_id, user.username, actor)
         tell_assigned(engine, session, handed, actor.name)
         return handed
 
@@ -193,7 +194,8 @@ class Claim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Claim a task offered to me or my groups."""
-        return _shown(_act("claim", task_id))
+        actor, engine = current_principal().actor, ravand().engine
+        return _shown(as_dict(command(lambda s: engine.claim(s, task_id, actor))))
 
 
 @blp.route("/<task_id>/unclaim")
@@ -203,7 +205,8 @@ class Unclaim(MethodView):
     @requires(*WORK)
     def post(self, task_id: str) -> object:
         """Give a claimed task back to its candidates."""
-        return _shown(_act("unclaim", task_id))
+        actor, engine = current_principal().actor, ravand().engine
+        return _shown(as_dict(command(lambda s: engine.unclaim(s, task_id, actor))))
 
 
 @blp.route("/<task_id>/assign")
@@ -216,7 +219,7 @@ class Assign(MethodView):
     def post(self, body: dict, task_id: str) -> object:
         """Hand the task to another user (its assignee or an administrator): an active employee or administrator
         among its candidates; an administrator may go outside them with ``override: true``."""
-        return _hand_over("assign", task_id, body)
+        return _hand_over(lambda engine: engine.assign, task_id, body)
 
 
 @blp.route("/<task_id>/delegate")
@@ -228,7 +231,7 @@ class Delegate(MethodView):
     @requires(*WORK)
     def post(self, body: dict, task_id: str) -> object:
         """Delegate: the user works the task; I stay its owner and keep seeing it (the same users as assign)."""
-        return _hand_over("delegate", task_id, body)
+        return _hand_over(lambda engine: engine.delegate, task_id, body)
 
 
 @blp.route("/<task_id>/complete")
