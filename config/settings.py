@@ -30,7 +30,6 @@ class Settings:
     expression_timeout_s: float = 0.5  # an expression outside the fast path, in the worker pool
     max_multi_instance: int = 1_000  # instances one multi-instance activity may create
     max_deployment_bytes: int = 5 * 1024 * 1024
-    engine_retries: int = 5
     locale: str = "en"
     timezone: str = "Asia/Tehran"
     cors_origins: tuple[str, ...] = ()
