@@ -93,7 +93,8 @@ def record_payment(ctx: Ctx, invoice: Invoice, data: dict[str, Any], *, today: d
     changes: dict[str, Any] = {"paid": invoice.paid + amount}
     if changes["paid"] >= invoice.amount:
         last = max(p.paid_on for p in payments_of(ctx.session, invoice.id))
-        when = datetime.combine(last, time(12), ZoneInfo(zone))
+        # noon of the day it was paid; a payment of today before noon is a purchase of now, never one to come
+        when = min(datetime.combine(last, time(12), ZoneInfo(zone)), utcnow())
         purchase = record_purchase(ctx, invoice.customer_id, amount=invoice.amount, purchased_at=when,
                                    channel="agent", paid_on_time=last <= invoice.due_on,
                                    reference=f"INV-{invoice.id}")

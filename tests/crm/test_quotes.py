@@ -140,3 +140,24 @@ def test_an_invoice_paid_late_or_still_owed_weighs_on_the_settlement_factor(ctx:
     assert ctx.session.get(LoyaltyAccount, customer_id).score > late
     with pytest.raises(RecordConflict):
         invoices.record_payment(ctx, second, {"amount": 1}, today=date(2026, 12, 1))
+
+
+def test_a_payment_of_today_before_noon_is_a_purchase_of_now(ctx: Ctx, deal: object,
+                                                             catalogue: dict[str, int]) -> None:
+    """The purchase a paid invoice becomes is dated noon of the day it was paid, but never after now: the
+    company's day (here given as tomorrow, as in Tehran's early hours before UTC's midnight) may have begun
+    while its noon is still to come."""
+    from crm import invoices
+    from crm.clock import utcnow
+    from crm.models import Purchase
+
+    day = utcnow().date() + timedelta(days=1)
+    quote = quotes.create_quote(ctx, deal, {"lines": [{"product_id": catalogue["licence"]}]}, vat_percent=10,
+                                today=day)
+    quotes.send_quote(ctx, quote, today=day)
+    quotes.decide(ctx, quote, "accepted", today=day)
+    invoice = invoices.issue(ctx, quote, today=day)
+    before = utcnow()
+    invoices.record_payment(ctx, invoice, {"amount": invoice.amount}, today=day)
+    purchase = ctx.session.get(Purchase, invoice.purchase_id)
+    assert invoice.state == "paid" and before <= purchase.purchased_at <= utcnow()
