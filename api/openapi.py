@@ -72,8 +72,9 @@ def _statuses(path: str, method: str, secured: bool) -> list[tuple[str, str]]:
 
 
 def document_errors(api: Api) -> None:
-    """Add the error answers each operation can give, where it does not list them itself."""
-    for path, item in api.spec._paths.items():
+    """Add the error answers each operation can give, where it does not list them itself (the document's
+    ``paths`` as ``APISpec.to_dict`` gives them: the spec's own operations, changed in place)."""
+    for path, item in api.spec.to_dict()["paths"].items():
         for method, operation in item.items():
             if method not in METHODS:
                 continue
