@@ -451,3 +451,4 @@ def test_openapi_documents_every_route(plain: Api):
                    (V1 + "/quote-links/{token}/code", "post")}
     for path, method in documented - open_routes:
         assert document["paths"][path][method].get("security") == [{"bearerAuth": []}], (method, path)
+        assert {"401", "403"} <= set(document["paths"][path][method]["responses"]), (method, path)  # errors too
