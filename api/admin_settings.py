@@ -29,9 +29,9 @@ from crm.quiet import parse_quiet_hours, zone_of
 from crm.sms_panels import PROVIDERS
 from crm.text import ascii_digits
 from crm.validation import parse_email
-from engine import calendar
-from engine.db import make_read_session_factory
-from engine.models import Base
+from engine.events import calendar
+from engine.store.db import make_read_session_factory
+from engine.store.models import Base
 
 log = logging.getLogger("ravand.settings")
 

@@ -24,12 +24,13 @@ from crm.funnel import funnel_of
 from crm.quiet import parse_quiet_hours, zone_of
 from crm.record_history import index_rows
 from crm.unit import Ctx
-from engine import calendar, journal, sandbox
-from engine.db import make_engine, make_read_session_factory, make_session_factory
+from engine import journal, sandbox
+from engine.events import calendar
+from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
-from engine.migrate import ENGINE_VERSIONS, Schema, alembic_config, upgrade
-from engine.scheduler import TimerWorker
-from engine.services import HandlerRegistry
+from engine.runtime.services import HandlerRegistry
+from engine.store.db import make_engine, make_read_session_factory, make_session_factory
+from engine.store.migrate import ENGINE_VERSIONS, Schema, alembic_config, upgrade
 from processes.notices import DEFAULT_PUBLIC_URL
 
 MIGRATIONS = Schema(environment=Path(__file__).parent / "migrations",  # one environment for every table

@@ -20,10 +20,10 @@ from sqlalchemy import Column, Table, or_, select, update
 from sqlalchemy.orm import Session
 
 import crm.models
-import engine.models
+import engine.store.models
 from api.composition import ravand_ctx
 from engine.clock import utcnow
-from engine.models import HumanTask, Timer
+from engine.store.models import HumanTask, Timer
 
 ENGINE_TABLES = ("process_instance", "human_task", "task_comment")
 SKIPPED = ("list_entry", "import_job", "import_upload", "import_row")  # written by no demo step
@@ -31,13 +31,13 @@ SKIPPED = ("list_entry", "import_job", "import_upload", "import_row")  # written
 
 def _stamps(table: Table) -> list[Column]:
     return [column for column in table.columns if isinstance(column.type, (crm.models.UtcDateTime,
-                                                                           engine.models.UtcDateTime))]
+                                                                           engine.store.models.UtcDateTime))]
 
 
 def moved_tables() -> list[tuple[Table, list[Column]]]:
     """Every CRM table and the engine's instance and task tables, each with its timestamp columns."""
     tables = [table for table in crm.models.Base.metadata.sorted_tables if table.name not in SKIPPED]
-    tables += [engine.models.Base.metadata.tables[name] for name in ENGINE_TABLES]
+    tables += [engine.store.models.Base.metadata.tables[name] for name in ENGINE_TABLES]
     return [(table, columns) for table in tables if (columns := _stamps(table))]
 
 

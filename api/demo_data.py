@@ -24,7 +24,7 @@ from api.demo_clock import DemoClock
 from api.demo_users import DEMO_USERS
 from crm.models import Customer
 from engine.clock import utcnow
-from engine.models import HumanTask
+from engine.store.models import HumanTask
 from engine.views import Actor
 
 # the demo employees as the engine sees them (their groups are those ensure_demo_users gives them)

@@ -14,7 +14,7 @@ from api.identity.models import User
 from api.identity.service import API_TOKEN_PREFIX, Principal, authenticate, principal_of, read_api_token
 from api.ratelimit import Limit, limiter
 from api.record_access import scope_request
-from engine.declarations import Caller
+from engine.definitions.declarations import Caller
 
 F = TypeVar("F", bound=Callable[..., Any])
 BEARER = [{"bearerAuth": []}]
@@ -115,7 +115,7 @@ WORK = ("admin", "employee")
 AUDIT = ("admin", "auditor")
 READ_PROCESSES = ("admin", "designer", "auditor")
 # Start instances, send messages and signals; what each caller may start or send is the diagram's
-# to say (engine.declarations: candidate starters, ravand:senders). "integration" is for systems
+# to say (engine.definitions.declarations: candidate starters, ravand:senders). "integration" is for systems
 # calling back (an e-signature provider, a web shop) with an API token: it may send the messages and
 # start the processes declared for it, and record purchases.
 START = ("admin", "designer", "employee", "integration")

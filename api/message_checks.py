@@ -18,7 +18,7 @@ from crm import complaints, leads
 from crm.customers import find_customer_by_referral_code
 from crm.errors import InvalidRecord, RecordNotFound
 from crm.validation import Form
-from engine.declarations import Caller, declared_anywhere, refuse_undeclared, require_sender
+from engine.definitions.declarations import Caller, declared_anywhere, refuse_undeclared, require_sender
 from engine.errors import InvalidData
 from engine.facade import Engine
 

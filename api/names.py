@@ -1,4 +1,4 @@
-"""Process and task names in the reader's language (``engine.names``): a task's or an instance's dict gets
+"""Process and task names in the reader's language (``engine.definitions.names``): a task's or an instance's dict gets
 ``name`` (a task's) and ``process_name`` in the signed-in user's language, with every language kept beside them
 (``names``, ``process_names``: {"en": ..., "fa": ...}), so a client that wants the English name still has it."""
 
@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.form_lists import viewer_locale
-from engine.models import ProcessInstance
-from engine.names import BOOK, Names
+from engine.definitions.names import BOOK, Names
+from engine.store.models import ProcessInstance
 
 NAMES_DOC = "the name in every language the diagram gives it (en always; fa where the designer set name:fa)"
 

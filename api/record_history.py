@@ -18,7 +18,7 @@ from crm.models import JournalRecord
 from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, value_label
 from crm.text import persian_digits
 from engine.clock import as_utc
-from engine.models import HumanTask, JournalEntry, ProcessInstance
+from engine.store.models import HumanTask, JournalEntry, ProcessInstance
 
 MAX_VALUE = 300  # characters of a value shown; longer texts are cut with an ellipsis
 PROCESS_KINDS: dict[str, Label] = {
@@ -167,8 +167,9 @@ def _same(text: str) -> Label:
 
 def _names(session: Session, rows: list[Any]) -> dict[str, Label]:
     """The names, in Persian and English, of the tasks, elements and processes the process steps on this page
-    speak of (the diagrams' names per locale, engine.names; the English name or the key where there is none)."""
-    from engine.names import BOOK
+    speak of (the diagrams' names per locale, engine.definitions.names; the English name or the key where there is
+    none)."""
+    from engine.definitions.names import BOOK
 
     instance_ids = {r.process_instance_id for r in rows if r.process_instance_id}
     keys: dict[str, str] = {iid: key for iid, key in session.execute(

@@ -26,7 +26,7 @@ from api.record_access import viewer
 from api.record_links import RecordSchema
 from crm import access
 from crm.models import Complaint, Contract, Customer, Lead, Opportunity, Purchase, Referral
-from engine.models import ProcessInstance
+from engine.store.models import ProcessInstance
 
 # the record types that are CRM records under record access (others, e.g. a process's own, are always shown)
 MODELS: dict[str, type[Any]] = {

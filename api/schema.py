@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import MetaData
 
-TABLE_MODULES = ("engine.models", "api.identity.models", "api.identity.groups", "api.admin_settings",
+TABLE_MODULES = ("engine.store.models", "api.identity.models", "api.identity.groups", "api.admin_settings",
                  "api.staff_notices", "crm.models", "crm.teams", "crm.saved_filters")
 PG_PATTERN_INDEXES = frozenset({"ix_customer_name_key_prefix"})  # varchar_pattern_ops: PostgreSQL's alone
 
@@ -21,7 +21,7 @@ def metadata() -> list[MetaData]:
     for name in TABLE_MODULES:
         import_module(name)
     from crm.models import Base as CrmBase
-    from engine.models import Base as EngineBase
+    from engine.store.models import Base as EngineBase
 
     return [EngineBase.metadata, CrmBase.metadata]
 

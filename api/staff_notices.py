@@ -28,11 +28,11 @@ from crm import access, activities
 from crm.record_cards import url_of
 from crm.record_labels import KIND_WORDS
 from engine.clock import as_utc, utcnow
-from engine.db import is_postgres
+from engine.definitions.names import BOOK
 from engine.facade import Engine
-from engine.models import Base, HumanTask
-from engine.names import BOOK
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
+from engine.store.db import is_postgres
+from engine.store.models import Base, HumanTask
 from engine.views import TaskView
 from processes.notices import public_url, tell_staff
 from processes.records import record_of

@@ -14,8 +14,8 @@ from api.composition import ravand_ctx
 from api.staff import directory
 from crm.activities import RECORD_TYPES, log_activity
 from crm.models import Activity
-from engine.models import ProcessDefinition, ProcessInstance
-from engine.names import BOOK
+from engine.definitions.names import BOOK
+from engine.store.models import ProcessDefinition, ProcessInstance
 from engine.views import TaskView
 
 

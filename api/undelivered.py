@@ -15,8 +15,8 @@ from api.staff import directory
 from crm.messages import templates
 from crm.models import Customer, Notification
 from engine.facade import Engine
-from engine.models import ProcessInstance
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
+from engine.store.models import ProcessInstance
 from processes.notices import public_url, tell_staff
 
 log = logging.getLogger("ravand.outbox")

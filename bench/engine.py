@@ -37,10 +37,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.composition import MIGRATIONS
 from engine import sandbox
-from engine.db import make_engine, make_session_factory
 from engine.facade import Engine
-from engine.migrate import upgrade
-from engine.models import ProcessInstance
+from engine.store.db import make_engine, make_session_factory
+from engine.store.migrate import upgrade
+from engine.store.models import ProcessInstance
 from engine.views import Actor
 
 N = int(os.environ.get("BENCH_N", "500"))

@@ -22,8 +22,8 @@ from collections.abc import Callable
 from typing import Any
 
 from engine import sandbox
-from engine import sandbox_runtime as runtime
-from engine.sandbox_limits import current_limits
+from engine.sandbox import runner as runtime
+from engine.sandbox.limits import current_limits
 
 N = int(os.environ.get("BENCH_N", "20000"))
 POOL_N = int(os.environ.get("BENCH_POOL_N", "500"))

@@ -22,7 +22,7 @@ from sqlalchemy import text
 import bench.api as api_bench
 from api.app import create_app
 from bench.api import _request
-from engine.db import make_engine
+from engine.store.db import make_engine
 
 POSTGRES = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BUDGET_MS = 100.0

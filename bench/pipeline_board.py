@@ -26,7 +26,7 @@ from bench import harness
 from config import load_settings
 from crm.models import Customer, Opportunity
 from crm.text import name_key
-from engine.db import make_engine
+from engine.store.db import make_engine
 
 DEALS = int(os.environ.get("BENCH_BOARD_DEALS", "10000"))
 TIMES = int(os.environ.get("BENCH_BOARD_TIMES", "10"))

@@ -22,7 +22,7 @@ from api.composition import build
 from api.identity.service import create_user
 from bench import harness
 from config import load_settings
-from engine.db import make_engine
+from engine.store.db import make_engine
 
 CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "1000000"))
 TIMES = int(os.environ.get("BENCH_TIMES", "10"))

@@ -22,7 +22,7 @@ from sqlalchemy import text
 from bench import harness
 from bench.api import _request
 from bench.lists import LISTS, PORT, RECORDS, ROWS, TIMES, prepare
-from engine.db import make_engine
+from engine.store.db import make_engine
 
 TEAMS = 50
 PLACE = """

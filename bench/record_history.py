@@ -23,7 +23,7 @@ from api.composition import build
 from api.identity.service import create_user
 from config import load_settings
 from crm.record_history import backfill
-from engine.db import make_engine
+from engine.store.db import make_engine
 
 ROWS = int(os.environ.get("BENCH_JOURNAL_ROWS", "1000000"))
 RECORDS = int(os.environ.get("BENCH_JOURNAL_RECORDS", "100000"))

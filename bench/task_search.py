@@ -22,7 +22,7 @@ from api.app import create_app
 from api.composition import build
 from api.identity.service import create_user
 from config import load_settings
-from engine.db import make_engine
+from engine.store.db import make_engine
 from tests.engine import bpmn
 
 ROWS = int(os.environ.get("BENCH_TASK_ROWS", "1000000"))

@@ -26,11 +26,11 @@ from sqlalchemy import func, select, text
 from api.composition import MIGRATIONS
 from engine import sandbox
 from engine.clock import as_utc, utcnow
-from engine.db import make_engine, make_session_factory
+from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
-from engine.migrate import upgrade
-from engine.models import JournalEntry, Timer
-from engine.scheduler import TimerWorker
+from engine.store.db import make_engine, make_session_factory
+from engine.store.migrate import upgrade
+from engine.store.models import JournalEntry, Timer
 from tests.engine import bpmn
 
 N = int(os.environ.get("BENCH_TIMERS", "10000"))

@@ -16,19 +16,23 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import deploy as deploying
-from engine import events, guards, outgoing, queries, runtime, start_forms, tasks
 from engine import journal as journaling
-from engine.declarations import Caller, may_start, require_starter
+from engine import queries, tasks
+from engine.definitions import deploy as deploying
+from engine.definitions import start_forms
+from engine.definitions.declarations import Caller, may_start, require_starter
+from engine.definitions.specs import SpecCache
 from engine.errors import Conflict, NotFound
-from engine.incidents import open_incidents
-from engine.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
-from engine.projections import OPEN_STATES
+from engine.events import messages, outgoing, timers
 from engine.records import RecordRef
-from engine.scripting import SandboxScriptEngine
-from engine.services import HandlerRegistry
-from engine.specs import SpecCache
+from engine.runtime import guards
+from engine.runtime import unit_of_work as runtime
+from engine.runtime.incidents import open_incidents
+from engine.runtime.projections import OPEN_STATES
+from engine.runtime.services import HandlerRegistry
+from engine.spiff.script_engine import SandboxScriptEngine
 from engine.store import records as record_rows
+from engine.store.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
 from engine.store.prepared import Prepared
 from engine.values import check_plain, check_text
 from engine.views import (
@@ -82,7 +86,11 @@ class Engine:
 
     # -- designers ----------------------------------------------------------------------------
     def deploy(self, session: Session, files: list[tuple[str, bytes]], actor: str | None) -> list[deploying.Deployed]:
-        return deploying.deploy(session, files, actor, self.handlers)
+        deployed = deploying.deploy(session, files, actor, self.handlers)
+        for new in (d for d in deployed if d.created):  # the newest version owns the start events
+            definition = session.get(ProcessDefinition, new.id)
+            timers.register_start_events(session, definition, definition.deployed_at)
+        return deployed
 
     def definitions(self, session: Session, key: str | None = None, latest_only: bool = False,
                     limit: int = 100, offset: int = 0) -> Page[DefinitionView]:
@@ -211,33 +219,33 @@ class Engine:
     def correlate(self, session: Session, name: str, business_key: str | None = None,
                   correlation: Mapping[str, Any] | None = None, variables: Mapping[str, Any] | None = None,
                   actor: str | None = None, *, waiting_only: bool = False,
-                  caller: Caller | None = None) -> events.Delivery:
-        """Deliver message ``name`` (see ``events.correlate``); ``waiting_only``: to a waiting instance or
+                  caller: Caller | None = None) -> messages.Delivery:
+        """Deliver message ``name`` (see ``messages.correlate``); ``waiting_only``: to a waiting instance or
         to nobody, never starting or buffering."""
         check_text(name, "name", 255)
         check_text(business_key, "business_key", 255)
         check_plain(correlation or {}, "correlation")
         check_plain(variables or {}, "variables")
         buffer_s = self.message_buffers.get(name, self.message_buffers.get("*", 0))
-        return events.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
+        return messages.correlate(self.ctx, session, name, business_key, dict(correlation or {}),
                                 dict(variables or {}), actor, timedelta(seconds=buffer_s) if buffer_s else None,
                                 waiting_only=waiting_only, caller=caller)
 
     def signal(self, session: Session, name: str, variables: Mapping[str, Any] | None = None,
-               actor: str | None = None, *, caller: Caller | None = None) -> events.Delivery:
+               actor: str | None = None, *, caller: Caller | None = None) -> messages.Delivery:
         check_text(name, "name", 255)
         check_plain(variables or {}, "variables")
-        return events.broadcast(self.ctx, session, name, dict(variables or {}), actor, caller=caller)
+        return messages.broadcast(self.ctx, session, name, dict(variables or {}), actor, caller=caller)
 
     def startable(self, session: Session, keys: set[str], caller: Caller) -> set[str]:
         """Which of ``keys`` ``caller`` may start (each key's latest version decides)."""
         return {key for key in keys if may_start(self.specs.latest(session, key).elements, key, caller)}
 
     def due_timers(self, session: Session, now: datetime, limit: int = 100) -> list[int]:
-        return events.due_timers(session, now, limit)
+        return timers.due_timers(session, now, limit)
 
     def fire_timer(self, session: Session, timer_id: int, now: datetime) -> bool:
-        return events.fire_timer(self.ctx, session, timer_id, now)
+        return timers.fire_timer(self.ctx, session, timer_id, now)
 
     def timers(self, session: Session, instance_id: str) -> list[TimerView]:
         """The instance's pending timers, soonest first."""
@@ -246,10 +254,10 @@ class Engine:
 
     def reschedule_timer(self, session: Session, timer_id: int, due_at: datetime, actor: str | None) -> None:
         """Move a timer; one whose new time has passed fires at once, in this transaction."""
-        events.reschedule(self.ctx, session, timer_id, due_at, actor)
+        timers.reschedule(self.ctx, session, timer_id, due_at, actor)
 
     def next_timer_due(self, session: Session) -> datetime | None:
-        return events.next_timer_due(session)
+        return timers.next_timer_due(session)
 
     # -- journal ------------------------------------------------------------------------------
     def journal(self, session: Session, query: queries.JournalQuery) -> Page[JournalView]:

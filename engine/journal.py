@@ -20,8 +20,8 @@ from sqlalchemy import Connection, event, insert, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc, utcnow
-from engine.db import is_postgres
-from engine.models import JournalEntry
+from engine.store.db import is_postgres
+from engine.store.models import JournalEntry
 from engine.store.prepared import Prepared, connection_of, run_sql
 
 GENESIS = "0" * 64

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from engine import records
-from engine.models import Incident, JournalEntry, ProcessDefinition, ProcessInstance
+from engine.store.models import Incident, JournalEntry, ProcessDefinition, ProcessInstance
 from engine.views import DefinitionView, InstanceView, JournalView, Page
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_
 
 from engine.errors import InvalidValue
-from engine.models import ProcessInstance
+from engine.store.models import ProcessInstance
 from engine.values import check_text
 
 TYPE_LENGTH, ID_LENGTH, TITLE_LENGTH, SEARCH_LENGTH = 40, 64, 500, 4000

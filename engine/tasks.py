@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import Select
 
-from engine import guards, journal, records, runtime
+from engine import journal, records
 from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
-from engine.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
-from engine.projections import OPEN_STATES
+from engine.runtime import guards
+from engine.runtime import unit_of_work as runtime
+from engine.runtime.projections import OPEN_STATES
+from engine.store.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.store.prepared import Prepared
-from engine.store.writes import held, load_joined, load_row
+from engine.store.rows import held, load_joined, load_row
 from engine.views import Actor, Page, RecordView, TaskView
 from forms import FormDataInvalid, load_form
 from forms.display import for_display

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from engine.clock import as_utc
-from engine.models import (
+from engine.runtime.retries import RETRY
+from engine.store.models import (
     HumanTask,
     Incident,
     JournalEntry,
@@ -16,7 +17,6 @@ from engine.models import (
     TaskComment,
     Timer,
 )
-from engine.retries import RETRY
 
 T = TypeVar("T")
 

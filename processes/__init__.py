@@ -7,7 +7,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from engine.services import HandlerRegistry
+from engine.runtime.services import HandlerRegistry
 
 HERE = Path(__file__).parent
 KEYS = ("lead_qualification", "complaint_escalation", "contract_approval", "referral_rewards", "customer_ranking",

@@ -9,7 +9,7 @@ from typing import Any
 from crm.dates import parse_day, parse_moment
 from crm.errors import InvalidRecord
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 
 
 def ctx_of(call: ServiceCall) -> Ctx:

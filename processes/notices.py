@@ -21,7 +21,7 @@ from crm import notify
 from crm.models import Customer
 from crm.text import guess_locale, read_locale
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 
 __all__ = ["DEFAULT_PUBLIC_URL", "StaffDirectory", "StaffMember", "guess_locale", "public_url", "tell",
            "tell_customer", "tell_staff"]

@@ -22,8 +22,8 @@ from sqlalchemy import Engine as SAEngine
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine import sandbox
-from engine.db import make_engine, make_session_factory
-from engine.migrate import Schema, upgrade
+from engine.store.db import make_engine, make_session_factory
+from engine.store.migrate import Schema, upgrade
 
 POSTGRES_URL = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 _postgres_reason: list[str] = []

@@ -15,7 +15,7 @@ from sqlalchemy import Boolean, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from engine.errors import Conflict, InvalidData, NotFound
-from engine.models import Base, ProcessDefinition
+from engine.store.models import Base, ProcessDefinition
 
 KEY = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$")
 KEY_ERROR = ("lower-case Latin letters, digits and dashes, e.g. support-2 / "

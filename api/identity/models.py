@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engine.declarations import ROLES as DECLARABLE_ROLES
-from engine.models import Base
+from engine.definitions.declarations import ROLES as DECLARABLE_ROLES
+from engine.store.models import Base
 
 ROLES = DECLARABLE_ROLES  # admin, designer, employee, auditor, integration (what a diagram may name)
 LOCALES = ("en", "fa")  # the interface languages

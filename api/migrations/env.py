@@ -1,4 +1,4 @@
-"""Ravand's one Alembic environment, for every table (``api.schema``): run through ``engine.migrate.upgrade``
+"""Ravand's one Alembic environment, for every table (``api.schema``): run through ``engine.store.migrate.upgrade``
 with ``api.composition.MIGRATIONS`` (``ravand init``, ``ravand serve``, the tests)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from api.schema import include_object, metadata
-from engine.db import normalise_url
+from engine.store.db import normalise_url
 
 config = context.config
 target_metadata = metadata()

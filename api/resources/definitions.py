@@ -16,12 +16,12 @@ from api.guard import ANYONE, BEARER, DESIGN, READ_PROCESSES, START, caller, cur
 from api.identity.groups import group_warnings
 from api.resources.common import PageArgs, as_dict, page_schema
 from api.resources.instances import InstanceSchema
-from engine.deploy import Deployed, process_elements_of
-from engine.deploy import validate as validate_deployment
-from engine.deploy import warnings as deployment_warnings
+from engine.definitions.bundle import read_files
+from engine.definitions.deploy import Deployed, process_elements_of
+from engine.definitions.deploy import validate as validate_deployment
+from engine.definitions.deploy import warnings as deployment_warnings
 from engine.errors import Forbidden, NotFound
-from engine.models import ProcessDefinition, Resource
-from engine.resources import read_files
+from engine.store.models import ProcessDefinition, Resource
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="Deployments and process definitions")
 
@@ -106,7 +106,7 @@ class Deployments(MethodView):
         engine = ravand().engine
         deployed = [as_dict(d) for d in command(lambda s: _with_group_warnings(s, engine.deploy(s, files, actor)))]
         # named in a session begun after the commit: the request's may hold a snapshot from before the deploy,
-        # and what it read would be cached as the process's names (engine.names.BOOK)
+        # and what it read would be cached as the process's names (engine.definitions.names.BOOK)
         with ravand().sessions() as fresh:
             return naming.definitions(fresh, deployed)
 

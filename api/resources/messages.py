@@ -18,7 +18,7 @@ from api.commands import command
 from api.context import ravand
 from api.guard import BEARER, START, caller, current_principal, requires
 from api.resources.common import as_dict
-from engine.events import Delivery
+from engine.events.messages import Delivery
 
 blp = Blueprint("messages", __name__, url_prefix="/api/v1", description="Messages and signals")
 

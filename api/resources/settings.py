@@ -23,9 +23,10 @@ from api.context import db, ravand
 from api.guard import BEARER, current_principal, requires
 from crm.errors import InvalidRecord
 from crm.sender_settings import senders_from
-from engine import calendar, journal
+from engine import journal
 from engine.clock import utcnow
 from engine.errors import InvalidData
+from engine.events import calendar
 
 blp = Blueprint("settings", __name__, url_prefix="/api/v1/settings", description="Settings an administrator changes")
 log = logging.getLogger("ravand.settings")

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from engine.errors import NotFound
-from engine.models import ProcessInstance
 from engine.records import RecordRef
+from engine.store.models import ProcessInstance
 from engine.store.prepared import Prepared
-from engine.store.writes import held
+from engine.store.rows import held
 
 _INSTANCES = ProcessInstance.__table__
 _ATTACH = Prepared(update(_INSTANCES).where(_INSTANCES.c.id == bindparam("pk")).values(

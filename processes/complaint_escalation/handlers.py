@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from crm import complaint_work, complaints
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes.common import as_datetime, ctx_of, need
 from processes.complaint_escalation import sla, tiers
 from processes.complaint_escalation.telling import complaint_of, facts, portal_link, tell_complainant

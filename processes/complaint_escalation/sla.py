@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from engine.calendar import calendars, working_time
+from engine.events.calendar import calendars, working_time
 
 DEFAULT_WARN = 0.75  # warn when this share of the SLA is used (the DMN's warn_fraction overrides it)
 

@@ -9,7 +9,7 @@ from crm import complaint_work, complaints
 from crm.customers import get_customer
 from crm.models import Complaint
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 from processes.common import need
 from processes.notices import public_url, tell, tell_customer, tell_staff
 

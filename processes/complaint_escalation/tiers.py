@@ -13,7 +13,7 @@ from typing import Any
 from crm import complaint_work, complaints
 from crm.models import Complaint
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 from processes.common import as_datetime, ctx_of, need
 from processes.complaint_escalation import handover, sla
 from processes.complaint_escalation.telling import (

@@ -15,7 +15,7 @@ from crm.customers import get_customer
 from crm.documents import SELLER_FIELDS, render_contract_html
 from crm.models import Contract, Customer
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 from processes.common import ctx_of, need
 from processes.notices import public_url, tell_customer, tell_staff
 

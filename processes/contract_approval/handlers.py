@@ -17,7 +17,7 @@ from crm.money import format_number
 from crm.record_labels import field_label
 from crm.text import in_language, persian_digits
 from crm.unit import Ctx
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of, need
 from processes.contract_approval import delivery
 from processes.notices import tell_staff

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crm.ranking import rank_all
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of
 
 WEIGHTS = ("amount", "count", "on_time", "channel")

@@ -10,7 +10,7 @@ from crm.errors import InvalidRecord
 from crm.funnel import funnel_of
 from crm.models import Lead
 from crm.unit import Ctx
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes import notices, records
 from processes.common import as_date, as_datetime, ctx_of, need
 

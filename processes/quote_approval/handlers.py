@@ -14,7 +14,7 @@ from crm.errors import RecordConflict
 from crm.money import format_number
 from crm.notify import daily_cap
 from crm.unit import Ctx
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes.common import ctx_of, need
 from processes.notices import DEFAULT_PUBLIC_URL, tell_staff
 

@@ -16,7 +16,7 @@ from crm.customers import get_customer
 from crm.errors import InvalidRecord, Rejected
 from crm.models import Lead, Referral, Voucher
 from crm.unit import Ctx
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from processes import records
 from processes.common import ctx_of, need
 from processes.notices import tell_customer

@@ -23,7 +23,7 @@ import requests
 from sqlalchemy import func, select
 
 from api.identity.service import create_user
-from engine.models import HumanTask, ProcessInstance
+from engine.store.models import HumanTask, ProcessInstance
 from tests.conftest import Database
 from tests.engine import bpmn
 from tests.engine.helpers import Harness

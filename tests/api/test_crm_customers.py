@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from engine.models import JournalEntry
+from engine.store.models import JournalEntry
 from tests.api.conftest import Api
 from tests.engine import bpmn
 

@@ -29,7 +29,7 @@ from crm.models import (
     ReferralAttempt,
     Voucher,
 )
-from engine.models import HumanTask, Incident, ProcessInstance
+from engine.store.models import HumanTask, Incident, ProcessInstance
 from engine.tasks import TaskQuery
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

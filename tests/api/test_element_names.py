@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from engine.dialect import process_elements
-from engine.xmlsafe import parse_xml
+from engine.definitions.dialect import process_elements
+from engine.definitions.xmlsafe import parse_xml
 from tests.api.conftest import Api
 from tests.engine import bpmn
 

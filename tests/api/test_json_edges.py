@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from engine.errors import InvalidValue
-from engine.models import ProcessInstance
+from engine.store.models import ProcessInstance
 from engine.values import MAX_DEPTH, MAX_SIZE, MAX_TEXT
 from tests.api.conftest import Api
 from tests.engine import bpmn

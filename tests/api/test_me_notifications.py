@@ -11,7 +11,7 @@ import pytest
 
 from api.composition import ravand_ctx
 from api.staff import directory
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 from processes.notices import tell_staff
 from tests.api.conftest import PASSWORD, Api
 from tests.engine import bpmn

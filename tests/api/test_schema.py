@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 
 from api.composition import MIGRATIONS
 from api.schema import include_object, metadata
-from engine.migrate import alembic_config
+from engine.store.migrate import alembic_config
 from tests.conftest import Database
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import update
 
-from engine.models import ProcessInstance
+from engine.store.models import ProcessInstance
 from tests.api.conftest import Api
 
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>

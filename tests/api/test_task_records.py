@@ -63,7 +63,7 @@ def test_instances_known_only_by_type_and_id_get_their_titles(api: Api):
     """As after the migration's backfill from business keys: ``ravand describe-records`` writes the titles."""
     from sqlalchemy import update
 
-    from engine.models import ProcessInstance
+    from engine.store.models import ProcessInstance
     from processes.records import describe_untitled
 
     ok(api.deploy(processes.files("lead_qualification")), 201)

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from api.cli import main
 from api.composition import SettingsError, build, public_url_warning, work_calendar
 from config import load_settings
-from engine import calendar
-from engine.calendar import calendars, working_time
+from engine.events import calendar
+from engine.events.calendar import calendars, working_time
 
 
 @pytest.fixture

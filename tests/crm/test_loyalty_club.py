@@ -17,8 +17,8 @@ from crm.clock import utcnow
 from crm.errors import InvalidRecord, Rejected
 from crm.models import LoyaltyAccount, LoyaltyEntry, LoyaltyTier, Notification, Voucher
 from crm.purchases import record_purchase
-from engine.db import make_engine
-from engine.migrate import alembic_config
+from engine.store.db import make_engine
+from engine.store.migrate import alembic_config
 from tests.conftest import Database
 from tests.crm.records import World, open_world
 

@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from engine import calendar, sandbox
-from engine.calendar import calendars, make_calendar, parse_week, working_time
+from engine import sandbox
+from engine.events import calendar
+from engine.events.calendar import calendars, make_calendar, parse_week, working_time
 from engine.sandbox import compile_expression
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
@@ -42,7 +43,7 @@ def test_available_in_expressions_and_timers(db):
     assert instance.active_elements == ["sla"]
     from sqlalchemy import select
 
-    from engine.models import Timer
+    from engine.store.models import Timer
     with db.sessions() as s:
         due = s.scalar(select(Timer.due_at))
     assert due > datetime.now(UTC)

@@ -10,8 +10,8 @@ from contextlib import closing
 
 from sqlalchemy import text
 
-from engine.checkpoint import BACKSTOP_PAGES
-from engine.db import make_engine
+from engine.store.checkpoint import BACKSTOP_PAGES
+from engine.store.db import make_engine
 
 
 def _threads() -> list[threading.Thread]:

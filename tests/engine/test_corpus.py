@@ -26,10 +26,10 @@ import pytest
 from lxml import etree
 
 from api.composition import MIGRATIONS
-from engine.db import make_engine, make_session_factory
-from engine.dialect import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, local, q
+from engine.definitions.dialect import BPMN_NS, CAMUNDA_NS, ZEEBE_NS, local, q
 from engine.errors import InvalidData, InvalidDefinition, Problem
-from engine.migrate import upgrade
+from engine.store.db import make_engine, make_session_factory
+from engine.store.migrate import upgrade
 from engine.views import Actor, InstanceView
 from tests.conftest import Database
 from tests.engine.helpers import Harness

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine.dmn_tables import ANY, Span, Unread, meets, read_entry
+from engine.definitions.dmn_tables import ANY, Span, Unread, meets, read_entry
 from engine.errors import InvalidDefinition
-from engine.models import JournalEntry
+from engine.store.models import JournalEntry
 from tests.engine import bpmn as b
 from tests.engine.helpers import Harness
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.errors import Conflict, NotFound
+from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
-from engine.models import JournalEntry, Timer
 from engine.queries import InstanceQuery
-from engine.scheduler import TimerWorker
+from engine.store.models import JournalEntry, Timer
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 
@@ -239,7 +239,7 @@ def test_two_workers_fire_each_timer_exactly_once(db):
 
 
 def _flaky(failures: int) -> tuple[Engine, list]:
-    from engine.services import HandlerRegistry
+    from engine.runtime.services import HandlerRegistry
 
     calls: list = []
     registry = HandlerRegistry()

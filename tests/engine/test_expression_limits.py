@@ -12,10 +12,10 @@ import pytest
 
 from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
+from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
-from engine.sandbox_fast import MAX_FAST_ITEMS
-from engine.sandbox_limits import current_limits
-from engine.scheduler import TimerWorker
+from engine.sandbox.fast import MAX_FAST_ITEMS
+from engine.sandbox.limits import current_limits
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 from tests.engine.test_events import timer_catch

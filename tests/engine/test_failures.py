@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from engine.errors import InvalidDefinition
-from engine.events import next_timer_due
+from engine.events.timer_worker import TimerWorker
+from engine.events.timers import next_timer_due
 from engine.facade import Engine
-from engine.models import Incident, JournalEntry, ProcessInstance, Timer
-from engine.scheduler import TimerWorker
+from engine.store.models import Incident, JournalEntry, ProcessInstance, Timer
 from tests.engine import bpmn as b
 from tests.engine.helpers import Harness
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine.facade import Engine
-from engine.services import HandlerRegistry
+from engine.runtime.services import HandlerRegistry
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 from tests.engine.test_events import MESSAGES, catch

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.models import HumanTask
+from engine.store.models import HumanTask
 from engine.store.prepared import Prepared
 from tests.engine import bpmn
 from tests.engine.helpers import Harness

@@ -9,7 +9,7 @@ from engine.errors import InvalidData, NotFound
 from engine.facade import Engine
 from engine.queries import InstanceQuery
 from engine.records import TITLE_LENGTH, RecordRef
-from engine.services import HandlerRegistry, ServiceCall
+from engine.runtime.services import HandlerRegistry, ServiceCall
 from engine.tasks import TaskQuery
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, CAROL, Harness

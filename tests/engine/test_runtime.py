@@ -6,7 +6,7 @@ import pytest
 
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.facade import Engine
-from engine.services import HandlerRegistry
+from engine.runtime.services import HandlerRegistry
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 

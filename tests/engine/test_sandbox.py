@@ -13,7 +13,7 @@ import pytest
 
 from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
-from engine.sandbox_limits import Limits, current_limits
+from engine.sandbox.limits import Limits, current_limits
 
 LOOP_CLOCK_S = 20.0  # a clock far from the cap: the count, not the time limit, must stop the loops
 

@@ -13,8 +13,8 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 
 from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
-from engine.sandbox_limits import current_limits
-from engine.scripting import SandboxEnvironment, SandboxScriptEngine
+from engine.sandbox.limits import current_limits
+from engine.spiff.script_engine import SandboxEnvironment, SandboxScriptEngine
 
 NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'
 

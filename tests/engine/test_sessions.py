@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, event, text
 
-from engine.db import make_engine
-from engine.sessions import IDLE, CommandSessions
+from engine.store.db import make_engine
+from engine.store.sessions import IDLE, CommandSessions
 from tests.conftest import POSTGRES_URL, postgres_available
 
 

@@ -16,11 +16,11 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
 
 from engine import sandbox
-from engine.parsing import Specs, build_specs, new_parser
-from engine.projections import walk
-from engine.scripting import SandboxScriptEngine
-from engine.store import state
-from engine.xmlsafe import parse_xml
+from engine.definitions.xmlsafe import parse_xml
+from engine.runtime.projections import walk
+from engine.spiff import codec as state
+from engine.spiff.parser import Specs, build_specs, new_parser
+from engine.spiff.script_engine import SandboxScriptEngine
 from tests.engine import bpmn
 
 

@@ -11,7 +11,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from engine.models import JournalEntry, Timer
+from engine.store.models import JournalEntry, Timer
 from tests.conftest import postgres_available
 from tests.engine import bpmn
 from tests.engine.helpers import Harness

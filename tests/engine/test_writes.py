@@ -9,8 +9,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
 from engine.errors import Conflict
-from engine.models import ProcessInstance
-from engine.store.writes import insert_row, new_row, write_changes
+from engine.store.models import ProcessInstance
+from engine.store.rows import insert_row, new_row, write_changes
 from engine.tasks import TaskQuery
 from tests.engine import bpmn
 from tests.engine.helpers import Harness

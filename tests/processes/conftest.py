@@ -13,10 +13,10 @@ from sqlalchemy import select
 import processes
 from crm.unit import Ctx
 from engine.clock import utcnow
+from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
-from engine.models import HumanTask, JournalEntry, Timer
-from engine.scheduler import TimerWorker
-from engine.services import HandlerRegistry
+from engine.runtime.services import HandlerRegistry
+from engine.store.models import HumanTask, JournalEntry, Timer
 from engine.views import Actor
 from tests.conftest import Database
 

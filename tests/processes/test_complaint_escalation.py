@@ -15,7 +15,7 @@ from crm import complaint_work, complaints
 from crm.customers import create_customer
 from crm.errors import InvalidRecord
 from crm.models import Complaint, ComplaintHandling, Notification
-from engine.models import Timer
+from engine.store.models import Timer
 from engine.views import Actor
 from processes.notices import StaffMember
 from tests.conftest import Database

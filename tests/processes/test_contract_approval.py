@@ -16,7 +16,7 @@ from crm.customers import create_customer
 from crm.errors import RecordConflict
 from crm.models import Contract, Customer, Notification, Purchase
 from crm.opportunities import get_opportunity, open_opportunity
-from engine.models import HumanTask
+from engine.store.models import HumanTask
 from engine.views import Actor
 from processes.notices import StaffMember
 from tests.conftest import Database

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm.customers import create_customer
 from crm.models import LoyaltyAccount
 from crm.purchases import record_purchase
-from engine.models import Timer
+from engine.store.models import Timer
 from tests.processes.conftest import Flow
 
 

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 import processes
-from engine.declarations import Caller, admits, may_start
-from engine.dialect import BPMN_NS, process_elements, q
+from engine.definitions.declarations import Caller, admits, may_start
+from engine.definitions.dialect import BPMN_NS, process_elements, q
 from engine.errors import InvalidData
 from tests.processes.conftest import Flow
 from tests.processes.test_referral_rewards import _qualify_lead, _refer, _referrer
@@ -101,8 +101,8 @@ def test_an_instance_of_a_version_deployed_before_declarations_follows_the_lates
     """Upgrading: a version stored before Ravand read declarations has none in its element metadata;
     its waiting instances are held to the newest version's declarations, not refused everything."""
     from engine.facade import Engine
-    from engine.models import ProcessDefinition
-    from engine.services import HandlerRegistry
+    from engine.runtime.services import HandlerRegistry
+    from engine.store.models import ProcessDefinition
 
     flow(lambda s: flow.engine.deploy(s, [("pay.bpmn", _pay("Pay"))], "designer"))
     old = flow.start("pay", {}, business_key="OLD")

@@ -13,7 +13,7 @@ from api.staff import directory
 from crm.clock import as_utc
 from crm.models import Notification
 from crm.unit import Ctx
-from engine.services import ServiceCall
+from engine.runtime.services import ServiceCall
 from processes.notices import tell, tell_staff
 from tests.conftest import Database
 from tests.crm.messages_params import REALISTIC

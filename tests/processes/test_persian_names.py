@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from engine.dialect import BPMN_NS, extension_properties, local
+from engine.definitions.dialect import BPMN_NS, extension_properties, local
 
 DIAGRAMS = sorted(Path(__file__).resolve().parents[2].joinpath("processes").glob("*/*.bpmn"))
 NOT_NAMED = {"message", "error", "signal", "escalation"}  # their names are keys the code correlates on

@@ -12,7 +12,7 @@ from crm import loyalty, reports
 from crm.customers import create_customer
 from crm.models import Customer, Lead, LoyaltyAccount, Notification, Purchase, Referral, ReferralAttempt, Voucher
 from crm.purchases import record_purchase
-from engine.models import JournalEntry
+from engine.store.models import JournalEntry
 from tests.processes.conftest import Flow
 
 DISQUALIFY = {"outcome": "disqualified", "reason": "no_need", "reason_comment": "only browsing"}

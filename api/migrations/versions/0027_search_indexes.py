@@ -7,7 +7,7 @@ Revises: 0026_one_head
 """
 from alembic import op
 
-from engine.migrate import trigram_schema
+from engine.store.migrate import trigram_schema
 
 revision = "0027_search_indexes"
 down_revision = "0026_one_head"

@@ -38,7 +38,7 @@ from crm import complaints, contracts, customers, leads, lists, opportunities, p
 from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.sorting import ordered
-from engine.db import is_postgres
+from engine.store.db import is_postgres
 
 blp = Blueprint("crm_exports", __name__, url_prefix="/api/v1/exports",
                 description="CSV and Excel exports of the record lists")

@@ -16,8 +16,8 @@ from api.context import ravand
 from api.resources.common import as_dict
 from crm.dates import parse_day
 from crm.errors import InvalidRecord
-from engine.models import HumanTask
-from engine.projections import OPEN_STATES
+from engine.runtime.projections import OPEN_STATES
+from engine.store.models import HumanTask
 from engine.tasks import TaskQuery
 
 

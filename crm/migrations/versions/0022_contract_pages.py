@@ -8,7 +8,7 @@ Revises: 0017_one_head
 """
 from alembic import op
 
-from engine.migrate import trigram_schema
+from engine.store.migrate import trigram_schema
 
 revision = "0022_contract_pages"
 down_revision = "0017_one_head"

@@ -10,7 +10,7 @@ Revises: 0017_one_head
 import sqlalchemy as sa
 from alembic import op
 
-from engine.migrate import trigram_schema
+from engine.store.migrate import trigram_schema
 
 revision = "0023_purchase_pages"
 down_revision = "0017_one_head"

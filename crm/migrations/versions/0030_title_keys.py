@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from crm.text import name_key
-from engine.migrate import trigram_schema
+from engine.store.migrate import trigram_schema
 
 revision = "0030_title_keys"
 down_revision = "0029_amount_unit"

@@ -1,0 +1,180 @@
+"""Projections rebuilt from the workflow on every save: the instance's variables and active
+elements, and one ``human_task`` row (plus its candidates) per user task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import bindparam, delete, insert
+from sqlalchemy.orm import Session
+
+from engine import journal
+from engine.errors import ScriptError
+from engine.runtime.assignment import resolve_due, resolve_names, resolve_priority
+from engine.store.models import HumanTask, ProcessInstance, TaskCandidate
+from engine.store.prepared import Prepared
+from engine.store.rows import load_row, write_changes
+
+OPEN_STATES = ("ready", "claimed")
+ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+# prepared once (see engine.store.prepared): every save runs them
+_INSERT_TASKS = Prepared(insert(HumanTask.__table__))
+_CANDIDATES = TaskCandidate.__table__
+_INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))
+_DROP_CANDIDATES = Prepared(delete(_CANDIDATES).where(_CANDIDATES.c.task_id == bindparam("task_id")))
+
+
+def walk(workflow: BpmnWorkflow) -> Iterator[Any]:
+    """Every task in the order ``workflow.get_tasks()`` gives them (depth first; the tasks of a
+    subprocess before the children of the task that runs it), without the per-task filter checks of
+    SpiffWorkflow's iterator, which cost more than the walk itself."""
+    subprocesses = workflow.subprocesses
+    stack = [workflow.task_tree]
+    while stack:
+        task = stack.pop()
+        yield task
+        stack.extend(reversed(task.children))
+        subprocess = subprocesses.get(task.id)
+        if subprocess is not None:
+            stack.append(subprocess.task_tree)
+
+
+@dataclass
+class Snapshot:
+    """One walk of the task tree, read by every projection of a save (each walk costs O(history))."""
+
+    active: list[Any] = field(default_factory=list)
+    ready_manual: list[Any] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, workflow: BpmnWorkflow) -> Snapshot:
+        snap = cls()
+        for task in walk(workflow):
+            if task.has_state(ACTIVE):
+                snap.active.append(task)
+                if _ready_user_task(task):
+                    snap.ready_manual.append(task)
+            elif task.has_state(TaskState.COMPLETED):
+                element = getattr(task.task_spec, "bpmn_id", None)
+                if element:
+                    snap.counts[element] = snap.counts.get(element, 0) + 1
+        return snap
+
+    def variables(self, workflow: BpmnWorkflow, completed: bool) -> dict[str, Any]:
+        """The completed workflow's data, or the merged data of the tasks where tokens wait."""
+        if completed:
+            return dict(workflow.data)
+        merged: dict[str, Any] = {}
+        for task in self.active:
+            merged.update(task.data)
+        if not merged and workflow.last_task is not None:
+            merged.update(workflow.last_task.data)
+        return merged
+
+    def active_elements(self) -> list[str]:
+        ids: list[str] = []
+        for task in self.active:
+            element = getattr(task.task_spec, "bpmn_id", None)
+            if element and element not in ids:
+                ids.append(element)
+        return ids
+
+
+def _resolved(meta: dict[str, Any], data: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[str]]:
+    """Each assignment attribute on its own: one bad expression leaves only that one empty."""
+    resolvers = {
+        "assignee": lambda: (resolve_names(meta.get("assignee"), data) or [None])[0],
+        "candidate_groups": lambda: resolve_names(meta.get("candidate_groups"), data),
+        "candidate_users": lambda: resolve_names(meta.get("candidate_users"), data),
+        "priority": lambda: resolve_priority(meta.get("priority"), data),
+        "due_at": lambda: resolve_due(meta.get("due_date"), data, now),
+    }
+    empty = {"assignee": None, "candidate_groups": [], "candidate_users": [], "priority": 50, "due_at": None}
+    values, errors = {}, []
+    for name, resolve in resolvers.items():
+        try:
+            values[name] = resolve()
+        except ScriptError as exc:
+            values[name] = empty[name]
+            errors.append(f"{name}: {exc.detail}")
+    return values, errors
+
+
+def _new_task(instance: ProcessInstance, task: Any, meta: dict[str, Any], now: datetime) -> tuple[dict, list]:
+    """The human_task row (as column values) for a task that just became ready."""
+    values, errors = _resolved(meta, task.data, now)
+    assignee = values.pop("assignee")
+    row = dict(
+        values, id=str(task.id), process_instance_id=instance.id, process_key=instance.process_key,
+        business_key=instance.business_key, element_id=task.task_spec.bpmn_id,
+        name=meta.get("name") or task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        state="claimed" if assignee else "ready", assignee=assignee, owner=None,
+        form_key=meta.get("form") or meta.get("form_key") or meta.get("form_ref"),
+        created_at=now, claimed_at=now if assignee else None, completed_at=None, completed_by=None,
+    )
+    return row, errors
+
+
+def _close(session: Session, row: HumanTask, state: str, actor: str | None, now: datetime) -> None:
+    row.state, row.completed_at = state, now
+    if state == "completed":
+        row.completed_by = actor
+    write_changes(session, row)
+    _DROP_CANDIDATES.execute(session, {"task_id": row.id})
+    if state == "cancelled":
+        journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
+                       business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
+
+
+def _ready_user_task(task: Any) -> bool:
+    return task.has_state(TaskState.READY) and task.task_spec.manual
+
+
+def ready_user_tasks(workflow: BpmnWorkflow) -> set[str]:
+    """The ids of the user tasks that are ready: those that have an open ``human_task`` row, since
+    every save brings the rows in line with them."""
+    return {str(task.id) for task in walk(workflow) if _ready_user_task(task)}
+
+
+def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot,
+                     definition: Any, actor: str | None, now: datetime,
+                     completed_task_id: str | None, open_ids: set[str]) -> set[str]:
+    """Close the rows of tasks no longer ready, add rows for tasks that became ready; the ids of the
+    ready ones are returned. ``open_ids`` are the tasks whose rows are open (the ready user tasks when
+    the instance was loaded or last saved): only the rows to close are read, and only when the
+    session does not hold them already."""
+    ready = {str(t.id): t for t in snap.ready_manual}
+    for task_id in open_ids - ready.keys():
+        # the session's own row if it holds one: a pending change to it (an implicit claim) is
+        # written together with its close, in one UPDATE; a row already closed is skipped
+        row = load_row(session, HumanTask, task_id)
+        if row is not None and row.state in OPEN_STATES:
+            _close(session, row, "completed" if row.id == completed_task_id else "cancelled", actor, now)
+    rows, candidates = [], []
+    for task_id, task in ready.items():
+        if task_id in open_ids:
+            continue
+        meta = definition.elements.get(task.task_spec.bpmn_id, {})
+        row, errors = _new_task(instance, task, meta, now)
+        rows.append(row)
+        candidates += [{"task_id": task_id, "kind": "group", "name": g} for g in set(row["candidate_groups"])]
+        candidates += [{"task_id": task_id, "kind": "user", "name": u} for u in set(row["candidate_users"])]
+        journal.record(session, "task.created", actor, instance_id=instance.id,
+                       business_key=instance.business_key, element_id=row["element_id"],
+                       data={"task_id": task_id, "name": row["name"], "assignee": row["assignee"],
+                             "candidate_groups": row["candidate_groups"],
+                             "candidate_users": row["candidate_users"]})
+        if errors:  # the task still exists; an administrator can assign it by hand
+            journal.record(session, "task.assignment_failed", actor, instance_id=instance.id,
+                           business_key=instance.business_key, element_id=row["element_id"],
+                           data={"task_id": task_id, "errors": errors})
+    # plain inserts: a task list may hold millions of rows, its writes stay lean
+    _INSERT_TASKS.executemany(session, rows)
+    _INSERT_CANDIDATES.executemany(session, candidates)
+    return set(ready)

@@ -1,0 +1,144 @@
+"""What an instance waits for, projected into the ``timer`` and ``subscription`` tables on every
+save, and the start events of the latest version of each process (timer, message, signal)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow import TaskState
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions import (
+    CycleTimerEventDefinition,
+    MessageEventDefinition,
+    MultipleEventDefinition,
+    SignalEventDefinition,
+    TimeDateEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine import journal
+from engine.clock import as_utc
+from engine.spiff import tasks as spiff
+from engine.store.models import BufferedMessage, ProcessInstance, Subscription, Timer
+
+TIMER_TYPES = (TimerEventDefinition,)
+
+
+def _definitions(task: Any) -> list[Any]:
+    """The events a waiting task waits for (an event-based gateway waits for several)."""
+    definition = task.task_spec.event_definition
+    return list(definition.event_definitions) if isinstance(definition, MultipleEventDefinition) else [definition]
+
+
+def _due(task: Any, definition: Any = None) -> datetime | None:
+    """When a waiting timer falls due, from what SpiffWorkflow computed for it."""
+    definition = definition or task.task_spec.event_definition
+    value = spiff.event_value(task)
+    if value is None:
+        return None
+    if isinstance(definition, CycleTimerEventDefinition):
+        if not isinstance(value, dict) or value.get("cycles") == 0:
+            return None
+        value = value["next"]
+    if isinstance(value, datetime):
+        return as_utc(value)
+    try:
+        if isinstance(definition, TimeDateEventDefinition):
+            return as_utc(TimerEventDefinition.parse_time_or_duration(value))
+        return as_utc(TimerEventDefinition.get_datetime(value))
+    except (ValueError, TypeError):
+        return None
+
+
+def _waiting_tasks(workflow: BpmnWorkflow) -> list[Any]:
+    return [t for t in workflow.event_manager.tasks.values() if t.has_state(TaskState.WAITING)]
+
+
+def sync_waits(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+               actor: str | None) -> list[Subscription]:
+    """Replace the instance's timers and subscriptions; return the message subscriptions that are new."""
+    waiting = _waiting_tasks(workflow)
+    before: dict[str, tuple[str, datetime]] = {}
+    if instance.waiting_events:
+        before = {task_id: (element, as_utc(due)) for task_id, element, due in session.execute(
+            select(Timer.task_id, Timer.element_id, Timer.due_at).where(
+                Timer.process_instance_id == instance.id, Timer.expression.is_(None)))}
+        old_subscriptions = {(s.kind, s.name, s.task_id) for s in session.scalars(
+            select(Subscription).where(Subscription.process_instance_id == instance.id))}
+        session.execute(delete(Timer).where(Timer.process_instance_id == instance.id, Timer.expression.is_(None)))
+        session.execute(delete(Subscription).where(Subscription.process_instance_id == instance.id))
+    else:
+        old_subscriptions = set()
+    _journal_fired_timers(session, instance, workflow, before, actor)
+    new_messages = []
+    for task, definition in ((t, d) for t in waiting for d in _definitions(t)):
+        element = task.task_spec.bpmn_id
+        if isinstance(definition, TIMER_TYPES):
+            due = _due(task, definition)
+            if due is not None:
+                session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,
+                                  task_id=str(task.id), element_id=element))
+        elif isinstance(definition, MessageEventDefinition | SignalEventDefinition):
+            kind = "message" if isinstance(definition, MessageEventDefinition) else "signal"
+            row = Subscription(kind=kind, name=definition.name, process_instance_id=instance.id,
+                               definition_id=instance.definition_id, business_key=instance.business_key,
+                               task_id=str(task.id), element_id=element, created_at=now)
+            session.add(row)
+            if kind == "message" and (kind, definition.name, row.task_id) not in old_subscriptions:
+                new_messages.append(row)
+    instance.waiting_events = len(waiting)
+    return new_messages
+
+
+def _journal_fired_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                          before: dict[str, tuple[str, datetime]], actor: str | None) -> None:
+    """A timer that was waiting and has since run (or, for a cycle, moved on to its next time) has
+    fired: recorded here, once."""
+    for task_id, (element, due) in before.items():
+        task = workflow.get_task_from_id(UUID(task_id))
+        if task is None:
+            continue
+        if task.has_state(TaskState.WAITING):
+            timers = [d for d in _definitions(task) if isinstance(d, TIMER_TYPES)]
+            next_due = _due(task, timers[0]) if timers else None
+            fired = next_due is not None and next_due > due
+        else:
+            fired = task.has_state(TaskState.COMPLETED | TaskState.READY)
+        if fired:
+            journal.record(session, "timer.fired", actor, instance_id=instance.id,
+                           business_key=instance.business_key, element_id=element,
+                           data={"task_id": task_id, "due_at": due.isoformat()})
+
+
+def _same(held: Any, given: Any) -> bool:
+    """Equal, or a whole number and its decimal text (JSON callers often send ids as text: 4 and "4")."""
+    if held == given:
+        return True
+    pair = (held, given) if isinstance(held, int) else (given, held)
+    number, text = pair
+    return (isinstance(number, int) and not isinstance(number, bool) and isinstance(text, str)
+            and text.strip().isascii() and text.strip().isdigit() and int(text.strip()) == number)
+
+
+def matches(instance: ProcessInstance, correlation: Mapping[str, Any]) -> bool:
+    """Does the instance's current data hold every correlation value (an id as a number or as its text)?"""
+    variables = instance.variables or {}
+    return all(_same(variables.get(k), v) for k, v in correlation.items())
+
+
+def take_buffered(session: Session, instance: ProcessInstance, name: str, now: datetime) -> BufferedMessage | None:
+    """The oldest unexpired buffered message for the instance's new subscription, taken out of the buffer."""
+    stmt = select(BufferedMessage).where(BufferedMessage.name == name, BufferedMessage.expires_at > now)
+    for message in session.scalars(stmt.order_by(BufferedMessage.id)):
+        if message.business_key not in (None, instance.business_key):
+            continue
+        if message.correlation and not matches(instance, message.correlation):
+            continue
+        session.delete(message)
+        return message
+    return None
