@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from engine.clock import as_utc
-from engine.runtime.retries import RETRY
 from engine.store.models import (
+    RETRY,
     HumanTask,
     Incident,
     JournalEntry,

@@ -18,6 +18,7 @@ from engine.definitions.dialect import (
     q,
     service_handler_name,
 )
+from engine.definitions.durations import parse_cycle
 from engine.errors import Problem
 
 RESERVED_IDS = {"Start", "End"}
@@ -229,8 +230,6 @@ def check_bindings(root: etree._Element, ctx: DeploymentContext) -> Iterator[Pro
 def _check_handler(element: etree._Element, ctx: DeploymentContext) -> Iterator[Problem]:
     cycle = element.find(f"{q(BPMN_NS, 'extensionElements')}/{q(CAMUNDA_NS, 'failedJobRetryTimeCycle')}")
     if cycle is not None:
-        from engine.runtime.retries import parse_cycle
-
         try:
             parse_cycle(cycle.text or "")
         except Exception as exc:

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from engine.clock import as_utc
 from engine.definitions.dialect import expression_body
 from engine.errors import ScriptError
+from engine.spiff import iso
+
+_CYCLE = re.compile(r"^\s*R(\d+)/(P\S+)\s*$")  # a retry cycle
 
 
 def _literal(expression: str) -> str:
@@ -51,13 +54,12 @@ def first_due(kind: str, expression: str, now: datetime) -> tuple[datetime | Non
     text = _literal(expression)
     try:
         if kind == "timeDate":
-            return as_utc(TimerEventDefinition.get_datetime(text)), None
+            return as_utc(iso.moment(text)), None
         if kind == "timeDuration":
-            duration = TimerEventDefinition.parse_iso_duration(text)
-            return now + TimerEventDefinition.get_timedelta_from_start(duration, now), None
+            return iso.after(now, text), None
         if is_cron(text):
             return as_utc(_cron(text).get_next_fire_time(None, now)), -1
-        cycles, start, _ = TimerEventDefinition.parse_iso_recurring_interval(text)
+        cycles, start, _ = iso.cycle(text)
         return as_utc(max(start, now)), cycles - 1 if cycles > 0 else -1
     except ScriptError:
         raise
@@ -72,5 +74,14 @@ def next_due(expression: str, previous: datetime, remaining: int | None) -> tupl
         return None, None
     if is_cron(text):
         return as_utc(_cron(text).get_next_fire_time(previous, previous + timedelta(seconds=1))), -1
-    _, _, duration = TimerEventDefinition.parse_iso_recurring_interval(text)
+    _, _, duration = iso.cycle(text)
     return previous + duration, remaining - 1 if remaining > 0 else -1
+
+
+def parse_cycle(text: str) -> tuple[int, timedelta]:
+    """A retry cycle (``camunda:failedJobRetryTimeCycle``): ``R3/PT1M`` → (3, one minute)."""
+    match = _CYCLE.match(text or "")
+    if not match:
+        raise ScriptError(f"retry cycle {text!r} is not of the form R3/PT1M")
+    duration = iso.duration_parts(match.group(2))
+    return int(match.group(1)), iso.duration_after(duration)

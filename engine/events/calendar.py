@@ -17,9 +17,8 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
 from engine.errors import ScriptError
+from engine.spiff import iso
 
 MAX_DAYS = 3660
 
@@ -53,37 +52,52 @@ class WorkCalendar:
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # Python's weekday numbers, Monday = 0
+PERSIAN_WEEKDAYS = ("دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")  # without their ZWNJ
+_PART = re.compile(r"(?P<days>.+?)\s+(?P<window>\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2})")
 _WINDOW = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
+# Persian and Arabic-Indic digits, Arabic yeh and kaf, the Persian comma; ZWNJ and spaces inside a day's name go
+_PLAIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩يك،", "01234567890123456789یک,")
 
 
 def parse_week(text: str) -> dict[int, tuple[time, time]]:
-    """``"sat-wed 08:00-16:00, thu 08:00-12:00"`` → weekday → (opening, closing). A part is a day or a range
-    of days (``sat-wed`` runs across the week's end) and one window; a day named twice, a window that does
-    not close after it opens, or no working day at all is a ``ValueError``."""
+    """``"sat-wed 08:00-16:00, thu 08:00-12:00"`` → weekday → (opening, closing), also written in Persian
+    (``«شنبه تا چهارشنبه ۰۸:۰۰-۱۶:۰۰، پنجشنبه ۰۸:۰۰-۱۲:۰۰»``: Persian or Arabic letters and digits, ``-`` or
+    ``تا``). A part is a day or a range of days (``sat-wed`` runs across the week's end) and one window; a day
+    named twice, a window that does not close after it opens, or no working day at all is a ``ValueError``."""
     hours: dict[int, tuple[time, time]] = {}
-    for part in (p.strip() for p in str(text).split(",")):
-        days, _, window = part.partition(" ")
-        found = _WINDOW.fullmatch(window.strip())
-        if not part or not found:
+    for part in (p.strip() for p in str(text).translate(_PLAIN).split(",")):
+        found = _PART.fullmatch(part)
+        if not found:
             raise ValueError(f"{part!r} is not 'day[-day] HH:MM-HH:MM' (e.g. 'sat-wed 08:00-16:00')")
+        window = _WINDOW.fullmatch(found["window"])
         try:
-            opens, closes = time(int(found[1]), int(found[2])), time(int(found[3]), int(found[4]))
+            opens, closes = time(int(window[1]), int(window[2])), time(int(window[3]), int(window[4]))
         except ValueError:
-            raise ValueError(f"{window.strip()!r} is not a time window") from None
+            raise ValueError(f"{found['window']!r} is not a time window") from None
         if closes <= opens:
-            raise ValueError(f"{window.strip()!r} closes before it opens")
-        for day in _days(days.strip().lower()):
+            raise ValueError(f"{found['window']!r} closes before it opens")
+        for day in _days(found["days"].lower()):
             if day in hours:
                 raise ValueError(f"{WEEKDAYS[day]} is named twice")
             hours[day] = (opens, closes)
     return hours
 
 
+def _day(name: str) -> int:
+    name = re.sub(r"[\s\u200c]", "", name)
+    if name in WEEKDAYS:
+        return WEEKDAYS.index(name)
+    if name in PERSIAN_WEEKDAYS:
+        return PERSIAN_WEEKDAYS.index(name)
+    raise ValueError(name)
+
+
 def _days(text: str) -> list[int]:
-    first, _, last = text.partition("-")
-    if first not in WEEKDAYS or (last and last not in WEEKDAYS):
-        raise ValueError(f"{text!r} is not a day or range of days ({', '.join(WEEKDAYS)})")
-    begin, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+    first, _, last = re.sub(r"\s+تا\s+", "-", text.strip()).partition("-")
+    try:
+        begin, end = _day(first), _day(last or first)
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} is not a day or range of days ({', '.join(WEEKDAYS)})") from None
     return [(begin + step) % 7 for step in range((end - begin) % 7 + 1)]
 
 
@@ -156,7 +170,7 @@ def working_time(duration: str, calendar: str | None = None, start: str | None =
     if chosen is None:
         raise ScriptError(f"no calendar {calendar!r} (known: {', '.join(known)})")
     try:
-        parsed = TimerEventDefinition.parse_iso_duration(duration)
+        parsed = iso.duration_parts(duration)
         begin = datetime.fromisoformat(start) if start else datetime.now(UTC)
     except (ValueError, TypeError) as exc:
         raise ScriptError(f"{duration!r} is not an ISO 8601 duration") from exc

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +25,7 @@ from engine.errors import Conflict, NotFound
 from engine.events.mismatch import refuse_mistyped
 from engine.runtime import unit_of_work as runtime
 from engine.runtime.waits import matches
+from engine.spiff.types import BpmnEvent, MessageEventDefinition, SignalEventDefinition
 from engine.store.models import BufferedMessage, ProcessInstance, Subscription
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow import TaskState
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
@@ -18,10 +17,10 @@ from engine.definitions.durations import first_due, next_due
 from engine.errors import Conflict, NotFound
 from engine.runtime import unit_of_work as runtime
 from engine.runtime.incidents import TIMER_INCIDENT, raise_incident
-from engine.runtime.retries import RETRY
 from engine.spiff import tasks as spiff
+from engine.spiff.types import TaskState
 from engine.store.db import is_postgres
-from engine.store.models import Incident, ProcessDefinition, ProcessInstance, Subscription, Timer
+from engine.store.models import RETRY, Incident, ProcessDefinition, ProcessInstance, Subscription, Timer
 
 
 def register_start_events(session: Session, definition: ProcessDefinition, now: datetime) -> None:

@@ -6,13 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-
 from engine import sandbox
 from engine.clock import as_utc
 from engine.definitions.dialect import expression_body, split_names
 from engine.errors import ScriptError
 from engine.expressions import to_python
+from engine.spiff import iso
 
 
 def _evaluate(body: str, data: Mapping[str, Any]) -> Any:
@@ -50,8 +49,8 @@ def resolve_due(raw: str | None, data: Mapping[str, Any], now: datetime) -> date
     text = str(value).strip()
     try:
         if text.upper().startswith(("P", "+P")):
-            duration = TimerEventDefinition.parse_iso_duration(text.lstrip("+"))
-            return now + TimerEventDefinition.get_timedelta_from_start(duration, now)
+            duration = iso.duration_parts(text.lstrip("+"))
+            return now + iso.duration_after(duration, now)
         return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except (ValueError, TypeError) as exc:
         raise ScriptError(f"{text!r} is neither an ISO 8601 date nor a duration") from exc

@@ -8,14 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.errors import ScriptError
 from engine.runtime.assignment import resolve_due, resolve_names, resolve_priority
+from engine.spiff.types import BpmnWorkflow, TaskState
 from engine.store.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.store.prepared import Prepared
 from engine.store.rows import load_row, write_changes

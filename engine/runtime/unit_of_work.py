@@ -13,19 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.specs.control import StartEventSplit
-from SpiffWorkflow.bpmn.specs.event_definitions import (
-    MessageEventDefinition,
-    MultipleEventDefinition,
-    SignalEventDefinition,
-)
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.task import Task
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -38,12 +25,26 @@ from engine.journal import plain
 from engine.records import RecordRef
 from engine.runtime.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
 from engine.runtime.projections import Snapshot, ready_user_tasks, sync_human_tasks
-from engine.runtime.retries import ATTEMPTS, RETRY, next_retry
+from engine.runtime.retries import ATTEMPTS, next_retry
 from engine.runtime.services import HandlerRegistry, ServiceCall
 from engine.runtime.waits import sync_waits, take_buffered
 from engine.spiff import codec as state
 from engine.spiff import tasks as spiff
-from engine.store.models import Incident, ProcessInstance, Subscription, Timer
+from engine.spiff.types import (
+    BpmnEvent,
+    BpmnWorkflow,
+    MessageEventDefinition,
+    MultipleEventDefinition,
+    ServiceTask,
+    SignalEventDefinition,
+    SpiffWorkflowException,
+    StartEventSplit,
+    Task,
+    TaskState,
+    TimerEventDefinition,
+    WorkflowTaskException,
+)
+from engine.store.models import RETRY, Incident, ProcessInstance, Subscription, Timer
 from engine.store.rows import insert_row, load_row, new_row, write_changes
 
 MAX_ROUNDS = 10_000

@@ -8,22 +8,23 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow import TaskState
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions import (
-    CycleTimerEventDefinition,
-    MessageEventDefinition,
-    MultipleEventDefinition,
-    SignalEventDefinition,
-    TimeDateEventDefinition,
-)
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.clock import as_utc
+from engine.spiff import iso
 from engine.spiff import tasks as spiff
+from engine.spiff.types import (
+    BpmnWorkflow,
+    CycleTimerEventDefinition,
+    MessageEventDefinition,
+    MultipleEventDefinition,
+    SignalEventDefinition,
+    TaskState,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
 from engine.store.models import BufferedMessage, ProcessInstance, Subscription, Timer
 
 TIMER_TYPES = (TimerEventDefinition,)
@@ -49,8 +50,8 @@ def _due(task: Any, definition: Any = None) -> datetime | None:
         return as_utc(value)
     try:
         if isinstance(definition, TimeDateEventDefinition):
-            return as_utc(TimerEventDefinition.parse_time_or_duration(value))
-        return as_utc(TimerEventDefinition.get_datetime(value))
+            return as_utc(iso.moment_or_duration(value))
+        return as_utc(iso.moment(value))
     except (ValueError, TypeError):
         return None
 

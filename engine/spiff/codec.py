@@ -9,8 +9,18 @@ objects: ``[id, parent, children, state, spec, last change, triggered, internal 
 where parent and children are positions in the row list and data is what changed against the
 parent's data (SpiffWorkflow's own delta: updated keys, deleted keys; the root holds its data
 whole). It holds exactly what SpiffWorkflow's converter holds, in about a third of the time.
-Subprocesses and events still go through SpiffWorkflow's converter. ``ravand-1`` (SpiffWorkflow's
-task objects) is still read.
+Subprocesses and events still go through SpiffWorkflow's converter.
+
+Versions. ``ravand-3`` is ``ravand-2`` stamped with the SpiffWorkflow serializer version its task shapes
+follow (``serializer``, ``1.5`` for SpiffWorkflow 3.2) and the SpiffWorkflow release that wrote it
+(``library``). ``ravand-2`` and ``ravand-1`` (SpiffWorkflow's task objects) carry no stamp; both were only
+ever written by SpiffWorkflow 3.2, so they are read as serializer ``1.5``. A state whose serializer version
+is older than the installed SpiffWorkflow's goes through SpiffWorkflow's own migrations first: its tasks are
+laid out as SpiffWorkflow's serializer would have written them, with the definition's spec as the installed
+SpiffWorkflow parses it (Ravand stores the BPMN, not a serialized spec, so a migration's spec steps see the
+spec in its current shape), ``BpmnWorkflowSerializer.migrate`` runs, and the result is read as SpiffWorkflow's
+dict. The next save writes the current format and version. A state of a newer serializer than the installed
+one is refused.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from __future__ import annotations
 import json
 import threading
 import zlib
+from importlib.metadata import version
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +37,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG as BPMN_CONFIG
 from SpiffWorkflow.bpmn.serializer.helpers.encoder import create_encoder
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG
@@ -35,8 +47,11 @@ from SpiffWorkflow.util.deep_merge import DeepMerge
 
 from engine.spiff.parser import Specs
 
-FORMAT = "ravand-2"
-OLD_FORMAT = "ravand-1"
+FORMAT = "ravand-3"
+ROWS_FORMAT = "ravand-2"  # ravand-3 without its version stamp
+OLD_FORMAT = "ravand-1"  # SpiffWorkflow's own task objects
+UNSTAMPED_SERIALIZER = "1.5"  # what ravand-1 and ravand-2 followed: they were written by SpiffWorkflow 3.2 only
+LIBRARY = version("SpiffWorkflow")
 # Ravand parses message events with BPMN's own MessageEventDefinition (see engine.spiff.parser)
 CONFIG = {k: v for k, v in DEFAULT_CONFIG.items() if k is not CamundaMessageEventDefinition}
 CONFIG[MessageEventDefinition] = BPMN_CONFIG[MessageEventDefinition]
@@ -59,6 +74,8 @@ class _Codec:
         position = {task.id: index for index, task in enumerate(tasks)}
         dct = {
             "format": FORMAT,
+            "serializer": SERIALIZER_VERSION,
+            "library": LIBRARY,
             "data": self.registry.clean(workflow.data),
             "correlations": workflow.correlations,
             "last_task": workflow.last_task.id.hex if workflow.last_task is not None else None,
@@ -87,10 +104,17 @@ class _Codec:
     def load(self, blob: bytes, specs: Specs) -> BpmnWorkflow:
         dct: dict[str, Any] = json.loads(zlib.decompress(blob))
         kind = dct.pop("format", None)
-        if kind not in {FORMAT, OLD_FORMAT}:
+        if kind not in {FORMAT, ROWS_FORMAT, OLD_FORMAT}:
             raise ValueError("unknown workflow state format")
+        written_by = dct.pop("serializer", UNSTAMPED_SERIALIZER)
+        dct.pop("library", None)
+        if _version(written_by) > _version(SERIALIZER_VERSION):
+            raise ValueError(f"workflow state written by SpiffWorkflow's serializer {written_by}, newer than the "
+                             f"installed {SERIALIZER_VERSION} (SpiffWorkflow {LIBRARY})")
+        if written_by != SERIALIZER_VERSION:
+            dct, kind = self._migrated(dct, kind, written_by, specs), OLD_FORMAT
         workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), deserializing=True)
-        if kind == FORMAT:
+        if kind != OLD_FORMAT:
             self._tasks(dct, workflow)
         else:
             workflow.tasks = self.converter.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
@@ -99,6 +123,35 @@ class _Codec:
         self.converter.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+    def _migrated(self, dct: dict[str, Any], kind: str, written_by: str, specs: Specs) -> dict[str, Any]:
+        """The state laid out as SpiffWorkflow's serializer ``written_by`` wrote it, through SpiffWorkflow's
+        migrations to the installed serializer's shapes (without the spec again)."""
+        if kind != OLD_FORMAT:
+            dct = {**dct, "tasks": self._spiff_tasks(dct["tasks"]), "root": str(UUID(dct["tasks"][dct["root"]][0]))}
+        serializer = BpmnWorkflowSerializer(self.registry)
+        subprocess_specs = {name: self.registry.convert(spec) for name, spec in specs.subprocess_specs.items()}
+        full = {**dct, "spec": self.registry.convert(specs.spec), "subprocess_specs": subprocess_specs,
+                serializer.VERSION_KEY: written_by}
+        serializer.migrate(full)
+        full.pop("spec"), full.pop("subprocess_specs")
+        return full
+
+    @staticmethod
+    def _spiff_tasks(rows: list[list[Any]]) -> dict[str, dict[str, Any]]:
+        """Rows (ids, positions, data deltas) as SpiffWorkflow's task converter writes tasks."""
+        ids = [str(UUID(row[0])) for row in rows]
+        tasks = {}
+        for task_id, (_, parent, children, state, spec_name, changed, triggered, internal, data) in zip(ids, rows,
+                                                                                                      strict=True):
+            updates, deletions = data if parent >= 0 and data else ({}, [])
+            tasks[task_id] = {
+                "id": task_id, "parent": ids[parent] if parent >= 0 else None, "children": [ids[c] for c in children],
+                "last_state_change": changed, "state": state, "task_spec": spec_name, "triggered": bool(triggered),
+                "internal_data": internal or {}, "data": (data or {}) if parent < 0 else {},
+                "delta": {} if parent < 0 else {"updates": updates, "deletions": deletions}, "typename": "Task",
+            }
+        return tasks
 
     def _restore(self, value: Any) -> Any:
         return value if type(value) in _PRIMITIVES else self.registry.restore(value)
@@ -134,6 +187,10 @@ class _Codec:
                 events.add_task(task)
             tasks.append(task)
         workflow.task_tree = tasks[dct["root"]]
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
 
 
 def _compress(raw: bytes) -> bytes:

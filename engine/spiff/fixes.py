@@ -22,6 +22,7 @@ tasks, all in one transaction: past the script engine's ``max_multi_instance`` (
 
 from __future__ import annotations
 
+import inspect
 import sys
 from collections.abc import Callable, Sized
 from typing import Any
@@ -44,10 +45,18 @@ UNBOUNDED_DEPTH = sys.maxsize
 DEFAULT_MAX_MULTI_INSTANCE = 1_000
 
 
-def _raise_default_depth(init: object) -> None:
+def _max_depth_default(init: Callable[..., Any]) -> int:
+    """Where ``max_depth`` sits among the iterator's defaulted parameters (found by name, so a reordered
+    signature in a later SpiffWorkflow cannot make this lift another default)."""
+    defaulted = [p.name for p in inspect.signature(init).parameters.values() if p.default is not p.empty]
+    if "max_depth" not in defaulted:
+        raise RuntimeError(f"{init.__qualname__} has no max_depth parameter: check engine.spiff.fixes")
+    return defaulted.index("max_depth")
+
+
+def _raise_default_depth(init: Callable[..., Any]) -> None:
     defaults = list(init.__defaults__)  # type: ignore[attr-defined]
-    # (end_at_spec, max_depth, ...): max_depth is the second default in both signatures
-    defaults[1] = UNBOUNDED_DEPTH
+    defaults[_max_depth_default(init)] = UNBOUNDED_DEPTH
     init.__defaults__ = tuple(defaults)  # type: ignore[attr-defined]
 
 
@@ -163,7 +172,7 @@ def apply() -> None:
     _patch(SequentialMultiInstanceTask, "init_remaining_items", _sequential_remaining)
     _patch(SequentialMultiInstanceTask, "get_next_index", _sequential_next_index)
     for iterator in (TaskIterator, BpmnTaskIterator):
-        if iterator.__init__.__defaults__[1] != UNBOUNDED_DEPTH:
+        if iterator.__init__.__defaults__[_max_depth_default(iterator.__init__)] != UNBOUNDED_DEPTH:
             _raise_default_depth(iterator.__init__)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
 

@@ -191,6 +191,9 @@ class JournalEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+RETRY = "ravand:retry"  # the expression of a timer that is a failed service task's retry, not a BPMN timer
+
+
 class Timer(Base):
     """A timer that will fire: a waiting timer event of an instance, or a timer start event of the
     latest version of a process (``process_instance_id`` empty)."""

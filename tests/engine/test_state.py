@@ -143,6 +143,75 @@ def test_state_written_in_the_earlier_format_is_still_read():
     assert _spiff_view(restored) == _spiff_view(workflow)
 
 
+def _half_run(key: str, xml: bytes, first: str, answer: dict[str, Any]) -> BpmnWorkflow:
+    """The workflow after its first user task ``first`` was completed with ``answer``: waiting, with data."""
+    specs = _specs(key, xml)
+    workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=SandboxScriptEngine())
+    workflow.do_engine_steps()
+    task = next(t for t in workflow.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == first)
+    task.set_data(**answer)
+    task.run()
+    workflow.do_engine_steps()
+    assert not workflow.is_completed()
+    return workflow
+
+
+def _stored(blob: bytes) -> dict[str, Any]:
+    return json.loads(zlib.decompress(blob))
+
+
+def _rewritten(dct: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(dct).encode())
+
+
+def test_the_state_records_its_format_and_the_spiffworkflow_versions_it_follows():
+    specs = _specs("loop", LOOP)
+    workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=SandboxScriptEngine())
+    workflow.do_engine_steps()
+    stored = _stored(state.dump(workflow))
+    assert (stored["format"], stored["serializer"], stored["library"]) == ("ravand-3", "1.5", "3.2.0")
+
+
+def test_a_state_written_before_the_stamps_is_read_and_saved_stamped():
+    """``ravand-2`` is what Ravand wrote before its states carried versions: the same rows, no stamps."""
+    workflow = _half_run("parallel", PARALLEL, "left", {"left_value": 1})
+    specs = _specs("parallel", PARALLEL)
+    earlier = _stored(state.dump(workflow))
+    del earlier["serializer"], earlier["library"]
+    earlier["format"] = state.ROWS_FORMAT
+    restored = state.load(_rewritten(earlier), specs)
+    assert _spiff_view(restored) == _spiff_view(workflow)
+    assert _stored(state.dump(restored))["format"] == state.FORMAT
+
+
+@pytest.mark.parametrize("diagram", ["parallel", "loop"])
+def test_a_state_of_an_older_serializer_goes_through_spiffworkflows_migrations(diagram, monkeypatch):
+    """The rows are laid out as SpiffWorkflow's serializer writes tasks and its ``migrate`` runs on them (here
+    its 1.4 → 1.5 step); what is read back is the workflow that was saved."""
+    from SpiffWorkflow.bpmn.serializer.migration import version_migration
+
+    xml = {"parallel": PARALLEL, "loop": LOOP}[diagram]
+    workflow = _half_run(diagram, xml, *{"parallel": ("left", {"left_value": 1}), "loop": ("work", {"x": 1})}[diagram])
+    stamped = _stored(state.dump(workflow))
+    stamped["serializer"] = "1.4"
+    ran = []
+    step = version_migration.MIGRATIONS["1.4"]
+    monkeypatch.setitem(version_migration.MIGRATIONS, "1.4", lambda dct: (ran.append(len(dct["tasks"])), step(dct)))
+    restored = state.load(_rewritten(stamped), _specs(diagram, xml))
+    assert len(ran) == 1
+    assert _spiff_view(restored) == _spiff_view(workflow)
+
+
+def test_a_state_of_a_newer_serializer_is_refused():
+    specs = _specs("loop", LOOP)
+    workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=SandboxScriptEngine())
+    workflow.do_engine_steps()
+    newer = _stored(state.dump(workflow))
+    newer["serializer"] = "9.0"
+    with pytest.raises(ValueError, match=r"newer than the installed 1\.5"):
+        state.load(_rewritten(newer), specs)
+
+
 def test_unknown_state_formats_are_refused():
     with pytest.raises(ValueError, match="unknown workflow state format"):
         state.load(zlib.compress(b'{"format": "other"}'), _specs("loop", LOOP))
