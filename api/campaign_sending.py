@@ -10,6 +10,7 @@ import time
 from api.composition import Ravand, ravand_ctx
 from api.keys import derived_key
 from crm import campaigns
+from engine.store.transactions import transaction
 from processes.notices import DEFAULT_PUBLIC_URL
 
 log = logging.getLogger("ravand.campaigns")
@@ -42,7 +43,7 @@ def queue_campaigns(ravand: Ravand, *, budget_s: float = 5.0, batch: int = campa
         waiting = campaigns.sending(session)
     for campaign_id in waiting:
         while time.monotonic() - started < budget_s:
-            count = ravand.engine.transaction(ravand.sessions, lambda s, c=campaign_id: campaigns.queue_batch(
+            count = transaction(ravand.sessions, lambda s, c=campaign_id: campaigns.queue_batch(
                 ravand_ctx(s, ACTOR), c, how, batch=batch))
             read += count
             if not count:

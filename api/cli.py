@@ -17,6 +17,7 @@ from api.identity.models import LOCALES, ROLES
 from config import load_settings
 from engine.errors import EngineError, InvalidDefinition
 from engine.queries import InstanceQuery
+from engine.store.transactions import transaction
 from engine.tasks import TaskQuery
 
 
@@ -52,7 +53,7 @@ def deploy(ctx: click.Context, files: tuple[str, ...], actor: str) -> None:
     ravand = _ravand(ctx, migrate=True)
     payload = [(Path(f).name, Path(f).read_bytes()) for f in files]
     try:
-        results = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, payload, actor))
+        results = transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, payload, actor))
     except InvalidDefinition as exc:
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
@@ -79,7 +80,7 @@ def _table(rows: list[dict[str, Any]], as_json: bool) -> None:
 def instances(ctx: click.Context, key: str | None, state: str | None, limit: int, as_json: bool) -> None:
     """List process instances, newest first."""
     ravand = _ravand(ctx)
-    page = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.instances(
+    page = transaction(ravand.sessions, lambda s: ravand.engine.instances(
         s, InstanceQuery(process_key=key, state=state, limit=limit)))
     _table([{"id": i.id, "key": i.process_key, "business_key": i.business_key, "state": i.state,
              "started": i.started_at.isoformat(timespec="seconds"), "at": ",".join(i.active_elements)}
@@ -96,7 +97,7 @@ def instances(ctx: click.Context, key: str | None, state: str | None, limit: int
 def tasks(ctx: click.Context, assignee: str | None, key: str | None, limit: int, as_json: bool) -> None:
     """List open user tasks."""
     ravand = _ravand(ctx)
-    page = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.tasks(
+    page = transaction(ravand.sessions, lambda s: ravand.engine.tasks(
         s, TaskQuery(assignee=assignee, process_key=key, limit=limit)))
     _table([{"id": t.id, "name": t.name, "key": t.process_key, "state": t.state, "assignee": t.assignee,
              "groups": ",".join(t.candidate_groups)} for t in page.items], as_json)
@@ -113,7 +114,7 @@ def journal() -> None:
 def journal_verify(ctx: click.Context) -> None:
     """Walk the hash chain; exit 1 and name the first broken row if it does not hold."""
     ravand = _ravand(ctx.find_root())
-    result = ravand.engine.transaction(ravand.sessions, ravand.engine.verify_journal)
+    result = transaction(ravand.sessions, ravand.engine.verify_journal)
     if result.ok:
         click.echo(f"ok: {result.checked} entries verified")
         return
@@ -144,7 +145,7 @@ def users_add(ctx: click.Context, name: str, password: str, role: str, groups: s
     ravand = _ravand(ctx.find_root(), migrate=True)
     group_list = [g for g in groups.split(",") if g.strip()]
     try:
-        ravand.engine.transaction(ravand.sessions, lambda s: create_user(
+        transaction(ravand.sessions, lambda s: create_user(
             s, name, password, role, group_list, display_name, locale, email=email, mobile=mobile))
     except EngineError as exc:
         errors = getattr(exc, "field_errors", None) or {}
@@ -162,7 +163,7 @@ def demo(ctx: click.Context) -> None:
 
     ravand = _ravand(ctx, migrate=True)
     credentials = ravand.settings.data_dir / "demo-users.txt"
-    rows = ravand.engine.transaction(ravand.sessions, lambda s: ensure_demo_users(s, credentials))
+    rows = transaction(ravand.sessions, lambda s: ensure_demo_users(s, credentials))
     click.echo("demo users (user / role / password):")
     for name, role, password in rows:
         click.echo(f"  {name:10} {role:11} {password}")
@@ -179,7 +180,7 @@ def describe_records(ctx: click.Context) -> None:
 
     ravand = _ravand(ctx, migrate=True)
     total = 0
-    while done := ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)):
+    while done := transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)):
         total += done
     click.echo(f"{total} records described")
 
@@ -324,7 +325,7 @@ def notifications_release_kept(ctx: click.Context, channel: str | None) -> None:
     from crm.notify import release_kept
 
     ravand = _ravand(ctx.find_root(), migrate=True)
-    count = ravand.engine.transaction(ravand.sessions, lambda s: release_kept(ravand_ctx(s, "cli"), channel=channel))
+    count = transaction(ravand.sessions, lambda s: release_kept(ravand_ctx(s, "cli"), channel=channel))
     click.echo(f"{count} message(s) queued again")
 
 
@@ -394,7 +395,7 @@ def customers_import(ctx: click.Context, file: str, on_duplicate: str, actor: st
         if path.stat().st_size > limits.max_bytes:
             raise CrmError(f"{file} has {path.stat().st_size} bytes; an import may hold at most {limits.max_bytes}")
         content = path.read_bytes()
-        job_id = ravand.engine.transaction(ravand.sessions, lambda s: import_jobs.submit(
+        job_id = transaction(ravand.sessions, lambda s: import_jobs.submit(
             s, actor, path.name, content, on_duplicate=on_duplicate, limits=limits, runner=runner).id)
     except CrmError as exc:
         click.echo(f"error: {exc.message}", err=True)

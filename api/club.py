@@ -19,6 +19,7 @@ from crm.clock import utcnow
 from crm.customers import get_customer
 from crm.errors import RecordConflict
 from crm.unit import Ctx
+from engine.store.transactions import transaction
 from processes.notices import DEFAULT_PUBLIC_URL
 
 log = logging.getLogger("ravand.loyalty")
@@ -58,7 +59,7 @@ def expire_all(app: Ravand) -> tuple[int, int]:
     """Every lapsed lot written off, a batch of customers per transaction: (customers, points)."""
     customers = points = 0
     while True:
-        batch = app.engine.transaction(app.sessions, lambda s: loyalty_expiry.expire_batch(ravand_ctx(s, ACTOR)))
+        batch = transaction(app.sessions, lambda s: loyalty_expiry.expire_batch(ravand_ctx(s, ACTOR)))
         customers, points = customers + batch[0], points + batch[1]
         if batch[0] < loyalty_expiry.BATCH:
             return customers, points

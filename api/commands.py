@@ -13,6 +13,7 @@ from api.context import ravand
 from api.guard import current_principal
 from api.record_access import place_commands
 from crm.unit import Ctx
+from engine.store.transactions import transaction
 
 T = TypeVar("T")
 
@@ -30,4 +31,4 @@ def command(fn: Callable[[Session], T]) -> T:
         place_commands(session)  # what it makes is the signed-in person's, in their team and branch
         return fn(session)
 
-    return app.engine.transaction(app.sessions, placed)
+    return transaction(app.sessions, placed)

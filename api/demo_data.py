@@ -25,6 +25,7 @@ from api.demo_users import DEMO_USERS
 from crm.models import Customer
 from engine.clock import utcnow
 from engine.store.models import HumanTask
+from engine.store.transactions import transaction
 from engine.views import Actor
 
 # the demo employees as the engine sees them (their groups are those ensure_demo_users gives them)
@@ -41,7 +42,7 @@ class Demo:
         self.customers: dict[str, int] = {}
 
     def run(self, command: Callable[[Session], Any]) -> Any:
-        return self.engine.transaction(self.ravand.sessions, command)
+        return transaction(self.ravand.sessions, command)
 
     def records(self, actor: str | None, fn: Callable[[Any], Any]) -> Any:
         """``fn(ctx)``: CRM records changed as ``actor``."""

@@ -23,6 +23,7 @@ from crm import import_jobs
 from crm.clock import utcnow
 from crm.import_jobs import JobSettings, Progress
 from crm.importing import Limits
+from engine.store.transactions import transaction
 
 log = logging.getLogger("ravand.imports")
 T = TypeVar("T")
@@ -42,7 +43,7 @@ def runner_name(kind: str = "server") -> str:
 
 
 def _transaction(ravand: Ravand) -> Callable[[Callable[[Session], T]], T]:
-    return lambda fn: ravand.engine.transaction(ravand.sessions, fn, retries=3)
+    return lambda fn: transaction(ravand.sessions, fn, retries=3)
 
 
 def run_job_here(ravand: Ravand, job_id: int, runner: str,

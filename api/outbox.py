@@ -20,6 +20,7 @@ from crm.clock import utcnow
 from crm.errors import CrmError
 from crm.notify import DispatchReport, Sender, check_dispatch, claim, send_claimed, senders_from, settle
 from crm.sms_panels import panel_from
+from engine.store.transactions import transaction
 
 log = logging.getLogger("ravand.outbox")
 ACTOR = "outbox"
@@ -37,7 +38,7 @@ def dispatch_outbox(ravand: Ravand, *, batch: int = DISPATCH_BATCH, actor: str =
     senders = senders_from(settings) if senders is None else senders  # given: a bench's or a test's
     check_dispatch(batch, settings.notify_max_attempts)
     moment = now or utcnow()  # a later moment sends what will be due then (the tests' clock)
-    claimed = ravand.engine.transaction(ravand.sessions, lambda session: claim(session, moment, batch))
+    claimed = transaction(ravand.sessions, lambda session: claim(session, moment, batch))
     outcomes = send_claimed(senders, claimed)
 
     def record(session: Session) -> DispatchReport:
@@ -45,7 +46,7 @@ def dispatch_outbox(ravand: Ravand, *, batch: int = DISPATCH_BATCH, actor: str =
         tell_undelivered(ravand.engine, session, report.failed_ids)  # a failed customer message is not "sent"
         return report
 
-    return ravand.engine.transaction(ravand.sessions, record)
+    return transaction(ravand.sessions, record)
 
 
 def track_deliveries(ravand: Ravand, *, actor: str = ACTOR) -> int:
@@ -61,7 +62,7 @@ def track_deliveries(ravand: Ravand, *, actor: str = ACTOR) -> int:
     if not refs:
         return 0
     states = panel.delivery(refs)
-    return ravand.engine.transaction(
+    return transaction(
         ravand.sessions, lambda session: sms_delivery.record(ravand_ctx(session, actor), panel.name, refs, states, now))
 
 

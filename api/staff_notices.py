@@ -33,6 +33,7 @@ from engine.facade import Engine
 from engine.runtime.services import ServiceCall
 from engine.store.db import is_postgres
 from engine.store.models import Base, HumanTask
+from engine.store.transactions import transaction
 from engine.views import TaskView
 from processes.notices import public_url, tell_staff
 from processes.records import record_of
@@ -215,7 +216,7 @@ def overdue_job(ravand: Ravand) -> None:
     for what, tell in (("overdue tasks", tell_overdue), ("tasks due soon", tell_due_soon),
                        ("activity reminders", tell_reminders)):
         try:
-            count = ravand.engine.transaction(ravand.sessions, lambda s, tell=tell: tell(ravand.engine, s))
+            count = transaction(ravand.sessions, lambda s, tell=tell: tell(ravand.engine, s))
         except Exception:  # the database may be briefly away
             log.exception("the %s failed", what)
             continue

@@ -25,6 +25,7 @@ from api.composition import build
 from api.identity.service import create_user
 from config import load_settings
 from engine.store.db import make_engine
+from engine.store.transactions import transaction
 from tests.engine import bpmn
 
 ROWS = int(os.environ.get("BENCH_TASK_ROWS", "1000000"))
@@ -91,7 +92,7 @@ def prepare(url: str) -> None:
                              scheduler_enabled=False)
     ravand = build(settings, migrate=True)
     files = bpmn.approval_files()
-    deployed = ravand.engine.transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, files, "bench"))
+    deployed = transaction(ravand.sessions, lambda s: ravand.engine.deploy(s, files, "bench"))
     with ravand.sessions() as s:
         create_user(s, "worker", "bench-password", "employee", ["sales", "group-3"])
         s.commit()

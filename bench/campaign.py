@@ -27,6 +27,8 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
+from engine.store.transactions import transaction
+
 N = int(os.environ.get("BENCH_CAMPAIGN_N", "100000"))
 SINGLES = 200
 DISPATCH_BATCH = int(os.environ.get("BENCH_DISPATCH_BATCH", "200"))
@@ -105,7 +107,7 @@ def run(url: str) -> dict[str, Any]:
         campaigns.send(ctx, campaign)
         return campaign.id
 
-    campaign_id = ravand.engine.transaction(ravand.sessions, draft)
+    campaign_id = transaction(ravand.sessions, draft)
     with _timed_transactions(ravand) as queue_spans:
         began = time.perf_counter()
         read = total = queue_campaigns(ravand, budget_s=3600)
@@ -128,7 +130,7 @@ def run(url: str) -> dict[str, Any]:
     params = {"name": "سارا", "referred_name": "رضا", "points": 1500}
     with _timed_transactions(ravand) as single_spans:
         for i in range(SINGLES):
-            ravand.engine.transaction(ravand.sessions, lambda s, i=i: notify.queue(
+            transaction(ravand.sessions, lambda s, i=i: notify.queue(
                 ravand_ctx(s, "bench"), channel="sms", recipient=f"+98935{i:07d}", template="referral_rewarded",
                 params=params))
     single_s = statistics.median(single_spans)

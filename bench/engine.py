@@ -41,6 +41,7 @@ from engine.facade import Engine
 from engine.store.db import make_engine, make_session_factory
 from engine.store.migrate import upgrade
 from engine.store.models import ProcessInstance
+from engine.store.transactions import transaction
 from engine.views import Actor
 
 N = int(os.environ.get("BENCH_N", "500"))
@@ -202,7 +203,7 @@ class Bench:
         self.engine = Engine()
 
     def run(self, command: Callable[[Session], Any]) -> Any:
-        return self.engine.transaction(self.target.sessions, command)
+        return transaction(self.target.sessions, command)
 
     def deploy(self, name: str, xml: bytes) -> None:
         self.run(lambda s: self.engine.deploy(s, [(name, xml)], "bench"))

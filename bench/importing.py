@@ -23,6 +23,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from engine.store.transactions import transaction
+
 N = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
 JOB_N = int(os.environ.get("BENCH_IMPORT_JOB_ROWS", str(N)))  # rows of the files the database runs import
 POSTGRES_URL = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -94,7 +96,7 @@ def child_import(path: str, url: str) -> dict[str, Any]:
         last[0] = now
 
     began = time.perf_counter()
-    job_id = ravand.engine.transaction(ravand.sessions, lambda s: import_jobs.submit(
+    job_id = transaction(ravand.sessions, lambda s: import_jobs.submit(
         s, "bench", file.name, content, limits=job_settings(ravand).limits, runner=runner).id)
     ended = run_job_here(ravand, job_id, runner, on_batch)
     seconds = time.perf_counter() - began

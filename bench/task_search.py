@@ -23,6 +23,7 @@ from api.composition import build
 from api.identity.service import create_user
 from config import load_settings
 from engine.store.db import make_engine
+from engine.store.transactions import transaction
 from tests.engine import bpmn
 
 ROWS = int(os.environ.get("BENCH_TASK_ROWS", "1000000"))
@@ -72,7 +73,7 @@ def main() -> None:
         settings = load_settings(environ={}, database_url=url, secret_key="bench", script_isolation=False,
                                  scheduler_enabled=False)
         ravand = build(settings, migrate=True)
-        deployed = ravand.engine.transaction(ravand.sessions,
+        deployed = transaction(ravand.sessions,
                                              lambda s: ravand.engine.deploy(s, bpmn.approval_files(), "bench"))
         with ravand.sessions() as s:
             create_user(s, "worker", "bench-password", "employee", ["sales", "group-3"])

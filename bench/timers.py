@@ -31,6 +31,7 @@ from engine.facade import Engine
 from engine.store.db import make_engine, make_session_factory
 from engine.store.migrate import upgrade
 from engine.store.models import JournalEntry, Timer
+from engine.store.transactions import transaction
 from tests.engine import bpmn
 
 N = int(os.environ.get("BENCH_TIMERS", "10000"))
@@ -63,12 +64,12 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
     database = make_engine(url)
     upgrade(database, MIGRATIONS)
     sessions, engine = make_session_factory(database), Engine()
-    engine.transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
+    transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
     began = time.perf_counter()
     window_start = utcnow() + timedelta(seconds=n / 60 + 15)  # after all are created
     for i in range(n):
         due = (window_start + timedelta(seconds=spread_s * i / n)).isoformat()
-        engine.transaction(sessions, lambda s, due=due: engine.start(s, "timers", None, {"due": due}, "bench"))
+        transaction(sessions, lambda s, due=due: engine.start(s, "timers", None, {"due": due}, "bench"))
     created = time.perf_counter() - began
     print(f"{label} {n} instances created in {created:.0f} s; timers due within {spread_s:.0f} s from "
           f"{window_start:%H:%M:%S}")
@@ -109,12 +110,12 @@ def sqlite_single(samples: int = 15) -> dict:
     database = make_engine(f"sqlite:///{folder}/t.sqlite")
     upgrade(database, MIGRATIONS)
     sessions, engine = make_session_factory(database), Engine()
-    engine.transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
+    transaction(sessions, lambda s: engine.deploy(s, DIAGRAM, "bench"))
     worker = TimerWorker(engine, sessions, interval_s=0.5)
     scheduler = worker.start_background()
     for _ in range(samples):
         due = (utcnow() + timedelta(seconds=1)).isoformat()
-        engine.transaction(sessions, lambda s, due=due: engine.start(s, "timers", None, {"due": due}, "bench"))
+        transaction(sessions, lambda s, due=due: engine.start(s, "timers", None, {"due": due}, "bench"))
         worker.nudge()  # as the API does after a command
         time.sleep(1.6)
     scheduler.shutdown()

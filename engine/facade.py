@@ -7,14 +7,12 @@ engine's own work when another command changed the instance first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, or_, select
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session
 
 from engine import journal as journaling
 from engine import queries, tasks
@@ -22,7 +20,7 @@ from engine.definitions import deploy as deploying
 from engine.definitions import start_forms
 from engine.definitions.declarations import Caller, may_start, require_starter
 from engine.definitions.specs import SpecCache
-from engine.errors import Conflict, NotFound
+from engine.errors import NotFound
 from engine.events import messages, outgoing, timers
 from engine.records import RecordRef
 from engine.runtime import guards
@@ -64,25 +62,6 @@ class Engine:
                                    messenger=outgoing.Messenger)
         # message name → seconds a message that finds no waiting instance is kept ("*": any name)
         self.message_buffers: dict[str, float] = dict((settings or {}).get("message_buffers", {}))
-
-    # -- transactions -------------------------------------------------------------------------
-    def transaction(self, sessions: sessionmaker[Session], command: Callable[[Session], T], *,
-                    retries: int = 0) -> T:
-        """Run ``command`` in a transaction and commit; on a lost race retry up to ``retries`` times,
-        then raise Conflict."""
-        for attempt in range(retries + 1):
-            with sessions() as session:
-                try:
-                    result = command(session)
-                    session.commit()
-                    return result
-                except (StaleDataError, OperationalError) as exc:
-                    session.rollback()
-                    if isinstance(exc, OperationalError) and not _is_contention(exc):
-                        raise
-                    if attempt == retries:
-                        raise Conflict("another change to this process instance came first; try again") from exc
-        raise AssertionError("unreachable")
 
     # -- designers ----------------------------------------------------------------------------
     def deploy(self, session: Session, files: list[tuple[str, bytes]], actor: str | None) -> list[deploying.Deployed]:
@@ -270,7 +249,3 @@ class Engine:
     def verify_journal(self, session: Session) -> journaling.Verification:
         return journaling.verify(session)
 
-
-def _is_contention(exc: OperationalError) -> bool:
-    text = str(exc.orig).lower()
-    return any(word in text for word in ("could not serialize", "deadlock", "database is locked"))

@@ -27,6 +27,7 @@ from engine.clock import utcnow
 from engine.errors import Conflict, EngineError
 from engine.events import timers
 from engine.facade import Engine
+from engine.store.transactions import transaction
 
 log = logging.getLogger("ravand.scheduler")
 logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)  # "skipped: already running" after a nudge
@@ -67,7 +68,7 @@ class TimerWorker:
 
     def _fire(self, timer_id: int) -> int:
         try:
-            done = self.engine.transaction(self.sessions, lambda s: self.engine.fire_timer(s, timer_id, utcnow()),
+            done = transaction(self.sessions, lambda s: self.engine.fire_timer(s, timer_id, utcnow()),
                                            retries=5)
         except Conflict as exc:  # lost races: another command kept changing the instance; not the timer's fault
             log.warning("timer %s could not fire: %s", timer_id, exc.detail)
@@ -83,7 +84,7 @@ class TimerWorker:
         """The firing rolled back; its failure is counted in a transaction of its own."""
         message = exc.detail if isinstance(exc, EngineError) else f"{type(exc).__name__}: {exc}"
         try:
-            self.engine.transaction(self.sessions, lambda s: timers.timer_failed(
+            transaction(self.sessions, lambda s: timers.timer_failed(
                 s, timer_id, message, utcnow(), self.max_failures), retries=5)
         except Exception:
             log.exception("timer %s: its failure could not be recorded", timer_id)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from api.staff_notices import tell_reminders
 from crm.clock import utcnow
+from engine.store.transactions import transaction
 from tests.api.conftest import PASSWORD, Api
 
 
@@ -119,7 +120,7 @@ def test_a_reminder_tells_its_owner_once_in_their_language(api: Api):
     ravand = api.app.extensions["ravand"]
 
     def remind(hours: float) -> int:
-        return ravand.engine.transaction(ravand.sessions, lambda s: tell_reminders(
+        return transaction(ravand.sessions, lambda s: tell_reminders(
             ravand.engine, s, now=utcnow() + timedelta(hours=hours)))
 
     assert remind(0) == 0

@@ -12,6 +12,7 @@ import pytest
 from api.composition import ravand_ctx
 from api.staff import directory
 from engine.runtime.services import ServiceCall
+from engine.store.transactions import transaction
 from processes.notices import tell_staff
 from tests.api.conftest import PASSWORD, Api
 from tests.engine import bpmn
@@ -41,7 +42,7 @@ def _tell(api: Api, who: list[str], task_name: str, task_id: str = "t-1") -> lis
                           params={"task_name": task_name, "by": "Omid",
                                   "task_url": f"http://127.0.0.1:8000/app/tasks/{task_id}"})
 
-    return ravand.engine.transaction(ravand.sessions, run)
+    return transaction(ravand.sessions, run)
 
 
 def _user_id(api: Api, name: str) -> int:

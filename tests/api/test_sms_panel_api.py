@@ -10,6 +10,7 @@ from typing import Any
 from api.composition import ravand_ctx
 from api.outbox import dispatch_outbox
 from crm import notify
+from engine.store.transactions import transaction
 from tests.api.conftest import Api
 from tests.crm import messages_params
 from tests.sms_panel_servers import kavenegar
@@ -24,7 +25,7 @@ def _queue(api: Api, recipient: str = "+989121234567") -> int:
                                template="referral_rewarded", params=params)
         return message.id
 
-    return ravand.engine.transaction(ravand.sessions, add)
+    return transaction(ravand.sessions, add)
 
 
 def test_a_panel_needs_its_key_and_line_and_says_so_in_both_languages(api: Api) -> None:

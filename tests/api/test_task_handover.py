@@ -14,6 +14,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from api.outbox import schedule_outbox
 from api.staff_notices import MAX_RECIPIENTS, overdue_job, tell_due_soon, tell_overdue
 from engine.clock import utcnow
+from engine.store.transactions import transaction
 from tests.api.conftest import PASSWORD, Api
 from tests.engine import bpmn
 
@@ -115,7 +116,7 @@ def test_the_new_assignee_is_told_in_their_language_by_name(api: Api, task: str)
 
 def _tell_overdue(api: Api, days: float = 3) -> int:
     ravand = api.app.extensions["ravand"]
-    return ravand.engine.transaction(ravand.sessions, lambda s: tell_overdue(
+    return transaction(ravand.sessions, lambda s: tell_overdue(
         ravand.engine, s, now=utcnow() + timedelta(days=days)))
 
 
@@ -164,7 +165,7 @@ def test_a_comment_tells_the_colleagues_it_mentions_who_may_see_the_task(api: Ap
 
 def _tell_due_soon(api: Api, days: float) -> int:
     ravand = api.app.extensions["ravand"]
-    return ravand.engine.transaction(ravand.sessions, lambda s: tell_due_soon(
+    return transaction(ravand.sessions, lambda s: tell_due_soon(
         ravand.engine, s, now=utcnow() + timedelta(days=days)))
 
 

@@ -5,6 +5,7 @@ however the letters and digits were typed; a corrected lead retitles its task; b
 from __future__ import annotations
 
 import processes
+from engine.store.transactions import transaction
 from tests.api.conftest import Api
 from tests.api.test_crm_records import V1, ok, problem
 
@@ -73,10 +74,10 @@ def test_instances_known_only_by_type_and_id_get_their_titles(api: Api):
     def forget(session) -> None:
         session.execute(update(ProcessInstance).values(record_title=None, record_search=None))
 
-    ravand.engine.transaction(ravand.sessions, forget)
+    transaction(ravand.sessions, forget)
     assert _tasks(api, "employee", q="آریا") == []
-    assert ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 1
-    assert ravand.engine.transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 0
+    assert transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 1
+    assert transaction(ravand.sessions, lambda s: describe_untitled(ravand.engine, s)) == 0
     [task] = _tasks(api, "employee", q="آریا")
     assert task["record"]["id"] == str(lead["id"]) and task["record"]["title"].startswith("آریا نرم‌افزار — ")
 

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from engine.facade import Engine
+from engine.store.transactions import transaction
 from engine.views import Actor
 from tests.conftest import Database
 
@@ -25,7 +26,7 @@ class Harness:
         self.engine = engine or Engine()
 
     def __call__(self, command: Callable[[Session], T], retries: int = 0) -> T:
-        return self.engine.transaction(self.db.sessions, command, retries=retries)
+        return transaction(self.db.sessions, command, retries=retries)
 
     def deploy(self, files: list[tuple[str, bytes]], actor: str = "designer") -> Any:
         return self(lambda s: self.engine.deploy(s, files, actor))

@@ -17,6 +17,7 @@ from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
 from engine.runtime.services import HandlerRegistry
 from engine.store.models import HumanTask, JournalEntry, Timer
+from engine.store.transactions import transaction
 from engine.views import Actor
 from tests.conftest import Database
 
@@ -40,7 +41,7 @@ class Flow:
         self.timers = TimerWorker(self.engine, db.sessions)
 
     def __call__(self, command: Any) -> Any:
-        return self.engine.transaction(self.db.sessions, command)
+        return transaction(self.db.sessions, command)
 
     def deploy(self, *keys: str) -> None:
         files = [item for key in keys for item in processes.files(key)]

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from api.composition import ravand_ctx
 from crm import notify
+from engine.store.transactions import transaction
 from tests.crm import messages_params
 from tests.sms_panel_servers import kavenegar
 from tests.web.conftest import Server, shot, start_server
@@ -35,7 +36,7 @@ def _queue(server: Server, recipient: str) -> int:
         return notify.queue(ravand_ctx(session, "tester"), channel="sms", recipient=recipient,
                             template="referral_rewarded", params=params).id
 
-    return ravand.engine.transaction(ravand.sessions, add)
+    return transaction(ravand.sessions, add)
 
 
 def test_a_persian_administrator_sends_through_kavenegar_and_reads_the_delivery_reports(office: Server, page_for):
