@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +21,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy import Engine as SAEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import sandbox
+from engine import clock, sandbox
 from engine.store.db import make_engine, make_session_factory
 from engine.store.migrate import Schema, upgrade
 
@@ -206,3 +206,10 @@ def sqlite_db(tmp_path: object) -> Iterator[Database]:
 def crm_db(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[Database]:
     """The same as ``db`` (named for the CRM tests)."""
     yield from _database(request.param, tmp_path)
+
+
+@pytest.fixture
+def later() -> Iterator[Callable[[float], None]]:
+    """``later(1.2)`` brings the engine's clock 1.2 seconds on (timers fall due without a wait)."""
+    with clock.shifted() as advance:
+        yield advance

@@ -18,6 +18,10 @@ error (an incident naming the rules), as in Camunda; ANY refuses matches whose o
 A multi-instance activity creates one task per item of its collection, or ``loopCardinality``
 tasks, all in one transaction: past the script engine's ``max_multi_instance`` (the
 ``max_multi_instance`` setting) it raises a task error, which becomes an incident, before creating any.
+
+Timer events read the wall clock (``datetime.now``) inside SpiffWorkflow's timer module; they read the
+engine's clock (``engine.clock.utcnow``) instead, so the timer worker (which finds due timers by that clock)
+and SpiffWorkflow (which decides whether a waiting timer fired) agree on what time it is.
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ from __future__ import annotations
 import inspect
 import sys
 from collections.abc import Callable, Sized
+from datetime import datetime, tzinfo
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as timer_events
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     MultiInstanceTask,
     ParallelMultiInstanceTask,
@@ -39,6 +45,7 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskIterator
 
+from engine import clock
 from engine.definitions.dmn_tables import range_as_python
 
 UNBOUNDED_DEPTH = sys.maxsize
@@ -164,7 +171,27 @@ def _patch(cls: type, name: str, wrap: Callable[[Callable[..., Any]], Callable[.
         setattr(cls, name, wrap(current))
 
 
+class _DatetimeOfTheEngine(type):
+    """Everything of ``datetime`` (its constructors return plain datetimes, isinstance tests hold)."""
+
+    def __getattr__(cls, name: str) -> Any:
+        return getattr(datetime, name)
+
+    def __instancecheck__(cls, obj: object) -> bool:
+        return isinstance(obj, datetime)
+
+
+class EngineClockDatetime(metaclass=_DatetimeOfTheEngine):
+    """``datetime`` for SpiffWorkflow's timer module, whose ``now`` is the engine's clock."""
+
+    @staticmethod
+    def now(tz: tzinfo | None = None) -> datetime:
+        now = clock.utcnow()
+        return now.astimezone(tz) if tz is not None else now.astimezone().replace(tzinfo=None)
+
+
 def apply() -> None:
+    timer_events.datetime = EngineClockDatetime
     BusinessRuleTaskMixin._run_hook = _decide
     DMNEngine.decide = _matching_rules
     _patch(DMNEngine, "evaluate", _feel_ranges)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -40,6 +40,9 @@ def timer(kind: str, value: str) -> str:
     return f"<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}></bpmn:timerEventDefinition>"
 
 
+_later: Callable[[float], None]
+
+
 def worker(h: Harness) -> TimerWorker:
     return TimerWorker(h.engine, h.db.sessions)
 
@@ -49,8 +52,16 @@ def fired(h: Harness) -> int:
         return s.scalar(select(func.count()).select_from(JournalEntry).where(JournalEntry.kind == "timer.fired"))
 
 
+@pytest.fixture(autouse=True)
+def _clock(later):
+    global _later
+    _later = later
+    yield
+
+
 def wait_and_fire(h: Harness, seconds: float) -> int:
-    time.sleep(seconds)
+    """Bring the clock ``seconds`` on and let a timer worker fire what fell due."""
+    _later(seconds)
     return worker(h).run_once()
 
 
@@ -227,7 +238,7 @@ def test_two_workers_fire_each_timer_exactly_once(db):
     body = bpmn.start() + timer_catch("wait", "timeDuration", "PT1S") + bpmn.end() + bpmn.chain("start", "wait", "end")
     h.deploy([("many.bpmn", bpmn.diagram("many", body))])
     ids = [h.start("many").id for _ in range(40)]
-    time.sleep(1.2)
+    _later(1.2)
     workers = [worker(h) for _ in range(2 if db.dialect == "postgres" else 1)]
     threads = [threading.Thread(target=w.run_once) for w in workers]
     for t in threads:

@@ -185,11 +185,11 @@ def test_gateway_condition_attack_becomes_an_incident(db, isolated):
     assert f"expression exceeded its time limit of {EXPRESSION_TIMEOUT_S} s" in _incident_message(h, bomb.id)
 
 
-def test_timer_in_front_of_the_attack_fires_once_into_an_incident(db, isolated):
+def test_timer_in_front_of_the_attack_fires_once_into_an_incident(db, isolated, later):
     h = Harness(db)
     h.deploy([*bpmn.approval_files(), ("t.bpmn", _poisoned("t", COMPARISON_BOMB, timer=True))])
     poisoned = h.start("t")
-    time.sleep(1.2)
+    later(1.2)
     other, fired = _meanwhile(h, lambda: TimerWorker(h.engine, h.db.sessions).run_once())
     assert fired == [1] and other.state == "completed"
     assert f"expression exceeded its time limit of {EXPRESSION_TIMEOUT_S} s" in _incident_message(h, poisoned.id)

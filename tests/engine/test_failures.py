@@ -4,8 +4,6 @@ the attack on both databases, through the engine and, where an attacker would, t
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select, update
 
@@ -150,7 +148,7 @@ TIMED = b.diagram("timed", "\n".join([
     b.user("u"), b.end(), b.chain("start", "wait", "u", "end")]))
 
 
-def test_a_timer_failing_repeatedly_becomes_an_incident_stops_and_retry_rearms_it(h: Harness) -> None:
+def test_a_timer_failing_repeatedly_becomes_an_incident_stops_and_retry_rearms_it(h: Harness, later) -> None:
     h.deploy([("timed.bpmn", TIMED)])
     started = h.start("timed")
     with h.db.sessions() as session:
@@ -158,7 +156,7 @@ def test_a_timer_failing_repeatedly_becomes_an_incident_stops_and_retry_rearms_i
         session.execute(update(ProcessInstance).where(ProcessInstance.id == started.id)
                         .values(workflow_state=b"\x00 not a workflow"))  # state that cannot be loaded
         session.commit()
-    time.sleep(1.1)
+    later(1.1)
     worker = TimerWorker(h.engine, h.db.sessions, max_failures=3)
     for attempt in range(1, 4):
         assert worker.run_once() == 0
