@@ -116,7 +116,9 @@ def _candidate(session: Session, bundle: Bundle, process: etree._Element, file_n
             if form is not None:
                 meta["form"] = _store_resource(session, "form", *form)
                 resources.append({"kind": "form", "name": form[0], "hash": meta["form"]})
+    # the hash counts a form once per task that uses it (as versions deployed before were hashed), the list once
     content_hash = sha256("\n".join(sorted(r["hash"] for r in resources)).encode())
+    resources = [dict(kept) for kept in dict.fromkeys(tuple(r.items()) for r in resources)]
     return _Candidate(process.get("id"), process.get("name"), file_name, resources, elements, content_hash,
                       {d for d in decisions if d})
 

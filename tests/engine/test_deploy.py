@@ -42,6 +42,18 @@ def test_changed_form_makes_a_new_version(h):
     assert result[0].version == 2
 
 
+def test_a_form_two_tasks_use_is_listed_once_and_redeploys_as_the_same_version(h):
+    twice = bpmn.diagram("twice", "\n".join([
+        bpmn.start(), bpmn.user("first", candidateGroups="sales", formRef="review-form"),
+        bpmn.user("second", candidateGroups="sales", formRef="review-form"), bpmn.end(),
+        bpmn.chain("start", "first", "second", "end")]))
+    [deployed] = h.deploy([("twice.bpmn", twice), ("review.form", bpmn.REVIEW_FORM)])
+    definition = h(lambda s: h.engine.definition(s, deployed.id))
+    assert [r["name"] for r in definition.resources if r["kind"] == "form"] == ["review.form"]
+    [again] = h.deploy([("twice.bpmn", twice), ("review.form", bpmn.REVIEW_FORM)])
+    assert (again.version, again.created) == (1, False)
+
+
 def test_running_instances_keep_their_version(h):
     h.deploy(bpmn.approval_files())
     old = h.start("approval")
