@@ -41,10 +41,6 @@ def local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
 
-def line_of(element: etree._Element) -> int | None:
-    return element.sourceline
-
-
 def camunda(element: etree._Element, name: str) -> str | None:
     value = element.get(q(CAMUNDA_NS, name))
     return value.strip() if value and value.strip() else None

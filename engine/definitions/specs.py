@@ -91,7 +91,3 @@ class SpecCache:
                 raise NotFound(f"stored resource {ref['name']} cannot be parsed: {problem}")
             documents[ref["kind"]][ref["name"]] = root
         return build_specs(new_parser(documents["bpmn"], documents["dmn"]), definition.key, definition.file_name)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()

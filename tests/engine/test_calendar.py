@@ -64,6 +64,16 @@ def test_the_week_is_read_from_text():
     assert parse_week("fri-mon 10:00-14:00") == dict.fromkeys((4, 5, 6, 0), (time(10), time(14)))
 
 
+@pytest.mark.parametrize("week", [
+    "شنبه-چهارشنبه ۰۸:۰۰-۱۶:۰۰، پنج‌شنبه ۰۸:۰۰-۱۲:۰۰",  # Persian digits and comma, a ZWNJ in پنج‌شنبه
+    "شنبه تا چهارشنبه 08:00-16:00, پنجشنبه 08:00-12:00",  # «تا», Latin digits, no ZWNJ
+    "شنبه - چهارشنبه ٠٨:٠٠-١٦:٠٠ ، پنج شنبه ٠٨:٠٠-١٢:٠٠",  # Arabic-Indic digits, a space inside a day's name
+])
+def test_the_week_is_read_in_persian(week):
+    assert parse_week(week) == parse_week("sat-wed 08:00-16:00, thu 08:00-12:00")
+    assert parse_week("يكشنبه ۰۹:۰۰-۱۰:۰۰") == {6: (time(9), time(10))}  # Arabic yeh and kaf
+
+
 @pytest.mark.parametrize(("week", "says"), [
     ("", "not 'day"), ("sat-wed", "not 'day"), ("someday 08:00-16:00", "not a day"),
     ("sat 16:00-08:00", "closes before it opens"), ("sat 08:00-25:00", "not a time window"),
