@@ -387,3 +387,42 @@ def test_the_editors_in_english_are_unchanged(crm: Server, page_for):
     shown = page.eval_on_selector(".editor-panes", SHOWN_TEXTS)
     assert not [text for text in shown if re.search(r"[\u0600-\u06FF]", text)]
     shot(page, "editors-en-form")
+
+
+NO_SHAPE_UNDER_THE_PALETTE = """() => {
+  const palette = document.querySelector('[data-testid=bpmn-canvas] .djs-palette').getBoundingClientRect();
+  const canvas = document.querySelector('[data-testid=bpmn-canvas]').getBoundingClientRect();
+  const under = [], outside = [];
+  for (const shape of document.querySelectorAll('[data-testid=bpmn-canvas] .djs-shape')) {
+    const box = shape.getBoundingClientRect();
+    if (box.right > palette.left && box.left < palette.right && box.bottom > palette.top && box.top < palette.bottom) {
+      under.push(shape.dataset.elementId);
+    }
+    if (box.left < canvas.left || box.right > canvas.right || box.top < canvas.top || box.bottom > canvas.bottom) {
+      outside.push(shape.dataset.elementId);
+    }
+  }
+  const panel = document.querySelector('[data-testid=properties-panel]').getBoundingClientRect();
+  const overlap = Math.min(canvas.right, panel.right) - Math.max(canvas.left, panel.left);
+  return { under, outside, overlap, wide: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+}"""
+
+
+def test_the_persian_modeler_fits_every_diagram_beside_its_palette(crm: Server, page_for):
+    """The palette stands at the right in Persian, where a left-to-right diagram ends: the diagram is fitted to
+    the rest of the canvas, so no shape lies under it, none off the canvas, and canvas, panel and page fit."""
+    page = page_for("designer_fa", locale="fa-IR")
+    definitions = crm.call("GET", "/api/v1/process-definitions", "designer_fa").get_json()["items"]
+    assert len(definitions) >= 6
+    for width, height in ((1280, 800), (1440, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for definition in definitions:
+            page.goto(f"/app/definitions/{definition['id']}/edit")
+            page.wait_for_selector("[data-testid=bpmn-canvas] .djs-palette .entry")
+            page.wait_for_selector("[data-testid=properties-panel] .bio-properties-panel-header")
+            placed = page.evaluate(NO_SHAPE_UNDER_THE_PALETTE)
+            assert placed == {"under": [], "outside": [], "overlap": 0, "wide": 0}, (definition["key"], width, placed)
+            # a form several tasks use is one tab (it was listed, and deployed, once per task)
+            tabs = page.locator("button.file-tab").evaluate_all("tabs => tabs.map(t => t.dataset.file)")
+            assert len(tabs) == len(set(tabs)), tabs
+        shot(page, f"editors-fa-modeler-palette-{width}")
