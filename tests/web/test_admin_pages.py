@@ -146,3 +146,47 @@ def test_an_expired_session_keeps_what_was_typed_into_a_task_form(server: Server
     instance = server.call("GET", f"/api/v1/process-instances/{instance_id}").get_json()
     assert instance["state"] == "completed"
     assert (instance["variables"]["amount"], instance["variables"]["note"]) == (1250, note)
+
+
+def test_a_persian_admin_reads_and_types_the_settings_in_persian_digits(server: Server, page_for):
+    """Numbers in the settings are shown in Persian digits, and what is typed in Persian, Arabic or Latin digits
+    (an amount with separators) is saved in Latin ones; the English page keeps Latin digits."""
+    admin = _user(server, "admin", "fa")
+    page = page_for(None)
+    page.goto("/login")
+    _sign_in(page, admin)
+    page.wait_for_selector("#main:not([aria-busy])")
+    page.goto("/app/settings")
+    settings = page.locator("[data-testid=settings-form]")
+    box = settings.locator
+    box("[data-testid=setting-smtp_port]").fill("۲۵۸۷")
+    box("[data-testid=setting-sms_part_price_rial]").fill("۱٬۲۵۰")
+    box("[data-testid=setting-sms_line]").fill("٣٠٠٠٧٧٣٢")  # Arabic-Indic digits
+    box("[data-testid=setting-notify_quiet_hours]").fill("۲۲:۰۰-07:30")
+    box("[data-testid=setting-work_holidays]").fill("۱۴۰۵-۰۱-۰۳، ۱۴۰۵-۰۱-۱۲")
+    box("[data-testid=settings-submit]").click()
+    expect(page.locator("[data-testid=toast]").last).to_contain_text(WORDS["fa"]["saved"])
+    saved = server.call("GET", "/api/v1/settings").get_json()
+    assert saved["email"]["smtp_port"] == 2587
+    assert saved["sms"]["sms_part_price_rial"] == 1250 and saved["sms"]["sms_line"] == "30007732"
+    assert saved["quiet"]["notify_quiet_hours"] == "22:00-07:30"
+    assert saved["calendar"]["work_holidays"] == ["1405-01-03", "1405-01-12"]
+
+    page.reload()
+    page.wait_for_selector("[data-testid=settings-form]")
+    shown = {name: box(f"[data-testid=setting-{name}]").input_value()
+             for name in ("smtp_port", "sms_part_price_rial", "sms_line", "notify_quiet_hours", "work_holidays")}
+    assert shown == {"smtp_port": "۲۵۸۷", "sms_part_price_rial": "۱٬۲۵۰", "sms_line": "۳۰۰۰۷۷۳۲",
+                     "notify_quiet_hours": "۲۲:۰۰-۰۷:۳۰", "work_holidays": "۱۴۰۵-۰۱-۰۳, ۱۴۰۵-۰۱-۱۲"}, shown
+    for name in ("notify_quiet_hours", "sms_line", "work_holidays", "seller_national_id"):  # their examples too
+        hint = settings.locator(f"[data-field={name}] .field-hint").inner_text()
+        assert re.search(r"[۰-۹]", hint) and not re.search(r"[0-9]", hint), (name, hint)
+    # sent again unchanged: nothing differs from what was loaded
+    box("[data-testid=settings-submit]").click()
+    expect(page.locator("[data-testid=toast]").last).to_contain_text("چیزی تغییر نکرد")
+    shot(page, "admin-settings-persian-digits")
+
+    english = page_for("admin")
+    english.goto("/app/settings")
+    expect(english.locator("[data-testid=setting-smtp_port]")).to_have_value("2587")
+    expect(english.locator("[data-testid=setting-sms_part_price_rial]")).to_have_value("1,250")
