@@ -426,3 +426,43 @@ def test_the_persian_modeler_fits_every_diagram_beside_its_palette(crm: Server, 
             tabs = page.locator("button.file-tab").evaluate_all("tabs => tabs.map(t => t.dataset.file)")
             assert len(tabs) == len(set(tabs)), tabs
         shot(page, f"editors-fa-modeler-palette-{width}")
+
+
+def test_the_shipped_decision_tables_have_persian_names_in_the_persian_editor(crm: Server, page_for):
+    """The decision, its input and output columns carry `name:fa` (rules' annotations `description:fa`) as
+    Camunda extension properties, as diagrams do: the Persian editor shows them, the English label in each
+    title; «نام‌های فارسی…» edits them as one undoable change, kept in what is deployed."""
+    page = page_for("designer_fa", locale="fa-IR")
+    open_lead_qualification(crm, page)
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    editor = page.locator("[data-testid=dmn-editor]:visible")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیردهی سرنخ")
+    labels = editor.locator("thead th :is(.input-label, .output-label)")
+    expect(labels).to_have_text(["محصول", "منطقه", "درآمد برآوردی (ریال)", "گروه فروش"])
+    expect(labels.first).to_have_attribute("title", "Product")
+    # the hit policy's label keeps its colon at its end, inside the left-to-right table
+    assert editor.locator(".hit-policy .dms-label").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    # every shipped table: no English column label left in the Persian header
+    for name in ("lead_score.dmn", "lead_grade.dmn"):
+        open_tab(page, name, "[data-testid=dmn-editor]:visible .tjs-table")
+        header = page.locator("[data-testid=dmn-editor]:visible thead th :is(.input-label, .output-label)")
+        shown = header.all_inner_texts()
+        assert shown and all(re.search(r"[\u0600-\u06FF]", text) for text in shown), (name, shown)
+    shot(page, "editors-fa-dmn-persian-names")
+
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    editor.locator("[data-testid=dmn-names-edit]").click()
+    box = page.locator("dialog")
+    expect(box.locator("[data-testid=dmn-name-in_region]")).to_have_value("منطقه")
+    expect(box.locator("[data-testid=dmn-name-rule_1]")).to_have_value("معامله‌های بزرگ به فروش سازمانی می‌روند")
+    box.locator("[data-testid=dmn-name-in_region]").fill("استان")
+    box.locator("[data-testid=dmn-name-lead_routing]").fill("مسیر سرنخ")
+    shot(page, "editors-fa-dmn-names-dialog")
+    box.locator("button[type=submit]").click()
+    expect(labels.nth(1)).to_have_text("استان")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیر سرنخ")
+    expect(page.locator("button.file-tab[data-file='lead_routing.dmn']")).to_contain_text("•")
+    editor.locator("td.input-cell").first.click()
+    page.keyboard.press("Control+z")  # one step undoes the dialog's changes together
+    expect(labels.nth(1)).to_have_text("منطقه")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیردهی سرنخ")
