@@ -54,6 +54,8 @@ class HistoryEntrySchema(Schema):
     seq = fields.Integer(metadata={"description": "the journal row"})
     at = fields.DateTime()
     actor = fields.String(allow_none=True, metadata={"description": "who did it"})
+    actor_text = fields.Dict(allow_none=True, metadata={
+        "description": "who did it in words, {fa, en}: the user's display name, or the portal, the scheduler, …"})
     kind = fields.String(metadata={"description": "the journal's kind, e.g. crm.lead.changed, task.completed"})
     category = fields.String(metadata={"enum": ["record", "process"]})
     action = fields.String()
