@@ -11,6 +11,7 @@ import { ROLES } from '../routes.js';
 import { recordCell } from './instances.js';
 import { dataCell, kindCell } from './journal_entry.js';
 import { elementName, localisedXml, processName } from './names.js';
+import { personText } from '../core/people.js';
 
 function tokenCounts(active) {
   const counts = {};
@@ -191,7 +192,7 @@ export async function render({ root, params, me, navigate }) {
       history.items.length ? h('ol', { class: 'timeline' }, history.items.map((entry) => h('li', { 'data-seq': entry.seq, 'data-kind': entry.kind },
         h('span', { class: 'timeline-time muted' }, dateTime(entry.at)),
         h('span', { class: 'timeline-kind' }, kindCell(entry)),
-        entry.actor ? h('span', { class: 'muted' }, ` · ${entry.actor}`) : null,
+        entry.actor ? h('span', { class: 'muted' }, ' · ', personText(entry.actor, entry.actor_text)) : null,
         entry.element_id ? [' · ', h('button', { type: 'button', class: 'link', onclick: () => focusElement(viewer, entry.element_id) },
           entry.element_name ? h('bdi', { title: entry.element_id }, entry.element_name) : ltr(entry.element_id))] : null,
         Object.keys(entry.data || {}).length ? h('details', {}, h('summary', {}, t('instance.details')), dataCell(entry)) : null)))
