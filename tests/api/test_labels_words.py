@@ -105,3 +105,13 @@ def test_a_records_history_names_people_messages_and_an_activitys_fields_in_word
     correlated = api.call("GET", "/api/v1/journal?kind=message.correlated&limit=5", "admin").get_json()["items"]
     named = {d["name"]: d for d in correlated[0]["details"]}["name"]
     assert named["value"] == "lead_corrected" and named["text"]["value"]["en"] != "lead_corrected"
+
+
+def test_a_contract_card_names_the_approvers_who_decided_by_their_names():
+    from crm.models import ContractDecision
+    from crm.record_cards import _level_words
+
+    decided = [ContractDecision(level="manager", decision="approve", by="reza")]
+    said = _level_words(["finance"], decided, lambda name: {"fa": "رضا محمدی", "en": "Reza Mohammadi"})
+    assert said is not None and "(رضا محمدی)" in said["fa"] and "(Reza Mohammadi)" in said["en"]
+    assert "reza" not in said["fa"]
