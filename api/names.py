@@ -121,6 +121,15 @@ def entries(session: Session, items: list[dict[str, Any]], locale: str | None = 
     return items
 
 
+def process_names(session: Session, keys: Iterable[str], locale: str | None = None) -> dict[str, str]:
+    """Process key → the process's name in ``locale`` (the reader's by default); the key where it has none."""
+    locale = locale or reader_locale()
+    wanted = sorted({k for k in keys if k})
+    book = _book(session, wanted)
+    found = {key: book.process(key) for key in wanted}
+    return {key: names.get(locale) or names["en"] for key, names in found.items()}
+
+
 def definitions(session: Session, items: list[dict[str, Any]], locale: str | None = None) -> list[dict[str, Any]]:
     """Definition dicts with ``process_name`` (in ``locale``) and ``names``; ``name`` stays as the diagram has it."""
     locale = locale or reader_locale()

@@ -19,9 +19,11 @@ from tests.web.test_employee import start_quote
 
 WORDS = {
     "fa": {"users": "کاربران", "sales": "فروش", "disabled": "غیرفعال", "port": "عددی صحیح از ۱ تا ۶۵۵۳۵",
-           "saved": "تنظیمات ذخیره شد", "expired": "نشست شما به پایان رسید", "back": "به فرم برگشت"},
+           "saved": "تنظیمات ذخیره شد", "expired": "نشست شما به پایان رسید", "back": "به فرم برگشت",
+           "quote_approval": "تأیید پیش‌فاکتور"},
     "en": {"users": "Users", "sales": "Sales", "disabled": "Disabled", "port": "a whole number from 1 to 65535",
-           "saved": "The settings were saved", "expired": "Your session ended", "back": "is back in the form"},
+           "saved": "The settings were saved", "expired": "Your session ended", "back": "is back in the form",
+           "quote_approval": "Quote approval"},
 }
 
 
@@ -40,9 +42,9 @@ def _sign_in(page, username: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
-def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_setting(server: Server, page_for,
+def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_setting(crm: Server, page_for,
                                                                                  lang: str):
-    words = WORDS[lang]
+    server, words = crm, WORDS[lang]
     admin, victim = _user(server, "admin", lang), _user(server, "employee", lang, ["support-1"])
     page = page_for(None)
     page.goto("/login")
@@ -79,6 +81,10 @@ def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_settin
     page.click("a.nav-link[data-nav=groups]")
     expect(page.locator("[data-testid=group-list] tr[data-group=support-leads]")).to_be_visible()
     expect(page.locator("[data-testid=group-remove-support-2]")).to_have_count(0)  # in use: deactivate only
+    used = page.locator("tr[data-group=managers] [data-process-key=quote_approval]")  # named, its key in the tooltip
+    expect(used).to_have_text(words["quote_approval"])
+    expect(used).to_have_attribute("title", re.compile("quote_approval"))
+    assert "_approval" not in page.locator("[data-testid=group-list] tbody").inner_text()
     page.click("[data-testid=group-add]")
     group = page.locator("[data-testid=group-new]")
     key = f"field-ops-{lang}"
