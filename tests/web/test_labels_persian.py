@@ -159,3 +159,19 @@ def test_people_are_named_by_their_display_name_not_their_user_name(crm: Server,
     expect(results.locator("tbody tr").first).to_be_visible()
     owner = results.locator("tbody tr", has_text=title).first
     expect(owner).to_contain_text("کاوه رستمی")  # the owner field, in words
+
+
+def test_the_journal_keeps_an_english_texts_digits_and_gives_persian_text_persian_digits(crm: Server, page_for):
+    """The message an English customer was sent reads as sent («due on 6 December 2026»), not «۶ December ۲۰۲۶»."""
+    tag = surname()
+    for name in (f"Acme Store 24 {tag}", f"فروشگاه 24 {tag}"):
+        answer = crm.call("POST", "/api/v1/customers", "employee", json={
+            "kind": "company", "company_name": name, "mobile": "09121110095"})
+        assert answer.status_code == 201, answer.get_json()
+    page = page_for("auditor_fa", locale="fa-IR")
+    page.goto("/app/journal?kind=crm.customer.created&actor=alice")
+    results = page.locator("[data-testid=journal-results]")
+    english = results.locator("tbody tr", has_text="Acme Store").filter(has_text=tag).first
+    expect(english.locator("[data-field=company_name]")).to_contain_text(f"Acme Store 24 {tag}")
+    persian = results.locator("tbody tr", has_text="فروشگاه").filter(has_text=tag).first
+    expect(persian.locator("[data-field=company_name]")).to_contain_text(f"فروشگاه ۲۴ {tag}")

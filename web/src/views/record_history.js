@@ -28,7 +28,16 @@ export function shownValue(value, text) {
     return value.map((i) => `${date(`${i.due}T00:00:00`)}: ${money(i.amount)}`).join(locale() === 'fa' ? '؛ ' : '; ');
   }
   if (typeof value === 'object') return h('span', { dir: 'ltr' }, JSON.stringify(value));
-  return h('span', { dir: 'auto' }, digits(value));
+  return h('span', { dir: 'auto' }, textDigits(String(value)));
+}
+
+// Typed or sent text with the page's digits where it is the page's language: an English sentence (the message an
+// English customer was sent) keeps its own digits, and so do an address or a link inside Persian text.
+export function textDigits(text) {
+  const latin = (text.match(/[A-Za-z]/g) || []).length;
+  const arabic = (text.match(/[\u0600-\u06FF]/g) || []).length;
+  if (latin > arabic) return text;
+  return text.replace(/\S+/g, (token) => (/[A-Za-z]/.test(token) ? token : digits(token)));
 }
 
 function change(item) {
