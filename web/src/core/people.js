@@ -4,7 +4,7 @@
 
 import { api } from './api.js';
 import { h, ltr } from './dom.js';
-import { locale } from './i18n.js';
+import { locale, t } from './i18n.js';
 
 let known = new Map();
 let loading = null;
@@ -27,6 +27,17 @@ export function personText(username, said = null) {
   if (!username) return '—';
   const name = inLocale(said) || inLocale(known.get(username));
   return name ? h('bdi', { class: 'person', title: username, 'data-username': username }, name) : ltr(username);
+}
+
+// A filter's choice of person (who did it, who started it): everyone by their name in the reader's language,
+// the user name sent; "any" first. A user name the address asks for that no one has stays choosable.
+export function personPicker(name, value, attrs = {}) {
+  const people = [...known.entries()].map(([username, said]) => ({ username, name: inLocale(said) || username }))
+    .sort((a, b) => a.name.localeCompare(b.name, locale()));
+  if (value && !known.has(value)) people.unshift({ username: value, name: value });
+  return h('select', { name, class: 'input', ...attrs },
+    h('option', { value: '' }, t('common.any')),
+    people.map((p) => h('option', { value: p.username, selected: p.username === value, title: p.username }, p.name)));
 }
 
 // several people as one phrase
