@@ -15,6 +15,7 @@ import { processName } from './names.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
 import { personText } from '../core/people.js';
+import { entryWords } from './clubtext.js';
 
 // A card with the records' table; with no records, a small chip instead (gathered at the page's end).
 function section(key, rows, columns, { note } = {}) {
@@ -74,7 +75,7 @@ function loyalty(account) {
     (a.ledger || []).length ? [h('h3', {}, t('customer.ledger')), table([
       { label: t('customer.at'), cell: (e) => dateTime(e.at), class: 'nowrap' },
       { label: t('customer.points'), cell: (e) => h('span', { class: 'num', dir: 'ltr' }, `${e.points > 0 ? '+' : ''}${number(e.points)}`), class: 'num' },
-      { label: t('customer.reason'), cell: (e) => h('span', { dir: 'auto' }, e.reason) },
+      { label: t('customer.reason'), cell: (e) => entryWords(e) },  // in words, as the loyalty page says it
     ], a.ledger)] : null);
 }
 
