@@ -466,3 +466,31 @@ def test_the_shipped_decision_tables_have_persian_names_in_the_persian_editor(cr
     page.keyboard.press("Control+z")  # one step undoes the dialog's changes together
     expect(labels.nth(1)).to_have_text("منطقه")
     expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیردهی سرنخ")
+
+
+HEADERS = """panel => [...panel.querySelectorAll('.bio-properties-panel-group-header')].map((header) => {
+  const box = header.getBoundingClientRect(), title = header.querySelector('.bio-properties-panel-group-header-title');
+  const arrow = header.querySelector('.bio-properties-panel-arrow svg');
+  return { title: title.textContent, empty: header.classList.contains('empty'), height: box.height,
+           inset: box.right - title.getBoundingClientRect().right, align: getComputedStyle(title).textAlign,
+           arrow: arrow.getBoundingClientRect().left - box.left, flipped: getComputedStyle(arrow).transform };
+})"""
+
+
+def test_an_empty_group_of_the_persian_properties_panel_lines_up_with_the_others(crm: Server, page_for):
+    """A group without entries (a timer's «اجرای کار», «مستندات») has the same header as the others: the app's
+    own "nothing here" box once styled the panel's `.empty` header too, centred and padded. A closed group's
+    arrow points left, the way the page reads on."""
+    page = page_for("designer_fa", locale="fa-IR")
+    open_lead_qualification(crm, page)
+    select_element(page, "wait_recontact")
+    panel = page.locator("[data-testid=properties-panel] .bio-properties-panel")
+    expect(panel.locator(".bio-properties-panel-group-header.empty", has_text="اجرای کار")).to_be_visible()
+    headers = panel.evaluate(HEADERS)
+    assert {h["empty"] for h in headers} == {True, False}, headers
+    first = headers[0]
+    for header in headers:
+        assert header["height"] == first["height"] and header["inset"] == first["inset"], (header, first)
+        assert header["arrow"] == first["arrow"] and header["align"] != "center", (header, first)
+        assert header["flipped"] == "matrix(-1, 0, 0, 1, 0, 0)", header
+    shot(page, "editors-fa-properties-empty-group")
