@@ -97,6 +97,9 @@ DATA_FIELDS: dict[str, Label] = {
     "created_by": {"fa": "ثبت‌کننده", "en": "Created by"},
     "updated_by": {"fa": "آخرین ویرایش به دست", "en": "Last changed by"},
     "stage_entered_at": {"fa": "ورود به مرحله", "en": "Entered the stage"}, "record": {"fa": "پرونده", "en": "Record"},
+    "accounts_created": {"fa": "حساب‌های تازه", "en": "Accounts opened"},
+    "lifetime": {"fa": "ارزش خریدها", "en": "Lifetime value"}, "customers": {"fa": "مشتریان", "en": "Customers"},
+    "items": {"fa": "قیمت‌ها", "en": "Prices"}, "lines": {"fa": "ردیف‌ها", "en": "Lines"},
 }
 SKIP = frozenset({"record", "id", "name_key", "title_key", "score_parts", "document_html"})
 
@@ -138,9 +141,9 @@ def _field(words: Words, record: str, name: str, value: Any, before: Any = None,
     out: dict[str, Any] = {"name": name, "label": _label(name) or {"fa": name, "en": name},
                            "known": _label(name) is not None, "value": _cut(value)}
     text: dict[str, Label] = {}
-    if name in ("candidate_groups", "levels") and isinstance(value, list):
-        labels = [(words.group(str(v)) if name == "candidate_groups" else words.of("contract", "level", v))
-                  or {"fa": str(v), "en": str(v)} for v in value]
+    if name in ("candidate_groups", "levels", "told") and isinstance(value, list):
+        labels = [(words.group(str(v)) if name == "candidate_groups" else words.person(v) if name == "told"
+                   else words.of("contract", "level", v)) or {"fa": str(v), "en": str(v)} for v in value]
         text["value"] = {"fa": "، ".join(x["fa"] for x in labels), "en": ", ".join(x["en"] for x in labels)}
     elif (said := words.of(record, name, value)) is not None:
         text["value"] = said
@@ -158,6 +161,7 @@ def describe(session: Session, items: list[dict[str, Any]]) -> list[dict[str, An
     words = Words(session)
     for item in items:
         item["kind_text"] = kind_label(item.get("kind") or "")
+        item["actor_text"] = words.person(item.get("actor"))
         data = item.get("data") if isinstance(item.get("data"), dict) else {}
         kind = str(item.get("kind") or "")
         parts = kind.split(".")
@@ -193,7 +197,8 @@ def _named(item: dict[str, Any], fields: list[dict[str, Any]]) -> None:
     """A created task's name and a deployed process's key read as their names in the reader's language
     (``element_name``, ``process_name`` from api.names); the raw values stay in the entry's data."""
     for position, found in enumerate(fields):
-        if found["name"] == "name" and item.get("kind") == "task.created" and item.get("element_name"):
+        if found["name"] == "name" and item.get("kind") in ("task.created", "message.correlated") \
+                and item.get("element_name"):
             found["text"] = {"value": {"fa": item["element_name"], "en": item["element_name"]}}
         elif found["name"] == "key" and item.get("process_name") and (
                 item.get("kind") == "deployed" or str(item.get("kind")).startswith("instance.")):

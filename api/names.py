@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.form_lists import viewer_locale
 from engine.definitions.names import BOOK, Names
-from engine.store.models import ProcessInstance
+from engine.store.models import ProcessDefinition, ProcessInstance
 
 NAMES_DOC = "the name in every language the diagram gives it (en always; fa where the designer set name:fa)"
 
@@ -73,6 +73,25 @@ def instance(session: Session, item: dict[str, Any], locale: str | None = None) 
     return instances(session, [item], locale)[0]
 
 
+def message_catchers(session: Session, instance_ids: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Instance id → {message name: the id of the element that waits for it}, from each instance's deployed
+    definition: a correlated message's journal entry names the message, and its element carries the names."""
+    wanted = sorted({i for i in instance_ids if i})
+    if not wanted:
+        return {}
+    rows = session.execute(select(ProcessInstance.id, ProcessDefinition.elements)
+                           .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                           .where(ProcessInstance.id.in_(wanted))).all()
+    found: dict[str, dict[str, str]] = {}
+    for instance_id, elements in rows:
+        catchers: dict[str, str] = {}
+        for element_id, meta in sorted((elements or {}).items()):
+            if isinstance(meta, dict) and meta.get("catches") == "message" and isinstance(meta.get("event"), str):
+                catchers.setdefault(meta["event"], element_id)
+        found[instance_id] = catchers
+    return found
+
+
 def entries(session: Session, items: list[dict[str, Any]], locale: str | None = None) -> list[dict[str, Any]]:
     """Journal entry dicts with ``process_name`` (the process of its instance, or the one deployed) and
     ``element_name`` (the element it is about), in ``locale``, where the entry has them."""
@@ -83,6 +102,8 @@ def entries(session: Session, items: list[dict[str, Any]], locale: str | None = 
     keys = {row.id: row.process_key for row in found}
     deployed = {(i.get("data") or {}).get("key") for i in items if i.get("kind") == "deployed"}
     book = _book(session, {*keys.values(), *(k for k in deployed if isinstance(k, str))})
+    catchers = message_catchers(session, (i["process_instance"] for i in items if i.get("kind") == "message.correlated"
+                                          and not i.get("element_id") and i.get("process_instance")))
     for item in items:
         data = item.get("data") or {}
         key = keys.get(item.get("process_instance") or "") or (data.get("key") if item.get("kind") == "deployed"
@@ -91,11 +112,22 @@ def entries(session: Session, items: list[dict[str, Any]], locale: str | None = 
             continue
         process = book.process(key)
         item["process_name"] = process.get(locale) or process["en"]
-        element = item.get("element_id")
+        element = item.get("element_id") or (catchers.get(item.get("process_instance") or "", {})
+                                             .get(str(data.get("name"))) if item.get("kind") == "message.correlated"
+                                             else None)
         if element:
             english = data.get("name") if item.get("kind") == "task.created" else None
             item["element_name"] = book.name(key, element, locale, english if isinstance(english, str) else None)
     return items
+
+
+def process_names(session: Session, keys: Iterable[str], locale: str | None = None) -> dict[str, str]:
+    """Process key → the process's name in ``locale`` (the reader's by default); the key where it has none."""
+    locale = locale or reader_locale()
+    wanted = sorted({k for k in keys if k})
+    book = _book(session, wanted)
+    found = {key: book.process(key) for key in wanted}
+    return {key: names.get(locale) or names["en"] for key, names in found.items()}
 
 
 def definitions(session: Session, items: list[dict[str, Any]], locale: str | None = None) -> list[dict[str, Any]]:

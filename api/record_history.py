@@ -13,6 +13,7 @@ from sqlalchemy import CompoundSelect, Select, func, select, union
 from sqlalchemy.orm import Session
 
 from api.identity.groups import known_groups
+from api.identity.models import User
 from crm import lists
 from crm.models import JournalRecord
 from crm.record_labels import ACTIONS, HIDDEN, Label, field_label, record_label, value_label
@@ -45,10 +46,21 @@ LISTED = {("lead", "source"): "lead_source", ("lead", "product"): "product", ("l
           ("complaint", "category"): "complaint_category", ("opportunity", "loss_reason"): "loss_reason",
           ("customer", "region"): "province", ("customer", "channel"): "lead_source",
           ("lead_call", "reason"): "disqualify_reason", ("contract_decision", "level"): "contract_level",
-          ("contract", "level"): "contract_level"}
+          ("contract", "level"): "contract_level", ("loyalty_rule", "product"): "product",
+          ("customer", "interests"): "product"}
 
 
 GROUP_FIELDS = frozenset({"team", "sales_group"})  # fields holding a group's key
+# fields holding a user name: shown as the person's display name
+PERSON_FIELDS = frozenset({"owner", "by", "user", "author", "assignee", "recontact_by", "settled_by", "created_by",
+                           "updated_by", "recipient"})
+# who acts without being a person with an account: the journal's actor for the portal, the scheduler, …
+MACHINES: dict[str, Label] = {
+    "portal": {"fa": "درگاه مشتریان", "en": "Customer portal"}, "customer": {"fa": "مشتری", "en": "The customer"},
+    "scheduler": {"fa": "زمان‌بند روند", "en": "Ravand's scheduler"},
+    "outbox": {"fa": "صندوق ارسال", "en": "The outbox"}, "system": {"fa": "سامانه", "en": "The system"},
+    "demo": {"fa": "داده‌های نمایشی", "en": "The demo data"},
+}
 
 
 class Words:
@@ -58,12 +70,21 @@ class Words:
         self.session = session
         self.cache: dict[tuple[str, str], Label] = {}
         self.groups: dict[str, Label] | None = None
+        self.people: dict[str, str] | None = None
 
     def of(self, record_type: str, field: str, value: Any) -> Label | None:
+        if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+            said = [self.of(record_type, field, v) for v in value]  # several keys (a customer's interests)
+            if not any(said):
+                return None
+            words = [w or {"fa": v, "en": v} for w, v in zip(said, value, strict=True)]
+            return {"fa": "، ".join(w["fa"] for w in words), "en": ", ".join(w["en"] for w in words)}
         if not isinstance(value, str) or not value:
             return None
         if field in GROUP_FIELDS:
             return self.group(value)
+        if field in PERSON_FIELDS:
+            return self.person(value)
         list_name = LISTED.get((record_type, field))
         if list_name is None:
             return value_label(record_type, field, value)
@@ -78,6 +99,19 @@ class Words:
             self.groups = {g.key: {"fa": g.label_fa or g.key, "en": g.label_en or g.key}
                            for g in known_groups(self.session).values()}
         return self.groups.get(key)
+
+    def person(self, username: Any) -> Label | None:
+        """Who a user name (a record's owner, an entry's actor) is: the account's display name, or the words for
+        the portal, the scheduler and the other actors without an account; None for a name no one has."""
+        if not isinstance(username, str) or not username:
+            return None
+        if username in MACHINES:
+            return MACHINES[username]
+        if self.people is None:
+            self.people = {name: shown for name, shown in self.session.execute(
+                select(User.username, User.display_name)) if shown and shown.strip()}
+        shown = self.people.get(username)
+        return {"fa": shown, "en": shown} if shown else None
 
 
 def instances_of(session: Session, record_type: str, record_id: int, own: str | None) -> list[str]:
@@ -183,13 +217,19 @@ def _names(session: Session, rows: list[Any]) -> dict[str, Label]:
                 select(HumanTask.id, HumanTask.name, HumanTask.element_id, HumanTask.process_instance_id)
                 .where(HumanTask.id.in_(task_ids))):
             found[tid] = book.names(keys.get(iid, ""), element or "", name)
+    from api.names import message_catchers
+
+    catchers = message_catchers(session, {r.process_instance_id for r in rows if r.kind == "message.correlated"})
     for row in rows:
         key = keys.get(row.process_instance_id)
+        data = row.data if isinstance(row.data, dict) else {}
+        element = row.element_id or (catchers.get(row.process_instance_id, {}).get(str(data.get("name")))
+                                     if row.kind == "message.correlated" else None)
         if key and row.kind.startswith("instance."):
             found[f"process:{row.process_instance_id}"] = book.process(key)
-        elif key and row.element_id and not row.kind.startswith("task."):
-            named = book.names(key, row.element_id)
-            found[f"element:{row.seq}"] = named if named.get("en") else {**named, "en": row.element_id}
+        elif key and element and not row.kind.startswith("task."):
+            named = book.names(key, element)
+            found[f"element:{row.seq}"] = named if named.get("en") else {**named, "en": element}
     return found
 
 
@@ -209,6 +249,7 @@ def history(session: Session, record_type: str, record_id: int, *, instances: li
         body = _process_entry(row, names) if row.kind in PROCESS_KINDS else \
             _record_entry(row, record_type, record_id, visible, words)
         at: datetime = as_utc(row.at)
-        items.append({"seq": row.seq, "at": at, "actor": row.actor, "kind": row.kind,
+        items.append({"seq": row.seq, "at": at, "actor": row.actor, "actor_text": words.person(row.actor),
+                      "kind": row.kind,
                       "process_instance_id": row.process_instance_id, **body})
     return items, total

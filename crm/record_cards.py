@@ -162,8 +162,10 @@ def _contract_changes(session: Session, contract: Contract) -> list[dict[str, An
             for name, pair in merged.items() if pair[0] != pair[1]]
 
 
-def _level_words(waiting: list[str], decided: list[ContractDecision]) -> Label | None:
-    """Which approval levels the contract waits for, and who decided what this round, in both languages."""
+def _level_words(waiting: list[str], decided: list[ContractDecision],
+                 person: Callable[[str], Label] | None = None) -> Label | None:
+    """Which approval levels the contract waits for, and who decided what this round (each approver named by
+    ``person``: their display name; the user name without it), in both languages."""
     def level(key: str, lang: int) -> str:
         return LEVELS.get(key, (key, key))[lang]
 
@@ -172,13 +174,13 @@ def _level_words(waiting: list[str], decided: list[ContractDecision]) -> Label |
         parts = [("در انتظار: " if code == "fa" else "Awaiting: ") + ("، " if code == "fa" else ", ").join(
             level(key, lang) for key in waiting)] if waiting else []
         parts += [f"{level(d.level, lang)} {DECISIONS.get(d.decision, (d.decision, d.decision))[lang]}"
-                  + (f" ({d.by})" if d.by else "") for d in decided]
+                  + (f" ({person(d.by)[code] if person else d.by})" if d.by else "") for d in decided]
         out[code] = "؛ ".join(parts) if code == "fa" else "; ".join(parts)
     return out if out["en"] else None
 
 
-def _contract(session: Session, contract: Contract, waiting: list[str],
-              vat_percent: int | None) -> tuple[str, list[dict[str, Any]]]:
+def _contract(session: Session, contract: Contract, waiting: list[str], vat_percent: int | None,
+              person: Callable[[str], Label] | None = None) -> tuple[str, list[dict[str, Any]]]:
     # the rate fixed when it was sent, else the one it would be sent with now
     sums = figures(contract.amount, contract.discount_percent,
                    contract.vat_percent if contract.vat_percent is not None else vat_percent)
@@ -195,7 +197,7 @@ def _contract(session: Session, contract: Contract, waiting: list[str],
                label={"fa": f"مالیات ({persian_digits(sums.vat_percent)}٪)", "en": f"VAT ({sums.vat_percent}%)"}),
         _field("payable", sums.payable, "money"),
         _field("status", contract.status, "label", text=status_label("contract", contract.status)),
-        _field("level", waiting or None, "label", text=_level_words(waiting, decided)),
+        _field("level", waiting or None, "label", text=_level_words(waiting, decided, person)),
         _field("rounds", contract.rounds, "number"),
         _field("changes", None, "changes", items=_contract_changes(session, contract)),
     ]
@@ -268,13 +270,15 @@ def _customer(session: Session, customer: Customer) -> tuple[str, list[dict[str,
 
 
 def card(session: Session, record_type: str, record: Any, *, why: Why | None = None,
-         waiting: list[str] | None = None, vat_percent: int | None = None) -> dict[str, Any]:
+         waiting: list[str] | None = None, vat_percent: int | None = None,
+         person: Callable[[str], Label] | None = None) -> dict[str, Any]:
     """The card of ``record`` (of ``record_type``, one of MODELS); ``why`` gives a lead's score in words,
     ``waiting`` the approval levels a contract waits for (its process's open approval tasks), ``vat_percent``
-    the VAT rate a contract not yet sent would be sent with (the setting)."""
+    the VAT rate a contract not yet sent would be sent with (the setting), ``person`` who a user name is in
+    words ({fa, en}: the approvers who decided)."""
     build: dict[str, Callable[[], tuple[str, list[dict[str, Any]]]]] = {
         "lead": lambda: _lead(session, record, why), "complaint": lambda: _complaint(session, record),
-        "contract": lambda: _contract(session, record, waiting or [], vat_percent),
+        "contract": lambda: _contract(session, record, waiting or [], vat_percent, person),
         "referral": lambda: _referral(session, record),
         "opportunity": lambda: _opportunity(session, record), "customer": lambda: _customer(session, record),
     }

@@ -27,6 +27,14 @@ RECORDS: dict[str, Label] = {
     "activity": _l("فعالیت", "Activity"),
     "loyalty_rule": _l("قاعدهٔ امتیاز", "Points rule"), "loyalty_tier": _l("سطح باشگاه", "Club tier"),
     "loyalty_reward": _l("جایزهٔ باشگاه", "Club reward"), "loyalty_redemption": _l("دریافت جایزه", "Reward taken"),
+    "quote": _l("پیش‌فاکتور", "Quote"), "quote_line": _l("ردیف پیش‌فاکتور", "Quote line"),
+    "product": _l("کالا", "Product"), "price_list": _l("فهرست قیمت", "Price list"),
+    "price_list_item": _l("قیمت در فهرست", "Price list entry"), "invoice": _l("فاکتور", "Invoice"),
+    "payment": _l("پرداخت", "Payment"), "campaign": _l("کارزار", "Campaign"), "segment": _l("بخش مشتریان", "Segment"),
+    "opt_out": _l("انصراف از پیام‌های تبلیغاتی", "Opt-out"), "sales_target": _l("هدف فروش", "Sales target"),
+    "pipeline_stage": _l("مرحلهٔ قیف فروش", "Pipeline stage"), "list_entry": _l("گزینهٔ فهرست", "List entry"),
+    "access_rule": _l("قاعدهٔ دسترسی", "Access rule"), "saved_filter": _l("فیلتر ذخیره‌شده", "Saved filter"),
+    "team": _l("تیم", "Team"), "branch": _l("شعبه", "Branch"),
 }
 
 # one label per field name, the same on every record that has it
@@ -114,12 +122,51 @@ FIELDS: dict[str, Label] = {
     "recipient": _l("گیرنده", "Recipient"), "subject": _l("موضوع", "Subject"), "body": _l("متن پیام", "Message"),
     "template": _l("الگو", "Template"), "attempts": _l("تلاش‌ها", "Attempts"),
     "next_attempt_at": _l("تلاش بعدی", "Next attempt"),
+    # activities
+    "record_type": _l("نوع پرونده", "Record type"), "record_id": _l("شمارهٔ پرونده", "Record number"),
+    "direction": _l("سوی تماس", "Direction"), "duration_minutes": _l("مدت (دقیقه)", "Minutes"),
+    "attendees": _l("شرکت‌کنندگان", "Attendees"), "place": _l("مکان", "Place"), "due_at": _l("سررسید", "Due"),
+    "remind_at": _l("یادآوری در", "Reminder at"), "reminded_at": _l("یادآوری شد", "Reminded"),
+    "done_at": _l("انجام شد", "Done"), "source_id": _l("شمارهٔ منبع", "Source number"),
+    # products, prices, quotes, invoices and payments
+    "name_fa": _l("نام فارسی", "Persian name"), "name_en": _l("نام انگلیسی", "English name"),
+    "unit": _l("واحد", "Unit"), "price": _l("قیمت", "Price"), "taxable": _l("مشمول مالیات", "Subject to VAT"),
+    "segment_key": _l("بخش مشتریان", "Customer segment"), "valid_from": _l("معتبر از", "Valid from"),
+    "valid_until": _l("معتبر تا", "Valid until"), "price_list_id": _l("فهرست قیمت", "Price list"),
+    "quote_id": _l("پیش‌فاکتور", "Quote"), "position": _l("ردیف", "Position"), "product_id": _l("کالا", "Product"),
+    "quantity_milli": _l("تعداد (هزارم)", "Quantity (thousandths)"), "unit_price": _l("بهای واحد", "Unit price"),
+    "decided_at": _l("تصمیم گرفته شد", "Decided"), "review_note": _l("یادداشت بررسی", "Review note"),
+    "invoice_id": _l("فاکتور", "Invoice"), "issued_on": _l("روز صدور", "Issued on"), "due_on": _l("سررسید", "Due on"),
+    "paid": _l("پرداخت‌شده", "Paid"), "paid_on": _l("روز پرداخت", "Paid on"), "method": _l("روش پرداخت", "Method"),
+    # campaigns, segments, opt-outs and targets
+    "segment_id": _l("بخش مشتریان", "Segment"), "body_fa": _l("متن فارسی", "Persian text"),
+    "body_en": _l("متن انگلیسی", "English text"), "start_at": _l("آغاز فرستادن", "Sending starts"),
+    "rate_per_minute": _l("پیام در دقیقه", "Messages a minute"),
+    "attribution_days": _l("روزهایی که خرید به حساب کارزار است", "Days a purchase counts"),
+    "cursor": _l("پیشرفت فرستادن", "Sending progress"), "queued": _l("در صف گذاشته", "Queued"),
+    "skipped": _l("کنار گذاشته", "Skipped"), "started_at": _l("آغاز شد", "Started"),
+    "finished_at": _l("پایان یافت", "Finished"), "rules": _l("قاعده‌ها", "Rules"), "how": _l("چگونه", "How"),
+    "first_day": _l("از روز", "First day"), "last_day": _l("تا روز", "Last day"),
+    # the club, codes, notices and the rest
+    "voucher_kind": _l("نوع کوپن", "Voucher kind"), "voucher_value": _l("مقدار کوپن", "Voucher value"),
+    "valid_days": _l("اعتبار (روز)", "Valid for (days)"), "entry_id": _l("ردیف امتیاز", "Points entry"),
+    "settled_at": _l("تحویل شد", "Handed over"), "settled_by": _l("تحویل‌دهنده", "Handed over by"),
+    "redeemed_at": _l("زمان استفاده", "Redeemed"), "ranked_at": _l("رتبه‌بندی شد", "Ranked"),
+    "rank": _l("رتبه", "Rank"), "used_at": _l("به کار رفت", "Used"), "purpose": _l("کاربرد", "Purpose"),
+    "subject_id": _l("شمارهٔ موضوع", "Subject number"),
+    "last_error": _l("آخرین خطا", "Last error"), "link": _l("پیوند", "Link"), "read_at": _l("خوانده شد", "Read"),
+    "left_at": _l("خروج از مرحله", "Left"), "role": _l("نقش", "Role"), "duplicate_of": _l("تکرارِ", "Duplicate of"),
+    "list_name": _l("فهرست", "List"), "key": _l("کلید", "Key"), "label_fa": _l("برچسب فارسی", "Persian label"),
+    "label_en": _l("برچسب انگلیسی", "English label"), "parent_key": _l("زیرمجموعهٔ", "Under"),
+    "managers": _l("مدیران", "Managers"), "subject_kind": _l("دربارهٔ", "Applies to"),
+    "read_scope": _l("دیدن", "May read"), "edit_scope": _l("تغییر دادن", "May change"),
+    "query": _l("جست‌وجو", "Search"), "shared": _l("برای همه", "Shared"),
 }
 
 # fields a history does not show: bookkeeping, derived search keys, the rendered document
 HIDDEN = frozenset({"id", "name_key", "title_key", "created_at", "created_by", "updated_at", "updated_by",
                     "score_parts", "stage_entered_at", "paused_at", "sla_left_seconds", "handling_seconds",
-                    "document_html", "process_instance_id",
+                    "document_html", "process_instance_id", "code_hash",
                     "changes"})  # a revision's diff: the contract's own row beside it shows each change in words
 
 STATUSES: dict[str, dict[str, Label]] = {
@@ -242,6 +289,30 @@ VALUES: dict[tuple[str, str], dict[str, Label]] = {
     ("activity", "outcome"): {"reached": _l("صحبت شد", "Reached"), "no_answer": _l("پاسخ نداد", "No answer"),
                               "busy": _l("مشغول بود", "Busy"), "voicemail": _l("پیام صوتی", "Voicemail"),
                               "wrong_number": _l("شمارهٔ نادرست", "Wrong number")},
+    ("activity", "source"): {"lead_call": _l("تماس ارزیابی سرنخ", "Lead qualification call")},
+    ("activity", "record_type"): {name: RECORDS[name] for name in
+                                  ("customer", "lead", "opportunity", "complaint", "contract")},
+    ("campaign", "state"): {"draft": _l("پیش‌نویس", "Draft"), "sending": _l("در حال فرستادن", "Sending"),
+                            "sent": _l("فرستاده شد", "Sent"), "cancelled": _l("لغو شد", "Cancelled")},
+    ("*", "channel"): {"sms": _l("پیامک", "SMS"), "email": _l("رایانامه", "E-mail")},
+    ("quote", "state"): {"draft": _l("پیش‌نویس", "Draft"), "pending": _l("در انتظار تأیید", "Awaiting approval"),
+                         "sent": _l("فرستاده شد", "Sent"), "accepted": _l("پذیرفته شد", "Accepted"),
+                         "rejected": _l("رد شد", "Rejected")},
+    ("opt_out", "how"): {"keyword": _l("با واژهٔ لغو در پاسخ پیامک", "By the opt-out word in a reply"),
+                         "link": _l("با پیوند درون پیام", "By the link in a message"),
+                         "staff": _l("به یکی از کارکنان گفت", "Told a member of staff")},
+    ("*", "unit"): {"piece": _l("عدد", "Piece"), "hour": _l("ساعت", "Hour"), "day": _l("روز", "Day"),
+                    "month": _l("ماه", "Month"), "year": _l("سال", "Year"), "licence": _l("مجوز", "Licence"),
+                    "service": _l("خدمت", "Service")},
+    ("loyalty_rule", "kind"): {"earn": _l("امتیازدهی", "Earning"), "bonus": _l("امتیاز ویژه", "Bonus")},
+    ("loyalty_reward", "kind"): {"voucher": _l("کد تخفیف", "Voucher"), "gift": _l("هدیه", "Gift")},
+    ("loyalty_reward", "voucher_kind"): {"percent": _l("درصدی", "A percentage"),
+                                         "amount": _l("مبلغی به ریال", "An amount in rials")},
+    ("loyalty_redemption", "channel"): {"portal": _l("درگاه مشتریان", "On the portal"),
+                                        "staff": _l("کارکنان", "By staff")},
+    ("loyalty_account", "reason"): {"ranking": _l("رتبه‌بندی مشتریان", "Customer ranking")},
+    ("payment", "method"): {"cash": _l("نقد", "Cash"), "card": _l("کارت", "Card"),
+                            "transfer": _l("انتقال بانکی", "Transfer"), "cheque": _l("چک", "Cheque")},
 }
 KIND_WORDS = VALUES[("activity", "kind")]
 
@@ -254,6 +325,8 @@ ACTIONS: dict[str, Label] = {
     "approval_escalated": _l("دیرکرد تأیید به مدیران گزارش شد", "late approval escalated to the managers"),
     "decisions_withdrawn": _l("تصمیم‌های این دور پس گرفته شد", "this round's decisions withdrawn"),
     "purchase_refused": _l("خرید برای پاداش پذیرفته نشد", "purchase not counted for the reward"),
+    "deleted": _l("حذف شد", "deleted"), "queued": _l("در صف فرستادن گذاشته شد", "queued for sending"),
+    "items": _l("قیمت‌هایش تغییر کرد", "prices changed"), "lines": _l("ردیف‌هایش تغییر کرد", "lines changed"),
 }
 
 

@@ -16,11 +16,12 @@ def register_all(api: Api) -> None:
         journal,
         me,
         messages,
+        people,
         settings,
         tasks,
         users,
     )
 
-    for module in (health, auth, me, users, groups, settings, definitions, instances, tasks, messages, journal):
+    for module in (health, auth, me, users, people, groups, settings, definitions, instances, tasks, messages, journal):
         api.register_blueprint(module.blp)
     crm.register(api)

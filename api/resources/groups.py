@@ -14,6 +14,7 @@ from api.commands import command
 from api.context import db
 from api.guard import ANYONE, BEARER, current_principal, requires
 from api.identity import groups as service
+from api.names import process_names
 from engine import journal
 from engine.clock import utcnow
 
@@ -29,6 +30,8 @@ class GroupSchema(Schema):
     users = fields.Integer(dump_only=True, metadata={"description": "how many users belong to it"})
     processes = fields.List(fields.String(), dump_only=True,
                             metadata={"description": "deployed processes whose diagrams name it"})
+    process_names = fields.Dict(keys=fields.String(), values=fields.String(), dump_only=True, metadata={
+        "description": "each of those processes by key: its name in the reader's language"})
 
 
 class GroupPatch(Schema):
@@ -48,12 +51,14 @@ class GroupList(Schema):
 
 
 def _shown(session: Session, group: service.Group, users: dict[str, int] | None = None,
-           uses: dict[str, list[str]] | None = None) -> dict[str, Any]:
+           uses: dict[str, list[str]] | None = None, named: dict[str, str] | None = None) -> dict[str, Any]:
     users = service.user_uses(session) if users is None else users
     uses = service.diagram_uses(session) if uses is None else uses
+    processes = uses.get(group.key, [])
+    named = process_names(session, processes) if named is None else named
     return {"key": group.key, "label_fa": group.label_fa, "label_en": group.label_en,
             "description": group.description, "active": group.active, "users": users.get(group.key, 0),
-            "processes": uses.get(group.key, [])}
+            "processes": processes, "process_names": {key: named.get(key, key) for key in processes}}
 
 
 @blp.route("")
@@ -68,7 +73,8 @@ class Groups(MethodView):
         users, uses = service.user_uses(session), service.diagram_uses(session)
         found = [g for g in sorted(service.known_groups(session).values(), key=lambda g: g.key)
                  if args.get("active") is None or g.active == args["active"]]
-        return {"items": [_shown(session, g, users, uses) for g in found], "total": len(found)}
+        named = process_names(session, (key for keys in uses.values() for key in keys))
+        return {"items": [_shown(session, g, users, uses, named) for g in found], "total": len(found)}
 
     @blp.doc(security=BEARER)
     @blp.arguments(GroupSchema)

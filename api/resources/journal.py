@@ -35,6 +35,8 @@ class JournalEntrySchema(Schema):
                                                           "language"})
     data = fields.Dict()
     kind_text = fields.Dict(metadata={"description": "the kind in words, {fa, en} (api.journal_words)"})
+    actor_text = fields.Dict(allow_none=True, metadata={
+        "description": "who did it in words, {fa, en}: the user's display name, or the portal, the scheduler, …"})
     details = fields.List(fields.Dict(), metadata={"description": "the data as labelled fields, {fa, en} words"})
     hash = fields.String()
     prev_hash = fields.String()

@@ -125,3 +125,16 @@ def test_staff_notices_name_the_task_in_each_readers_language(api: Api) -> None:
     bodies = {m["recipient"]: m["body"] for m in told if m["template"] == "task_assigned" and m["channel"] == "app"}
     assert FA_TASK in bodies["sara@ravand.example"] and "Review the request" not in bodies["sara@ravand.example"]
     assert "Review the request" in bodies["mona"] and FA_TASK not in bodies["mona"]
+
+
+def test_groups_name_the_processes_that_use_them_in_the_readers_language(api: Api) -> None:
+    files = [("named.bpmn", named_diagram()), ("plain.bpmn", named_diagram("plain", False))]
+    assert api.deploy(files).status_code == 201
+    _persian(api)
+    for who, named in (("employee", FA_PROCESS), ("admin", "Request review")):
+        sales = api.call("GET", "/api/v1/groups/sales", who).get_json()
+        assert sales["processes"] == ["named", "plain"]
+        assert sales["process_names"] == {"named": named, "plain": "Request review"}  # no Persian name: English
+        listed = api.call("GET", "/api/v1/groups", who).get_json()["items"]
+        assert next(g for g in listed if g["key"] == "sales")["process_names"] == sales["process_names"]
+        assert next(g for g in listed if g["key"] == "ceo")["process_names"] == {}

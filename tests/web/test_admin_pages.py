@@ -19,9 +19,11 @@ from tests.web.test_employee import start_quote
 
 WORDS = {
     "fa": {"users": "کاربران", "sales": "فروش", "disabled": "غیرفعال", "port": "عددی صحیح از ۱ تا ۶۵۵۳۵",
-           "saved": "تنظیمات ذخیره شد", "expired": "نشست شما به پایان رسید", "back": "به فرم برگشت"},
+           "saved": "تنظیمات ذخیره شد", "expired": "نشست شما به پایان رسید", "back": "به فرم برگشت",
+           "quote_approval": "تأیید پیش‌فاکتور"},
     "en": {"users": "Users", "sales": "Sales", "disabled": "Disabled", "port": "a whole number from 1 to 65535",
-           "saved": "The settings were saved", "expired": "Your session ended", "back": "is back in the form"},
+           "saved": "The settings were saved", "expired": "Your session ended", "back": "is back in the form",
+           "quote_approval": "Quote approval"},
 }
 
 
@@ -40,9 +42,9 @@ def _sign_in(page, username: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
-def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_setting(server: Server, page_for,
+def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_setting(crm: Server, page_for,
                                                                                  lang: str):
-    words = WORDS[lang]
+    server, words = crm, WORDS[lang]
     admin, victim = _user(server, "admin", lang), _user(server, "employee", lang, ["support-1"])
     page = page_for(None)
     page.goto("/login")
@@ -79,6 +81,10 @@ def test_an_admin_creates_a_user_with_groups_disables_another_and_fixes_a_settin
     page.click("a.nav-link[data-nav=groups]")
     expect(page.locator("[data-testid=group-list] tr[data-group=support-leads]")).to_be_visible()
     expect(page.locator("[data-testid=group-remove-support-2]")).to_have_count(0)  # in use: deactivate only
+    used = page.locator("tr[data-group=managers] [data-process-key=quote_approval]")  # named, its key in the tooltip
+    expect(used).to_have_text(words["quote_approval"])
+    expect(used).to_have_attribute("title", re.compile("quote_approval"))
+    assert "_approval" not in page.locator("[data-testid=group-list] tbody").inner_text()
     page.click("[data-testid=group-add]")
     group = page.locator("[data-testid=group-new]")
     key = f"field-ops-{lang}"
@@ -146,3 +152,47 @@ def test_an_expired_session_keeps_what_was_typed_into_a_task_form(server: Server
     instance = server.call("GET", f"/api/v1/process-instances/{instance_id}").get_json()
     assert instance["state"] == "completed"
     assert (instance["variables"]["amount"], instance["variables"]["note"]) == (1250, note)
+
+
+def test_a_persian_admin_reads_and_types_the_settings_in_persian_digits(server: Server, page_for):
+    """Numbers in the settings are shown in Persian digits, and what is typed in Persian, Arabic or Latin digits
+    (an amount with separators) is saved in Latin ones; the English page keeps Latin digits."""
+    admin = _user(server, "admin", "fa")
+    page = page_for(None)
+    page.goto("/login")
+    _sign_in(page, admin)
+    page.wait_for_selector("#main:not([aria-busy])")
+    page.goto("/app/settings")
+    settings = page.locator("[data-testid=settings-form]")
+    box = settings.locator
+    box("[data-testid=setting-smtp_port]").fill("۲۵۸۷")
+    box("[data-testid=setting-sms_part_price_rial]").fill("۱٬۲۵۰")
+    box("[data-testid=setting-sms_line]").fill("٣٠٠٠٧٧٣٢")  # Arabic-Indic digits
+    box("[data-testid=setting-notify_quiet_hours]").fill("۲۲:۰۰-07:30")
+    box("[data-testid=setting-work_holidays]").fill("۱۴۰۵-۰۱-۰۳، ۱۴۰۵-۰۱-۱۲")
+    box("[data-testid=settings-submit]").click()
+    expect(page.locator("[data-testid=toast]").last).to_contain_text(WORDS["fa"]["saved"])
+    saved = server.call("GET", "/api/v1/settings").get_json()
+    assert saved["email"]["smtp_port"] == 2587
+    assert saved["sms"]["sms_part_price_rial"] == 1250 and saved["sms"]["sms_line"] == "30007732"
+    assert saved["quiet"]["notify_quiet_hours"] == "22:00-07:30"
+    assert saved["calendar"]["work_holidays"] == ["1405-01-03", "1405-01-12"]
+
+    page.reload()
+    page.wait_for_selector("[data-testid=settings-form]")
+    shown = {name: box(f"[data-testid=setting-{name}]").input_value()
+             for name in ("smtp_port", "sms_part_price_rial", "sms_line", "notify_quiet_hours", "work_holidays")}
+    assert shown == {"smtp_port": "۲۵۸۷", "sms_part_price_rial": "۱٬۲۵۰", "sms_line": "۳۰۰۰۷۷۳۲",
+                     "notify_quiet_hours": "۲۲:۰۰-۰۷:۳۰", "work_holidays": "۱۴۰۵-۰۱-۰۳, ۱۴۰۵-۰۱-۱۲"}, shown
+    for name in ("notify_quiet_hours", "sms_line", "work_holidays", "seller_national_id"):  # their examples too
+        hint = settings.locator(f"[data-field={name}] .field-hint").inner_text()
+        assert re.search(r"[۰-۹]", hint) and not re.search(r"[0-9]", hint), (name, hint)
+    # sent again unchanged: nothing differs from what was loaded
+    box("[data-testid=settings-submit]").click()
+    expect(page.locator("[data-testid=toast]").last).to_contain_text("چیزی تغییر نکرد")
+    shot(page, "admin-settings-persian-digits")
+
+    english = page_for("admin")
+    english.goto("/app/settings")
+    expect(english.locator("[data-testid=setting-smtp_port]")).to_have_value("2587")
+    expect(english.locator("[data-testid=setting-sms_part_price_rial]")).to_have_value("1,250")

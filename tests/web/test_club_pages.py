@@ -198,6 +198,12 @@ def test_a_member_asks_for_the_link_and_takes_a_voucher_on_the_portal_in_persian
                  json={"kind": "earn", "name": "هر خرید", "rials_per_point": 100_000}), 201)
     ok(club.call("POST", f"{V1}/customers/{sara}/purchases", "persian",
                  json={"amount": "۱۸٬۰۰۰٬۰۰۰", "reference": "F-1042"}), 201)
+    staff = page_for("persian", "fa-IR", base=club)  # the customer's page says what earned the points in words
+    staff.goto(f"/app/customers/{sara}")
+    ledger = staff.get_by_test_id("c360-loyalty").locator("tbody tr").first
+    expect(ledger).to_contain_text("خرید")
+    expect(ledger).to_contain_text("F-1042")
+    assert "purchase" not in ledger.inner_text()
     coupon = reward(club, name_fa="۲۰٪ تخفیف", name_en="20% off", points=100, kind="voucher", voucher_kind="percent",
                     voucher_value=20, valid_days=60)
 

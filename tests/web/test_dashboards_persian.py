@@ -182,6 +182,41 @@ def test_kpis_stay_whole_and_a_phone_does_not_scroll_sideways(seasons: Server, p
         shot(page, f"dashboards-fa-{width}")
 
 
+def test_the_first_and_last_month_under_a_chart_are_drawn_whole(crm: Server, page_for):
+    with crm.ravand.sessions() as session:  # complaints in four months of autumn and winter 1402
+        ctx = ravand_ctx(session, "seed")
+        for n, month in enumerate((7, 8, 9, 10)):
+            ctx.add(Complaint(tracking_code=f"CMP-MONTH{n}", category="billing", severity="low", channel="portal",
+                              description=MARK, tier=1, breaches=0, status="closed",
+                              created_at=tehran(jdatetime.date(1402, month, 10))), "complaint")
+        session.commit()
+    page = page_for("sales_manager", locale="fa-IR")
+    for width in (1360, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/app/dashboards?period=y1402")
+        expect(page.locator(".chart[data-drawn=true]")).to_have_count(page.locator(".chart").count())
+        expect(page.locator("[data-testid=dash-complaints] table")).to_contain_text("دی ۱۴۰۲")
+        assert cut_labels(page) == [], width
+
+
+def cut_labels(page) -> list:
+    """The months (and other labels) under a chart's bars and points that stick out of its canvas: the first
+    and last Jalali month were drawn half outside, «آذر ۱۴۰۵» read «آذر ۵»."""
+    return page.evaluate("""() => [...document.querySelectorAll('.chart canvas')].flatMap((c) => {
+        const chart = c.ravandChart;
+        return Object.values(chart.scales).filter((s) => s.isHorizontal()).flatMap((s) => s.getLabelItems()
+          .filter((item) => !item.options.rotation).map((item) => {
+            chart.ctx.save(); chart.ctx.font = item.font.string;
+            const width = Math.max(...[].concat(item.label).map((l) => chart.ctx.measureText(String(l)).width));
+            chart.ctx.restore();
+            const x = item.options.translation[0], align = item.options.textAlign;
+            const left = align === 'center' ? x - width / 2 : align === 'right' ? x - width : x;
+            const out = left < -0.5 || left + width > chart.width + 0.5;
+            return out ? `${c.getAttribute('aria-label')}: ${item.label}` : null;
+          }).filter(Boolean));
+      })""")
+
+
 def test_days_typed_in_persian_digits_and_gregorian_quarters_in_english(seasons: Server, page_for):
     page = page_for("sales_manager", locale="fa-IR")
     page.goto("/app/dashboards")

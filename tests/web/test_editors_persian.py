@@ -387,3 +387,110 @@ def test_the_editors_in_english_are_unchanged(crm: Server, page_for):
     shown = page.eval_on_selector(".editor-panes", SHOWN_TEXTS)
     assert not [text for text in shown if re.search(r"[\u0600-\u06FF]", text)]
     shot(page, "editors-en-form")
+
+
+NO_SHAPE_UNDER_THE_PALETTE = """() => {
+  const palette = document.querySelector('[data-testid=bpmn-canvas] .djs-palette').getBoundingClientRect();
+  const canvas = document.querySelector('[data-testid=bpmn-canvas]').getBoundingClientRect();
+  const under = [], outside = [];
+  for (const shape of document.querySelectorAll('[data-testid=bpmn-canvas] .djs-shape')) {
+    const box = shape.getBoundingClientRect();
+    if (box.right > palette.left && box.left < palette.right && box.bottom > palette.top && box.top < palette.bottom) {
+      under.push(shape.dataset.elementId);
+    }
+    if (box.left < canvas.left || box.right > canvas.right || box.top < canvas.top || box.bottom > canvas.bottom) {
+      outside.push(shape.dataset.elementId);
+    }
+  }
+  const panel = document.querySelector('[data-testid=properties-panel]').getBoundingClientRect();
+  const overlap = Math.min(canvas.right, panel.right) - Math.max(canvas.left, panel.left);
+  return { under, outside, overlap, wide: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+}"""
+
+
+def test_the_persian_modeler_fits_every_diagram_beside_its_palette(crm: Server, page_for):
+    """The palette stands at the right in Persian, where a left-to-right diagram ends: the diagram is fitted to
+    the rest of the canvas, so no shape lies under it, none off the canvas, and canvas, panel and page fit."""
+    page = page_for("designer_fa", locale="fa-IR")
+    definitions = crm.call("GET", "/api/v1/process-definitions", "designer_fa").get_json()["items"]
+    assert len(definitions) >= 6
+    for width, height in ((1280, 800), (1440, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        for definition in definitions:
+            page.goto(f"/app/definitions/{definition['id']}/edit")
+            page.wait_for_selector("[data-testid=bpmn-canvas] .djs-palette .entry")
+            page.wait_for_selector("[data-testid=properties-panel] .bio-properties-panel-header")
+            placed = page.evaluate(NO_SHAPE_UNDER_THE_PALETTE)
+            assert placed == {"under": [], "outside": [], "overlap": 0, "wide": 0}, (definition["key"], width, placed)
+            # a form several tasks use is one tab (it was listed, and deployed, once per task)
+            tabs = page.locator("button.file-tab").evaluate_all("tabs => tabs.map(t => t.dataset.file)")
+            assert len(tabs) == len(set(tabs)), tabs
+        shot(page, f"editors-fa-modeler-palette-{width}")
+
+
+def test_the_shipped_decision_tables_have_persian_names_in_the_persian_editor(crm: Server, page_for):
+    """The decision, its input and output columns carry `name:fa` (rules' annotations `description:fa`) as
+    Camunda extension properties, as diagrams do: the Persian editor shows them, the English label in each
+    title; «نام‌های فارسی…» edits them as one undoable change, kept in what is deployed."""
+    page = page_for("designer_fa", locale="fa-IR")
+    open_lead_qualification(crm, page)
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    editor = page.locator("[data-testid=dmn-editor]:visible")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیردهی سرنخ")
+    labels = editor.locator("thead th :is(.input-label, .output-label)")
+    expect(labels).to_have_text(["محصول", "منطقه", "درآمد برآوردی (ریال)", "گروه فروش"])
+    expect(labels.first).to_have_attribute("title", "Product")
+    # the hit policy's label keeps its colon at its end, inside the left-to-right table
+    assert editor.locator(".hit-policy .dms-label").evaluate("el => getComputedStyle(el).direction") == "rtl"
+    # every shipped table: no English column label left in the Persian header
+    for name in ("lead_score.dmn", "lead_grade.dmn"):
+        open_tab(page, name, "[data-testid=dmn-editor]:visible .tjs-table")
+        header = page.locator("[data-testid=dmn-editor]:visible thead th :is(.input-label, .output-label)")
+        shown = header.all_inner_texts()
+        assert shown and all(re.search(r"[\u0600-\u06FF]", text) for text in shown), (name, shown)
+    shot(page, "editors-fa-dmn-persian-names")
+
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    editor.locator("[data-testid=dmn-names-edit]").click()
+    box = page.locator("dialog")
+    expect(box.locator("[data-testid=dmn-name-in_region]")).to_have_value("منطقه")
+    expect(box.locator("[data-testid=dmn-name-rule_1]")).to_have_value("معامله‌های بزرگ به فروش سازمانی می‌روند")
+    box.locator("[data-testid=dmn-name-in_region]").fill("استان")
+    box.locator("[data-testid=dmn-name-lead_routing]").fill("مسیر سرنخ")
+    shot(page, "editors-fa-dmn-names-dialog")
+    box.locator("button[type=submit]").click()
+    expect(labels.nth(1)).to_have_text("استان")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیر سرنخ")
+    expect(page.locator("button.file-tab[data-file='lead_routing.dmn']")).to_contain_text("•")
+    editor.locator("td.input-cell").first.click()
+    page.keyboard.press("Control+z")  # one step undoes the dialog's changes together
+    expect(labels.nth(1)).to_have_text("منطقه")
+    expect(editor.locator("[data-testid=dmn-name-fa]")).to_have_text("مسیردهی سرنخ")
+
+
+HEADERS = """panel => [...panel.querySelectorAll('.bio-properties-panel-group-header')].map((header) => {
+  const box = header.getBoundingClientRect(), title = header.querySelector('.bio-properties-panel-group-header-title');
+  const arrow = header.querySelector('.bio-properties-panel-arrow svg');
+  return { title: title.textContent, empty: header.classList.contains('empty'), height: box.height,
+           inset: box.right - title.getBoundingClientRect().right, align: getComputedStyle(title).textAlign,
+           arrow: arrow.getBoundingClientRect().left - box.left, flipped: getComputedStyle(arrow).transform };
+})"""
+
+
+def test_an_empty_group_of_the_persian_properties_panel_lines_up_with_the_others(crm: Server, page_for):
+    """A group without entries (a timer's «اجرای کار», «مستندات») has the same header as the others: the app's
+    own "nothing here" box once styled the panel's `.empty` header too, centred and padded. A closed group's
+    arrow points left, the way the page reads on."""
+    page = page_for("designer_fa", locale="fa-IR")
+    open_lead_qualification(crm, page)
+    select_element(page, "wait_recontact")
+    panel = page.locator("[data-testid=properties-panel] .bio-properties-panel")
+    expect(panel.locator(".bio-properties-panel-group-header.empty", has_text="اجرای کار")).to_be_visible()
+    headers = panel.evaluate(HEADERS)
+    assert {h["empty"] for h in headers} == {True, False}, headers
+    first = headers[0]
+    for header in headers:
+        assert header["height"] == first["height"] and header["inset"] == first["inset"], (header, first)
+        assert header["arrow"] == first["arrow"] and header["align"] != "center", (header, first)
+        assert header["flipped"] == "matrix(-1, 0, 0, 1, 0, 0)", header
+    shot(page, "editors-fa-properties-empty-group")

@@ -9,6 +9,7 @@ import re
 import uuid
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
 from tests.web import diagrams
 from tests.web.conftest import Server, shot
@@ -124,3 +125,53 @@ def test_an_english_comment_in_a_persian_page_keeps_its_full_stop_at_its_end(ser
     assert stop_x > first_x, (first_x, stop_x)
     assert page.locator("html").get_attribute("dir") == "rtl"
     shot(page, "labels-persian-english-comment")
+
+
+def test_people_are_named_by_their_display_name_not_their_user_name(crm: Server, page_for):
+    """Records, tasks and the journal keep a user name (``kaveh``); a Persian page names the person."""
+    from api.identity.service import create_user
+    from tests.web.conftest import PASSWORD
+    from tests.web.test_opportunities_pages import deal
+
+    with crm.ravand.sessions() as session:
+        if not session.execute(text("select 1 from app_user where username = 'kaveh'")).first():
+            create_user(session, "kaveh", PASSWORD, "employee", ["sales"], display_name="کاوه رستمی", locale="fa")
+            session.commit()
+    title = f"سامانهٔ انبار {surname()}"
+    opportunity = deal(crm, f"انبار {surname()}", "09121110094", title=title, amount=5_000_000, owner="kaveh")
+    page = page_for("persian", locale="fa-IR")
+    page.goto(f"/app/opportunities?q={title}")
+    row = page.locator("tbody tr", has_text=title)
+    expect(row).to_contain_text("کاوه رستمی")
+    assert "kaveh" not in row.inner_text()
+    expect(row.locator("bdi.person")).to_have_attribute("title", "kaveh")  # the user name stays in the tooltip
+
+    page.goto(f"/app/opportunities/{opportunity['id']}")
+    expect(page.locator("#main")).to_contain_text("کاوه رستمی")
+    history = page.locator("[data-testid=record-history]")
+    expect(history.locator("[data-testid=history-entry]").first).to_be_visible()
+    assert "kaveh" not in page.locator("#main").inner_text()
+    shot(page, "labels-persian-people")
+
+    page = page_for("auditor_fa", locale="fa-IR")
+    page.goto("/app/journal?actor=root&kind=crm.opportunity.created")
+    results = page.locator("[data-testid=journal-results]")
+    expect(results.locator("tbody tr").first).to_be_visible()
+    owner = results.locator("tbody tr", has_text=title).first
+    expect(owner).to_contain_text("کاوه رستمی")  # the owner field, in words
+
+
+def test_the_journal_keeps_an_english_texts_digits_and_gives_persian_text_persian_digits(crm: Server, page_for):
+    """The message an English customer was sent reads as sent («due on 6 December 2026»), not «۶ December ۲۰۲۶»."""
+    tag = surname()
+    for name in (f"Acme Store 24 {tag}", f"فروشگاه 24 {tag}"):
+        answer = crm.call("POST", "/api/v1/customers", "employee", json={
+            "kind": "company", "company_name": name, "mobile": "09121110095"})
+        assert answer.status_code == 201, answer.get_json()
+    page = page_for("auditor_fa", locale="fa-IR")
+    page.goto("/app/journal?kind=crm.customer.created&actor=alice")
+    results = page.locator("[data-testid=journal-results]")
+    english = results.locator("tbody tr", has_text="Acme Store").filter(has_text=tag).first
+    expect(english.locator("[data-field=company_name]")).to_contain_text(f"Acme Store 24 {tag}")
+    persian = results.locator("tbody tr", has_text="فروشگاه").filter(has_text=tag).first
+    expect(persian.locator("[data-field=company_name]")).to_contain_text(f"فروشگاه ۲۴ {tag}")

@@ -28,13 +28,13 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     stop()
 
 
-def _queue(server: Server, recipient: str) -> int:
+def _queue(server: Server, recipient: str, channel: str = "sms", template: str = "referral_rewarded") -> int:
     ravand = server.ravand
 
     def add(session: Any) -> int:
-        params = messages_params.REALISTIC["fa"]["referral_rewarded"]
-        return notify.queue(ravand_ctx(session, "tester"), channel="sms", recipient=recipient,
-                            template="referral_rewarded", params=params).id
+        params = messages_params.REALISTIC["fa"][template]
+        return notify.queue(ravand_ctx(session, "tester"), channel=channel, recipient=recipient,  # type: ignore[arg-type]
+                            template=template, params=params).id
 
     return transaction(ravand.sessions, add)
 
@@ -99,3 +99,27 @@ def test_an_english_auditor_reads_the_outbox_without_the_administrators_buttons(
     assert page.get_by_test_id("outbox-deliveries").count() == 0
     assert page.get_by_test_id("outbox-channel").input_value() == "sms"
     shot(page, "en-outbox-auditor")
+
+
+@pytest.mark.parametrize(("who", "locale"), [("admin_fa", "fa-IR"), ("auditor", "en-GB")])
+def test_the_outbox_says_why_a_message_stayed_and_names_the_employee_an_in_app_notice_went_to(
+        office: Server, page_for, who: str, locale: str):
+    person = office.call("POST", "/api/v1/users", json={
+        "username": f"kaveh-{who}", "password": "a-long-password-1", "role": "employee", "groups": ["sales"],
+        "display_name": "کاوه نوری", "locale": "fa"})
+    assert person.status_code == 201, person.get_json()
+    kept = _queue(office, "sam@example.com", "email", "complaint_received")  # no e-mail sender on this server
+    notice = _queue(office, f"kaveh-{who}", "app", "task_overdue")
+    assert office.call("POST", "/api/v1/notifications/dispatch").status_code == 200
+    page = page_for(who, locale, base=office)
+    page.goto("/app/outbox")
+    error = page.locator(f"[data-message='{kept}'] [data-testid=outbox-error]")
+    if locale == "fa-IR":
+        expect(error).to_have_text("برای ایمیل فرستنده‌ای تنظیم نشده است؛ پیام در صندوق نگه داشته شد")
+        expect(error).to_have_attribute("title", "no email sender is configured")  # the sender's words, on asking
+    else:
+        expect(error).to_have_text("no email sender is configured")
+    to = page.locator(f"[data-message='{notice}'] td").nth(2)
+    expect(to).to_have_text("کاوه نوری")
+    expect(to.locator("[title]")).to_have_attribute("title", f"kaveh-{who}")
+    shot(page, f"outbox-why-{locale[:2]}")

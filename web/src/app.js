@@ -10,6 +10,7 @@ import { setLocale, t } from './core/i18n.js';
 import { installKeyboard } from './core/keyboard.js';
 import { configure, navigate, show } from './core/router.js';
 import { toast } from './core/ui.js';
+import { loadPeople } from './core/people.js';
 import { NAV, ROUTES } from './routes.js';
 
 async function changeLocale(me, locale) {
@@ -71,7 +72,8 @@ function markCurrent(pathname) {
 
 async function boot() {
   const root = document.getElementById('app');
-  const me = { ...(await api.get('/auth/me')), displayName: root.dataset.displayName };
+  const [found] = await Promise.all([api.get('/auth/me'), loadPeople()]);  // people: names, never user names
+  const me = { ...found, displayName: root.dataset.displayName };
   setLocale(me.locale);
   const inbox = bell();
   const { layout, main } = shell(me, inbox);

@@ -12,6 +12,7 @@ from api.outbox import dispatch_outbox, track_deliveries
 from api.resources.common import ID, PageArgs, as_dict, page, page_schema
 from crm import notify
 from crm.record_labels import value_label
+from crm.send_errors import error_words
 from crm.sms_panels import DELIVERY
 
 blp = Blueprint("crm_notifications", __name__, url_prefix="/api/v1/notifications",
@@ -27,12 +28,15 @@ class NotificationSchema(Schema):
     template = fields.String(allow_none=True)
     status = fields.String(metadata={"description": "pending | sent | failed | kept"})
     attempts = fields.Integer()
-    last_error = fields.String(allow_none=True)
+    last_error = fields.String(allow_none=True, metadata={"description": "why it did not go out, as the sender said"})
+    error_text = fields.Function(lambda m: error_words(m.last_error), allow_none=True, metadata={
+        "description": "last_error in words: {fa, en} (en is last_error as it is)"})
     next_attempt_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)
     customer_id = fields.Integer(allow_none=True)
     process_instance_id = fields.String(allow_none=True)
+    campaign_id = fields.Integer(allow_none=True, metadata={"description": "the campaign that sent it"})
     link = fields.String(allow_none=True, metadata={"description": "app: the page of the web app it leads to"})
     read_at = fields.DateTime(allow_none=True, metadata={"description": "app: when the employee read it"})
     provider = fields.String(allow_none=True, metadata={"description": "sms: the panel it went through"})

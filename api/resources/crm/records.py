@@ -54,6 +54,8 @@ class HistoryEntrySchema(Schema):
     seq = fields.Integer(metadata={"description": "the journal row"})
     at = fields.DateTime()
     actor = fields.String(allow_none=True, metadata={"description": "who did it"})
+    actor_text = fields.Dict(allow_none=True, metadata={
+        "description": "who did it in words, {fa, en}: the user's display name, or the portal, the scheduler, …"})
     kind = fields.String(metadata={"description": "the journal's kind, e.g. crm.lead.changed, task.completed"})
     category = fields.String(metadata={"enum": ["record", "process"]})
     action = fields.String()
@@ -134,8 +136,10 @@ class RecordCard(MethodView):
         if record_type == "contract" and record.process_instance_id:
             steps = open_steps(session, {record.process_instance_id}).get(record.process_instance_id, [])
             waiting = [step.removeprefix("approve_") for step in steps if step.startswith("approve_")]
+        words = record_history.Words(session)
         return card(session, record_type, record, why=score_why, waiting=waiting,
-                    vat_percent=vat_percent(ravand().engine.ctx.settings))
+                    vat_percent=vat_percent(ravand().engine.ctx.settings),
+                    person=lambda name: words.person(name) or {"fa": name, "en": name})
 
 
 @blp.route("/<string:record_type>/<int:record_id>/history")

@@ -22,7 +22,7 @@ export function pageHeader(title, ...actions) {
 }
 
 export function empty(message, hint) {
-  return h('div', { class: 'empty', 'data-testid': 'empty' }, h('p', {}, message), hint ? h('p', { class: 'muted' }, hint) : null);
+  return h('div', { class: 'empty-state', 'data-testid': 'empty' }, h('p', {}, message), hint ? h('p', { class: 'muted' }, hint) : null);
 }
 
 export function loading() {

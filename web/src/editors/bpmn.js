@@ -13,8 +13,10 @@ import { PropertiesFilterModule } from './properties-filter.js';
 import { TranslateModule } from './translate.js';
 import { EXTENSIONS } from './viewer.js';
 
+import { open as openDiagram } from './viewer.js';
+
 // the viewer's functions, for the modeler's page
-export { createViewer, focusElement, open, withLayout } from './viewer.js';
+export { createViewer, focusElement, withLayout } from './viewer.js';
 
 export function createModeler(canvas, panel) {
   return new BpmnModeler({
@@ -26,6 +28,36 @@ export function createModeler(canvas, panel) {
     ],
     moddleExtensions: EXTENSIONS,
   });
+}
+
+// The diagram fitted to the part of the canvas its palette leaves free. bpmn-js fits it to the whole canvas
+// and floats the palette over it: at the left in English, at the right in Persian, where a diagram drawn
+// left to right ends, so its last tasks and end events sat under the palette.
+export function fitBesidePalette(instance, margin = 16) {
+  const canvas = instance.get('canvas');
+  const container = canvas.getContainer();
+  const palette = container.querySelector('.djs-palette');
+  const { inner, outer } = canvas.viewbox();
+  if (!palette || !inner.width || !inner.height || !outer.width || !outer.height) return;
+  const area = container.getBoundingClientRect();
+  const tools = palette.getBoundingClientRect();
+  const atRight = tools.left + tools.width / 2 > area.left + area.width / 2;
+  const taken = atRight ? area.right - tools.left : tools.right - area.left;
+  const freeWidth = outer.width - taken - 2 * margin;
+  const freeHeight = outer.height - 2 * margin;
+  if (freeWidth <= 0 || freeHeight <= 0) return;
+  const scale = Math.min(freeWidth / inner.width, freeHeight / inner.height, 1);
+  const start = (atRight ? margin : taken + margin) + (freeWidth - inner.width * scale) / 2;
+  const top = (outer.height - inner.height * scale) / 2;
+  canvas.viewbox({
+    x: inner.x - start / scale, y: inner.y - top / scale, width: outer.width / scale, height: outer.height / scale,
+  });
+}
+
+export async function open(instance, xml) {
+  const result = await openDiagram(instance, xml);
+  fitBesidePalette(instance);
+  return result;
 }
 
 // Problems from the server's checks, marked on their elements (and their names listed by the caller).

@@ -1,6 +1,7 @@
 // dmn-js: decision tables (and the DRD and literal expressions around them).
 
 import DmnModeler from 'dmn-js/lib/Modeler';
+import { DmnNamesModule, NAMES_MODDLE } from './dmn-names.js';
 import { TranslateModule } from './translate.js';
 
 // dmn-js gives each view its own options: the `common` options' additionalModules are replaced by the
@@ -10,7 +11,9 @@ const VIEWS = ['drd', 'decisionTable', 'literalExpression', 'boxedExpression'];
 export function createDmnModeler(container) {
   return new DmnModeler({
     container,
+    moddleExtensions: { camunda: NAMES_MODDLE },
     ...Object.fromEntries(VIEWS.map((view) => [view, { additionalModules: [TranslateModule] }])),
+    decisionTable: { additionalModules: [TranslateModule, DmnNamesModule] },
   });
 }
 

@@ -11,6 +11,7 @@ import { dateTime, locale, number, t } from '../core/i18n.js';
 import { errorBox, loading, pager, setBusy, toast } from '../core/ui.js';
 import { recordTitle } from './tasklist.js';
 import { dateField, isoOf } from './timefields.js';
+import { personText } from '../core/people.js';
 
 const KINDS = ['call', 'meeting', 'note', 'todo'];
 const FOR_KIND = { direction: ['call'], outcome: ['call'], duration_minutes: ['call', 'meeting'], attendees: ['meeting'], place: ['meeting'] };
@@ -57,7 +58,7 @@ export function activityItem(item, { onDone, record } = {}) {
     h('strong', { class: 'activity-subject' }, subjectOf(item)),
     item.overdue ? [' ', h('span', { class: 'badge badge-danger', 'data-testid': 'activity-overdue' }, t('activities.overdue'))] : null,
     record ? [' · ', h('a', { href: record.url, 'data-testid': 'activity-record' }, `${record.label?.[locale()] || record.label?.en || ''}: `, recordTitle(record.title))] : null),
-  h('div', { class: 'activity-meta muted' }, when, ' · ', ltr(item.owner), facts(item).length ? [' · ', facts(item)] : null),
+  h('div', { class: 'activity-meta muted' }, when, ' · ', personText(item.owner), facts(item).length ? [' · ', facts(item)] : null),
   item.notes ? h('p', { class: 'activity-notes', dir: 'auto' }, item.notes) : null,
   doneButton);
 }

@@ -15,6 +15,7 @@ import { badge, empty, errorBox, loading, setBusy, table, toast } from '../core/
 import { listLabels } from './leads.js';
 import { dayText, rewardGives, rewardName } from './clubtext.js';
 import { tierBadge } from './loyalty.js';
+import { personText } from '../core/people.js';
 
 const WRITERS = ['managers', 'marketing'];
 export const mayWrite = (me) => me.role === 'admin' || (me.groups || []).some((g) => WRITERS.includes(g));
@@ -312,7 +313,7 @@ function giftsSection(settler) {
         { label: t('club.reward_points'), cell: (g) => number(g.points), class: 'num' },
         { label: t('club.asked_at'), cell: (g) => dateTime(g.at), class: 'nowrap' },
         { label: t('club.channel'), cell: (g) => word('club.channel_value', g.channel) },
-        { label: t('club.by'), cell: (g) => (g.channel === 'staff' && g.by ? ltr(g.by) : '—') },
+        { label: t('club.by'), cell: (g) => (g.channel === 'staff' && g.by ? personText(g.by) : '—') },
         settler ? { label: t('club.actions'), cell: (g) => h('div', { class: 'row' }, settle(g, 'delivered', 'btn-primary'), settle(g, 'cancelled', '')) } : null,
       ].filter(Boolean);
       replace(body, waiting.length ? table(columns, waiting, { rowAttrs: (g) => ({ 'data-redemption': g.id, 'data-testid': 'gift-row' }) })

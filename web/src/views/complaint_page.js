@@ -16,6 +16,7 @@ import { groupNames, groupText, loadGroups } from '../core/lists.js';
 import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
+import { personText } from '../core/people.js';
 
 const text = (value, testid) => (value ? h('span', { dir: 'auto', 'data-testid': testid }, value) : '—');
 
@@ -30,7 +31,7 @@ function about(c, label) {
       [t('portal.category'), h('span', { 'data-testid': 'complaint-category' }, label('complaint_category', c.category))],
       [t('portal.severity'), h('span', { 'data-testid': 'complaint-severity' }, severityBadge(c.severity))],
       [t('complaint.channel'), word('complaint.channel_value', c.channel)],
-      [t('complaints.created_at'), [dateTime(c.created_at), c.created_by ? ` · ${c.created_by}` : '']],
+      [t('complaints.created_at'), [dateTime(c.created_at), c.created_by ? [' · ', personText(c.created_by)] : '']],
       c.public_resolution ? [t('complaint_page.public_resolution'), text(c.public_resolution)] : null,
       c.resolution ? [t('complaint_page.resolution'), text(c.resolution)] : null,
       c.satisfaction ? [t('complaint.satisfaction'), `${number(c.satisfaction)} / ${number(5)}`] : null,
@@ -43,13 +44,13 @@ function standing(c, me) {
     [t('customer.status'), h('span', { 'data-testid': 'complaint-status' }, statusBadge('complaint.status', c.status))],
     [t('complaint.tier'), h('span', { 'data-testid': 'complaint-tier' }, number(c.tier))],
     [t('complaint_page.team'), c.team ? groupText(c.team) : '—'],
-    [t('complaints.assignee'), c.assignee ? ltr(c.assignee) : '—'],
+    [t('complaints.assignee'), c.assignee ? personText(c.assignee) : '—'],
     [t('complaints.sla_due'), slaDue(c, dateTime)],
     [t('complaint_page.breaches'), h('span', { 'data-testid': 'complaint-breaches' }, number(c.breaches || 0))],
     c.paused_at ? [t('complaint_page.paused_at'), dateTime(c.paused_at)] : null,
     [t('lead_page.task'), task ? h('a', { href: `/app/tasks/${task.id}`, class: 'btn', 'data-testid': 'complaint-task' }, t('complaint_page.open_task'))
       : h('span', { class: 'muted', 'data-testid': 'complaint-no-task' }, t('complaint_page.no_task'))],
-    task ? [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—'] : null,
+    task ? [t('lead_page.held_by'), task.assignee ? personText(task.assignee) : groupNames(task.candidate_groups) || '—'] : null,
     c.customer_id ? [t('complaint_page.customer'), h('a', { href: `/app/customers/${c.customer_id}`, 'data-testid': 'complaint-customer', dir: 'auto' },
       c.customer_name || `#${number(c.customer_id)}`)] : null,
     c.process_instance_id && ROLES.read.includes(me.role) ? [t('lead_page.process'), h('a', { href: `/app/instances/${c.process_instance_id}` }, t('complaint_page.open_process'))] : null,
@@ -61,7 +62,7 @@ function handling(c) {
   return h('section', { class: 'card', 'data-testid': 'complaint-handling' }, h('h2', {}, t('complaint_page.handling')),
     steps.length ? table([
       { label: t('lead_page.at'), cell: (s) => dateTime(s.at), class: 'nowrap' },
-      { label: t('lead_page.by'), cell: (s) => (s.user ? ltr(s.user) : '—') },
+      { label: t('lead_page.by'), cell: (s) => (s.user ? personText(s.user) : '—') },
       { label: t('complaint_page.action'), cell: (s) => word('complaint.action', s.action) },
       { label: t('complaint.tier'), cell: (s) => number(s.tier), class: 'num' },
       { label: t('lead_page.notes'), cell: (s) => text(s.note) },
@@ -72,7 +73,7 @@ function notes(c) {
   const list = c.updates || [];
   return h('section', { class: 'card', 'data-testid': 'complaint-notes' }, h('h2', {}, t('complaint_page.notes')),
     list.length ? h('ul', { class: 'plain stack' }, list.map((u) => h('li', { 'data-testid': 'complaint-note-item', 'data-public': String(u.public) },
-      h('div', { class: 'muted' }, dateTime(u.at), u.author ? [' · ', ltr(u.author)] : null, ' ',
+      h('div', { class: 'muted' }, dateTime(u.at), u.author ? [' · ', personText(u.author)] : null, ' ',
         statusBadge('complaint_page.visibility', u.public ? 'public' : 'internal')),
       h('p', { class: 'prewrap', dir: 'auto' }, u.text))))
       : h('p', { class: 'muted' }, t('complaint_page.no_notes')));

@@ -13,6 +13,7 @@ import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
 import { listLabels } from './leads.js';
 import { DAY_FILTERS, drillNotice } from './drilldown.js';
+import { personName, personText } from '../core/people.js';
 
 const LIMIT = 50;
 export const STATUSES = ['received', 'in_progress', 'escalated', 'waiting_customer', 'resolved', 'closed'];
@@ -43,7 +44,7 @@ function columns(label) {
     { sort: 'severity', label: t('portal.severity'), cell: (c) => severityBadge(c.severity) },
     { sort: 'tier', label: t('complaint.tier'), cell: (c) => number(c.tier), class: 'num' },
     { sort: 'status', label: t('customer.status'), cell: (c) => statusBadge('complaint.status', c.status) },
-    { sort: 'assignee', label: t('complaints.assignee'), cell: (c) => (c.assignee ? ltr(c.assignee) : (c.team ? groupText(c.team) : '—')) },
+    { sort: 'assignee', label: t('complaints.assignee'), cell: (c) => (c.assignee ? personText(c.assignee) : (c.team ? groupText(c.team) : '—')) },
     { sort: 'sla_due', label: t('complaints.sla_due'), cell: (c) => slaDue(c, dateTime), class: 'nowrap' },
     { sort: 'created_at', label: t('complaints.created_at'), cell: (c) => date(c.created_at), class: 'nowrap' },
   ];
@@ -98,7 +99,7 @@ export async function render({ root, query, me }) {
       created_from: state.created_from, created_to: state.created_to, breached: state.breached };
     setQuery(wanted);
     tools.update(wanted);
-    replace(chips, state.assignee ? chip(t('complaints.handled_by', { user: state.assignee }), () => { state.assignee = ''; load(0); }, 'complaint-chip-assignee') : null);
+    replace(chips, state.assignee ? chip(t('complaints.handled_by', { user: personName(state.assignee) }), () => { state.assignee = ''; load(0); }, 'complaint-chip-assignee') : null);
     controller?.abort();
     controller = new AbortController();
     try {

@@ -17,6 +17,7 @@ import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { groupNames, loadGroups } from '../core/lists.js';
 import { placementSection } from './record_placement.js';
+import { personText } from '../core/people.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -78,7 +79,7 @@ function tasksOf(c, me) {
   if (!list.length) return h('span', { class: 'muted', 'data-testid': 'contract-no-task' }, t('contract_page.no_task'));
   return h('ul', { class: 'plain' }, list.map((task) => h('li', { 'data-testid': 'contract-task' },
     ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(task.id)}` }, task.name) : task.name, ' · ',
-    task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—',
+    task.assignee ? personText(task.assignee) : groupNames(task.candidate_groups) || '—',
     task.due ? h('span', { class: 'muted' }, ` · ${t('task.due')} ${dateTime(task.due)}`) : null)));
 }
 
@@ -95,7 +96,7 @@ function standing(c, me) {
       : h('span', { class: 'muted', 'data-testid': 'contract-no-document' }, t('contract_page.no_document'))],
     [t('contract_page.tasks'), tasksOf(c, me)],
     c.process_instance_id && ROLES.read.includes(me.role) ? [t('lead_page.process'), h('a', { href: `/app/instances/${c.process_instance_id}`, 'data-testid': 'contract-process' }, t('complaint_page.open_process'))] : null,
-    [t('leads.created_at'), [dateTime(c.created_at), c.created_by ? [' · ', ltr(c.created_by)] : null]],
+    [t('leads.created_at'), [dateTime(c.created_at), c.created_by ? [' · ', personText(c.created_by)] : null]],
   ]));
 }
 
@@ -117,7 +118,7 @@ function revisionTable(revisions) {
     revisions.length ? table([
       { label: t('contract.revision'), cell: (r) => number(r.number), class: 'num' },
       { label: t('lead_page.at'), cell: (r) => dateTime(r.at), class: 'nowrap' },
-      { label: t('lead_page.by'), cell: (r) => (r.by ? ltr(r.by) : '—') },
+      { label: t('lead_page.by'), cell: (r) => (r.by ? personText(r.by) : '—') },
       { label: t('contract_page.changes'), cell: (r) => (r.number === 1 ? h('span', { class: 'muted' }, t('contract_page.first_draft')) : changeList(r.changes)) },
     ], [...revisions].reverse(), { rowAttrs: () => ({ 'data-testid': 'contract-revision' }) }) : h('p', { class: 'muted' }, '—'));
 }
@@ -129,7 +130,7 @@ function decisionTable(decisions) {
       { label: t('contract_page.level'), cell: (d) => t(`contract.level.${d.level}`) },
       { label: t('contract_page.decision'), cell: (d) => h('span', { 'data-testid': 'decision-value' }, statusBadge('contract_page.decision_value', d.decision)) },
       { label: t('lead_page.notes'), cell: (d) => (d.comment ? h('span', { dir: 'auto' }, d.comment) : '—') },
-      { label: t('lead_page.by'), cell: (d) => (d.by ? ltr(d.by) : '—') },
+      { label: t('lead_page.by'), cell: (d) => (d.by ? personText(d.by) : '—') },
       { label: t('lead_page.at'), cell: (d) => dateTime(d.at), class: 'nowrap' },
     ], decisions, { rowAttrs: () => ({ 'data-testid': 'contract-decision' }) }) : h('p', { class: 'muted', 'data-testid': 'contract-no-decisions' }, t('contract_page.no_decisions')));
 }

@@ -14,6 +14,8 @@ import { activitiesSection } from './activities.js';
 import { processName } from './names.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
+import { personText } from '../core/people.js';
+import { entryWords } from './clubtext.js';
 
 // A card with the records' table; with no records, a small chip instead (gathered at the page's end).
 function section(key, rows, columns, { note } = {}) {
@@ -53,7 +55,7 @@ function profile(c, label) {
       [t('customer.region'), label('province', c.region)],
       [t('customer.segment'), c.segment || '—'],
       c.industry ? [t('customer.industry'), c.industry] : null,
-      [t('customer.owner'), c.owner || '—'],
+      [t('customer.owner'), c.owner ? personText(c.owner) : '—'],
       c.interests?.length ? [t('customer.interests'), c.interests.join('، ')] : null,
       [t('customer.referral_code'), ltr(c.referral_code || '—')],
       [t('customer.language'), c.locale === 'fa' ? 'فارسی' : 'English'],
@@ -73,7 +75,7 @@ function loyalty(account) {
     (a.ledger || []).length ? [h('h3', {}, t('customer.ledger')), table([
       { label: t('customer.at'), cell: (e) => dateTime(e.at), class: 'nowrap' },
       { label: t('customer.points'), cell: (e) => h('span', { class: 'num', dir: 'ltr' }, `${e.points > 0 ? '+' : ''}${number(e.points)}`), class: 'num' },
-      { label: t('customer.reason'), cell: (e) => h('span', { dir: 'auto' }, e.reason) },
+      { label: t('customer.reason'), cell: (e) => entryWords(e) },  // in words, as the loyalty page says it
     ], a.ledger)] : null);
 }
 
@@ -109,7 +111,7 @@ export async function render({ root, params, me }) {
       section('open_tasks', data.open_tasks, [
         { label: t('customer.task'), cell: (x) => (ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(x.id)}` }, x.name) : x.name) },
         { label: t('task.process'), cell: (x) => processName(x) },
-        { label: t('task.assignee'), cell: (x) => x.assignee || t('tasks.unassigned') },
+        { label: t('task.assignee'), cell: (x) => (x.assignee ? personText(x.assignee) : t('tasks.unassigned')) },
         { label: t('task.due'), cell: (x) => (x.due_at ? dateTime(x.due_at) : '—'), class: 'nowrap' },
       ]),
       section('leads', data.leads, [

@@ -32,7 +32,8 @@ function baseOptions({ horizontal = false, onPick = null } = {}) {
     plugins: { legend: { rtl: isRtl(), labels: { font } }, tooltip: { rtl: isRtl(), titleFont: font, bodyFont: font } },
     scales: horizontal
       ? { x: { ticks, reverse: isRtl(), beginAtZero: true }, y: { ...category, position: isRtl() ? 'right' : 'left' } }
-      : { x: { ...category, reverse: isRtl() }, y: { ticks, beginAtZero: true, position: isRtl() ? 'right' : 'left' } },
+      // offset: the first and last month stand half a step in from the edges, so their names are never cut off
+      : { x: { ...category, reverse: isRtl(), offset: true }, y: { ticks, beginAtZero: true, position: isRtl() ? 'right' : 'left' } },
     // a bar or point opens the records behind it
     onClick: onPick ? (_event, elements) => { if (elements.length) onPick(elements[0].index, elements[0].datasetIndex); } : undefined,
     onHover: onPick ? (event, elements) => { event.native.target.style.cursor = elements.length ? 'pointer' : 'default'; } : undefined,
@@ -46,6 +47,10 @@ function chartBox(charts, config, label, testid) {
   const draw = () => {
     if (!canvas.isConnected) { // not on the page yet (a loaded machine): wait a few frames, then give up
       if (tries++ < 60) requestAnimationFrame(draw);
+      return;
+    }
+    if (document.fonts && document.fonts.status !== 'loaded') { // labels are measured in the font they are drawn in
+      document.fonts.ready.then(draw);
       return;
     }
     const chart = new Chart(canvas, config);

@@ -3,6 +3,7 @@
 import { api } from '../core/api.js';
 import { debounce, h, ltr, replace } from '../core/dom.js';
 import { dateTime, number, t } from '../core/i18n.js';
+import { personText } from '../core/people.js';
 import { handOver, readLocalFiles } from '../core/workspace.js';
 import { empty, pageHeader, table } from '../core/ui.js';
 
@@ -34,7 +35,7 @@ export async function render({ root, navigate }) {
       { label: t('processes.name'), cell: (d) => h('a', { href: `/app/processes/${encodeURIComponent(d.key)}`, 'data-nav-item': '' }, h('bdi', {}, d.process_name || d.name || d.key)) },
       { label: t('processes.key'), cell: (d) => ltr(d.key) },
       { label: t('processes.version'), cell: (d) => number(d.version), class: 'num' },
-      { label: t('processes.deployed'), cell: (d) => [dateTime(d.deployed_at), d.deployed_by ? h('span', { class: 'muted' }, ` · ${d.deployed_by}`) : null] },
+      { label: t('processes.deployed'), cell: (d) => [dateTime(d.deployed_at), d.deployed_by ? h('span', { class: 'muted' }, ' · ', personText(d.deployed_by)) : null] },
       {
         label: t('common.actions'), cell: (d) => h('span', { class: 'row' },
           h('a', { class: 'btn btn-small', href: `/app/definitions/${d.id}/edit` }, t('processes.open')),

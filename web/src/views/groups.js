@@ -8,6 +8,7 @@ import { formField, formValues, sendsTo } from '../core/fields.js';
 import { locale, number, t } from '../core/i18n.js';
 import { badge, empty, errorBox, loading, pageHeader, table, toast } from '../core/ui.js';
 import { act, shownIn } from './fielderrors.js';
+import { processName } from './names.js';
 
 const input = (name, attrs = {}) => h('input', { class: 'input', name, 'data-testid': `group-${name}`, autocomplete: 'off', ...attrs });
 const labelOf = (g) => (locale() === 'fa' ? g.label_fa : g.label_en);
@@ -48,7 +49,8 @@ function rows(groups, { edit, reload }) {
     { label: t('groups.label'), cell: (g) => h('bdi', {}, labelOf(g)) },
     { label: t('groups.description'), cell: (g) => h('bdi', {}, g.description || '—') },
     { label: t('groups.users'), cell: (g) => number(g.users) },
-    { label: t('groups.processes'), cell: (g) => (g.processes.length ? g.processes.map((p) => badge(p)) : '—') },
+    { label: t('groups.processes'), cell: (g) => (g.processes.length ? h('div', { class: 'chips' }, g.processes.map((key) => badge(
+      processName({ process_key: key, process_name: g.process_names?.[key] })))) : '—') },
     { label: t('groups.state'), cell: (g) => (g.active ? badge(t('groups.active'), 'ok') : badge(t('groups.inactive'), 'muted')) },
     { label: t('common.actions'), cell: (g) => {
       const toggle = h('button', { type: 'button', class: 'btn btn-small', 'data-testid': `group-toggle-${g.key}` }, g.active ? t('groups.deactivate') : t('groups.activate'));

@@ -11,6 +11,7 @@ import { ROLES } from '../routes.js';
 import { recordCell } from './instances.js';
 import { dataCell, kindCell } from './journal_entry.js';
 import { elementName, localisedXml, processName } from './names.js';
+import { personText } from '../core/people.js';
 
 function tokenCounts(active) {
   const counts = {};
@@ -157,8 +158,8 @@ export async function render({ root, params, me, navigate }) {
           [...new Set(instance.active_elements)].map((e) => elementName(instance, e)).flatMap((n, k) => (k ? ['، ', n] : [n])))] : null,
         [t('instances.record'), recordCell(instance)],
         [t('instances.business_key'), instance.business_key ? ltr(instance.business_key) : '—'],
-        [t('instances.started'), `${dateTime(instance.started_at)}${instance.started_by ? ` · ${instance.started_by}` : ''}`],
-        instance.ended_at ? [t('instance.ended'), `${dateTime(instance.ended_at)}${instance.end_reason ? ` · ${instance.end_reason}` : ''}`] : null,
+        [t('instances.started'), [dateTime(instance.started_at), instance.started_by ? [' · ', personText(instance.started_by)] : null]],
+        instance.ended_at ? [t('instance.ended'), [dateTime(instance.ended_at), instance.end_reason ? [' · ', h('bdi', {}, instance.end_reason)] : null]] : null,
       ])),
     h('section', { class: 'card' },
       h('div', { class: 'row spread' },
@@ -191,7 +192,7 @@ export async function render({ root, params, me, navigate }) {
       history.items.length ? h('ol', { class: 'timeline' }, history.items.map((entry) => h('li', { 'data-seq': entry.seq, 'data-kind': entry.kind },
         h('span', { class: 'timeline-time muted' }, dateTime(entry.at)),
         h('span', { class: 'timeline-kind' }, kindCell(entry)),
-        entry.actor ? h('span', { class: 'muted' }, ` · ${entry.actor}`) : null,
+        entry.actor ? h('span', { class: 'muted' }, ' · ', personText(entry.actor, entry.actor_text)) : null,
         entry.element_id ? [' · ', h('button', { type: 'button', class: 'link', onclick: () => focusElement(viewer, entry.element_id) },
           entry.element_name ? h('bdi', { title: entry.element_id }, entry.element_name) : ltr(entry.element_id))] : null,
         Object.keys(entry.data || {}).length ? h('details', {}, h('summary', {}, t('instance.details')), dataCell(entry)) : null)))

@@ -4,6 +4,7 @@
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, digits, locale, t } from '../core/i18n.js';
+import { personPicker, personText } from '../core/people.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, stateBadge, table } from '../core/ui.js';
 import { elementName, processName } from './names.js';
@@ -33,7 +34,7 @@ export async function render({ root, query }) {
     field(t('instances.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr', 'data-search': '' })),
     field(t('instances.state'), h('select', { name: 'state', class: 'input' },
       STATES.map((s) => h('option', { value: s, selected: s === (query.state || '') }, s ? t(`state.${s}`) : t('common.any'))))),
-    field(t('instances.started_by'), h('input', { name: 'started_by', class: 'input', value: query.started_by || '' })),
+    field(t('instances.started_by'), personPicker('started_by', query.started_by || '', { 'data-testid': 'instances-started-by' })),
     dateField(t('common.after'), 'started_after', query.started_after),
     dateField(t('common.before'), 'started_before', query.started_before, { endOfDay: true }),
     h('input', { type: 'hidden', name: 'definition_id', value: query.definition_id || '' }),
@@ -59,7 +60,7 @@ export async function render({ root, query }) {
           { label: t('instances.business_key'), cell: (i) => (i.business_key ? ltr(i.business_key) : '—') },
           { label: t('instances.state'), cell: (i) => [stateBadge(i.state), i.incidents?.length ? [' ', h('span', { class: 'badge badge-danger' }, t('instance.incidents_n', { n: i.incidents.length }))] : null] },
           { label: t('instances.waiting_at'), cell: (i) => (i.active_elements || []).map((e) => elementName(i, e)).flatMap((n, k) => (k ? [locale() === 'fa' ? '، ' : ', ', n] : [n])) },
-          { label: t('instances.started'), cell: (i) => [dateTime(i.started_at), i.started_by ? h('span', { class: 'muted' }, ` · ${i.started_by}`) : null] },
+          { label: t('instances.started'), cell: (i) => [dateTime(i.started_at), i.started_by ? h('span', { class: 'muted' }, ' · ', personText(i.started_by)) : null] },
         ], page.items, { rowAttrs: (i) => ({ 'data-instance': i.id }) }),
         pager({ ...page, onPage: load }));
     } catch (error) {

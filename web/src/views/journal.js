@@ -10,6 +10,7 @@ import { setQuery } from '../core/router.js';
 import { empty, errorBox, field, loading, pageHeader, pager, setBusy, table } from '../core/ui.js';
 import { dataCell, kindCell } from './journal_entry.js';
 import { dateField, isoOf } from './timefields.js';
+import { personPicker, personText } from '../core/people.js';
 
 const KINDS = ['deployed', 'instance.', 'task.', 'variables.changed', 'incident.', 'timer.fired', 'message.', 'signal.broadcast', 'crm.'];
 const LIMIT = 50;
@@ -18,7 +19,7 @@ export async function render({ root, query }) {
   const filters = h('form', { class: 'filters card', 'aria-label': t('common.filters'), 'data-testid': 'journal-filters' },
     field(t('journal.instance'), h('input', { name: 'process_instance', class: 'input', value: query.process_instance || '', dir: 'ltr', 'data-search': '' })),
     field(t('journal.business_key'), h('input', { name: 'business_key', class: 'input', value: query.business_key || '', dir: 'ltr' })),
-    field(t('journal.actor'), h('input', { name: 'actor', class: 'input', value: query.actor || '' })),
+    field(t('journal.actor'), personPicker('actor', query.actor || '', { 'data-testid': 'journal-actor' })),
     field(t('journal.kind'), h('select', { name: 'kind', class: 'input', 'data-testid': 'journal-kind' },
       h('option', { value: '' }, t('common.any')),
       [...KINDS, ...(query.kind && !KINDS.includes(query.kind) ? [query.kind] : [])].map((k) => h('option', { value: k, selected: k === query.kind }, word('kind', k))))),
@@ -79,7 +80,7 @@ export async function render({ root, query }) {
           { label: '#', cell: (e) => number(e.seq), class: 'num' },
           { label: t('journal.at'), cell: (e) => dateTime(e.at), class: 'nowrap' },
           { label: t('journal.kind'), cell: kindCell },
-          { label: t('journal.actor'), cell: (e) => (e.actor ? ltr(e.actor) : '—') },
+          { label: t('journal.actor'), cell: (e) => (e.actor ? personText(e.actor, e.actor_text) : '—') },
           { label: t('journal.instance'), cell: (e) => (e.process_instance ? h('a', { href: `/app/instances/${e.process_instance}` }, ltr(e.process_instance.slice(0, 8))) : '—') },
           { label: t('journal.business_key'), cell: (e) => (e.business_key ? ltr(e.business_key) : '—') },
           { label: t('journal.element'), cell: (e) => (e.element_name ? h('span', { dir: 'auto', title: e.element_id }, e.element_name) : e.element_id ? ltr(e.element_id) : '—') },

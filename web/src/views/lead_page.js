@@ -14,6 +14,7 @@ import { groupNames, groupText, loadGroups } from '../core/lists.js';
 import { activitiesSection } from './activities.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
+import { personText } from '../core/people.js';
 
 const yes = (value) => (value === null || value === undefined ? '—' : t(value ? 'common.yes' : 'common.no'));
 
@@ -36,7 +37,7 @@ function about(lead, label) {
     lead.disqualify_reason ? [t('leadcard.reason'), [label('disqualify_reason', lead.disqualify_reason),
       lead.disqualify_comment ? h('span', { class: 'muted', dir: 'auto' }, ` · ${lead.disqualify_comment}`) : null]] : null,
     lead.recontact_at ? [t('leadcard.recontact'), dateTime(lead.recontact_at)] : null,
-    [t('leads.created_at'), [dateTime(lead.created_at), lead.created_by ? ` · ${lead.created_by}` : '']],
+    [t('leads.created_at'), [dateTime(lead.created_at), lead.created_by ? [' · ', personText(lead.created_by)] : '']],
   ]));
 }
 
@@ -60,7 +61,7 @@ function work(lead, me) {
   return h('section', { class: 'card', 'data-testid': 'lead-work' }, h('h2', {}, t('lead_page.work')),
     task ? facts([
       [t('lead_page.task'), h('a', { href: `/app/tasks/${task.id}`, class: 'btn', 'data-testid': 'lead-task' }, t('lead_page.open_task'))],
-      [t('lead_page.held_by'), task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—'],
+      [t('lead_page.held_by'), task.assignee ? personText(task.assignee) : groupNames(task.candidate_groups) || '—'],
       [t('task.due'), task.due ? dateTime(task.due) : '—'],
     ]) : h('p', { class: 'muted', 'data-testid': 'lead-no-task' }, t('lead_page.no_task')),
     facts(became));
@@ -81,7 +82,7 @@ function calls(lead, label) {
   return h('section', { class: 'card', 'data-testid': 'lead-calls' }, h('h2', {}, t('lead_page.calls')),
     list.length ? table([
       { label: t('lead_page.at'), cell: (c) => dateTime(c.at), class: 'nowrap' },
-      { label: t('lead_page.by'), cell: (c) => (c.by ? ltr(c.by) : '—') },
+      { label: t('lead_page.by'), cell: (c) => (c.by ? personText(c.by) : '—') },
       { label: t('lead_page.outcome'), cell: (c) => statusBadge('lead.status', c.outcome) },
       { label: t('lead_page.notes'), cell: (c) => h('span', { dir: 'auto' }, [c.notes, c.comment].filter(Boolean).join(' · ') || '—') },
       { label: t('lead_page.answers'), cell: answers },

@@ -6,6 +6,7 @@ import { h, ltr } from '../core/dom.js';
 import { dateTime, digits, locale, money, number, t, word } from '../core/i18n.js';
 import { facts } from '../core/ui.js';
 import { email, phone } from './crmtext.js';
+import { personText } from '../core/people.js';
 
 // A list entry's label ({fa, en}) in the reader's language, else the key.
 function listLabel(labels, key) {
@@ -28,7 +29,7 @@ function scoreWhy(data) {
 
 function earlierCall(call) {
   const lines = [
-    h('p', { class: 'comment-meta muted' }, dateTime(call.at), call.by ? ` · ${call.by}` : '', ' · ',
+    h('p', { class: 'comment-meta muted' }, dateTime(call.at), call.by ? [' · ', personText(call.by)] : '', ' · ',
       h('strong', {}, word('lead.status', call.outcome))),
     call.score !== null && call.score !== undefined ? h('p', {}, t('leadcard.score', { score: number(call.score), grade: call.grade || '—' })) : null,
     call.reason ? h('p', {}, `${t('leadcard.reason')}: ${call.reason}`) : null,

@@ -14,6 +14,7 @@ import { entryWords, rewardGives, rewardName } from './clubtext.js';
 import { customerName } from './crmtext.js';
 import { shown } from './lead_edit.js';
 import { tierBadge } from './loyalty.js';
+import { personText } from '../core/people.js';
 
 const LIMIT = 20;
 
@@ -44,7 +45,7 @@ function ledgerSection(customerId, rewards) {
         { label: t('loyalty.kind'), cell: (e) => t(e.points > 0 ? 'loyalty.earned' : 'loyalty.redeemed') },
         { label: t('loyalty.points'), cell: (e) => pointsCell(e.points), class: 'num' },
         { label: t('loyalty.reason'), cell: (e) => entryWords(e, rewards) },
-        { label: t('loyalty.by'), cell: (e) => (e.by ? ltr(e.by) : '—') },
+        { label: t('loyalty.by'), cell: (e) => (e.by ? personText(e.by) : '—') },
       ], entries, { rowAttrs: (e) => ({ 'data-testid': 'loyalty-entry', 'data-points': e.points }) }),
       pager({ total, limit: LIMIT, offset, onPage: load }));
     } catch (error) {

@@ -19,7 +19,8 @@ async function loadDefinition(id) {
   const definition = await api.get(`/process-definitions/${id}`);
   const files = [{ name: definition.file_name, kind: 'bpmn', content: await api.text(`/process-definitions/${id}/xml`) }];
   for (const resource of definition.resources || []) {
-    if (resource.name === definition.file_name && resource.kind === 'bpmn') continue;
+    // a form used by several tasks is listed once per task: one tab, and one file in what is deployed
+    if (files.some((file) => file.name === resource.name)) continue;
     const content = await api.text(`/process-definitions/${id}/resources/${encodeURIComponent(resource.name)}`);
     const text = typeof content === 'string' ? content : JSON.stringify(content, null, 2);
     if (resource.kind === 'form' && /-generated"/.test(text)) continue; // made from camunda:formData

@@ -9,6 +9,7 @@ import { date, dateTime, number, t } from '../core/i18n.js';
 import { setQuery } from '../core/router.js';
 import { empty, errorBox, loading, pageHeader } from '../core/ui.js';
 import { activityItem } from './activities.js';
+import { personText } from '../core/people.js';
 
 const pad = (n) => String(n).padStart(2, '0');
 const isoDay = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
@@ -30,7 +31,7 @@ function taskItem(task) {
       h('a', { href: `/app/tasks/${encodeURIComponent(task.id)}` }, h('bdi', {}, task.name)),
       ' · ', h('span', { class: 'muted' }, task.process_name),
       task.overdue ? [' ', h('span', { class: 'badge badge-danger' }, t('activities.overdue'))] : null),
-    h('div', { class: 'activity-meta muted' }, task.due ? t('activities.due', { when: dateTime(task.due) }) : '', task.assignee ? [' · ', ltr(task.assignee)] : null));
+    h('div', { class: 'activity-meta muted' }, task.due ? t('activities.due', { when: dateTime(task.due) }) : '', task.assignee ? [' · ', personText(task.assignee)] : null));
 }
 
 export async function render({ root, query }) {

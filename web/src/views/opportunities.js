@@ -11,6 +11,7 @@ import { empty, errorBox, loading, pageHeader, pager, table } from '../core/ui.j
 import { options } from '../core/fields.js';
 import { statusBadge } from './crmtext.js';
 import { DAY_FILTERS, drillNotice } from './drilldown.js';
+import { personText } from '../core/people.js';
 
 const LIMIT = 50;
 export const KINDS = ['new', 'upsell', 'renewal'];
@@ -34,7 +35,7 @@ function columns() {
     { sort: 'amount', label: t('customer.amount'), cell: (o) => money(o.amount), class: 'num' },
     { sort: 'probability', label: t('customer.probability'), cell: (o) => percent(o.probability), class: 'num' },
     { sort: 'expected_close', label: t('customer.expected_close'), cell: (o) => (o.expected_close ? date(o.expected_close) : '—'), class: 'nowrap' },
-    { sort: 'owner', label: t('opportunities.owner'), cell: (o) => (o.owner ? ltr(o.owner) : '—') },
+    { sort: 'owner', label: t('opportunities.owner'), cell: (o) => (o.owner ? personText(o.owner) : '—') },
   ];
 }
 

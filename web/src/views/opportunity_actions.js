@@ -11,6 +11,7 @@ import { locale, number, t, typedNumber } from '../core/i18n.js';
 import { listSelect } from '../core/lists.js';
 import { setBusy, toast } from '../core/ui.js';
 import { changes } from './lead_edit.js';
+import { personName } from '../core/people.js';
 
 const PERSIAN = /[\u0600-\u06FF]/;
 
@@ -23,7 +24,7 @@ export function shown(opportunity) {
     }
     showProblem(form, alertBox, error, {
       other: error?.status === 403 ? () => h('span', { 'data-testid': 'opportunity-refused' },
-        t('opportunity_page.refused', { owner: opportunity.owner || '—' })) : undefined,
+        t('opportunity_page.refused', { owner: personName(opportunity.owner) || '—' })) : undefined,
     });
     for (const detail of form.querySelectorAll('.field-error-detail')) {
       if (PERSIAN.test(detail.textContent)) Object.assign(detail, { lang: 'fa', dir: 'rtl' });

@@ -15,6 +15,7 @@ import { activitiesSection } from './activities.js';
 import { quotesSection } from './quotes.js';
 import { historySection } from './record_history.js';
 import { placementSection } from './record_placement.js';
+import { personText } from '../core/people.js';
 
 const CLOSED = ['won', 'lost'];
 
@@ -25,11 +26,11 @@ function about(o, label) {
     [t('customer.amount'), h('span', { 'data-testid': 'opportunity-amount' }, money(o.amount))],
     [t('customer.probability'), percent(o.probability)],
     [t('customer.expected_close'), h('span', { 'data-testid': 'opportunity-close' }, o.expected_close ? date(o.expected_close) : '—')],
-    [t('opportunities.owner'), o.owner ? ltr(o.owner) : '—'],
+    [t('opportunities.owner'), o.owner ? personText(o.owner) : '—'],
     o.loss_reason ? [t('opportunity_page.loss_reason'), [h('span', { 'data-testid': 'opportunity-loss-reason' }, label('loss_reason', o.loss_reason)),
       o.loss_comment ? h('span', { class: 'muted', dir: 'auto' }, ` · ${o.loss_comment}`) : null]] : null,
     o.closed_at ? [t('opportunity_page.closed_at'), dateTime(o.closed_at)] : null,
-    [t('leads.created_at'), [dateTime(o.created_at), o.created_by ? ` · ${o.created_by}` : '']],
+    [t('leads.created_at'), [dateTime(o.created_at), o.created_by ? [' · ', personText(o.created_by)] : '']],
   ]));
 }
 

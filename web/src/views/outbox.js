@@ -6,6 +6,7 @@
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, locale, money, number, t, totalOf, word } from '../core/i18n.js';
+import { personText } from '../core/people.js';
 import { setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, pager, setBusy, table, toast } from '../core/ui.js';
 
@@ -23,23 +24,33 @@ function deliveryCell(m) {
 }
 
 function messageCell(m) {
-  const name = m.template_label?.[locale()] || m.template || '—';
+  const name = m.template_label?.[locale()] || m.template || (m.campaign_id ? t('outbox.campaign') : '—');
   return h('details', { class: 'outbox-text' },
-    h('summary', { dir: 'auto' }, m.subject ? `${name}: ${m.subject}` : name),
+    // Ravand's name for the message in the reader's language, then its own subject in its own direction
+    h('summary', {}, name, m.subject ? [': ', h('bdi', {}, m.subject)] : null),
     h('p', { dir: 'auto', class: 'prewrap' }, m.body),
     m.provider ? h('p', { class: 'muted' }, `${word('outbox.provider', m.provider)} · `, ltr(m.provider_ref || '')) : null);
+}
+
+// why it did not go out, in the reader's words; the sender's own sentence in the tooltip
+function errorCell(m) {
+  if (!m.last_error || m.status === 'sent') return '—';
+  const said = m.error_text?.[locale()];
+  return said && said !== m.last_error
+    ? h('span', { class: 'muted', title: m.last_error, 'data-testid': 'outbox-error' }, said)
+    : h('span', { dir: 'ltr', class: 'muted', 'data-testid': 'outbox-error' }, m.last_error);
 }
 
 const columns = () => [
   { label: t('outbox.created'), cell: (m) => dateTime(m.created_at), class: 'nowrap' },
   { label: t('outbox.channel'), cell: (m) => word('outbox.channel', m.channel) },
-  { label: t('outbox.recipient'), cell: (m) => ltr(m.recipient) },
+  { label: t('outbox.recipient'), cell: (m) => (m.channel === 'app' ? personText(m.recipient) : ltr(m.recipient)) },
   { label: t('outbox.message'), cell: messageCell },
   { label: t('outbox.status'), cell: (m) => [badge(word('outbox.status', m.status), STATUS_KIND[m.status]),
     m.attempts > 1 ? h('span', { class: 'muted' }, ` ${t('outbox.attempts', { n: number(m.attempts) })}`) : null] },
   { label: t('outbox.delivery_report'), cell: deliveryCell },
   { label: t('outbox.cost'), cell: (m) => (m.cost_rial === null || m.cost_rial === undefined ? '—' : money(m.cost_rial, { toman: false })), class: 'num' },
-  { label: t('outbox.error'), cell: (m) => (m.last_error && m.status !== 'sent' ? h('span', { dir: 'ltr', class: 'muted' }, m.last_error) : '—') },
+  { label: t('outbox.error'), cell: errorCell },
 ];
 
 function picker(name, values, group, state, load) {

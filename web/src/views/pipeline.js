@@ -15,6 +15,7 @@ import { listSelect } from '../core/lists.js';
 import { navigate, setQuery } from '../core/router.js';
 import { errorBox, loading, pageHeader, toast } from '../core/ui.js';
 import { shown } from './opportunity_actions.js';
+import { personText } from '../core/people.js';
 
 const LIMIT = 20;
 const label = (column) => (locale() === 'fa' ? column.label_fa : column.label_en);
@@ -40,7 +41,7 @@ function card(opportunity, columns, onMove) {
   h('div', { class: 'num', 'data-testid': 'pipeline-card-amount' }, money(opportunity.amount, { toman: false })),
   h('div', { class: 'pipeline-card-meta muted' },
     h('span', {}, opportunity.expected_close ? date(opportunity.expected_close) : t('pipeline.no_close')),
-    h('span', {}, opportunity.owner ? ltr(opportunity.owner) : '—')),
+    h('span', {}, opportunity.owner ? personText(opportunity.owner) : '—')),
   opportunity.stage === 'won' || opportunity.stage === 'lost' ? null : move);
 }
 

@@ -14,6 +14,7 @@ import { badge, empty, errorBox, facts, loading, pageHeader, pager, table, toast
 import { listLabels } from './leads.js';
 import { shown } from './lead_edit.js';
 import { isoDay } from './timefields.js';
+import { personText } from '../core/people.js';
 
 const LIMIT = 50;
 export const CHANNELS = ['store', 'online', 'phone', 'agent'];
@@ -49,7 +50,7 @@ function detail(p, label) {
       [t('purchases.payment'), paidBadge(p)],
       [t('purchases.reference'), p.reference ? h('span', { dir: 'auto' }, p.reference) : '—'],
       [t('purchases.voucher'), p.voucher_id ? number(p.voucher_id) : '—'],
-      [t('purchases.created_by'), p.created_by ? ltr(p.created_by) : '—'],
+      [t('purchases.created_by'), p.created_by ? personText(p.created_by) : '—'],
     ]),
     h('p', { class: 'row' },
       h('a', { class: 'btn btn-small', href: `/app/loyalty/${p.customer_id}` }, t('loyalty.open_account')),

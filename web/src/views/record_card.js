@@ -11,6 +11,7 @@ import { groupText, loadGroups } from '../core/lists.js';
 import { email, phone } from './crmtext.js';
 import { historyList, shownValue } from './record_history.js';
 import { recordTitle } from './tasklist.js';
+import { personText } from '../core/people.js';
 
 const LATEST = 5;
 const words = (label) => (label ? label[locale()] || label.en || '' : '');
@@ -38,8 +39,11 @@ const SHOW = {
 
 const GROUP_FIELDS = new Set(['sales_group', 'team']);  // a group's key: shown by its label, never digit-converted
 
+const PERSON_FIELDS = new Set(['owner', 'assignee']);  // a user name: shown as the person's name
+
 function showField(field) {
   if (GROUP_FIELDS.has(field.name) && field.value) return groupText(field.value);
+  if (PERSON_FIELDS.has(field.name) && typeof field.value === 'string' && field.value) return personText(field.value);
   return (SHOW[field.kind] || SHOW.text)(field);
 }
 

@@ -7,6 +7,7 @@ import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { date, dateTime, digits, isRtl, locale, money, number, t } from '../core/i18n.js';
 import { errorBox, loading, pager } from '../core/ui.js';
+import { personText } from '../core/people.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
@@ -27,7 +28,16 @@ export function shownValue(value, text) {
     return value.map((i) => `${date(`${i.due}T00:00:00`)}: ${money(i.amount)}`).join(locale() === 'fa' ? '؛ ' : '; ');
   }
   if (typeof value === 'object') return h('span', { dir: 'ltr' }, JSON.stringify(value));
-  return h('span', { dir: 'auto' }, digits(value));
+  return h('span', { dir: 'auto' }, textDigits(String(value)));
+}
+
+// Typed or sent text with the page's digits where it is the page's language: an English sentence (the message an
+// English customer was sent) keeps its own digits, and so do an address or a link inside Persian text.
+export function textDigits(text) {
+  const latin = (text.match(/[A-Za-z]/g) || []).length;
+  const arabic = (text.match(/[\u0600-\u06FF]/g) || []).length;
+  if (latin > arabic) return text;
+  return text.replace(/\S+/g, (token) => (/[A-Za-z]/.test(token) ? token : digits(token)));
 }
 
 function change(item) {
@@ -45,7 +55,7 @@ function entry(item) {
   return h('li', { class: ['history-entry', `history-${item.category}`], 'data-testid': 'history-entry', 'data-kind': item.kind },
     h('div', { class: 'history-head' },
       h('time', { datetime: item.at, class: 'muted nowrap' }, dateTime(item.at)),
-      ' · ', h('strong', { class: 'history-actor' }, item.actor ? ltr(item.actor) : t('record_history.system')),
+      ' · ', h('strong', { class: 'history-actor' }, item.actor ? personText(item.actor, item.actor_text) : t('record_history.system')),
       ' · ', h('span', { class: 'history-title' }, words(item.title))),
     item.redacted ? h('p', { class: 'muted' }, t('record_history.redacted')) : null,
     item.changes?.length ? h('ul', { class: 'plain history-changes' }, item.changes.map(change)) : null);

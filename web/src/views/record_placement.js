@@ -8,6 +8,7 @@ import { formField, formValues, sendsTo } from '../core/fields.js';
 import { locale, t } from '../core/i18n.js';
 import { facts, toast } from '../core/ui.js';
 import { shownIn } from './fielderrors.js';
+import { personText } from '../core/people.js';
 
 const nameOf = (entry) => (locale() === 'fa' ? entry.name_fa : entry.name_en);
 
@@ -51,7 +52,7 @@ export function placementSection(kind, id, { editable = true } = {}) {
         const teamOf = teams.find((x) => x.key === now.team_key);
         const branchOf = branches.find((x) => x.key === now.branch_key);
         replace(section, h('h2', { id: `placement-h-${id}` }, t('placement.title')),
-          facts([[t('placement.owner'), now.owner ? ltr(now.owner) : '—'],
+          facts([[t('placement.owner'), now.owner ? personText(now.owner) : '—'],
             [t('placement.team'), teamOf ? h('bdi', {}, nameOf(teamOf)) : (now.team_key || '—')],
             [t('placement.branch'), branchOf ? h('bdi', {}, nameOf(branchOf)) : (now.branch_key || '—')]]),
           editable ? h('details', {}, h('summary', {}, t('placement.change')), form(kind, id, now, teams, branches, redraw)) : null);

@@ -12,6 +12,7 @@ import { email, phone, statusBadge } from './crmtext.js';
 import { groupNames, loadGroups } from '../core/lists.js';
 import { historySection } from './record_history.js';
 import { reward } from './referrals.js';
+import { personText } from '../core/people.js';
 
 const link = (href, text, testid) => h('a', { href, dir: 'auto', 'data-testid': testid }, text);
 
@@ -25,7 +26,7 @@ function people(r) {
     [t('referrals.referrer'), link(`/app/customers/${r.referrer_id}`, r.referrer_name || `#${number(r.referrer_id)}`, 'referral-referrer')],
     [t('referral_page.referrer_mobile'), phone(r.referrer_mobile)],
     [t('referral.code'), ltr(r.code)],
-    [t('leads.created_at'), [dateTime(r.created_at), r.created_by ? [' · ', ltr(r.created_by)] : null]],
+    [t('leads.created_at'), [dateTime(r.created_at), r.created_by ? [' · ', personText(r.created_by)] : null]],
   ]));
 }
 
@@ -34,7 +35,7 @@ function tasksOf(r, me) {
   if (!list.length) return h('span', { class: 'muted', 'data-testid': 'referral-no-task' }, t('contract_page.no_task'));
   return h('ul', { class: 'plain' }, list.map((task) => h('li', { 'data-testid': 'referral-task' },
     ROLES.work.includes(me.role) ? h('a', { href: `/app/tasks/${encodeURIComponent(task.id)}` }, task.name) : task.name, ' · ',
-    task.assignee ? ltr(task.assignee) : groupNames(task.candidate_groups) || '—')));
+    task.assignee ? personText(task.assignee) : groupNames(task.candidate_groups) || '—')));
 }
 
 function voucher(v) {
@@ -68,7 +69,7 @@ function attempts(r) {
       { label: t('referral_page.channel'), cell: (a) => word('referral_page.channel_value', a.channel) },
       { label: t('referral_page.outcome'), cell: (a) => statusBadge('referral_page.outcome_value', a.outcome) },
       { label: t('referral_page.reason'), cell: (a) => (a.reason ? word('referral_page.reason_value', a.reason) : '—') },
-      { label: t('lead_page.by'), cell: (a) => (a.by ? ltr(a.by) : '—') },
+      { label: t('lead_page.by'), cell: (a) => (a.by ? personText(a.by) : '—') },
     ], list, { rowAttrs: (a) => ({ 'data-testid': 'referral-attempt', 'data-outcome': a.outcome }) }) : h('p', { class: 'muted' }, '—'));
 }
 

@@ -7,7 +7,7 @@
 import { api } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { checkField, formField, sendsTo } from '../core/fields.js';
-import { has, t } from '../core/i18n.js';
+import { digits, has, latinDigits, number, t } from '../core/i18n.js';
 import { badge, errorBox, loading, pageHeader, setBusy, toast } from '../core/ui.js';
 import { shownIn } from './fielderrors.js';
 
@@ -30,15 +30,39 @@ const SECTIONS = {
 
 const shownValue = (value) => (Array.isArray(value) ? value.join(', ') : value === null || value === undefined ? '' : String(value));
 
+// The settings written in digits are shown in the reader's digits (Persian in Persian) and read back in Latin
+// ones whichever keyboard typed them; an amount is grouped, and typed with or without separators.
+const IN_DIGITS = new Set(['seller_national_id', 'seller_economic_code', 'seller_registration_number', 'seller_phone',
+  'sms_line', 'sms_part_price_rial', 'smtp_port', 'notify_quiet_hours', 'work_holidays']);
+const GROUPED = new Set(['sms_part_price_rial']);
+const asciiDigits = (text) => String(text).replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+  .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+
+// what a box holds, as it is sent and compared
+function typed(name, text) {
+  if (!IN_DIGITS.has(name)) return text;
+  if (GROUPED.has(name) && /^[\d۰-۹٠-٩,٬،\s]+$/.test(text.trim())) return latinDigits(text);
+  return asciiDigits(text);
+}
+
+// a value as its box shows it
+function shown(name, value) {
+  const text = shownValue(value);
+  if (!IN_DIGITS.has(name) || text === '') return text;
+  if (GROUPED.has(name) && /^\d+$/.test(text)) return number(Number(text), { maximumFractionDigits: 0 });
+  return digits(text);
+}
+
 function control(name, kind, attrs, value) {
   const common = { class: 'input', name, 'data-testid': `setting-${name}`, autocomplete: 'off', ...attrs };
-  if (kind === 'textarea') return h('textarea', { ...common, rows: 2 }, shownValue(value));
+  if (IN_DIGITS.has(name)) common.onchange = (event) => { event.target.value = shown(name, typed(name, event.target.value)); };
+  if (kind === 'textarea') return h('textarea', { ...common, rows: 2 }, shown(name, value));
   if (kind === 'select') {
     const { options, ...rest } = common;
     return h('select', rest, options.map((o) => h('option', { value: o, selected: o === (value || '') }, t(`admin_settings.option.${name}.${o || 'none'}`))));
   }
   if (kind === 'secret') return h('input', { ...common, type: 'password', dir: 'ltr', autocomplete: 'new-password', placeholder: value?.set ? '••••••••' : '' });
-  return h('input', { ...common, type: kind === 'text' ? 'text' : kind, value: shownValue(value) });
+  return h('input', { ...common, type: kind === 'text' ? 'text' : kind, value: shown(name, value) });
 }
 
 function settingField(name, kind, attrs, value) {
@@ -68,7 +92,8 @@ function changes(form, loaded) {
         else if (form.elements[`${name}__clear`]?.checked) body[name] = '';
         continue;
       }
-      if (el.value.trim() !== shownValue(loaded[section][name]).trim()) body[name] = el.value;
+      const value = typed(name, el.value);
+      if (value.trim() !== shownValue(loaded[section][name]).trim()) body[name] = value;
     }
   }
   return body;

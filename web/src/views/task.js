@@ -13,6 +13,7 @@ import { isLeadTask, leadCard } from './leadcard.js';
 import { fillRecordCard } from './record_card.js';
 import { dueState, recordTitle } from './tasklist.js';
 import { processName } from './names.js';
+import { personName, personText } from '../core/people.js';
 
 function header(task, me) {
   const due = dueState(task);
@@ -39,8 +40,8 @@ function details(task) {
   return facts([
     [t('task.process'), processName(task)],
     [t('task.business_key'), task.business_key ? ltr(task.business_key) : '—'],
-    [t('task.assignee'), task.assignee || t('tasks.unassigned')],
-    [t('task.candidates'), [groupNames(task.candidate_groups), ...(task.candidate_users || [])].filter(Boolean).join('، ') || '—'],
+    [t('task.assignee'), task.assignee ? personText(task.assignee) : t('tasks.unassigned')],
+    [t('task.candidates'), [groupNames(task.candidate_groups), ...(task.candidate_users || []).map(personName)].filter(Boolean).join('، ') || '—'],
     [t('task.due'), task.due ? `${dateTime(task.due)} (${relative(task.due)})` : '—'],
     [t('task.priority'), number(task.priority)],
     [t('task.created'), dateTime(task.created_at)],
@@ -55,7 +56,7 @@ function comments(task, canWrite) {
   async function load() {
     const items = await api.get(`/tasks/${encodeURIComponent(task.id)}/comments`);
     replace(list, items.length ? items.map((c) => h('li', { class: 'comment' },
-      h('p', { class: 'comment-meta muted' }, h('strong', {}, c.author), ' · ', dateTime(c.created_at)),
+      h('p', { class: 'comment-meta muted' }, h('strong', {}, personText(c.author)), ' · ', dateTime(c.created_at)),
       h('p', { class: 'comment-text' }, c.text))) : h('li', { class: 'muted' }, t('task.no_comments')));
   }
   if (canWrite) {
@@ -152,7 +153,7 @@ export async function render({ root, params, me, navigate }) {
         h('section', { class: 'card' }, details(task), actions),
         h('section', { class: 'card', 'aria-labelledby': 'form-title' },
           h('h2', { id: 'form-title' }, t('task.form')),
-          takenByOther && open ? h('p', { class: 'alert' }, t('task.taken_by', { user: task.assignee })) : null,
+          takenByOther && open ? h('p', { class: 'alert' }, t('task.taken_by', { user: personName(task.assignee) })) : null,
           !open ? h('p', { class: 'alert' }, t('task.closed')) : null,
           formErrors, formBox,
           canComplete && !mine ? h('p', { class: 'muted' }, t('task.complete_claims')) : null,

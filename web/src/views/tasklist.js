@@ -7,6 +7,7 @@ import { dateTime, digits, locale, number, relative, t } from '../core/i18n.js';
 import { currentQuery, setQuery } from '../core/router.js';
 import { badge, empty, errorBox, loading, pageHeader, toast } from '../core/ui.js';
 import { processName } from './names.js';
+import { personName } from '../core/people.js';
 
 const TABS = {
   mine: { assignee: 'me' },
@@ -126,7 +127,7 @@ export async function render({ root, me, navigate }) {
       h('span', { class: 'task-due' }, dueBadge(task)),
       h('span', { class: 'task-priority', title: t('task.priority') }, t('tasks.priority_short', { p: number(task.priority) })),
       h('span', { class: 'task-assignee' }, task.assignee
-        ? badge(task.assignee === me.username ? t('tasks.assigned_me') : task.assignee, task.assignee === me.username ? 'ok' : '')
+        ? badge(task.assignee === me.username ? t('tasks.assigned_me') : personName(task.assignee), task.assignee === me.username ? 'ok' : '')
         : badge(t('tasks.unassigned'), 'muted')),
       h('span', { class: 'task-actions' }, canClaim
         ? h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'claim', onclick: (e) => claim(task, e.currentTarget) }, t('task.claim'))

@@ -4,6 +4,7 @@
 import { api } from '../core/api.js';
 import { h, ltr, replace } from '../core/dom.js';
 import { dateTime, number, t } from '../core/i18n.js';
+import { personText } from '../core/people.js';
 import { empty, pageHeader, table } from '../core/ui.js';
 
 export async function render({ root, params, navigate }) {
@@ -39,7 +40,7 @@ export async function render({ root, params, navigate }) {
     table([
       { label: t('processes.version'), cell: (d) => h('a', { href: `/app/definitions/${d.id}/edit`, 'data-nav-item': '' }, t('processes.version_n', { n: d.version })) },
       { label: t('processes.deployed'), cell: (d) => dateTime(d.deployed_at) },
-      { label: t('processes.deployed_by'), cell: (d) => d.deployed_by || '—' },
+      { label: t('processes.deployed_by'), cell: (d) => personText(d.deployed_by) },
       { label: t('processes.files'), cell: (d) => (d.resources || []).map((r) => ltr(r.name)).flatMap((n, i) => (i ? [', ', n] : [n])) },
       { label: t('processes.hash'), cell: (d) => h('code', { dir: 'ltr' }, d.content_hash.slice(0, 10)) },
       {
