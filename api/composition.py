@@ -24,11 +24,12 @@ from crm.funnel import funnel_of
 from crm.quiet import parse_quiet_hours, zone_of
 from crm.record_history import index_rows
 from crm.unit import Ctx
-from engine import journal, sandbox
+from engine import journal
 from engine.events import calendar
 from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
 from engine.runtime.services import HandlerRegistry
+from engine.sandbox import Sandbox
 from engine.store.db import make_engine, make_read_session_factory, make_session_factory
 from engine.store.migrate import ENGINE_VERSIONS, Schema, alembic_config, upgrade
 from processes.notices import DEFAULT_PUBLIC_URL
@@ -131,7 +132,8 @@ def funnel_settings(settings: Settings) -> dict[str, Any]:
 
 
 def build(settings: Settings, *, migrate: bool = False) -> Ravand:
-    sandbox.configure(timeout_s=settings.script_timeout_s, memory_mb=settings.script_memory_mb,
+    scripts = Sandbox(calendar=calendar.spec)  # working_time() in a script worker counts on the configured calendar
+    scripts.configure(timeout_s=settings.script_timeout_s, memory_mb=settings.script_memory_mb,
                       max_iterations=settings.script_max_iterations, workers=settings.script_workers,
                       isolate=settings.script_isolation, expression_timeout_s=settings.expression_timeout_s)
     database = make_engine(settings.database_url)
@@ -142,7 +144,7 @@ def build(settings: Settings, *, migrate: bool = False) -> Ravand:
     engine = Engine(handlers(), settings={"locale": settings.locale, "max_multi_instance": settings.max_multi_instance,
                                           "max_call_depth": settings.max_call_depth, **notice_settings(settings),
                                           **contract_settings(settings), **quote_settings(settings),
-                                          **funnel_settings(settings), **dict(settings.extra)})
+                                          **funnel_settings(settings), **dict(settings.extra)}, sandbox=scripts)
     sessions = make_session_factory(database)
     timers = TimerWorker(engine, sessions, interval_s=settings.scheduler_interval_s,
                          max_failures=settings.timer_max_failures)

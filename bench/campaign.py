@@ -92,7 +92,7 @@ def run(url: str) -> dict[str, Any]:
     from crm.clock import utcnow
     from engine import sandbox
 
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     settings = load_settings(environ={}, database_url=url, secret_key="bench-secret", scheduler_enabled=False,
                              script_isolation=False, notify_quiet_hours="")
     ravand = build(settings, migrate=True)

@@ -8,7 +8,7 @@
 (c) the bytes stored for an instance of (a) waiting at its user task, against SpiffWorkflow's own
     serialize_json.
 
-Scripts run in-process (``sandbox.configure(isolate=False)``). The last line printed is JSON.
+Scripts run in-process (``sandbox.DEFAULT.configure(isolate=False)``). The last line printed is JSON.
 """
 
 from __future__ import annotations
@@ -368,8 +368,8 @@ def part_c(figures: dict[str, Any]) -> None:
 
 
 def main() -> int:
-    sandbox.configure(isolate=False)
-    print("Ravand engine bench — scripts run in-process (sandbox.configure(isolate=False)), "
+    sandbox.DEFAULT.configure(isolate=False)
+    print("Ravand engine bench — scripts run in-process (sandbox.DEFAULT.configure(isolate=False)), "
           f"Python {sys.version.split()[0]}, N={N}")
     figures: dict[str, Any] = {"n": N, "loop_n": LOOP_N, "isolate_scripts": False}
     began = time.perf_counter()
@@ -378,7 +378,7 @@ def main() -> int:
         part_b(figures)
         part_c(figures)
     finally:
-        sandbox.shutdown()
+        sandbox.DEFAULT.shutdown()
     figures["bench_seconds"] = time.perf_counter() - began
     print(f"total {figures['bench_seconds']:.0f} s")
     print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in figures.items()}))

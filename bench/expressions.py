@@ -23,7 +23,6 @@ from typing import Any
 
 from engine import sandbox
 from engine.sandbox import runner as runtime
-from engine.sandbox.limits import current_limits
 
 N = int(os.environ.get("BENCH_N", "20000"))
 POOL_N = int(os.environ.get("BENCH_POOL_N", "500"))
@@ -62,7 +61,7 @@ def _us(seconds: float) -> str:
 def measure(source: str) -> dict[str, Any]:
     expression = sandbox.compile_expression(source)
     compiled = expression._compiled  # the bench compares the paths behind the public call
-    limits = current_limits().for_expressions()
+    limits = sandbox.DEFAULT.limits.for_expressions()
     old = per_call(lambda: runtime.evaluate(compiled, CONTEXT, limits), N)
     ours = per_call(lambda: expression.evaluate(CONTEXT), N)
     pool = per_call(lambda: expression.evaluate_slow(CONTEXT), POOL_N)
@@ -71,7 +70,7 @@ def measure(source: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    sandbox.configure(isolate=True)
+    sandbox.DEFAULT.configure(isolate=True)
     print(f"Ravand expression bench — Python {sys.version.split()[0]}, N={N} (worker pool: {POOL_N}), "
           f"{len(CONTEXT)} variables in scope")
     rows = []
@@ -84,7 +83,7 @@ def main() -> int:
                   f"old in-process {_us(row['old_inprocess_us'] / 1e6)}  worker pool {_us(row['pool_us'] / 1e6)}  "
                   f"→ evaluate/old ×{row['evaluate_vs_old']:.2f}, pool/old ×{row['pool_vs_old']:.1f}")
     finally:
-        sandbox.shutdown()
+        sandbox.DEFAULT.shutdown()
     fast = [row for row in rows if row["fast"]]
     figures = {
         "n": N, "pool_n": POOL_N,

@@ -82,7 +82,7 @@ def child_import(path: str, url: str) -> dict[str, Any]:
 
     ravand = build(load_settings(environ={}, database_url=url, script_isolation=False, scheduler_enabled=False),
                    migrate=True)
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     file = Path(path)
     content = file.read_bytes()
     runner = runner_name("bench")

@@ -127,7 +127,7 @@ def sqlite_single(samples: int = 15) -> dict:
 
 
 def main() -> None:
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     out = {"sqlite_single": sqlite_single()}
     try:
         out["postgres_many"] = postgres_timers(N, 60, "(a)")

@@ -28,6 +28,8 @@ from engine.runtime import unit_of_work as runtime
 from engine.runtime.incidents import open_incidents
 from engine.runtime.projections import OPEN_STATES
 from engine.runtime.services import HandlerRegistry
+from engine.sandbox import DEFAULT as DEFAULT_SANDBOX
+from engine.sandbox import Sandbox
 from engine.spiff.script_engine import SandboxScriptEngine
 from engine.store import records as record_rows
 from engine.store.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
@@ -54,10 +56,13 @@ _OPEN_TASK_IDS = Prepared(select(_TASKS.c.id).where(
 
 
 class Engine:
-    def __init__(self, handlers: HandlerRegistry | None = None, settings: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, handlers: HandlerRegistry | None = None, settings: Mapping[str, Any] | None = None,
+                 sandbox: Sandbox | None = None) -> None:
+        """``sandbox``: where the diagrams' scripts and expressions run (``engine.sandbox.DEFAULT`` if none)."""
         self.handlers = handlers or HandlerRegistry()
         self.specs = SpecCache()
-        script_engine = SandboxScriptEngine(max_multi_instance=int((settings or {}).get("max_multi_instance", 1_000)))
+        script_engine = SandboxScriptEngine(sandbox or DEFAULT_SANDBOX,
+                                            max_multi_instance=int((settings or {}).get("max_multi_instance", 1_000)))
         self.ctx = runtime.Context(self.specs, self.handlers, script_engine, dict(settings or {}),
                                    messenger=outgoing.Messenger)
         # message name → seconds a message that finds no waiting instance is kept ("*": any name)

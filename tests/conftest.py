@@ -64,9 +64,9 @@ def _cheap_password_hashing() -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _fast_scripts() -> Iterator[None]:
     """Unit tests run scripts in-process (layer 1 only); the sandbox tests switch isolation on."""
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     yield
-    sandbox.shutdown()
+    sandbox.DEFAULT.shutdown()
 
 
 _templates: dict[str, Path] = {}

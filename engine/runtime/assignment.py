@@ -14,20 +14,16 @@ from engine.expressions import to_python
 from engine.spiff import iso
 
 
-def _evaluate(body: str, data: Mapping[str, Any]) -> Any:
-    return sandbox.compile_expression(to_python(body)).evaluate(data)
-
-
-def resolve(raw: str | None, data: Mapping[str, Any]) -> Any:
-    """The value of an attribute: literal text, or the result of its expression."""
+def resolve(raw: str | None, data: Mapping[str, Any], box: sandbox.Sandbox = sandbox.DEFAULT) -> Any:
+    """The value of an attribute: literal text, or the result of its expression (evaluated in ``box``)."""
     if raw is None:
         return None
     body = expression_body(raw)
-    return raw if body is None else _evaluate(body, data)
+    return raw if body is None else sandbox.compile_expression(to_python(body)).evaluate(data, box)
 
 
-def resolve_names(raw: str | None, data: Mapping[str, Any]) -> list[str]:
-    value = resolve(raw, data)
+def resolve_names(raw: str | None, data: Mapping[str, Any], box: sandbox.Sandbox = sandbox.DEFAULT) -> list[str]:
+    value = resolve(raw, data, box)
     if value is None:
         return []
     if isinstance(value, str):
@@ -37,9 +33,10 @@ def resolve_names(raw: str | None, data: Mapping[str, Any]) -> list[str]:
     raise ScriptError(f"expected a name or a list of names, got {type(value).__name__}")
 
 
-def resolve_due(raw: str | None, data: Mapping[str, Any], now: datetime) -> datetime | None:
+def resolve_due(raw: str | None, data: Mapping[str, Any], now: datetime,
+                box: sandbox.Sandbox = sandbox.DEFAULT) -> datetime | None:
     """A date (ISO 8601), a duration from now (``P2D``, ``PT4H``), or an expression giving either."""
-    value = resolve(raw, data)
+    value = resolve(raw, data, box)
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -56,8 +53,8 @@ def resolve_due(raw: str | None, data: Mapping[str, Any], now: datetime) -> date
         raise ScriptError(f"{text!r} is neither an ISO 8601 date nor a duration") from exc
 
 
-def resolve_priority(raw: str | None, data: Mapping[str, Any]) -> int:
-    value = resolve(raw, data)
+def resolve_priority(raw: str | None, data: Mapping[str, Any], box: sandbox.Sandbox = sandbox.DEFAULT) -> int:
+    value = resolve(raw, data, box)
     if value is None or value == "":
         return 50
     try:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.errors import ScriptError
 from engine.runtime.assignment import resolve_due, resolve_names, resolve_priority
+from engine.sandbox import Sandbox
 from engine.spiff.types import BpmnWorkflow, TaskState
 from engine.store.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.store.prepared import Prepared
@@ -85,14 +86,15 @@ class Snapshot:
         return ids
 
 
-def _resolved(meta: dict[str, Any], data: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[str]]:
+def _resolved(meta: dict[str, Any], data: dict[str, Any], now: datetime,
+              box: Sandbox) -> tuple[dict[str, Any], list[str]]:
     """Each assignment attribute on its own: one bad expression leaves only that one empty."""
     resolvers = {
-        "assignee": lambda: (resolve_names(meta.get("assignee"), data) or [None])[0],
-        "candidate_groups": lambda: resolve_names(meta.get("candidate_groups"), data),
-        "candidate_users": lambda: resolve_names(meta.get("candidate_users"), data),
-        "priority": lambda: resolve_priority(meta.get("priority"), data),
-        "due_at": lambda: resolve_due(meta.get("due_date"), data, now),
+        "assignee": lambda: (resolve_names(meta.get("assignee"), data, box) or [None])[0],
+        "candidate_groups": lambda: resolve_names(meta.get("candidate_groups"), data, box),
+        "candidate_users": lambda: resolve_names(meta.get("candidate_users"), data, box),
+        "priority": lambda: resolve_priority(meta.get("priority"), data, box),
+        "due_at": lambda: resolve_due(meta.get("due_date"), data, now, box),
     }
     empty = {"assignee": None, "candidate_groups": [], "candidate_users": [], "priority": 50, "due_at": None}
     values, errors = {}, []
@@ -107,7 +109,7 @@ def _resolved(meta: dict[str, Any], data: dict[str, Any], now: datetime) -> tupl
 
 def _new_task(instance: ProcessInstance, task: Any, meta: dict[str, Any], now: datetime) -> tuple[dict, list]:
     """The human_task row (as column values) for a task that just became ready."""
-    values, errors = _resolved(meta, task.data, now)
+    values, errors = _resolved(meta, task.data, now, task.workflow.script_engine.sandbox)
     assignee = values.pop("assignee")
     row = dict(
         values, id=str(task.id), process_instance_id=instance.id, process_key=instance.process_key,

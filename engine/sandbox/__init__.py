@@ -5,9 +5,9 @@ rewrites risky operations into size-checked helpers (``sandbox_helpers``) plus l
 budget ticks (``sandbox_limits``); ``sandbox_runtime`` runs the result with a short allow-list
 of builtins.
 
-Layer 2 (unless ``configure(isolate=False)``): scripts run in a warm worker process
-(``sandbox_pool`` / ``sandbox_worker``) limited by RLIMIT_AS and RLIMIT_CPU and killed on a
-wall-clock timeout; values cross the process boundary as JSON (``sandbox_codec``).
+Layer 2 (unless its limits say ``isolate=False``): scripts run in a warm worker process
+(``pool`` / ``worker``) limited by RLIMIT_AS and RLIMIT_CPU and killed on a wall-clock timeout; values
+cross the process boundary as JSON (``codec``).
 
 Expressions (gateway conditions, timers, due dates, assignments, DMN cells, multi-instance) are
 evaluated very often. One inside the fast subset of ``sandbox_fast`` (names, constants,
@@ -16,6 +16,12 @@ the size of its variables) runs in-process. Any other expression, and a fast one
 turn out too large at run time, runs in the worker pool like a script, under the expression time
 limit (``expression_timeout_s``) and the memory limit; with ``isolate=False`` it runs in-process
 under layer 1's budget.
+
+A ``Sandbox`` object holds the limits and the worker pool: the composition root builds one from the settings
+(with the server's working calendar, which ``working_time()`` in a worker counts on) and gives it to the
+``Engine``, whose script engine runs every script and expression through it. Code that names no sandbox (an
+engine built without one, tests, benchmarks) uses ``DEFAULT``. Compiling is the same for every sandbox and
+cached.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import atexit
 import functools
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -33,14 +39,12 @@ from engine.sandbox import codec
 from engine.sandbox import runner as runtime
 from engine.sandbox.compiler import Compiled, compile_checked
 from engine.sandbox.fast import Escalate
-from engine.sandbox.limits import Limits, current_limits, set_limits
+from engine.sandbox.limits import Limits
 from engine.sandbox.pool import WorkerPool
 
-__all__ = ["Expression", "Script", "compile_expression", "compile_script", "configure", "shutdown"]
+__all__ = ["DEFAULT", "Expression", "Sandbox", "Script", "compile_expression", "compile_script"]
 
 _CACHE_SIZE = 2048
-_lock = threading.Lock()
-_pool: WorkerPool | None = None
 
 
 class Expression:
@@ -60,7 +64,8 @@ class Expression:
         """True if this expression may run on the in-process fast path."""
         return self._compiled.fast is not None
 
-    def evaluate(self, context: Mapping[str, Any]) -> Any:
+    def evaluate(self, context: Mapping[str, Any], sandbox: Sandbox | None = None) -> Any:
+        """The value in ``context``, on the fast path when it can, else in ``sandbox`` (``DEFAULT``)."""
         fast = self._compiled.fast
         if fast is not None:
             try:
@@ -69,14 +74,11 @@ class Expression:
                 pass
             except Exception as err:
                 raise runtime.translate_error(err, "expression") from runtime.cause_of(err)
-        return self.evaluate_slow(context)
+        return self.evaluate_slow(context, sandbox)
 
-    def evaluate_slow(self, context: Mapping[str, Any]) -> Any:
-        """The full sandbox: the worker pool, or in-process with ``isolate=False``."""
-        limits = current_limits()
-        if not limits.isolate:
-            return runtime.evaluate(self._compiled, context, limits.for_expressions())
-        return _evaluate_isolated(self._compiled, context, limits)
+    def evaluate_slow(self, context: Mapping[str, Any], sandbox: Sandbox | None = None) -> Any:
+        """The full sandbox: its worker pool, or in-process with ``isolate=False``."""
+        return (sandbox or DEFAULT).evaluate_compiled(self._compiled, context)
 
 
 class Script:
@@ -91,11 +93,9 @@ class Script:
     def source(self) -> str:
         return self._compiled.source
 
-    def execute(self, context: dict) -> dict:
-        limits = current_limits()
-        if not limits.isolate:
-            return runtime.run_script(self._compiled, context, limits)
-        return _run_isolated(self._compiled.source, context, limits)
+    def execute(self, context: dict, sandbox: Sandbox | None = None) -> dict:
+        """Run in ``sandbox`` (``DEFAULT``); all variables as they are after the script ran."""
+        return (sandbox or DEFAULT).run_compiled(self._compiled, context)
 
 
 def compile_expression(source: str) -> Expression:
@@ -125,63 +125,68 @@ def _require_text(source: object) -> None:
         raise ScriptError(f"a script must be text, not {type(source).__name__}")
 
 
-def configure(
-    *,
-    timeout_s: float = 2.0,
-    memory_mb: int = 256,
-    max_iterations: int = 1_000_000,
-    workers: int = 2,
-    isolate: bool = True,
-    expression_timeout_s: float = 0.5,
-) -> None:
-    """Set the limits for all later scripts and expressions; running workers are replaced."""
-    if timeout_s <= 0 or expression_timeout_s <= 0 or memory_mb < 64 or max_iterations < 1 or workers < 1:
-        raise ValueError("need timeout_s > 0, expression_timeout_s > 0, memory_mb >= 64, max_iterations >= 1 "
-                         "and workers >= 1")
-    limits = Limits(float(timeout_s), int(memory_mb), int(max_iterations), int(workers), bool(isolate),
-                    float(expression_timeout_s))
-    global _pool
-    with _lock:
-        old, _pool = _pool, None
-        set_limits(limits)
-    if old is not None:
-        old.shutdown()
+class Sandbox:
+    """Where the Python of diagrams runs: its limits and, when it isolates, its pool of worker processes
+    (started when first needed, replaced when the limits change, never shared across a fork)."""
+
+    def __init__(self, limits: Limits | None = None, *, calendar: Callable[[], Any] = lambda: None) -> None:
+        self._limits = limits or Limits()
+        self._calendar = calendar
+        self._lock = threading.Lock()
+        self._pool: WorkerPool | None = None
+        atexit.register(self.shutdown)
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    def configure(self, *, timeout_s: float = 2.0, memory_mb: int = 256, max_iterations: int = 1_000_000,
+                  workers: int = 2, isolate: bool = True, expression_timeout_s: float = 0.5) -> None:
+        """Set the limits for every later script and expression; running workers are replaced."""
+        if timeout_s <= 0 or expression_timeout_s <= 0 or memory_mb < 64 or max_iterations < 1 or workers < 1:
+            raise ValueError("need timeout_s > 0, expression_timeout_s > 0, memory_mb >= 64, max_iterations >= 1 "
+                             "and workers >= 1")
+        limits = Limits(float(timeout_s), int(memory_mb), int(max_iterations), int(workers), bool(isolate),
+                        float(expression_timeout_s))
+        with self._lock:
+            old, self._pool, self._limits = self._pool, None, limits
+        if old is not None:
+            old.shutdown()
+
+    def shutdown(self) -> None:
+        """Stop the worker processes (they start again when another script runs)."""
+        with self._lock:
+            old, self._pool = self._pool, None
+        if old is not None:
+            old.shutdown()
+
+    def run_compiled(self, compiled: Compiled, context: dict) -> dict:
+        limits = self._limits
+        if not limits.isolate:
+            return runtime.run_script(compiled, context, limits)
+        hidden = {k: v for k, v in context.items() if runtime.is_hidden(k)}
+        visible = {k: v for k, v in context.items() if not runtime.is_hidden(k)}
+        answer = self._workers(limits).run(compiled.source, _encode(visible, "script"))
+        result = _result_of(answer, "result")
+        result.update(hidden)
+        return result
+
+    def evaluate_compiled(self, compiled: Compiled, context: Mapping[str, Any]) -> Any:
+        limits = self._limits
+        if not limits.isolate:
+            return runtime.evaluate(compiled, context, limits.for_expressions())
+        used = {name: context[name] for name in compiled.names if name in context}  # only these cross over
+        answer = self._workers(limits).run(compiled.source, _encode(used, "expression"), mode="eval")
+        return _result_of(answer, "value")
+
+    def _workers(self, limits: Limits) -> WorkerPool:
+        with self._lock:
+            if self._pool is None or self._pool.pid != os.getpid():
+                self._pool = WorkerPool(replace(limits, isolate=True), self._calendar)
+            return self._pool
 
 
-def shutdown() -> None:
-    """Stop the worker processes (they start again lazily if another script runs)."""
-    global _pool
-    with _lock:
-        old, _pool = _pool, None
-    if old is not None:
-        old.shutdown()
-
-
-atexit.register(shutdown)
-
-
-def _get_pool(limits: Limits) -> WorkerPool:
-    global _pool
-    with _lock:
-        if _pool is None or _pool.pid != os.getpid():  # never share workers across a fork
-            _pool = WorkerPool(replace(limits, isolate=True))
-        return _pool
-
-
-def _run_isolated(source: str, context: Mapping[str, Any], limits: Limits) -> dict:
-    hidden = {k: v for k, v in context.items() if runtime.is_hidden(k)}
-    visible = {k: v for k, v in context.items() if not runtime.is_hidden(k)}
-    answer = _get_pool(limits).run(source, _encode(visible, "script"))
-    result = _result_of(answer, "result")
-    result.update(hidden)
-    return result
-
-
-def _evaluate_isolated(compiled: Compiled, context: Mapping[str, Any], limits: Limits) -> Any:
-    """Only the variables the expression names cross to the worker."""
-    used = {name: context[name] for name in compiled.names if name in context}
-    answer = _get_pool(limits).run(compiled.source, _encode(used, "expression"), mode="eval")
-    return _result_of(answer, "value")
+DEFAULT = Sandbox()
 
 
 def _encode(variables: Mapping[str, Any], kind: str) -> Any:

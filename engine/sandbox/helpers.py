@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import SandboxViolation
-from engine.sandbox.limits import current_limits
+from engine.sandbox.limits import active_limits
 
 MAX_STR_LEN = 10_000_000  # characters (or bytes) in one str/bytes value built by one operation
 MAX_ITEMS = 1_000_000  # items in one list/tuple built by one operation (nested items included)
@@ -269,7 +269,7 @@ def checked_range(*args: Any) -> range:
         size = len(result)
     except OverflowError:
         size = sys.maxsize
-    limit = current_limits().max_iterations
+    limit = active_limits().max_iterations
     if size > limit:
         shown = ", ".join(_show(a) for a in args)
         raise SandboxViolation(f"range({shown}) is too large: {size:,} items (the limit is {limit:,})")

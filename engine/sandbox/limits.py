@@ -34,17 +34,6 @@ class Limits:
         return replace(self, timeout_s=self.expression_timeout_s)
 
 
-_current = Limits()
-
-
-def current_limits() -> Limits:
-    return _current
-
-
-def set_limits(limits: Limits) -> None:
-    global _current
-    _current = limits
-
 
 def rss_bytes() -> int | None:
     try:
@@ -68,6 +57,10 @@ class Budget:
         # Short runs (most of them) never pay for reading /proc; the baseline is taken 10 ms in.
         self._next_memory_check = started + MEMORY_CHECK_INTERVAL_S
         self._base_rss: int | None = None
+
+    @property
+    def limits(self) -> Limits:
+        return self._limits
 
     def tick(self) -> None:
         self._count += 1
@@ -116,6 +109,12 @@ def _ticking(items: Iterator, tick: Callable[[], None]) -> Iterator:
     for item in items:
         tick()
         yield item
+
+
+def active_limits() -> Limits:
+    """The limits of the run going on in this thread (the defaults outside a run that counts its work)."""
+    budget = getattr(_active, "budget", None)
+    return budget.limits if budget is not None else Limits()
 
 
 def _tick_of_active_run() -> Callable[[], None] | None:

@@ -16,12 +16,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from engine.errors import SandboxViolation, ScriptError
-from engine.events import calendar
 from engine.sandbox import codec
 from engine.sandbox.limits import Limits, time_limit
 
@@ -128,8 +128,9 @@ def _kind(mode: str) -> str:
 class WorkerPool:
     """At most ``limits.workers`` workers; ``run`` blocks while all of them are busy."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, calendar: Callable[[], Any] = lambda: None) -> None:
         self.limits = limits
+        self.calendar = calendar  # the server's working calendar, which working_time() in a worker counts on
         self._idle: list[Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(limits.workers)
@@ -141,7 +142,7 @@ class WorkerPool:
         ``context``; return the worker's answer."""
         limits = self.limits.for_expressions() if mode == "eval" else self.limits
         message = {"source": source, "context": context, "limits": asdict(limits), "mode": mode,
-                   "calendar": calendar.spec()}
+                   "calendar": self.calendar()}
         try:
             payload = codec.to_line(message)
         except ValueError:

@@ -119,9 +119,9 @@ def _prepare(compiled: Compiled, variables: Mapping[str, Any], limits: lim.Limit
     return scope, budget
 
 
-def evaluate(compiled: Compiled, context: Mapping[str, Any], limits: lim.Limits | None = None) -> Any:
-    """Evaluate a compiled expression in-process (with the current limits for expressions by default)."""
-    scope, budget = _prepare(compiled, context, limits or lim.current_limits().for_expressions(), "expression")
+def evaluate(compiled: Compiled, context: Mapping[str, Any], limits: lim.Limits) -> Any:
+    """Evaluate a compiled expression in-process under ``limits`` (an expression's)."""
+    scope, budget = _prepare(compiled, context, limits, "expression")
     if budget is None:  # the common, cheap case: no loops and no calls
         try:
             return eval(compiled.code, scope)  # noqa: S307 - checked and rewritten code, restricted builtins

@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 from engine.errors import SandboxViolation, ScriptError
 from engine.sandbox import codec
 from engine.sandbox.compiler import Compiled, compile_checked
-from engine.sandbox.limits import Limits, rss_bytes, set_limits
+from engine.sandbox.limits import Limits, rss_bytes
 from engine.sandbox.runner import evaluate, run_script, use_calendar
 
 
@@ -85,7 +85,6 @@ def handle(line: bytes) -> dict[str, Any]:
         request = codec.loads(line)
         kind = "expression" if isinstance(request, dict) and request.get("mode") == "eval" else "script"
         limits = Limits(**request["limits"])
-        set_limits(limits)
         use_calendar(request.get("calendar"))  # working_time() counts on the server's configured calendar
         limit_cpu(limits.timeout_s)
         if kind == "expression":

@@ -20,7 +20,7 @@ from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMix
 
 from engine.errors import InvalidValue, ScriptError
 from engine.expressions import dmn_to_python, to_python
-from engine.sandbox import compile_expression, compile_script
+from engine.sandbox import DEFAULT, Sandbox, compile_expression, compile_script
 from engine.spiff.fixes import DEFAULT_MAX_MULTI_INSTANCE
 from engine.values import check_plain
 
@@ -28,16 +28,20 @@ _UNSET = object()
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
-    """Evaluates and executes through the sandbox; task data wins over the external context."""
+    """Evaluates and executes through ``sandbox``; task data wins over the external context."""
+
+    def __init__(self, sandbox: Sandbox = DEFAULT) -> None:
+        super().__init__()
+        self.sandbox = sandbox
 
     def evaluate(self, expression: str, context: Mapping[str, Any], external_context: Any = None) -> Any:
         scope = {**(external_context or {}), **context}
-        return compile_expression(to_python(expression)).evaluate(scope)
+        return compile_expression(to_python(expression)).evaluate(scope, self.sandbox)
 
     def execute(self, script: str, context: dict, external_context: Any = None) -> bool:
         """Run ``script`` and update ``context`` in place (nothing changes if the script fails)."""
         external = external_context or {}
-        result = compile_script(script).execute({**external, **context})
+        result = compile_script(script).execute({**external, **context}, self.sandbox)
         for name in external:
             if name not in context:
                 result.pop(name, None)
@@ -62,9 +66,9 @@ def _check_result(result: Mapping[str, Any], before: Mapping[str, Any]) -> None:
 class SandboxScriptEngine(PythonScriptEngine):
     """Drop-in for ``PythonScriptEngine``; failures become ``WorkflowTaskException``."""
 
-    def __init__(self, environment: BasePythonScriptEngineEnvironment | None = None, *,
-                 max_multi_instance: int = DEFAULT_MAX_MULTI_INSTANCE) -> None:
-        super().__init__(environment or SandboxEnvironment())
+    def __init__(self, sandbox: Sandbox = DEFAULT, *, max_multi_instance: int = DEFAULT_MAX_MULTI_INSTANCE) -> None:
+        super().__init__(SandboxEnvironment(sandbox))
+        self.sandbox = sandbox
         self.max_multi_instance = max_multi_instance  # read by engine.spiff.fixes
 
     def validate(self, expression: str) -> None:

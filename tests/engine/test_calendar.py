@@ -106,12 +106,12 @@ def test_the_configured_calendar_is_the_default(restore_calendar):
 def test_script_workers_count_on_the_configured_calendar(restore_calendar):
     """Scripts run in separate worker processes: they must see the calendar the server configured."""
     calendar.configure(make_calendar("UTC", "mon-thu 09:00-13:00", holidays=[date(2026, 11, 24)]))
-    sandbox.configure(isolate=True, workers=1)
+    box = sandbox.Sandbox(calendar=calendar.spec)  # as the composition root builds it
+    box.configure(isolate=True, workers=1)
+    script = sandbox.compile_script('due = working_time("PT6H", None, "2026-11-23T09:00:00+00:00")')
     try:
-        result = sandbox.compile_script('due = working_time("PT6H", None, "2026-11-23T09:00:00+00:00")').execute({})
-        assert result["due"] == "2026-11-25T11:00:00+00:00"
+        assert script.execute({}, box)["due"] == "2026-11-25T11:00:00+00:00"
         calendar.configure(make_calendar("UTC", "mon-fri 09:00-17:00"))
-        result = sandbox.compile_script('due = working_time("PT6H", None, "2026-11-23T09:00:00+00:00")').execute({})
-        assert result["due"] == "2026-11-23T15:00:00+00:00"
+        assert script.execute({}, box)["due"] == "2026-11-23T15:00:00+00:00"
     finally:
-        sandbox.configure(isolate=False)
+        box.shutdown()

@@ -15,7 +15,6 @@ from engine.errors import SandboxViolation, ScriptError
 from engine.events.timer_worker import TimerWorker
 from engine.facade import Engine
 from engine.sandbox.fast import MAX_FAST_ITEMS
-from engine.sandbox.limits import current_limits
 from tests.engine import bpmn
 from tests.engine.helpers import ALICE, Harness
 from tests.engine.test_events import timer_catch
@@ -27,11 +26,11 @@ EXPRESSION_TIMEOUT_S = 0.5
 @pytest.fixture
 def isolated():
     """The production set-up: expressions outside the fast path run in the worker pool."""
-    saved = current_limits()
-    sandbox.configure(isolate=True, timeout_s=2.0, workers=2, expression_timeout_s=EXPRESSION_TIMEOUT_S)
+    saved = sandbox.DEFAULT.limits
+    sandbox.DEFAULT.configure(isolate=True, timeout_s=2.0, workers=2, expression_timeout_s=EXPRESSION_TIMEOUT_S)
     sandbox.compile_expression("[x for x in xs]").evaluate({"xs": [1]})  # the pool is warm from here on
     yield
-    sandbox.configure(**asdict(saved))
+    sandbox.DEFAULT.configure(**asdict(saved))
 
 
 def _doubling(name: str, levels: int) -> str:

@@ -13,33 +13,33 @@ import pytest
 
 from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
-from engine.sandbox.limits import Limits, current_limits
+from engine.sandbox.limits import Limits
 
 LOOP_CLOCK_S = 20.0  # a clock far from the cap: the count, not the time limit, must stop the loops
 
 
 def _restore(saved: Limits) -> None:
-    if current_limits() != saved:
-        sandbox.configure(**asdict(saved))
+    if sandbox.DEFAULT.limits != saved:
+        sandbox.DEFAULT.configure(**asdict(saved))
 
 
 @pytest.fixture(autouse=True)
 def _keep_limits():
     """Tests change the limits; later tests (and other modules) get back what they had."""
-    saved = current_limits()
+    saved = sandbox.DEFAULT.limits
     yield
     _restore(saved)
 
 
 @pytest.fixture
 def inproc():
-    sandbox.configure(isolate=False, timeout_s=1.0)
+    sandbox.DEFAULT.configure(isolate=False, timeout_s=1.0)
 
 
 @contextmanager
 def patched_limits(**changes: float) -> Iterator[None]:
-    saved = current_limits()
-    sandbox.configure(**{**asdict(saved), **changes})
+    saved = sandbox.DEFAULT.limits
+    sandbox.DEFAULT.configure(**{**asdict(saved), **changes})
     try:
         yield
     finally:
@@ -48,10 +48,10 @@ def patched_limits(**changes: float) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def isolated():
-    saved = current_limits()
-    sandbox.configure(isolate=True, timeout_s=1.0, workers=2)
+    saved = sandbox.DEFAULT.limits
+    sandbox.DEFAULT.configure(isolate=True, timeout_s=1.0, workers=2)
     yield
-    sandbox.shutdown()
+    sandbox.DEFAULT.shutdown()
     _restore(saved)
 
 
@@ -162,7 +162,7 @@ RUN_TIME = [
 @pytest.mark.parametrize(("source", "fragment"), RUN_TIME)
 def test_run_time_refusals_in_process(inproc, source, fragment):
     if fragment == "loop iterations":  # the cap, not the clock, must stop these, however busy the machine
-        sandbox.configure(isolate=False, timeout_s=LOOP_CLOCK_S)
+        sandbox.DEFAULT.configure(isolate=False, timeout_s=LOOP_CLOCK_S)
         error = refused(source, fragment)
     else:
         error = refused(source, fragment)
@@ -170,7 +170,7 @@ def test_run_time_refusals_in_process(inproc, source, fragment):
 
 
 def test_time_limit_in_process():
-    sandbox.configure(isolate=False, timeout_s=0.2, max_iterations=10**12)
+    sandbox.DEFAULT.configure(isolate=False, timeout_s=0.2, max_iterations=10**12)
     error = refused("x = 0\nwhile True:\n    x += 1", "script exceeded its time limit of 0.2 s")
     assert error.line == 2  # the loop that ran too long
 
@@ -292,13 +292,14 @@ def test_refusals_isolated(isolated, source, fragment):
 
 
 def test_memory_blow_up_is_stopped_and_pool_recovers(isolated):
-    sandbox.configure(isolate=True, timeout_s=LOOP_CLOCK_S, workers=2)  # a busy machine: memory must win the race
+    # a busy machine: memory must win the race
+    sandbox.DEFAULT.configure(isolate=True, timeout_s=LOOP_CLOCK_S, workers=2)
     refused("l = []\nwhile True:\n    l.append('x' * 1000000)", "memory")
     assert run("x = 1 + 1") == {"x": 2}
 
 
 def test_wall_clock_kill_and_recovery():
-    sandbox.configure(isolate=True, timeout_s=0.1, workers=1)
+    sandbox.DEFAULT.configure(isolate=True, timeout_s=0.1, workers=1)
     slow = "\n".join(["x = sorted(map(str, range(10**6)))"] * 20)  # no loop ticks: C-level work
     refused(slow, "script exceeded its time limit of 0.1 s")
     assert run("y = 2 * 21") == {"y": 42}
@@ -306,7 +307,7 @@ def test_wall_clock_kill_and_recovery():
 
 def test_worker_killed_mid_script_becomes_violation(isolated):
     run("x = 1")  # make sure a worker is warm
-    pool = sandbox._pool
+    pool = sandbox.DEFAULT._pool
     victims = list(pool._idle)
     timer = threading.Timer(0.2, lambda: [w.proc.kill() for w in victims])
     timer.start()
@@ -320,7 +321,7 @@ def test_worker_killed_mid_script_becomes_violation(isolated):
 
 def test_dead_idle_worker_is_replaced(isolated):
     run("x = 1")
-    for worker in list(sandbox._pool._idle):
+    for worker in list(sandbox.DEFAULT._pool._idle):
         worker.proc.kill()
         worker.proc.wait()
     assert run("x = 2") == {"x": 2}
@@ -345,7 +346,7 @@ def test_pool_is_thread_safe(isolated):
 
 
 def test_slow_calls_without_loops_stop_at_the_time_limit():
-    sandbox.configure(isolate=False, timeout_s=0.2, expression_timeout_s=0.2)  # both far below the work below
+    sandbox.DEFAULT.configure(isolate=False, timeout_s=0.2, expression_timeout_s=0.2)  # both far below the work below
     slow = "\n".join(["x = sorted(map(str, range(10**6)))"] * 30)
     refused(slow, "script exceeded its time limit of 0.2 s")
     # each call is slow and counts once, so the clock stops it whatever the machine's speed (a million str()

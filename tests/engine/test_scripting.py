@@ -13,7 +13,6 @@ from SpiffWorkflow.camunda.parser import CamundaParser
 
 from engine import sandbox
 from engine.errors import SandboxViolation, ScriptError
-from engine.sandbox.limits import current_limits
 from engine.spiff.script_engine import SandboxEnvironment, SandboxScriptEngine
 
 NS = 'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'
@@ -67,15 +66,15 @@ def _run(xml: bytes, data: dict, dmn: bytes | None = None) -> BpmnWorkflow:
 @pytest.fixture(autouse=True)
 def _keep_limits():
     """Tests change the limits; later tests (and other modules) get back what they had."""
-    saved = current_limits()
+    saved = sandbox.DEFAULT.limits
     yield
-    if current_limits() != saved:
-        sandbox.configure(**asdict(saved))
+    if sandbox.DEFAULT.limits != saved:
+        sandbox.DEFAULT.configure(**asdict(saved))
 
 
 @pytest.fixture(params=[False, True], ids=["in-process", "isolated"])
 def isolate(request):
-    sandbox.configure(isolate=request.param)
+    sandbox.DEFAULT.configure(isolate=request.param)
     return request.param
 
 
@@ -151,7 +150,7 @@ def test_environment_used_directly_by_spiff_is_sandboxed():
 
 
 def test_environment_execute_updates_in_place():
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     data = {"a": 1, "gone": 2}
     assert SandboxEnvironment().execute("b = a + ext\ndel gone", data, external_context={"ext": 10})
     assert data == {"a": 1, "b": 11}

@@ -77,9 +77,9 @@ WAITS = bpmn.diagram("waits", "\n".join([
 
 @pytest.fixture(autouse=True)
 def _in_process_scripts():
-    sandbox.configure(isolate=False)
+    sandbox.DEFAULT.configure(isolate=False)
     yield
-    sandbox.configure(isolate=True)
+    sandbox.DEFAULT.configure(isolate=True)
 
 
 def _run_checking_every_wait(key: str, xml: bytes, answers: dict[str, dict[str, Any]],
