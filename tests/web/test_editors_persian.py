@@ -494,3 +494,39 @@ def test_an_empty_group_of_the_persian_properties_panel_lines_up_with_the_others
         assert header["arrow"] == first["arrow"] and header["align"] != "center", (header, first)
         assert header["flipped"] == "matrix(-1, 0, 0, 1, 0, 0)", header
     shot(page, "editors-fa-properties-empty-group")
+
+
+def test_the_annotation_column_shows_and_edits_each_rules_persian_annotation(crm: Server, page_for):
+    """Each rule's annotation is `description:fa` in Persian (the English one in the cell's title); typed there,
+    it changes the Persian annotation, kept when the cell is left; the English editor shows the English."""
+    page = page_for("designer_fa", locale="fa-IR")
+    open_lead_qualification(crm, page)
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    editor = page.locator("[data-testid=dmn-editor]:visible")
+    notes = editor.locator("tbody td.annotation")
+    expect(notes).to_have_count(4)  # one column: dmn-js's own cell, not a second one beside it
+    expect(notes.first).to_have_text("معامله‌های بزرگ به فروش سازمانی می‌روند")
+    expect(notes.first).to_have_attribute("title", "large deals go to enterprise sales")
+    shown = notes.all_inner_texts()
+    assert all(re.search(r"[\u0600-\u06FF]", text) and not re.search(r"[A-Za-z]", text) for text in shown), shown
+    assert notes.first.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    shot(page, "editors-fa-dmn-annotations")
+
+    notes.first.locator(".content-editable").click()
+    page.keyboard.press("End")
+    page.keyboard.type(" و بالاتر")
+    editor.locator("td.input-cell").first.click()  # leaving the cell keeps what was typed
+    expect(notes.first).to_have_text("معامله‌های بزرگ به فروش سازمانی می‌روند و بالاتر")
+    expect(notes.first).to_have_attribute("title", "large deals go to enterprise sales")  # the English is kept
+    editor.locator("[data-testid=dmn-names-edit]").click()
+    box = page.locator("dialog")
+    expect(box.locator("[data-testid=dmn-name-rule_1]")).to_have_value("معامله‌های بزرگ به فروش سازمانی می‌روند و بالاتر")
+    page.keyboard.press("Escape")
+    expect(box).to_have_count(0)
+
+    page = page_for("designer")
+    open_lead_qualification(crm, page)
+    open_tab(page, "lead_routing.dmn", "[data-testid=dmn-editor] .tjs-table")
+    notes = page.locator("[data-testid=dmn-editor]:visible tbody td.annotation")
+    expect(notes).to_have_count(4)
+    expect(notes.first).to_have_text("large deals go to enterprise sales")

@@ -102,7 +102,14 @@ export async function show(pathname, search = '', push = true, replace = false) 
       return;
     }
     document.title = `${t(route.title)} · ${t('app.name')}`;
-    const module = await route.view();
+    let module;
+    try {
+      module = await route.view();
+    } catch (error) {
+      if (reloadForNewBuild()) return;
+      throw error;
+    }
+    forgetReload();
     if (run !== generation) return;
     const view = await module.render({ ...context, root, params, query: currentQuery() });
     if (run !== generation) {
@@ -117,6 +124,26 @@ export async function show(pathname, search = '', push = true, replace = false) 
   } finally {
     if (run === generation) main.removeAttribute('aria-busy');
   }
+}
+
+// A view's code that cannot be loaded was most likely built anew since this page loaded (Ravand was updated:
+// the build names its files by their content and removes the old ones). The page is loaded again at the same
+// address, once: the new build's files come with it. A second failure there is shown as an error.
+const RELOADED = 'rv-reloaded-for-build';
+
+function reloadForNewBuild() {
+  try {
+    if (sessionStorage.getItem(RELOADED) === location.href) return false;
+    sessionStorage.setItem(RELOADED, location.href);
+  } catch {
+    return false;  // no storage: no way to tell a second failure from the first
+  }
+  location.reload();
+  return true;
+}
+
+function forgetReload() {
+  try { sessionStorage.removeItem(RELOADED); } catch { /* no storage */ }
 }
 
 export function showError(root, error) {

@@ -8,13 +8,16 @@
 //     <inputExpression …>
 //
 // In Persian the table's header shows the Persian names of the inputs and outputs (the English label in each
-// cell's title) and the Persian name of the decision above the table; «نام‌های فارسی…» shows and edits them
-// all, the rules' annotations too, as one undoable change. The English labels stay the decision's own,
-// edited as before.
+// cell's title) and the Persian name of the decision above the table; the annotation column shows and edits
+// each rule's Persian annotation (the English one in the cell's title, and shown greyed where there is no
+// Persian yet); «نام‌های فارسی…» shows and edits them all as one undoable change. The English labels and
+// annotations stay the decision's own, edited as before in English.
 
 import { Component, createVNode } from 'inferno';
 import InputCell from 'dmn-js-decision-table/lib/features/decision-table-head/editor/components/InputCell';
 import OutputCell from 'dmn-js-decision-table/lib/features/decision-table-head/editor/components/OutputCell';
+import AnnotationHeader from 'dmn-js-decision-table/lib/features/annotations/components/AnnotationHeader';
+import AnnotationCell from 'dmn-js-decision-table/lib/features/annotations/editor/components/AnnotationCell';
 import { h } from '../core/dom.js';
 import { locale, t } from '../core/i18n.js';
 import { dialog, field } from '../core/ui.js';
@@ -100,6 +103,36 @@ class PersianOutputCell extends OutputCell {
   }
 }
 
+// A rule's annotation cell: dmn-js's own, which in Persian holds `description:fa` instead of `description`
+// (typing there changes the Persian annotation through dmn-js's property update, undone as any edit).
+class PersianAnnotationCell extends AnnotationCell {
+  constructor(props, context) {
+    super(props, context);
+    const english = this.setAnnotationValue;
+    this.setAnnotationValue = (text) => {
+      if (!persian()) { english(text); return; }
+      const rule = this.props.row.businessObject;
+      const said = (text || '').trim() ? text : '';
+      if (said !== localText(rule, 'description:fa')) {
+        this.modeling.updateProperties(rule, { extensionElements: withText(rule, 'description:fa', said) });
+      }
+    };
+  }
+
+  render() {
+    const vnode = super.render();
+    if (!persian() || !vnode?.props) return vnode;
+    const rule = this.props.row.businessObject;
+    const text = localText(rule, 'description:fa');
+    const editor = vnode.props.children;
+    Object.assign(vnode.props, { value: text, title: rule.description || '', lang: 'fa' });
+    // what was typed is kept when the cell is left, not only once typing pauses (the names dialog reads it)
+    const typed = (event) => { if (typeof event?.target?.innerText === 'string') this.setAnnotationValue(event.target.innerText.replace(/\n$/, '')); };
+    if (editor?.props) Object.assign(editor.props, { value: text, placeholder: text ? '' : rule.description || '', onBlur: typed });
+    return vnode;
+  }
+}
+
 // Every element the dialog names: the decision, its inputs and outputs, its rules.
 function namedParts(decision) {
   const table = decision.decisionLogic;
@@ -179,4 +212,20 @@ class DmnNames {
 }
 DmnNames.$inject = ['components', 'commandStack'];
 
-export const DmnNamesModule = { __init__: ['ravandDmnNames'], ravandDmnNames: ['type', DmnNames] };
+// The annotation column: dmn-js renders every provider's cell after a rule's cells, so the editor's own
+// provider (its service `annotationsProvider`) is replaced by this one, which gives dmn-js's header and the
+// cell above, instead of a second column beside it.
+function AnnotationsProvider(components) {
+  components.onGetComponent('cell', ({ cellType }) => {
+    if (cellType === 'after-label-cells') return AnnotationHeader;
+    if (cellType === 'after-rule-cells') return PersianAnnotationCell;
+    return undefined;
+  });
+}
+AnnotationsProvider.$inject = ['components'];
+
+export const DmnNamesModule = {
+  __init__: ['ravandDmnNames', 'annotationsProvider'],
+  ravandDmnNames: ['type', DmnNames],
+  annotationsProvider: ['type', AnnotationsProvider],
+};
