@@ -138,12 +138,20 @@ def _both(fa: str, en: str) -> str:
 
 
 def labels(session: Session, complaint: Complaint) -> dict[str, str]:
-    """Labels in Persian and English (the task is read by staff in either)."""
-    kind = [lists.label(session, complaints.KIND_LIST, complaint.kind, lc) for lc in ("fa", "en")]
-    category = [lists.label(session, complaints.CATEGORY_LIST, complaint.category, lc) for lc in ("fa", "en")]
+    """Labels in Persian and English together (the task is read by staff in either)."""
+    return {name: _both(pair["fa"], pair["en"]) for name, pair in label_pairs(session, complaint).items()}
+
+
+def label_pairs(session: Session, complaint: Complaint) -> dict[str, dict[str, str]]:
+    """The kind's, category's and severity's labels, each as ``{"fa": ..., "en": ...}`` (a notice picks its
+    reader's)."""
+    def pair(list_name: str, key: str) -> dict[str, str]:
+        return {lc: lists.label(session, list_name, key, lc) for lc in ("fa", "en")}
+
     severity = complaints.SEVERITY_LABELS.get(complaint.severity, {"fa": complaint.severity, "en": complaint.severity})
-    return {"kind_label": _both(*kind), "category_label": _both(*category),
-            "severity_label": _both(severity["fa"], severity["en"])}
+    return {"kind_label": pair(complaints.KIND_LIST, complaint.kind),
+            "category_label": pair(complaints.CATEGORY_LIST, complaint.category),
+            "severity_label": {"fa": severity["fa"], "en": severity["en"]}}
 
 
 def _history(notes: list[dict[str, Any]], steps: list[dict[str, Any]]) -> str:

@@ -90,13 +90,23 @@ def _inbox_link(params: Mapping[str, Any]) -> str | None:
 
 
 def _in_language(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
-    """The parameters with a name given in every language (``task_names``: {"en": ..., "fa": ...}) put in the
-    reader's: ``task_name`` becomes theirs (and so for any ``*_names``)."""
-    shown = {key: value for key, value in params.items() if not key.endswith("_names")}
+    """The parameters put in the reader's language: a name given in every language (``task_names``: {"en": ...,
+    "fa": ...}) becomes ``task_name`` in theirs (and so for any ``*_names``); any other parameter given as
+    ``{"fa": ..., "en": ...}`` becomes its text in theirs."""
+    shown = {key: _theirs(value, locale) if _bilingual(value) else value
+             for key, value in params.items() if not key.endswith("_names")}
     for key, names in params.items():
         if key.endswith("_names") and isinstance(names, Mapping) and (names.get(locale) or names.get("en")):
             shown[key[:-1]] = names.get(locale) or names.get("en")
     return shown
+
+
+def _bilingual(value: Any) -> bool:
+    return isinstance(value, Mapping) and bool(value) and set(value) <= {"fa", "en"}
+
+
+def _theirs(value: Mapping[str, Any], locale: str) -> Any:
+    return value.get(locale) or value.get("en") or value.get("fa")
 
 
 def _outside(person: StaffMember) -> tuple[str, str | None]:

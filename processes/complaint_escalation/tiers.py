@@ -28,6 +28,8 @@ from processes.complaint_escalation.telling import (
 
 TIER_TASKS = ("tier1", "tier2", "tier3")
 WAIT_WITHIN = "P5D"  # how long a tier waits for the customer's answer (setting complaint_wait_within)
+BREACHED = {"fa": "مهلت پاسخ گذشت", "en": "the answer's deadline passed"}  # why, in a notice, without a reason given
+NO_REASON = {"fa": "بی‌آنکه علتی نوشته شود", "en": "no reason was written"}
 
 
 def _now() -> datetime:
@@ -86,9 +88,10 @@ def _move_up(ctx: Ctx, call: ServiceCall, variables: dict[str, Any], complaint: 
     elif breach:
         complaints.count_breach(ctx, complaint.id, sla_due=None)
     told = variables.get("manager_group") if complaint.tier >= 3 else variables.get("team_lead")
-    labels = complaint_work.labels(ctx.session, complaint)
+    labels = complaint_work.label_pairs(ctx.session, complaint)
     tell_team(ctx, call, [group(told)], complaint, "complaint_escalated", category=labels["category_label"],
-              severity=labels["severity_label"], reason=variables.get("escalation_reason") or "-")
+              severity=labels["severity_label"], reason=variables.get("escalation_reason") or (
+                  BREACHED if breach else NO_REASON))
 
 
 def _hand_over(ctx: Ctx, call: ServiceCall, complaint: Complaint, *, tell: bool) -> list[dict[str, Any]]:

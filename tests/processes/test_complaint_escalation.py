@@ -127,6 +127,7 @@ def test_tier_one_passes_it_on_with_a_reason_in_english(flow: Flow):
     assert ("complaint_escalated", "app", "leila") in _outbox(flow)  # the team lead, by name, in Persian
     [lead] = _bodies(flow, "complaint_escalated")
     assert "لیلا" in lead and "Needs a technician" in lead
+    assert "(محصول، شدت متوسط)" in lead and " / " not in lead  # category and severity in the reader's words only
     assert _steps(flow, complaint.id)[:2] == [("maryam", "claimed", 1), ("maryam", "escalated", 1)]
     view = flow.records(lambda s: complaints.public_view(s, complaint.tracking_code))
     assert "Tried a reset" not in str(view) and "technician" not in str(view)
@@ -150,6 +151,9 @@ def test_breaches_hand_over_warn_and_the_managers_have_a_deadline(flow: Flow):
     _fire(flow, started.id, "tier2_breached")
     assert flow.open_task(started.id, "tier3").candidate_groups == ["managers"]
     assert {r for t, _, r in _outbox(flow) if t == "complaint_escalated"} >= {"omid", "mina"}
+    bodies = _bodies(flow, "complaint_escalated")  # each reader's words, not «علت: -» or "ارسال و تحویل / Delivery"
+    assert all("علت: مهلت پاسخ گذشت" in b or "Why: the answer's deadline passed" in b for b in bodies)
+    assert all(" / " not in b for b in bodies) and any("Delivery, severity critical" in b for b in bodies)
     first_due = flow.open_task(started.id, "tier3").due_at
     assert first_due is not None  # the managers' tier has a deadline
     _fire(flow, started.id, "tier3_breached")
