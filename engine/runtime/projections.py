@@ -15,6 +15,7 @@ from engine import journal
 from engine.errors import ScriptError
 from engine.runtime.assignment import resolve_due, resolve_names, resolve_priority
 from engine.sandbox import Sandbox
+from engine.spiff import compaction
 from engine.spiff.types import BpmnWorkflow, TaskState
 from engine.store.models import HumanTask, ProcessInstance, TaskCandidate
 from engine.store.prepared import Prepared
@@ -54,7 +55,7 @@ class Snapshot:
 
     @classmethod
     def of(cls, workflow: BpmnWorkflow) -> Snapshot:
-        snap = cls()
+        snap = cls(counts=dict(compaction.dropped_counts(workflow)))  # the history no longer in the tree counts
         for task in walk(workflow):
             if task.has_state(ACTIVE):
                 snap.active.append(task)

@@ -29,6 +29,7 @@ from engine.runtime.retries import ATTEMPTS, next_retry
 from engine.runtime.services import HandlerRegistry, ServiceCall
 from engine.runtime.waits import sync_waits, take_buffered
 from engine.spiff import codec as state
+from engine.spiff import compaction
 from engine.spiff import tasks as spiff
 from engine.spiff.types import (
     BpmnEvent,
@@ -357,6 +358,9 @@ def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
     specs = ctx.specs.get(session, definition)
     workflow = state.load(instance.workflow_state, specs)
     workflow.script_engine = ctx.script_engine
+    # history the last command left behind goes before this one runs: what it drops was journaled when it ran
+    # (a timer that fired, a task that completed), and nothing still waiting is dropped
+    compaction.compact_history(workflow, int(ctx.settings.get("compact_after", compaction.COMPACT_AFTER)))
     return Loaded(instance, definition, workflow, ctx, specs.has_service_tasks, open_tasks=ready_user_tasks(workflow))
 
 

@@ -45,6 +45,7 @@ from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 
+from engine.spiff import compaction
 from engine.spiff.parser import Specs
 
 FORMAT = "ravand-3"
@@ -86,6 +87,9 @@ class _Codec:
             "subprocesses": self.converter.mapping_to_dict(workflow.subprocesses),
             "bpmn_events": self.registry.convert(workflow.bpmn_events),
         }
+        dropped = compaction.dropped_counts(workflow)
+        if dropped:
+            dct["dropped"] = dropped
         return _compress(self.json.encode(dct).encode())
 
     def _row(self, task: Task, position: dict[UUID, int]) -> list[Any]:
@@ -106,6 +110,7 @@ class _Codec:
         kind = dct.pop("format", None)
         if kind not in {FORMAT, ROWS_FORMAT, OLD_FORMAT}:
             raise ValueError("unknown workflow state format")
+        dropped = dct.pop("dropped", None)
         written_by = dct.pop("serializer", UNSTAMPED_SERIALIZER)
         dct.pop("library", None)
         if _version(written_by) > _version(SERIALIZER_VERSION):
@@ -122,6 +127,8 @@ class _Codec:
         self.converter.set_default_attributes(workflow, dct)
         self.converter.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        if dropped:
+            compaction.remember_dropped(workflow, dropped)
         return workflow
 
     def _migrated(self, dct: dict[str, Any], kind: str, written_by: str, specs: Specs) -> dict[str, Any]:

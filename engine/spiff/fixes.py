@@ -19,6 +19,11 @@ A multi-instance activity creates one task per item of its collection, or ``loop
 tasks, all in one transaction: past the script engine's ``max_multi_instance`` (the
 ``max_multi_instance`` setting) it raises a task error, which becomes an incident, before creating any.
 
+A parallel or inclusive join merges into the token that goes on the data of every finished instance of itself
+in the tree: in a loop, also the branches of every earlier round, so a list variable collects old rounds'
+items and a variable a round deleted comes back. It merges the branches of its own round: those that finished
+after the join's last round went through.
+
 Timer events read the wall clock (``datetime.now``) inside SpiffWorkflow's timer module; they read the
 engine's clock (``engine.clock.utcnow``) instead, so the timer worker (which finds due timers by that clock)
 and SpiffWorkflow (which decides whether a waiting timer fired) agree on what time it is.
@@ -39,10 +44,13 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (
     ParallelMultiInstanceTask,
     SequentialMultiInstanceTask,
 )
+from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import TaskState
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskIterator
 
 from engine import clock
@@ -190,8 +198,27 @@ class EngineClockDatetime(metaclass=_DatetimeOfTheEngine):
         return now.astimezone(tz) if tz is not None else now.astimezone().replace(tzinfo=None)
 
 
+def _merge_own_round(self: UnstructuredJoin, my_task: Any) -> bool:
+    """The join goes on with the data of its own round's branches (each branch's last task), oldest first, then
+    its own branch's."""
+    earlier = my_task.parent
+    while earlier is not None and earlier.task_spec is not self:
+        earlier = earlier.parent
+    since = earlier.last_state_change if earlier is not None else float("-inf")  # the round before went through
+    branches = [task for task in my_task.workflow.tasks.values()
+                if task.task_spec is self and task is not my_task and task.has_state(TaskState.FINISHED_MASK)
+                and task.last_state_change > since and not my_task.is_descendant_of(task)]
+    for branch in sorted(branches, key=lambda task: task.last_state_change):
+        DeepMerge.merge(my_task.data, branch.parent.data)
+        if branch.has_state(TaskState.COMPLETED):  # as SpiffWorkflow does after a reset inside a branch
+            branch._drop_children(force=True)
+    my_task._inherit_data()
+    return True
+
+
 def apply() -> None:
     timer_events.datetime = EngineClockDatetime
+    UnstructuredJoin._run_hook = _merge_own_round
     BusinessRuleTaskMixin._run_hook = _decide
     DMNEngine.decide = _matching_rules
     _patch(DMNEngine, "evaluate", _feel_ranges)

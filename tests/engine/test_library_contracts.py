@@ -32,10 +32,14 @@ SPIFF_PRIVATES = [
     ("engine/spiff/tasks.py: a start timer fires now; a moved timer's due time", "_set_internal_data"),
     ("engine/spiff/tasks.py: a waiting timer's due time or cycle", "_get_internal_data"),
     ("engine/spiff/tasks.py: a waiting event looks again at whether it fired", "_update"),
-    ("engine/spiff/codec.py: the task tree written and restored as rows", "_children"),
-    ("engine/spiff/codec.py: the task tree written and restored as rows", "_parent"),
+    ("engine/spiff/codec.py, compaction.py: the task tree written and restored as rows, and its history dropped",
+     "_children"),
+    ("engine/spiff/codec.py, compaction.py: the task tree written and restored as rows, and its history dropped",
+     "_parent"),
+    ("engine/spiff/fixes.py: a join takes the data of its own round's branches", "_inherit_data"),
+    ("engine/spiff/fixes.py: a join takes the data of its own round's branches", "_drop_children"),
     ("engine/spiff/codec.py: the serializer's registry set to encode once per thread", "_encoder_mode"),
-    ("engine/spiff/fixes.py: a business rule task's decision with its rows named", "_run_hook"),
+    ("engine/spiff/fixes.py: a business rule task's decision with its rows named; a join's own round", "_run_hook"),
 ]
 SQLALCHEMY_PRIVATES = [
     ("engine/store/rows.py: a row read by one statement joins the session as if loaded", "_add_unpresent"),
@@ -65,7 +69,9 @@ def test_spiffworkflow_still_has_what_the_adapter_uses():
     from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 
     assert "my_task" in inspect.signature(BpmnSpecMixin._run_hook).parameters
-    assert fixes.BusinessRuleTaskMixin._run_hook is fixes._decide  # the fix is in place
+    assert callable(task._inherit_data) and callable(task._drop_children)
+    assert fixes.BusinessRuleTaskMixin._run_hook is fixes._decide  # the fixes are in place
+    assert fixes.UnstructuredJoin._run_hook is fixes._merge_own_round
 
 
 def test_the_iterators_max_depth_is_found_by_name():
