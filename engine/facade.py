@@ -26,13 +26,12 @@ from engine.records import RecordRef
 from engine.runtime import guards
 from engine.runtime import unit_of_work as runtime
 from engine.runtime.incidents import open_incidents
-from engine.runtime.projections import OPEN_STATES
 from engine.runtime.services import HandlerRegistry
 from engine.sandbox import DEFAULT as DEFAULT_SANDBOX
 from engine.sandbox import Sandbox
 from engine.spiff.script_engine import SandboxScriptEngine
 from engine.store import records as record_rows
-from engine.store.models import HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
+from engine.store.models import OPEN_STATES, HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
 from engine.store.prepared import Prepared
 from engine.values import check_plain, check_text
 from engine.views import (

@@ -20,8 +20,7 @@ from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.runtime import guards
 from engine.runtime import unit_of_work as runtime
-from engine.runtime.projections import OPEN_STATES
-from engine.store.models import HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
+from engine.store.models import OPEN_STATES, HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.store.prepared import Prepared
 from engine.store.rows import held, load_joined, load_row
 from engine.views import Actor, Page, RecordView, TaskView

@@ -8,26 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert
-from sqlalchemy.orm import Session
-
-from engine import journal
 from engine.errors import ScriptError
 from engine.runtime.assignment import resolve_due, resolve_names, resolve_priority
 from engine.sandbox import Sandbox
 from engine.spiff import compaction
 from engine.spiff.types import BpmnWorkflow, TaskState
-from engine.store.models import HumanTask, ProcessInstance, TaskCandidate
-from engine.store.prepared import Prepared
-from engine.store.rows import load_row, write_changes
 
-OPEN_STATES = ("ready", "claimed")
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-# prepared once (see engine.store.prepared): every save runs them
-_INSERT_TASKS = Prepared(insert(HumanTask.__table__))
-_CANDIDATES = TaskCandidate.__table__
-_INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))
-_DROP_CANDIDATES = Prepared(delete(_CANDIDATES).where(_CANDIDATES.c.task_id == bindparam("task_id")))
 
 
 def walk(workflow: BpmnWorkflow) -> Iterator[Any]:
@@ -108,7 +95,7 @@ def _resolved(meta: dict[str, Any], data: dict[str, Any], now: datetime,
     return values, errors
 
 
-def _new_task(instance: ProcessInstance, task: Any, meta: dict[str, Any], now: datetime) -> tuple[dict, list]:
+def _new_task(instance: InstanceKeys, task: Any, meta: dict[str, Any], now: datetime) -> tuple[dict, list]:
     """The human_task row (as column values) for a task that just became ready."""
     values, errors = _resolved(meta, task.data, now, task.workflow.script_engine.sandbox)
     assignee = values.pop("assignee")
@@ -123,17 +110,6 @@ def _new_task(instance: ProcessInstance, task: Any, meta: dict[str, Any], now: d
     return row, errors
 
 
-def _close(session: Session, row: HumanTask, state: str, actor: str | None, now: datetime) -> None:
-    row.state, row.completed_at = state, now
-    if state == "completed":
-        row.completed_by = actor
-    write_changes(session, row)
-    _DROP_CANDIDATES.execute(session, {"task_id": row.id})
-    if state == "cancelled":
-        journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
-                       business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})
-
-
 def _ready_user_task(task: Any) -> bool:
     return task.has_state(TaskState.READY) and task.task_spec.manual
 
@@ -144,39 +120,46 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> set[str]:
     return {str(task.id) for task in walk(workflow) if _ready_user_task(task)}
 
 
-def sync_human_tasks(session: Session, instance: ProcessInstance, snap: Snapshot,
-                     definition: Any, actor: str | None, now: datetime,
-                     completed_task_id: str | None, open_ids: set[str]) -> set[str]:
-    """Close the rows of tasks no longer ready, add rows for tasks that became ready; the ids of the
-    ready ones are returned. ``open_ids`` are the tasks whose rows are open (the ready user tasks when
-    the instance was loaded or last saved): only the rows to close are read, and only when the
-    session does not hold them already."""
+@dataclass(frozen=True)
+class InstanceKeys:
+    """What a task row repeats of its instance."""
+
+    id: str
+    process_key: str
+    business_key: str | None
+
+
+@dataclass
+class TaskChanges:
+    """What a save changes in the ``human_task`` projection, worked out from the workflow alone: the rows to
+    close (completed for the task just completed, else cancelled), the rows to open with their candidates, and
+    what the journal says of them. ``ready`` are the ready user tasks, whose rows are open once applied."""
+
+    close: dict[str, str] = field(default_factory=dict)
+    open: list[dict[str, Any]] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (kind, element, data)
+    ready: set[str] = field(default_factory=set)
+
+
+def plan_human_tasks(snap: Snapshot, elements: dict[str, Any], instance: InstanceKeys, now: datetime,
+                     completed_task_id: str | None, open_ids: set[str]) -> TaskChanges:
+    """The changes that bring the rows in line with the ready user tasks. ``open_ids`` are the tasks whose
+    rows are open (the ready user tasks when the instance was loaded or last saved)."""
     ready = {str(t.id): t for t in snap.ready_manual}
-    for task_id in open_ids - ready.keys():
-        # the session's own row if it holds one: a pending change to it (an implicit claim) is
-        # written together with its close, in one UPDATE; a row already closed is skipped
-        row = load_row(session, HumanTask, task_id)
-        if row is not None and row.state in OPEN_STATES:
-            _close(session, row, "completed" if row.id == completed_task_id else "cancelled", actor, now)
-    rows, candidates = [], []
+    changes = TaskChanges(ready=set(ready))
+    for task_id in sorted(open_ids - ready.keys()):
+        changes.close[task_id] = "completed" if task_id == completed_task_id else "cancelled"
     for task_id, task in ready.items():
         if task_id in open_ids:
             continue
-        meta = definition.elements.get(task.task_spec.bpmn_id, {})
-        row, errors = _new_task(instance, task, meta, now)
-        rows.append(row)
-        candidates += [{"task_id": task_id, "kind": "group", "name": g} for g in set(row["candidate_groups"])]
-        candidates += [{"task_id": task_id, "kind": "user", "name": u} for u in set(row["candidate_users"])]
-        journal.record(session, "task.created", actor, instance_id=instance.id,
-                       business_key=instance.business_key, element_id=row["element_id"],
-                       data={"task_id": task_id, "name": row["name"], "assignee": row["assignee"],
-                             "candidate_groups": row["candidate_groups"],
-                             "candidate_users": row["candidate_users"]})
+        row, errors = _new_task(instance, task, elements.get(task.task_spec.bpmn_id, {}), now)
+        changes.open.append(row)
+        changes.candidates += [{"task_id": task_id, "kind": "group", "name": g} for g in set(row["candidate_groups"])]
+        changes.candidates += [{"task_id": task_id, "kind": "user", "name": u} for u in set(row["candidate_users"])]
+        changes.events.append(("task.created", row["element_id"], {
+            "task_id": task_id, "name": row["name"], "assignee": row["assignee"],
+            "candidate_groups": row["candidate_groups"], "candidate_users": row["candidate_users"]}))
         if errors:  # the task still exists; an administrator can assign it by hand
-            journal.record(session, "task.assignment_failed", actor, instance_id=instance.id,
-                           business_key=instance.business_key, element_id=row["element_id"],
-                           data={"task_id": task_id, "errors": errors})
-    # plain inserts: a task list may hold millions of rows, its writes stay lean
-    _INSERT_TASKS.executemany(session, rows)
-    _INSERT_CANDIDATES.executemany(session, candidates)
-    return set(ready)
+            changes.events.append(("task.assignment_failed", row["element_id"], {"task_id": task_id, "errors": errors}))
+    return changes

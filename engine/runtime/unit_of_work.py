@@ -24,7 +24,7 @@ from engine.errors import Conflict, EngineError, NotFound
 from engine.journal import plain
 from engine.records import RecordRef
 from engine.runtime.incidents import TIMER_INCIDENT, open_incidents, raise_incident, resolve_incident
-from engine.runtime.projections import Snapshot, ready_user_tasks, sync_human_tasks
+from engine.runtime.projections import InstanceKeys, Snapshot, plan_human_tasks, ready_user_tasks
 from engine.runtime.retries import ATTEMPTS, next_retry
 from engine.runtime.services import HandlerRegistry, ServiceCall
 from engine.runtime.waits import sync_waits, take_buffered
@@ -45,6 +45,7 @@ from engine.spiff.types import (
     TimerEventDefinition,
     WorkflowTaskException,
 )
+from engine.store import human_tasks
 from engine.store.models import RETRY, Incident, ProcessInstance, Subscription, Timer
 from engine.store.rows import insert_row, load_row, new_row, write_changes
 
@@ -213,8 +214,10 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
         _update_state(session, loaded, actor, now, completed)
     if instance not in session:  # inserted once, complete: its tasks and waits refer to it
         insert_row(session, instance)
-    loaded.open_tasks = sync_human_tasks(session, instance, snap, loaded.definition, actor, now, completed_task_id,
-                                         loaded.open_tasks)
+    keys = InstanceKeys(instance.id, instance.process_key, instance.business_key)
+    tasks = plan_human_tasks(snap, loaded.definition.elements, keys, now, completed_task_id, loaded.open_tasks)
+    human_tasks.apply(session, instance, tasks, actor, now)
+    loaded.open_tasks = tasks.ready
     new_subscriptions = sync_waits(session, instance, workflow, now, actor)
     for task_id, element, due in loaded.retries:
         session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,

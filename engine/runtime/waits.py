@@ -4,11 +4,12 @@ save, and the start events of the latest version of each process (timer, message
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
@@ -25,7 +26,8 @@ from engine.spiff.types import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
-from engine.store.models import BufferedMessage, ProcessInstance, Subscription, Timer
+from engine.store import waits as waits_store
+from engine.store.models import BufferedMessage, ProcessInstance, Subscription
 
 TIMER_TYPES = (TimerEventDefinition,)
 
@@ -60,46 +62,36 @@ def _waiting_tasks(workflow: BpmnWorkflow) -> list[Any]:
     return [t for t in workflow.event_manager.tasks.values() if t.has_state(TaskState.WAITING)]
 
 
-def sync_waits(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
-               actor: str | None) -> list[Subscription]:
-    """Replace the instance's timers and subscriptions; return the message subscriptions that are new."""
+@dataclass
+class Waits:
+    """What an instance waits for, worked out from the workflow alone: its timers (element, task, due time) and
+    its message and signal subscriptions (kind, name, task, element); ``count`` waiting tasks in all."""
+
+    timers: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0
+
+
+def plan_waits(workflow: BpmnWorkflow) -> Waits:
     waiting = _waiting_tasks(workflow)
-    before: dict[str, tuple[str, datetime]] = {}
-    if instance.waiting_events:
-        before = {task_id: (element, as_utc(due)) for task_id, element, due in session.execute(
-            select(Timer.task_id, Timer.element_id, Timer.due_at).where(
-                Timer.process_instance_id == instance.id, Timer.expression.is_(None)))}
-        old_subscriptions = {(s.kind, s.name, s.task_id) for s in session.scalars(
-            select(Subscription).where(Subscription.process_instance_id == instance.id))}
-        session.execute(delete(Timer).where(Timer.process_instance_id == instance.id, Timer.expression.is_(None)))
-        session.execute(delete(Subscription).where(Subscription.process_instance_id == instance.id))
-    else:
-        old_subscriptions = set()
-    _journal_fired_timers(session, instance, workflow, before, actor)
-    new_messages = []
+    plan = Waits(count=len(waiting))
     for task, definition in ((t, d) for t in waiting for d in _definitions(t)):
         element = task.task_spec.bpmn_id
         if isinstance(definition, TIMER_TYPES):
             due = _due(task, definition)
             if due is not None:
-                session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,
-                                  task_id=str(task.id), element_id=element))
+                plan.timers.append({"due_at": due, "task_id": str(task.id), "element_id": element})
         elif isinstance(definition, MessageEventDefinition | SignalEventDefinition):
             kind = "message" if isinstance(definition, MessageEventDefinition) else "signal"
-            row = Subscription(kind=kind, name=definition.name, process_instance_id=instance.id,
-                               definition_id=instance.definition_id, business_key=instance.business_key,
-                               task_id=str(task.id), element_id=element, created_at=now)
-            session.add(row)
-            if kind == "message" and (kind, definition.name, row.task_id) not in old_subscriptions:
-                new_messages.append(row)
-    instance.waiting_events = len(waiting)
-    return new_messages
+            plan.subscriptions.append({"kind": kind, "name": definition.name, "task_id": str(task.id),
+                                       "element_id": element})
+    return plan
 
 
-def _journal_fired_timers(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-                          before: dict[str, tuple[str, datetime]], actor: str | None) -> None:
-    """A timer that was waiting and has since run (or, for a cycle, moved on to its next time) has
-    fired: recorded here, once."""
+def fired_timers(workflow: BpmnWorkflow, before: Mapping[str, tuple[str, datetime]]) -> list[tuple[str, str, datetime]]:
+    """The timers that waited at the last save (task → element, due time) and have fired since: their task ran
+    or is ready to, or (a cycle) it waits for a later time."""
+    fired = []
     for task_id, (element, due) in before.items():
         task = workflow.get_task_from_id(UUID(task_id))
         if task is None:
@@ -107,13 +99,23 @@ def _journal_fired_timers(session: Session, instance: ProcessInstance, workflow:
         if task.has_state(TaskState.WAITING):
             timers = [d for d in _definitions(task) if isinstance(d, TIMER_TYPES)]
             next_due = _due(task, timers[0]) if timers else None
-            fired = next_due is not None and next_due > due
+            moved_on = next_due is not None and next_due > due
         else:
-            fired = task.has_state(TaskState.COMPLETED | TaskState.READY)
-        if fired:
-            journal.record(session, "timer.fired", actor, instance_id=instance.id,
-                           business_key=instance.business_key, element_id=element,
-                           data={"task_id": task_id, "due_at": due.isoformat()})
+            moved_on = task.has_state(TaskState.COMPLETED | TaskState.READY)
+        if moved_on:
+            fired.append((task_id, element, due))
+    return fired
+
+
+def sync_waits(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+               actor: str | None) -> list[Subscription]:
+    """Bring the instance's timers and subscriptions in line with what it waits for, journal the timers that
+    fired; return the message subscriptions that are new."""
+    before = waits_store.current(session, instance)
+    for task_id, element, due in fired_timers(workflow, before.timers):
+        journal.record(session, "timer.fired", actor, instance_id=instance.id, business_key=instance.business_key,
+                       element_id=element, data={"task_id": task_id, "due_at": due.isoformat()})
+    return waits_store.replace(session, instance, plan_waits(workflow), before, now)
 
 
 def _same(held: Any, given: Any) -> bool:

@@ -191,6 +191,7 @@ class JournalEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+OPEN_STATES = ("ready", "claimed")  # a human task someone may still work
 RETRY = "ravand:retry"  # the expression of a timer that is a failed service task's retry, not a BPMN timer
 
 

@@ -33,8 +33,7 @@ from crm.models import Activity
 from crm.record_cards import url_of
 from crm.record_labels import record_label
 from crm.unit import Ctx
-from engine.runtime.projections import OPEN_STATES
-from engine.store.models import HumanTask
+from engine.store.models import OPEN_STATES, HumanTask
 from processes.records import record_of
 
 MANAGERS = "managers"

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session
 from api import names as naming
 from api.guard import READ_PROCESSES, current_principal
 from api.identity.service import Principal
-from engine.runtime.projections import OPEN_STATES
-from engine.store.models import HumanTask, ProcessInstance
+from engine.store.models import OPEN_STATES, HumanTask, ProcessInstance
 from engine.tasks import visible_to
 from engine.views import Actor
 

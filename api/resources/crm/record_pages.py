@@ -16,8 +16,7 @@ from api.context import ravand
 from api.resources.common import as_dict
 from crm.dates import parse_day
 from crm.errors import InvalidRecord
-from engine.runtime.projections import OPEN_STATES
-from engine.store.models import HumanTask
+from engine.store.models import OPEN_STATES, HumanTask
 from engine.tasks import TaskQuery
 
 
