@@ -42,7 +42,6 @@ def compact_history(workflow: BpmnWorkflow, at_least: int = COMPACT_AFTER) -> in
     return sum(counts.values())
 
 
-
 def compact(workflow: BpmnWorkflow, at_least: int) -> Counter[str]:
     """Drop the finished history above the tasks still going on once it holds ``at_least`` tasks; the
     completed tasks dropped, counted per element (empty when nothing was dropped)."""
@@ -55,8 +54,9 @@ def compact(workflow: BpmnWorkflow, at_least: int) -> Counter[str]:
     path = _path(keep)  # root, ..., keep
     on_path = {task.id for task in path}
     dropped = []
-    for top in path[1:-1]:  # what hangs from the path above ``keep``, the path's own tasks included
-        dropped.append(top)
+    for top in path[:-1]:  # the path above ``keep`` (the root stays) and everything that hangs from it
+        if top is not root:
+            dropped.append(top)
         stack = [child for child in top.children if child.id not in on_path]
         while stack:
             task = stack.pop()

@@ -60,3 +60,34 @@ def test_dropping_history_changes_nothing_an_instance_does_or_shows(db, compact_
     assert compacted[-1][1]["log"] == list(range(rounds - 3, rounds + 1))
     assert kept_sizes[-2] > 3 * kept_sizes[5]  # without the drop the state grows with the rounds
     assert sizes[-2] < 1.5 * sizes[5]  # with it, it does not
+
+
+def test_a_compacted_tree_is_whole_and_stored_as_spiffworkflow_would_store_it():
+    """In memory: after the drop every task left is reachable from the root, nothing waiting went, and the state
+    restores to what SpiffWorkflow's own serializer holds for the compacted workflow."""
+    from engine.spiff import codec, compaction
+    from engine.spiff.script_engine import SandboxScriptEngine
+    from engine.spiff.types import BpmnWorkflow, TaskState
+    from tests.engine.test_state import LOOP, _specs, _spiff_view
+
+    specs = _specs("loop", LOOP.replace(b"n &lt; 4", b"n &lt; 40"))
+    workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=SandboxScriptEngine())
+    workflow.do_engine_steps()
+    for _ in range(30):
+        [task] = workflow.get_tasks(state=TaskState.READY, manual=True)
+        task.run()
+        workflow.do_engine_steps()
+    before = len(workflow.tasks)
+    waiting = {t.id for t in workflow.get_tasks() if not t.has_state(compaction.DONE)}
+    assert compaction.compact_history(workflow, 1) > 0
+    reachable, stack = set(), [workflow.task_tree]
+    while stack:
+        task = stack.pop()
+        reachable.add(task.id)
+        stack.extend(task.children)
+    assert reachable == set(workflow.tasks) and len(workflow.tasks) < before / 5
+    assert waiting <= reachable
+    restored = codec.load(codec.dump(workflow), specs)
+    assert _spiff_view(restored) == _spiff_view(workflow)
+    assert compaction.dropped_counts(restored) == compaction.dropped_counts(workflow)
+    assert compaction.dropped_counts(restored)["inc"] >= 25
