@@ -159,7 +159,8 @@ def _week(value: Any) -> str:
     try:
         calendar.parse_week(text)
     except ValueError as exc:
-        raise Invalid(f"{exc} / هفتهٔ کاری را مانند sat-wed 08:00-16:00, thu 08:00-12:00 بنویسید") from None
+        raise Invalid(f"{exc} / هفتهٔ کاری را مانند «شنبه تا چهارشنبه ۰۸:۰۰-۱۶:۰۰، پنج‌شنبه ۰۸:۰۰-۱۲:۰۰» "
+                      "(یا sat-wed 08:00-16:00, thu 08:00-12:00) بنویسید") from None
     return text
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,8 @@ from engine.definitions import start_forms
 from engine.definitions.declarations import Caller, may_start, require_starter
 from engine.definitions.specs import SpecCache
 from engine.errors import NotFound
-from engine.events import messages, outgoing, timers
+from engine.events import messages, outgoing
+from engine.events import timers as timer_events
 from engine.records import RecordRef
 from engine.runtime import guards
 from engine.runtime import unit_of_work as runtime
@@ -47,7 +48,6 @@ from engine.views import (
     TimerView,
 )
 
-T = TypeVar("T")
 _TASKS = HumanTask.__table__
 _OPEN_TASK_IDS = Prepared(select(_TASKS.c.id).where(
     _TASKS.c.process_instance_id == bindparam("instance_id"),
@@ -72,7 +72,7 @@ class Engine:
         deployed = deploying.deploy(session, files, actor, self.handlers)
         for new in (d for d in deployed if d.created):  # the newest version owns the start events
             definition = session.get(ProcessDefinition, new.id)
-            timers.register_start_events(session, definition, definition.deployed_at)
+            timer_events.register_start_events(session, definition, definition.deployed_at)
         return deployed
 
     def definitions(self, session: Session, key: str | None = None, latest_only: bool = False,
@@ -225,10 +225,10 @@ class Engine:
         return {key for key in keys if may_start(self.specs.latest(session, key).elements, key, caller)}
 
     def due_timers(self, session: Session, now: datetime, limit: int = 100) -> list[int]:
-        return timers.due_timers(session, now, limit)
+        return timer_events.due_timers(session, now, limit)
 
     def fire_timer(self, session: Session, timer_id: int, now: datetime) -> bool:
-        return timers.fire_timer(self.ctx, session, timer_id, now)
+        return timer_events.fire_timer(self.ctx, session, timer_id, now)
 
     def timers(self, session: Session, instance_id: str) -> list[TimerView]:
         """The instance's pending timers, soonest first."""
@@ -237,10 +237,10 @@ class Engine:
 
     def reschedule_timer(self, session: Session, timer_id: int, due_at: datetime, actor: str | None) -> None:
         """Move a timer; one whose new time has passed fires at once, in this transaction."""
-        timers.reschedule(self.ctx, session, timer_id, due_at, actor)
+        timer_events.reschedule(self.ctx, session, timer_id, due_at, actor)
 
     def next_timer_due(self, session: Session) -> datetime | None:
-        return timers.next_timer_due(session)
+        return timer_events.next_timer_due(session)
 
     # -- journal ------------------------------------------------------------------------------
     def journal(self, session: Session, query: queries.JournalQuery) -> Page[JournalView]:

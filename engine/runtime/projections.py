@@ -1,5 +1,6 @@
-"""Projections rebuilt from the workflow on every save: the instance's variables and active
-elements, and one ``human_task`` row (plus its candidates) per user task."""
+"""Projections worked out from the workflow on every save, without the database: the instance's variables, active
+elements and path, and the ``human_task`` rows (with their candidates) to open and close, which
+``engine.store.human_tasks`` writes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from engine.runtime.assignment import resolve_due, resolve_names, resolve_priori
 from engine.sandbox import Sandbox
 from engine.spiff import compaction
 from engine.spiff.types import BpmnWorkflow, TaskState
+from engine.store.human_tasks import TaskChanges
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
@@ -127,19 +129,6 @@ class InstanceKeys:
     id: str
     process_key: str
     business_key: str | None
-
-
-@dataclass
-class TaskChanges:
-    """What a save changes in the ``human_task`` projection, worked out from the workflow alone: the rows to
-    close (completed for the task just completed, else cancelled), the rows to open with their candidates, and
-    what the journal says of them. ``ready`` are the ready user tasks, whose rows are open once applied."""
-
-    close: dict[str, str] = field(default_factory=dict)
-    open: list[dict[str, Any]] = field(default_factory=list)
-    candidates: list[dict[str, Any]] = field(default_factory=list)
-    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (kind, element, data)
-    ready: set[str] = field(default_factory=set)
 
 
 def plan_human_tasks(snap: Snapshot, elements: dict[str, Any], instance: InstanceKeys, now: datetime,

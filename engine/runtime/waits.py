@@ -4,7 +4,6 @@ save, and the start events of the latest version of each process (timer, message
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,6 +27,7 @@ from engine.spiff.types import (
 )
 from engine.store import waits as waits_store
 from engine.store.models import BufferedMessage, ProcessInstance, Subscription
+from engine.store.waits import Waits
 
 TIMER_TYPES = (TimerEventDefinition,)
 
@@ -60,16 +60,6 @@ def _due(task: Any, definition: Any = None) -> datetime | None:
 
 def _waiting_tasks(workflow: BpmnWorkflow) -> list[Any]:
     return [t for t in workflow.event_manager.tasks.values() if t.has_state(TaskState.WAITING)]
-
-
-@dataclass
-class Waits:
-    """What an instance waits for, worked out from the workflow alone: its timers (element, task, due time) and
-    its message and signal subscriptions (kind, name, task, element); ``count`` waiting tasks in all."""
-
-    timers: list[dict[str, Any]] = field(default_factory=list)
-    subscriptions: list[dict[str, Any]] = field(default_factory=list)
-    count: int = 0
 
 
 def plan_waits(workflow: BpmnWorkflow) -> Waits:

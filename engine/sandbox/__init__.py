@@ -47,8 +47,8 @@ __all__ = ["DEFAULT", "Expression", "Sandbox", "Script", "compile_expression", "
 _CACHE_SIZE = 2048
 
 
-class Expression:
-    """A checked expression: ``evaluate`` takes the fast path when it can, else the worker pool."""
+class _Checked:
+    """Code that passed the checks, compiled; where it runs is a ``Sandbox``'s to say."""
 
     __slots__ = ("_compiled",)
 
@@ -58,6 +58,12 @@ class Expression:
     @property
     def source(self) -> str:
         return self._compiled.source
+
+
+class Expression(_Checked):
+    """A checked expression: ``evaluate`` takes the fast path when it can, else the sandbox's workers."""
+
+    __slots__ = ()
 
     @property
     def fast(self) -> bool:
@@ -81,17 +87,10 @@ class Expression:
         return (sandbox or DEFAULT).evaluate_compiled(self._compiled, context)
 
 
-class Script:
+class Script(_Checked):
     """A checked script; ``execute`` returns all variables as they are after the script ran."""
 
-    __slots__ = ("_compiled",)
-
-    def __init__(self, compiled: Compiled) -> None:
-        self._compiled = compiled
-
-    @property
-    def source(self) -> str:
-        return self._compiled.source
+    __slots__ = ()
 
     def execute(self, context: dict, sandbox: Sandbox | None = None) -> dict:
         """Run in ``sandbox`` (``DEFAULT``); all variables as they are after the script ran."""

@@ -1,9 +1,11 @@
-"""The ``human_task`` rows of a save, written as the projection planned them (``engine.runtime.projections``):
+"""The ``human_task`` rows of a save, written as the projection planned them (``engine.runtime.projections``
+gives the ``TaskChanges``):
 rows to close (each read only when the session does not hold it already), new rows and their candidates as
 plain inserts (a task list may hold millions of rows: its writes stay lean), and the journal's entries."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,8 +24,22 @@ _INSERT_CANDIDATES = Prepared(insert(_CANDIDATES))
 _DROP_CANDIDATES = Prepared(delete(_CANDIDATES).where(_CANDIDATES.c.task_id == bindparam("task_id")))
 
 
-def apply(session: Session, instance: ProcessInstance, changes: Any, actor: str | None, now: datetime) -> None:
-    """Write ``changes`` (a ``TaskChanges``): a row already closed is passed by; a session's own row with a
+@dataclass
+class TaskChanges:
+    """What a save changes in the ``human_task`` projection, worked out from the workflow alone: the rows to
+    close (completed for the task just completed, else cancelled), the rows to open with their candidates, and
+    what the journal says of them. ``ready`` are the ready user tasks, whose rows are open once applied."""
+
+    close: dict[str, str] = field(default_factory=dict)
+    open: list[dict[str, Any]] = field(default_factory=list)
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    events: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)  # (kind, element, data)
+    ready: set[str] = field(default_factory=set)
+
+
+def apply(session: Session, instance: ProcessInstance, changes: TaskChanges, actor: str | None,
+          now: datetime) -> None:
+    """Write ``changes``: a row already closed is passed by; a session's own row with a
     pending change (an implicit claim) is written together with its close, in one UPDATE."""
     for task_id, state in changes.close.items():
         row = load_row(session, HumanTask, task_id)

@@ -15,6 +15,17 @@ from engine.store.models import ProcessInstance, Subscription, Timer
 
 
 @dataclass
+class Waits:
+    """What an instance waits for, worked out from the workflow alone (``engine.runtime.waits.plan_waits``): its
+    timers (element, task, due time) and its message and signal subscriptions (kind, name, task, element);
+    ``count`` waiting tasks in all."""
+
+    timers: list[dict[str, Any]] = field(default_factory=list)
+    subscriptions: list[dict[str, Any]] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
 class Held:
     """The instance's waits as stored at its last save: timers by task (element, due time), and the
     subscriptions (kind, name, task)."""
@@ -35,8 +46,9 @@ def current(session: Session, instance: ProcessInstance) -> Held:
     return Held(timers, subscriptions)
 
 
-def replace(session: Session, instance: ProcessInstance, plan: Any, held: Held, now: datetime) -> list[Subscription]:
-    """Write ``plan`` (a ``Waits``) in place of the rows ``held`` came from; the message subscriptions that are
+def replace(session: Session, instance: ProcessInstance, plan: Waits, held: Held,
+            now: datetime) -> list[Subscription]:
+    """Write ``plan`` in place of the rows ``held`` came from; the message subscriptions that are
     new are returned (a buffered message may be waiting for them)."""
     if instance.waiting_events:
         session.execute(delete(Timer).where(Timer.process_instance_id == instance.id, Timer.expression.is_(None)))

@@ -144,7 +144,9 @@ def test_settings_are_checked_journaled_and_secrets_write_only(api: Api):
     saved = ok(api.call("PATCH", "/api/v1/settings", json={
         "seller_name": "آریا نرم‌افزار", "seller_national_id": "۱۰۱۰۰۱۲۳۴۵۶", "seller_phone": "021 8877 6655",
         "smtp_password": "s3cret-pass", "sms_token": "tok-123", "notify_quiet_hours": "۲۲:۰۰-۰۷:۰۰",
-        "work_holidays": "1405-01-03, 2026-04-01", "smtp_port": "465"}))
+        "work_holidays": "1405-01-03, 2026-04-01", "smtp_port": "465",
+        "work_week": "شنبه تا چهارشنبه ۰۸:۰۰-۱۶:۰۰، پنج‌شنبه ۰۸:۰۰-۱۲:۰۰"}))
+    assert saved["calendar"]["work_week"] == "شنبه تا چهارشنبه 08:00-16:00، پنج‌شنبه 08:00-12:00"  # Persian days
     company = saved["company"]
     assert company["seller_national_id"] == "10100123456" and company["seller_phone"] == "+982188776655"
     assert saved["email"]["smtp_password"] == {"set": True} and saved["sms"]["sms_token"] == {"set": True}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import configparser
 import inspect
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import instance_state
 from sqlalchemy.orm.state import InstanceState
 
 from engine.definitions.xmlsafe import parse_xml
@@ -22,6 +24,7 @@ from engine.spiff import codec as state
 from engine.spiff import fixes
 from engine.spiff.parser import build_specs, new_parser
 from engine.spiff.types import BpmnWorkflow, Task
+from engine.store.models import Timer
 from tests.engine import bpmn
 
 TESTED_WITH = {"SpiffWorkflow": "3.2.0", "SQLAlchemy": "2.1.9"}
@@ -86,8 +89,11 @@ def test_sqlalchemy_still_has_what_the_store_uses():
         assert isinstance(connection._has_events, bool) and isinstance(engine._has_events, bool)
         assert callable(session.identity_map._add_unpresent)
     assert callable(InstanceState._commit_all)
-    assert {"key", "session_id"} <= set(InstanceState.__slots__ if hasattr(InstanceState, "__slots__") else ()) or \
-        hasattr(InstanceState, "key")
+    # rows.attach writes a new object's identity key and session id the way a flush would
+    state = instance_state(Timer(due_at=datetime.now(UTC), element_id="t"))
+    assert (state.key, state.session_id) == (None, None)
+    state.key, state.session_id = ("k",), 7
+    assert (state.key, state.session_id) == (("k",), 7)
 
 
 @pytest.mark.parametrize("library", sorted(TESTED_WITH))
