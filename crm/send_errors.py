@@ -8,18 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from crm.text import persian_digits
+
 Label = dict[str, str]
-_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _CHANNELS = {"sms": "پیامک", "email": "ایمیل", "app": "اعلان درون‌برنامه"}
 _PANELS = {"kavenegar": "کاوه‌نگار", "sms.ir": "اس‌ام‌اس‌دات‌آی‌آر", "the sms gateway": "درگاه پیامک"}
 
 
 def _panel(name: str) -> str:
     return _PANELS.get(name.strip().lower(), "پنل پیامک")
-
-
-def _code(value: str) -> str:
-    return value.translate(_FA_DIGITS)
 
 
 # (what the sender wrote, how to say it in Persian): crm.notify, crm.senders and crm.sms_panels write these
@@ -29,9 +26,11 @@ _KNOWN: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"SMTP \S+: "), lambda m: "سرور ایمیل در دسترس نبود یا پیام را نپذیرفت"),
     (re.compile(r"(.+?) could not be reached\b"), lambda m: f"{_panel(m[1])} در دسترس نبود"),
     (re.compile(r"(.+?) answered (\d+) without its usual body"),
-     lambda m: f"{_panel(m[1])} با کد {_code(m[2])} پاسخی نامعمول داد"),
-    (re.compile(r"(.+?) answered (\d+)"), lambda m: f"{_panel(m[1])} با کد {_code(m[2])} پاسخ داد و پیام را نگرفت"),
-    (re.compile(r"(.+?) refused it \((\w+)\)"), lambda m: f"{_panel(m[1])} پیام را نپذیرفت (کد {_code(m[2])})"),
+     lambda m: f"{_panel(m[1])} با کد {persian_digits(m[2])} پاسخی نامعمول داد"),
+    (re.compile(r"(.+?) answered (\d+)"),
+     lambda m: f"{_panel(m[1])} با کد {persian_digits(m[2])} پاسخ داد و پیام را نگرفت"),
+    (re.compile(r"(.+?) refused it \((\w+)\)"),
+     lambda m: f"{_panel(m[1])} پیام را نپذیرفت (کد {persian_digits(m[2])})"),
     (re.compile(r"(.+?) took the message but named no message id"),
      lambda m: f"{_panel(m[1])} پیام را گرفت اما شناسه‌ای برای آن نداد"),
     (re.compile(r"(.+?) sends to Iranian mobile numbers only"),
