@@ -111,12 +111,14 @@ export function digits(text) {
   return String(text).replace(/[A-Za-z0-9_-]+/g, (word) => (/[A-Za-z]/.test(word) ? word : word.replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d])));
 }
 
+// Persian and Arabic-Indic digits as Latin ones, everything else kept (a day, a time, a code as typed).
+export const asciiDigits = (text) => String(text ?? '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+  .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+
 // What a person typed as a number, in Latin digits: Persian and Arabic digits read as Latin ones, the
 // Persian decimal sign as a point, group separators and spaces dropped ("۱٬۲۵۰٬۰۰۰" → "1250000").
 export function latinDigits(text) {
-  return String(text ?? '').trim()
-    .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+  return asciiDigits(String(text ?? '').trim())
     .replace(/٫/g, '.')
     .replace(/[,٬،\s]/g, '');
 }

@@ -6,7 +6,7 @@
 
 import { getDate as jDate, getMonth as jMonth, getYear as jYear, format as jFormat, newDate as jNewDate } from 'date-fns-jalali';
 import { faIR } from 'date-fns-jalali/locale';
-import { digits, locale, t } from '../core/i18n.js';
+import { asciiDigits, digits, locale, t } from '../core/i18n.js';
 
 // The company's time zone ("timezone" setting, Asia/Tehran unless changed): "today" is Tehran's today. The
 // server turns days into instants in its own setting; only the choice of "this month" reads this.
@@ -52,8 +52,7 @@ export const typedDay = (d) => {
 };
 
 // a day as typed (1405-01-01, ۱۴۰۵/۰۱/۰۱, 2026-03-21) → a Date, or null
-const latin = (text) => String(text ?? '').trim()
-  .replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0)).replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
+const latin = (text) => asciiDigits(String(text ?? '').trim());
 
 export function parseDay(text) {
   const found = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(latin(text));

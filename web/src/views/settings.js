@@ -7,7 +7,7 @@
 import { api } from '../core/api.js';
 import { h, replace } from '../core/dom.js';
 import { checkField, formField, sendsTo } from '../core/fields.js';
-import { digits, has, latinDigits, number, t } from '../core/i18n.js';
+import { asciiDigits, digits, has, latinDigits, number, t } from '../core/i18n.js';
 import { badge, errorBox, loading, pageHeader, setBusy, toast } from '../core/ui.js';
 import { shownIn } from './fielderrors.js';
 
@@ -35,8 +35,6 @@ const shownValue = (value) => (Array.isArray(value) ? value.join(', ') : value =
 const IN_DIGITS = new Set(['seller_national_id', 'seller_economic_code', 'seller_registration_number', 'seller_phone',
   'sms_line', 'sms_part_price_rial', 'smtp_port', 'notify_quiet_hours', 'work_holidays']);
 const GROUPED = new Set(['sms_part_price_rial']);
-const asciiDigits = (text) => String(text).replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-  .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 
 // what a box holds, as it is sent and compared
 function typed(name, text) {

@@ -6,16 +6,13 @@
 
 import { h as preact, render as preactRender } from 'preact';
 import { h } from '../core/dom.js';
-import { dateTime, locale, t } from '../core/i18n.js';
+import { asciiDigits, dateTime, locale, t } from '../core/i18n.js';
 import { field } from '../core/ui.js';
 import { isoOf as isoDayOf, jalaliText, typedDay } from '../forms/calendar.js';
 import { JalaliCalendar, calendarIcon } from '../forms/jalali_calendar.js';
 import { persianDigits } from '../forms/numbers.js';
 
 const pad = (n) => String(n).padStart(2, '0');
-// Persian and Arabic-Indic digits as Latin ones, everything else kept (core/i18n's latinDigits drops spaces)
-const asciiDigits = (text) => String(text ?? '').replace(/[۰-۹]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-  .replace(/[٠-٩]/g, (d) => String(d.charCodeAt(0) - 0x0660));
 
 // A typed day (either calendar) with an optional HH:MM as a local Date, or null; `endOfDay` reads a bare day
 // as its last minute (an "until" filter takes the whole day in).
