@@ -13,7 +13,7 @@ import { isLeadTask, leadCard } from './leadcard.js';
 import { fillRecordCard } from './record_card.js';
 import { dueState, recordTitle } from './tasklist.js';
 import { processName } from './names.js';
-import { personName, personText } from '../core/people.js';
+import { peopleNames, personName, personText } from '../core/people.js';
 
 function header(task, me) {
   const due = dueState(task);
@@ -41,7 +41,7 @@ function details(task) {
     [t('task.process'), processName(task)],
     [t('task.business_key'), task.business_key ? ltr(task.business_key) : '—'],
     [t('task.assignee'), task.assignee ? personText(task.assignee) : t('tasks.unassigned')],
-    [t('task.candidates'), [groupNames(task.candidate_groups), ...(task.candidate_users || []).map(personName)].filter(Boolean).join('، ') || '—'],
+    [t('task.candidates'), [groupNames(task.candidate_groups), peopleNames(task.candidate_users)].filter(Boolean).join(locale() === 'fa' ? '، ' : ', ') || '—'],
     [t('task.due'), task.due ? `${dateTime(task.due)} (${relative(task.due)})` : '—'],
     [t('task.priority'), number(task.priority)],
     [t('task.created'), dateTime(task.created_at)],
