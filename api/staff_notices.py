@@ -78,7 +78,7 @@ def tell_assigned(engine: Engine, session: Session, task: TaskView, actor: str) 
     if not task.assignee or task.assignee == actor:
         return []
     call = _call(engine, session, task, actor)
-    params = {"task_name": task.name, "task_names": _task_names(session, task), "by": _display_name(call, actor),
+    params = {"task_name": _task_names(session, task), "by": _display_name(call, actor),
               "task_url": public_url(call, f"/app/tasks/{task.id}")}
     return tell_staff(call, ravand_ctx(session, actor), [task.assignee], template="task_assigned", params=params)
 
@@ -118,7 +118,7 @@ def tell_mentioned(engine: Engine, session: Session, task: TaskView, text: str, 
     if not told:
         return []
     excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
-    params = {"task_name": task.name, "task_names": _task_names(session, task), "by": _display_name(call, actor),
+    params = {"task_name": _task_names(session, task), "by": _display_name(call, actor),
               "text": excerpt, "task_url": public_url(call, f"/app/tasks/{task.id}")}
     return tell_staff(call, ravand_ctx(session, actor), told, template="mentioned", params=params)
 
@@ -163,7 +163,7 @@ def _tell_due(engine: Engine, session: Session, tasks: list[HumanTask], kind: st
               now: datetime) -> int:
     for task in tasks:
         call = _call(engine, session, task, ACTOR)
-        params = {"task_name": task.name, "task_names": _task_names(session, task), "due": as_utc(task.due_at),
+        params = {"task_name": _task_names(session, task), "due": as_utc(task.due_at),
                   "task_url": public_url(call, f"/app/tasks/{task.id}")}
         told = tell_staff(call, ravand_ctx(session, ACTOR), _recipients(call, task), template=template,
                           params=params)
@@ -200,7 +200,7 @@ def tell_reminders(engine: Engine, session: Session, now: datetime | None = None
         path = url_of(item.record_type, item.record_id)
         ref = record_of(session, item.record_type, str(item.record_id))
         title = ref.title if ref is not None else path
-        params = {"subject_names": {"fa": item.subject or KIND_WORDS[item.kind]["fa"],
+        params = {"subject_name": {"fa": item.subject or KIND_WORDS[item.kind]["fa"],
                                     "en": item.subject or KIND_WORDS[item.kind]["en"]},
                   "record": title, "due": as_utc(item.due_at or item.remind_at),
                   "record_url": public_url(call, path)}

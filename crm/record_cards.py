@@ -162,6 +162,12 @@ def _contract_changes(session: Session, contract: Contract) -> list[dict[str, An
             for name, pair in merged.items() if pair[0] != pair[1]]
 
 
+def levels_in_words(levels: list[str]) -> Label:
+    """Approval levels in words, in both languages («مالی، حقوقی», "Finance, Legal")."""
+    return {"fa": "، ".join(LEVELS.get(key, (key, key))[0] for key in levels),
+            "en": ", ".join(LEVELS.get(key, (key, key))[1] for key in levels)}
+
+
 def _level_words(waiting: list[str], decided: list[ContractDecision],
                  person: Callable[[str], Label] | None = None) -> Label | None:
     """Which approval levels the contract waits for, and who decided what this round (each approver named by
@@ -169,10 +175,10 @@ def _level_words(waiting: list[str], decided: list[ContractDecision],
     def level(key: str, lang: int) -> str:
         return LEVELS.get(key, (key, key))[lang]
 
+    awaited = levels_in_words(waiting)
     out = {}
     for lang, code in ((0, "fa"), (1, "en")):
-        parts = [("در انتظار: " if code == "fa" else "Awaiting: ") + ("، " if code == "fa" else ", ").join(
-            level(key, lang) for key in waiting)] if waiting else []
+        parts = [("در انتظار: " if code == "fa" else "Awaiting: ") + awaited[code]] if waiting else []
         parts += [f"{level(d.level, lang)} {DECISIONS.get(d.decision, (d.decision, d.decision))[lang]}"
                   + (f" ({person(d.by)[code] if person else d.by})" if d.by else "") for d in decided]
         out[code] = "؛ ".join(parts) if code == "fa" else "; ".join(parts)

@@ -90,19 +90,15 @@ def _inbox_link(params: Mapping[str, Any]) -> str | None:
 
 
 def _in_language(params: Mapping[str, Any], locale: str) -> dict[str, Any]:
-    """The parameters put in the reader's language: a name given in every language (``task_names``: {"en": ...,
-    "fa": ...}) becomes ``task_name`` in theirs (and so for any ``*_names``); any other parameter given as
-    ``{"fa": ..., "en": ...}`` becomes its text in theirs."""
-    shown = {key: _theirs(value, locale) if _bilingual(value) else value
-             for key, value in params.items() if not key.endswith("_names")}
-    for key, names in params.items():
-        if key.endswith("_names") and isinstance(names, Mapping) and (names.get(locale) or names.get("en")):
-            shown[key[:-1]] = names.get(locale) or names.get("en")
-    return shown
+    """The parameters put in the reader's language: one given in every language (``{"en": ..., "fa": ...}``, a
+    task's name as its diagram gives it, a level's or a category's words) becomes its text in theirs."""
+    return {key: _theirs(value, locale) if _per_locale(value) else value for key, value in params.items()}
 
 
-def _bilingual(value: Any) -> bool:
-    return isinstance(value, Mapping) and bool(value) and set(value) <= {"fa", "en"}
+def _per_locale(value: Any) -> bool:
+    """A text per locale: a mapping whose keys are all two-letter language codes."""
+    return isinstance(value, Mapping) and bool(value) and all(
+        isinstance(key, str) and len(key) == 2 and key.isalpha() and key.islower() for key in value)
 
 
 def _theirs(value: Mapping[str, Any], locale: str) -> Any:

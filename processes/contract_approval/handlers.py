@@ -14,7 +14,7 @@ from crm.errors import InvalidRecord
 from crm.jalali import jalali
 from crm.models import Contract
 from crm.money import format_number
-from crm.record_cards import LEVELS
+from crm.record_cards import levels_in_words
 from crm.record_labels import field_label
 from crm.text import in_language, persian_digits
 from crm.unit import Ctx
@@ -220,17 +220,11 @@ def _tell_late(variables: dict[str, Any], call: ServiceCall, template: str, esca
         return
     recipients = [ESCALATE_TO] if escalate else [f"group:{GROUPS.get(level, level)}" for level in late]
     told = tell_staff(call, ctx, recipients, template=template, params={
-        "contract_title": contract.title, "levels": _level_words(late),
+        "contract_title": contract.title, "levels": levels_in_words(late),
         "customer": variables.get("customer_name") or "",
         "payable": int(variables.get("payable_amount") or contract.amount)})
     call.record("contract.approval_escalated" if escalate else "contract.approval_late",
                 {"contract_id": contract.id, "round": contract.rounds, "levels": late, "told": told})
-
-
-def _level_words(levels: list[str]) -> dict[str, str]:
-    """The approval levels in words, in Persian and English («مالی، حقوقی», "Finance, Legal")."""
-    words = [LEVELS.get(level, (level, level)) for level in levels]
-    return {"fa": "، ".join(fa for fa, _ in words), "en": ", ".join(en for _, en in words)}
 
 
 def approvers_late(variables: dict[str, Any], call: ServiceCall) -> None:
