@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from engine.clock import as_utc, utcnow
 from engine.store.db import is_postgres
 from engine.store.models import JournalEntry
-from engine.store.prepared import Prepared, connection_of, run_sql
+from engine.store.prepared import Prepared, connection_of, pipelines, run_sql, send_deferred
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x52617661  # "Rava"
@@ -112,16 +112,19 @@ def entry_hash(entry: Any) -> str:
 _HEAD = Prepared(select(JournalEntry.__table__.c.seq, JournalEntry.__table__.c.hash)
                  .order_by(JournalEntry.__table__.c.seq.desc()).limit(1))
 _INSERT = Prepared(insert(JournalEntry.__table__))
-# PostgreSQL: the lock and the read of the head in one round trip (two statements without parameters
-# go as one simple query); the head is read after the lock is held, in a snapshot of its own, so the
-# lock is held for the insert and the commit only.
-_LOCKED_HEAD = (f"SELECT pg_advisory_xact_lock({LOCK_KEY:d}); "  # noqa: S608 - an integer constant
-                "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
+# PostgreSQL: the lock, then the read of the head, in the round trip that also takes the command's deferred
+# writes (engine.store.prepared); the head is read after the lock is held, in a snapshot of its own, so the
+# lock is held for the journal's insert and the commit only, which go together in one more.
+_LOCK = f"SELECT pg_advisory_xact_lock({LOCK_KEY:d})"
+_HEAD_SQL = "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1"
 
 
 def _head(connection: Connection) -> tuple[int, str]:
-    if is_postgres(connection):
-        cursor = run_sql(connection, _LOCKED_HEAD, None)
+    if pipelines(connection):
+        found = send_deferred(connection, then=(_LOCK, _HEAD_SQL))[-1].fetchone()
+        return (found[0], found[1]) if found else (0, GENESIS)
+    if is_postgres(connection):  # another driver: the two statements as one simple query
+        cursor = run_sql(connection, f"{_LOCK}; {_HEAD_SQL}", None)
         cursor.nextset()
         found = cursor.fetchone()
         return (found[0], found[1]) if found else (0, GENESIS)
@@ -156,7 +159,7 @@ def seal(session: Session) -> None:
             seq, item["at"], item["actor"], item["kind"], item["process_instance_id"], item["business_key"],
             item["element_id"], item["data"], row["prev_hash"])).hexdigest()
         rows.append(row)
-    _INSERT.executemany(connection, rows)
+    _INSERT.defer_many(connection, rows)  # on PostgreSQL sent with the COMMIT
     for listener in _sealed:
         listener(connection, rows)
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.store.checkpoint import BACKSTOP_PAGES, Checkpointer
-from engine.store.prepared import run_sql
+from engine.store.prepared import defer_writes, run_sql
 from engine.store.sessions import CommandSessions
 
 READ_ONLY = "ravand_read_only"
+PING_AFTER_IDLE_S = 5.0
+_IDLE_SINCE = "ravand.idle_since"
 
 
 def normalise_url(url: str) -> str:
@@ -61,9 +65,34 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, **kwargs)
         _prepare_sqlite(engine, parsed.database if on_disk else None)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
     kwargs.setdefault("pool_size", 10)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    if engine.dialect.driver == "psycopg":
+        defer_writes(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A connection that waited in the pool longer than ``PING_AFTER_IDLE_S`` is checked before it is lent (a
+    server that restarted, or a firewall that dropped it, is noticed then and the pool connects anew); one in
+    steady use is lent without that round trip. A connection the server lost while in steady use fails its
+    statement once, and SQLAlchemy then discards every connection of the pool made before the failure."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
 
 
 def make_session_factory(engine: Engine) -> CommandSessions:

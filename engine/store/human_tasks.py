@@ -48,8 +48,8 @@ def apply(session: Session, instance: ProcessInstance, changes: TaskChanges, act
     for kind, element, data in changes.events:
         journal.record(session, kind, actor, instance_id=instance.id, business_key=instance.business_key,
                        element_id=element, data=data)
-    _INSERT_TASKS.executemany(session, changes.open)
-    _INSERT_CANDIDATES.executemany(session, changes.candidates)
+    _INSERT_TASKS.defer_many(session, changes.open)
+    _INSERT_CANDIDATES.defer_many(session, changes.candidates)
 
 
 def _close(session: Session, row: HumanTask, state: str, actor: str | None, now: datetime) -> None:
@@ -57,7 +57,7 @@ def _close(session: Session, row: HumanTask, state: str, actor: str | None, now:
     if state == "completed":
         row.completed_by = actor
     write_changes(session, row)
-    _DROP_CANDIDATES.execute(session, {"task_id": row.id})
+    _DROP_CANDIDATES.defer(session, {"task_id": row.id})
     if state == "cancelled":
         journal.record(session, "task.cancelled", actor, instance_id=row.process_instance_id,
                        business_key=row.business_key, element_id=row.element_id, data={"task_id": row.id})

@@ -8,6 +8,12 @@ then runs it on the session connection's DBAPI cursor, inside the same transacti
 ``before_cursor_execute``/``after_cursor_execute`` events still fire (logging and statement counts
 see these statements), and DBAPI errors are raised as SQLAlchemy's own exceptions
 (``OperationalError``, ``IntegrityError``, …), so callers handle them as before.
+
+Writes whose result the command does not wait for (the rows a save stores) may be *deferred*: on PostgreSQL
+they wait on the connection and go together, in one round trip, with whatever the connection sends next (a
+read, any statement SQLAlchemy runs, the journal's lock and head, or the commit), through psycopg's pipeline
+mode. Every statement the connection runs sends them first, so they are written in the order they were made
+and every read sees them. On SQLite, which has no round trips, they run at once.
 """
 
 from __future__ import annotations
@@ -17,15 +23,17 @@ from collections import namedtuple
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql import ClauseElement
 
 Processor = Callable[[Any], Any] | None
 Bind = Connection | Session
 _HELD = "ravand.connection"
+_DEFERRED = "ravand.deferred"  # in Connection.info: the writes waiting to be sent, (sql, parameters, expect, stale)
 
 
 def connection_of(bind: Bind) -> Connection:
@@ -113,6 +121,36 @@ class Prepared:
             compiled = self._for(connection.dialect)
             _run(connection, compiled, [compiled.parameters(row) for row in rows], many=True)
 
+    def defer(self, bind: Bind, values: Mapping[str, Any] | None = None, *, expect: int | None = None,
+              stale: str = "") -> None:
+        """Run the write with the connection's next round trip (see the module's description). With ``expect``,
+        a write that changes another number of rows raises ``StaleDataError(stale)`` when it has run (another
+        command changed or removed the row): on PostgreSQL at the next statement or the commit, which then
+        does not happen."""
+        connection = connection_of(bind)
+        compiled = self._for(connection.dialect)
+        parameters = compiled.parameters(values or {})
+        if not pipelines(connection):
+            _check(_run(connection, compiled, parameters, many=False).rowcount, expect, stale)
+            return
+        if not connection.in_transaction():
+            connection.begin()
+        connection.info.setdefault(_DEFERRED, []).append((compiled.sql, parameters, expect, stale))
+
+    def defer_many(self, bind: Bind, rows: Sequence[Mapping[str, Any]]) -> None:
+        """``defer`` for each of ``rows``."""
+        if not rows:
+            return
+        connection = connection_of(bind)
+        if not pipelines(connection):
+            self.executemany(connection, rows)
+            return
+        compiled = self._for(connection.dialect)
+        if not connection.in_transaction():
+            connection.begin()
+        connection.info.setdefault(_DEFERRED, []).extend(
+            (compiled.sql, compiled.parameters(row), None, "") for row in rows)
+
     def all(self, bind: Bind, values: Mapping[str, Any] | None = None) -> list[Any]:
         """The rows of a SELECT, each a named tuple with the column types' conversions applied."""
         connection = connection_of(bind)
@@ -137,12 +175,13 @@ def _run(connection: Connection, compiled: _Compiled, parameters: Any, *, many: 
 
 def run_sql(connection: Connection, sql: str, parameters: Any = (), *, many: bool = False) -> Any:
     """Run SQL text on the connection's DBAPI cursor as SQLAlchemy would: its cursor events fire and a
-    DBAPI error is raised as SQLAlchemy's exception."""
+    DBAPI error is raised as SQLAlchemy's exception. Deferred writes go first."""
+    if _DEFERRED in connection.info:
+        send_deferred(connection)
     cursor = connection.connection.dbapi_connection.cursor()
-    events = connection._has_events or connection.engine._has_events
-    if events:
-        for listener in connection.dispatch.before_cursor_execute:
-            sql, parameters = listener(connection, cursor, sql, parameters, None, many)
+    dispatch = connection.dispatch  # the connection's listeners and its engine's
+    for listener in dispatch.before_cursor_execute:
+        sql, parameters = listener(connection, cursor, sql, parameters, None, many)
     try:
         if many:
             cursor.executemany(sql, parameters)
@@ -151,6 +190,78 @@ def run_sql(connection: Connection, sql: str, parameters: Any = (), *, many: boo
     except connection.dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(sql, parameters, exc, connection.dialect.loaded_dbapi.Error,
                                   dialect=connection.dialect, ismulti=many) from exc
-    if events:
-        connection.dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, many)
+    dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, many)
     return cursor
+
+
+def pipelines(connection: Connection) -> bool:
+    """PostgreSQL through psycopg: writes can wait and go several in one round trip."""
+    return connection.dialect.driver == "psycopg"
+
+
+def _check(count: int, expect: int | None, stale: str) -> None:
+    if expect is not None and count != expect:
+        raise StaleDataError(stale or f"the write changed {count} rows, not {expect}")
+
+
+def send_deferred(connection: Connection, then: Sequence[str] = (), *, commit: bool = False) -> list[Any]:
+    """Send the connection's deferred writes, then the statements ``then`` (SQL without parameters), then with
+    ``commit`` the COMMIT, in one round trip; the cursors of ``then``, their results received. An error is
+    raised as SQLAlchemy's exception, a write's ``expect`` not met as ``StaleDataError``; either way nothing is
+    committed (writes with an ``expect`` are sent and checked before a COMMIT is)."""
+    writes = connection.info.pop(_DEFERRED, None) or []
+    if commit and any(expect is not None for _, _, expect, _ in writes):
+        _pipeline(connection, writes, (), commit=False)
+        writes = []
+    if not writes and not then and not commit:
+        return []
+    return _pipeline(connection, writes, then, commit=commit)
+
+
+def _pipeline(connection: Connection, writes: list[tuple[str, Any, int | None, str]], then: Sequence[str], *,
+              commit: bool) -> list[Any]:
+    dbapi_connection = connection.connection.dbapi_connection
+    dispatch = connection.dispatch
+    statements = [(sql, parameters) for sql, parameters, _, _ in writes] + [(sql, None) for sql in then]
+    sent: list[tuple[Any, str, Any]] = []
+    sql, parameters = "COMMIT", None
+    try:
+        with dbapi_connection.pipeline():
+            for sql, parameters in statements:
+                cursor = dbapi_connection.cursor()
+                for listener in dispatch.before_cursor_execute:
+                    sql, parameters = listener(connection, cursor, sql, parameters, None, False)
+                cursor.execute(sql, parameters)
+                sent.append((cursor, sql, parameters))
+            if commit:
+                sql, parameters = "COMMIT", None
+                dbapi_connection.commit()
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, parameters, exc, connection.dialect.loaded_dbapi.Error,
+                                  dialect=connection.dialect) from exc
+    for cursor, sql, parameters in sent:
+        dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
+    for (cursor, _, _), (_, _, expect, stale) in zip(sent, writes, strict=False):
+        _check(cursor.rowcount, expect, stale)
+    return [cursor for cursor, _, _ in sent[len(writes):]]
+
+
+def defer_writes(engine: Engine) -> None:
+    """Let the engine's connections defer writes (PostgreSQL through psycopg): every statement SQLAlchemy runs
+    sends them first, a commit sends them with its COMMIT, a rollback drops them."""
+
+    def before_execute(connection: Connection, *_args: Any) -> None:
+        if _DEFERRED in connection.info:
+            send_deferred(connection)
+
+    def on_commit(connection: Connection) -> None:  # before SQLAlchemy's own COMMIT, which then finds none to do
+        if _DEFERRED in connection.info:
+            send_deferred(connection, commit=True)
+
+    def on_rollback(connection: Connection) -> None:
+        if not connection.invalidated:  # an invalidated one lost its DBAPI connection, and what waited on it
+            connection.info.pop(_DEFERRED, None)
+
+    event.listen(engine, "before_execute", before_execute)
+    event.listen(engine, "commit", on_commit)
+    event.listen(engine, "rollback", on_rollback)

@@ -6,8 +6,8 @@ its events, the reset on return) cost about as much as a small command's own SQL
 network and no server that could drop the connection, so nothing is lost by keeping it. At most
 ``IDLE`` connections wait to be lent; more go back to the pool, which read sessions share.
 
-On PostgreSQL sessions take their connection from the pool as usual: its check on checkout
-(``pool_pre_ping``) is what notices a server that restarted.
+On PostgreSQL sessions take their connection from the pool as usual: a connection that was idle a while is
+checked on checkout (``engine.store.db``), which is what notices a server that restarted.
 """
 
 from __future__ import annotations

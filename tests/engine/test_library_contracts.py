@@ -1,6 +1,7 @@
-"""The private members of SpiffWorkflow and SQLAlchemy that Ravand relies on, each named once with the room that
-uses it and why, checked against the installed libraries: an upgrade that renames or drops one fails here, at
-install time, instead of in a running instance. ``test_walls`` checks that the two rooms use no other.
+"""The private members of SpiffWorkflow that Ravand relies on, each named once with the place that uses it and
+why, checked against the installed library: an upgrade that renames or drops one fails here, at install time,
+instead of in a running instance. ``test_walls`` checks that ``engine/spiff/`` uses no other, and that no code of
+Ravand's uses a private name of SQLAlchemy (the store reads and writes its rows through public API only).
 
 The versions these were checked with are pinned in ``setup.cfg``; the last test keeps the pins and this list
 together."""
@@ -9,22 +10,16 @@ from __future__ import annotations
 
 import configparser
 import inspect
-from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.base import instance_state
-from sqlalchemy.orm.state import InstanceState
 
 from engine.definitions.xmlsafe import parse_xml
 from engine.spiff import codec as state
 from engine.spiff import fixes
 from engine.spiff.parser import build_specs, new_parser
 from engine.spiff.types import BpmnWorkflow, Task
-from engine.store.models import Timer
 from tests.engine import bpmn
 
 TESTED_WITH = {"SpiffWorkflow": "3.2.0", "SQLAlchemy": "2.1.9"}
@@ -43,11 +38,6 @@ SPIFF_PRIVATES = [
     ("engine/spiff/fixes.py: a join takes the data of its own round's branches", "_drop_children"),
     ("engine/spiff/codec.py: the serializer's registry set to encode once per thread", "_encoder_mode"),
     ("engine/spiff/fixes.py: a business rule task's decision with its rows named; a join's own round", "_run_hook"),
-]
-SQLALCHEMY_PRIVATES = [
-    ("engine/store/rows.py: a row read by one statement joins the session as if loaded", "_add_unpresent"),
-    ("engine/store/rows.py: a row written by one statement counts as flushed", "_commit_all"),
-    ("engine/store/prepared.py: SQL run on the DBAPI cursor fires SQLAlchemy's cursor events", "_has_events"),
 ]
 
 
@@ -81,19 +71,6 @@ def test_the_iterators_max_depth_is_found_by_name():
     from SpiffWorkflow.util.task import TaskIterator
 
     assert TaskIterator.__init__.__defaults__[fixes._max_depth_default(TaskIterator.__init__)] == fixes.UNBOUNDED_DEPTH
-
-
-def test_sqlalchemy_still_has_what_the_store_uses():
-    engine = create_engine("sqlite://")
-    with engine.connect() as connection, Session(engine) as session:
-        assert isinstance(connection._has_events, bool) and isinstance(engine._has_events, bool)
-        assert callable(session.identity_map._add_unpresent)
-    assert callable(InstanceState._commit_all)
-    # rows.attach writes a new object's identity key and session id the way a flush would
-    state = instance_state(Timer(due_at=datetime.now(UTC), element_id="t"))
-    assert (state.key, state.session_id) == (None, None)
-    state.key, state.session_id = ("k",), 7
-    assert (state.key, state.session_id) == (("k",), 7)
 
 
 @pytest.mark.parametrize("library", sorted(TESTED_WITH))

@@ -1,16 +1,18 @@
 """Prepared statements on both databases: the column types' conversions both ways, SQLAlchemy's
-exceptions and cursor events, one transaction with the session's own statements."""
+exceptions and cursor events, one transaction with the session's own statements; deferred writes sent before
+whatever comes next, and nothing committed when one of them fails."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, event, insert, select
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from engine.store.models import HumanTask
-from engine.store.prepared import Prepared
+from engine.store.prepared import Prepared, connection_of
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
 
@@ -84,3 +86,58 @@ def test_an_expanding_in_list_is_refused_when_first_compiled(db):
     statement = Prepared(select(TASKS.c.id).where(TASKS.c.state.in_(("ready", "claimed"))))
     with db.sessions() as session, pytest.raises(TypeError, match="expanding IN"):
         statement.all(session.connection())
+
+
+def _waiting(session) -> int:
+    """How many deferred writes wait on the session's connection (none ever on SQLite: they run at once)."""
+    return len(connection_of(session).info.get("ravand.deferred", ()))
+
+
+def test_deferred_writes_go_before_the_next_statement_which_sees_them(db, instance_id):
+    with db.sessions() as session:
+        INSERT.defer(session, _row(instance_id, "t-1"))
+        INSERT.defer_many(session, [_row(instance_id, "t-2"), _row(instance_id, "t-3")])
+        assert _waiting(session) == (3 if db.dialect == "postgres" else 0)
+        assert [row.id for row in OPEN_OF.all(session, {"instance": instance_id})
+                if row.id.startswith("t-")] == ["t-1", "t-2", "t-3"]  # a prepared read sends them first
+        assert _waiting(session) == 0
+        INSERT.defer(session, _row(instance_id, "t-4"))
+        assert session.scalar(select(TASKS.c.id).where(TASKS.c.id == "t-4")) == "t-4"  # and so does the session
+        INSERT.defer(session, _row(instance_id, "t-5"))
+        session.commit()  # and the commit
+    with db.sessions() as session:
+        assert BY_ID.scalar(session, {"id": "t-5"}) == "t-5"
+
+
+def test_a_deferred_write_that_fails_commits_nothing(db, instance_id):
+    with db.sessions() as session:
+        INSERT.defer(session, _row(instance_id, "t-1"))
+        with pytest.raises(IntegrityError):  # at once on SQLite; on PostgreSQL when sent, with the commit
+            INSERT.defer(session, _row(instance_id, "t-1"))  # the same key twice
+            session.commit()
+        session.rollback()
+    with db.sessions() as session:
+        assert BY_ID.first(session, {"id": "t-1"}) is None
+
+
+def test_a_rollback_drops_the_deferred_writes(db, instance_id):
+    with db.sessions() as session:
+        INSERT.defer(session, _row(instance_id, "t-1"))
+        session.rollback()
+        assert _waiting(session) == 0
+        INSERT.defer(session, _row(instance_id, "t-2"))
+        session.commit()
+    with db.sessions() as session:
+        assert [BY_ID.scalar(session, {"id": key}) for key in ("t-1", "t-2")] == [None, "t-2"]
+
+
+def test_a_deferred_write_expecting_one_row_raises_stale_data_and_commits_nothing(db, instance_id):
+    drop = Prepared(update(TASKS).where(TASKS.c.id == bindparam("id")).values(state="cancelled"))
+    with db.sessions() as session:
+        INSERT.defer(session, _row(instance_id, "t-1"))
+        with pytest.raises(StaleDataError, match="gone"):
+            drop.defer(session, {"id": "t-none"}, expect=1, stale="gone")
+            session.commit()
+        session.rollback()
+    with db.sessions() as session:
+        assert BY_ID.first(session, {"id": "t-1"}) is None

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine, event, text
+from sqlalchemy.exc import OperationalError
 
+from engine.store import db
 from engine.store.db import make_engine
 from engine.store.sessions import IDLE, CommandSessions
 from tests.conftest import POSTGRES_URL, postgres_available
@@ -112,6 +114,34 @@ def test_postgres_sessions_take_their_connection_from_the_pool():
                 assert session.bind is engine
                 assert session.execute(text("SELECT 1")).scalar_one() == 1
                 session.commit()
-        assert checkouts[0] == 3  # each checkout runs the pool's liveness check
+        assert checkouts[0] == 3
     finally:
         engine.dispose()
+
+
+def _backend(sessions: CommandSessions) -> int:
+    with sessions() as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("idle_s", [0.0, 3600.0])
+def test_a_connection_idle_a_while_is_checked_and_replaced_when_the_server_lost_it(monkeypatch, idle_s):
+    """Past ``PING_AFTER_IDLE_S`` in the pool a connection is pinged when lent, and one the server dropped is
+    replaced unseen; in steady use it is lent without that round trip, and a dropped one fails once."""
+    if postgres_available():
+        pytest.skip(postgres_available())
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_S", idle_s)
+    engine, admin = make_engine(POSTGRES_URL, pool_size=1), make_engine(POSTGRES_URL, pool_size=1)
+    sessions = CommandSessions(engine)
+    try:
+        lost = _backend(sessions)
+        with admin.begin() as conn:  # the server drops the pooled connection, as a restart would
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost})
+        if idle_s:
+            with pytest.raises(OperationalError):
+                _backend(sessions)
+        assert _backend(sessions) != lost
+    finally:
+        engine.dispose()
+        admin.dispose()

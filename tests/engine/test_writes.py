@@ -42,8 +42,8 @@ def test_an_inserted_row_is_stored_whole_and_read_without_a_query(db):
         insert_row(session, instance)
         assert [instance.ended_at, instance.end_reason, instance.version] == [None, None, 1]
         session.flush()
+        session.commit()  # on PostgreSQL the INSERT waits for the next round trip: here the COMMIT's
         assert seen == ["INSERT"]  # nothing read back, nothing written twice
-        session.commit()
     with db.sessions() as session:
         stored = session.get(ProcessInstance, "i-1")
         assert (stored.version, stored.variables, stored.workflow_state) == (1, {"a": 1}, b"state")
@@ -62,11 +62,30 @@ def test_changes_go_in_one_update_that_bumps_the_version(db):
         write_changes(session, instance)
         assert not session.dirty
         session.flush()
-        assert seen == ["UPDATE"] and instance.version == 2
         session.commit()
+        assert seen == ["UPDATE"] and instance.version == 2
     with db.sessions() as session:
         stored = session.get(ProcessInstance, "i-1")
         assert (stored.state, stored.variables, stored.version) == ("completed", {"a": 2}, 2)
+
+
+def test_a_value_set_back_to_what_is_stored_writes_nothing(db):
+    h = Harness(db)
+    [definition] = h.deploy(bpmn.approval_files())
+    with db.sessions() as session:
+        insert_row(session, _instance(definition.id))
+        session.commit()
+    with db.sessions() as session:
+        instance = session.get(ProcessInstance, "i-1")
+        seen = _statements(db)
+        instance.state, instance.variables = "running", {"a": 1}  # what the row holds already
+        write_changes(session, instance)
+        session.flush()
+        assert seen == [] and instance.version == 1 and instance in session and not session.dirty
+        instance.state = "failed"  # a change after a write with nothing in it is written as usual
+        write_changes(session, instance)
+        session.commit()
+        assert seen == ["UPDATE"] and instance.version == 2
 
 
 def test_a_stale_version_is_refused_and_changes_nothing(db):
@@ -83,8 +102,9 @@ def test_a_stale_version_is_refused_and_changes_nothing(db):
     with db.sessions() as session:
         session.add(instance)  # still holding version 1
         instance.state = "completed"
-        with pytest.raises(StaleDataError):
+        with pytest.raises(StaleDataError):  # at once on SQLite; on PostgreSQL when the write is sent
             write_changes(session, instance)
+            session.commit()
         session.rollback()
     with db.sessions() as session:
         assert session.get(ProcessInstance, "i-1").state == "failed"
