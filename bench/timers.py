@@ -4,8 +4,8 @@
     within the same minute: every timer fired exactly once (counted from the journal), and the
     lateness (fire time − due time) p50/p99.
 (b) The embedded default (SQLite, the worker inside the process): lateness of single timers.
-(c) PostgreSQL, the same 2 workers, BURST instances (default 1,500) whose timers all fall due at once:
-    the workers' capacity, timers fired per second.
+(c) PostgreSQL, BURST instances (default 1,500) whose timers all fall due at once, fired by 1, 2 and 4 workers
+    (BENCH_TIMER_WORKERS): the workers' capacity, timers fired per second, and how it scales.
 Ends with one line of JSON.
 """
 
@@ -36,6 +36,7 @@ from tests.engine import bpmn
 
 N = int(os.environ.get("BENCH_TIMERS", "10000"))
 BURST = int(os.environ.get("BENCH_TIMER_BURST", "1500"))
+WORKER_COUNTS = [int(n) for n in os.environ.get("BENCH_TIMER_WORKERS", "1,2,4").split(",")]
 POSTGRES = os.environ.get("RAVAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BODY = (bpmn.start() + '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate>due'
         '</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>' + bpmn.end()
@@ -54,8 +55,9 @@ def _lateness(sessions: object) -> list[float]:
     return [(as_utc(at) - datetime.fromisoformat(data["due_at"])).total_seconds() for at, data in rows]
 
 
-def postgres_timers(n: int, spread_s: float, label: str) -> dict:
-    """n instances whose timers fall due over ``spread_s`` seconds, fired by two ``ravand worker`` processes."""
+def postgres_timers(n: int, spread_s: float, label: str, workers: int = 2) -> dict:
+    """n instances whose timers fall due over ``spread_s`` seconds, fired by ``workers`` ``ravand worker``
+    processes."""
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     admin = make_engine(POSTGRES, pool_size=1)
     with admin.begin() as conn:
@@ -74,8 +76,9 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
     print(f"{label} {n} instances created in {created:.0f} s; timers due within {spread_s:.0f} s from "
           f"{window_start:%H:%M:%S}")
     env = {**os.environ, "RAVAND_DATABASE_URL": url, "RAVAND_SCRIPT_ISOLATION": "false", "RAVAND_SECRET_KEY": "b"}
-    workers = [subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--batch", "50"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(2)]
+    count = workers
+    processes = [subprocess.Popen([sys.executable, "-m", "api.cli", "worker", "--batch", "50"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
     try:
         deadline = time.time() + n / 20 + 180
         while time.time() < deadline:
@@ -84,9 +87,9 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
                     break
             time.sleep(1)
     finally:
-        for worker in workers:
-            worker.terminate()
-            worker.wait(20)
+        for process in processes:
+            process.terminate()
+            process.wait(20)
     late = _lateness(sessions)
     with sessions() as s:
         last = as_utc(s.scalar(select(func.max(JournalEntry.at)).where(JournalEntry.kind == "timer.fired")))
@@ -96,10 +99,11 @@ def postgres_timers(n: int, spread_s: float, label: str) -> dict:
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     busy_s = max((last - window_start).total_seconds(), spread_s, 1e-3)  # from the first due time to the last fire
-    result = {"timers": n, "fired": len(late), "completed": completed, "p50_s": round(_percentile(late, 0.5), 3),
+    result = {"workers": count, "timers": n, "fired": len(late), "completed": completed,
+              "p50_s": round(_percentile(late, 0.5), 3),
               "p99_s": round(_percentile(late, 0.99), 3), "max_s": round(max(late), 3),
               "fired_per_s": round(len(late) / busy_s, 1)}
-    print(f"    2 workers on PostgreSQL: fired {len(late)} of {n} (instances completed: {completed}), "
+    print(f"    {count} worker(s) on PostgreSQL: fired {len(late)} of {n} (instances completed: {completed}), "
           f"{result['fired_per_s']}/s; lateness p50 {result['p50_s']} s, p99 {result['p99_s']} s, "
           f"max {result['max_s']} s")
     return result
@@ -132,7 +136,10 @@ def main() -> None:
     try:
         out["postgres_many"] = many = postgres_timers(N, 60, "(a)")
         print(f"    target p99 < 1 s: {'met' if many['p99_s'] < 1 else 'NOT met'}")
-        out["postgres_burst"] = postgres_timers(BURST, 0, "(c)")
+        out["postgres_burst"] = bursts = [postgres_timers(BURST, 0, "(c)", workers) for workers in WORKER_COUNTS]
+        one = bursts[0]["fired_per_s"]
+        print("    capacity by workers: " + ", ".join(
+            f"{b['workers']}: {b['fired_per_s']}/s (×{b['fired_per_s'] / one:.2f})" for b in bursts))
     except Exception as exc:
         print(f"(a, c) skipped: PostgreSQL unreachable ({type(exc).__name__})")
         out["postgres_many"] = out["postgres_burst"] = None

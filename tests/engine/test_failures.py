@@ -5,7 +5,7 @@ the attack on both databases, through the engine and, where an attacker would, t
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from engine.errors import InvalidDefinition
 from engine.events.timer_worker import TimerWorker
@@ -176,3 +176,34 @@ def test_a_timer_failing_repeatedly_becomes_an_incident_stops_and_retry_rearms_i
     assert retried.state == "running"
     assert worker.run_once() == 1  # re-armed: it fires, and the instance goes on
     assert len(h.open_tasks(started.id)) == 1
+
+
+def _commits(h: Harness) -> list[int]:
+    count = [0]
+    event.listen(h.db.engine, "commit", lambda _connection: count.__setitem__(0, count[0] + 1))
+    return count
+
+
+def test_timers_due_together_fire_in_one_transaction(h: Harness, later) -> None:
+    h.deploy([("timed.bpmn", TIMED)])
+    started = [h.start("timed").id for _ in range(3)]
+    later(1.1)
+    commits = _commits(h)
+    assert TimerWorker(h.engine, h.db.sessions).run_once() == 3
+    assert commits[0] == 1  # one commit, one seal of the journal, for the three
+    assert all(len(h.open_tasks(instance_id)) == 1 for instance_id in started)
+
+
+def test_a_timer_failing_in_a_group_is_counted_alone_and_the_others_fire(h: Harness, later) -> None:
+    h.deploy([("timed.bpmn", TIMED)])
+    good, broken, other = (h.start("timed").id for _ in range(3))
+    with h.db.sessions() as session:
+        session.execute(update(ProcessInstance).where(ProcessInstance.id == broken)
+                        .values(workflow_state=b"\x00 not a workflow"))
+        session.commit()
+    later(1.1)
+    assert TimerWorker(h.engine, h.db.sessions).run_once() == 2
+    assert [len(h.open_tasks(instance_id)) for instance_id in (good, broken, other)] == [1, 0, 1]
+    with h.db.sessions() as session:
+        assert session.execute(select(Timer.process_instance_id, Timer.failures)).all() == [(broken, 1)]
+        assert session.scalar(select(func.count()).where(JournalEntry.kind == "timer.fired")) == 2
