@@ -20,9 +20,11 @@ from engine.clock import utcnow
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound, TaskNotOpen
 from engine.runtime import guards
 from engine.runtime import unit_of_work as runtime
+from engine.store import instances
+from engine.store.instances import InstanceRow
 from engine.store.models import OPEN_STATES, HumanTask, ProcessInstance, Resource, TaskCandidate, TaskComment
 from engine.store.prepared import Prepared
-from engine.store.rows import held, load_joined, load_row
+from engine.store.rows import held, held_or_attached, load_row, split_row
 from engine.views import Actor, Page, RecordView, TaskView
 from forms import FormDataInvalid, load_form
 from forms.display import for_display
@@ -198,14 +200,21 @@ def _lock_held(session: Session, row: HumanTask) -> None:
         raise Conflict("the task was changed by someone else meanwhile; reload it")
 
 
+def _read_task_and_instance(session: Session, task_id: str) -> tuple[HumanTask, InstanceRow] | None:
+    found = _TASK_AND_INSTANCE.first(session, {"pk": task_id})
+    if found is None:
+        return None
+    task, instance = split_row(found, _TASK_ROWS, _INSTANCE_ROWS)
+    return held_or_attached(session, HumanTask, task), instances.taken(session, instance)
+
+
 def complete(ctx: runtime.Context, session: Session, task_id: str, data: Mapping[str, Any],
              actor: Actor) -> HumanTask:
-    # the task and its instance in one read, kept referenced until both are taken (the session holds
-    # objects weakly)
-    joined = [] if held(session, HumanTask, task_id) else load_joined(session, _TASK_AND_INSTANCE, {"pk": task_id},
-                                                                      HumanTask, ProcessInstance)
+    # the task and its instance in one read; the task's object is kept referenced until it is taken (the
+    # session holds objects weakly)
+    joined = None if held(session, HumanTask, task_id) else _read_task_and_instance(session, task_id)
     row = actionable(session, task_id, actor)
-    if not joined:
+    if joined is None:
         _lock_held(session, row)
     _open(row)
     if row.assignee is not None and row.assignee != actor.name and not actor.admin:

@@ -19,8 +19,9 @@ from engine.runtime import unit_of_work as runtime
 from engine.runtime.incidents import TIMER_INCIDENT, raise_incident
 from engine.spiff import tasks as spiff
 from engine.spiff.types import TaskState
+from engine.store import instances
 from engine.store.db import is_postgres
-from engine.store.models import RETRY, Incident, ProcessDefinition, ProcessInstance, Subscription, Timer
+from engine.store.models import RETRY, Incident, ProcessDefinition, Subscription, Timer
 
 
 def register_start_events(session: Session, definition: ProcessDefinition, now: datetime) -> None:
@@ -83,11 +84,12 @@ def timer_failed(session: Session, timer_id: int, message: str, now: datetime,
     journal.record(session, "timer.failed", None, instance_id=timer.process_instance_id,
                    element_id=timer.element_id, data={"timer_id": timer.id, "failures": timer.failures,
                                                       "error": message, "stopped": stopped})
-    instance = session.get(ProcessInstance, timer.process_instance_id) if timer.process_instance_id else None
+    instance = instances.read(session, timer.process_instance_id) if timer.process_instance_id else None
     if stopped and instance is not None and instance.state not in {"completed", "cancelled"}:
         raise_incident(session, instance, timer.task_id or "", timer.element_id, TIMER_INCIDENT,
                        f"the timer failed {timer.failures} times: {message}", None, now)
         instance.state = "failed"
+        instances.write(session, instance)
     return stopped
 
 

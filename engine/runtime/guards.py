@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from engine.runtime.services import ServiceCall
 from engine.runtime.unit_of_work import Context
-from engine.store.models import HumanTask, ProcessInstance
+from engine.store import instances
+from engine.store.instances import InstanceRow
+from engine.store.models import HumanTask
 from engine.store.rows import load_row
 
 
@@ -20,12 +22,12 @@ def check(ctx: Context, session: Session, task_id: str, user: str) -> None:
     row = load_row(session, HumanTask, task_id)
     if row is None:
         return  # the command itself says there is no such task
-    instance = session.get(ProcessInstance, row.process_instance_id)
+    instance = instances.read(session, row.process_instance_id)
     if instance is not None:
         check_loaded(ctx, session, row, instance, user)
 
 
-def check_loaded(ctx: Context, session: Session, row: HumanTask, instance: ProcessInstance, user: str) -> None:
+def check_loaded(ctx: Context, session: Session, row: HumanTask, instance: InstanceRow, user: str) -> None:
     """``check`` for a task whose row and instance the command has read already (completing reads them once)."""
     meta = ctx.specs.definition(session, instance.definition_id).elements.get(row.element_id, {})
     name = meta.get("guard")

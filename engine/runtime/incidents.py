@@ -9,7 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.store.models import Incident, ProcessInstance
+from engine.store import instances
+from engine.store.instances import InstanceRow
+from engine.store.models import Incident
 
 TIMER_INCIDENT = "timer"  # a timer whose firing failed timer_max_failures times: it stops until retried
 
@@ -19,12 +21,11 @@ def open_incidents(session: Session, instance_id: str) -> list[Incident]:
         Incident.process_instance_id == instance_id, Incident.resolved_at.is_(None)).order_by(Incident.id)))
 
 
-def raise_incident(session: Session, instance: ProcessInstance, task_id: str, element_id: str, kind: str,
+def raise_incident(session: Session, instance: InstanceRow, task_id: str, element_id: str, kind: str,
                    message: str, actor: str | None, now: datetime) -> Incident:
     """Open an incident for the task, or count one more failed attempt on the open one."""
-    if instance not in session:  # a new instance failing on its first steps
-        session.add(instance)
-        session.flush()
+    if instance.stored is None:  # a new instance failing on its first steps
+        instances.add(session, instance)
     existing = session.scalars(select(Incident).where(
         Incident.process_instance_id == instance.id, Incident.task_id == task_id,
         Incident.resolved_at.is_(None))).first()
@@ -44,7 +45,7 @@ def raise_incident(session: Session, instance: ProcessInstance, task_id: str, el
     return incident
 
 
-def resolve_incident(session: Session, incident: Incident, instance: ProcessInstance, actor: str | None,
+def resolve_incident(session: Session, incident: Incident, instance: InstanceRow, actor: str | None,
                      now: datetime) -> None:
     incident.resolved_at, incident.resolved_by = now, actor
     journal.record(session, "incident.resolved", actor, instance_id=instance.id,

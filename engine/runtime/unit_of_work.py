@@ -45,9 +45,9 @@ from engine.spiff.types import (
     TimerEventDefinition,
     WorkflowTaskException,
 )
-from engine.store import human_tasks
-from engine.store.models import RETRY, Incident, ProcessInstance, Subscription, Timer
-from engine.store.rows import insert_row, load_row, new_row, write_changes
+from engine.store import human_tasks, instances
+from engine.store.instances import InstanceRow
+from engine.store.models import RETRY, Incident, Subscription, Timer
 
 MAX_ROUNDS = 10_000
 MAX_CALL_DEPTH = 25  # nested call activities / subprocesses (the max_call_depth setting)
@@ -66,7 +66,7 @@ class Context:
 
 @dataclass
 class Loaded:
-    instance: ProcessInstance
+    instance: InstanceRow
     definition: DefinitionInfo
     workflow: BpmnWorkflow
     ctx: Context | None = None
@@ -212,8 +212,8 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     instance.updated_at = now
     if instance.state not in {"cancelled"}:
         _update_state(session, loaded, actor, now, completed)
-    if instance not in session:  # inserted once, complete: its tasks and waits refer to it
-        insert_row(session, instance)
+    if instance.stored is None:  # inserted once, complete: its tasks and waits refer to it
+        instances.add(session, instance)
     keys = InstanceKeys(instance.id, instance.process_key, instance.business_key)
     tasks = plan_human_tasks(snap, loaded.definition.elements, keys, now, completed_task_id, loaded.open_tasks)
     human_tasks.apply(session, instance, tasks, actor, now)
@@ -228,7 +228,7 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     if changed or removed:
         journal.record(session, "variables.changed", actor, instance_id=instance.id,
                        business_key=instance.business_key, data={"set": changed, "removed": removed})
-    write_changes(session, instance)
+    instances.write(session, instance)
     _deliver_buffered(session, loaded, new_subscriptions, now)
 
 
@@ -284,7 +284,7 @@ def new_id() -> str:
 
 
 def start(ctx: Context, session: Session, key: str, business_key: str | None,
-          variables: Mapping[str, Any] | None, actor: str | None, record: RecordRef | None = None) -> ProcessInstance:
+          variables: Mapping[str, Any] | None, actor: str | None, record: RecordRef | None = None) -> InstanceRow:
     return start_definition(ctx, session, ctx.specs.latest(session, key), business_key, variables, actor,
                             record=record)
 
@@ -322,7 +322,7 @@ def _trigger(workflow: BpmnWorkflow, trigger: tuple[str, str, str | None], paylo
 def start_definition(ctx: Context, session: Session, definition: DefinitionInfo, business_key: str | None,
                      variables: Mapping[str, Any] | None, actor: str | None,
                      trigger: tuple[str, str, str | None] | None = None,
-                     record: RecordRef | None = None) -> ProcessInstance:
+                     record: RecordRef | None = None) -> InstanceRow:
     specs = ctx.specs.get(session, definition)
     workflow = BpmnWorkflow(specs.spec, dict(specs.subprocess_specs), script_engine=ctx.script_engine)
     initial = plain(dict(variables or {}))
@@ -335,8 +335,8 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(initial)
     now = utcnow()
-    instance = new_row(
-        ProcessInstance, id=new_id(), definition_id=definition.id, process_key=definition.key,
+    instance = InstanceRow(
+        id=new_id(), definition_id=definition.id, process_key=definition.key,
         business_key=business_key, state="running", started_by=actor, started_at=now, updated_at=now,
         variables={}, active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"",
         **(record.columns() if record is not None else {}),
@@ -354,7 +354,7 @@ def start_definition(ctx: Context, session: Session, definition: DefinitionInfo,
 
 
 def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
-    instance = load_row(session, ProcessInstance, instance_id)
+    instance = instances.read(session, instance_id)
     if instance is None:
         raise NotFound(f"no process instance {instance_id!r}")
     definition = ctx.specs.definition(session, instance.definition_id)
@@ -367,7 +367,7 @@ def load(ctx: Context, session: Session, instance_id: str) -> Loaded:
     return Loaded(instance, definition, workflow, ctx, specs.has_service_tasks, open_tasks=ready_user_tasks(workflow))
 
 
-def require_running(instance: ProcessInstance) -> None:
+def require_running(instance: InstanceRow) -> None:
     if instance.state in {"completed", "cancelled"}:
         raise Conflict(f"the process instance is {instance.state}")
 

@@ -26,6 +26,7 @@ from engine.spiff.types import (
     TimerEventDefinition,
 )
 from engine.store import waits as waits_store
+from engine.store.instances import InstanceRow
 from engine.store.models import BufferedMessage, ProcessInstance, Subscription
 from engine.store.waits import Waits
 
@@ -97,7 +98,7 @@ def fired_timers(workflow: BpmnWorkflow, before: Mapping[str, tuple[str, datetim
     return fired
 
 
-def sync_waits(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime,
+def sync_waits(session: Session, instance: InstanceRow, workflow: BpmnWorkflow, now: datetime,
                actor: str | None) -> list[Subscription]:
     """Bring the instance's timers and subscriptions in line with what it waits for, journal the timers that
     fired; return the message subscriptions that are new."""
@@ -118,13 +119,13 @@ def _same(held: Any, given: Any) -> bool:
             and text.strip().isascii() and text.strip().isdigit() and int(text.strip()) == number)
 
 
-def matches(instance: ProcessInstance, correlation: Mapping[str, Any]) -> bool:
+def matches(instance: ProcessInstance | InstanceRow, correlation: Mapping[str, Any]) -> bool:
     """Does the instance's current data hold every correlation value (an id as a number or as its text)?"""
     variables = instance.variables or {}
     return all(_same(variables.get(k), v) for k, v in correlation.items())
 
 
-def take_buffered(session: Session, instance: ProcessInstance, name: str, now: datetime) -> BufferedMessage | None:
+def take_buffered(session: Session, instance: InstanceRow, name: str, now: datetime) -> BufferedMessage | None:
     """The oldest unexpired buffered message for the instance's new subscription, taken out of the buffer."""
     stmt = select(BufferedMessage).where(BufferedMessage.name == name, BufferedMessage.expires_at > now)
     for message in session.scalars(stmt.order_by(BufferedMessage.id)):

@@ -13,7 +13,8 @@ from sqlalchemy import bindparam, delete, insert
 from sqlalchemy.orm import Session
 
 from engine import journal
-from engine.store.models import OPEN_STATES, HumanTask, ProcessInstance, TaskCandidate
+from engine.store.instances import InstanceRow
+from engine.store.models import OPEN_STATES, HumanTask, TaskCandidate
 from engine.store.prepared import Prepared
 from engine.store.rows import load_row, write_changes
 
@@ -37,7 +38,7 @@ class TaskChanges:
     ready: set[str] = field(default_factory=set)
 
 
-def apply(session: Session, instance: ProcessInstance, changes: TaskChanges, actor: str | None,
+def apply(session: Session, instance: InstanceRow, changes: TaskChanges, actor: str | None,
           now: datetime) -> None:
     """Write ``changes``: a row already closed is passed by; a session's own row with a
     pending change (an implicit claim) is written together with its close, in one UPDATE."""

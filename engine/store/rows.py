@@ -1,10 +1,10 @@
-"""Reading and writing one mapped row with one prepared statement.
+"""Reading and writing one ORM-mapped row with one prepared statement: the human tasks a command reads,
+claims and closes (the instance row itself is a plain object, ``engine.store.instances``).
 
-The unit of work's flush, and a query through the session, cost several times the statement
-itself. The hot path of every command (reading the instance and its task, storing them) reads and
-writes their rows with prepared statements instead (``engine.store.prepared``) and tells the session what
-is stored, so the session neither loads nor writes them again. Objects are ordinary mapped objects,
-persistent in the session, as a query would have given them.
+The unit of work's flush, and a query through the session, cost several times the statement itself. The hot
+path reads and writes these rows with prepared statements instead (``engine.store.prepared``) and tells the
+session what is stored, so the session neither loads nor writes them again. Objects are ordinary mapped
+objects, persistent in the session, as a query would have given them.
 
 Only SQLAlchemy's public API is used: an object whose row was read or written by a statement of ours is made
 "as if freshly loaded" with ``make_transient_to_detached`` and joins the session with ``Session.add``; after an
@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Mapper, Session, make_transient, make_transient_to_detached
 
 from engine.store.prepared import Prepared
@@ -41,44 +41,24 @@ def load_row(session: Session, model: type[M], key: Any) -> M | None:
     return None if row is None else attach(session, mapper, row._asdict())
 
 
-def load_joined(session: Session, statement: Prepared, values: dict[str, Any], *models: type[Any]) -> list[Any]:
-    """The objects of several tables read with one SELECT of their whole rows side by side (in the
-    order of ``models``, as ``select(table_a, table_b).join(...)`` gives them); an object the session
-    already holds is taken as held. The session holds objects weakly: keep the list while they are
-    to be found without a query."""
-    row = statement.first(session, values)
-    if row is None:
-        return []
+def split_row(row: Any, *tables: Any) -> list[dict[str, Any]]:
+    """The columns of each table, by name, from one row that selected their whole rows side by side (in the
+    order of ``tables``, as ``select(table_a, table_b).join(...)`` gives them)."""
     found, start = [], 0
-    for model in models:
-        mapper = inspect(model)
-        names = [column.key for column in mapper.local_table.columns]
-        found.append(_held_or_attached(session, mapper, dict(zip(names, row[start:start + len(names)]))))
+    for table in tables:
+        names = [column.key for column in table.columns]
+        found.append(dict(zip(names, row[start:start + len(names)], strict=True)))
         start += len(names)
     return found
 
 
-def _held_or_attached(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
+def held_or_attached(session: Session, model: type[M], columns: dict[str, Any]) -> M:
+    """The object of this row: the session's own if it holds one, else made from ``columns`` (by column name)
+    as stored."""
+    mapper = inspect(model)
     key = mapper.identity_key_from_primary_key(tuple(columns[column.key] for column in mapper.primary_key))
     obj = session.identity_map.get(key)
     return obj if obj is not None else attach(session, mapper, columns)
-
-
-def new_row(model: type[M], **values: Any) -> M:
-    """A new object with these column attributes, set as loading a row sets them: without the mapped
-    constructor's attribute events, which cost ten times as much. ``insert_row`` stores it."""
-    mapper = inspect(model)
-    unknown = values.keys() - _column_keys_set(mapper)
-    if unknown:
-        raise TypeError(f"{model.__name__} has no column attribute {sorted(unknown)[0]!r}")
-    obj = mapper.class_manager.new_instance()
-    inspect(obj).dict.update(values)
-    return obj
-
-
-@lru_cache(maxsize=64)
-def _column_keys_set(mapper: Mapper[Any]) -> frozenset[str]:
-    return frozenset(_column_keys(mapper))
 
 
 def attach(session: Session, mapper: Mapper[Any], columns: dict[str, Any]) -> Any:
@@ -105,20 +85,6 @@ def _stored_as(session: Session, obj: Any, values: dict[str, Any]) -> None:
 @lru_cache(maxsize=64)
 def _same_names(mapper: Mapper[Any]) -> bool:
     return all(prop.key == prop.columns[0].key for prop in mapper.column_attrs)
-
-
-def insert_row(session: Session, obj: Any) -> None:
-    """INSERT the new object's row (deferred: ``Prepared.defer``) and add it to the session as stored
-    (persistent, unchanged)."""
-    state = inspect(obj)
-    mapper = state.mapper
-    row = {key: state.dict.get(key) for key in _column_keys(mapper)}
-    version = mapper.version_id_col
-    if version is not None and row[mapper.get_property_by_column(version).key] is None:
-        row[mapper.get_property_by_column(version).key] = 1
-    _insert(mapper).defer(session, row if _same_names(mapper) else
-                          {mapper.get_property(key).columns[0].key: value for key, value in row.items()})
-    _stored_as(session, obj, row)
 
 
 @lru_cache(maxsize=64)
@@ -169,11 +135,6 @@ def _by_key(mapper: Mapper[Any]) -> Prepared:
     table = mapper.local_table
     [column] = mapper.primary_key
     return Prepared(select(table).where(column == bindparam("pk")))
-
-
-@lru_cache(maxsize=64)
-def _insert(mapper: Mapper[Any]) -> Prepared:
-    return Prepared(insert(mapper.local_table))
 
 
 @lru_cache(maxsize=256)

@@ -11,7 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
-from engine.store.models import ProcessInstance, Subscription, Timer
+from engine.store.instances import InstanceRow
+from engine.store.models import Subscription, Timer
 
 
 @dataclass
@@ -34,7 +35,7 @@ class Held:
     subscriptions: set[tuple[str, str, str | None]] = field(default_factory=set)
 
 
-def current(session: Session, instance: ProcessInstance) -> Held:
+def current(session: Session, instance: InstanceRow) -> Held:
     """What the rows say (read only when the instance waited for something at its last save)."""
     if not instance.waiting_events:
         return Held()
@@ -46,7 +47,7 @@ def current(session: Session, instance: ProcessInstance) -> Held:
     return Held(timers, subscriptions)
 
 
-def replace(session: Session, instance: ProcessInstance, plan: Waits, held: Held,
+def replace(session: Session, instance: InstanceRow, plan: Waits, held: Held,
             now: datetime) -> list[Subscription]:
     """Write ``plan`` in place of the rows ``held`` came from; the message subscriptions that are
     new are returned (a buffered message may be waiting for them)."""

@@ -1,5 +1,5 @@
-"""The hot path's own writes: one statement per row, the session told the row is stored, a stale
-version refused as the unit of work would refuse it."""
+"""The hot path's own writes: one statement per row, the session told the row is stored (an ORM object's, in
+``engine.store.rows``), a stale version refused as the unit of work would refuse it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine.clock import utcnow
 from engine.errors import Conflict
+from engine.store import instances
+from engine.store.instances import InstanceRow
 from engine.store.models import ProcessInstance
-from engine.store.rows import insert_row, new_row, write_changes
+from engine.store.rows import write_changes
 from engine.tasks import TaskQuery
 from tests.engine import bpmn
 from tests.engine.helpers import Harness
@@ -21,6 +23,13 @@ def _instance(definition_id: int, instance_id: str = "i-1") -> ProcessInstance:
     return ProcessInstance(id=instance_id, definition_id=definition_id, process_key="approval", business_key="BK",
                            state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
                            active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
+
+
+def _row(definition_id: int) -> InstanceRow:
+    now = utcnow()
+    return InstanceRow(id="i-1", definition_id=definition_id, process_key="approval", business_key="BK",
+                       state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
+                       active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
 
 
 def _statements(db) -> list[str]:
@@ -38,9 +47,10 @@ def test_an_inserted_row_is_stored_whole_and_read_without_a_query(db):
     [definition] = h.deploy(bpmn.approval_files())
     with db.sessions() as session:
         seen = _statements(db)
-        instance = _instance(definition.id)
-        insert_row(session, instance)
+        instance = _row(definition.id)
+        instances.add(session, instance)
         assert [instance.ended_at, instance.end_reason, instance.version] == [None, None, 1]
+        assert instances.read(session, "i-1") is instance
         session.flush()
         session.commit()  # on PostgreSQL the INSERT waits for the next round trip: here the COMMIT's
         assert seen == ["INSERT"]  # nothing read back, nothing written twice
@@ -53,7 +63,7 @@ def test_changes_go_in_one_update_that_bumps_the_version(db):
     h = Harness(db)
     [definition] = h.deploy(bpmn.approval_files())
     with db.sessions() as session:
-        insert_row(session, _instance(definition.id))
+        instances.add(session, _row(definition.id))
         session.commit()
     with db.sessions() as session:
         instance = session.get(ProcessInstance, "i-1")
@@ -73,7 +83,7 @@ def test_a_value_set_back_to_what_is_stored_writes_nothing(db):
     h = Harness(db)
     [definition] = h.deploy(bpmn.approval_files())
     with db.sessions() as session:
-        insert_row(session, _instance(definition.id))
+        instances.add(session, _row(definition.id))
         session.commit()
     with db.sessions() as session:
         instance = session.get(ProcessInstance, "i-1")
@@ -92,9 +102,11 @@ def test_a_stale_version_is_refused_and_changes_nothing(db):
     h = Harness(db)
     [definition] = h.deploy(bpmn.approval_files())
     with db.sessions() as session:
-        instance = _instance(definition.id)
-        insert_row(session, instance)
+        session.add(_instance(definition.id))
         session.commit()
+    with db.sessions() as session:
+        instance = session.get(ProcessInstance, "i-1")
+        session.expunge(instance)  # as one command read it
     with db.sessions() as other:  # another command stores the instance first
         other.execute(update(ProcessInstance).where(ProcessInstance.id == "i-1")
                       .values(state="failed", version=ProcessInstance.version + 1))
@@ -163,20 +175,10 @@ def test_completing_a_task_reads_it_with_its_instance_once_and_no_other_task_row
     assert states == {left: "completed", right: "completed", check: "ready"}
 
 
-def test_a_new_row_is_stored_as_a_constructed_object_would_be(db):
-    h = Harness(db)
-    [definition] = h.deploy(bpmn.approval_files())
-    now = utcnow()
-    values = dict(id="i-9", definition_id=definition.id, process_key="approval", business_key="BK", state="running",
-                  started_by="alice", started_at=now, updated_at=now, variables={"a": 1}, active_elements=[],
-                  element_counts={}, waiting_events=0, workflow_state=b"state")
-    with db.sessions() as session:
-        instance = new_row(ProcessInstance, **values)
-        instance.state = "failed"  # set after creation, as a command does before storing it
-        insert_row(session, instance)
-        session.commit()
-    with db.sessions() as session:
-        stored = session.get(ProcessInstance, "i-9")
-        assert (stored.state, stored.version, stored.variables, stored.ended_at) == ("failed", 1, {"a": 1}, None)
-    with pytest.raises(TypeError, match="no column attribute 'stat'"):
-        new_row(ProcessInstance, stat="running")
+def test_an_instance_row_has_the_columns_and_no_other_attribute():
+    with pytest.raises(TypeError, match="no column 'stat'"):
+        InstanceRow(stat="running")
+    row = InstanceRow(id="i-9", state="running")
+    assert (row.ended_at, row.version, row.stored) == (None, None, None)
+    with pytest.raises(AttributeError):
+        row.stat = "failed"  # a misspelt column is an error, not a silent attribute
