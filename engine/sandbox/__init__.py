@@ -133,7 +133,6 @@ class Sandbox:
         self._calendar = calendar
         self._lock = threading.Lock()
         self._pool: WorkerPool | None = None
-        atexit.register(self.shutdown)
 
     @property
     def limits(self) -> Limits:
@@ -156,6 +155,7 @@ class Sandbox:
         """Stop the worker processes (they start again when another script runs)."""
         with self._lock:
             old, self._pool = self._pool, None
+            atexit.unregister(self.shutdown)
         if old is not None:
             old.shutdown()
 
@@ -182,6 +182,8 @@ class Sandbox:
         with self._lock:
             if self._pool is None or self._pool.pid != os.getpid():
                 self._pool = WorkerPool(replace(limits, isolate=True), self._calendar)
+                atexit.unregister(self.shutdown)  # once, however often the pool is replaced
+                atexit.register(self.shutdown)  # only a sandbox with workers to stop is kept until exit
             return self._pool
 
 

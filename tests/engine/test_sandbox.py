@@ -362,3 +362,21 @@ def test_int_of_a_huge_decimal_is_refused_at_once(inproc):
     with pytest.raises(SandboxViolation, match="result too large: int"):
         sandbox.compile_expression("int(d) > 0").evaluate({"d": Decimal("1E+999999")})
     assert run("x = int(d)", {"d": Decimal("12.5")})["x"] == 12
+
+
+def test_a_sandbox_is_kept_until_exit_only_while_it_has_workers_to_stop():
+    import gc
+    import weakref
+
+    idle = sandbox.Sandbox(Limits(isolate=True))
+    gone = weakref.ref(idle)
+    del idle
+    gc.collect()
+    assert gone() is None  # never started workers: nothing holds it
+    busy = sandbox.Sandbox(Limits(isolate=True, workers=1))
+    assert busy.run_compiled(sandbox.compile_script("y = x + 1"), {"x": 1})["y"] == 2
+    busy.shutdown()  # stopped: let go again
+    held = weakref.ref(busy)
+    del busy
+    gc.collect()
+    assert held() is None
