@@ -46,8 +46,9 @@ from engine.spiff.types import (
     WorkflowTaskException,
 )
 from engine.store import human_tasks, instances
+from engine.store import waits as waits_store
 from engine.store.instances import InstanceRow
-from engine.store.models import RETRY, Incident, Subscription, Timer
+from engine.store.models import Incident, Timer
 
 MAX_ROUNDS = 10_000
 MAX_CALL_DEPTH = 25  # nested call activities / subprocesses (the max_call_depth setting)
@@ -220,8 +221,7 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     loaded.open_tasks = tasks.ready
     new_subscriptions = sync_waits(session, instance, workflow, now, actor)
     for task_id, element, due in loaded.retries:
-        session.add(Timer(due_at=due, process_instance_id=instance.id, definition_id=instance.definition_id,
-                          task_id=task_id, element_id=element, expression=RETRY))
+        waits_store.add_retry(session, instance, task_id, element, due)
     loaded.retries.clear()
     changed = {k: v for k, v in instance.variables.items() if before.get(k, _MISSING) != v}
     removed = [k for k in before if k not in instance.variables]
@@ -232,10 +232,10 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     _deliver_buffered(session, loaded, new_subscriptions, now)
 
 
-def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[Subscription], now: datetime) -> None:
+def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[dict[str, Any]], now: datetime) -> None:
     """A message kept in the buffer reaches the instance as soon as it starts waiting for it."""
     for subscription in subscriptions:
-        message = take_buffered(session, loaded.instance, subscription.name, now)
+        message = take_buffered(session, loaded.instance, subscription["name"], now)
         if message is None:
             continue
         payload, dropped = _declared_payload(loaded, subscription, message.name, dict(message.variables))
@@ -249,11 +249,11 @@ def _deliver_buffered(session: Session, loaded: Loaded, subscriptions: list[Subs
         return
 
 
-def _declared_payload(loaded: Loaded, subscription: Subscription, name: str,
+def _declared_payload(loaded: Loaded, subscription: dict[str, Any], name: str,
                      variables: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """A buffered message was admitted against every process that catches its name; the element that takes it
     now sets only what it declares (``ravand:variables``), the rest is left out and named in the journal."""
-    meta = loaded.definition.elements.get(subscription.element_id or "", {})
+    meta = loaded.definition.elements.get(subscription["element_id"] or "", {})
     if (meta.get("catches"), meta.get("event")) != ("message", name):
         meta = next((m for m in loaded.definition.elements.values()
                      if (m.get("catches"), m.get("event")) == ("message", name)), {})

@@ -27,7 +27,7 @@ from engine.spiff.types import (
 )
 from engine.store import waits as waits_store
 from engine.store.instances import InstanceRow
-from engine.store.models import BufferedMessage, ProcessInstance, Subscription
+from engine.store.models import BufferedMessage, ProcessInstance
 from engine.store.waits import Waits
 
 TIMER_TYPES = (TimerEventDefinition,)
@@ -99,7 +99,7 @@ def fired_timers(workflow: BpmnWorkflow, before: Mapping[str, tuple[str, datetim
 
 
 def sync_waits(session: Session, instance: InstanceRow, workflow: BpmnWorkflow, now: datetime,
-               actor: str | None) -> list[Subscription]:
+               actor: str | None) -> list[dict[str, Any]]:
     """Bring the instance's timers and subscriptions in line with what it waits for, journal the timers that
     fired; return the message subscriptions that are new."""
     before = waits_store.current(session, instance)

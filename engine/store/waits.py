@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine.clock import as_utc
 from engine.store.instances import InstanceRow
-from engine.store.models import Subscription, Timer
+from engine.store.models import RETRY, Subscription, Timer
+from engine.store.prepared import Prepared
 
 
 @dataclass
@@ -35,33 +36,54 @@ class Held:
     subscriptions: set[tuple[str, str, str | None]] = field(default_factory=set)
 
 
+_TIMERS, _SUBSCRIPTIONS = Timer.__table__, Subscription.__table__
+# prepared once (see engine.store.prepared): every save of a waiting instance runs them
+_HELD_TIMERS = Prepared(select(_TIMERS.c.task_id, _TIMERS.c.element_id, _TIMERS.c.due_at).where(
+    _TIMERS.c.process_instance_id == bindparam("instance"), _TIMERS.c.expression.is_(None)))
+_HELD_SUBSCRIPTIONS = Prepared(select(_SUBSCRIPTIONS.c.kind, _SUBSCRIPTIONS.c.name, _SUBSCRIPTIONS.c.task_id)
+                               .where(_SUBSCRIPTIONS.c.process_instance_id == bindparam("instance")))
+_DROP_TIMERS = Prepared(delete(_TIMERS).where(_TIMERS.c.process_instance_id == bindparam("instance"),
+                                              _TIMERS.c.expression.is_(None)))
+_DROP_SUBSCRIPTIONS = Prepared(delete(_SUBSCRIPTIONS).where(
+    _SUBSCRIPTIONS.c.process_instance_id == bindparam("instance")))
+_ADD_TIMER = Prepared(insert(_TIMERS).values({name: bindparam(name) for name in (
+    "due_at", "process_instance_id", "definition_id", "task_id", "element_id", "expression", "remaining",
+    "failures")}))
+_ADD_SUBSCRIPTION = Prepared(insert(_SUBSCRIPTIONS).values({name: bindparam(name) for name in (
+    "kind", "name", "process_instance_id", "definition_id", "business_key", "task_id", "element_id",
+    "created_at")}))
+
+
 def current(session: Session, instance: InstanceRow) -> Held:
     """What the rows say (read only when the instance waited for something at its last save)."""
     if not instance.waiting_events:
         return Held()
-    timers = {task_id: (element, as_utc(due)) for task_id, element, due in session.execute(
-        select(Timer.task_id, Timer.element_id, Timer.due_at).where(
-            Timer.process_instance_id == instance.id, Timer.expression.is_(None)))}
-    subscriptions = {(s.kind, s.name, s.task_id) for s in session.scalars(
-        select(Subscription).where(Subscription.process_instance_id == instance.id))}
+    key = {"instance": instance.id}
+    timers = {row.task_id: (row.element_id, as_utc(row.due_at)) for row in _HELD_TIMERS.all(session, key)}
+    subscriptions = {(row.kind, row.name, row.task_id) for row in _HELD_SUBSCRIPTIONS.all(session, key)}
     return Held(timers, subscriptions)
 
 
 def replace(session: Session, instance: InstanceRow, plan: Waits, held: Held,
-            now: datetime) -> list[Subscription]:
-    """Write ``plan`` in place of the rows ``held`` came from; the message subscriptions that are
-    new are returned (a buffered message may be waiting for them)."""
+            now: datetime) -> list[dict[str, Any]]:
+    """Write ``plan`` in place of the rows ``held`` came from (deferred writes: ``Prepared.defer``); the message
+    subscriptions that are new are returned (a buffered message may be waiting for them)."""
     if instance.waiting_events:
-        session.execute(delete(Timer).where(Timer.process_instance_id == instance.id, Timer.expression.is_(None)))
-        session.execute(delete(Subscription).where(Subscription.process_instance_id == instance.id))
-    for timer in plan.timers:
-        session.add(Timer(process_instance_id=instance.id, definition_id=instance.definition_id, **timer))
-    new_messages = []
-    for wanted in plan.subscriptions:
-        row = Subscription(process_instance_id=instance.id, definition_id=instance.definition_id,
-                           business_key=instance.business_key, created_at=now, **wanted)
-        session.add(row)
-        if row.kind == "message" and (row.kind, row.name, row.task_id) not in held.subscriptions:
-            new_messages.append(row)
+        _DROP_TIMERS.defer(session, {"instance": instance.id})
+        _DROP_SUBSCRIPTIONS.defer(session, {"instance": instance.id})
+    _ADD_TIMER.defer_many(session, [
+        {"process_instance_id": instance.id, "definition_id": instance.definition_id, "expression": None,
+         "remaining": None, "failures": 0, **timer} for timer in plan.timers])
+    _ADD_SUBSCRIPTION.defer_many(session, [
+        {"process_instance_id": instance.id, "definition_id": instance.definition_id,
+         "business_key": instance.business_key, "created_at": now, **wanted} for wanted in plan.subscriptions])
     instance.waiting_events = plan.count
-    return new_messages
+    return [wanted for wanted in plan.subscriptions if wanted["kind"] == "message"
+            and (wanted["kind"], wanted["name"], wanted["task_id"]) not in held.subscriptions]
+
+
+def add_retry(session: Session, instance: InstanceRow, task_id: str, element_id: str, due: datetime) -> None:
+    """The timer of a failed service task's next try (the runtime's own: a save's ``replace`` leaves it)."""
+    _ADD_TIMER.defer(session, {"due_at": due, "process_instance_id": instance.id,
+                               "definition_id": instance.definition_id, "task_id": task_id, "element_id": element_id,
+                               "expression": RETRY, "remaining": None, "failures": 0})

@@ -182,3 +182,20 @@ def test_an_instance_row_has_the_columns_and_no_other_attribute():
     assert (row.ended_at, row.version, row.stored) == (None, None, None)
     with pytest.raises(AttributeError):
         row.stat = "failed"  # a misspelt column is an error, not a silent attribute
+
+
+WAITING = bpmn.diagram("waiting", "\n".join([
+    bpmn.start(), '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"'
+                  '</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>',
+    bpmn.end(), bpmn.chain("start", "wait", "end")]))
+
+
+def test_a_waiting_instance_s_timer_rows_are_statements_not_objects_of_the_session(db):
+    h = Harness(db)
+    h.deploy([("waiting.bpmn", WAITING)])
+    with db.sessions() as session:
+        started = h.engine.start(session, "waiting", None, {}, "alice")
+        assert not session.new  # nothing left for the ORM's flush to write
+        session.commit()
+    [timer] = h(lambda s: h.engine.timers(s, started.id))
+    assert (timer.element_id, timer.retry) == ("wait", False)
