@@ -32,6 +32,7 @@ from engine.sandbox import DEFAULT as DEFAULT_SANDBOX
 from engine.sandbox import Sandbox
 from engine.spiff.script_engine import SandboxScriptEngine
 from engine.store import records as record_rows
+from engine.store.instances import InstanceRow
 from engine.store.models import OPEN_STATES, HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
 from engine.store.prepared import Prepared
 from engine.values import check_plain, check_text
@@ -136,7 +137,7 @@ class Engine:
         return start_forms.display(session, self.specs.latest(session, key).elements)
 
     @staticmethod
-    def _view(session: Session, instance: ProcessInstance) -> InstanceView:
+    def _view(session: Session, instance: ProcessInstance | InstanceRow) -> InstanceView:
         incidents = open_incidents(session, instance.id) if instance.state == "failed" else []
         return InstanceView.of(instance, incidents)
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from engine.clock import as_utc
+from engine.store.instances import InstanceRow
 from engine.store.models import (
     RETRY,
     HumanTask,
@@ -104,7 +105,7 @@ class InstanceView:
     record: RecordView | None = None
 
     @classmethod
-    def of(cls, row: ProcessInstance, incidents: list[Incident] | None = None) -> InstanceView:
+    def of(cls, row: ProcessInstance | InstanceRow, incidents: list[Incident] | None = None) -> InstanceView:
         return cls(row.id, row.definition_id, row.process_key, row.business_key, row.state, row.variables,
                    row.active_elements, row.started_by, as_utc(row.started_at), as_utc(row.ended_at),
                    row.end_reason, [IncidentView.of(i) for i in incidents or []], dict(row.element_counts or {}),

@@ -32,6 +32,15 @@ def _row(definition_id: int) -> InstanceRow:
                        active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
 
 
+@pytest.fixture
+def stored(db) -> None:
+    """The instance row ``i-1``, stored at version 1."""
+    [definition] = Harness(db).deploy(bpmn.approval_files())
+    with db.sessions() as session:
+        instances.add(session, _row(definition.id))
+        session.commit()
+
+
 def _statements(db) -> list[str]:
     seen: list[str] = []
     def note(_conn, _cursor, statement, *_args) -> None:
@@ -59,12 +68,7 @@ def test_an_inserted_row_is_stored_whole_and_read_without_a_query(db):
         assert (stored.version, stored.variables, stored.workflow_state) == (1, {"a": 1}, b"state")
 
 
-def test_changes_go_in_one_update_that_bumps_the_version(db):
-    h = Harness(db)
-    [definition] = h.deploy(bpmn.approval_files())
-    with db.sessions() as session:
-        instances.add(session, _row(definition.id))
-        session.commit()
+def test_changes_go_in_one_update_that_bumps_the_version(db, stored):
     with db.sessions() as session:
         instance = session.get(ProcessInstance, "i-1")
         seen = _statements(db)
@@ -79,12 +83,7 @@ def test_changes_go_in_one_update_that_bumps_the_version(db):
         assert (stored.state, stored.variables, stored.version) == ("completed", {"a": 2}, 2)
 
 
-def test_a_value_set_back_to_what_is_stored_writes_nothing(db):
-    h = Harness(db)
-    [definition] = h.deploy(bpmn.approval_files())
-    with db.sessions() as session:
-        instances.add(session, _row(definition.id))
-        session.commit()
+def test_a_value_set_back_to_what_is_stored_writes_nothing(db, stored):
     with db.sessions() as session:
         instance = session.get(ProcessInstance, "i-1")
         seen = _statements(db)
