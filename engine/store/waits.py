@@ -1,5 +1,6 @@
 """An instance's ``timer`` and ``subscription`` rows, replaced on a save by what it waits for now
-(``engine.runtime.waits.plan_waits``). Retry timers are the runtime's own and are left alone."""
+(``engine.runtime.waits.plan_waits``), with prepared Core statements (deferred writes: ``Prepared.defer``).
+Retry timers (``add_retry``) are the runtime's own and a save leaves them alone."""
 
 from __future__ import annotations
 
