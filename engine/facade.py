@@ -31,6 +31,7 @@ from engine.runtime.services import HandlerRegistry
 from engine.sandbox import DEFAULT as DEFAULT_SANDBOX
 from engine.sandbox import Sandbox
 from engine.spiff.script_engine import SandboxScriptEngine
+from engine.store import instances
 from engine.store import records as record_rows
 from engine.store.instances import InstanceRow
 from engine.store.models import OPEN_STATES, HumanTask, ProcessDefinition, ProcessInstance, Resource, Timer
@@ -171,24 +172,32 @@ class Engine:
         record = RecordView.of(instance.record_type, instance.record_id, instance.record_title)
         return TaskDetail(TaskView.of(row, record), tasks.form_schema(session, row), dict(instance.variables))
 
+    @staticmethod
+    def _task_view(session: Session, row: HumanTask) -> TaskView:
+        """A task after a command on it, with the record its instance serves (the command's own instance row,
+        so no second read)."""
+        instance = instances.read(session, row.process_instance_id)
+        return TaskView.of(row, None if instance is None else RecordView.of(
+            instance.record_type, instance.record_id, instance.record_title))
+
     def claim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
         guards.check(self.ctx, session, task_id, actor.name)
-        return TaskView.of(tasks.claim(session, task_id, actor))
+        return self._task_view(session, tasks.claim(session, task_id, actor))
 
     def unclaim(self, session: Session, task_id: str, actor: Actor) -> TaskView:
-        return TaskView.of(tasks.unclaim(session, task_id, actor))
+        return self._task_view(session, tasks.unclaim(session, task_id, actor))
 
     def assign(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
         guards.check(self.ctx, session, task_id, user)
-        return TaskView.of(tasks.assign(session, task_id, user, actor))
+        return self._task_view(session, tasks.assign(session, task_id, user, actor))
 
     def delegate(self, session: Session, task_id: str, user: str, actor: Actor) -> TaskView:
         guards.check(self.ctx, session, task_id, user)
-        return TaskView.of(tasks.assign(session, task_id, user, actor, delegate=True))
+        return self._task_view(session, tasks.assign(session, task_id, user, actor, delegate=True))
 
     def complete(self, session: Session, task_id: str, data: Mapping[str, Any], actor: Actor) -> TaskView:
         check_plain(data, "data")
-        return TaskView.of(tasks.complete(self.ctx, session, task_id, data, actor))  # asks the guard itself
+        return self._task_view(session, tasks.complete(self.ctx, session, task_id, data, actor))  # asks the guard
 
     def add_comment(self, session: Session, task_id: str, text: str, actor: Actor) -> CommentView:
         return CommentView.of(tasks.add_comment(session, task_id, text, actor))

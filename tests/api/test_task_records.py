@@ -39,6 +39,9 @@ def test_tasks_and_instances_show_and_find_their_records(api: Api):
 
     detail = ok(api.call("GET", f"{V1}/tasks/{task['id']}", "employee"))
     assert detail["record"]["url"] == f"/app/leads/{arya['id']}" and detail["title"] == task["title"]
+    claimed = ok(api.call("POST", f"{V1}/tasks/{task['id']}/claim", "employee"))
+    assert claimed["record"] == task["record"] and claimed["title"] == task["title"]  # a command's answer too
+    ok(api.call("POST", f"{V1}/tasks/{task['id']}/unclaim", "employee"))
 
     found = ok(api.call("GET", V1 + "/process-instances", "designer", query_string={"q": "pars"}))
     assert [i["record"]["id"] for i in found["items"]] == [str(pars["id"])]
