@@ -27,7 +27,7 @@ from engine.runtime.incidents import TIMER_INCIDENT, open_incidents, raise_incid
 from engine.runtime.projections import InstanceKeys, Snapshot, plan_human_tasks, ready_user_tasks
 from engine.runtime.retries import ATTEMPTS, next_retry
 from engine.runtime.services import HandlerRegistry, ServiceCall
-from engine.runtime.waits import sync_waits, take_buffered
+from engine.runtime.waits import plan_waits, sync_waits, take_buffered
 from engine.spiff import codec as state
 from engine.spiff import compaction
 from engine.spiff import tasks as spiff
@@ -213,13 +213,15 @@ def save(session: Session, loaded: Loaded, actor: str | None, now: datetime,
     instance.updated_at = now
     if instance.state not in {"cancelled"}:
         _update_state(session, loaded, actor, now, completed)
+    held, plan = waits_store.current(session, instance), plan_waits(workflow)
+    instance.waiting_events = plan.count
     if instance.stored is None:  # inserted once, complete: its tasks and waits refer to it
         instances.add(session, instance)
     keys = InstanceKeys(instance.id, instance.process_key, instance.business_key)
     tasks = plan_human_tasks(snap, loaded.definition.elements, keys, now, completed_task_id, loaded.open_tasks)
     human_tasks.apply(session, instance, tasks, actor, now)
     loaded.open_tasks = tasks.ready
-    new_subscriptions = sync_waits(session, instance, workflow, now, actor)
+    new_subscriptions = sync_waits(session, instance, workflow, held, plan, now, actor)
     for task_id, element, due in loaded.retries:
         waits_store.add_retry(session, instance, task_id, element, due)
     loaded.retries.clear()

@@ -28,7 +28,7 @@ from engine.spiff.types import (
 from engine.store import waits as waits_store
 from engine.store.instances import InstanceRow
 from engine.store.models import BufferedMessage, ProcessInstance
-from engine.store.waits import Waits
+from engine.store.waits import Held, Waits
 
 TIMER_TYPES = (TimerEventDefinition,)
 
@@ -98,15 +98,15 @@ def fired_timers(workflow: BpmnWorkflow, before: Mapping[str, tuple[str, datetim
     return fired
 
 
-def sync_waits(session: Session, instance: InstanceRow, workflow: BpmnWorkflow, now: datetime,
-               actor: str | None) -> list[dict[str, Any]]:
-    """Bring the instance's timers and subscriptions in line with what it waits for, journal the timers that
-    fired; return the message subscriptions that are new."""
-    before = waits_store.current(session, instance)
+def sync_waits(session: Session, instance: InstanceRow, workflow: BpmnWorkflow, before: Held, plan: Waits,
+               now: datetime, actor: str | None) -> list[dict[str, Any]]:
+    """Bring the instance's timers and subscriptions (``before``, as its rows said when the save began) in line
+    with what it waits for (``plan``), journal the timers that fired; return the message subscriptions that are
+    new."""
     for task_id, element, due in fired_timers(workflow, before.timers):
         journal.record(session, "timer.fired", actor, instance_id=instance.id, business_key=instance.business_key,
                        element_id=element, data={"task_id": task_id, "due_at": due.isoformat()})
-    return waits_store.replace(session, instance, plan_waits(workflow), before, now)
+    return waits_store.replace(session, instance, plan, before, now)
 
 
 def _same(held: Any, given: Any) -> bool:

@@ -56,8 +56,8 @@ _ADD_SUBSCRIPTION = Prepared(insert(_SUBSCRIPTIONS).values({name: bindparam(name
 
 
 def current(session: Session, instance: InstanceRow) -> Held:
-    """What the rows say (read only when the instance waited for something at its last save)."""
-    if not instance.waiting_events:
+    """What the rows say (read only when the instance, as stored, waits for something)."""
+    if instance.stored is None or not instance.stored["waiting_events"]:
         return Held()
     key = {"instance": instance.id}
     timers = {row.task_id: (row.element_id, as_utc(row.due_at)) for row in _HELD_TIMERS.all(session, key)}
@@ -69,7 +69,7 @@ def replace(session: Session, instance: InstanceRow, plan: Waits, held: Held,
             now: datetime) -> list[dict[str, Any]]:
     """Write ``plan`` in place of the rows ``held`` came from (deferred writes: ``Prepared.defer``); the message
     subscriptions that are new are returned (a buffered message may be waiting for them)."""
-    if instance.waiting_events:
+    if held.timers or held.subscriptions:
         _DROP_TIMERS.defer(session, {"instance": instance.id})
         _DROP_SUBSCRIPTIONS.defer(session, {"instance": instance.id})
     _ADD_TIMER.defer_many(session, [

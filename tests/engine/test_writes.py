@@ -198,3 +198,14 @@ def test_a_waiting_instance_s_timer_rows_are_statements_not_objects_of_the_sessi
         session.commit()
     [timer] = h(lambda s: h.engine.timers(s, started.id))
     assert (timer.element_id, timer.retry) == ("wait", False)
+
+
+def test_a_new_instance_that_waits_is_written_once(db):
+    h = Harness(db)
+    h.deploy([("waiting.bpmn", WAITING)])
+    written: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda _c, _k, statement, *_a: written.append(
+        " ".join(statement.split()[:3])) if "process_instance" in statement.split("(")[0] else None)
+    started = h.start("waiting")
+    assert [w for w in written if not w.startswith("SELECT")] == ["INSERT INTO process_instance"]
+    assert h.instance(started.id).state == "running"
