@@ -240,6 +240,10 @@ class Engine:
     def fire_timer(self, session: Session, timer_id: int, now: datetime) -> bool:
         return timer_events.fire_timer(self.ctx, session, timer_id, now)
 
+    def fire_timers(self, session: Session, timer_ids: list[int], now: datetime) -> int:
+        """Fire due timers in one transaction (one statement locks them all); how many fired."""
+        return timer_events.fire_timers(self.ctx, session, timer_ids, now)
+
     def timers(self, session: Session, instance_id: str) -> list[TimerView]:
         """The instance's pending timers, soonest first."""
         return [TimerView.of(t) for t in session.scalars(

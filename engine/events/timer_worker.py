@@ -79,8 +79,7 @@ class TimerWorker:
         if len(ids) == 1:
             return self._fire(ids[0])
         try:
-            done = transaction(self.sessions, lambda s: sum(self.engine.fire_timer(s, timer_id, utcnow())
-                                                            for timer_id in ids))
+            done = transaction(self.sessions, lambda s: self.engine.fire_timers(s, ids, utcnow()))
         except Exception as exc:  # undone as a whole: a failure is then told apart from the timers that fire
             log.info("a group of %d timers fires one by one after: %s", len(ids), exc)
             return sum(self._fire(timer_id) for timer_id in ids)

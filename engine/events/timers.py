@@ -93,13 +93,35 @@ def timer_failed(session: Session, timer_id: int, message: str, now: datetime,
     return stopped
 
 
-def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datetime) -> bool:
-    """Fire one timer in the caller's transaction; False if it is gone (fired elsewhere) or not due."""
-    stmt = select(Timer).where(Timer.id == timer_id)
+def _locked(session: Session, ids: list[int]) -> list[Timer]:
+    """The timers still there, locked (on PostgreSQL those another worker holds are skipped), soonest first."""
+    stmt = select(Timer).where(Timer.id.in_(ids)).order_by(Timer.due_at, Timer.id)
     if is_postgres(session.get_bind()):
         stmt = stmt.with_for_update(skip_locked=True)
-    timer = session.scalars(stmt).first()
-    if timer is None or as_utc(timer.due_at) > now:
+    return list(session.scalars(stmt))
+
+
+def fire_timer(ctx: runtime.Context, session: Session, timer_id: int, now: datetime) -> bool:
+    """Fire one timer in the caller's transaction; False if it is gone (fired elsewhere) or not due."""
+    return any(_fire(ctx, session, timer, now) for timer in _locked(session, [timer_id]))
+
+
+def fire_timers(ctx: runtime.Context, session: Session, ids: list[int], now: datetime) -> int:
+    """Fire several timers in the caller's transaction, locked with one statement; how many fired. Of one
+    instance only the first fires here: firing it replaces the instance's timer rows, so the others are left
+    for the next poll, which finds them still due or gone."""
+    fired, instances_fired = 0, set()
+    for timer in _locked(session, ids):
+        if timer.process_instance_id is not None and timer.process_instance_id in instances_fired:
+            continue
+        if _fire(ctx, session, timer, now):
+            fired += 1
+            instances_fired.add(timer.process_instance_id)
+    return fired
+
+
+def _fire(ctx: runtime.Context, session: Session, timer: Timer, now: datetime) -> bool:
+    if as_utc(timer.due_at) > now:
         return False
     if timer.process_instance_id is None:
         _fire_start_timer(ctx, session, timer, now)

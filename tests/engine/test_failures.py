@@ -207,3 +207,28 @@ def test_a_timer_failing_in_a_group_is_counted_alone_and_the_others_fire(h: Harn
     with h.db.sessions() as session:
         assert session.execute(select(Timer.process_instance_id, Timer.failures)).all() == [(broken, 1)]
         assert session.scalar(select(func.count()).where(JournalEntry.kind == "timer.fired")) == 2
+
+
+def _timer(element: str) -> str:
+    return (f'<bpmn:intermediateCatchEvent id="{element}"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT1S"'
+            '</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>')
+
+
+TWO_TIMERS = b.diagram("two_timers", "\n".join([
+    b.start(), b.gateway("split", "parallel"), _timer("first"), _timer("second"), b.gateway("join", "parallel"),
+    b.user("u"), b.end(), b.flow("start", "split"), b.flow("split", "first"), b.flow("split", "second"),
+    b.flow("first", "join"), b.flow("second", "join"), b.chain("join", "u", "end")]))
+
+
+def test_two_timers_of_one_instance_due_together_fire_once_each(h: Harness, later) -> None:
+    """A group fires one timer row per instance: its command fires every due timer of the instance and replaces
+    the instance's timer rows, so the other row is gone, never fired twice."""
+    h.deploy([("two_timers.bpmn", TWO_TIMERS)])
+    started = h.start("two_timers")
+    later(1.1)
+    worker = TimerWorker(h.engine, h.db.sessions)
+    assert (worker.run_once(), worker.run_once()) == (1, 0)
+    assert len(h.open_tasks(started.id)) == 1
+    with h.db.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Timer)) == 0
+        assert session.scalar(select(func.count()).where(JournalEntry.kind == "timer.fired")) == 2
