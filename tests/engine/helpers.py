@@ -5,7 +5,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from engine.clock import utcnow
 from engine.facade import Engine
+from engine.store.instances import InstanceRow
 from engine.store.transactions import transaction
 from engine.views import Actor
 from tests.conftest import Database
@@ -43,3 +45,11 @@ class Harness:
 
     def instance(self, instance_id: str) -> Any:
         return self(lambda s: self.engine.instance(s, instance_id))
+
+
+def instance_row(definition_id: int, instance_id: str = "i-1") -> InstanceRow:
+    """A new ``process_instance`` row as a test stores one by hand (``engine.store.instances.InstanceRow``)."""
+    now = utcnow()
+    return InstanceRow(id=instance_id, definition_id=definition_id, process_key="approval", business_key="BK",
+                       state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
+                       active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")

@@ -7,28 +7,9 @@ import pytest
 from sqlalchemy import event, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.clock import utcnow
 from engine.records import RecordRef
 from engine.store import instances, records
-from engine.store.instances import InstanceRow
 from engine.store.models import ProcessInstance
-from tests.engine import bpmn
-from tests.engine.helpers import Harness
-
-
-def _new(definition_id: int) -> InstanceRow:
-    now = utcnow()
-    return InstanceRow(id="i-1", definition_id=definition_id, process_key="approval", business_key="BK",
-                       state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
-                       active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
-
-
-@pytest.fixture
-def stored(db) -> None:
-    [definition] = Harness(db).deploy(bpmn.approval_files())
-    with db.sessions() as session:
-        instances.add(session, _new(definition.id))
-        session.commit()
 
 
 def _writes(db) -> list[str]:

@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import event, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.clock import utcnow
 from engine.errors import Conflict
 from engine.store import instances
 from engine.store.instances import InstanceRow
@@ -15,30 +14,7 @@ from engine.store.models import ProcessInstance
 from engine.store.rows import write_changes
 from engine.tasks import TaskQuery
 from tests.engine import bpmn
-from tests.engine.helpers import Harness
-
-
-def _instance(definition_id: int, instance_id: str = "i-1") -> ProcessInstance:
-    now = utcnow()
-    return ProcessInstance(id=instance_id, definition_id=definition_id, process_key="approval", business_key="BK",
-                           state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
-                           active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
-
-
-def _row(definition_id: int) -> InstanceRow:
-    now = utcnow()
-    return InstanceRow(id="i-1", definition_id=definition_id, process_key="approval", business_key="BK",
-                       state="running", started_by="alice", started_at=now, updated_at=now, variables={"a": 1},
-                       active_elements=[], element_counts={}, waiting_events=0, workflow_state=b"state")
-
-
-@pytest.fixture
-def stored(db) -> None:
-    """The instance row ``i-1``, stored at version 1."""
-    [definition] = Harness(db).deploy(bpmn.approval_files())
-    with db.sessions() as session:
-        instances.add(session, _row(definition.id))
-        session.commit()
+from tests.engine.helpers import Harness, instance_row
 
 
 def _statements(db) -> list[str]:
@@ -56,7 +32,7 @@ def test_an_inserted_row_is_stored_whole_and_read_without_a_query(db):
     [definition] = h.deploy(bpmn.approval_files())
     with db.sessions() as session:
         seen = _statements(db)
-        instance = _row(definition.id)
+        instance = instance_row(definition.id)
         instances.add(session, instance)
         assert [instance.ended_at, instance.end_reason, instance.version] == [None, None, 1]
         assert instances.read(session, "i-1") is instance
@@ -97,12 +73,7 @@ def test_a_value_set_back_to_what_is_stored_writes_nothing(db, stored):
         assert seen == ["UPDATE"] and instance.version == 2
 
 
-def test_a_stale_version_is_refused_and_changes_nothing(db):
-    h = Harness(db)
-    [definition] = h.deploy(bpmn.approval_files())
-    with db.sessions() as session:
-        session.add(_instance(definition.id))
-        session.commit()
+def test_a_stale_version_is_refused_and_changes_nothing(db, stored):
     with db.sessions() as session:
         instance = session.get(ProcessInstance, "i-1")
         session.expunge(instance)  # as one command read it
