@@ -26,6 +26,7 @@ from engine.store.prepared import Prepared
 
 _TABLE = ProcessInstance.__table__
 COLUMNS: tuple[str, ...] = tuple(column.key for column in _TABLE.columns)
+_COLUMN_SET = frozenset(COLUMNS)
 _HELD = "ravand.instances"  # Session.info: the rows this transaction's commands read or stored, by id
 
 _READ = Prepared(select(_TABLE).where(_TABLE.c.id == bindparam("pk")))
@@ -62,7 +63,7 @@ class InstanceRow:
     stored: dict[str, Any] | None
 
     def __init__(self, **values: Any) -> None:
-        unknown = values.keys() - set(COLUMNS)
+        unknown = values.keys() - _COLUMN_SET
         if unknown:
             raise TypeError(f"process_instance has no column {sorted(unknown)[0]!r}")
         for name in COLUMNS:
